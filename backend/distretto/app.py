@@ -1,0 +1,90 @@
+"""App factory: settings → collaborators (lifespan) → routers under /api/v1."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from redis.asyncio import Redis
+
+from distretto.auth.router import router as auth_router
+from distretto.auth.security import TokenService, make_hasher
+from distretto.config import Settings, get_settings
+from distretto.db import create_engine, create_sessionmaker
+from distretto.firms.router import router as firms_router
+from distretto.kit.context import AppContext
+from distretto.kit.errors import install_error_handlers
+from distretto.kit.middleware import HttpMiddleware
+from distretto.kit.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from distretto.system.router import router as system_router
+
+API_PREFIX = "/api/v1"
+log = logging.getLogger("distretto")
+
+
+def build_context(settings: Settings) -> AppContext:
+    engine = create_engine(settings.database_url)
+    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    limiter: RateLimiter = RedisRateLimiter(redis) if redis else MemoryRateLimiter()
+    return AppContext(
+        settings=settings,
+        engine=engine,
+        sessionmaker=create_sessionmaker(engine),
+        hasher=make_hasher(settings),
+        tokens=TokenService(settings),
+        limiter=limiter,
+        redis=redis,
+    )
+
+
+async def close_context(ctx: AppContext) -> None:
+    if ctx.redis is not None:
+        await ctx.redis.aclose()
+    await ctx.engine.dispose()
+
+
+def api_router() -> APIRouter:
+    api = APIRouter(prefix=API_PREFIX)
+    for router in (auth_router, firms_router):
+        api.include_router(router)
+    return api
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        ctx = build_context(settings)
+        app.state.ctx = ctx
+        app.state.sessionmaker = ctx.sessionmaker
+        app.state.tokens = ctx.tokens
+        try:
+            yield
+        finally:
+            await close_context(ctx)
+
+    docs = settings.docs_enabled
+    app = FastAPI(
+        title="Distretto API",
+        version="1.0.0",
+        lifespan=lifespan,
+        description="The digital platform of an Italian industrial district.",
+        docs_url="/docs" if docs else None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if docs else None,
+    )
+    install_error_handlers(app)
+    app.include_router(system_router)
+    app.include_router(api_router())
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=True,
+            allow_methods=["*"],
+            allow_headers=["*"],
+        )
+    app.add_middleware(HttpMiddleware, max_body_bytes=settings.max_body_bytes)
+    return app

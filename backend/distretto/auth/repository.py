@@ -1,0 +1,129 @@
+from datetime import datetime
+
+from sqlalchemy import func, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from distretto.models import (
+    Consortium,
+    ConsortiumManager,
+    ConsortiumMember,
+    Firm,
+    Membership,
+    RefreshToken,
+    User,
+)
+
+
+class UserRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def by_email(self, email: str) -> User | None:
+        return (
+            await self.session.scalars(select(User).where(func.lower(User.email) == email.lower()))
+        ).first()
+
+    async def email_taken(self, email: str) -> bool:
+        return await self.by_email(email) is not None
+
+    async def add(self, user: User) -> User:
+        self.session.add(user)
+        await self.session.flush()
+        return user
+
+    async def memberships(self, user_id: int) -> list[tuple[int, str, str]]:
+        rows = await self.session.execute(
+            select(Membership.firm_id, Firm.name, Membership.role)
+            .join(Firm, Firm.id == Membership.firm_id)
+            .where(Membership.user_id == user_id)
+            .order_by(Firm.name)
+        )
+        return [(r[0], r[1], r[2]) for r in rows.all()]
+
+    async def firm_roles_with_status(self, user_id: int) -> list[tuple[int, str, str]]:
+        rows = await self.session.execute(
+            select(Membership.firm_id, Membership.role, Firm.status)
+            .join(Firm, Firm.id == Membership.firm_id)
+            .where(Membership.user_id == user_id)
+        )
+        return [(r[0], r[1], r[2]) for r in rows.all()]
+
+    async def managed_consortia(self, user_id: int) -> list[int]:
+        return list(
+            (
+                await self.session.scalars(
+                    select(ConsortiumManager.consortium_id).where(
+                        ConsortiumManager.user_id == user_id
+                    )
+                )
+            ).all()
+        )
+
+    async def consortium_roles(self, user_id: int) -> list[tuple[int, str]]:
+        """Managers by appointment; members through an active member firm."""
+        managed = set(
+            (
+                await self.session.scalars(
+                    select(ConsortiumManager.consortium_id).where(
+                        ConsortiumManager.user_id == user_id
+                    )
+                )
+            ).all()
+        )
+        member_of = set(
+            (
+                await self.session.scalars(
+                    select(ConsortiumMember.consortium_id)
+                    .join(Membership, Membership.firm_id == ConsortiumMember.firm_id)
+                    .join(Consortium, Consortium.id == ConsortiumMember.consortium_id)
+                    .where(Membership.user_id == user_id, ConsortiumMember.status == "active")
+                )
+            ).all()
+        )
+        roles = {cid: "manager" for cid in managed}
+        roles.update({cid: "member" for cid in member_of - managed})
+        return sorted(roles.items())
+
+
+class RefreshTokenRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, token: RefreshToken) -> None:
+        self.session.add(token)
+        await self.session.flush()
+
+    async def by_hash(self, token_hash: str) -> RefreshToken | None:
+        return (
+            await self.session.scalars(
+                select(RefreshToken).where(RefreshToken.token_hash == token_hash)
+            )
+        ).first()
+
+    async def consume(self, token_id: int, now: datetime) -> bool:
+        """Mark used only if still fresh; a False return means someone used it first."""
+        result = await self.session.execute(
+            update(RefreshToken)
+            .where(
+                RefreshToken.id == token_id,
+                col(RefreshToken.used_at).is_(None),
+                col(RefreshToken.revoked_at).is_(None),
+            )
+            .values(used_at=now)
+        )
+        return result.rowcount == 1
+
+    async def revoke_family(self, family_id: str, now: datetime) -> None:
+        await self.session.execute(
+            update(RefreshToken)
+            .where(RefreshToken.family_id == family_id, col(RefreshToken.revoked_at).is_(None))
+            .values(revoked_at=now)
+        )
+
+    async def revoke_all_for_user(self, user_id: int, now: datetime) -> None:
+        await self.session.execute(
+            update(RefreshToken)
+            .where(RefreshToken.user_id == user_id, col(RefreshToken.revoked_at).is_(None))
+            .values(revoked_at=now)
+        )

@@ -1,0 +1,152 @@
+"""Registration, sign-in with rate limiting, refresh rotation with reuse detection."""
+
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from distretto.auth import schemas
+from distretto.auth.repository import RefreshTokenRepository, UserRepository
+from distretto.auth.security import digest, hash_password, new_refresh_token, verify_password
+from distretto.kit.audit import audit_after_rollback, record
+from distretto.kit.context import AppContext
+from distretto.kit.errors import Conflict, TooManyRequests, Unauthorized
+from distretto.models import RefreshToken, User
+
+# An address may try a few accounts before being stopped (shared office NAT).
+ADDRESS_LIMIT_FACTOR = 4
+
+
+async def register(session: AsyncSession, ctx: AppContext, data: schemas.RegisterIn) -> User:
+    users = UserRepository(session)
+    email = data.email.lower()
+    if await users.email_taken(email):
+        raise Conflict("An account with this email already exists")
+    password_hash = await hash_password(ctx.hasher, data.password)
+    return await users.add(User(email=email, full_name=data.full_name, password_hash=password_hash))
+
+
+async def issue_tokens(
+    session: AsyncSession, ctx: AppContext, user_id: int, family_id: str | None = None
+) -> schemas.TokenPair:
+    now = datetime.now(UTC)
+    refresh = new_refresh_token()
+    await RefreshTokenRepository(session).add(
+        RefreshToken(
+            user_id=user_id,
+            token_hash=digest(refresh),
+            family_id=family_id or str(uuid.uuid4()),
+            expires_at=now + ctx.tokens.refresh_ttl,
+        )
+    )
+    return schemas.TokenPair(
+        access_token=ctx.tokens.mint_access(user_id, now),
+        expires_in=int(ctx.tokens.access_ttl.total_seconds()),
+        refresh_token=refresh,
+    )
+
+
+async def login(
+    session: AsyncSession, ctx: AppContext, username: str, password: str, ip: str
+) -> schemas.TokenPair:
+    settings = ctx.settings
+    window, limit = settings.login_window_seconds, settings.login_attempts_per_window
+    account_key, address_key = f"login:acct:{username.lower()}", f"login:ip:{ip}"
+    if (
+        await ctx.limiter.count(account_key, window) >= limit
+        or await ctx.limiter.count(address_key, window) >= limit * ADDRESS_LIMIT_FACTOR
+    ):
+        raise TooManyRequests(
+            "Too many failed sign-in attempts; try again later", window
+        ).after_rollback(
+            audit_after_rollback(
+                "auth.login_throttled", actor_user_id=None, ip=ip, email=username.lower()
+            )
+        )
+
+    user = await UserRepository(session).by_email(username)
+    usable = user is not None and user.is_active and user.deleted_at is None
+    if not usable or not await verify_password(
+        ctx.hasher, user.password_hash if user else None, password
+    ):
+        await ctx.limiter.hit(account_key, window)
+        await ctx.limiter.hit(address_key, window)
+        raise Unauthorized("Wrong email or password").after_rollback(
+            audit_after_rollback(
+                "auth.login_failed", actor_user_id=None, ip=ip, email=username.lower()
+            )
+        )
+    assert user is not None and user.id is not None
+    await ctx.limiter.clear(account_key)
+    return await issue_tokens(session, ctx, user.id)
+
+
+async def refresh(session: AsyncSession, ctx: AppContext, token: str, ip: str) -> schemas.TokenPair:
+    repo = RefreshTokenRepository(session)
+    stored = await repo.by_hash(digest(token))
+    now = datetime.now(UTC)
+    if stored is None or stored.revoked_at is not None or stored.expires_at <= now:
+        raise Unauthorized("Refresh token is invalid or expired")
+    assert stored.id is not None
+    if stored.used_at is not None or not await repo.consume(stored.id, now):
+        raise Unauthorized("Refresh token was already used; please sign in again").after_rollback(
+            _revoke_stolen_family(stored.family_id, stored.user_id, now, ip)
+        )
+    return await issue_tokens(session, ctx, stored.user_id, stored.family_id)
+
+
+def _revoke_stolen_family(
+    family_id: str, user_id: int, now: datetime, ip: str
+) -> Callable[[AsyncSession], Awaitable[None]]:
+    """A used token shown again was copied: end every session of that sign-in.
+
+    Runs after the rollback, because the request itself fails with 401.
+    """
+
+    async def _revoke(own: AsyncSession) -> None:
+        await RefreshTokenRepository(own).revoke_family(family_id, now)
+        await record(
+            own,
+            "auth.refresh_reuse",
+            actor_user_id=user_id,
+            ip=ip,
+            target_type="user",
+            target_id=user_id,
+        )
+
+    return _revoke
+
+
+async def logout(session: AsyncSession, user_id: int, token: str | None, ip: str) -> None:
+    repo = RefreshTokenRepository(session)
+    now = datetime.now(UTC)
+    stored = await repo.by_hash(digest(token)) if token else None
+    if stored is not None and stored.user_id == user_id:
+        await repo.revoke_family(stored.family_id, now)
+    else:
+        await repo.revoke_all_for_user(user_id, now)
+    await record(
+        session, "auth.logout", actor_user_id=user_id, ip=ip, target_type="user", target_id=user_id
+    )
+
+
+async def me(session: AsyncSession, user_id: int) -> schemas.MeOut:
+    users = UserRepository(session)
+    user = await session.get(User, user_id)
+    if user is None or user.id is None:
+        raise Unauthorized()
+    return schemas.MeOut(
+        id=user.id,
+        email=user.email,
+        full_name=user.full_name,
+        is_staff=user.is_staff,
+        memberships=[
+            schemas.MembershipOut(firm_id=f, firm_name=n, role=r)
+            for f, n, r in await users.memberships(user.id)
+        ],
+        consortia=[
+            schemas.ConsortiumRoleOut(consortium_id=c, role=r)
+            for c, r in await users.consortium_roles(user.id)
+        ],
+    )

@@ -1,0 +1,104 @@
+"""Who is asking: the authenticated user with their firm roles, loaded once per request.
+
+Policies and scoped repository reads take a ``Viewer``; nothing else decides access.
+"""
+
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from distretto.auth.repository import UserRepository
+from distretto.db import SessionDep
+from distretto.kit.errors import Forbidden, NotFound, Unauthorized
+from distretto.models import User
+
+ROLE_RANK = {"member": 1, "manager": 2, "owner": 3}
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    user_id: int
+    email: str
+    is_staff: bool
+    firm_roles: dict[int, str] = field(default_factory=dict)
+    suspended_firms: frozenset[int] = frozenset()
+    managed_consortia: frozenset[int] = frozenset()
+
+    @property
+    def firm_ids(self) -> list[int]:
+        return sorted(self.firm_roles)
+
+    def role_in(self, firm_id: int) -> str | None:
+        return self.firm_roles.get(firm_id)
+
+    def has_role(self, firm_id: int, minimum: str) -> bool:
+        role = self.firm_roles.get(firm_id)
+        return role is not None and ROLE_RANK[role] >= ROLE_RANK[minimum]
+
+    def require_role(self, firm_id: int, minimum: str) -> None:
+        """404 if the viewer is not in the firm at all, 403 if the role is too low."""
+        if firm_id not in self.firm_roles:
+            raise NotFound(f"Firm {firm_id} not found among your firms")
+        if not self.has_role(firm_id, minimum):
+            raise Forbidden(f"This needs the {minimum} role in the firm")
+
+    def require_active_firm(self, firm_id: int) -> None:
+        if firm_id in self.suspended_firms:
+            raise Forbidden("The firm is suspended by the association and cannot do this")
+
+    def manages(self, consortium_id: int) -> bool:
+        return consortium_id in self.managed_consortia
+
+
+async def load_viewer(session: AsyncSession, user_id: int) -> Viewer | None:
+    user = await session.get(User, user_id)
+    if user is None or user.id is None or not user.is_active or user.deleted_at is not None:
+        return None
+    repo = UserRepository(session)
+    firms = await repo.firm_roles_with_status(user.id)
+    return Viewer(
+        user_id=user.id,
+        email=user.email,
+        is_staff=user.is_staff,
+        firm_roles={firm_id: role for firm_id, role, _ in firms},
+        suspended_firms=frozenset(f for f, _, status in firms if status == "suspended"),
+        managed_consortia=frozenset(await repo.managed_consortia(user.id)),
+    )
+
+
+async def optional_viewer(
+    request: Request,
+    session: SessionDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+) -> Viewer | None:
+    if not token:
+        return None
+    claims = request.app.state.tokens.verify_access(token)
+    if claims is None:
+        raise Unauthorized()
+    viewer = await load_viewer(session, claims.user_id)
+    if viewer is None:
+        raise Unauthorized()
+    return viewer
+
+
+async def current_viewer(viewer: Annotated[Viewer | None, Depends(optional_viewer)]) -> Viewer:
+    if viewer is None:
+        raise Unauthorized()
+    return viewer
+
+
+async def staff_viewer(viewer: Annotated[Viewer, Depends(current_viewer)]) -> Viewer:
+    if not viewer.is_staff:
+        raise Forbidden("Only association staff may do this")
+    return viewer
+
+
+ViewerDep = Annotated[Viewer, Depends(current_viewer)]
+OptionalViewerDep = Annotated[Viewer | None, Depends(optional_viewer)]
+StaffDep = Annotated[Viewer, Depends(staff_viewer)]

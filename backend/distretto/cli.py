@@ -1,0 +1,75 @@
+"""The ``distretto`` command: serve, migrate, create-staff, seed-demo."""
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from distretto.config import get_settings
+
+cli = typer.Typer(
+    help="Distretto: the digital platform of an industrial district.", no_args_is_help=True
+)
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_migrations(database_url: str | None = None) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(REPO_ROOT / "alembic.ini"))
+    config.attributes["database_url"] = database_url or get_settings().database_url
+    command.upgrade(config, "head")
+
+
+@cli.command()
+def migrate() -> None:
+    """Apply every migration to DISTRETTO_DATABASE_URL."""
+    run_migrations()
+    typer.echo("database is up to date")
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+    workers: Annotated[int, typer.Option(help="processes (use Redis when > 1)")] = 1,
+) -> None:
+    """Serve the API (and the built web app) with uvicorn."""
+    uvicorn.run(
+        "distretto.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        ws_per_message_deflate=False,
+        proxy_headers=True,
+        server_header=False,
+        log_level="info",
+    )
+
+
+@cli.command("create-staff")
+def create_staff(
+    email: str, password: Annotated[str, typer.Option(prompt=True, hide_input=True)]
+) -> None:
+    """Create an association staff account (or promote an existing one)."""
+    from distretto.seed.staff import create_staff_user
+
+    user_id = asyncio.run(create_staff_user(get_settings(), email, password))
+    typer.echo(f"staff user {email} ready (id {user_id})")
+
+
+@cli.command("seed-demo")
+def seed_demo() -> None:
+    """Fill an empty database with a believable demo district."""
+    from distretto.seed.demo import seed
+
+    summary = asyncio.run(seed(get_settings()))
+    typer.echo(summary)
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,63 @@
+"""Settings read from the environment (prefix ``DISTRETTO_``)."""
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEVELOPMENT_SECRET = "distretto-development-secret-change-me"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DISTRETTO_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite+aiosqlite:///./distretto.db"
+    redis_url: str | None = None
+    secret_key: str = DEVELOPMENT_SECRET
+    jwt_issuer: str = "distretto"
+    jwt_audience: str = "distretto-api"
+    access_token_minutes: int = 15
+    refresh_token_days: int = 30
+    login_attempts_per_window: int = 5
+    login_window_seconds: int = 300
+    bid_rate_per_minute: int = 120
+    flag_rate_per_minute: int = 30
+    max_body_bytes: int = 1_048_576
+    cors_origins: list[str] = []
+    docs_enabled: bool = True
+    frontend_dist: str | None = None
+    # Sign-in through an external OpenID Connect provider (all three must be set).
+    oidc_provider_name: str = "sso"
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    public_base_url: str = "http://127.0.0.1:8000"
+    ws_max_message_bytes: int = 4096
+    ws_send_queue: int = 256
+    ws_heartbeat_seconds: float = 20.0
+    ws_lifetime_seconds: float = 3600.0
+
+    @model_validator(mode="after")
+    def _refuse_default_secret(self) -> "Settings":
+        if self.environment != "development" and self.secret_key == DEVELOPMENT_SECRET:
+            raise ValueError(
+                "DISTRETTO_SECRET_KEY must be set to a real secret outside development"
+            )
+        if self.environment == "production" and len(self.secret_key) < 32:
+            raise ValueError("DISTRETTO_SECRET_KEY must be at least 32 characters in production")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id and self.oidc_client_secret)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

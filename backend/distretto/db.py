@@ -1,0 +1,97 @@
+"""Engine and the per-request session: one transaction per request.
+
+Services only ``flush()``; the session dependency commits once when the endpoint
+returns (or rolls back on any error), then hands the outbox events written in that
+transaction to the event sink.
+"""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from distretto.kit.errors import DomainError
+from distretto.kit.events import OUTBOX_KEY, EventSink
+
+
+def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+    if url.startswith("sqlite"):
+        engine = create_async_engine(url, connect_args={"timeout": 30})
+        _configure_sqlite(engine)
+        return engine
+    return create_async_engine(
+        url, pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=True
+    )
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _: Any) -> None:
+        # Let us issue BEGIN ourselves (pysqlite's implicit BEGIN is deferred).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # IMMEDIATE takes the write lock up front: concurrent writers wait on
+        # busy_timeout instead of failing when a read lock cannot be upgraded.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+@asynccontextmanager
+async def session_scope(
+    sessionmaker: async_sessionmaker[AsyncSession], sink: EventSink | None
+) -> AsyncIterator[AsyncSession]:
+    async with sessionmaker() as session:
+        try:
+            yield session
+            await session.commit()
+        except DomainError as exc:
+            await session.rollback()
+            await _run_rollback_actions(sessionmaker, exc)
+            raise
+        except BaseException:
+            await session.rollback()
+            raise
+        events = session.info.pop(OUTBOX_KEY, [])
+        if events and sink is not None:
+            await sink.publish(events)
+
+
+async def _run_rollback_actions(
+    sessionmaker: async_sessionmaker[AsyncSession], exc: DomainError
+) -> None:
+    if not exc.on_rollback:
+        return
+    async with sessionmaker() as own:
+        for action in exc.on_rollback:
+            await action(own)
+        await own.commit()
+
+
+async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
+    state = request.app.state
+    async with session_scope(state.sessionmaker, getattr(state, "event_sink", None)) as session:
+        yield session
+
+
+# scope="function": commit before the response is sent, so a 201 is never a lie.
+SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]

@@ -1,0 +1,190 @@
+"""Firm rules: creation with VAT and phase checks, profile edits, members, groups."""
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from distretto.auth.repository import UserRepository
+from distretto.auth.viewer import Viewer
+from distretto.firms import policies, schemas
+from distretto.firms.repository import FirmRepository, PhaseRepository
+from distretto.kit.errors import Conflict, Invalid, NotFound
+from distretto.kit.pagination import Page, PageParams
+from distretto.models import Firm, Membership
+
+
+async def _require_phases(session: AsyncSession, codes: Sequence[str]) -> None:
+    unknown = await PhaseRepository(session).unknown_codes(codes)
+    if unknown:
+        raise Invalid("phases", f"unknown phase code(s): {', '.join(unknown)}")
+
+
+async def to_out(session: AsyncSession, firms: Sequence[Firm]) -> list[schemas.FirmOut]:
+    phases = await FirmRepository(session).phases_of([f.id for f in firms if f.id is not None])
+    return [
+        schemas.FirmOut(
+            id=f.id,
+            name=f.name,
+            vat_number=f.vat_number,
+            region=f.region,
+            province=f.province,
+            size_class=f.size_class,
+            description=f.description,
+            phases=phases.get(f.id, []),
+            status=f.status,
+            verified=f.verified,
+            ownership_group_id=f.ownership_group_id,
+            created_at=f.created_at,
+        )
+        for f in firms
+        if f.id is not None
+    ]
+
+
+async def get_firm(session: AsyncSession, firm_id: int) -> Firm:
+    firm = await FirmRepository(session).get(firm_id)
+    if firm is None:
+        raise NotFound(f"Firm {firm_id} not found")
+    return firm
+
+
+async def create(
+    session: AsyncSession, viewer: Viewer, data: schemas.FirmCreate
+) -> schemas.FirmOut:
+    await _require_phases(session, data.phases)
+    repo = FirmRepository(session)
+    if await repo.vat_taken(data.vat_number):
+        raise Conflict("A firm with this VAT number is already registered")
+    firm = await repo.add(
+        Firm(
+            name=data.name,
+            vat_number=data.vat_number,
+            region=data.region,
+            province=data.province,
+            size_class=data.size_class,
+            description=data.description,
+        ),
+        data.phases,
+    )
+    assert firm.id is not None
+    await repo.add_membership(Membership(firm_id=firm.id, user_id=viewer.user_id, role="owner"))
+    return (await to_out(session, [firm]))[0]
+
+
+async def profile(session: AsyncSession, firm_id: int) -> schemas.FirmOut:
+    return (await to_out(session, [await get_firm(session, firm_id)]))[0]
+
+
+async def directory(
+    session: AsyncSession, params: PageParams, **filters: object
+) -> Page[schemas.FirmOut]:
+    repo = FirmRepository(session)
+    rows, cursor = await repo.page(repo.directory(**filters), params)  # type: ignore[arg-type]
+    return Page(items=await to_out(session, rows), next_cursor=cursor)
+
+
+async def update(
+    session: AsyncSession, viewer: Viewer, firm_id: int, data: schemas.FirmUpdate
+) -> schemas.FirmOut:
+    policies.can_edit(viewer, firm_id)
+    firm = await get_firm(session, firm_id)
+    changes = data.model_dump(exclude_unset=True)
+    phases = changes.pop("phases", None)
+    for field in ("name", "region", "size_class", "description"):
+        if changes.get(field, ...) is None:
+            raise Invalid(field, "cannot be null")
+    if phases is not None:
+        await _require_phases(session, phases)
+        await FirmRepository(session).set_phases(firm, phases)
+    for field, value in changes.items():
+        setattr(firm, field, value)
+    firm.updated_at = datetime.now(UTC)
+    session.add(firm)
+    await session.flush()
+    return (await to_out(session, [firm]))[0]
+
+
+async def members(session: AsyncSession, viewer: Viewer, firm_id: int) -> list[schemas.MemberOut]:
+    policies.can_see_private(viewer, firm_id)
+    await get_firm(session, firm_id)
+    return [
+        schemas.MemberOut(user_id=u.id, email=u.email, full_name=u.full_name, role=m.role)
+        for m, u in await FirmRepository(session).members(firm_id)
+    ]
+
+
+async def add_member(
+    session: AsyncSession, viewer: Viewer, firm_id: int, data: schemas.MemberIn
+) -> schemas.MemberOut:
+    policies.can_manage_members(viewer, firm_id)
+    user = await UserRepository(session).by_email(data.email)
+    if user is None or user.id is None or user.deleted_at is not None:
+        raise Invalid("email", "no Distretto account uses this email; ask them to register first")
+    repo = FirmRepository(session)
+    if await repo.membership(firm_id, user.id) is not None:
+        raise Conflict("This person is already a member of the firm")
+    await repo.add_membership(Membership(firm_id=firm_id, user_id=user.id, role=data.role))
+    return schemas.MemberOut(
+        user_id=user.id, email=user.email, full_name=user.full_name, role=data.role
+    )
+
+
+async def _existing_membership(session: AsyncSession, firm_id: int, user_id: int) -> Membership:
+    membership = await FirmRepository(session).membership(firm_id, user_id)
+    if membership is None:
+        raise NotFound(f"User {user_id} is not a member of firm {firm_id}")
+    return membership
+
+
+async def _keep_an_owner(session: AsyncSession, membership: Membership) -> None:
+    if (
+        membership.role == "owner"
+        and await FirmRepository(session).owner_count(membership.firm_id) <= 1
+    ):
+        raise Conflict("A firm must keep at least one owner")
+
+
+async def change_role(
+    session: AsyncSession, viewer: Viewer, firm_id: int, user_id: int, data: schemas.MemberRoleIn
+) -> schemas.MemberOut:
+    policies.can_manage_members(viewer, firm_id)
+    membership = await _existing_membership(session, firm_id, user_id)
+    if data.role != "owner":
+        await _keep_an_owner(session, membership)
+    membership.role = data.role
+    session.add(membership)
+    await session.flush()
+    return next(m for m in await members(session, viewer, firm_id) if m.user_id == user_id)
+
+
+async def remove_member(session: AsyncSession, viewer: Viewer, firm_id: int, user_id: int) -> None:
+    policies.can_manage_members(viewer, firm_id)
+    membership = await _existing_membership(session, firm_id, user_id)
+    await _keep_an_owner(session, membership)
+    await FirmRepository(session).remove_membership(membership)
+
+
+async def create_group(
+    session: AsyncSession, viewer: Viewer, data: schemas.OwnershipGroupIn
+) -> schemas.OwnershipGroupOut:
+    firm_ids = sorted(set(data.firm_ids))
+    if len(firm_ids) < 2:
+        raise Invalid("firm_ids", "an ownership group needs at least two different firms")
+    policies.can_group(viewer, firm_ids)
+    repo = FirmRepository(session)
+    firms = await repo.firms(firm_ids)
+    if len(firms) != len(firm_ids):
+        raise Invalid("firm_ids", "unknown firm id(s)")
+    if any(f.ownership_group_id is not None for f in firms):
+        raise Conflict("One of these firms already belongs to an ownership group")
+    group = await repo.create_group(data.name, firm_ids)
+    assert group.id is not None
+    return schemas.OwnershipGroupOut(id=group.id, name=group.name, firm_ids=firm_ids)
+
+
+async def phases(session: AsyncSession) -> list[schemas.PhaseOut]:
+    return [
+        schemas.PhaseOut(code=p.code, name=p.name, name_it=p.name_it, parent=p.parent)
+        for p in await PhaseRepository(session).all()
+    ]

@@ -1,0 +1,139 @@
+"""Domain errors and their RFC 9457 problem+json rendering.
+
+Services raise these; one handler turns them into responses, so no router has to
+know status codes.
+"""
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger("distretto")
+
+# Work that must persist although the request fails (an audit of a refused login,
+# revoking a stolen token family); run in a fresh transaction after the rollback.
+RollbackAction = Callable[[Any], Awaitable[None]]
+
+
+class DomainError(Exception):
+    status = 400
+    title = "Bad request"
+    slug = "bad-request"
+
+    def __init__(self, detail: str, *, headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.headers = headers or {}
+        self.on_rollback: list[RollbackAction] = []
+
+    def after_rollback(self, action: RollbackAction) -> "DomainError":
+        self.on_rollback.append(action)
+        return self
+
+
+class NotFound(DomainError):
+    status, title, slug = 404, "Not found", "not-found"
+
+
+class Forbidden(DomainError):
+    status, title, slug = 403, "Forbidden", "forbidden"
+
+
+class Conflict(DomainError):
+    status, title, slug = 409, "Conflict", "conflict"
+
+
+class Unauthorized(DomainError):
+    status, title, slug = 401, "Not authenticated", "unauthorized"
+
+    def __init__(self, detail: str = "Missing, invalid or expired credentials") -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+class TooManyRequests(DomainError):
+    status, title, slug = 429, "Too many requests", "rate-limited"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail, headers={"Retry-After": str(retry_after)})
+
+
+class Invalid(DomainError):
+    """Input that is well-formed but breaks a rule; names the offending field."""
+
+    status, title, slug = 422, "Invalid input", "validation-error"
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.errors = [{"field": field, "message": message, "type": "value_error"}]
+
+
+def problem(status: int, title: str, detail: str, slug: str, **extra: Any) -> JSONResponse:
+    body = {
+        "type": f"https://distretto.example/problems/{slug}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        **extra,
+    }
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    # Drop the "body"/"query" prefix so the field reads as the client sent it.
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "header", "form"}:
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def _validation_response(exc: RequestValidationError) -> JSONResponse:
+    errors = [
+        {
+            "field": _field_name(tuple(e.get("loc", ()))),
+            "message": e.get("msg", "invalid"),
+            "type": e.get("type", "value_error"),
+        }
+        for e in exc.errors()
+    ]
+    fields = ", ".join(sorted({e["field"] for e in errors}))
+    return problem(
+        422,
+        "Invalid input",
+        f"Please check these fields: {fields}",
+        "validation-error",
+        errors=errors,
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain(_: Request, exc: DomainError) -> JSONResponse:
+        extra: dict[str, Any] = {}
+        if isinstance(exc, Invalid):
+            extra["errors"] = exc.errors
+        response = problem(exc.status, exc.title, exc.detail, exc.slug, **extra)
+        response.headers.update(exc.headers)
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return _validation_response(exc)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        response = problem(exc.status_code, str(exc.detail), str(exc.detail), "http-error")
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        # Never leak a traceback to the client; the server log has it.
+        log.exception("unhandled error", exc_info=exc)
+        return problem(500, "Internal error", "Something went wrong on our side.", "internal")

@@ -1,0 +1,80 @@
+"""Keyset pagination: ``?cursor=&limit=`` in, ``{items, next_cursor}`` out.
+
+The cursor is the sort key of the last row returned, so any page costs the same as
+the first one (no OFFSET scans).
+"""
+
+import base64
+import json
+from collections.abc import Sequence
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Query
+from pydantic import BaseModel
+from sqlalchemy import Select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
+
+from distretto.kit.errors import Invalid
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+class PageParams(BaseModel):
+    cursor: str | None = None
+    limit: int = 20
+
+
+def page_params(
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> PageParams:
+    return PageParams(cursor=cursor, limit=limit)
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    raw = json.dumps(list(values), separators=(",", ":"), default=str).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, width: int) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, TypeError) as exc:
+        raise Invalid("cursor", "is not a cursor this list returned") from exc
+    if not isinstance(values, list) or len(values) != width:
+        raise Invalid("cursor", "is not a cursor this list returned")
+    return values
+
+
+async def keyset_page(
+    session: AsyncSession,
+    stmt: Select[Any],
+    keys: Sequence[ColumnElement[Any]],
+    params: PageParams,
+    *,
+    descending: bool = True,
+) -> tuple[list[Any], str | None]:
+    """Page ``stmt`` (which selects one entity) by ``keys``, all in one direction.
+
+    The last key must be unique (normally the id) so the order is total.
+    """
+    if params.cursor:
+        after = decode_cursor(params.cursor, len(keys))
+        row_key = tuple_(*keys) if len(keys) > 1 else keys[0]
+        bound = tuple_(*after) if len(keys) > 1 else after[0]
+        stmt = stmt.where(row_key < bound if descending else row_key > bound)
+    ordering = [k.desc() if descending else k.asc() for k in keys]
+    rows = list((await session.scalars(stmt.order_by(*ordering).limit(params.limit + 1))).all())
+    next_cursor = None
+    if len(rows) > params.limit:
+        rows = rows[: params.limit]
+        last = rows[-1]
+        next_cursor = encode_cursor([getattr(last, str(k.key)) for k in keys])
+    return rows, next_cursor

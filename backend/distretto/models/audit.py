@@ -1,0 +1,23 @@
+"""Append-only audit log of staff actions and security-relevant events."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, SQLModel
+
+from distretto.models.base import BigId, UTCDateTime, utcnow
+
+
+class AuditEntry(SQLModel, table=True):
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    actor_user_id: int | None = Field(default=None, index=True)
+    action: str = Field(max_length=60, index=True)
+    target_type: str | None = Field(default=None, max_length=30)
+    target_id: str | None = Field(default=None, max_length=60)
+    reason: str = Field(default="", max_length=2000)
+    ip: str | None = Field(default=None, max_length=64)
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -1,0 +1,29 @@
+"""Liveness, readiness (database reachable) and Prometheus metrics."""
+
+from fastapi import APIRouter, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+
+from distretto.kit.errors import problem
+
+router = APIRouter(tags=["system"])
+
+
+@router.get("/healthz", operation_id="healthz")
+async def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/readyz", operation_id="readyz", response_model=None)
+async def readyz(request: Request) -> dict[str, str] | Response:
+    try:
+        async with request.app.state.ctx.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except Exception:
+        return problem(503, "Not ready", "The database is not reachable", "not-ready")
+    return {"status": "ready"}
+
+
+@router.get("/metrics", operation_id="metrics", include_in_schema=False)
+async def metrics() -> Response:
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,111 @@
+"""Test harness: one migrated database per run, every test isolated by truncation.
+
+``DISTRETTO_TEST_DB=sqlite`` (default) or ``postgres`` picks the backend; with
+PostgreSQL the app also uses Redis (rate limits, live fan-out), as in production.
+"""
+
+import asyncio
+import os
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import text
+
+from distretto.app import create_app
+from distretto.cli import run_migrations
+from distretto.config import Settings
+from distretto.models import metadata
+
+BACKEND = os.environ.get("DISTRETTO_TEST_DB", "sqlite")
+PG_ADMIN_DSN = os.environ.get("DISTRETTO_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("DISTRETTO_TEST_REDIS", "redis://127.0.0.1:6379/0")
+# Reference data loaded by migrations: never truncated.
+KEEP_TABLES = {"phases", "alembic_version"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if BACKEND == "postgres":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (run with DISTRETTO_TEST_DB=postgres)")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)
+
+
+def _pg_url(name: str) -> str:
+    base = PG_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+    return f"{base}/{name}"
+
+
+async def _pg_admin(sql: str) -> None:
+    conn = await asyncpg.connect(PG_ADMIN_DSN)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    if BACKEND == "postgres":
+        name = f"distretto_test_{uuid.uuid4().hex[:10]}"
+        asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+        url = _pg_url(name)
+        run_migrations(url)
+        yield url
+        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            url = f"sqlite+aiosqlite:///{Path(tmp) / 'test.db'}"
+            run_migrations(url)
+            yield url
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str) -> Settings:
+    return Settings(
+        environment="test",
+        database_url=database_url,
+        redis_url=REDIS_URL if BACKEND == "postgres" else None,
+        secret_key="test-secret-key-with-enough-length-0123456789",
+        frontend_dist=None,
+    )
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+async def _truncate(application: FastAPI) -> None:
+    tables = [t.name for t in metadata.sorted_tables if t.name not in KEEP_TABLES]
+    engine = application.state.ctx.engine
+    async with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t}"' for t in tables)
+            await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                await conn.execute(text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture(autouse=True)
+async def clean_state(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    await _truncate(app)
+    await app.state.ctx.limiter.reset()
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test/api/v1") as c:
+        yield c
