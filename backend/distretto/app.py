@@ -26,7 +26,9 @@ log = logging.getLogger("distretto")
 def build_context(settings: Settings) -> AppContext:
     engine = create_engine(settings.database_url)
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
-    limiter: RateLimiter = RedisRateLimiter(redis) if redis else MemoryRateLimiter()
+    limiter: RateLimiter = (
+        RedisRateLimiter(redis, f"{settings.redis_namespace}:rl:") if redis else MemoryRateLimiter()
+    )
     return AppContext(
         settings=settings,
         engine=engine,

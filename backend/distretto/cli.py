@@ -21,7 +21,8 @@ def run_migrations(database_url: str | None = None) -> None:
 
     config = Config(str(REPO_ROOT / "alembic.ini"))
     config.attributes["database_url"] = database_url or get_settings().database_url
-    command.upgrade(config, "head")
+    # "heads": feature branches of the migration tree may each add their own head.
+    command.upgrade(config, "heads")
 
 
 @cli.command()

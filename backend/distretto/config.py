@@ -15,6 +15,9 @@ class Settings(BaseSettings):
     environment: Literal["development", "test", "production"] = "development"
     database_url: str = "sqlite+aiosqlite:///./distretto.db"
     redis_url: str | None = None
+    # Prefix of every Redis key and channel, so several deployments (or test runs) can
+    # share one Redis without hearing each other.
+    redis_namespace: str = "distretto"
     secret_key: str = DEVELOPMENT_SECRET
     jwt_issuer: str = "distretto"
     jwt_audience: str = "distretto-api"

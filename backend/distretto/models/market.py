@@ -1,0 +1,158 @@
+"""The community market: orders, invitations, bids, questions, idempotency records."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    text,
+)
+from sqlmodel import Field, SQLModel
+
+from distretto.models.base import BigId, Money, UTCDateTime, utcnow
+
+ORDER_STATUSES = ("draft", "open", "awarded", "closed", "cancelled")
+VISIBILITIES = ("public", "invited", "consortium")
+BID_STATUSES = ("active", "needs_confirmation", "withdrawn", "rejected", "awarded")
+# Statuses in which a bid still counts as the firm's one live bid on the order.
+LIVE_BID_STATUSES = ("active", "needs_confirmation", "awarded")
+
+
+class Order(SQLModel, table=True):
+    __tablename__ = "orders"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft','open','awarded','closed','cancelled')", name="status"),
+        CheckConstraint("visibility IN ('public','invited','consortium')", name="visibility"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        Index("ix_orders_status_id", "status", "id"),
+        Index("ix_orders_phase_id", "phase", "id"),
+        Index("ix_orders_client_id", "client_firm_id", "id"),
+    )
+
+    id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
+    client_firm_id: int = Field(sa_column=Column(ForeignKey("firms.id"), nullable=False))
+    created_by_user_id: int | None = Field(
+        default=None, sa_column=Column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    )
+    title: str = Field(max_length=200)
+    description: str = Field(default="", max_length=8000)
+    phase: str = Field(sa_column=Column(String(40), ForeignKey("phases.code"), nullable=False))
+    quantity: int
+    unit: str = Field(max_length=20)
+    target_unit_price: Decimal | None = Field(default=None, sa_type=Money)
+    bid_deadline: datetime = Field(sa_type=UTCDateTime)
+    delivery_due: date = Field(sa_type=Date)
+    visibility: str = Field(default="public", max_length=12)
+    consortium_id: int | None = Field(
+        default=None, sa_column=Column(ForeignKey("consortia.id"), nullable=True, index=True)
+    )
+    sealed: bool = Field(default=False)
+    parent_contract_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            BigId, ForeignKey("contracts.id", use_alter=True), nullable=True, index=True
+        ),
+    )
+    region: str = Field(max_length=60, index=True)
+    status: str = Field(default="open", max_length=12)
+    revision: int = Field(default=1)
+    hidden: bool = Field(default=False)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class OrderInvitation(SQLModel, table=True):
+    __tablename__ = "order_invitations"
+
+    order_id: int = Field(
+        sa_column=Column(BigId, ForeignKey("orders.id", ondelete="CASCADE"), primary_key=True)
+    )
+    firm_id: int = Field(
+        sa_column=Column(ForeignKey("firms.id", ondelete="CASCADE"), primary_key=True, index=True)
+    )
+
+
+class Bid(SQLModel, table=True):
+    __tablename__ = "bids"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('active','needs_confirmation','withdrawn','rejected','awarded')",
+            name="status",
+        ),
+        CheckConstraint("unit_price > 0", name="unit_price_positive"),
+        # One live bid per firm per order, enforced by the database itself.
+        Index(
+            "uq_bids_one_live_per_firm",
+            "order_id",
+            "firm_id",
+            unique=True,
+            sqlite_where=text("status IN ('active','needs_confirmation','awarded')"),
+            postgresql_where=text("status IN ('active','needs_confirmation','awarded')"),
+        ),
+        Index("ix_bids_order_id", "order_id", "id"),
+        Index("ix_bids_firm_id", "firm_id", "id"),
+    )
+
+    id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
+    order_id: int = Field(
+        sa_column=Column(BigId, ForeignKey("orders.id", ondelete="CASCADE"), nullable=False)
+    )
+    firm_id: int = Field(sa_column=Column(ForeignKey("firms.id"), nullable=False))
+    created_by_user_id: int | None = Field(
+        default=None, sa_column=Column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    )
+    unit_price: Decimal = Field(sa_type=Money)
+    total_price: Decimal = Field(sa_type=Money)
+    delivery_date: date = Field(sa_type=Date)
+    notes: str = Field(default="", max_length=2000)
+    status: str = Field(default="active", max_length=20)
+    order_revision: int = Field(default=1)
+    hidden: bool = Field(default=False)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Question(SQLModel, table=True):
+    __tablename__ = "order_questions"
+
+    id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
+    order_id: int = Field(
+        sa_column=Column(
+            BigId, ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    asker_firm_id: int = Field(sa_column=Column(ForeignKey("firms.id"), nullable=False))
+    asked_by_user_id: int | None = Field(
+        default=None, sa_column=Column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    )
+    text: str = Field(max_length=2000)
+    answer: str | None = Field(default=None, max_length=4000)
+    answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    hidden: bool = Field(default=False)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class IdempotencyRecord(SQLModel, table=True):
+    """The stored response of a create request, replayed when its key is sent again."""
+
+    __tablename__ = "idempotency_records"
+    __table_args__ = (UniqueConstraint("user_id", "scope", "key"),)
+
+    id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
+    user_id: int = Field(
+        sa_column=Column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    )
+    scope: str = Field(max_length=120)
+    key: str = Field(max_length=100)
+    request_hash: str = Field(max_length=64)
+    status_code: int
+    body: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
