@@ -25,6 +25,11 @@ def firm_key(firm_id: int) -> str:
     return f"firm:{firm_id}"
 
 
+def phase_key(phase_code: str) -> str:
+    """Every active firm working in this phase (used for public ``order.created``)."""
+    return f"phase:{phase_code}"
+
+
 @dataclass(frozen=True)
 class OutboxEvent:
     id: int

@@ -1,7 +1,8 @@
 """Transactional outbox: every state change others must hear about writes a row here.
 
 Audience keys say who may receive an event, resolved at write time by the same rules
-as the REST reads: ``user:ID``, ``firm:ID``, ``staff``. Ids rise monotonically, so a
+as the REST reads: ``user:ID``, ``firm:ID``, ``phase:CODE`` (firms working in that phase),
+``staff``. Ids rise monotonically, so a
 client resumes by asking for everything after the last id it saw.
 """
 
