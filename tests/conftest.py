@@ -73,6 +73,8 @@ def settings(database_url: str) -> Settings:
         environment="test",
         database_url=database_url,
         redis_url=REDIS_URL if BACKEND == "postgres" else None,
+        # Own keys per run: test runs sharing one Redis must not reset each other's limits.
+        redis_namespace=f"distretto-test-{uuid.uuid4().hex[:10]}",
         secret_key="test-secret-key-with-enough-length-0123456789",
         frontend_dist=None,
     )
@@ -96,8 +98,23 @@ async def _truncate(application: FastAPI) -> None:
             for table in tables:
                 await conn.execute(text(f'DELETE FROM "{table}"'))
         else:
+            # SQLite fires row triggers on DELETE, and the audit log's triggers refuse it:
+            # lift every trigger for the clean-up and put back the exact SQL the
+            # migrations created (DDL is transactional in SQLite).
+            triggers = (
+                await conn.execute(
+                    text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+                )
+            ).all()
+            for name, _ in triggers:
+                await conn.execute(text(f'DROP TRIGGER "{name}"'))
+            # Orders and contracts refer to each other (sub-orders): no deletion order
+            # satisfies both foreign keys row by row, so check them at COMMIT instead.
+            await conn.execute(text("PRAGMA defer_foreign_keys = ON"))
             for table in reversed(tables):
                 await conn.execute(text(f'DELETE FROM "{table}"'))
+            for _, sql in triggers:
+                await conn.execute(text(sql))
 
 
 @pytest.fixture(autouse=True)

@@ -11,13 +11,24 @@ from redis.asyncio import Redis
 from distretto.auth.router import router as auth_router
 from distretto.auth.security import TokenService, make_hasher
 from distretto.config import Settings, get_settings
+from distretto.consortia.router import router as consortia_router
+from distretto.contracts.router import router as contracts_router
 from distretto.db import create_engine, create_sessionmaker
 from distretto.firms.router import router as firms_router
 from distretto.kit.context import AppContext
 from distretto.kit.errors import install_error_handlers
 from distretto.kit.middleware import HttpMiddleware
 from distretto.kit.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from distretto.market.router import router as market_router
+from distretto.moderation.router import router as moderation_router
+from distretto.observatory.router import router as observatory_router
+from distretto.realtime.router import router as realtime_router
+from distretto.realtime.runtime import Realtime
+from distretto.reputation.router import router as reputation_router
+from distretto.sso.router import router as sso_router
 from distretto.system.router import router as system_router
+from distretto.training.router import router as training_router
+from distretto.web.spa import mount_spa, resolve_dist
 
 API_PREFIX = "/api/v1"
 log = logging.getLogger("distretto")
@@ -48,7 +59,19 @@ async def close_context(ctx: AppContext) -> None:
 
 def api_router() -> APIRouter:
     api = APIRouter(prefix=API_PREFIX)
-    for router in (auth_router, firms_router):
+    for router in (
+        auth_router,
+        firms_router,
+        market_router,
+        observatory_router,
+        consortia_router,
+        training_router,
+        moderation_router,
+        sso_router,
+        realtime_router,
+        contracts_router,
+        reputation_router,
+    ):
         api.include_router(router)
     return api
 
@@ -62,9 +85,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.ctx = ctx
         app.state.sessionmaker = ctx.sessionmaker
         app.state.tokens = ctx.tokens
+        realtime = Realtime(ctx)
+        await realtime.start()
+        app.state.realtime = realtime
+        # Committed outbox events go to the broker (distretto.db.session_scope).
+        app.state.event_sink = realtime.broker
         try:
             yield
         finally:
+            await realtime.stop()
             await close_context(ctx)
 
     docs = settings.docs_enabled
@@ -89,4 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["*"],
         )
     app.add_middleware(HttpMiddleware, max_body_bytes=settings.max_body_bytes)
+    dist = resolve_dist(settings.frontend_dist)
+    if dist is not None:
+        mount_spa(app, dist)
     return app

@@ -8,10 +8,12 @@ import typer
 import uvicorn
 
 from distretto.config import get_settings
+from distretto.reputation.cli import reputation_cli
 
 cli = typer.Typer(
     help="Distretto: the digital platform of an industrial district.", no_args_is_help=True
 )
+cli.add_typer(reputation_cli, name="reputation")
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 

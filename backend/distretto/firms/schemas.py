@@ -61,6 +61,15 @@ class FirmUpdate(BaseModel):
         return None if value is None else _region(value)
 
 
+class ReputationSummaryOut(BaseModel):
+    """Overall scores (0 to 100, null before a concluded contract); details at /reputation."""
+
+    supplier_score: float | None
+    supplier_contracts: int
+    client_score: float | None
+    client_contracts: int
+
+
 class FirmOut(BaseModel):
     id: int
     name: str
@@ -74,6 +83,8 @@ class FirmOut(BaseModel):
     verified: bool
     ownership_group_id: int | None
     created_at: datetime
+    # None until the firm has concluded a contract in either role.
+    reputation: ReputationSummaryOut | None = None
 
 
 class MemberIn(BaseModel):

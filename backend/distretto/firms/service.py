@@ -12,6 +12,7 @@ from distretto.firms.repository import FirmRepository, PhaseRepository
 from distretto.kit.errors import Conflict, Invalid, NotFound
 from distretto.kit.pagination import Page, PageParams
 from distretto.models import Firm, Membership
+from distretto.reputation.repository import ReputationRepository
 
 
 async def _require_phases(session: AsyncSession, codes: Sequence[str]) -> None:
@@ -21,7 +22,9 @@ async def _require_phases(session: AsyncSession, codes: Sequence[str]) -> None:
 
 
 async def to_out(session: AsyncSession, firms: Sequence[Firm]) -> list[schemas.FirmOut]:
-    phases = await FirmRepository(session).phases_of([f.id for f in firms if f.id is not None])
+    ids = [f.id for f in firms if f.id is not None]
+    phases = await FirmRepository(session).phases_of(ids)
+    reputation = await ReputationRepository(session).summaries(ids)
     return [
         schemas.FirmOut(
             id=f.id,
@@ -36,6 +39,7 @@ async def to_out(session: AsyncSession, firms: Sequence[Firm]) -> list[schemas.F
             verified=f.verified,
             ownership_group_id=f.ownership_group_id,
             created_at=f.created_at,
+            reputation=reputation.get(f.id),
         )
         for f in firms
         if f.id is not None

@@ -111,7 +111,91 @@ def _validation_response(exc: RequestValidationError) -> JSONResponse:
     )
 
 
+_PROBLEM_PROPERTIES: dict[str, Any] = {
+    "type": {"type": "string", "description": "URI naming the kind of problem"},
+    "title": {"type": "string"},
+    "status": {"type": "integer"},
+    "detail": {"type": "string", "description": "What went wrong, for a person to read"},
+}
+_FIELD_ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "title": "FieldError",
+    "required": ["field", "message", "type"],
+    "properties": {
+        "field": {"type": "string", "description": "The field as the client sent it"},
+        "message": {"type": "string"},
+        "type": {"type": "string"},
+    },
+}
+PROBLEM_SCHEMAS: dict[str, dict[str, Any]] = {
+    "FieldError": _FIELD_ERROR_SCHEMA,
+    "Problem": {
+        "type": "object",
+        "title": "Problem",
+        "description": "RFC 9457 problem details",
+        "required": ["type", "title", "status", "detail"],
+        "properties": {
+            **_PROBLEM_PROPERTIES,
+            "errors": {"type": "array", "items": {"$ref": "#/components/schemas/FieldError"}},
+        },
+    },
+    "ValidationProblem": {
+        "type": "object",
+        "title": "ValidationProblem",
+        "description": "RFC 9457 problem details naming each invalid field",
+        "required": ["type", "title", "status", "detail", "errors"],
+        "properties": {
+            **_PROBLEM_PROPERTIES,
+            "errors": {"type": "array", "items": {"$ref": "#/components/schemas/FieldError"}},
+        },
+    },
+}
+# FastAPI's own description of a 422, which our handler never sends.
+_FASTAPI_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
+_HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
+
+
+def _problem_response(description: str, schema: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {PROBLEM_JSON: {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+    }
+
+
+def document_problems(schema: dict[str, Any]) -> dict[str, Any]:
+    """Describe the error bodies we really send: problem+json on every operation
+    (``default``), with the ``errors`` list on 422."""
+    for path_item in schema.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if method not in _HTTP_METHODS:
+                continue
+            responses = operation.setdefault("responses", {})
+            if "422" in responses:
+                responses["422"] = _problem_response("Invalid input", "ValidationProblem")
+            responses.setdefault(
+                "default", _problem_response("Error (RFC 9457 problem details)", "Problem")
+            )
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for name in _FASTAPI_VALIDATION_SCHEMAS:
+        components.pop(name, None)
+    components.update(PROBLEM_SCHEMAS)
+    return schema
+
+
+def _install_problem_openapi(app: FastAPI) -> None:
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_problems(generate())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    _install_problem_openapi(app)
+
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
         extra: dict[str, Any] = {}

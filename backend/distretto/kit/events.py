@@ -9,12 +9,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.models.events import Event, EventAudience
 
 OUTBOX_KEY = "outbox_events"
 STAFF = "staff"
+# Arbitrary fixed key of the PostgreSQL advisory lock that orders outbox writers.
+OUTBOX_WRITE_LOCK = 0x6F7574626F78
 
 
 def user_key(user_id: int) -> str:
@@ -55,6 +58,7 @@ async def emit(
     session: AsyncSession, type_: str, data: dict[str, Any], audience: Iterable[str]
 ) -> OutboxEvent:
     keys = tuple(sorted(set(audience)))
+    await _serialize_outbox_writers(session)
     row = Event(type=type_, data=data)
     session.add(row)
     await session.flush()
@@ -64,3 +68,18 @@ async def emit(
     published = OutboxEvent(row.id, row.type, row.data, row.created_at, keys)
     session.info.setdefault(OUTBOX_KEY, []).append(published)
     return published
+
+
+async def _serialize_outbox_writers(session: AsyncSession) -> None:
+    """Make events become visible in id order, so "everything after id N" never skips one.
+
+    Ids come from a sequence: on PostgreSQL a transaction holding id 10 could commit after
+    one holding id 11, and a client that already saw 11 would never ask for 10. Holding one
+    transaction-scoped lock from a transaction's first event to its COMMIT orders commits
+    by id (the lock is re-entrant; it is released at COMMIT or ROLLBACK). SQLite needs
+    nothing: ``BEGIN IMMEDIATE`` already serialises every writer.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(
+            text("SELECT pg_advisory_xact_lock(:key)"), {"key": OUTBOX_WRITE_LOCK}
+        )

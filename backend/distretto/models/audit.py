@@ -1,9 +1,13 @@
-"""Append-only audit log of staff actions and security-relevant events."""
+"""Append-only audit log of staff actions and security-relevant events.
+
+The database itself refuses UPDATE and DELETE on ``audit_log`` (triggers created by
+migration 0005), so not even a bug or a compromised app process can rewrite history.
+"""
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
 from distretto.models.base import BigId, UTCDateTime, utcnow
@@ -11,6 +15,8 @@ from distretto.models.base import BigId, UTCDateTime, utcnow
 
 class AuditEntry(SQLModel, table=True):
     __tablename__ = "audit_log"
+    # Staff read a target's history ("everything that happened to firm 12").
+    __table_args__ = (Index("ix_audit_log_target", "target_type", "target_id", "id"),)
 
     id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)

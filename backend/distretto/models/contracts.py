@@ -140,3 +140,21 @@ class ReputationSnapshot(SQLModel, table=True):
     score: float | None = Field(default=None)
     contracts: int = Field(default=0)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ReputationDistrictMean(SQLModel, table=True):
+    """The district's mean of each reputation signal as of the start of a UTC day.
+
+    Every score computed during that day shrinks toward these means, so an update made
+    for one contract and a full recompute at the same instant agree exactly; the full
+    recompute rewrites the row (it is a cache of a pure function of the data).
+    """
+
+    __tablename__ = "reputation_district_means"
+
+    formula_version: str = Field(sa_column=Column(String(20), primary_key=True))
+    role: str = Field(sa_column=Column(String(10), primary_key=True))
+    as_of: datetime = Field(sa_column=Column(UTCDateTime, primary_key=True))
+    means: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    contracts: int = Field(default=0)
+    computed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

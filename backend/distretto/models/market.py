@@ -24,6 +24,12 @@ VISIBILITIES = ("public", "invited", "consortium")
 BID_STATUSES = ("active", "needs_confirmation", "withdrawn", "rejected", "awarded")
 # Statuses in which a bid still counts as the firm's one live bid on the order.
 LIVE_BID_STATUSES = ("active", "needs_confirmation", "awarded")
+# The text the board's full-text search reads on PostgreSQL, written exactly as
+# PostgreSQL prints it back so alembic sees the GIN index below as unchanged. Queries
+# must use the same expression (``market.repository``) for the planner to pick the index.
+ORDER_SEARCH_DOCUMENT = (
+    "to_tsvector('simple'::regconfig, (title::text || ' '::text) || description::text)"
+)
 
 
 class Order(SQLModel, table=True):
@@ -35,6 +41,10 @@ class Order(SQLModel, table=True):
         Index("ix_orders_status_id", "status", "id"),
         Index("ix_orders_phase_id", "phase", "id"),
         Index("ix_orders_client_id", "client_firm_id", "id"),
+        # PostgreSQL only (migration 0002b); SQLite searches with LIKE.
+        Index("ix_orders_search", text(ORDER_SEARCH_DOCUMENT), postgresql_using="gin").ddl_if(
+            dialect="postgresql"
+        ),
     )
 
     id: int | None = Field(default=None, sa_type=BigId, primary_key=True)

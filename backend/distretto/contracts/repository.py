@@ -1,0 +1,216 @@
+"""Contract, message and review queries, each starting from what the viewer may read.
+
+``readable_contracts``, ``readable_messages`` and ``readable_reviews`` are the scoped
+statements every read begins with (moderation resolves flag targets through them too).
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, false, or_, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from distretto.auth.viewer import Viewer
+from distretto.contracts.rules import REVIEW_BLIND_PERIOD
+from distretto.kit.pagination import PageParams, keyset_page
+from distretto.models import Contract, ContractMessage, Firm, Order, Review, User
+
+
+def readable_contracts(viewer: Viewer) -> SelectOfScalar[Contract]:
+    """The two firms of a contract see it; staff see every contract (disputes)."""
+    stmt = select(Contract)
+    if viewer.is_staff:
+        return stmt
+    firms = viewer.firm_ids
+    return stmt.where(
+        or_(col(Contract.client_firm_id).in_(firms), col(Contract.supplier_firm_id).in_(firms))
+    )
+
+
+def party_contracts(
+    viewer: Viewer,
+    *,
+    role: str | None = None,
+    status: str | None = None,
+    firm_id: int | None = None,
+) -> SelectOfScalar[Contract]:
+    """The contracts of the viewer's own firms (staff included: only their firms)."""
+    firms = [f for f in viewer.firm_ids if firm_id is None or f == firm_id]
+    as_client = col(Contract.client_firm_id).in_(firms)
+    as_supplier = col(Contract.supplier_firm_id).in_(firms)
+    sides = {"client": as_client, "supplier": as_supplier}
+    stmt = select(Contract).where(sides[role] if role else or_(as_client, as_supplier))
+    if status:
+        stmt = stmt.where(Contract.status == status)
+    return stmt
+
+
+def readable_messages(viewer: Viewer) -> SelectOfScalar[ContractMessage]:
+    """Messages of readable contracts; hidden ones only for staff and the author firm."""
+    stmt = select(ContractMessage).where(
+        col(ContractMessage.contract_id).in_(
+            readable_contracts(viewer).with_only_columns(Contract.id)
+        )
+    )
+    if viewer.is_staff:
+        return stmt
+    return stmt.where(
+        or_(
+            ContractMessage.hidden == false(),
+            col(ContractMessage.firm_id).in_(viewer.firm_ids),
+        )
+    )
+
+
+def readable_reviews(viewer: Viewer, now: datetime) -> SelectOfScalar[Review]:
+    """Double-blind: a firm reads its own reviews, and the other side's once released.
+
+    Released = both sides have reviewed, or 14 days have passed since completion.
+    Hidden reviews stay visible to staff and their author firm only.
+    """
+    stmt = select(Review)
+    if viewer.is_staff:
+        return stmt
+    firms = viewer.firm_ids
+    counterpart = aliased(Review)
+    both_in = (
+        select(counterpart.id)
+        .where(counterpart.contract_id == Review.contract_id, counterpart.id != Review.id)
+        .correlate(Review)
+        .exists()
+    )
+    blind_over = (
+        select(Contract.id)
+        .where(
+            Contract.id == Review.contract_id,
+            col(Contract.completed_at) <= now - REVIEW_BLIND_PERIOD,
+        )
+        .correlate(Review)
+        .exists()
+    )
+    return stmt.where(
+        or_(
+            col(Review.reviewer_firm_id).in_(firms),
+            and_(
+                col(Review.reviewee_firm_id).in_(firms),
+                Review.hidden == false(),
+                or_(both_in, blind_over),
+            ),
+        )
+    )
+
+
+class ContractRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def readable(self, viewer: Viewer, contract_id: int) -> Contract | None:
+        return (
+            await self.session.scalars(readable_contracts(viewer).where(Contract.id == contract_id))
+        ).first()
+
+    async def page(
+        self, stmt: SelectOfScalar[Contract], params: PageParams
+    ) -> tuple[list[Contract], str | None]:
+        return await keyset_page(self.session, stmt, [Contract.id], params)
+
+    def disputes(self, state: str) -> SelectOfScalar[Contract]:
+        if state == "open":
+            return select(Contract).where(Contract.status == "disputed")
+        return select(Contract).where(col(Contract.dispute_outcome).is_not(None))
+
+    async def transition(
+        self, contract: Contract, from_statuses: Iterable[str], values: dict[str, Any]
+    ) -> bool:
+        """Move the contract only if it is still in one of ``from_statuses``.
+
+        One conditional UPDATE: of two concurrent requests exactly one changes the row,
+        the other finds the status moved on. The instance is reloaded either way.
+        """
+        result = await self.session.execute(
+            update(Contract)
+            .where(Contract.id == contract.id, col(Contract.status).in_(list(from_statuses)))
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        await self.session.refresh(contract)
+        return bool(result.rowcount == 1)
+
+    async def firm_names(self, firm_ids: Iterable[int]) -> dict[int, str]:
+        rows = await self.session.execute(
+            select(Firm.id, Firm.name).where(col(Firm.id).in_(set(firm_ids)))
+        )
+        return {firm_id: name for firm_id, name in rows.all()}
+
+    async def order_titles(self, order_ids: Iterable[int]) -> dict[int, str]:
+        rows = await self.session.execute(
+            select(Order.id, Order.title).where(col(Order.id).in_(set(order_ids)))
+        )
+        return {order_id: title for order_id, title in rows.all()}
+
+
+class MessageRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def page(
+        self, viewer: Viewer, contract_id: int, params: PageParams
+    ) -> tuple[list[ContractMessage], str | None]:
+        stmt = readable_messages(viewer).where(ContractMessage.contract_id == contract_id)
+        return await keyset_page(self.session, stmt, [ContractMessage.id], params)
+
+    async def add(self, message: ContractMessage) -> ContractMessage:
+        self.session.add(message)
+        await self.session.flush()
+        return message
+
+    async def author_names(self, user_ids: Iterable[int | None]) -> dict[int, str]:
+        ids = {u for u in user_ids if u is not None}
+        rows = await self.session.execute(
+            select(User.id, User.full_name).where(col(User.id).in_(ids))
+        )
+        return {user_id: name for user_id, name in rows.all()}
+
+
+class ReviewRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def readable_for(self, viewer: Viewer, contract_id: int, now: datetime) -> list[Review]:
+        return list(
+            (
+                await self.session.scalars(
+                    readable_reviews(viewer, now)
+                    .where(Review.contract_id == contract_id)
+                    .order_by(Review.id)
+                )
+            ).all()
+        )
+
+    async def written_at(self, contract_id: int) -> list[datetime]:
+        """When each side's review was written (whoever may read them)."""
+        return list(
+            (
+                await self.session.scalars(
+                    select(Review.created_at).where(Review.contract_id == contract_id)
+                )
+            ).all()
+        )
+
+    async def by_reviewer(self, contract_id: int, firm_id: int) -> Review | None:
+        return (
+            await self.session.scalars(
+                select(Review).where(
+                    Review.contract_id == contract_id, Review.reviewer_firm_id == firm_id
+                )
+            )
+        ).first()
+
+    async def add(self, review: Review) -> Review:
+        self.session.add(review)
+        await self.session.flush()
+        return review

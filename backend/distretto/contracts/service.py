@@ -1,0 +1,216 @@
+"""Contract rules: reading, delivery, acceptance, disputes and their resolution by staff.
+
+Every transition is one conditional UPDATE (exactly once under concurrent requests),
+stamps its time from the server clock, tells both firms (``contract.updated``) and,
+when it concludes the contract, updates both firms' reputation in the same transaction.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from distretto.auth.viewer import Viewer
+from distretto.contracts import policies, schemas
+from distretto.contracts.repository import ContractRepository, party_contracts
+from distretto.contracts.rules import (
+    ACCEPT,
+    DELIVER,
+    DISPUTE,
+    RESOLVE,
+    Transition,
+    delivered_on_time,
+    is_overdue,
+)
+from distretto.kit import audit
+from distretto.kit.errors import Conflict, Forbidden, NotFound
+from distretto.kit.events import STAFF, emit, firm_key
+from distretto.kit.pagination import Page, PageParams
+from distretto.models import Contract
+from distretto.reputation.service import refresh_firms
+
+
+async def contract_out(
+    session: AsyncSession, contracts: Sequence[Contract], now: datetime
+) -> list[schemas.ContractOut]:
+    repo = ContractRepository(session)
+    names = await repo.firm_names(
+        [c.client_firm_id for c in contracts] + [c.supplier_firm_id for c in contracts]
+    )
+    titles = await repo.order_titles([c.order_id for c in contracts])
+    return [
+        schemas.ContractOut(
+            **c.model_dump(),
+            order_title=titles.get(c.order_id, ""),
+            client_firm_name=names.get(c.client_firm_id, ""),
+            supplier_firm_name=names.get(c.supplier_firm_id, ""),
+            on_time=None
+            if c.delivered_at is None
+            else delivered_on_time(c.delivered_at, c.due_date),
+            overdue=is_overdue(c.status, c.due_date, now),
+        )
+        for c in contracts
+    ]
+
+
+async def readable_contract(session: AsyncSession, viewer: Viewer, contract_id: int) -> Contract:
+    contract = await ContractRepository(session).readable(viewer, contract_id)
+    if contract is None:
+        raise NotFound(f"Contract {contract_id} not found")
+    return contract
+
+
+async def list_contracts(
+    session: AsyncSession,
+    viewer: Viewer,
+    params: PageParams,
+    now: datetime,
+    *,
+    role: str | None,
+    status: str | None,
+    firm_id: int | None,
+) -> Page[schemas.ContractOut]:
+    repo = ContractRepository(session)
+    stmt = party_contracts(viewer, role=role, status=status, firm_id=firm_id)
+    rows, cursor = await repo.page(stmt, params)
+    return Page(items=await contract_out(session, rows, now), next_cursor=cursor)
+
+
+async def get_contract(
+    session: AsyncSession, viewer: Viewer, contract_id: int, now: datetime
+) -> schemas.ContractOut:
+    contract = await readable_contract(session, viewer, contract_id)
+    return (await contract_out(session, [contract], now))[0]
+
+
+async def _move(
+    session: AsyncSession,
+    contract: Contract,
+    transition: Transition,
+    values: dict[str, Any],
+    refusal: str,
+) -> None:
+    moved = await ContractRepository(session).transition(contract, transition.from_statuses, values)
+    if not moved:
+        raise Conflict(f"{refusal}; this contract is {contract.status}")
+
+
+async def _announce(
+    session: AsyncSession, contract: Contract, now: datetime
+) -> schemas.ContractOut:
+    out = (await contract_out(session, [contract], now))[0]
+    audience = [firm_key(contract.client_firm_id), firm_key(contract.supplier_firm_id)]
+    if contract.status == "disputed" or contract.dispute_outcome is not None:
+        audience.append(STAFF)  # the staff console's dispute queue
+    await emit(session, "contract.updated", out.model_dump(mode="json"), audience)
+    return out
+
+
+async def deliver(
+    session: AsyncSession, viewer: Viewer, contract_id: int, now: datetime
+) -> schemas.ContractOut:
+    contract = await readable_contract(session, viewer, contract_id)
+    policies.acting_firm(viewer, contract, ("supplier",), "manager")
+    await _move(
+        session,
+        contract,
+        DELIVER,
+        {"status": DELIVER.to_status, "delivered_at": now},
+        "Only an active contract can be marked delivered",
+    )
+    return await _announce(session, contract, now)
+
+
+async def _conclude(session: AsyncSession, contract: Contract, now: datetime) -> None:
+    await refresh_firms(session, [contract.client_firm_id, contract.supplier_firm_id], now)
+
+
+async def accept(
+    session: AsyncSession, viewer: Viewer, contract_id: int, now: datetime
+) -> schemas.ContractOut:
+    contract = await readable_contract(session, viewer, contract_id)
+    policies.acting_firm(viewer, contract, ("client",), "manager")
+    await _move(
+        session,
+        contract,
+        ACCEPT,
+        {"status": ACCEPT.to_status, "completed_at": now},
+        "Only a delivered contract can be accepted",
+    )
+    await _conclude(session, contract, now)
+    return await _announce(session, contract, now)
+
+
+async def dispute(
+    session: AsyncSession,
+    viewer: Viewer,
+    contract_id: int,
+    data: schemas.DisputeIn,
+    now: datetime,
+) -> schemas.ContractOut:
+    contract = await readable_contract(session, viewer, contract_id)
+    firm_id = policies.acting_firm(
+        viewer, contract, ("client", "supplier"), "manager", data.firm_id
+    )
+    await _move(
+        session,
+        contract,
+        DISPUTE,
+        {
+            "status": DISPUTE.to_status,
+            "disputed_at": now,
+            "dispute_reason": data.reason,
+            "dispute_opened_by_firm_id": firm_id,
+        },
+        "Only an active or delivered contract can be disputed",
+    )
+    return await _announce(session, contract, now)
+
+
+async def resolve(
+    session: AsyncSession,
+    viewer: Viewer,
+    contract_id: int,
+    data: schemas.ResolveIn,
+    now: datetime,
+) -> schemas.ContractOut:
+    contract = await readable_contract(session, viewer, contract_id)
+    if {contract.client_firm_id, contract.supplier_firm_id} & set(viewer.firm_roles):
+        raise Forbidden("You belong to one of the firms: another staff member must decide")
+    stamp = "completed_at" if data.outcome == "completed" else "cancelled_at"
+    await _move(
+        session,
+        contract,
+        RESOLVE,
+        {
+            "status": data.outcome,
+            stamp: now,
+            "dispute_outcome": data.outcome,
+            "dispute_note": data.note,
+            "dispute_resolved_at": now,
+        },
+        "Only a disputed contract can be resolved",
+    )
+    await audit.record(
+        session,
+        "contract.dispute_resolved",
+        actor_user_id=viewer.user_id,
+        target_type="contract",
+        target_id=contract.id,
+        reason=data.note,
+        outcome=data.outcome,
+        client_firm_id=contract.client_firm_id,
+        supplier_firm_id=contract.supplier_firm_id,
+        dispute_opened_by_firm_id=contract.dispute_opened_by_firm_id,
+    )
+    await _conclude(session, contract, now)
+    return await _announce(session, contract, now)
+
+
+async def disputes(
+    session: AsyncSession, params: PageParams, state: str, now: datetime
+) -> Page[schemas.ContractOut]:
+    repo = ContractRepository(session)
+    rows, cursor = await repo.page(repo.disputes(state), params)
+    return Page(items=await contract_out(session, rows, now), next_cursor=cursor)

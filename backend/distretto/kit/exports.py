@@ -1,0 +1,66 @@
+"""Files people download: CSV sheets for spreadsheets, iCalendar files for calendars."""
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
+
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+ICS_MEDIA_TYPE = "text/calendar; charset=utf-8"
+PRODID = "-//Distretto//Distretto platform//IT"
+# A cell starting with one of these is run as a formula by spreadsheet programs.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe_cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """UTF-8 CSV with a BOM (so Excel reads accented names right), formula-safe cells."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_safe_cell(cell) for cell in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """One VEVENT. Dates make all-day events (``end`` exclusive); datetimes are UTC."""
+
+    uid: str
+    summary: str
+    start: date | datetime
+    end: date | datetime | None = None
+    location: str = ""
+    description: str = ""
+
+
+def ics_bytes(name: str, entries: Iterable[CalendarEntry]) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    stamp = datetime.now(UTC)
+    for entry in entries:
+        event = CalendarEvent()
+        event.add("uid", entry.uid)
+        event.add("dtstamp", stamp)
+        event.add("summary", entry.summary)
+        event.add("dtstart", entry.start)
+        if entry.end is not None:
+            event.add("dtend", entry.end)
+        if entry.location:
+            event.add("location", entry.location)
+        if entry.description:
+            event.add("description", entry.description)
+        calendar.add_component(event)
+    return bytes(calendar.to_ical())

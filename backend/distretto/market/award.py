@@ -1,0 +1,97 @@
+"""The award: the client picks one bid, exactly once, and a contract is born.
+
+Exactly once holds under any number of concurrent requests because two guards must
+both let a request through: the conditional ``UPDATE orders SET status='awarded' WHERE
+status='open'`` (only one transaction changes the row; the others, once it commits,
+update nothing) and the unique ``contracts.order_id``.
+"""
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from distretto.auth.viewer import Viewer
+from distretto.kit.errors import Conflict, Invalid
+from distretto.market import events, lifecycle, policies, schemas
+from distretto.market.idempotency import IdempotentCreate, Outcome
+from distretto.market.repository import BidRepository, ContractWriter, FirmLookup, OrderRepository
+from distretto.market.service import readable_order
+from distretto.models import Bid, Contract, Order
+from distretto.models.base import utcnow
+
+
+def contract_out(contract: Contract) -> schemas.ContractOut:
+    return schemas.ContractOut.model_validate(contract, from_attributes=True)
+
+
+async def _winning_bid(session: AsyncSession, order: Order, bid_id: int) -> Bid:
+    """The chosen bid, re-read under lock once the order is ours to award."""
+    bid = await BidRepository(session).get(bid_id, lock="update")
+    if bid is None or bid.order_id != order.id:
+        raise Invalid("bid_id", "is not a bid on this order")
+    if bid.status == "needs_confirmation":
+        raise Conflict(
+            "The bid was made for earlier terms of the order; its firm must confirm it first"
+        )
+    if bid.status != "active":
+        raise Conflict(f"The bid is {bid.status}; only an active bid can be awarded")
+    supplier = await FirmLookup(session).firm(bid.firm_id)
+    if supplier is None or supplier.status == "suspended":
+        raise Conflict("The bidding firm is suspended by the association and cannot be awarded")
+    return bid
+
+
+async def award(
+    session: AsyncSession,
+    viewer: Viewer,
+    order_id: int,
+    data: schemas.AwardIn,
+    idempotency_key: str | None,
+) -> Outcome:
+    request = IdempotentCreate(
+        session, viewer.user_id, f"award:order:{order_id}", idempotency_key, data
+    )
+    if (replayed := await request.replay()) is not None:
+        return replayed
+    now = utcnow()
+    order = await readable_order(session, viewer, order_id)
+    policies.require_client(viewer, order, "award it")
+    if (twin := await request.claim()) is not None:
+        return twin
+    bids = BidRepository(session)
+    chosen = await bids.get(data.bid_id)
+    if chosen is None or chosen.order_id != order_id:
+        raise Invalid("bid_id", "is not a bid on this order")
+    if not lifecycle.awardable(order):
+        raise Conflict(
+            f"The order is {lifecycle.effective_status(order, now)}; it cannot be awarded"
+        )
+    if not await OrderRepository(session).move(
+        order, ["open"], {"status": "awarded", "updated_at": now}
+    ):
+        raise Conflict("The order has just been awarded or cancelled by another request")
+    bid = await _winning_bid(session, order, data.bid_id)
+    bidder_firms = await OrderRepository(session).live_bidder_firms(order_id)
+    bid.status = "awarded"
+    bid.updated_at = now
+    await bids.save(bid)
+    losers = await bids.reject_live_except(order_id, bid.id, now)
+    assert bid.id is not None
+    contract = await ContractWriter(session).add(
+        Contract(
+            order_id=order_id,
+            bid_id=bid.id,
+            client_firm_id=order.client_firm_id,
+            supplier_firm_id=bid.firm_id,
+            phase=order.phase,
+            quantity=order.quantity,
+            unit=order.unit,
+            unit_price=bid.unit_price,
+            total_price=bid.total_price,
+            due_date=bid.delivery_date,
+            status="active",
+            created_at=now,
+        )
+    )
+    if contract is None:
+        raise Conflict("The order already has a contract")
+    await events.awarded(session, order, contract, bidder_firms, losers, now)
+    return await request.store(201, contract_out(contract).model_dump(mode="json"))

@@ -1,0 +1,210 @@
+"""Bids: place (idempotent, rate-limited), read, revise, confirm, withdraw."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Row
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from distretto.auth.viewer import Viewer
+from distretto.kit.context import AppContext
+from distretto.kit.errors import Conflict, Forbidden, Invalid, NotFound, TooManyRequests
+from distretto.kit.pagination import Page, PageParams
+from distretto.market import events, lifecycle, policies, schemas
+from distretto.market.idempotency import IdempotentCreate, Outcome
+from distretto.market.repository import (
+    BidRepository,
+    FirmLookup,
+    OrderRepository,
+    is_unique_violation,
+)
+from distretto.market.service import readable_order
+from distretto.models import Bid, Order
+from distretto.models.base import utcnow
+
+RATE_WINDOW_SECONDS = 60
+
+
+def row_out(row: Row[Any]) -> schemas.BidOut:
+    return schemas.BidOut.model_validate(row, from_attributes=True)
+
+
+def total_for(unit_price: Decimal, quantity: int) -> Decimal:
+    total = (unit_price * quantity).quantize(schemas.CENT)
+    if total > schemas.MAX_AMOUNT:
+        raise Invalid("unit_price", "the total (unit price times quantity) is too large")
+    return total
+
+
+def _check_delivery_date(value: date, now: datetime) -> None:
+    if value < now.date():
+        raise Invalid("delivery_date", "must not be in the past")
+
+
+def _require_open(order: Order, now: datetime) -> None:
+    if not lifecycle.accepting_bids(order, now):
+        raise Conflict(
+            f"The order is {lifecycle.effective_status(order, now)}; "
+            "bids are taken, changed and withdrawn only while it is open"
+        )
+
+
+async def _rate_limit(ctx: AppContext, firm_id: int) -> None:
+    limit = ctx.settings.bid_rate_per_minute
+    if await ctx.limiter.hit(f"bids:firm:{firm_id}", RATE_WINDOW_SECONDS) > limit:
+        raise TooManyRequests(
+            f"Your firm placed more than {limit} bids in a minute; wait a moment",
+            retry_after=RATE_WINDOW_SECONDS,
+        )
+
+
+async def _bid_out(session: AsyncSession, viewer: Viewer, bid_id: int) -> schemas.BidOut:
+    row = await BidRepository(session).readable(viewer, bid_id, utcnow())
+    assert row is not None, "the acting firm reads its own bid"
+    return row_out(row)
+
+
+async def place(
+    session: AsyncSession,
+    ctx: AppContext,
+    viewer: Viewer,
+    order_id: int,
+    data: schemas.BidCreate,
+    idempotency_key: str | None,
+) -> Outcome:
+    request = IdempotentCreate(
+        session, viewer.user_id, f"bid:order:{order_id}", idempotency_key, data
+    )
+    if (replayed := await request.replay()) is not None:
+        return replayed
+    now = utcnow()
+    policies.require_acting_firm(viewer, data.firm_id)
+    await _rate_limit(ctx, data.firm_id)
+    if (twin := await request.claim()) is not None:
+        return twin
+    # FOR SHARE: bids on one order do not wait for each other, but an award, an edit or
+    # a cancellation of the order waits for them (and they for it).
+    order = await readable_order(session, viewer, order_id, lock="share")
+    firms = FirmLookup(session)
+    client, bidder = await firms.firm(order.client_firm_id), await firms.firm(data.firm_id)
+    assert client is not None and bidder is not None
+    policies.require_may_bid(client, bidder)
+    if not await OrderRepository(session).visible_to_firm(order_id, data.firm_id):
+        raise Forbidden(f"Firm {data.firm_id} is not among the firms this order is offered to")
+    _require_open(order, now)
+    _check_delivery_date(data.delivery_date, now)
+    repo = BidRepository(session)
+    if await repo.live_of_firm(order_id, data.firm_id) is not None:
+        raise Conflict("Your firm already has a live bid on this order; revise it instead")
+    bid = Bid(
+        order_id=order_id,
+        firm_id=data.firm_id,
+        created_by_user_id=viewer.user_id,
+        unit_price=data.unit_price,
+        total_price=total_for(data.unit_price, order.quantity),
+        delivery_date=data.delivery_date,
+        notes=data.notes,
+        order_revision=order.revision,
+        created_at=now,
+        updated_at=now,
+    )
+    try:
+        await repo.add(bid)
+    except IntegrityError as exc:
+        # The database's one-live-bid index decides races the check above cannot see.
+        if is_unique_violation(exc, "uq_bids_one_live_per_firm"):
+            raise Conflict("Your firm already has a live bid on this order") from exc
+        raise
+    await events.bid_changed(session, "bid.created", bid, order, now)
+    assert bid.id is not None
+    body = (await _bid_out(session, viewer, bid.id)).model_dump(mode="json")
+    return await request.store(201, body)
+
+
+async def list_for_order(
+    session: AsyncSession, viewer: Viewer, order_id: int, params: PageParams
+) -> Page[schemas.BidOut]:
+    order = await readable_order(session, viewer, order_id)
+    # The client reads every bid; a bidder its own; anybody else has nothing here.
+    if not policies.is_client(viewer, order) and not await BidRepository(session).firm_has_bid(
+        order_id, viewer.firm_ids
+    ):
+        raise NotFound(f"Order {order_id} has no bids you can read")
+    rows, cursor = await BidRepository(session).page_for_order(viewer, order_id, utcnow(), params)
+    return Page(items=[row_out(r) for r in rows], next_cursor=cursor)
+
+
+async def get_bid(session: AsyncSession, viewer: Viewer, bid_id: int) -> schemas.BidOut:
+    row = await BidRepository(session).readable(viewer, bid_id, utcnow())
+    if row is None:
+        raise NotFound(f"Bid {bid_id} not found")
+    return row_out(row)
+
+
+async def _own_live_bid(
+    session: AsyncSession, viewer: Viewer, bid_id: int, action: str, *, active: bool = True
+) -> tuple[Bid, Order]:
+    """The bid, locked with its order, for a change by the bidding firm."""
+    repo = BidRepository(session)
+    now = utcnow()
+    seen = await repo.readable(viewer, bid_id, now)
+    if seen is None:
+        raise NotFound(f"Bid {bid_id} not found")
+    policies.require_bidder(viewer, seen.firm_id, action, active=active)
+    # Lock order then bid, the same order every market write uses (no deadlocks).
+    order = await OrderRepository(session).locked(seen.order_id, "share")
+    bid = await repo.get(bid_id, lock="update")
+    assert bid is not None
+    _require_open(order, now)
+    if bid.status not in ("active", "needs_confirmation"):
+        raise Conflict(f"The bid is {bid.status}; only live bids can be changed")
+    return bid, order
+
+
+async def revise(
+    session: AsyncSession, viewer: Viewer, bid_id: int, data: schemas.BidUpdate
+) -> schemas.BidOut:
+    bid, order = await _own_live_bid(session, viewer, bid_id, "revise it")
+    now = utcnow()
+    changes = data.model_dump(exclude_unset=True)
+    for field in ("unit_price", "delivery_date", "notes"):
+        if field in changes and changes[field] is None:
+            raise Invalid(field, "cannot be empty")
+    if "delivery_date" in changes:
+        _check_delivery_date(changes["delivery_date"], now)
+    for field, value in changes.items():
+        setattr(bid, field, value)
+    # A revision is made against the order's current terms: it confirms them too.
+    bid.total_price = total_for(bid.unit_price, order.quantity)
+    bid.status = "active"
+    bid.order_revision = order.revision
+    bid.updated_at = now
+    await BidRepository(session).save(bid)
+    await events.bid_changed(session, "bid.updated", bid, order, now)
+    return await _bid_out(session, viewer, bid_id)
+
+
+async def confirm(session: AsyncSession, viewer: Viewer, bid_id: int) -> schemas.BidOut:
+    bid, order = await _own_live_bid(session, viewer, bid_id, "confirm it")
+    if bid.status != "needs_confirmation":
+        raise Conflict("The bid is already confirmed for the order's current terms")
+    now = utcnow()
+    bid.status = "active"
+    bid.order_revision = order.revision
+    bid.updated_at = now
+    await BidRepository(session).save(bid)
+    await events.bid_changed(session, "bid.updated", bid, order, now)
+    return await _bid_out(session, viewer, bid_id)
+
+
+async def withdraw(session: AsyncSession, viewer: Viewer, bid_id: int) -> schemas.BidOut:
+    # A suspended firm may still take back what it offered.
+    bid, order = await _own_live_bid(session, viewer, bid_id, "withdraw it", active=False)
+    now = utcnow()
+    bid.status = "withdrawn"
+    bid.updated_at = now
+    await BidRepository(session).save(bid)
+    await events.bid_changed(session, "bid.withdrawn", bid, order, now)
+    return await _bid_out(session, viewer, bid_id)

@@ -1,0 +1,81 @@
+"""Questions on an order: firms that see it ask while it is open, the client answers."""
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from distretto.auth.viewer import Viewer
+from distretto.kit.errors import Conflict, Forbidden, NotFound
+from distretto.kit.pagination import Page, PageParams
+from distretto.market import events, lifecycle, policies, schemas
+from distretto.market.repository import OrderRepository, QuestionRepository
+from distretto.market.service import readable_order
+from distretto.models import Question
+from distretto.models.base import utcnow
+
+
+def to_out(question: Question) -> schemas.QuestionOut:
+    assert question.id is not None
+    return schemas.QuestionOut(
+        id=question.id,
+        order_id=question.order_id,
+        asker_firm_id=question.asker_firm_id,
+        text=question.text,
+        answer=question.answer,
+        answered_at=question.answered_at,
+        created_at=question.created_at,
+    )
+
+
+async def ask(
+    session: AsyncSession, viewer: Viewer, order_id: int, data: schemas.QuestionCreate
+) -> schemas.QuestionOut:
+    now = utcnow()
+    order = await readable_order(session, viewer, order_id)
+    firm_id = policies.asking_firm(viewer, order, data.firm_id)
+    if firm_id == order.client_firm_id:
+        raise Forbidden("The client firm answers questions on its order; it does not ask them")
+    policies.require_acting_firm(viewer, firm_id)
+    if not await OrderRepository(session).visible_to_firm(order_id, firm_id):
+        raise Forbidden(f"Firm {firm_id} is not among the firms this order is offered to")
+    if not lifecycle.accepting_bids(order, now):
+        raise Conflict("Questions can be asked only while the order is open for bids")
+    question = await QuestionRepository(session).save(
+        Question(
+            order_id=order_id,
+            asker_firm_id=firm_id,
+            asked_by_user_id=viewer.user_id,
+            text=data.text,
+            created_at=now,
+        )
+    )
+    await events.question_asked(session, question, order)
+    return to_out(question)
+
+
+async def list_questions(
+    session: AsyncSession, viewer: Viewer, order_id: int, params: PageParams
+) -> Page[schemas.QuestionOut]:
+    order = await readable_order(session, viewer, order_id)
+    rows, cursor = await QuestionRepository(session).page(viewer, order, params)
+    return Page(items=[to_out(q) for q in rows], next_cursor=cursor)
+
+
+async def answer(
+    session: AsyncSession,
+    viewer: Viewer,
+    order_id: int,
+    question_id: int,
+    data: schemas.AnswerIn,
+) -> schemas.QuestionOut:
+    order = await readable_order(session, viewer, order_id)
+    repo = QuestionRepository(session)
+    question = await repo.readable(viewer, order, question_id)
+    if question is None:
+        raise NotFound(f"Question {question_id} not found on order {order_id}")
+    policies.require_client(viewer, order, "answer its questions")
+    if question.answer is not None:
+        raise Conflict("This question is already answered")
+    question.answer = data.text
+    question.answered_at = utcnow()
+    await repo.save(question)
+    await events.question_answered(session, question, order)
+    return to_out(question)

@@ -1,0 +1,298 @@
+"""Orders on the board: post (or draft and publish), read, edit, cancel."""
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from distretto.auth.viewer import Viewer
+from distretto.firms.repository import PhaseRepository
+from distretto.kit.errors import Conflict, Forbidden, Invalid, NotFound
+from distretto.kit.pagination import Page, PageParams
+from distretto.market import events, lifecycle, policies, schemas
+from distretto.market.repository import BidRepository, FirmLookup, Lock, OrderRepository
+from distretto.models import Order
+from distretto.models.base import utcnow
+
+
+async def to_out(
+    session: AsyncSession, viewer: Viewer, orders: Sequence[Order], now: datetime
+) -> list[schemas.OrderOut]:
+    ids = [o.id for o in orders if o.id is not None]
+    repo = OrderRepository(session)
+    counts = await repo.live_bid_counts(ids)
+    names = await FirmLookup(session).names(o.client_firm_id for o in orders)
+    private = {o.id for o in orders if o.id is not None and policies.sees_client_details(viewer, o)}
+    invitations = await repo.invitations(sorted(private)) if private else {}
+    return [
+        schemas.OrderOut(
+            id=o.id,
+            firm_id=o.client_firm_id,
+            client_firm_id=o.client_firm_id,
+            client_firm_name=names.get(o.client_firm_id, ""),
+            title=o.title,
+            description=o.description,
+            phase=o.phase,
+            quantity=o.quantity,
+            unit=o.unit,
+            target_unit_price=o.target_unit_price,
+            bid_deadline=o.bid_deadline,
+            delivery_due=o.delivery_due,
+            visibility=o.visibility,
+            invited_firm_ids=invitations.get(o.id) if o.visibility == "invited" else None,
+            consortium_id=o.consortium_id,
+            sealed=o.sealed,
+            parent_contract_id=o.parent_contract_id if o.id in private else None,
+            region=o.region,
+            status=lifecycle.effective_status(o, now),
+            revision=o.revision,
+            bid_count=counts.get(o.id, 0),
+            created_at=o.created_at,
+            updated_at=o.updated_at,
+        )
+        for o in orders
+        if o.id is not None
+    ]
+
+
+async def _one_out(session: AsyncSession, viewer: Viewer, order: Order) -> schemas.OrderOut:
+    return (await to_out(session, viewer, [order], utcnow()))[0]
+
+
+async def readable_order(
+    session: AsyncSession, viewer: Viewer, order_id: int, lock: Lock = None
+) -> Order:
+    order = await OrderRepository(session).readable(viewer, order_id, lock)
+    if order is None:
+        raise NotFound(f"Order {order_id} not found")
+    return order
+
+
+def check_schedule(bid_deadline: datetime, delivery_due: date, now: datetime) -> None:
+    if bid_deadline <= now:
+        raise Invalid("bid_deadline", "must be in the future")
+    if bid_deadline.date() > delivery_due:
+        raise Invalid("bid_deadline", "must not be after delivery_due")
+
+
+async def _invited_firms(session: AsyncSession, data: schemas.OrderCreate) -> list[int]:
+    requested = list(dict.fromkeys(data.invited_firm_ids or []))
+    if data.visibility != "invited":
+        if requested:
+            raise Invalid("invited_firm_ids", "is only for orders with invited visibility")
+        return []
+    if not requested:
+        raise Invalid("invited_firm_ids", "name at least one firm to invite")
+    if data.firm_id in requested:
+        raise Invalid("invited_firm_ids", "the posting firm cannot invite itself")
+    unknown = set(requested) - await FirmLookup(session).existing(requested)
+    if unknown:
+        listed = ", ".join(str(f) for f in sorted(unknown))
+        raise Invalid("invited_firm_ids", f"no firm has id {listed}")
+    return requested
+
+
+async def _check_consortium(session: AsyncSession, data: schemas.OrderCreate) -> None:
+    if data.visibility != "consortium":
+        if data.consortium_id is not None:
+            raise Invalid("consortium_id", "is only for orders with consortium visibility")
+        return
+    if data.consortium_id is None:
+        raise Invalid("consortium_id", "is required for orders with consortium visibility")
+    if not await FirmLookup(session).is_active_consortium_member(data.consortium_id, data.firm_id):
+        raise Invalid("consortium_id", "the posting firm is not an active member of it")
+
+
+async def _check_parent_contract(
+    session: AsyncSession, viewer: Viewer, data: schemas.OrderCreate
+) -> None:
+    """A sub-order subcontracts part of a contract the posting firm is supplying."""
+    if data.parent_contract_id is None:
+        return
+    contract = await FirmLookup(session).contract(data.parent_contract_id)
+    parties = set() if contract is None else {contract.client_firm_id, contract.supplier_firm_id}
+    if contract is None or not parties & set(viewer.firm_ids):
+        raise NotFound(f"Contract {data.parent_contract_id} not found among your contracts")
+    if contract.supplier_firm_id != data.firm_id:
+        raise Forbidden("Only the supplier of a contract can post sub-orders for it")
+    if contract.status != "active":
+        raise Conflict(
+            f"Contract {contract.id} is {contract.status}; sub-orders need an active contract"
+        )
+
+
+async def create_order(
+    session: AsyncSession, viewer: Viewer, data: schemas.OrderCreate
+) -> schemas.OrderOut:
+    now = utcnow()
+    policies.require_acting_firm(viewer, data.firm_id)
+    if await PhaseRepository(session).unknown_codes([data.phase]):
+        raise Invalid("phase", f"unknown phase code: {data.phase}")
+    check_schedule(data.bid_deadline, data.delivery_due, now)
+    invited = await _invited_firms(session, data)
+    await _check_consortium(session, data)
+    await _check_parent_contract(session, viewer, data)
+    client = await FirmLookup(session).firm(data.firm_id)
+    assert client is not None, "membership implies the firm exists"
+    order = await OrderRepository(session).add(
+        Order(
+            client_firm_id=data.firm_id,
+            created_by_user_id=viewer.user_id,
+            title=data.title,
+            description=data.description,
+            phase=data.phase,
+            quantity=data.quantity,
+            unit=data.unit,
+            target_unit_price=data.target_unit_price,
+            bid_deadline=data.bid_deadline,
+            delivery_due=data.delivery_due,
+            visibility=data.visibility,
+            consortium_id=data.consortium_id,
+            sealed=data.sealed,
+            parent_contract_id=data.parent_contract_id,
+            region=client.region,
+            status=data.status,
+            created_at=now,
+            updated_at=now,
+        ),
+        invited,
+    )
+    if order.status == "open":
+        await events.order_published(session, order, now)
+    return (await to_out(session, viewer, [order], now))[0]
+
+
+async def board(
+    session: AsyncSession,
+    viewer: Viewer,
+    params: PageParams,
+    *,
+    status: str | None,
+    phase: str | None,
+    q: str | None,
+    firm_id: int | None,
+    region: str | None,
+    mine: bool,
+) -> Page[schemas.OrderOut]:
+    now = utcnow()
+    rows, cursor = await OrderRepository(session).board(
+        viewer,
+        params,
+        now,
+        status=status,
+        phase=phase,
+        q=q,
+        firm_id=firm_id,
+        region=region,
+        mine=mine,
+    )
+    return Page(items=await to_out(session, viewer, rows, now), next_cursor=cursor)
+
+
+async def get_order(session: AsyncSession, viewer: Viewer, order_id: int) -> schemas.OrderOut:
+    return await _one_out(session, viewer, await readable_order(session, viewer, order_id))
+
+
+def _require_editable(order: Order, now: datetime) -> None:
+    if order.status == "draft" or lifecycle.effective_status(order, now) == "open":
+        return
+    raise Conflict(
+        f"The order is {lifecycle.effective_status(order, now)}; "
+        "only drafts and orders open for bids can be edited"
+    )
+
+
+async def update_order(
+    session: AsyncSession, viewer: Viewer, order_id: int, data: schemas.OrderUpdate
+) -> schemas.OrderOut:
+    now = utcnow()
+    order = await readable_order(session, viewer, order_id, lock="update")
+    policies.require_client(viewer, order, "edit it")
+    _require_editable(order, now)
+    changes = {
+        field: value
+        for field, value in data.model_dump(exclude_unset=True).items()
+        if value != getattr(order, field)
+    }
+    for field in ("title", "description", "quantity", "unit", "bid_deadline", "delivery_due"):
+        if field in changes and changes[field] is None:
+            raise Invalid(field, "cannot be empty")
+    if not changes:
+        return await _one_out(session, viewer, order)
+    if "bid_deadline" in changes or "delivery_due" in changes:
+        check_schedule(
+            changes.get("bid_deadline", order.bid_deadline),
+            changes.get("delivery_due", order.delivery_due),
+            now,
+        )
+    for field, value in changes.items():
+        setattr(order, field, value)
+    order.revision += 1
+    order.updated_at = now
+    await OrderRepository(session).save(order)
+    if order.status == "open":
+        bidders = await _ask_bidders_to_confirm(session, order, now)
+        await events.order_updated(session, order, now, bidders)
+    return await _one_out(session, viewer, order)
+
+
+async def _ask_bidders_to_confirm(session: AsyncSession, order: Order, now: datetime) -> list[int]:
+    """The terms changed: every live bid must be confirmed (or revised) against them.
+    Totals follow a changed quantity at once; the unit price is the bidder's offer."""
+    assert order.id is not None
+    repo = BidRepository(session)
+    bids = [b for b in await repo.live_on_order(order.id, lock="update") if b.status != "awarded"]
+    for bid in bids:
+        bid.status = "needs_confirmation"
+        bid.total_price = (bid.unit_price * order.quantity).quantize(schemas.CENT)
+        bid.updated_at = now
+        await repo.save(bid)
+    return [b.firm_id for b in bids]
+
+
+async def publish_order(session: AsyncSession, viewer: Viewer, order_id: int) -> schemas.OrderOut:
+    now = utcnow()
+    order = await readable_order(session, viewer, order_id, lock="update")
+    policies.require_client(viewer, order, "publish it")
+    if order.status != "draft":
+        raise Conflict(f"The order is {lifecycle.effective_status(order, now)}, not a draft")
+    if order.bid_deadline <= now:
+        raise Invalid("bid_deadline", "has passed; move it into the future before publishing")
+    if not await OrderRepository(session).move(
+        order, ["draft"], {"status": "open", "updated_at": now}
+    ):
+        raise Conflict("The order was published or cancelled meanwhile")
+    await events.order_published(session, order, now)
+    return await _one_out(session, viewer, order)
+
+
+async def cancel_order(
+    session: AsyncSession, viewer: Viewer, order_id: int, data: schemas.CancelIn
+) -> schemas.OrderOut:
+    now = utcnow()
+    order = await readable_order(session, viewer, order_id)
+    # A suspended client may still call an order off: that only releases the bidders.
+    policies.require_client(viewer, order, "cancel it", active=False)
+    was_open = order.status == "open"
+    if not await OrderRepository(session).move(
+        order, ["draft", "open"], {"status": "cancelled", "updated_at": now}
+    ):
+        raise Conflict(f"The order is {order.status} and can no longer be cancelled")
+    if was_open:
+        assert order.id is not None
+        rejected = await BidRepository(session).reject_live_except(order.id, None, now)
+        await events.order_cancelled(
+            session, order, now, sorted({b.firm_id for b in rejected}), data.reason
+        )
+    return await _one_out(session, viewer, order)
+
+
+async def invitations(
+    session: AsyncSession, viewer: Viewer, order_id: int
+) -> list[schemas.InvitedFirmOut]:
+    order = await readable_order(session, viewer, order_id)
+    if not policies.sees_client_details(viewer, order):
+        raise NotFound(f"Order {order_id} has no invitations you can read")
+    invited = (await OrderRepository(session).invitations([order_id]))[order_id]
+    names = await FirmLookup(session).names(invited)
+    return [schemas.InvitedFirmOut(firm_id=f, firm_name=names.get(f, "")) for f in invited]

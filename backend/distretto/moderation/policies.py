@@ -1,0 +1,26 @@
+"""Who may flag what, and which sanctions fit which target."""
+
+from distretto.auth.viewer import Viewer
+from distretto.kit.errors import Invalid
+
+
+def reporting_firm(viewer: Viewer, requested: int | None) -> int | None:
+    """The firm a flag is raised for: the one named (which must be the viewer's) or,
+    when the viewer works for exactly one firm, that one."""
+    if requested is not None:
+        viewer.require_role(requested, "member")
+        return requested
+    firms = viewer.firm_ids
+    return firms[0] if len(firms) == 1 else None
+
+
+def may_flag(viewer: Viewer, author_firm_id: int) -> None:
+    if author_firm_id in viewer.firm_roles:
+        raise Invalid("target_id", "is your own firm's content; you cannot flag it")
+
+
+def check_sanction(target_type: str, action: str, note: str) -> None:
+    if action == "hide" and target_type == "firm":
+        raise Invalid("action", "a firm cannot be hidden; warn or suspend it instead")
+    if action in ("warn", "suspend") and not note:
+        raise Invalid("note", "tell the firm why it is sanctioned")

@@ -1,0 +1,119 @@
+"""Firm sanctions and verification, warnings, and reading the audit log."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, or_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from distretto.kit.pagination import PageParams, keyset_page
+from distretto.models import AuditEntry, Firm, FirmWarning
+
+SUSPENSION_ACTION = "moderation.firm_suspended"
+
+
+@dataclass(frozen=True)
+class Suspension:
+    at: datetime
+    reason: str
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    action: str | None = None
+    actor_user_id: int | None = None
+    target_type: str | None = None
+    target_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+class GovernanceRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def firm(self, firm_id: int) -> Firm | None:
+        return await self.session.get(Firm, firm_id)
+
+    def firms(
+        self, status: str | None, verified: bool | None, q: str | None
+    ) -> SelectOfScalar[Firm]:
+        stmt = select(Firm)
+        if status:
+            stmt = stmt.where(Firm.status == status)
+        if verified is not None:
+            stmt = stmt.where(Firm.verified == verified)
+        if q:
+            pattern = f"%{q.lower()}%"
+            stmt = stmt.where(
+                or_(func.lower(Firm.name).like(pattern), Firm.vat_number.like(pattern))
+            )
+        return stmt
+
+    async def firm_page(
+        self, stmt: SelectOfScalar[Firm], params: PageParams
+    ) -> tuple[list[Firm], str | None]:
+        return await keyset_page(self.session, stmt, [Firm.id], params)
+
+    async def add_warning(self, warning: FirmWarning) -> FirmWarning:
+        self.session.add(warning)
+        await self.session.flush()
+        return warning
+
+    async def warning_counts(self, firm_ids: Sequence[int]) -> dict[int, int]:
+        rows = await self.session.execute(
+            select(FirmWarning.firm_id, func.count())
+            .where(col(FirmWarning.firm_id).in_(firm_ids))
+            .group_by(FirmWarning.firm_id)
+        )
+        return {firm_id: int(n) for firm_id, n in rows.all()}
+
+    async def warnings_of(self, firm_id: int) -> list[FirmWarning]:
+        return list(
+            (
+                await self.session.scalars(
+                    select(FirmWarning)
+                    .where(FirmWarning.firm_id == firm_id)
+                    .order_by(FirmWarning.id)
+                )
+            ).all()
+        )
+
+    async def latest_suspensions(self, firm_ids: Sequence[int]) -> dict[int, Suspension]:
+        """When and why each firm was last suspended, read from the audit log."""
+        if not firm_ids:
+            return {}
+        rows = await self.session.execute(
+            select(AuditEntry.target_id, AuditEntry.at, AuditEntry.reason)
+            .where(
+                AuditEntry.action == SUSPENSION_ACTION,
+                AuditEntry.target_type == "firm",
+                col(AuditEntry.target_id).in_([str(f) for f in firm_ids]),
+            )
+            .order_by(AuditEntry.id.desc())
+        )
+        latest: dict[int, Suspension] = {}
+        for target_id, at, reason in rows.all():
+            latest.setdefault(int(target_id), Suspension(at, reason))
+        return latest
+
+    async def audit_page(
+        self, filters: AuditFilters, params: PageParams
+    ) -> tuple[list[AuditEntry], str | None]:
+        stmt = select(AuditEntry)
+        if filters.action:
+            stmt = stmt.where(AuditEntry.action == filters.action)
+        if filters.actor_user_id is not None:
+            stmt = stmt.where(AuditEntry.actor_user_id == filters.actor_user_id)
+        if filters.target_type:
+            stmt = stmt.where(AuditEntry.target_type == filters.target_type)
+        if filters.target_id:
+            stmt = stmt.where(AuditEntry.target_id == filters.target_id)
+        if filters.since is not None:
+            stmt = stmt.where(AuditEntry.at >= filters.since)
+        if filters.until is not None:
+            stmt = stmt.where(AuditEntry.at < filters.until)
+        return await keyset_page(self.session, stmt, [AuditEntry.id], params)

@@ -1,0 +1,102 @@
+"""Sanctions on firms, shared by the flag queue and the direct staff actions.
+
+Each one changes the firm, tells the firm's live channels, and lands in the audit log
+in the same transaction.
+"""
+
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from distretto.auth.viewer import Viewer
+from distretto.kit.audit import record
+from distretto.kit.events import STAFF, emit, firm_key
+from distretto.models import Firm, FirmWarning
+from distretto.moderation.repositories.governance import SUSPENSION_ACTION, GovernanceRepository
+
+
+async def suspend(
+    session: AsyncSession, staff: Viewer, firm: Firm, reason: str, *, flag_id: int | None = None
+) -> None:
+    assert firm.id is not None
+    firm.status = "suspended"
+    firm.updated_at = datetime.now(UTC)
+    session.add(firm)
+    await session.flush()
+    # Live sockets of the firm's members close when they see this event.
+    await emit(
+        session,
+        "firm.suspended",
+        {"firm_id": firm.id, "reason": reason},
+        [firm_key(firm.id), STAFF],
+    )
+    await record(
+        session,
+        SUSPENSION_ACTION,
+        actor_user_id=staff.user_id,
+        target_type="firm",
+        target_id=firm.id,
+        reason=reason,
+        flag_id=flag_id,
+    )
+
+
+async def reinstate(session: AsyncSession, staff: Viewer, firm: Firm, note: str) -> None:
+    assert firm.id is not None
+    firm.status = "active"
+    firm.updated_at = datetime.now(UTC)
+    session.add(firm)
+    await session.flush()
+    await emit(session, "firm.reinstated", {"firm_id": firm.id}, [firm_key(firm.id), STAFF])
+    await record(
+        session,
+        "moderation.firm_reinstated",
+        actor_user_id=staff.user_id,
+        target_type="firm",
+        target_id=firm.id,
+        reason=note,
+    )
+
+
+async def warn(
+    session: AsyncSession, staff: Viewer, firm_id: int, reason: str, *, flag_id: int | None
+) -> FirmWarning:
+    warning = await GovernanceRepository(session).add_warning(
+        FirmWarning(
+            firm_id=firm_id, flag_id=flag_id, issued_by_user_id=staff.user_id, reason=reason
+        )
+    )
+    await emit(
+        session,
+        "firm.warned",
+        {"firm_id": firm_id, "warning_id": warning.id, "reason": reason},
+        [firm_key(firm_id)],
+    )
+    await record(
+        session,
+        "moderation.firm_warned",
+        actor_user_id=staff.user_id,
+        target_type="firm",
+        target_id=firm_id,
+        reason=reason,
+        warning_id=warning.id,
+        flag_id=flag_id,
+    )
+    return warning
+
+
+async def verify(session: AsyncSession, staff: Viewer, firm: Firm, note: str) -> None:
+    assert firm.id is not None
+    firm.verified = True
+    firm.updated_at = datetime.now(UTC)
+    session.add(firm)
+    await session.flush()
+    await emit(session, "firm.verified", {"firm_id": firm.id}, [firm_key(firm.id)])
+    await record(
+        session,
+        "moderation.firm_verified",
+        actor_user_id=staff.user_id,
+        target_type="firm",
+        target_id=firm.id,
+        reason=note,
+    )

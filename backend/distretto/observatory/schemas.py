@@ -1,0 +1,42 @@
+from datetime import datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, Field
+
+
+class MonthCell(BaseModel):
+    """How many orders (or contracts) of one phase in one calendar month (UTC).
+
+    ``count`` is null when fewer than ``min_firms`` firms are behind the cell.
+    """
+
+    phase: str
+    month: str = Field(description="YYYY-MM")
+    count: int | None
+    suppressed: bool
+
+
+class PriceCell(BaseModel):
+    phase: str
+    unit: str
+    median_unit_price: Decimal | None
+    contracts: int | None
+    suppressed: bool
+
+
+class OnTimeCell(BaseModel):
+    phase: str
+    on_time_rate: float | None = Field(description="share of deliveries on or before the due date")
+    deliveries: int | None
+    suppressed: bool
+
+
+class ObservatorySummary(BaseModel):
+    generated_at: datetime
+    since: datetime
+    months: list[str]
+    min_firms: int
+    orders: list[MonthCell]
+    contracts: list[MonthCell]
+    prices: list[PriceCell]
+    on_time: list[OnTimeCell]

@@ -1,0 +1,1 @@
+"""The live district: outbox delivery over websockets, brokers, notifications."""

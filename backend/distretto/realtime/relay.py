@@ -1,0 +1,108 @@
+"""The notification relay: turns outbox events into per-user notifications, exactly once.
+
+Design. Notifications are *materialised* rows (user, event, title, read_at) rather than
+computed from the outbox at read time, so read marks are plain columns, the unread count
+is one indexed count, and recipients are the users an event reached when it happened
+(someone who joins a firm later does not inherit a backlog of its old news).
+
+Exactly once without a transaction spanning the request: the relay reads the outbox after
+a durable cursor and writes the notifications *and* advances the cursor in one
+transaction, holding the cursor's row lock, so any number of processes may run it and a
+crash simply leaves the work for the next run. It runs in the background of every
+process (woken by live fan-out, and on a timer) and also at the start of every
+notification read, so a user always sees the notifications of what has already
+committed ("read your writes").
+"""
+
+import asyncio
+import contextlib
+import logging
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from distretto.realtime.metrics import NOTIFICATIONS_WRITTEN
+from distretto.realtime.policies import parse_audience
+from distretto.realtime.repository import (
+    AudienceRepository,
+    EventRepository,
+    NotificationRepository,
+)
+from distretto.realtime.titles import title_for
+
+log = logging.getLogger("distretto.realtime")
+
+CURSOR = "notifications"
+BATCH = 200
+
+
+async def materialise_pending(session: AsyncSession, *, max_events: int = 2000) -> int:
+    """Write the notifications of events past the cursor (at most ``max_events``).
+
+    Runs in the caller's transaction: the rows and the cursor commit together.
+    """
+    notifications = NotificationRepository(session)
+    events = EventRepository(session)
+    # Cheap check first: most calls find nothing to do and take no lock.
+    if await events.latest_id() <= await notifications.cursor(CURSOR):
+        return 0
+    position = await notifications.lock_cursor(CURSOR)
+    audiences = AudienceRepository(session)
+    done = 0
+    while done < max_events:
+        batch = await events.after(position, min(BATCH, max_events - done))
+        if not batch:
+            break
+        for event in batch:
+            recipients = audiences.recipients(parse_audience(event.audience))
+            if recipients is not None:
+                await notifications.add_for_event(
+                    event, title_for(event.type, event.data), recipients
+                )
+        position = batch[-1].id
+        done += len(batch)
+    if done:
+        await notifications.advance_cursor(CURSOR, position)
+        NOTIFICATIONS_WRITTEN.inc(done)
+    return done
+
+
+class NotificationRelay:
+    """Background runner of ``materialise_pending`` for one process."""
+
+    def __init__(
+        self, sessionmaker: async_sessionmaker[AsyncSession], *, poll_seconds: float = 5.0
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self._poll_seconds = poll_seconds
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="notification-relay")
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
+            self._wake.clear()
+            try:
+                while await self._run_once():
+                    pass  # keep going while whole batches come back
+            except Exception:
+                # A database hiccup must not kill the relay; the next wake retries.
+                log.exception("notification relay failed; retrying")
+
+    async def _run_once(self) -> bool:
+        async with self._sessionmaker() as session:
+            done = await materialise_pending(session)
+            await session.commit()
+        return done > 0

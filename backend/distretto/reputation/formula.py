@@ -1,0 +1,320 @@
+"""The published reputation formula (see docs/reputation.md), as pure functions.
+
+Everything here is a function of the contract facts and of ``now``: nothing reads the
+clock or the database, so the same inputs at the same instant always give the same
+numbers — the property that lets an incremental update equal a full recompute.
+"""
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from typing import Any, Literal
+
+from distretto.contracts.rules import delivered_on_time, reviews_released_at
+
+FORMULA_VERSION = "2026.1"
+HALF_LIFE_DAYS = 365.0
+# The prior counts as much as this many contracts of this value concluded today.
+PRIOR_CONTRACTS = 5
+PRIOR_REFERENCE_VALUE = Decimal("10000.00")
+PRIOR_WEIGHT = PRIOR_CONTRACTS * math.log1p(float(PRIOR_REFERENCE_VALUE))
+ALL_PHASES = "*"
+
+Role = Literal["supplier", "client"]
+ROLES: tuple[Role, Role] = ("supplier", "client")
+
+
+@dataclass(frozen=True)
+class Signal:
+    name: str
+    weight: float
+    # Where the district mean starts before the district has any evidence of its own.
+    baseline: float
+    meaning: str
+
+
+SIGNALS: dict[Role, tuple[Signal, ...]] = {
+    "supplier": (
+        Signal("on_time", 0.30, 0.85, "share of contracts delivered and accepted by the due date"),
+        Signal("dispute_free", 0.15, 0.95, "share of contracts without a lost dispute"),
+        Signal("delivery_accepted", 0.15, 0.97, "share of deliveries not rejected by the client"),
+        Signal("review_quality", 0.20, 0.75, "clients' rating of the work's quality"),
+        Signal("review_timeliness", 0.10, 0.75, "clients' rating of timeliness"),
+        Signal("review_communication", 0.10, 0.75, "clients' rating of communication"),
+    ),
+    "client": (
+        Signal("dispute_free", 0.40, 0.95, "share of contracts without a lost dispute"),
+        Signal("review_quality", 0.20, 0.75, "suppliers' rating of the order's clarity"),
+        Signal("review_timeliness", 0.20, 0.75, "suppliers' rating of acceptance and payment"),
+        Signal("review_communication", 0.20, 0.75, "suppliers' rating of communication"),
+    ),
+}
+REVIEW_SIGNALS = ("quality", "timeliness", "communication")
+
+
+@dataclass(frozen=True)
+class ReviewFact:
+    reviewer_firm_id: int
+    created_at: datetime
+    quality: int
+    timeliness: int
+    communication: int
+    hidden: bool = False
+
+
+@dataclass(frozen=True)
+class ContractFact:
+    """What the formula needs to know about one concluded contract."""
+
+    id: int
+    client_firm_id: int
+    supplier_firm_id: int
+    phase: str
+    total_price: Decimal
+    due_date: date
+    status: str  # completed | cancelled
+    completed_at: datetime | None = None
+    cancelled_at: datetime | None = None
+    delivered_at: datetime | None = None
+    dispute_outcome: str | None = None
+    dispute_opened_by_firm_id: int | None = None
+    reviews: tuple[ReviewFact, ...] = ()
+
+    @property
+    def concluded_at(self) -> datetime:
+        moment = self.completed_at if self.status == "completed" else self.cancelled_at
+        assert moment is not None, f"contract {self.id} is not concluded"
+        return moment
+
+    def firm_in(self, role: Role) -> int:
+        return self.supplier_firm_id if role == "supplier" else self.client_firm_id
+
+    @property
+    def supplier_lost_dispute(self) -> bool:
+        return self.status == "cancelled"
+
+    @property
+    def client_lost_dispute(self) -> bool:
+        return self.status == "completed" and self.dispute_outcome == "completed"
+
+    @property
+    def rejected_delivery(self) -> bool:
+        """The client disputed a delivery and staff cancelled the contract."""
+        return (
+            self.status == "cancelled"
+            and self.delivered_at is not None
+            and self.dispute_opened_by_firm_id == self.client_firm_id
+        )
+
+    @property
+    def on_time(self) -> bool:
+        if self.status != "completed":
+            return False
+        # A contract completed by staff without a recorded delivery counts the resolution.
+        delivered = self.delivered_at or self.completed_at
+        assert delivered is not None
+        return delivered_on_time(delivered, self.due_date)
+
+    def review_about(self, role: Role, now: datetime) -> ReviewFact | None:
+        """The other side's review of the firm in ``role``, if it counts at ``now``.
+
+        A review counts once the other firm could read it (double-blind release), so a
+        score never moves in a way that betrays a review still hidden.
+        """
+        if self.status != "completed" or self.completed_at is None:
+            return None
+        author = self.client_firm_id if role == "supplier" else self.supplier_firm_id
+        written = [r for r in self.reviews if r.created_at <= now]
+        review = next((r for r in written if r.reviewer_firm_id == author), None)
+        if review is None or review.hidden:
+            return None
+        released = reviews_released_at(self.completed_at, [r.created_at for r in written])
+        return review if released <= now else None
+
+
+def contract_weight(fact: ContractFact, now: datetime) -> float:
+    """``ln(1 + value)`` times ``0.5 ** (age / half-life)``."""
+    age_days = max(0.0, (now - fact.concluded_at).total_seconds() / 86400)
+    return math.log1p(float(fact.total_price)) * 0.5 ** (age_days / HALF_LIFE_DAYS)
+
+
+def contract_signals(fact: ContractFact, role: Role, now: datetime) -> dict[str, float]:
+    """Each signal's value in [0, 1] for one contract; a missing key has no evidence."""
+    values: dict[str, float] = {}
+    if role == "supplier":
+        values["on_time"] = 1.0 if fact.on_time else 0.0
+        values["dispute_free"] = 0.0 if fact.supplier_lost_dispute else 1.0
+        values["delivery_accepted"] = 0.0 if fact.rejected_delivery else 1.0
+    else:
+        values["dispute_free"] = 0.0 if fact.client_lost_dispute else 1.0
+    review = fact.review_about(role, now)
+    if review is not None:
+        for name in REVIEW_SIGNALS:
+            values[f"review_{name}"] = (getattr(review, name) - 1) / 4
+    return values
+
+
+@dataclass
+class Evidence:
+    """Value- and recency-weighted sums of each signal over a set of contracts."""
+
+    contracts: int = 0
+    weight: float = 0.0
+    sums: dict[str, float] = field(default_factory=dict)
+    weights: dict[str, float] = field(default_factory=dict)
+    late_deliveries: int = 0
+    disputes_lost: int = 0
+    rejected_deliveries: int = 0
+    reviews: int = 0
+
+    def add(self, fact: ContractFact, role: Role, now: datetime) -> None:
+        weight = contract_weight(fact, now)
+        signals = contract_signals(fact, role, now)
+        self.contracts += 1
+        self.weight += weight
+        for name, value in signals.items():
+            self.sums[name] = self.sums.get(name, 0.0) + weight * value
+            self.weights[name] = self.weights.get(name, 0.0) + weight
+        lost = fact.supplier_lost_dispute if role == "supplier" else fact.client_lost_dispute
+        self.disputes_lost += lost
+        if role == "supplier":
+            self.late_deliveries += fact.status == "completed" and not fact.on_time
+            self.rejected_deliveries += fact.rejected_delivery
+        self.reviews += "review_quality" in signals
+
+    def rate(self, name: str) -> float | None:
+        weight = self.weights.get(name, 0.0)
+        return self.sums[name] / weight if weight > 0 else None
+
+
+def day_start(moment: datetime) -> datetime:
+    return datetime.combine(moment.astimezone(UTC).date(), time(0), tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class DistrictMeans:
+    """The centre of the prior: the district's weighted mean of each signal.
+
+    Taken as of the start of the UTC day, from contracts concluded (and reviews
+    released) by then, so it does not move while the day's updates come in.
+    """
+
+    role: Role
+    as_of: datetime
+    means: dict[str, float]
+    contracts: int
+
+
+def district_means(facts: Iterable[ContractFact], role: Role, now: datetime) -> DistrictMeans:
+    as_of = day_start(now)
+    evidence = Evidence()
+    for fact in sorted(facts, key=lambda f: f.id):
+        if fact.concluded_at <= as_of:
+            evidence.add(fact, role, as_of)
+    # The district's own mean starts from the published baseline, with the prior's weight.
+    means = {
+        s.name: (PRIOR_WEIGHT * s.baseline + evidence.sums.get(s.name, 0.0))
+        / (PRIOR_WEIGHT + evidence.weights.get(s.name, 0.0))
+        for s in SIGNALS[role]
+    }
+    return DistrictMeans(role, as_of, means, evidence.contracts)
+
+
+@dataclass(frozen=True)
+class Score:
+    score: float | None
+    contracts: int
+    components: dict[str, Any]
+
+
+def _r(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def shrunk_score(
+    evidence: Evidence, role: Role, district: DistrictMeans
+) -> tuple[float, dict[str, Any]]:
+    """Score 0 to 100: each signal pulled toward the district mean by ``PRIOR_WEIGHT``."""
+    total = 0.0
+    parts: dict[str, dict[str, Any]] = {}
+    for signal in SIGNALS[role]:
+        mean = district.means[signal.name]
+        shrunk = (PRIOR_WEIGHT * mean + evidence.sums.get(signal.name, 0.0)) / (
+            PRIOR_WEIGHT + evidence.weights.get(signal.name, 0.0)
+        )
+        points = 100 * signal.weight * shrunk
+        total += points
+        parts[signal.name] = {
+            "weight": signal.weight,
+            "value": _r(evidence.rate(signal.name)),
+            "evidence_weight": _r(evidence.weights.get(signal.name, 0.0)),
+            "district_mean": _r(mean),
+            "shrunk": _r(shrunk),
+            "points": _r(points, 2),
+        }
+    return round(total, 1), parts
+
+
+def _stars(evidence: Evidence, name: str) -> float | None:
+    rate = evidence.rate(f"review_{name}")
+    return None if rate is None else round(1 + 4 * rate, 2)
+
+
+def explain(evidence: Evidence, role: Role, parts: dict[str, Any], now: datetime) -> dict[str, Any]:
+    def loss(name: str) -> float | None:
+        rate = evidence.rate(name)
+        return None if rate is None else round(1 - rate, 4)
+
+    components: dict[str, Any] = {
+        "as_of": now.astimezone(UTC).isoformat(),
+        "contracts": evidence.contracts,
+        "evidence_weight": _r(evidence.weight),
+        "dispute_loss_rate": loss("dispute_free"),
+        "disputes_lost": evidence.disputes_lost,
+        "review_averages": {
+            **{name: _stars(evidence, name) for name in REVIEW_SIGNALS},
+            "count": evidence.reviews,
+        },
+        "signals": parts,
+    }
+    if role == "supplier":
+        components["on_time_rate"] = _r(evidence.rate("on_time"))
+        components["late_deliveries"] = evidence.late_deliveries
+        components["rejected_delivery_rate"] = loss("delivery_accepted")
+        components["rejected_deliveries"] = evidence.rejected_deliveries
+    return components
+
+
+@dataclass(frozen=True)
+class RoleScores:
+    overall: Score
+    by_phase: dict[str, Score]
+
+
+def score_role(
+    facts: Iterable[ContractFact],
+    firm_id: int,
+    role: Role,
+    now: datetime,
+    district: DistrictMeans,
+) -> RoleScores | None:
+    """The firm's scores in ``role`` at ``now``; None when it has no concluded contract."""
+    overall = Evidence()
+    phases: dict[str, Evidence] = {}
+    for fact in sorted(facts, key=lambda f: f.id):
+        if fact.firm_in(role) != firm_id or fact.concluded_at > now:
+            continue
+        overall.add(fact, role, now)
+        phases.setdefault(fact.phase, Evidence()).add(fact, role, now)
+    if overall.contracts == 0:
+        return None
+    score, parts = shrunk_score(overall, role, district)
+    by_phase = {}
+    for phase, evidence in sorted(phases.items()):
+        phase_score, phase_parts = shrunk_score(evidence, role, district)
+        by_phase[phase] = Score(
+            phase_score, evidence.contracts, explain(evidence, role, phase_parts, now)
+        )
+    return RoleScores(Score(score, overall.contracts, explain(overall, role, parts, now)), by_phase)

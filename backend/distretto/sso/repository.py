@@ -1,0 +1,45 @@
+from datetime import datetime
+
+from sqlalchemy import delete, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import select
+
+from distretto.models import OidcIdentity
+
+
+class IdentityRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def find(self, provider: str, subject: str) -> OidcIdentity | None:
+        return (
+            await self.session.scalars(
+                select(OidcIdentity).where(
+                    OidcIdentity.provider == provider, OidcIdentity.subject == subject
+                )
+            )
+        ).first()
+
+    async def add(self, identity: OidcIdentity) -> OidcIdentity:
+        self.session.add(identity)
+        await self.session.flush()
+        return identity
+
+    async def touch(self, identity_id: int, email: str, now: datetime) -> None:
+        await self.session.execute(
+            update(OidcIdentity)
+            .where(OidcIdentity.id == identity_id)
+            .values(email=email, last_login_at=now)
+        )
+
+    async def of_user(self, user_id: int) -> list[OidcIdentity]:
+        return list(
+            (
+                await self.session.scalars(
+                    select(OidcIdentity).where(OidcIdentity.user_id == user_id)
+                )
+            ).all()
+        )
+
+    async def unlink_all(self, user_id: int) -> None:
+        await self.session.execute(delete(OidcIdentity).where(OidcIdentity.user_id == user_id))

@@ -1,0 +1,349 @@
+"""Results as JSON, a Markdown table against the issue's targets, and a latency plot."""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bench.stats import verdict
+
+# (label in the table, path into report["scenarios"]) of each load-stepped scenario.
+THROUGHPUT_ROWS = (
+    ("Trivial JSON endpoint `/healthz` (ceiling)", ("ceiling",)),
+    ("Board, first page", ("board", "board_first")),
+    ("Board, deep pages (keyset)", ("board", "board_deep")),
+    ("Search, selective words", ("search", "search_rare")),
+    ("Search, most common word", ("search", "search_common")),
+    ("Order detail", ("detail",)),
+    ("Bid placement", ("bids",)),
+    ("Contract completion (deliver + accept)", ("completion",)),
+)
+
+
+def dig(data: Any, *path: str) -> Any:
+    for key in path:
+        if not isinstance(data, dict) or key not in data:
+            return None
+        data = data[key]
+    return data
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    label: str
+    target: str
+    bound: float
+    higher_is_better: bool
+    measured: Callable[[dict[str, Any]], float | None]
+    describe: Callable[[dict[str, Any]], str]
+
+
+def _rate_at_bound(*path: str) -> Callable[[dict[str, Any]], float | None]:
+    return lambda s: dig(s, *path, "max_rate")
+
+
+def _rate_text(*path: str) -> Callable[[dict[str, Any]], str]:
+    def text(s: dict[str, Any]) -> str:
+        summary = dig(s, *path)
+        if not summary or summary.get("max_rate") is None:
+            return "no rate held the bound" if summary else "not run"
+        return (
+            f"{summary['max_rate']:,.0f}/s (p50 {summary['p50_ms']} ms, "
+            f"p99 {summary['p99_ms']} ms)"
+        )
+
+    return text
+
+
+def _lowest_step_p99(*path: str) -> Callable[[dict[str, Any]], float | None]:
+    def value(s: dict[str, Any]) -> float | None:
+        steps = dig(s, *path, "detail", "steps")
+        return steps[0]["latency"]["p99_ms"] if steps else None
+
+    return value
+
+
+def _latency_text(*path: str) -> Callable[[dict[str, Any]], str]:
+    def text(s: dict[str, Any]) -> str:
+        summary = dig(s, *path)
+        steps = dig(summary, "detail", "steps")
+        if not steps:
+            return "not run"
+        first = steps[0]
+        held = summary.get("max_rate")
+        held_text = f"holds up to {held:,.0f} req/s" if held else "does not hold at any rate"
+        return (
+            f"p99 {first['latency']['p99_ms']} ms at {first['offered_rate']:,.0f} req/s; "
+            f"{held_text}"
+        )
+
+    return text
+
+
+def _explain(page: str) -> Callable[[dict[str, Any]], float | None]:
+    return lambda s: dig(s, "explain", page, "main_query", "execution_ms")
+
+
+def _explain_text(page: str) -> Callable[[dict[str, Any]], str]:
+    def text(s: dict[str, Any]) -> str:
+        result = dig(s, "explain", page)
+        if not result or not result.get("main_query"):
+            return "not run"
+        main = result["main_query"]
+        depth = f" at row {result['depth_rows']:,}" if result.get("depth_rows") else ""
+        return (
+            f"{main['execution_ms']} ms execution + {main['planning_ms']} ms planning{depth}; "
+            f"whole request {result['total_execution_ms']} ms in {result['statements']} queries"
+        )
+
+    return text
+
+
+TARGET_ROWS = (
+    TargetRow(
+        "Board, first page",
+        "≥ 3,000 req/s at p99 ≤ 50 ms",
+        3000,
+        True,
+        _rate_at_bound("board", "board_first"),
+        _rate_text("board", "board_first"),
+    ),
+    TargetRow(
+        "Board, deep pages",
+        "≥ 3,000 req/s at p99 ≤ 50 ms",
+        3000,
+        True,
+        _rate_at_bound("board", "board_deep"),
+        _rate_text("board", "board_deep"),
+    ),
+    TargetRow(
+        "Board query DB time, first page",
+        "≤ 2 ms",
+        2,
+        False,
+        _explain("first"),
+        _explain_text("first"),
+    ),
+    TargetRow(
+        "Board query DB time, deep page",
+        "≤ 2 ms",
+        2,
+        False,
+        _explain("deep"),
+        _explain_text("deep"),
+    ),
+    TargetRow(
+        "Search, selective words",
+        "p99 ≤ 30 ms",
+        30,
+        False,
+        _lowest_step_p99("search", "search_rare"),
+        _latency_text("search", "search_rare"),
+    ),
+    TargetRow(
+        "Search, most common word",
+        "p99 ≤ 100 ms",
+        100,
+        False,
+        _lowest_step_p99("search", "search_common"),
+        _latency_text("search", "search_common"),
+    ),
+    TargetRow(
+        "Bid placement",
+        "≥ 1,000 bids/s at p99 ≤ 100 ms",
+        1000,
+        True,
+        _rate_at_bound("bids"),
+        _rate_text("bids"),
+    ),
+    TargetRow(
+        "Award contention",
+        "every raced order: exactly 1 contract",
+        100,
+        True,
+        lambda s: dig(s, "award", "exactly_one_pct"),
+        lambda s: dig(s, "award", "summary") or "not run",
+    ),
+    TargetRow(
+        "Websockets held",
+        "≥ 10,000 authenticated connections",
+        10_000,
+        True,
+        lambda s: dig(s, "ws_capacity", "connections_held"),
+        lambda s: dig(s, "ws_capacity", "summary") or "not run",
+    ),
+    TargetRow(
+        "Memory per websocket",
+        "≤ 30 KB",
+        30,
+        False,
+        lambda s: dig(s, "ws_capacity", "kb_per_connection"),
+        lambda s: dig(s, "ws_capacity", "memory_summary") or "not run",
+    ),
+    TargetRow(
+        "Fan-out delivery latency",
+        "p99 ≤ 500 ms (one event to 5,000 clients)",
+        500,
+        False,
+        lambda s: dig(s, "fanout", "single_event", "p99_ms"),
+        lambda s: dig(s, "fanout", "summary") or "not run",
+    ),
+    TargetRow(
+        "Fan-out throughput",
+        "≥ 30,000 delivered msg/s",
+        30_000,
+        True,
+        lambda s: dig(s, "fanout", "max_delivered_per_s"),
+        lambda s: dig(s, "fanout", "throughput_summary") or "not run",
+    ),
+    TargetRow(
+        "Resume after 30 s disconnect",
+        "100% of events recovered by every client, no DB stampede",
+        100,
+        True,
+        lambda s: dig(s, "resume", "recovered_pct"),
+        lambda s: dig(s, "resume", "summary") or "not run",
+    ),
+)
+
+
+def target_table(scenarios: dict[str, Any]) -> list[str]:
+    lines = [
+        "| target | bound | measured | result |",
+        "|---|---|---|---|",
+    ]
+    for row in TARGET_ROWS:
+        measured = row.measured(scenarios)
+        judged = verdict(measured, row.bound, row.higher_is_better)
+        if judged is None:
+            result = "not measured"
+        elif judged.passed:
+            result = f"**pass** ({judged.margin_pct:+.0f}% headroom)"
+        else:
+            result = f"**miss** by {abs(judged.margin_pct):.0f}%"
+        lines.append(f"| {row.label} | {row.target} | {row.describe(scenarios)} | {result} |")
+    return lines
+
+
+def throughput_table(scenarios: dict[str, Any], ceiling: float | None) -> list[str]:
+    lines = [
+        "| scenario | max sustainable req/s | p50 ms | p99 ms | p99 bound | ratio to ceiling |",
+        "|---|---|---|---|---|---|",
+    ]
+    for label, path in THROUGHPUT_ROWS:
+        summary = dig(scenarios, *path)
+        if not summary or "max_rate" not in summary:
+            continue
+        rate = summary["max_rate"]
+        ratio = f"{rate / ceiling:.2f}" if rate and ceiling else "–"
+        lines.append(
+            f"| {label} | {rate if rate is None else f'{rate:,.0f}'} | {summary['p50_ms']} | "
+            f"{summary['p99_ms']} | {summary['p99_bound_ms']:.0f} ms | {ratio} |"
+        )
+    return lines
+
+
+def correctness_lines(scenarios: dict[str, Any]) -> list[str]:
+    lines = []
+    for name, result in scenarios.items():
+        checks = result.get("correctness") if isinstance(result, dict) else None
+        if not checks:
+            continue
+        for check, value in checks.items():
+            mark = "ok" if value.get("ok") else "**FAILED**"
+            lines.append(f"- {name} / {check}: {mark} — {value.get('detail', '')}")
+    return lines
+
+
+def markdown(report: dict[str, Any]) -> str:
+    scenarios = report["scenarios"]
+    ceiling = dig(scenarios, "ceiling", "max_rate")
+    out = [
+        f"# Benchmark {report['started_at'][:10]} ({report['profile']} profile)",
+        "",
+        f"Machine: {report['machine']['cores']} cores, Python {report['machine']['python']}; "
+        "the load generator, the 2 app workers, PostgreSQL and Redis share these cores. "
+        f"Seeded district: {_counts(report['seed']['counts'])}. "
+        f"Run took {report.get('total_seconds', 0) / 60:.0f} min.",
+        "",
+        "## Against the targets",
+        "",
+        *target_table(scenarios),
+        "",
+        "## Throughput and latency (open loop, latency from the intended send time)",
+        "",
+        "Max sustainable = highest offered rate whose p99 stayed within the bound with "
+        "< 0.1% errors and ≥ 95% of the offered rate served.",
+        "",
+        *throughput_table(scenarios, ceiling),
+        "",
+    ]
+    checks = correctness_lines(scenarios)
+    if checks:
+        out += ["## Correctness after the load runs", "", *checks, ""]
+    if report.get("skipped"):
+        out += ["## Not run", ""]
+        out += [f"- {name}: {why}" for name, why in report["skipped"].items()]
+        out.append("")
+    if report.get("findings"):
+        out += ["## Findings", "", *report["findings"], ""]
+    return "\n".join(out)
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{v:,} {k}" for k, v in counts.items())
+
+
+def plot(report: dict[str, Any], path: Path) -> bool:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    series = []
+    for label, key_path in THROUGHPUT_ROWS:
+        steps = dig(report["scenarios"], *key_path, "detail", "steps")
+        bound = dig(report["scenarios"], *key_path, "p99_bound_ms")
+        if steps:
+            series.append((label, sorted(steps, key=lambda s: s["offered_rate"]), bound))
+    if not series:
+        return False
+    columns = 2
+    rows = (len(series) + 1) // columns
+    figure, axes = plt.subplots(rows, columns, figsize=(12, 3.2 * rows), squeeze=False)
+    for ax, (label, steps, bound) in zip(axes.flat, series, strict=False):
+        rates = [s["offered_rate"] for s in steps]
+        ax.plot(rates, [s["latency"]["p50_ms"] for s in steps], "o-", label="p50")
+        ax.plot(rates, [s["latency"]["p99_ms"] for s in steps], "s-", label="p99")
+        if bound:
+            ax.axhline(bound, color="red", linestyle="--", linewidth=1, label="p99 bound")
+        ax.set_yscale("log")
+        ax.set_title(label, fontsize=10)
+        ax.set_xlabel("offered load (req/s)")
+        ax.set_ylabel("latency (ms)")
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=8)
+    for ax in list(axes.flat)[len(series) :]:
+        ax.set_visible(False)
+    figure.tight_layout()
+    figure.savefig(path, dpi=90)
+    plt.close(figure)
+    return True
+
+
+def write_report(report: dict[str, Any], directory: Path, stamp: datetime) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    base = directory / f"{stamp:%Y-%m-%d}"
+    if report["profile"] != "full":
+        base = directory / f"{stamp:%Y-%m-%d}-{report['profile']}"
+    paths = [base.with_suffix(".json"), base.with_suffix(".md")]
+    paths[0].write_text(json.dumps(report, indent=2, default=str) + "\n")
+    paths[1].write_text(markdown(report))
+    png = base.with_suffix(".png")
+    if plot(report, png):
+        paths.append(png)
+    return paths

@@ -1,0 +1,223 @@
+"""``python -m bench.run``: seed, start the app, run the scenarios, write the report.
+
+    python -m bench.run                 # the full run (minutes of seeding the first time)
+    python -m bench.run --quick         # small district, short steps: a smoke run
+    python -m bench.run --scenario board --scenario search
+    python -m bench.run --reseed        # rebuild the seeded database
+    python -m bench.run --profile       # py-spy flame graphs of the workers per scenario
+"""
+
+import argparse
+import asyncio
+import json
+import logging
+import platform
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+from bench.actors import Cast, check_sign_in
+from bench.config import APP_PORT, HOST, PROFILES, Profile
+from bench.context import Bench
+from bench.explain import explain_request
+from bench.load import LoadGenerator
+from bench.profiling import Profiler
+from bench.report import write_report
+from bench.scenarios import live, market, reads
+from bench.seed import dsn, ensure_seeded, sqlalchemy_url
+from bench.server import AppServer, raise_open_file_limit
+from distretto.config import Settings
+
+RESULTS = Path(__file__).resolve().parent / "results"
+Scenario = Callable[[Bench], Awaitable[dict[str, Any]]]
+
+
+async def explain_board(bench: Bench) -> dict[str, Any]:
+    """EXPLAIN (ANALYZE, BUFFERS) of the board's own queries at the first and a deep page."""
+    settings = Settings(
+        environment="production",
+        database_url=sqlalchemy_url(bench.profile.database),
+        secret_key=bench.server.secret_key,
+    )
+    viewer = bench.cast.people[0].user_id
+    token = bench.cast.token(viewer)
+    cursors = await reads.deep_cursors(bench, reads.BOARD, skip_pages=50)
+    pages = {"first": f"/api/v1{reads.BOARD}"}
+    if cursors:
+        depth, cursor = cursors[-1]
+        pages["deep"] = f"/api/v1{reads.BOARD}&cursor={cursor}"
+    out: dict[str, Any] = {}
+    for name, path in pages.items():
+        out[name] = await explain_request(settings, dsn(bench.profile.database), path, token)
+        main = out[name]["main_query"]
+        bench.log(
+            f"  explain {name}: {out[name]['statements']} statements, board query "
+            f"{main['execution_ms'] if main else '?'} ms execution "
+            f"+ {main['planning_ms'] if main else '?'} ms planning"
+        )
+    if cursors:
+        out["deep"]["depth_rows"] = cursors[-1][0]
+    return out
+
+
+# name -> (runner, routes it needs); scenarios run in this order.
+SCENARIOS: dict[str, tuple[Scenario, tuple[str, ...]]] = {
+    "ceiling": (reads.ceiling, ()),
+    "board": (reads.board, ("GET /api/v1/orders",)),
+    "explain": (explain_board, ("GET /api/v1/orders",)),
+    "search": (reads.search, ("GET /api/v1/orders",)),
+    "detail": (reads.order_detail, ("GET /api/v1/orders/{order_id}",)),
+    "bids": (market.bids, ("POST /api/v1/orders/{order_id}/bids",)),
+    "award": (market.award, ("POST /api/v1/orders/{order_id}/award",)),
+    "completion": (
+        market.completion,
+        ("POST /api/v1/contracts/{contract_id}/deliver", "POST /api/v1/contracts/{contract_id}/accept"),
+    ),
+    "ws_capacity": (live.capacity, ("WS /api/v1/ws",)),
+    "fanout": (live.fanout, ("WS /api/v1/ws", "POST /api/v1/orders")),
+    "resume": (live.resume, ("WS /api/v1/ws", "POST /api/v1/orders")),
+}
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small district, short steps")
+    parser.add_argument("--reseed", action="store_true", help="rebuild the seeded database")
+    parser.add_argument(
+        "--scenario",
+        action="append",
+        choices=sorted(SCENARIOS),
+        help="run only these (repeatable); the ceiling always runs",
+    )
+    parser.add_argument("--profile", action="store_true", help="py-spy the workers per scenario")
+    parser.add_argument("--port", type=int, default=APP_PORT, help="app port (8170-8179)")
+    parser.add_argument("--output", type=Path, default=RESULTS, help="results directory")
+    return parser.parse_args(argv)
+
+
+async def app_routes(bench_port: int) -> set[str]:
+    """Routes of the running app as "METHOD /path", websockets as "WS /path"."""
+    from bench.httpclient import HttpClient
+
+    client = HttpClient(HOST, bench_port, 1)
+    try:
+        response = await client.get("/openapi.json")
+    finally:
+        client.close()
+    routes: set[str] = set()
+    if response.status == 200:
+        for path, methods in json.loads(response.body)["paths"].items():
+            routes.update(f"{m.upper()} {path}" for m in methods)
+    # Websocket routes are not in OpenAPI: ask the app object itself.
+    from distretto.app import api_router
+
+    for route in api_router().routes:
+        if type(route).__name__ == "APIWebSocketRoute":
+            routes.add(f"WS {route.path}")  # type: ignore[attr-defined]
+    return routes
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    profile: Profile = PROFILES["quick" if args.quick else "full"]
+    log = _logger()
+    started = time.monotonic()
+    fd_limit = raise_open_file_limit()
+    log(f"profile {profile.name}: database {profile.database}, open-file limit {fd_limit}")
+    seed = await ensure_seeded(profile, reseed=args.reseed)
+    log(f"seed: {'reused' if seed.reused else 'built'} in {seed.seconds:.0f} s: {seed.counts}")
+    stamp = datetime.now(UTC)
+    server = AppServer(profile.database, args.port, args.output / f"{stamp:%Y-%m-%d}-server.log")
+    pool = await asyncpg.create_pool(dsn(profile.database), min_size=1, max_size=4)
+    report: dict[str, Any] = {
+        "started_at": stamp.isoformat(),
+        "profile": profile.name,
+        "machine": _machine(fd_limit),
+        "seed": {"reused": seed.reused, "seconds": round(seed.seconds), "counts": seed.counts},
+        "scenarios": {},
+        "skipped": {},
+    }
+    try:
+        await server.start()
+        log(f"app up on {HOST}:{args.port}, workers {server.worker_pids()}")
+        async with pool.acquire() as conn:
+            cast = await Cast.load(conn, server.secret_key, sqlalchemy_url(profile.database))
+        routes = await app_routes(args.port)
+        bench = Bench(
+            profile=profile,
+            server=server,
+            pool=pool,
+            cast=cast,
+            generator=LoadGenerator(HOST, args.port, profile.max_connections, server.worker_pids()),
+            log=log,
+            routes=routes,
+        )
+        async with pool.acquire() as conn:
+            report["sign_in_works"] = await check_sign_in(bench.client(1), conn)
+        wanted = ["ceiling", *(args.scenario or [s for s in SCENARIOS if s != "ceiling"])]
+        profiler = Profiler(args.output, stamp, server.worker_pids()) if args.profile else None
+        for name in dict.fromkeys(wanted):
+            runner, needs = SCENARIOS[name]
+            missing = [r for r in needs if r not in routes]
+            if missing:
+                report["skipped"][name] = f"route(s) not in the app yet: {', '.join(missing)}"
+                log(f"- {name}: skipped ({report['skipped'][name]})")
+                continue
+            log(f"- {name}")
+            cast.refresh_tokens()
+            scenario_started = time.monotonic()
+            if profiler:
+                profiler.start(name)
+            try:
+                report["scenarios"][name] = await runner(bench)
+            finally:
+                if profiler:
+                    report.setdefault("profiles", {})[name] = await profiler.stop()
+            report["scenarios"][name]["scenario_seconds"] = round(
+                time.monotonic() - scenario_started
+            )
+    finally:
+        await server.stop()
+        await pool.close()
+    report["total_seconds"] = round(time.monotonic() - started)
+    paths = write_report(report, args.output, stamp)
+    log(f"report: {', '.join(str(p) for p in paths)}")
+    return report
+
+
+def _machine(fd_limit: int) -> dict[str, Any]:
+    import os
+
+    return {
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "open_file_limit": fd_limit,
+        "note": "load generator, 2 app workers, PostgreSQL and Redis share these cores",
+    }
+
+
+def _logger() -> Callable[[str], None]:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stdout)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    logger = logging.getLogger("bench")
+    return logger.info
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(run(args))
+    else:
+        # The same event loop the app's uvicorn runs on, and a cheaper client.
+        uvloop.run(run(args))
+
+
+if __name__ == "__main__":
+    main()

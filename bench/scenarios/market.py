@@ -1,0 +1,292 @@
+"""Write scenarios: bid placement, award contention, contract completion.
+
+Each one checks afterwards, in the database, that what the API acknowledged is there
+exactly once: no lost bids, one outbox event per bid, one contract per raced order.
+"""
+
+import asyncio
+import json
+import uuid
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
+
+from bench import fixtures
+from bench.config import P99_BOUNDS_MS
+from bench.context import Bench, summary_of
+from bench.httpclient import HttpClient
+from bench.schedule import intended_offsets
+from bench.stats import new_histogram, record_seconds, summarize
+
+# Bid ladder's top rung: well past the 1,000/s target, and bounds the slots prepared.
+BID_MAX_RATE = 4000
+
+
+def _check(ok: bool, detail: str) -> dict[str, Any]:
+    return {"ok": ok, "detail": detail}
+
+
+async def _max_event_id(bench: Bench) -> int:
+    async with bench.pool.acquire() as conn:
+        return int(await conn.fetchval("SELECT coalesce(max(id), 0) FROM events"))
+
+
+async def bids(bench: Bench) -> dict[str, Any]:
+    profile = bench.profile
+    needed = bench.operations_budget(profile.start_rates["bids"], BID_MAX_RATE, 1000)
+    async with bench.pool.acquire() as conn:
+        slots = await fixtures.bid_slots(conn, bench.cast, bench.rng, needed)
+    acknowledged: list[int] = []
+    bodies: dict[int, tuple[bytes, bytes]] = {}
+
+    def request(index: int, key: str) -> bytes:
+        slot = slots[index]
+        body = json.dumps(
+            {
+                "firm_id": slot.firm_id,
+                "unit_price": f"{9 + index % 300 / 100:.2f}",
+                "delivery_date": slot.delivery_date.isoformat(),
+                "notes": "Disponibilità immediata, consegna franco vostro magazzino.",
+            }
+        ).encode()
+        return bench.encode(
+            "POST",
+            f"/orders/{slot.order_id}/bids",
+            slot.user_id,
+            body,
+            [("idempotency-key", key)],
+        )
+
+    async def place(client: HttpClient, index: int) -> str | None:
+        if index >= len(slots):
+            return "fixture exhausted"
+        raw = request(index, uuid.uuid4().hex)
+        response = await client.send(raw)
+        if response.status != 201:
+            return f"HTTP {response.status}"
+        bid_id = int(json.loads(response.body)["id"])
+        acknowledged.append(bid_id)
+        if len(bodies) < 20:
+            bodies[index] = (raw, response.body)
+        return None
+
+    events_before = await _max_event_id(bench)
+    started = datetime.now(UTC)
+    search = await bench.search(
+        "bids",
+        place,
+        start_rate=profile.start_rates["bids"],
+        p99_bound_ms=P99_BOUNDS_MS["bids"],
+        target_rate=1000,
+        max_rate=BID_MAX_RATE,
+    )
+    result = summary_of(search, bench.ceiling_rate)
+    result["correctness"] = await _bid_checks(bench, acknowledged, events_before, bodies, started)
+    return result
+
+
+async def _bid_checks(
+    bench: Bench,
+    acknowledged: list[int],
+    events_before: int,
+    replays: dict[int, tuple[bytes, bytes]],
+    started: datetime,
+) -> dict[str, Any]:
+    async with bench.pool.acquire() as conn:
+        stored = await conn.fetchval(
+            "SELECT count(*) FROM bids WHERE id = ANY($1::bigint[])", acknowledged
+        )
+        events = await conn.fetchval(
+            "SELECT count(DISTINCT (data::jsonb ->> 'bid_id')) FROM events "
+            "WHERE id > $1 AND type = 'bid.created' AND (data::jsonb ->> 'bid_id')::bigint "
+            "= ANY($2::bigint[])",
+            events_before,
+            acknowledged,
+        )
+    # Sending a request again with its Idempotency-Key replays the stored answer.
+    client = bench.client(4)
+    same = 0
+    try:
+        for raw, first_body in replays.values():
+            again = await client.send(raw)
+            if again.status == 201 and json.loads(again.body)["id"] == json.loads(first_body)["id"]:
+                same += 1
+    finally:
+        client.close()
+    unique = len(set(acknowledged))
+    return {
+        "no_lost_bids": _check(
+            stored == unique == len(acknowledged),
+            f"{len(acknowledged)} bids acknowledged (201), {stored} of them in the database",
+        ),
+        "outbox": _check(
+            events == unique,
+            f"{events} bid.created outbox events for {unique} acknowledged bids",
+        ),
+        "idempotent_replay": _check(
+            same == len(replays),
+            f"{same} of {len(replays)} replayed requests returned the original bid",
+        ),
+    }
+
+
+async def award(bench: Bench) -> dict[str, Any]:
+    profile = bench.profile
+    racers = profile.award_racers
+    async with bench.pool.acquire() as conn:
+        raced = await fixtures.award_orders(
+            conn, bench.cast, bench.rng, profile.award_orders, racers
+        )
+    statuses: Counter[str] = Counter()
+
+    def request(index: int) -> bytes:
+        order = raced[index // racers]
+        racer = index % racers
+        actors = order.client.actors
+        body = json.dumps({"bid_id": order.bid_ids[racer]}).encode()
+        return bench.encode(
+            "POST",
+            f"/orders/{order.order_id}/award",
+            actors[racer % len(actors)].user_id,
+            body,
+            [("idempotency-key", uuid.uuid4().hex)],
+        )
+
+    requests = [request(i) for i in range(len(raced) * racers)]
+
+    async def race(client: HttpClient, index: int) -> str | None:
+        response = await client.send(requests[index])
+        statuses[str(response.status)] += 1
+        return None if response.status in (201, 409) else f"HTTP {response.status}"
+
+    # All racers of an order fire at the same instant; orders follow at a steady pace.
+    orders_per_second = max(10.0, profile.award_orders / 20)
+    offsets = intended_offsets(orders_per_second, len(raced) / orders_per_second, group=racers)
+    step = await bench.generator.run("award", race, offsets, abort_when_overloaded=False)
+    bench.log(
+        f"  award: {len(raced)} orders x {racers} racers in {step.seconds:.1f} s, "
+        f"statuses {dict(statuses)}, p99 {step.latency.p99_ms} ms"
+    )
+    order_ids = [o.order_id for o in raced]
+    async with bench.pool.acquire() as conn:
+        per_order = await conn.fetch(
+            "SELECT o.id, o.status, "
+            "(SELECT count(*) FROM contracts c WHERE c.order_id = o.id) AS contracts, "
+            "(SELECT count(*) FROM bids b WHERE b.order_id = o.id AND b.status = 'awarded') "
+            "AS awarded FROM orders o WHERE o.id = ANY($1::bigint[])",
+            order_ids,
+        )
+    exactly_one = sum(1 for r in per_order if r["contracts"] == 1)
+    double = sum(1 for r in per_order if r["contracts"] > 1)
+    consistent = sum(
+        1 for r in per_order if r["contracts"] == 1 and r["awarded"] == 1 and r["status"] == "awarded"
+    )
+    wins = statuses.get("201", 0)
+    return {
+        "orders": len(raced),
+        "racers_per_order": racers,
+        "requests": step.sent,
+        "statuses": dict(statuses),
+        "seconds": round(step.seconds, 2),
+        "latency": step.latency.as_dict(),
+        "cpu_cores": step.cpu.as_dict() if step.cpu else None,
+        "exactly_one_pct": round(exactly_one / len(raced) * 100, 2),
+        "summary": (
+            f"{exactly_one} of {len(raced)} orders with exactly one contract, {double} double; "
+            f"{wins} × 201 and {statuses.get('409', 0)} × 409 of {step.sent} racing requests "
+            f"(p50 {step.latency.p50_ms} ms, p99 {step.latency.p99_ms} ms)"
+        ),
+        "correctness": {
+            "no_double_awards": _check(double == 0, f"{double} orders with more than one contract"),
+            "one_winner_per_order": _check(
+                wins == len(raced) == exactly_one,
+                f"{wins} awards acknowledged for {len(raced)} orders",
+            ),
+            "state_consistent": _check(
+                consistent == len(raced),
+                f"{consistent} orders awarded with one awarded bid and one contract",
+            ),
+        },
+    }
+
+
+async def completion(bench: Bench) -> dict[str, Any]:
+    profile = bench.profile
+    async with bench.pool.acquire() as conn:
+        running = await fixtures.active_contracts(
+            conn, bench.cast, bench.rng, profile.completion_contracts
+        )
+    deliver_latency, accept_latency = new_histogram(), new_histogram()
+    completed: list[int] = []
+    empty = b"{}"
+
+    async def complete(client: HttpClient, index: int) -> str | None:
+        if index >= len(running):
+            return "fixture exhausted"
+        contract = running[index]
+        loop_time = client_time()
+        response = await client.send(
+            bench.encode(
+                "POST",
+                f"/contracts/{contract.contract_id}/deliver",
+                contract.supplier.actors[0].user_id,
+                empty,
+            )
+        )
+        delivered_at = client_time()
+        record_seconds(deliver_latency, delivered_at - loop_time)
+        if response.status != 200:
+            return f"deliver HTTP {response.status}"
+        response = await client.send(
+            bench.encode(
+                "POST",
+                f"/contracts/{contract.contract_id}/accept",
+                contract.client.actors[0].user_id,
+                empty,
+            )
+        )
+        record_seconds(accept_latency, client_time() - delivered_at)
+        if response.status != 200:
+            return f"accept HTTP {response.status}"
+        completed.append(contract.contract_id)
+        return None
+
+    started = datetime.now(UTC)
+    search = await bench.search(
+        "completion",
+        complete,
+        start_rate=profile.start_rates["completion"],
+        p99_bound_ms=P99_BOUNDS_MS["completion"],
+    )
+    result = summary_of(search, bench.ceiling_rate)
+    result["per_request"] = {
+        "deliver": summarize(deliver_latency).as_dict(),
+        "accept": summarize(accept_latency).as_dict(),
+    }
+    async with bench.pool.acquire() as conn:
+        done = await conn.fetchval(
+            "SELECT count(*) FROM contracts WHERE id = ANY($1::bigint[]) AND status = 'completed'",
+            completed,
+        )
+        suppliers = {c.supplier.id for c in running if c.contract_id in set(completed)}
+        scored = await conn.fetchval(
+            "SELECT count(DISTINCT firm_id) FROM reputation_scores "
+            "WHERE firm_id = ANY($1::int[]) AND role = 'supplier' AND updated_at >= $2",
+            list(suppliers),
+            started,
+        )
+    result["correctness"] = {
+        "contracts_completed": _check(
+            done == len(completed),
+            f"{len(completed)} completions acknowledged, {done} contracts completed",
+        ),
+        "reputation_updated": _check(
+            scored == len(suppliers),
+            f"{scored} of {len(suppliers)} supplier firms have a fresh reputation score",
+        ),
+    }
+    return result
+
+
+def client_time() -> float:
+    return asyncio.get_running_loop().time()

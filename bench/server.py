@@ -1,0 +1,134 @@
+"""Run the app as production does: uvicorn, 2 worker processes, PostgreSQL and Redis.
+
+The command is ``distretto serve``'s (same factory and options) with the access log off
+and warnings only: a line per request would cost the server CPU the benchmark measures.
+"""
+
+import asyncio
+import contextlib
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.config import HOST, REDIS_URL
+from bench.httpclient import HttpClient
+from bench.procs import children, cmdline, rss_bytes
+from bench.seed import sqlalchemy_url
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def raise_open_file_limit() -> int:
+    """Ten thousand websockets need as many descriptors, here and in the server."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+class AppServer:
+    def __init__(self, database: str, port: int, log_path: Path, workers: int = 2) -> None:
+        self.database = database
+        self.port = port
+        self.workers = workers
+        self.log_path = log_path
+        # A real secret, fresh per run; the harness mints tokens with it.
+        self.secret_key = secrets.token_urlsafe(48)
+        self.redis_namespace = f"distretto_bench_{port}"
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def environment(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DISTRETTO_")}
+        env.update(
+            DISTRETTO_ENVIRONMENT="production",
+            DISTRETTO_DATABASE_URL=sqlalchemy_url(self.database),
+            DISTRETTO_REDIS_URL=REDIS_URL,
+            DISTRETTO_REDIS_NAMESPACE=self.redis_namespace,
+            DISTRETTO_SECRET_KEY=self.secret_key,
+        )
+        return env
+
+    @property
+    def command(self) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "distretto.app:create_app",
+            "--factory",
+            "--host",
+            HOST,
+            "--port",
+            str(self.port),
+            "--workers",
+            str(self.workers),
+            "--ws-per-message-deflate",
+            "false",
+            "--proxy-headers",
+            "--no-server-header",
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ]
+
+    async def start(self, timeout: float = 90.0) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("ab")
+        self._process = subprocess.Popen(
+            self.command,
+            cwd=REPO_ROOT,
+            env=self.environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        deadline = time.monotonic() + timeout
+        client = HttpClient(HOST, self.port, max_connections=1)
+        try:
+            while time.monotonic() < deadline:
+                if self._process.poll() is not None:
+                    raise RuntimeError(f"the app exited early; see {self.log_path}")
+                with contextlib.suppress(OSError, ConnectionError):
+                    response = await client.get("/readyz")
+                    if response.status == 200 and len(self.worker_pids()) == self.workers:
+                        # Each worker answers readiness on its own: ask a few times.
+                        for _ in range(8):
+                            await client.get("/readyz")
+                        return
+                await asyncio.sleep(0.3)
+        finally:
+            client.close()
+        raise RuntimeError(f"the app was not ready within {timeout:.0f} s; see {self.log_path}")
+
+    def worker_pids(self) -> list[int]:
+        if self._process is None:
+            return []
+        return [
+            pid
+            for pid in children(self._process.pid)
+            if "resource_tracker" not in cmdline(pid)
+        ]
+
+    def workers_rss(self) -> int:
+        return sum(rss_bytes(pid) for pid in self.worker_pids())
+
+    async def stop(self, timeout: float = 30.0) -> None:
+        process, self._process = self._process, None
+        if process is None or process.poll() is not None:
+            return
+        process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while process.poll() is None and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+        if process.poll() is None:
+            # Graceful shutdown waits for open websockets; past the timeout, end the group.
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()

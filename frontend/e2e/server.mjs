@@ -1,0 +1,50 @@
+// Starts the real backend for the browser tests: a fresh SQLite database in a temporary
+// directory, migrated, with one staff account, serving the freshly built web app.
+import { spawn, spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const frontend = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const repo = resolve(frontend, '..')
+const port = process.env.E2E_PORT ?? '8150'
+const staffEmail = process.env.E2E_STAFF_EMAIL ?? 'staff@distretto.test'
+const staffPassword = process.env.E2E_STAFF_PASSWORD ?? 'staff-password-e2e'
+const dataDir = mkdtempSync(join(tmpdir(), 'distretto-e2e-'))
+
+const env = {
+  ...process.env,
+  DISTRETTO_ENVIRONMENT: 'test',
+  DISTRETTO_SECRET_KEY: randomBytes(32).toString('hex'),
+  DISTRETTO_DATABASE_URL: `sqlite+aiosqlite:///${join(dataDir, 'e2e.db')}`,
+  DISTRETTO_FRONTEND_DIST: join(frontend, 'dist'),
+  DISTRETTO_PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+}
+delete env.DISTRETTO_REDIS_URL
+
+function run(command, args, cwd = repo) {
+  const result = spawnSync(command, args, { cwd, env, stdio: 'inherit' })
+  if (result.status !== 0) {
+    rmSync(dataDir, { recursive: true, force: true })
+    process.exit(result.status ?? 1)
+  }
+}
+
+if (!process.env.E2E_SKIP_BUILD) run('npm', ['run', '--silent', 'build'], frontend)
+run('uv', ['run', '--quiet', 'distretto', 'migrate'])
+run('uv', ['run', '--quiet', 'distretto', 'create-staff', staffEmail, '--password', staffPassword])
+
+const server = spawn('uv', ['run', '--quiet', 'distretto', 'serve', '--host', '127.0.0.1', '--port', port], {
+  cwd: repo,
+  env,
+  stdio: 'inherit',
+})
+const stop = () => server.kill('SIGTERM')
+process.on('SIGTERM', stop)
+process.on('SIGINT', stop)
+server.on('exit', (code) => {
+  rmSync(dataDir, { recursive: true, force: true })
+  process.exit(code ?? 0)
+})

@@ -1,0 +1,183 @@
+// A small typed fetch wrapper over the generated OpenAPI types (see types.ts):
+// - adds the bearer token and refreshes it once on 401 (serialised across tabs),
+// - turns problem+json responses into ApiError with per-field messages.
+
+import { tokenStore, type Session } from './session'
+
+export const API_BASE = '/api/v1'
+
+export interface FieldErrors {
+  [field: string]: string
+}
+
+export class ApiError extends Error {
+  readonly status: number
+  readonly title: string
+  readonly detail: string
+  readonly fields: FieldErrors
+
+  constructor(status: number, title: string, detail: string, fields: FieldErrors = {}) {
+    super(detail || title)
+    this.status = status
+    this.title = title
+    this.detail = detail
+    this.fields = fields
+  }
+
+  /** True when the server named at least one field the form shows. */
+  hasFieldErrors(): boolean {
+    return Object.keys(this.fields).length > 0
+  }
+}
+
+/** The network itself failed (offline, server down): not an answer from the API. */
+export class NetworkError extends Error {}
+
+interface ProblemBody {
+  title?: string
+  detail?: string
+  errors?: { field: string; message: string }[]
+}
+
+async function toApiError(response: Response): Promise<ApiError> {
+  let body: ProblemBody = {}
+  try {
+    body = (await response.json()) as ProblemBody
+  } catch {
+    // Not JSON (a proxy error page): keep the status text.
+  }
+  const fields: FieldErrors = {}
+  for (const error of body.errors ?? []) {
+    // Keep the first message per field; nested fields arrive as "sessions.0.starts_at".
+    fields[error.field] ??= error.message
+  }
+  return new ApiError(
+    response.status,
+    body.title ?? response.statusText,
+    body.detail ?? body.title ?? response.statusText,
+    fields,
+  )
+}
+
+type Query = Record<string, string | number | boolean | null | undefined>
+
+export function withQuery(path: string, query?: Query): string {
+  if (!query) return path
+  const params = new URLSearchParams()
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value))
+  }
+  const text = params.toString()
+  return text ? `${path}?${text}` : path
+}
+
+interface RequestOptions {
+  body?: unknown
+  form?: Record<string, string>
+  query?: Query
+  idempotencyKey?: string
+  anonymous?: boolean
+  signal?: AbortSignal
+}
+
+let onSignedOut: () => void = () => {}
+
+/** Called when the session can no longer be refreshed (the app shows sign-in). */
+export function setSignedOutHandler(handler: () => void): void {
+  onSignedOut = handler
+}
+
+async function refreshSession(failedAccessToken: string): Promise<Session | null> {
+  const run = async (): Promise<Session | null> => {
+    // Another tab may have rotated the tokens while we waited: use theirs.
+    const current = tokenStore.read()
+    if (!current) return null
+    if (current.access_token !== failedAccessToken) return current
+    const response = await fetch(`${API_BASE}/auth/refresh`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ refresh_token: current.refresh_token }),
+    })
+    if (!response.ok) return null
+    const pair = (await response.json()) as Omit<Session, 'expires_at'> & { expires_in: number }
+    return tokenStore.save(pair)
+  }
+  // A refresh token works once: never let two tabs spend it at the same time.
+  if (navigator.locks) return navigator.locks.request('distretto-refresh', run)
+  return run()
+}
+
+async function send(method: string, path: string, options: RequestOptions): Promise<Response> {
+  const send1 = (session: Session | null) => {
+    const headers: Record<string, string> = { Accept: 'application/json' }
+    let body: BodyInit | undefined
+    if (options.form) {
+      body = new URLSearchParams(options.form)
+      headers['Content-Type'] = 'application/x-www-form-urlencoded'
+    } else if (options.body !== undefined) {
+      body = JSON.stringify(options.body)
+      headers['Content-Type'] = 'application/json'
+    }
+    if (session && !options.anonymous) headers.Authorization = `Bearer ${session.access_token}`
+    if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey
+    return fetch(`${API_BASE}${withQuery(path, options.query)}`, {
+      method,
+      headers,
+      body,
+      signal: options.signal,
+    })
+  }
+  const session = options.anonymous ? null : tokenStore.read()
+  let response: Response
+  try {
+    response = await send1(session)
+    if (response.status === 401 && session) {
+      const renewed = await refreshSession(session.access_token)
+      if (!renewed) {
+        tokenStore.clear()
+        onSignedOut()
+      } else {
+        response = await send1(renewed)
+      }
+    }
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error
+    throw new NetworkError(String(error))
+  }
+  if (!response.ok) throw await toApiError(response)
+  return response
+}
+
+async function json<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const response = await send(method, path, options)
+  if (response.status === 204) return undefined as T
+  return (await response.json()) as T
+}
+
+export const api = {
+  get: <T>(path: string, query?: Query, signal?: AbortSignal) =>
+    json<T>('GET', path, { query, signal }),
+  post: <T>(path: string, body?: unknown, options: Omit<RequestOptions, 'body'> = {}) =>
+    json<T>('POST', path, { ...options, body }),
+  patch: <T>(path: string, body: unknown) => json<T>('PATCH', path, { body }),
+  delete: <T = void>(path: string) => json<T>('DELETE', path),
+  form: <T>(path: string, form: Record<string, string>) =>
+    json<T>('POST', path, { form, anonymous: true }),
+  /** Fetches a file with the session's credentials and hands it to the browser. */
+  async download(path: string, filename: string): Promise<void> {
+    const response = await send('GET', path, {})
+    const url = URL.createObjectURL(await response.blob())
+    const link = document.createElement('a')
+    link.href = url
+    link.download = filename
+    document.body.append(link)
+    link.click()
+    link.remove()
+    setTimeout(() => URL.revokeObjectURL(url), 1000)
+  },
+}
+
+/** A fresh key for POSTs that create money-relevant things (bids, awards). */
+export function newIdempotencyKey(): string {
+  return crypto.randomUUID()
+}

@@ -1,0 +1,204 @@
+import { useEffect, useState, type ReactNode } from 'react'
+import { Link, NavLink, useLocation, useNavigate } from 'react-router-dom'
+import { api } from '../api/client'
+import type { Firm } from '../api/types'
+import { useAuth } from '../auth/AuthContext'
+import { useI18n, type Locale } from '../i18n'
+import { useLive, useLiveEvents } from '../live/LiveContext'
+import { describeEvent } from '../live/describe'
+import { useToast } from './Toasts'
+
+function Brand() {
+  return (
+    <Link to="/" className="brand" aria-label="Distretto — home">
+      <svg viewBox="0 0 32 32" aria-hidden="true">
+        <rect width="32" height="32" rx="7" />
+        <path d="M9 8h7a8 8 0 0 1 0 16H9z" />
+        <circle cx="16" cy="16" r="2.5" />
+      </svg>
+      <span>Distretto</span>
+    </Link>
+  )
+}
+
+function LanguageSwitch() {
+  const { locale, setLocale, t } = useI18n()
+  const other: Locale = locale === 'it' ? 'en' : 'it'
+  return (
+    <button type="button" className="btn btn-ghost btn-small lang" onClick={() => setLocale(other)} aria-label={t('nav.language')} lang={other}>
+      {other === 'it' ? 'Italiano' : 'English'}
+    </button>
+  )
+}
+
+function Bell() {
+  const { unread, status } = useLive()
+  const { t } = useI18n()
+  return (
+    <Link to="/notifications" className="bell" aria-label={t('nav.notificationsCount', { n: unread })}>
+      <svg viewBox="0 0 24 24" aria-hidden="true">
+        <path d="M12 3a6 6 0 0 0-6 6v3.5L4.5 16h15L18 12.5V9a6 6 0 0 0-6-6zM9.5 19a2.5 2.5 0 0 0 5 0" />
+      </svg>
+      {unread > 0 && <span className="bell-count" data-testid="unread-count">{unread > 99 ? '99+' : unread}</span>}
+      <span className={`live-dot live-${status}`} title={t(`live.${status}`)} />
+    </Link>
+  )
+}
+
+function FirmSwitcher() {
+  const { me, firmId, setFirmId } = useAuth()
+  const { t } = useI18n()
+  const navigate = useNavigate()
+  if (!me || me.memberships.length === 0) return null
+  if (me.memberships.length === 1) {
+    const only = me.memberships[0]!
+    return (
+      <Link className="firm-chip" to={`/firms/${only.firm_id}`} title={t('nav.yourFirm')}>
+        {only.firm_name}
+      </Link>
+    )
+  }
+  return (
+    <label className="firm-switcher">
+      <span className="sr-only">{t('nav.actingFor')}</span>
+      <select
+        value={firmId ?? ''}
+        onChange={(event) => {
+          setFirmId(Number(event.target.value))
+          navigate('/board')
+        }}
+      >
+        {me.memberships.map((m) => (
+          <option key={m.firm_id} value={m.firm_id}>
+            {m.firm_name}
+          </option>
+        ))}
+      </select>
+    </label>
+  )
+}
+
+/** Toasts for the events that matter to the person, wherever they are in the app. */
+function LiveToasts() {
+  const { me, reloadMe } = useAuth()
+  const { t } = useI18n()
+  const push = useToast()
+  const myFirms = me?.memberships.map((m) => m.firm_id) ?? []
+  useLiveEvents('*', (event) => {
+    if (event.type.startsWith('firm.')) void reloadMe()
+    const described = describeEvent(event.type, event.data, t, myFirms)
+    if (described.important) push(described)
+  })
+  return null
+}
+
+function SuspensionBanner() {
+  const { firmId, me } = useAuth()
+  const { t } = useI18n()
+  const [firm, setFirm] = useState<Firm | null>(null)
+  useEffect(() => {
+    if (!firmId) return
+    let cancelled = false
+    api.get<Firm>(`/firms/${firmId}`).then(
+      (loaded) => !cancelled && setFirm(loaded),
+      () => undefined,
+    )
+    return () => {
+      cancelled = true
+    }
+  }, [firmId, me])
+  useLiveEvents(['firm.suspended', 'firm.reinstated', 'firm.verified'], () => {
+    if (firmId) api.get<Firm>(`/firms/${firmId}`).then(setFirm, () => undefined)
+  })
+  if (!firm || firm.id !== firmId || firm.status !== 'suspended') return null
+  return (
+    <div className="banner banner-error suspension" role="alert" data-testid="suspended-banner">
+      <span className="banner-icon" aria-hidden="true">!</span>
+      <span className="banner-text">{t('firm.suspendedBanner', { name: firm.name })}</span>
+    </div>
+  )
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const { me, signOut } = useAuth()
+  const { t } = useI18n()
+  const [menuOpen, setMenuOpen] = useState(false)
+  const location = useLocation()
+  const navigate = useNavigate()
+  useEffect(() => setMenuOpen(false), [location.pathname])
+
+  const links = me
+    ? [
+        { to: '/board', label: t('nav.board') },
+        { to: '/contracts', label: t('nav.contracts') },
+        { to: '/consortia', label: t('nav.consortia') },
+        { to: '/firms', label: t('nav.firms') },
+        { to: '/observatory', label: t('nav.observatory') },
+        ...(me.is_staff ? [{ to: '/staff', label: t('nav.staff') }] : []),
+      ]
+    : [
+        { to: '/firms', label: t('nav.firms') },
+        { to: '/consortia', label: t('nav.consortia') },
+        { to: '/observatory', label: t('nav.observatory') },
+      ]
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t('nav.skip')}
+      </a>
+      <header className="topbar">
+        <div className="topbar-inner">
+          <Brand />
+          <button
+            type="button"
+            className="btn btn-ghost menu-toggle"
+            aria-expanded={menuOpen}
+            aria-controls="main-nav"
+            onClick={() => setMenuOpen((open) => !open)}
+          >
+            <span aria-hidden="true">☰</span>
+            <span className="sr-only">{t('nav.menu')}</span>
+          </button>
+          <nav id="main-nav" className={menuOpen ? 'nav nav-open' : 'nav'} aria-label={t('nav.main')}>
+            <ul>
+              {links.map((link) => (
+                <li key={link.to}>
+                  <NavLink to={link.to}>{link.label}</NavLink>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <div className="topbar-tools">
+            {me && <FirmSwitcher />}
+            {me && <Bell />}
+            <LanguageSwitch />
+            {me ? (
+              <button
+                type="button"
+                className="btn btn-ghost btn-small"
+                onClick={() => {
+                  void signOut().then(() => navigate('/'))
+                }}
+              >
+                {t('nav.signOut')}
+              </button>
+            ) : (
+              <Link className="btn btn-primary btn-small" to="/signin">
+                {t('nav.signIn')}
+              </Link>
+            )}
+          </div>
+        </div>
+      </header>
+      {me && <LiveToasts />}
+      <main id="main" tabIndex={-1}>
+        {me && <SuspensionBanner />}
+        {children}
+      </main>
+      <footer className="footer">
+        <p>{t('footer.text')}</p>
+      </footer>
+    </>
+  )
+}

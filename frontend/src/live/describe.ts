@@ -1,0 +1,122 @@
+// Turns a live event (or a notification built from one) into words and a link.
+
+import type { MessageKey, Vars } from '../i18n'
+import type { ToastTone } from '../components/Toasts'
+
+export interface Described {
+  title: string
+  body?: string
+  link?: string
+  tone: ToastTone
+  /** Worth interrupting the person with a toast. */
+  important: boolean
+}
+
+type Translate = (key: MessageKey, vars?: Vars) => string
+
+function num(data: Record<string, unknown>, ...keys: string[]): number | null {
+  for (const key of keys) {
+    const value = data[key]
+    if (typeof value === 'number') return value
+    if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value)
+  }
+  return null
+}
+
+function text(data: Record<string, unknown>, ...keys: string[]): string {
+  for (const key of keys) {
+    const value = data[key]
+    if (typeof value === 'string' && value) return value
+  }
+  return ''
+}
+
+export function describeEvent(type: string, data: Record<string, unknown>, t: Translate, myFirmIds: number[], fallbackTitle = ''): Described {
+  const orderId = num(data, 'order_id')
+  const contractId = num(data, 'contract_id')
+  const title = text(data, 'title', 'order_title', 'name')
+  const orderLink = orderId ? `/orders/${orderId}` : undefined
+  const contractLink = contractId ? `/contracts/${contractId}` : undefined
+  switch (type) {
+    case 'order.created':
+      return { title: t('event.orderCreated'), body: title, link: orderLink ?? (num(data, 'id') ? `/orders/${num(data, 'id')}` : undefined), tone: 'info', important: true }
+    case 'order.updated':
+      return { title: t('event.orderUpdated'), body: title, link: orderLink, tone: 'info', important: false }
+    case 'order.cancelled':
+      return { title: t('event.orderCancelled'), body: title, link: orderLink, tone: 'warning', important: true }
+    case 'bid.created':
+      return { title: t('event.bidCreated'), body: title, link: orderLink, tone: 'info', important: true }
+    case 'bid.updated':
+      return { title: t('event.bidUpdated'), body: title, link: orderLink, tone: 'info', important: false }
+    case 'bid.needs_confirmation':
+      return { title: t('event.bidNeedsConfirmation'), body: title, link: orderLink, tone: 'warning', important: true }
+    case 'bid.withdrawn':
+      return { title: t('event.bidWithdrawn'), body: title, link: orderLink, tone: 'info', important: false }
+    case 'order.awarded': {
+      const winner = num(data, 'supplier_firm_id', 'winner_firm_id', 'firm_id')
+      const won = winner !== null && myFirmIds.includes(winner)
+      const client = num(data, 'client_firm_id')
+      if (client !== null && myFirmIds.includes(client)) {
+        return { title: t('event.awardedClient'), body: title, link: contractLink ?? orderLink, tone: 'success', important: false }
+      }
+      return won
+        ? { title: t('event.awardedWon'), body: title, link: contractLink ?? orderLink, tone: 'success', important: true }
+        : { title: t('event.awarded'), body: title, link: orderLink, tone: 'info', important: false }
+    }
+    case 'bid.rejected':
+      return { title: t('event.bidRejected'), body: title || t('event.bidRejectedBody'), link: orderLink, tone: 'warning', important: true }
+    case 'contract.created':
+      return { title: t('event.contractCreated'), body: title, link: contractLink, tone: 'success', important: false }
+    case 'contract.updated': {
+      const status = text(data, 'status')
+      const statusLabel = status ? t(`status.${status}` as MessageKey) : ''
+      return { title: t('event.contractUpdated', { status: statusLabel }), body: title, link: contractLink, tone: 'info', important: true }
+    }
+    case 'message.created':
+      return { title: t('event.messageCreated'), body: text(data, 'preview', 'text'), link: contractLink, tone: 'info', important: true }
+    case 'question.created':
+      return { title: t('event.questionCreated'), body: text(data, 'text'), link: orderLink, tone: 'info', important: true }
+    case 'question.answered':
+      return { title: t('event.questionAnswered'), body: text(data, 'answer', 'text'), link: orderLink, tone: 'info', important: true }
+    case 'review.created':
+      return { title: t('event.reviewCreated'), link: contractLink, tone: 'info', important: false }
+    case 'flag.created':
+      return { title: t('event.flagCreated'), body: text(data, 'reason'), link: '/staff', tone: 'info', important: false }
+    case 'firm.suspended':
+      return { title: t('event.firmSuspended'), body: text(data, 'reason'), tone: 'error', important: true }
+    case 'firm.reinstated':
+      return { title: t('event.firmReinstated'), tone: 'success', important: true }
+    case 'firm.warned':
+      return { title: t('event.firmWarned'), body: text(data, 'reason', 'note'), tone: 'warning', important: true }
+    case 'firm.verified':
+      return { title: t('event.firmVerified'), tone: 'success', important: true }
+    case 'membership.approved': {
+      const consortium = num(data, 'consortium_id')
+      return { title: t('event.membershipApproved'), body: text(data, 'consortium_name', 'name'), link: consortium ? `/consortia/${consortium}` : undefined, tone: 'success', important: true }
+    }
+    case 'trade_fair.created': {
+      const fair = num(data, 'trade_fair_id', 'id')
+      return { title: t('event.tradeFairCreated'), body: title, link: fair ? `/trade-fairs/${fair}` : undefined, tone: 'info', important: false }
+    }
+    case 'course.created': {
+      const course = num(data, 'course_id', 'id')
+      return { title: t('event.courseCreated'), body: title, link: course ? `/courses/${course}` : undefined, tone: 'info', important: false }
+    }
+    case 'enrolment.promoted': {
+      const course = num(data, 'course_id')
+      return { title: t('event.enrolmentPromoted'), body: text(data, 'participant_name', 'course_title'), link: course ? `/courses/${course}` : undefined, tone: 'success', important: true }
+    }
+    case 'membership.requested': {
+      const consortium = num(data, 'consortium_id')
+      return { title: t('event.membershipRequested', { firm: text(data, 'firm_name') }), link: consortium ? `/consortia/${consortium}` : undefined, tone: 'info', important: true }
+    }
+    case 'membership.rejected':
+      return { title: t('event.membershipRejected'), tone: 'warning', important: true }
+    case 'campaign.created': {
+      const campaign = num(data, 'campaign_id', 'id')
+      return { title: t('event.campaignCreated'), body: title, link: campaign ? `/campaigns/${campaign}` : undefined, tone: 'info', important: false }
+    }
+    default:
+      return { title: fallbackTitle || t('event.generic'), tone: 'info', important: false }
+  }
+}

@@ -1,0 +1,336 @@
+// The pages of a consortium's activities: trade fairs, campaigns, courses.
+
+import { useState, type FormEvent } from 'react'
+import { Link, useParams } from 'react-router-dom'
+import { api } from '../api/client'
+import { itemsOf, type Campaign, type CostShare, type Course, type Enrolment, type Page, type TradeFair } from '../api/types'
+import { useAuth } from '../auth/AuthContext'
+import { TextField } from '../components/Field'
+import { Card, Empty, ErrorBanner, Loading, Notice, PageHeader, Stat, StatusBadge } from '../components/ui'
+import { useForm } from '../hooks/useForm'
+import { useLoad } from '../hooks/useLoad'
+import { useI18n } from '../i18n'
+import { useLiveEvents } from '../live/LiveContext'
+
+function CostTable({ path, total }: { path: string; total: string }) {
+  const { t, fmt } = useI18n()
+  const costs = useLoad((signal) => api.get<CostShare[] | Page<CostShare>>(path, undefined, signal).then(itemsOf), [path])
+  if (costs.error) return <p className="muted">{t('fair.costsPrivate')}</p>
+  if (!costs.data) return <Loading />
+  const rows = costs.data
+  if (rows.length === 0) return <p className="muted">{t('fair.noParticipants')}</p>
+  const withArea = rows.some((r) => r.area_m2)
+  const sum = rows.reduce((acc, row) => acc + Math.round(Number(row.share) * 100), 0) / 100
+  return (
+    <div className="table-wrap">
+      <table className="table" data-testid="cost-table">
+        <caption className="sr-only">{t('fair.costs')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('fair.firm')}</th>
+            {withArea && (
+              <th scope="col" className="num">
+                {t('fair.area')}
+              </th>
+            )}
+            <th scope="col" className="num">
+              {t('fair.share')}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.firm_id}>
+              <th scope="row">
+                <Link to={`/firms/${row.firm_id}`}>{row.firm_name}</Link>
+              </th>
+              {withArea && <td className="num">{row.area_m2 ? `${fmt.number(row.area_m2)} m²` : '—'}</td>}
+              <td className="num">{fmt.money(row.share)}</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row">{t('fair.total')}</th>
+            {withArea && <td />}
+            <td className="num">
+              <strong>{fmt.money(sum)}</strong>
+              {Math.abs(sum - Number(total)) > 0.001 && <div className="muted small">{t('fair.ofTotal', { total: fmt.money(total) })}</div>}
+            </td>
+          </tr>
+        </tfoot>
+      </table>
+    </div>
+  )
+}
+
+export function TradeFairPage() {
+  const { id } = useParams()
+  const fairId = Number(id)
+  const { t, fmt } = useI18n()
+  const { me, firmId, canManage } = useAuth()
+  const fair = useLoad((signal) => api.get<TradeFair>(`/trade-fairs/${fairId}`, undefined, signal), [fairId])
+  const [area, setArea] = useState('')
+  const [error, setError] = useState<unknown>(null)
+  const [areaError, setAreaError] = useState<string | undefined>()
+  const [busy, setBusy] = useState(false)
+  if (fair.error) return <ErrorBanner error={fair.error} onRetry={fair.reload} />
+  if (!fair.data) return <Loading />
+  const f = fair.data
+  const mine = f.participants.find((p) => p.firm_id === firmId)
+  const full = f.participant_count >= f.max_firms
+  const signUp = async (event: FormEvent) => {
+    event.preventDefault()
+    setError(null)
+    setAreaError(undefined)
+    if (f.cost_split === 'by_area' && !(Number(area.replace(',', '.')) > 0)) {
+      setAreaError(t('fair.areaNeeded'))
+      return
+    }
+    setBusy(true)
+    try {
+      await api.post(`/trade-fairs/${f.id}/participations`, { firm_id: firmId, ...(area ? { area_m2: Number(area.replace(',', '.')) } : {}) })
+      fair.reload()
+    } catch (failure) {
+      setError(failure)
+    } finally {
+      setBusy(false)
+    }
+  }
+  const withdraw = async () => {
+    try {
+      await api.delete(`/trade-fairs/${f.id}/participations/${firmId}`)
+      fair.reload()
+    } catch (failure) {
+      setError(failure)
+    }
+  }
+  return (
+    <div>
+      <PageHeader
+        title={f.name}
+        subtitle={
+          <>
+            {f.venue}, {f.city} ({f.country}) · {fmt.date(f.starts_on)} – {fmt.date(f.ends_on)}
+          </>
+        }
+        back={{ to: `/consortia/${f.consortium_id}?tab=fairs`, label: f.consortium_name }}
+        actions={
+          <button type="button" className="btn btn-secondary" onClick={() => void api.download(`/trade-fairs/${f.id}/calendar.ics`, `fiera-${f.id}.ics`).catch(setError)}>
+            {t('fair.calendar')}
+          </button>
+        }
+      />
+      <div className="stats">
+        <Stat label={t('fair.totalCost')} value={fmt.money(f.total_cost)} />
+        <Stat label={t('fair.boothArea')} value={`${fmt.number(f.booth_area_m2)} m²`} hint={t('fair.areaTaken', { n: fmt.number(f.area_taken_m2) })} />
+        <Stat label={t('fair.firms')} value={`${f.participant_count} / ${f.max_firms}`} />
+        <Stat label={t('fair.deadline')} value={fmt.dateTime(f.signup_deadline)} hint={f.signups_open ? t('fair.open') : t('fair.closed')} />
+      </div>
+      <div className="detail-grid">
+        <div className="detail-main">
+          <Card title={t('fair.costs')}>
+            <p className="muted small">{f.cost_split === 'equal' ? t('fair.splitEqualHelp') : t('fair.splitAreaHelp')}</p>
+            <CostTable key={f.participant_count} path={`/trade-fairs/${f.id}/costs`} total={f.total_cost} />
+          </Card>
+        </div>
+        <aside className="detail-side">
+          <Card title={t('fair.participation')}>
+            <ErrorBanner error={error} />
+            {mine ? (
+              <>
+                <Notice tone="success">{t('fair.signedUp')}</Notice>
+                {f.signups_open && canManage && (
+                  <button type="button" className="btn btn-ghost" onClick={() => void withdraw()}>
+                    {t('fair.withdraw')}
+                  </button>
+                )}
+              </>
+            ) : !me || !firmId ? (
+              <p className="muted">{t('fair.signInToJoin')}</p>
+            ) : !f.signups_open ? (
+              <Notice>{t('fair.closedNotice')}</Notice>
+            ) : full ? (
+              <Notice tone="warning">{t('fair.full')}</Notice>
+            ) : canManage ? (
+              <form className="form" onSubmit={signUp} noValidate>
+                {f.cost_split === 'by_area' && (
+                  <TextField label={t('fair.yourArea')} inputMode="decimal" value={area} onChange={(e) => setArea(e.target.value)} error={areaError} hint={t('fair.areaFree', { n: fmt.number(f.booth_area_m2 - f.area_taken_m2) })} />
+                )}
+                <button type="submit" className="btn btn-primary" disabled={busy}>
+                  {t('fair.signUp')}
+                </button>
+              </form>
+            ) : (
+              <Notice>{t('bid.needManager')}</Notice>
+            )}
+            <h3>{t('fair.participants')}</h3>
+            {f.participants.length === 0 ? (
+              <p className="muted">{t('fair.noParticipants')}</p>
+            ) : (
+              <ul className="plain-list">
+                {f.participants.map((p) => (
+                  <li key={p.firm_id}>
+                    <Link to={`/firms/${p.firm_id}`}>{p.firm_name}</Link>
+                    {p.area_m2 ? <span className="muted small"> · {fmt.number(p.area_m2)} m²</span> : null}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Card>
+        </aside>
+      </div>
+    </div>
+  )
+}
+
+export function CampaignPage() {
+  const { id } = useParams()
+  const campaignId = Number(id)
+  const { t, fmt } = useI18n()
+  const { firmId, canManage } = useAuth()
+  const campaign = useLoad((signal) => api.get<Campaign>(`/campaigns/${campaignId}`, undefined, signal), [campaignId])
+  const [error, setError] = useState<unknown>(null)
+  if (campaign.error) return <ErrorBanner error={campaign.error} onRetry={campaign.reload} />
+  if (!campaign.data) return <Loading />
+  const c = campaign.data
+  const joined = c.participants.some((p) => p.firm_id === firmId)
+  const toggle = async () => {
+    try {
+      if (joined) await api.delete(`/campaigns/${c.id}/participations/${firmId}`)
+      else await api.post(`/campaigns/${c.id}/participations`, { firm_id: firmId })
+      campaign.reload()
+    } catch (failure) {
+      setError(failure)
+    }
+  }
+  return (
+    <div>
+      <PageHeader title={c.title} subtitle={`${fmt.date(c.starts_on)} – ${fmt.date(c.ends_on)}`} back={{ to: `/consortia/${c.consortium_id}?tab=campaigns`, label: c.consortium_name }} />
+      {c.description && <p className="prose lead">{c.description}</p>}
+      <div className="stats">
+        <Stat label={t('campaign.budget')} value={fmt.money(c.budget)} />
+        <Stat label={t('fair.firms')} value={fmt.number(c.participant_count)} />
+      </div>
+      <ErrorBanner error={error} />
+      {firmId && canManage && (
+        <div className="toolbar">
+          <button type="button" className={joined ? 'btn btn-ghost' : 'btn btn-primary'} onClick={() => void toggle()}>
+            {joined ? t('campaign.leave') : t('campaign.join')}
+          </button>
+        </div>
+      )}
+      <Card title={t('fair.costs')}>
+        <CostTable key={c.participant_count} path={`/campaigns/${c.id}/costs`} total={c.budget} />
+      </Card>
+    </div>
+  )
+}
+
+export function CoursePage() {
+  const { id } = useParams()
+  const courseId = Number(id)
+  const { t, fmt } = useI18n()
+  const { me, firmId } = useAuth()
+  const course = useLoad((signal) => api.get<Course>(`/courses/${courseId}`, undefined, signal), [courseId])
+  const form = useForm({ participant_name: me?.full_name ?? '', participant_email: me?.email ?? '' })
+  const [error, setError] = useState<unknown>(null)
+  useLiveEvents(['enrolment.promoted'], (event) => {
+    if (Number(event.data.course_id) === courseId) course.reload()
+  })
+  if (course.error) return <ErrorBanner error={course.error} onRetry={course.reload} />
+  if (!course.data) return <Loading />
+  const c = course.data
+  const enrol = async (event: FormEvent) => {
+    event.preventDefault()
+    const ok = await form.submit(
+      async () => {
+        await api.post<Enrolment>(`/courses/${c.id}/enrolments`, { firm_id: firmId, ...form.values })
+      },
+      () => ({
+        ...(form.values.participant_name.trim() ? {} : { participant_name: t('form.required') }),
+        ...(/^\S+@\S+\.\S+$/.test(form.values.participant_email) ? {} : { participant_email: t('auth.emailInvalid') }),
+      }),
+    )
+    if (ok) {
+      form.setValues({ participant_name: '', participant_email: '' })
+      course.reload()
+    }
+  }
+  const cancel = async (enrolment: Enrolment) => {
+    try {
+      await api.delete(`/enrolments/${enrolment.id}`)
+      course.reload()
+    } catch (failure) {
+      setError(failure)
+    }
+  }
+  const live = c.my_enrolments.filter((e) => e.status !== 'cancelled')
+  return (
+    <div>
+      <PageHeader
+        title={c.title}
+        back={{ to: `/consortia/${c.consortium_id}?tab=courses`, label: c.consortium_name }}
+        actions={
+          <button type="button" className="btn btn-secondary" onClick={() => void api.download(`/courses/${c.id}/calendar.ics`, `corso-${c.id}.ics`).catch(setError)}>
+            {t('fair.calendar')}
+          </button>
+        }
+      />
+      {c.description && <p className="prose lead">{c.description}</p>}
+      <div className="stats">
+        <Stat label={t('course.capacity')} value={fmt.number(c.capacity)} />
+        <Stat label={t('course.free')} value={fmt.number(c.seats_free)} />
+        <Stat label={t('course.waitlist')} value={fmt.number(c.waitlist_length)} />
+        <Stat label={t('course.deadline')} value={fmt.dateTime(c.enrol_deadline)} />
+      </div>
+      <ErrorBanner error={error} />
+      <div className="detail-grid">
+        <div className="detail-main">
+          <Card title={t('course.sessions')}>
+            <ol className="sessions">
+              {c.sessions.map((s) => (
+                <li key={s.id}>
+                  <strong>{fmt.dateTime(s.starts_at)}</strong> – {fmt.dateTime(s.ends_at).split(' ').slice(-1)[0]} <span className="muted">· {s.location}</span>
+                </li>
+              ))}
+            </ol>
+          </Card>
+        </div>
+        <aside className="detail-side">
+          <Card title={t('course.yourEnrolments')}>
+            {live.length === 0 && <p className="muted">{t('course.noneYet')}</p>}
+            <ul className="plain-list" data-testid="enrolments">
+              {live.map((e) => (
+                <li key={e.id} className="row-between">
+                  <span>
+                    <strong>{e.participant_name}</strong> <StatusBadge status={e.status} />
+                    {e.status === 'waitlisted' && e.waitlist_position && <span className="small"> {t('course.position', { n: e.waitlist_position })}</span>}
+                  </span>
+                  <button type="button" className="btn btn-ghost btn-small" onClick={() => void cancel(e)}>
+                    {t('course.cancel')}
+                  </button>
+                </li>
+              ))}
+            </ul>
+            {firmId && c.enrolment_open ? (
+              <form className="form" onSubmit={enrol} noValidate>
+                <h3>{t('course.enrolSomeone')}</h3>
+                {c.seats_free === 0 && <Notice tone="warning">{t('course.fullWaitlist')}</Notice>}
+                <ErrorBanner message={form.banner} />
+                <TextField label={t('course.participantName')} value={form.values.participant_name} onChange={(e) => form.set('participant_name', e.target.value)} error={form.errors.participant_name} />
+                <TextField label={t('course.participantEmail')} type="email" value={form.values.participant_email} onChange={(e) => form.set('participant_email', e.target.value)} error={form.errors.participant_email} />
+                <button type="submit" className="btn btn-primary" disabled={form.busy}>
+                  {c.seats_free > 0 ? t('course.enrol') : t('course.joinWaitlist')}
+                </button>
+              </form>
+            ) : (
+              !c.enrolment_open && <Notice>{t('course.closed')}</Notice>
+            )}
+          </Card>
+        </aside>
+      </div>
+      {!me && <Empty title={t('fair.signInToJoin')} />}
+    </div>
+  )
+}

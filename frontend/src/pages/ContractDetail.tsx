@@ -1,0 +1,382 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react'
+import { Link, useParams } from 'react-router-dom'
+import { api } from '../api/client'
+import type { Contract, ContractMessage, Page, Review } from '../api/types'
+import { useAuth } from '../auth/AuthContext'
+import { TextArea } from '../components/Field'
+import { Card, ErrorBanner, Loading, Notice, PageHeader, StatusBadge } from '../components/ui'
+import { useForm } from '../hooks/useForm'
+import { useLoad } from '../hooks/useLoad'
+import { useI18n, type MessageKey } from '../i18n'
+import { phaseName } from '../lib/phases'
+import { RECONNECTED, useLiveEvents } from '../live/LiveContext'
+
+export function ContractDetailPage() {
+  const { id } = useParams()
+  const contractId = Number(id)
+  const { t, fmt, locale } = useI18n()
+  const { me, phases } = useAuth()
+  const contract = useLoad((signal) => api.get<Contract>(`/contracts/${contractId}`, undefined, signal), [contractId])
+  useLiveEvents(['contract.updated', RECONNECTED], (event) => {
+    if (event.type === RECONNECTED || Number(event.data.contract_id ?? event.data.id) === contractId) contract.reload()
+  })
+  if (contract.error) {
+    return (
+      <div>
+        <PageHeader title={t('contracts.notFound')} back={{ to: '/contracts', label: t('nav.contracts') }} />
+        <ErrorBanner error={contract.error} onRetry={contract.reload} />
+      </div>
+    )
+  }
+  if (!contract.data) return <Loading />
+  const c = contract.data
+  const myFirms = me?.memberships.map((m) => m.firm_id) ?? []
+  const side: 'client' | 'supplier' | null = myFirms.includes(c.client_firm_id) ? 'client' : myFirms.includes(c.supplier_firm_id) ? 'supplier' : null
+  const myFirmId = side === 'client' ? c.client_firm_id : side === 'supplier' ? c.supplier_firm_id : null
+  const canAct = !!me?.memberships.find((m) => m.firm_id === myFirmId && (m.role === 'owner' || m.role === 'manager'))
+
+  return (
+    <div>
+      <PageHeader
+        title={c.order_title ?? t('contracts.number', { id: c.id })}
+        back={{ to: '/contracts', label: t('nav.contracts') }}
+        subtitle={
+          <>
+            <StatusBadge status={c.status} /> <span className="phase-tag">{phaseName(phases, c.phase, locale)}</span>{' '}
+            <Link to={`/orders/${c.order_id}`}>{t('contracts.seeOrder')}</Link>
+          </>
+        }
+      />
+      <div className="detail-grid">
+        <div className="detail-main">
+          <Card title={t('contracts.terms')}>
+            <dl className="facts">
+              <div>
+                <dt>{t('contracts.theClient')}</dt>
+                <dd>
+                  <Link to={`/firms/${c.client_firm_id}`}>{c.client_firm_name ?? `#${c.client_firm_id}`}</Link>
+                </dd>
+              </div>
+              <div>
+                <dt>{t('contracts.theSupplier')}</dt>
+                <dd>
+                  <Link to={`/firms/${c.supplier_firm_id}`}>{c.supplier_firm_name ?? `#${c.supplier_firm_id}`}</Link>
+                </dd>
+              </div>
+              <div>
+                <dt>{t('order.quantity')}</dt>
+                <dd>
+                  {fmt.number(c.quantity)} {c.unit ?? ''}
+                </dd>
+              </div>
+              <div>
+                <dt>{t('compare.unitPrice')}</dt>
+                <dd>{fmt.money(c.unit_price)}</dd>
+              </div>
+              <div>
+                <dt>{t('compare.total')}</dt>
+                <dd>
+                  <strong>{fmt.money(c.total_price)}</strong>
+                </dd>
+              </div>
+              <div>
+                <dt>{t('contracts.due')}</dt>
+                <dd>{fmt.date(c.due_date)}</dd>
+              </div>
+            </dl>
+          </Card>
+          <Card title={t('timeline.title')}>
+            <Timeline contract={c} />
+          </Card>
+          {side && <ContractActions contract={c} side={side} canAct={canAct} onChanged={contract.reload} />}
+          {side && c.status === 'completed' && <Reviews contract={c} side={side} canAct={canAct} />}
+        </div>
+        <aside className="detail-side">{side || me?.is_staff ? <Messages contract={c} myFirmId={myFirmId} /> : null}</aside>
+      </div>
+    </div>
+  )
+}
+
+function Timeline({ contract: c }: { contract: Contract }) {
+  const { t, fmt } = useI18n()
+  const steps: { key: string; label: string; at: string | null | undefined; done: boolean; tone?: string; note?: string }[] = [
+    { key: 'created', label: t('timeline.awarded'), at: c.created_at, done: true },
+    {
+      key: 'delivered',
+      label: t('timeline.delivered'),
+      at: c.delivered_at,
+      done: !!c.delivered_at,
+      note: c.delivered_at ? (c.on_time === false ? t('timeline.late') : c.on_time ? t('timeline.onTime') : undefined) : t('timeline.dueOn', { date: fmt.date(c.due_date) }),
+      tone: c.on_time === false ? 'warn' : undefined,
+    },
+  ]
+  if (c.disputed_at || c.status === 'disputed') {
+    steps.push({ key: 'disputed', label: t('timeline.disputed'), at: c.disputed_at, done: true, tone: 'bad', note: c.dispute_reason ?? undefined })
+  }
+  if (c.status === 'cancelled') steps.push({ key: 'cancelled', label: t('timeline.cancelled'), at: c.cancelled_at, done: true, tone: 'bad' })
+  else steps.push({ key: 'completed', label: t('timeline.completed'), at: c.completed_at, done: !!c.completed_at, tone: c.completed_at ? 'good' : undefined })
+  return (
+    <ol className="timeline" data-testid="timeline">
+      {steps.map((step) => (
+        <li key={step.key} className={`timeline-step ${step.done ? 'done' : 'todo'} ${step.tone ?? ''}`}>
+          <span className="timeline-dot" aria-hidden="true" />
+          <div>
+            <strong>{step.label}</strong>
+            {step.done && step.at && <span className="muted"> · {fmt.dateTime(step.at)}</span>}
+            {!step.done && <span className="sr-only"> ({t('timeline.pending')})</span>}
+            {step.note && <div className="small">{step.note}</div>}
+          </div>
+        </li>
+      ))}
+    </ol>
+  )
+}
+
+function ContractActions({ contract: c, side, canAct, onChanged }: { contract: Contract; side: 'client' | 'supplier'; canAct: boolean; onChanged: () => void }) {
+  const { t } = useI18n()
+  const [error, setError] = useState<unknown>(null)
+  const [busy, setBusy] = useState(false)
+  const [disputing, setDisputing] = useState(false)
+  const dispute = useForm({ reason: '' })
+  const act = async (action: 'deliver' | 'accept') => {
+    setBusy(true)
+    setError(null)
+    try {
+      await api.post(`/contracts/${c.id}/${action}`)
+      onChanged()
+    } catch (failure) {
+      setError(failure)
+    } finally {
+      setBusy(false)
+    }
+  }
+  const openDispute = async (event: FormEvent) => {
+    event.preventDefault()
+    const ok = await dispute.submit(
+      async () => {
+        await api.post(`/contracts/${c.id}/dispute`, { reason: dispute.values.reason.trim() })
+      },
+      () => (dispute.values.reason.trim().length >= 10 ? {} : { reason: t('dispute.reasonShort') }),
+    )
+    if (ok) {
+      setDisputing(false)
+      onChanged()
+    }
+  }
+  const canDeliver = side === 'supplier' && c.status === 'active'
+  const canAccept = side === 'client' && c.status === 'delivered'
+  const canDispute = c.status === 'active' || c.status === 'delivered'
+  if (!canDeliver && !canAccept && !canDispute && c.status !== 'disputed') return null
+  return (
+    <Card title={t('contracts.next')}>
+      <ErrorBanner error={error} />
+      {c.status === 'disputed' && <Notice tone="warning">{t('dispute.underReview')}</Notice>}
+      {!canAct && c.status !== 'disputed' && <Notice>{t('contracts.needManager')}</Notice>}
+      {canAct && (
+        <>
+          {canDeliver && <p>{t('contracts.deliverHelp')}</p>}
+          {canAccept && <p>{t('contracts.acceptHelp')}</p>}
+          {side === 'client' && c.status === 'active' && <p className="muted">{t('contracts.waitingDelivery')}</p>}
+          {side === 'supplier' && c.status === 'delivered' && <p className="muted">{t('contracts.waitingAcceptance')}</p>}
+          <div className="button-row">
+            {canDeliver && (
+              <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void act('deliver')}>
+                {t('contracts.deliver')}
+              </button>
+            )}
+            {canAccept && (
+              <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void act('accept')}>
+                {t('contracts.accept')}
+              </button>
+            )}
+            {canDeliver && (
+              <Link className="btn btn-secondary" to={`/orders/new?parent_contract_id=${c.id}`}>
+                {t('contracts.subOrder')}
+              </Link>
+            )}
+            {canDispute && !disputing && (
+              <button type="button" className="btn btn-ghost" onClick={() => setDisputing(true)}>
+                {t('dispute.open')}
+              </button>
+            )}
+          </div>
+          {disputing && (
+            <form className="form dispute-form" onSubmit={openDispute} noValidate>
+              <ErrorBanner message={dispute.banner} />
+              <TextArea label={t('dispute.reason')} hint={t('dispute.reasonHint')} rows={3} maxLength={4000} value={dispute.values.reason} onChange={(e) => dispute.set('reason', e.target.value)} error={dispute.errors.reason} />
+              <div className="button-row">
+                <button type="submit" className="btn btn-danger" disabled={dispute.busy}>
+                  {t('dispute.submit')}
+                </button>
+                <button type="button" className="btn btn-ghost" onClick={() => setDisputing(false)}>
+                  {t('common.back')}
+                </button>
+              </div>
+            </form>
+          )}
+        </>
+      )}
+    </Card>
+  )
+}
+
+const CRITERIA = ['quality', 'timeliness', 'communication'] as const
+
+function Stars({ label, value, onChange }: { label: string; value: number; onChange?: (v: number) => void }) {
+  const { t } = useI18n()
+  if (!onChange) {
+    return (
+      <div className="stars-row">
+        <span>{label}</span>
+        <span className="stars" aria-label={t('review.outOf', { n: value })}>
+          {'★'.repeat(value)}
+          <span className="stars-off">{'★'.repeat(5 - value)}</span>
+        </span>
+      </div>
+    )
+  }
+  return (
+    <fieldset className="stars-row stars-input">
+      <legend>{label}</legend>
+      {[1, 2, 3, 4, 5].map((n) => (
+        <label key={n} className={n <= value ? 'star on' : 'star'}>
+          <input type="radio" name={label} value={n} checked={value === n} onChange={() => onChange(n)} />
+          <span aria-hidden="true">★</span>
+          <span className="sr-only">{t('review.outOf', { n })}</span>
+        </label>
+      ))}
+    </fieldset>
+  )
+}
+
+function Reviews({ contract: c, side, canAct }: { contract: Contract; side: 'client' | 'supplier'; canAct: boolean }) {
+  const { t, fmt } = useI18n()
+  const myFirmId = side === 'client' ? c.client_firm_id : c.supplier_firm_id
+  const reviews = useLoad(
+    (signal) => api.get<Review[] | Page<Review>>(`/contracts/${c.id}/reviews`, undefined, signal).then((r) => (Array.isArray(r) ? r : r.items)),
+    [c.id],
+  )
+  const form = useForm({ quality: 0, timeliness: 0, communication: 0, comment: '' })
+  useLiveEvents(['review.created', 'contract.updated'], (event) => {
+    if (Number(event.data.contract_id) === c.id) reviews.reload()
+  })
+  const mine = reviews.data?.find((r) => r.reviewer_firm_id === myFirmId)
+  const theirs = reviews.data?.find((r) => r.reviewer_firm_id !== myFirmId)
+  const submit = async (event: FormEvent) => {
+    event.preventDefault()
+    const ok = await form.submit(
+      async () => {
+        await api.post(`/contracts/${c.id}/reviews`, { ...form.values, comment: form.values.comment.trim() })
+      },
+      () => Object.fromEntries(CRITERIA.filter((k) => form.values[k] < 1).map((k) => [k, t('review.pick')])),
+    )
+    if (ok) reviews.reload()
+  }
+  return (
+    <Card title={t('review.title')}>
+      <ErrorBanner error={reviews.error} />
+      {mine ? (
+        <div className="review" data-testid="my-review">
+          <h3>{t('review.yours')}</h3>
+          {CRITERIA.map((k) => (
+            <Stars key={k} label={t(`review.${k}` as MessageKey)} value={mine[k]} />
+          ))}
+          {mine.comment && <p className="prose">“{mine.comment}”</p>}
+        </div>
+      ) : canAct ? (
+        <form className="form" onSubmit={submit} noValidate>
+          <p>{side === 'client' ? t('review.leadClient') : t('review.leadSupplier')}</p>
+          <ErrorBanner message={form.banner} />
+          {CRITERIA.map((k) => (
+            <div key={k}>
+              <Stars label={t(`review.${k}` as MessageKey)} value={form.values[k]} onChange={(n) => form.set(k, n)} />
+              {form.errors[k] && (
+                <p className="field-error" role="alert">
+                  {form.errors[k]}
+                </p>
+              )}
+            </div>
+          ))}
+          <TextArea label={t('review.comment')} rows={3} maxLength={2000} value={form.values.comment} onChange={(e) => form.set('comment', e.target.value)} error={form.errors.comment} />
+          <button type="submit" className="btn btn-primary" disabled={form.busy}>
+            {t('review.submit')}
+          </button>
+        </form>
+      ) : null}
+      <div className="review">
+        <h3>{t('review.theirs')}</h3>
+        {theirs ? (
+          <>
+            {CRITERIA.map((k) => (
+              <Stars key={k} label={t(`review.${k}` as MessageKey)} value={theirs[k]} />
+            ))}
+            {theirs.comment && <p className="prose">“{theirs.comment}”</p>}
+            <p className="muted small">{fmt.date(theirs.created_at)}</p>
+          </>
+        ) : (
+          <p className="muted">{t('review.blind')}</p>
+        )}
+      </div>
+    </Card>
+  )
+}
+
+function Messages({ contract: c, myFirmId }: { contract: Contract; myFirmId: number | null }) {
+  const { t, fmt } = useI18n()
+  const messages = useLoad(
+    (signal) =>
+      api.get<Page<ContractMessage> | ContractMessage[]>(`/contracts/${c.id}/messages`, { limit: 100 }, signal).then((r) => {
+        const list = Array.isArray(r) ? r : r.items
+        return [...list].sort((a, b) => a.id - b.id)
+      }),
+    [c.id],
+  )
+  const form = useForm({ text: '' })
+  const end = useRef<HTMLLIElement>(null)
+  useLiveEvents(['message.created', RECONNECTED], (event) => {
+    if (event.type === RECONNECTED || Number(event.data.contract_id) === c.id) messages.reload()
+  })
+  const count = messages.data?.length ?? 0
+  useEffect(() => {
+    end.current?.scrollIntoView({ block: 'nearest' })
+  }, [count])
+  const send = async (event: FormEvent) => {
+    event.preventDefault()
+    const ok = await form.submit(
+      async () => {
+        await api.post(`/contracts/${c.id}/messages`, { text: form.values.text.trim() })
+      },
+      () => (form.values.text.trim() ? {} : { text: t('messages.empty') }),
+    )
+    if (ok) {
+      form.set('text', '')
+      messages.reload()
+    }
+  }
+  return (
+    <Card title={t('messages.title')} className="messages-card">
+      <ErrorBanner error={messages.error} />
+      {messages.data && messages.data.length === 0 && <p className="muted">{t('messages.none')}</p>}
+      <ul className="messages" aria-live="polite" data-testid="messages">
+        {messages.data?.map((m) => (
+          <li key={m.id} className={m.firm_id === myFirmId ? 'message mine' : 'message'}>
+            <div className="message-meta">
+              {m.author_name ?? m.firm_name ?? (m.firm_id === c.client_firm_id ? t('contracts.theClient') : t('contracts.theSupplier'))} · {fmt.dateTime(m.created_at)}
+            </div>
+            <div className="message-text">{m.text}</div>
+          </li>
+        ))}
+        <li ref={end} aria-hidden="true" className="messages-end" />
+      </ul>
+      {myFirmId && (
+        <form className="message-form" onSubmit={send} noValidate>
+          <ErrorBanner message={form.banner && !form.errors.text ? form.banner : null} />
+          <TextArea label={t('messages.write')} rows={2} maxLength={4000} value={form.values.text} onChange={(e) => form.set('text', e.target.value)} error={form.errors.text} />
+          <button type="submit" className="btn btn-primary btn-small" disabled={form.busy}>
+            {t('messages.send')}
+          </button>
+        </form>
+      )}
+    </Card>
+  )
+}

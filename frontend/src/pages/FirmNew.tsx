@@ -1,0 +1,109 @@
+import type { FormEvent } from 'react'
+import { useNavigate } from 'react-router-dom'
+import { api } from '../api/client'
+import type { Firm } from '../api/types'
+import { useAuth } from '../auth/AuthContext'
+import { SelectField, TextArea, TextField } from '../components/Field'
+import { ErrorBanner, PageHeader } from '../components/ui'
+import { useForm } from '../hooks/useForm'
+import { useI18n, type MessageKey } from '../i18n'
+import { REGIONS, SIZE_CLASSES, vatProblem } from '../lib/italy'
+import { PhasePicker } from '../components/PhasePicker'
+
+export function FirmNewPage() {
+  const { t } = useI18n()
+  const { me, reloadMe, setFirmId } = useAuth()
+  const navigate = useNavigate()
+  const form = useForm({
+    name: '',
+    vat_number: '',
+    phases: [] as string[],
+    region: '',
+    province: '',
+    size_class: 'small',
+    description: '',
+  })
+  const v = form.values
+
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault()
+    let created: Firm | null = null
+    const ok = await form.submit(
+      async () => {
+        created = await api.post<Firm>('/firms', {
+          ...v,
+          province: v.province.trim() || null,
+        })
+      },
+      () => {
+        const vat = vatProblem(v.vat_number)
+        return {
+          ...(v.name.trim().length >= 2 ? {} : { name: t('firmNew.nameShort') }),
+          ...(vat ? { vat_number: t(`firmNew.vat.${vat}` as MessageKey) } : {}),
+          ...(v.phases.length ? {} : { phases: t('firmNew.phasesNone') }),
+          ...(v.region ? {} : { region: t('form.required') }),
+          ...(!v.province || /^[A-Za-z]{2}$/.test(v.province.trim()) ? {} : { province: t('firmNew.provinceFormat') }),
+        }
+      },
+    )
+    if (ok && created) {
+      const firm: Firm = created
+      setFirmId(firm.id)
+      await reloadMe()
+      navigate(`/firms/${firm.id}`)
+    }
+  }
+
+  return (
+    <div className="narrow">
+      <PageHeader title={t('firmNew.title')} subtitle={me?.memberships.length ? t('firmNew.leadMore') : t('firmNew.lead')} />
+      <form className="card form" onSubmit={onSubmit} noValidate>
+        <ErrorBanner message={form.banner} />
+        <TextField label={t('firm.name')} required value={v.name} onChange={(e) => form.set('name', e.target.value)} error={form.errors.name} maxLength={160} />
+        <TextField
+          label={t('firm.vat')}
+          required
+          inputMode="numeric"
+          hint={t('firmNew.vatHint')}
+          value={v.vat_number}
+          onChange={(e) => form.set('vat_number', e.target.value)}
+          error={form.errors.vat_number}
+          maxLength={16}
+        />
+        <PhasePicker value={v.phases} onChange={(phases) => form.set('phases', phases)} error={form.errors.phases} />
+        <div className="row-2">
+          <SelectField
+            label={t('firm.region')}
+            required
+            placeholder={t('form.choose')}
+            options={REGIONS.map((r) => ({ value: r, label: r }))}
+            value={v.region}
+            onChange={(e) => form.set('region', e.target.value)}
+            error={form.errors.region}
+          />
+          <TextField
+            label={t('firm.province')}
+            hint={t('firmNew.provinceHint')}
+            value={v.province}
+            maxLength={2}
+            onChange={(e) => form.set('province', e.target.value.toUpperCase())}
+            error={form.errors.province}
+          />
+        </div>
+        <SelectField
+          label={t('firm.size')}
+          options={SIZE_CLASSES.map((s) => ({ value: s, label: t(`size.${s}` as MessageKey) }))}
+          value={v.size_class}
+          onChange={(e) => form.set('size_class', e.target.value)}
+          error={form.errors.size_class}
+        />
+        <TextArea label={t('firm.description')} rows={4} maxLength={4000} value={v.description} onChange={(e) => form.set('description', e.target.value)} error={form.errors.description} />
+        <div className="form-actions">
+          <button type="submit" className="btn btn-primary" disabled={form.busy}>
+            {form.busy ? t('common.wait') : t('firmNew.submit')}
+          </button>
+        </div>
+      </form>
+    </div>
+  )
+}

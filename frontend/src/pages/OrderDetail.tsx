@@ -1,0 +1,589 @@
+import { useMemo, useState, type FormEvent } from 'react'
+import { Link, useNavigate, useParams } from 'react-router-dom'
+import { api, ApiError, newIdempotencyKey } from '../api/client'
+import type { Bid, Contract, Firm, Order, Page, Question } from '../api/types'
+import { useAuth } from '../auth/AuthContext'
+import { TextArea, TextField } from '../components/Field'
+import { Card, Empty, ErrorBanner, Loading, Notice, PageHeader, ScoreBadge, StatusBadge } from '../components/ui'
+import { useToast } from '../components/Toasts'
+import { describeError, useForm } from '../hooks/useForm'
+import { useLoad } from '../hooks/useLoad'
+import { useI18n, type MessageKey } from '../i18n'
+import { phaseName } from '../lib/phases'
+import { RECONNECTED, useLiveEvents } from '../live/LiveContext'
+
+const LIVE_BID = ['active', 'needs_confirmation', 'awarded']
+
+function biddingOpen(order: Order): boolean {
+  return order.status === 'open' && new Date(order.bid_deadline).getTime() > Date.now()
+}
+
+export function OrderDetailPage() {
+  const { id } = useParams()
+  const orderId = Number(id)
+  const { t, fmt, locale } = useI18n()
+  const { me, firmId, phases } = useAuth()
+  const order = useLoad((signal) => api.get<Order>(`/orders/${orderId}`, undefined, signal), [orderId])
+  const client = useLoad(
+    (signal) => (order.data ? api.get<Firm>(`/firms/${order.data.client_firm_id}`, undefined, signal) : Promise.resolve(null)),
+    [order.data?.client_firm_id],
+  )
+  const myFirmIds = me?.memberships.map((m) => m.firm_id) ?? []
+  const isClient = !!order.data && myFirmIds.includes(order.data.client_firm_id)
+  const bids = useLoad(
+    (signal) => (me && order.data ? api.get<Page<Bid>>(`/orders/${orderId}/bids`, { limit: 100 }, signal).then((p) => p.items) : Promise.resolve([] as Bid[])),
+    [orderId, !!me, !!order.data, firmId],
+  )
+  const questions = useLoad(
+    (signal) => api.get<Page<Question> | Question[]>(`/orders/${orderId}/questions`, { limit: 100 }, signal).then((p) => (Array.isArray(p) ? p : p.items)),
+    [orderId],
+  )
+
+  useLiveEvents(['bid.created', 'bid.updated', 'bid.withdrawn', 'bid.rejected', 'order.awarded', 'order.updated', 'order.cancelled', 'question.created', 'question.answered', RECONNECTED], (event) => {
+    if (event.type !== RECONNECTED && Number(event.data.order_id ?? event.data.id) !== orderId) return
+    order.reload()
+    bids.reload()
+    if (event.type.startsWith('question') || event.type === RECONNECTED) questions.reload()
+  })
+
+  if (order.error) {
+    return (
+      <div>
+        <PageHeader title={t('order.notFoundTitle')} back={{ to: '/board', label: t('nav.board') }} />
+        <ErrorBanner error={order.error} onRetry={order.reload} />
+      </div>
+    )
+  }
+  if (!order.data) return <Loading />
+  const o = order.data
+  const reloadAll = () => {
+    order.reload()
+    bids.reload()
+    questions.reload()
+  }
+
+  return (
+    <div>
+      <PageHeader
+        title={o.title}
+        back={{ to: '/board', label: t('nav.board') }}
+        subtitle={
+          <>
+            <StatusBadge status={o.status === 'open' && !biddingOpen(o) ? 'closed' : o.status} /> <span className="phase-tag">{phaseName(phases, o.phase, locale)}</span>{' '}
+            {client.data && (
+              <>
+                {t('order.postedBy')} <Link to={`/firms/${client.data.id}`}>{client.data.name}</Link>
+              </>
+            )}
+          </>
+        }
+      />
+      <div className="detail-grid">
+        <div className="detail-main">
+          <Card title={t('order.details')}>
+            <dl className="facts">
+              <div>
+                <dt>{t('order.quantity')}</dt>
+                <dd>
+                  {fmt.number(o.quantity)} {o.unit}
+                </dd>
+              </div>
+              <div>
+                <dt>{t('order.targetPrice')}</dt>
+                <dd>{o.target_unit_price ? `${fmt.money(o.target_unit_price)} / ${o.unit}` : t('order.noTarget')}</dd>
+              </div>
+              <div>
+                <dt>{t('order.deadline')}</dt>
+                <dd>{fmt.dateTime(o.bid_deadline)}</dd>
+              </div>
+              <div>
+                <dt>{t('order.deliveryDue')}</dt>
+                <dd>{fmt.date(o.delivery_due)}</dd>
+              </div>
+              <div>
+                <dt>{t('order.region')}</dt>
+                <dd>{o.region}</dd>
+              </div>
+              <div>
+                <dt>{t('order.visibility')}</dt>
+                <dd>
+                  {t(`visibility.${o.visibility}` as MessageKey)}
+                  {o.sealed && ` · ${t('order.sealed')}`}
+                </dd>
+              </div>
+              <div>
+                <dt>{t('order.bids')}</dt>
+                <dd data-testid="bid-count">{fmt.number(o.bid_count)}</dd>
+              </div>
+            </dl>
+            {o.description && <p className="prose">{o.description}</p>}
+            {o.parent_contract_id && <p className="muted">{t('order.subOrderOf', { id: o.parent_contract_id })}</p>}
+          </Card>
+          {isClient ? (
+            <ClientBids order={o} bids={bids.data} error={bids.error} onChanged={reloadAll} />
+          ) : (
+            me && firmId && <BidderPanel order={o} bids={bids.data ?? []} onChanged={reloadAll} />
+          )}
+        </div>
+        <aside className="detail-side">
+          <Questions order={o} isClient={isClient} questions={questions.data} error={questions.error} onChanged={questions.reload} />
+          {isClient && <ClientActions order={o} onChanged={reloadAll} />}
+        </aside>
+      </div>
+    </div>
+  )
+}
+
+function ClientActions({ order, onChanged }: { order: Order; onChanged: () => void }) {
+  const { t } = useI18n()
+  const { canManage } = useAuth()
+  const [confirming, setConfirming] = useState(false)
+  const [error, setError] = useState<unknown>(null)
+  if (!canManage || order.status !== 'open') return null
+  const cancel = async () => {
+    try {
+      await api.post(`/orders/${order.id}/cancel`)
+      onChanged()
+    } catch (failure) {
+      setError(failure)
+    }
+  }
+  return (
+    <Card title={t('order.manage')}>
+      <ErrorBanner error={error} />
+      {confirming ? (
+        <div className="confirm">
+          <p>{t('order.cancelConfirm')}</p>
+          <div className="button-row">
+            <button type="button" className="btn btn-danger" onClick={() => void cancel()}>
+              {t('order.cancelYes')}
+            </button>
+            <button type="button" className="btn btn-ghost" onClick={() => setConfirming(false)}>
+              {t('common.back')}
+            </button>
+          </div>
+        </div>
+      ) : (
+        <button type="button" className="btn btn-secondary" onClick={() => setConfirming(true)}>
+          {t('order.cancel')}
+        </button>
+      )}
+    </Card>
+  )
+}
+
+type SortKey = 'price' | 'date' | 'reputation'
+
+function ClientBids({ order, bids, error, onChanged }: { order: Order; bids: Bid[] | undefined; error: unknown; onChanged: () => void }) {
+  const { t, fmt } = useI18n()
+  const { canManage } = useAuth()
+  const navigate = useNavigate()
+  const push = useToast()
+  const [sort, setSort] = useState<SortKey>('price')
+  const [choosing, setChoosing] = useState<Bid | null>(null)
+  const [awardKey] = useState(newIdempotencyKey)
+  const [awardError, setAwardError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const bidderIds = useMemo(() => [...new Set((bids ?? []).map((b) => b.firm_id))].sort(), [bids])
+  const bidders = useLoad(
+    async () => {
+      const firms = await Promise.all(bidderIds.map((firmId) => api.get<Firm>(`/firms/${firmId}`).catch(() => null)))
+      return new Map(firms.filter((f): f is Firm => f !== null).map((f) => [f.id, f]))
+    },
+    [bidderIds.join(',')],
+  )
+
+  if (error) return <ErrorBanner error={error} />
+  if (!bids) return <Loading />
+  const live = bids.filter((b) => LIVE_BID.includes(b.status))
+  const others = bids.filter((b) => !LIVE_BID.includes(b.status))
+  const firm = (id: number) => bidders.data?.get(id)
+  const score = (b: Bid) => firm(b.firm_id)?.reputation?.supplier_score ?? null
+  const sorted = [...live].sort((a, b) => {
+    if (sort === 'price') return Number(a.unit_price ?? Infinity) - Number(b.unit_price ?? Infinity)
+    if (sort === 'date') return a.delivery_date.localeCompare(b.delivery_date)
+    return (score(b) ?? -1) - (score(a) ?? -1)
+  })
+  const amountsHidden = live.some((b) => b.unit_price === null)
+  const canAward = canManage && order.status === 'open'
+  const best = {
+    price: Math.min(...live.map((b) => Number(b.unit_price ?? Infinity))),
+    date: live.map((b) => b.delivery_date).sort()[0],
+    reputation: Math.max(...live.map((b) => score(b) ?? -1)),
+  }
+
+  const award = async (bid: Bid) => {
+    setBusy(true)
+    setAwardError(null)
+    try {
+      const contract = await api.post<Contract>(`/orders/${order.id}/award`, { bid_id: bid.id }, { idempotencyKey: awardKey })
+      push({ tone: 'success', title: t('award.done', { firm: firm(bid.firm_id)?.name ?? bid.firm_name ?? '' }) })
+      navigate(`/contracts/${contract.id}`)
+    } catch (failure) {
+      setAwardError(describeError(failure, t))
+      onChanged()
+    } finally {
+      setBusy(false)
+      setChoosing(null)
+    }
+  }
+
+  return (
+    <Card
+      title={t('compare.title', { n: live.length })}
+      actions={
+        live.length > 1 && (
+          <label className="inline-select">
+            {t('compare.sortBy')}{' '}
+            <select value={sort} onChange={(e) => setSort(e.target.value as SortKey)}>
+              <option value="price">{t('compare.price')}</option>
+              <option value="date">{t('compare.delivery')}</option>
+              <option value="reputation">{t('compare.reputation')}</option>
+            </select>
+          </label>
+        )
+      }
+    >
+      {awardError && <ErrorBanner message={awardError} />}
+      {order.status === 'awarded' && <Notice tone="success">{t('compare.awardedNotice')}</Notice>}
+      {amountsHidden && <Notice>{t('compare.sealedNotice', { when: fmt.dateTime(order.bid_deadline) })}</Notice>}
+      {live.length === 0 ? (
+        <Empty title={t('compare.emptyTitle')}>{t('compare.emptyText')}</Empty>
+      ) : (
+        <div className="table-wrap">
+          <table className="table compare" data-testid="bid-comparison">
+            <caption className="sr-only">{t('compare.caption')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('compare.bidder')}</th>
+                <th scope="col" className="num">
+                  {t('compare.unitPrice')}
+                </th>
+                <th scope="col" className="num">
+                  {t('compare.total')}
+                </th>
+                <th scope="col">{t('compare.delivery')}</th>
+                <th scope="col">{t('compare.reputation')}</th>
+                <th scope="col">
+                  <span className="sr-only">{t('compare.action')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {sorted.map((bid) => {
+                const bidder = firm(bid.firm_id)
+                const late = bid.delivery_date > order.delivery_due
+                return (
+                  <tr key={bid.id} className={bid.status === 'awarded' ? 'row-winner' : undefined}>
+                    <th scope="row">
+                      <Link to={`/firms/${bid.firm_id}`}>{bidder?.name ?? bid.firm_name ?? `#${bid.firm_id}`}</Link>
+                      {bidder?.verified && <span className="verified" title={t('firm.verified')}> ✓</span>}
+                      {bid.notes && <div className="bid-notes">{bid.notes}</div>}
+                      {bid.status !== 'active' && <StatusBadge status={bid.status} />}
+                    </th>
+                    <td className={`num ${Number(bid.unit_price) === best.price ? 'best' : ''}`}>{bid.unit_price === null ? t('compare.sealed') : fmt.money(bid.unit_price)}</td>
+                    <td className="num">{bid.total_price === null ? '—' : fmt.money(bid.total_price)}</td>
+                    <td className={bid.delivery_date === best.date ? 'best' : ''}>
+                      {fmt.date(bid.delivery_date)}
+                      {late && <div className="warn-text">{t('compare.afterDue')}</div>}
+                    </td>
+                    <td className={score(bid) !== null && score(bid) === best.reputation ? 'best' : ''}>
+                      <ScoreBadge score={score(bid)} contracts={bidder?.reputation?.supplier_contracts} />
+                    </td>
+                    <td>
+                      {canAward && bid.status === 'active' && (
+                        <button type="button" className="btn btn-primary btn-small" onClick={() => setChoosing(bid)} disabled={busy}>
+                          {t('award.button')}
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                )
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {choosing && (
+        <div className="confirm" role="alertdialog" aria-labelledby="award-confirm">
+          <p id="award-confirm">
+            {t('award.confirm', {
+              firm: firm(choosing.firm_id)?.name ?? `#${choosing.firm_id}`,
+              total: choosing.total_price ? fmt.money(choosing.total_price) : t('compare.sealed'),
+            })}
+          </p>
+          <div className="button-row">
+            <button type="button" className="btn btn-primary" onClick={() => void award(choosing)} disabled={busy}>
+              {busy ? t('common.wait') : t('award.confirmButton')}
+            </button>
+            <button type="button" className="btn btn-ghost" onClick={() => setChoosing(null)}>
+              {t('common.back')}
+            </button>
+          </div>
+        </div>
+      )}
+      {others.length > 0 && (
+        <details className="more">
+          <summary>{t('compare.others', { n: others.length })}</summary>
+          <ul className="plain-list">
+            {others.map((bid) => (
+              <li key={bid.id}>
+                {firm(bid.firm_id)?.name ?? `#${bid.firm_id}`} — <StatusBadge status={bid.status} />
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </Card>
+  )
+}
+
+function BidderPanel({ order, bids, onChanged }: { order: Order; bids: Bid[]; onChanged: () => void }) {
+  const { t, fmt } = useI18n()
+  const { firmId, canManage } = useAuth()
+  const mine = bids.filter((b) => b.firm_id === firmId)
+  const live = mine.find((b) => LIVE_BID.includes(b.status))
+  const last = mine[0]
+  const [editing, setEditing] = useState(false)
+  const contract = useLoad(
+    async () => {
+      if (live?.status !== 'awarded') return null
+      const page = await api.get<Page<Contract>>('/contracts', { role: 'supplier', limit: 100 })
+      return page.items.find((c) => c.order_id === order.id) ?? null
+    },
+    [live?.status, order.id],
+  )
+  const open = biddingOpen(order)
+
+  return (
+    <Card title={t('bid.yourBid')}>
+      {live?.status === 'awarded' && (
+        <Notice tone="success">
+          {t('bid.won')} {contract.data && <Link to={`/contracts/${contract.data.id}`}>{t('bid.openContract')}</Link>}
+        </Notice>
+      )}
+      {!live && last?.status === 'rejected' && (
+        <div data-testid="bid-rejected">
+          <Notice tone="warning">{t('bid.rejected')}</Notice>
+        </div>
+      )}
+      {live?.status === 'needs_confirmation' && <NeedsConfirmation bid={live} onChanged={onChanged} />}
+      {live && !editing && (
+        <div className="my-bid" data-testid="my-bid">
+          <dl className="facts">
+            <div>
+              <dt>{t('compare.unitPrice')}</dt>
+              <dd>{fmt.money(live.unit_price)}</dd>
+            </div>
+            <div>
+              <dt>{t('compare.total')}</dt>
+              <dd>{fmt.money(live.total_price)}</dd>
+            </div>
+            <div>
+              <dt>{t('compare.delivery')}</dt>
+              <dd>{fmt.date(live.delivery_date)}</dd>
+            </div>
+            <div>
+              <dt>{t('bid.status')}</dt>
+              <dd>
+                <StatusBadge status={live.status} />
+              </dd>
+            </div>
+          </dl>
+          {live.notes && <p className="prose">{live.notes}</p>}
+          {open && canManage && live.status !== 'awarded' && (
+            <div className="button-row">
+              <button type="button" className="btn btn-secondary" onClick={() => setEditing(true)}>
+                {t('bid.revise')}
+              </button>
+              <WithdrawButton bid={live} onChanged={onChanged} />
+            </div>
+          )}
+        </div>
+      )}
+      {(!live || editing) &&
+        (open ? (
+          canManage ? (
+            <BidForm order={order} bid={editing ? live : undefined} onDone={() => { setEditing(false); onChanged() }} onCancel={editing ? () => setEditing(false) : undefined} />
+          ) : (
+            <Notice>{t('bid.needManager')}</Notice>
+          )
+        ) : (
+          !live && last?.status !== 'rejected' && <Notice>{t('bid.closed')}</Notice>
+        ))}
+    </Card>
+  )
+}
+
+function NeedsConfirmation({ bid, onChanged }: { bid: Bid; onChanged: () => void }) {
+  const { t } = useI18n()
+  const [error, setError] = useState<unknown>(null)
+  return (
+    <div className="banner banner-warning" role="alert">
+      <span className="banner-text">{t('bid.needsConfirmation')}</span>
+      <button
+        type="button"
+        className="btn btn-small btn-primary"
+        onClick={() => api.post(`/bids/${bid.id}/confirm`).then(onChanged, setError)}
+      >
+        {t('bid.confirm')}
+      </button>
+      <ErrorBanner error={error} />
+    </div>
+  )
+}
+
+function WithdrawButton({ bid, onChanged }: { bid: Bid; onChanged: () => void }) {
+  const { t } = useI18n()
+  const [confirming, setConfirming] = useState(false)
+  const [error, setError] = useState<unknown>(null)
+  if (!confirming) {
+    return (
+      <button type="button" className="btn btn-ghost" onClick={() => setConfirming(true)}>
+        {t('bid.withdraw')}
+      </button>
+    )
+  }
+  return (
+    <span className="confirm-inline">
+      <ErrorBanner error={error} />
+      {t('bid.withdrawConfirm')}{' '}
+      <button type="button" className="btn btn-danger btn-small" onClick={() => api.post(`/bids/${bid.id}/withdraw`).then(onChanged, setError)}>
+        {t('bid.withdrawYes')}
+      </button>{' '}
+      <button type="button" className="btn btn-ghost btn-small" onClick={() => setConfirming(false)}>
+        {t('common.back')}
+      </button>
+    </span>
+  )
+}
+
+function BidForm({ order, bid, onDone, onCancel }: { order: Order; bid?: Bid; onDone: () => void; onCancel?: () => void }) {
+  const { t, fmt } = useI18n()
+  const { firmId } = useAuth()
+  const [key] = useState(newIdempotencyKey)
+  const form = useForm({
+    unit_price: bid?.unit_price ?? '',
+    delivery_date: bid?.delivery_date ?? order.delivery_due,
+    notes: bid?.notes ?? '',
+  })
+  const v = form.values
+  const price = Number(String(v.unit_price).replace(',', '.'))
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault()
+    const body = { unit_price: String(v.unit_price).replace(',', '.'), delivery_date: v.delivery_date, notes: v.notes.trim() }
+    const ok = await form.submit(
+      async () => {
+        if (bid) await api.patch(`/bids/${bid.id}`, body)
+        else await api.post(`/orders/${order.id}/bids`, { firm_id: firmId, ...body }, { idempotencyKey: key })
+      },
+      () => ({
+        ...(price > 0 ? {} : { unit_price: t('bid.pricePositive') }),
+        ...(v.delivery_date ? {} : { delivery_date: t('form.required') }),
+      }),
+    )
+    if (ok) onDone()
+  }
+  return (
+    <form className="form" onSubmit={onSubmit} noValidate aria-label={bid ? t('bid.revise') : t('bid.place')}>
+      <ErrorBanner message={form.banner} />
+      <div className="row-2">
+        <TextField label={t('bid.unitPrice', { unit: order.unit })} inputMode="decimal" required value={v.unit_price} onChange={(e) => form.set('unit_price', e.target.value)} error={form.errors.unit_price} />
+        <TextField label={t('compare.delivery')} type="date" required value={v.delivery_date} onChange={(e) => form.set('delivery_date', e.target.value)} error={form.errors.delivery_date} hint={t('bid.dueHint', { date: fmt.date(order.delivery_due) })} />
+      </div>
+      {price > 0 && <p className="total-preview">{t('bid.totalPreview', { total: fmt.money(price * order.quantity), qty: fmt.number(order.quantity), unit: order.unit })}</p>}
+      <TextArea label={t('bid.notes')} rows={3} maxLength={2000} value={v.notes} onChange={(e) => form.set('notes', e.target.value)} error={form.errors.notes} />
+      <div className="button-row">
+        <button type="submit" className="btn btn-primary" disabled={form.busy}>
+          {form.busy ? t('common.wait') : bid ? t('bid.saveRevision') : t('bid.place')}
+        </button>
+        {onCancel && (
+          <button type="button" className="btn btn-ghost" onClick={onCancel}>
+            {t('common.back')}
+          </button>
+        )}
+      </div>
+    </form>
+  )
+}
+
+function Questions({ order, isClient, questions, error, onChanged }: { order: Order; isClient: boolean; questions: Question[] | undefined; error: unknown; onChanged: () => void }) {
+  const { t, fmt } = useI18n()
+  const { me, canManage } = useAuth()
+  const form = useForm({ text: '' })
+  const ask = async (event: FormEvent) => {
+    event.preventDefault()
+    const ok = await form.submit(
+      async () => {
+        await api.post(`/orders/${order.id}/questions`, { text: form.values.text.trim() })
+      },
+      () => (form.values.text.trim() ? {} : { text: t('form.required') }),
+    )
+    if (ok) {
+      form.set('text', '')
+      onChanged()
+    }
+  }
+  return (
+    <Card title={t('questions.title')}>
+      <ErrorBanner error={error} />
+      {questions && questions.length === 0 && <p className="muted">{t('questions.none')}</p>}
+      <ul className="qa-list">
+        {questions?.map((q) => (
+          <li key={q.id}>
+            <p className="qa-q">
+              <span className="qa-mark" aria-hidden="true">D</span>
+              {q.text}
+            </p>
+            {q.answer ? (
+              <p className="qa-a">
+                <span className="qa-mark" aria-hidden="true">R</span>
+                {q.answer}
+              </p>
+            ) : isClient && canManage ? (
+              <AnswerForm orderId={order.id} question={q} onDone={onChanged} />
+            ) : (
+              <p className="muted small">{t('questions.waiting', { when: fmt.relative(q.created_at) })}</p>
+            )}
+          </li>
+        ))}
+      </ul>
+      {me && !isClient && order.status === 'open' && (
+        <form onSubmit={ask} noValidate className="form">
+          <ErrorBanner message={form.banner} />
+          <TextArea label={t('questions.ask')} rows={2} maxLength={2000} value={form.values.text} onChange={(e) => form.set('text', e.target.value)} error={form.errors.text} />
+          <button type="submit" className="btn btn-secondary btn-small" disabled={form.busy}>
+            {t('questions.send')}
+          </button>
+        </form>
+      )}
+    </Card>
+  )
+}
+
+function AnswerForm({ orderId, question, onDone }: { orderId: number; question: Question; onDone: () => void }) {
+  const { t } = useI18n()
+  const [text, setText] = useState('')
+  const [error, setError] = useState<string | null>(null)
+  const submit = async (event: FormEvent) => {
+    event.preventDefault()
+    if (!text.trim()) {
+      setError(t('form.required'))
+      return
+    }
+    try {
+      await api.post(`/orders/${orderId}/questions/${question.id}/answer`, { text: text.trim() })
+      onDone()
+    } catch (failure) {
+      setError(failure instanceof ApiError ? (failure.fields.text ?? failure.detail) : describeError(failure, t))
+    }
+  }
+  return (
+    <form onSubmit={submit} className="answer-form" noValidate>
+      <TextField label={t('questions.answer')} value={text} onChange={(e) => setText(e.target.value)} error={error ?? undefined} />
+      <button type="submit" className="btn btn-small btn-primary">
+        {t('questions.reply')}
+      </button>
+    </form>
+  )
+}

@@ -1,0 +1,199 @@
+import type { FormEvent } from 'react'
+import { Navigate, useNavigate, useSearchParams } from 'react-router-dom'
+import { api } from '../api/client'
+import type { Consortium, Order, Page } from '../api/types'
+import { useAuth } from '../auth/AuthContext'
+import { CheckboxField, SelectField, TextArea, TextField } from '../components/Field'
+import { FirmPicker } from '../components/FirmPicker'
+import { ErrorBanner, PageHeader } from '../components/ui'
+import { useForm, type Errors } from '../hooks/useForm'
+import { useLoad } from '../hooks/useLoad'
+import { useI18n } from '../i18n'
+import { groupedPhases } from '../lib/phases'
+
+const UNITS = ['pz', 'capi', 'paia', 'm', 'kg', 'm²']
+
+function localInput(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0')
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`
+}
+
+function dayInput(date: Date): string {
+  return localInput(date).slice(0, 10)
+}
+
+interface OrderForm {
+  title: string
+  description: string
+  phase: string
+  quantity: string
+  unit: string
+  target_unit_price: string
+  bid_deadline: string
+  delivery_due: string
+  visibility: 'public' | 'invited' | 'consortium'
+  invited: { id: number; name: string }[]
+  consortium_id: string
+  sealed: boolean
+}
+
+export function OrderNewPage() {
+  const { t, locale } = useI18n()
+  const { firmId, canManage, phases, me } = useAuth()
+  const navigate = useNavigate()
+  const [params] = useSearchParams()
+  const parentContract = params.get('parent_contract_id')
+  const consortia = useLoad(
+    async () => {
+      const mine = me?.consortia.map((c) => c.consortium_id) ?? []
+      if (mine.length === 0) return []
+      const page = await api.get<Page<Consortium>>('/consortia', { limit: 100 })
+      return page.items.filter((c) => mine.includes(c.id))
+    },
+    [me],
+  )
+  const inAWeek = new Date(Date.now() + 7 * 86400_000)
+  inAWeek.setHours(18, 0, 0, 0)
+  const form = useForm<OrderForm>({
+    title: '',
+    description: '',
+    phase: params.get('phase') ?? '',
+    quantity: '',
+    unit: 'pz',
+    target_unit_price: '',
+    bid_deadline: localInput(inAWeek),
+    delivery_due: dayInput(new Date(Date.now() + 35 * 86400_000)),
+    visibility: 'public',
+    invited: [],
+    consortium_id: '',
+    sealed: false,
+  })
+  const v = form.values
+  if (!firmId) return <Navigate to="/firms/new" replace />
+
+  const validate = (): Errors<OrderForm> => {
+    const errors: Errors<OrderForm> = {}
+    if (v.title.trim().length < 3) errors.title = t('orderNew.titleShort')
+    if (!v.phase) errors.phase = t('orderNew.phaseMissing')
+    const quantity = Number(v.quantity)
+    if (!Number.isInteger(quantity) || quantity <= 0) errors.quantity = t('orderNew.quantityPositive')
+    if (!v.unit.trim()) errors.unit = t('form.required')
+    if (v.target_unit_price && !(Number(v.target_unit_price.replace(',', '.')) > 0)) errors.target_unit_price = t('orderNew.pricePositive')
+    const deadline = new Date(v.bid_deadline)
+    if (!v.bid_deadline || Number.isNaN(deadline.getTime())) errors.bid_deadline = t('form.required')
+    else if (deadline.getTime() <= Date.now()) errors.bid_deadline = t('orderNew.deadlinePast')
+    if (!v.delivery_due) errors.delivery_due = t('form.required')
+    else if (v.bid_deadline && new Date(`${v.delivery_due}T23:59:59`).getTime() < deadline.getTime()) errors.delivery_due = t('orderNew.dueBeforeDeadline')
+    if (v.visibility === 'invited' && v.invited.length === 0) errors.invited_firm_ids = t('orderNew.inviteSomeone')
+    if (v.visibility === 'consortium' && !v.consortium_id) errors.consortium_id = t('orderNew.chooseConsortium')
+    return errors
+  }
+
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault()
+    let created: Order | null = null
+    const ok = await form.submit(async () => {
+      created = await api.post<Order>(
+        '/orders',
+        {
+          firm_id: firmId,
+          title: v.title.trim(),
+          description: v.description.trim(),
+          phase: v.phase,
+          quantity: Number(v.quantity),
+          unit: v.unit.trim(),
+          target_unit_price: v.target_unit_price ? v.target_unit_price.replace(',', '.') : null,
+          bid_deadline: new Date(v.bid_deadline).toISOString(),
+          delivery_due: v.delivery_due,
+          visibility: v.visibility,
+          invited_firm_ids: v.visibility === 'invited' ? v.invited.map((f) => f.id) : undefined,
+          consortium_id: v.visibility === 'consortium' ? Number(v.consortium_id) : undefined,
+          sealed: v.sealed,
+          parent_contract_id: parentContract ? Number(parentContract) : undefined,
+        },
+      )
+    }, validate)
+    if (ok && created) navigate(`/orders/${(created as Order).id}`)
+  }
+
+  return (
+    <div className="narrow">
+      <PageHeader title={t('orderNew.title')} subtitle={parentContract ? t('orderNew.subOrderLead', { id: parentContract }) : t('orderNew.lead')} back={{ to: '/board', label: t('nav.board') }} />
+      {!canManage && <ErrorBanner message={t('orderNew.needManager')} />}
+      <form className="card form" onSubmit={onSubmit} noValidate>
+        <ErrorBanner message={form.banner} />
+        <TextField label={t('order.title')} required maxLength={200} value={v.title} placeholder={t('orderNew.titlePlaceholder')} onChange={(e) => form.set('title', e.target.value)} error={form.errors.title} />
+        <TextArea label={t('order.description')} rows={5} maxLength={8000} hint={t('orderNew.descriptionHint')} value={v.description} onChange={(e) => form.set('description', e.target.value)} error={form.errors.description} />
+        <div className="field">
+          <label htmlFor="order-phase">
+            {t('order.phase')}
+            <span className="required" aria-hidden="true"> *</span>
+          </label>
+          <select id="order-phase" required value={v.phase} aria-invalid={form.errors.phase ? true : undefined} aria-describedby={form.errors.phase ? 'order-phase-error' : undefined} onChange={(e) => form.set('phase', e.target.value)}>
+            <option value="">{t('form.choose')}</option>
+            {groupedPhases(phases, locale).map((group) => (
+              <optgroup key={group.group} label={group.group}>
+                {group.items.map((item) => (
+                  <option key={item.code} value={item.code}>
+                    {item.name}
+                  </option>
+                ))}
+              </optgroup>
+            ))}
+          </select>
+          {form.errors.phase && (
+            <p className="field-error" id="order-phase-error" role="alert">
+              {form.errors.phase}
+            </p>
+          )}
+        </div>
+        <div className="row-3">
+          <TextField label={t('order.quantity')} required inputMode="numeric" value={v.quantity} onChange={(e) => form.set('quantity', e.target.value)} error={form.errors.quantity} />
+          <TextField label={t('order.unit')} required list="units" maxLength={20} value={v.unit} onChange={(e) => form.set('unit', e.target.value)} error={form.errors.unit} />
+          <TextField label={t('order.targetPrice')} inputMode="decimal" hint={t('orderNew.targetHint')} value={v.target_unit_price} onChange={(e) => form.set('target_unit_price', e.target.value)} error={form.errors.target_unit_price} />
+        </div>
+        <datalist id="units">
+          {UNITS.map((u) => (
+            <option key={u} value={u} />
+          ))}
+        </datalist>
+        <div className="row-2">
+          <TextField label={t('order.deadline')} type="datetime-local" required value={v.bid_deadline} onChange={(e) => form.set('bid_deadline', e.target.value)} error={form.errors.bid_deadline} />
+          <TextField label={t('order.deliveryDue')} type="date" required value={v.delivery_due} onChange={(e) => form.set('delivery_due', e.target.value)} error={form.errors.delivery_due} />
+        </div>
+        <fieldset className="field">
+          <legend>{t('order.visibility')}</legend>
+          <div className="radio-cards">
+            {(['public', 'invited', 'consortium'] as const).map((option) => (
+              <label key={option} className={v.visibility === option ? 'radio-card radio-card-on' : 'radio-card'}>
+                <input type="radio" name="visibility" value={option} checked={v.visibility === option} onChange={() => form.set('visibility', option)} />
+                <strong>{t(`visibility.${option}`)}</strong>
+                <span>{t(`visibility.${option}Hint`)}</span>
+              </label>
+            ))}
+          </div>
+          {form.errors.visibility && <p className="field-error" role="alert">{form.errors.visibility}</p>}
+        </fieldset>
+        {v.visibility === 'invited' && (
+          <FirmPicker label={t('orderNew.invited')} value={v.invited} excludeIds={[firmId]} onChange={(firms) => form.set('invited', firms)} error={form.errors.invited_firm_ids ?? form.errors.invited} />
+        )}
+        {v.visibility === 'consortium' && (
+          <SelectField
+            label={t('orderNew.consortium')}
+            placeholder={consortia.data?.length ? t('form.choose') : t('orderNew.noConsortium')}
+            options={(consortia.data ?? []).map((c) => ({ value: String(c.id), label: c.name }))}
+            value={v.consortium_id}
+            onChange={(e) => form.set('consortium_id', e.target.value)}
+            error={form.errors.consortium_id}
+          />
+        )}
+        <CheckboxField label={t('orderNew.sealed')} hint={t('order.sealedHint')} checked={v.sealed} onChange={(e) => form.set('sealed', e.target.checked)} />
+        <div className="form-actions">
+          <button type="submit" className="btn btn-primary" disabled={form.busy || !canManage}>
+            {form.busy ? t('common.wait') : t('orderNew.submit')}
+          </button>
+        </div>
+      </form>
+    </div>
+  )
+}

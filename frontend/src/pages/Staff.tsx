@@ -1,0 +1,381 @@
+import { useState, type FormEvent } from 'react'
+import { Link, useSearchParams } from 'react-router-dom'
+import { api } from '../api/client'
+import type { AuditEntry, Contract, ModeratedFirm, Page, QueueItem } from '../api/types'
+import { SelectField, TextArea, TextField } from '../components/Field'
+import { Empty, ErrorBanner, Loading, PageHeader, StatusBadge, Tabs } from '../components/ui'
+import { useForm } from '../hooks/useForm'
+import { useLoad } from '../hooks/useLoad'
+import { useI18n, type MessageKey } from '../i18n'
+import { RECONNECTED, useLiveEvents } from '../live/LiveContext'
+
+type Tab = 'queue' | 'firms' | 'disputes' | 'audit'
+
+export function StaffPage() {
+  const { t } = useI18n()
+  const [params, setParams] = useSearchParams()
+  const tab = (params.get('tab') ?? 'queue') as Tab
+  return (
+    <div>
+      <PageHeader title={t('staff.title')} subtitle={t('staff.lead')} />
+      <Tabs<Tab>
+        label={t('staff.title')}
+        current={tab}
+        onChange={(next) => setParams({ tab: next }, { replace: true })}
+        tabs={[
+          { id: 'queue', label: t('staff.queue') },
+          { id: 'firms', label: t('staff.firms') },
+          { id: 'disputes', label: t('staff.disputes') },
+          { id: 'audit', label: t('staff.audit') },
+        ]}
+      />
+      <div className="tab-panel" role="tabpanel">
+        {tab === 'queue' && <Queue />}
+        {tab === 'firms' && <Firms />}
+        {tab === 'disputes' && <Disputes />}
+        {tab === 'audit' && <Audit />}
+      </div>
+    </div>
+  )
+}
+
+function targetLink(type: string, id: number): string | null {
+  if (type === 'order') return `/orders/${id}`
+  if (type === 'firm') return `/firms/${id}`
+  return null
+}
+
+function Queue() {
+  const { t, fmt } = useI18n()
+  const queue = useLoad((signal) => api.get<Page<QueueItem>>('/moderation/flags', { status: 'open', limit: 50 }, signal), [])
+  useLiveEvents(['flag.created', RECONNECTED], () => queue.reload())
+  if (queue.error) return <ErrorBanner error={queue.error} onRetry={queue.reload} />
+  if (!queue.data) return <Loading />
+  if (queue.data.items.length === 0) return <Empty title={t('staff.queueEmpty')}>{t('staff.queueEmptyText')}</Empty>
+  return (
+    <ul className="queue">
+      {queue.data.items.map((item) => {
+        const link = targetLink(item.target_type, item.target_id)
+        return (
+          <li key={`${item.target_type}-${item.target_id}`} className="card queue-item">
+            <div className="row-between">
+              <div>
+                <span className="badge badge-grey">{t(`target.${item.target_type}` as MessageKey)}</span>{' '}
+                <strong>{link ? <Link to={link}>{item.target.label}</Link> : item.target.label}</strong>
+                {item.target.author_firm_name && (
+                  <span className="muted small">
+                    {' '}
+                    · {item.target.author_firm_name} {item.target.author_firm_status === 'suspended' && <StatusBadge status="suspended" />}
+                  </span>
+                )}
+              </div>
+              <div className="weight" title={t('staff.weightHint')}>
+                {t('staff.weight', { w: fmt.number(Math.round(item.weight * 100) / 100), n: item.count })}
+              </div>
+            </div>
+            {item.target.excerpt && <blockquote className="excerpt">{item.target.excerpt}</blockquote>}
+            <ul className="plain-list small">
+              {item.flags.map((flag) => (
+                <li key={flag.id}>
+                  <strong>{flag.reason}</strong> {flag.details && `— ${flag.details}`} <span className="muted">· {fmt.relative(flag.created_at)}</span>
+                </li>
+              ))}
+            </ul>
+            <ResolveForm flagId={item.flag_id} isFirm={item.target_type === 'firm'} onDone={queue.reload} />
+          </li>
+        )
+      })}
+    </ul>
+  )
+}
+
+function ResolveForm({ flagId, isFirm, onDone }: { flagId: number; isFirm: boolean; onDone: () => void }) {
+  const { t } = useI18n()
+  const form = useForm({ action: 'dismiss', note: '' })
+  const submit = async (event: FormEvent) => {
+    event.preventDefault()
+    const ok = await form.submit(
+      async () => {
+        await api.post(`/moderation/flags/${flagId}/resolve`, form.values)
+      },
+      () => (form.values.action !== 'dismiss' && !form.values.note.trim() ? { note: t('staff.noteNeeded') } : {}),
+    )
+    if (ok) onDone()
+  }
+  const actions = ['dismiss', ...(isFirm ? [] : ['hide']), 'warn', 'suspend']
+  return (
+    <form className="resolve-form" onSubmit={submit} noValidate>
+      <ErrorBanner message={form.banner} />
+      <div className="row-2">
+        <SelectField label={t('staff.action')} value={form.values.action} onChange={(e) => form.set('action', e.target.value)} options={actions.map((a) => ({ value: a, label: t(`staff.action.${a}` as MessageKey) }))} error={form.errors.action} />
+        <TextField label={t('staff.note')} value={form.values.note} onChange={(e) => form.set('note', e.target.value)} error={form.errors.note} />
+      </div>
+      <button type="submit" className={form.values.action === 'suspend' ? 'btn btn-danger btn-small' : 'btn btn-primary btn-small'} disabled={form.busy}>
+        {t('staff.resolve')}
+      </button>
+    </form>
+  )
+}
+
+function Firms() {
+  const { t, fmt } = useI18n()
+  const [q, setQ] = useState('')
+  const [status, setStatus] = useState('')
+  const [search, setSearch] = useState('')
+  const firms = useLoad((signal) => api.get<Page<ModeratedFirm>>('/moderation/firms', { q: search, status, limit: 50 }, signal), [search, status])
+  return (
+    <>
+      <form
+        className="filters card"
+        role="search"
+        onSubmit={(event) => {
+          event.preventDefault()
+          setSearch(q.trim())
+        }}
+      >
+        <div className="field">
+          <label htmlFor="staff-firm-q">{t('board.search')}</label>
+          <div className="input-with-button">
+            <input id="staff-firm-q" type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('staff.firmSearch')} />
+            <button type="submit" className="btn btn-secondary">
+              {t('board.searchButton')}
+            </button>
+          </div>
+        </div>
+        <div className="field">
+          <label htmlFor="staff-firm-status">{t('board.status')}</label>
+          <select id="staff-firm-status" value={status} onChange={(e) => setStatus(e.target.value)}>
+            <option value="">{t('board.allStatuses')}</option>
+            <option value="active">{t('status.active')}</option>
+            <option value="suspended">{t('status.suspended')}</option>
+          </select>
+        </div>
+      </form>
+      <ErrorBanner error={firms.error} onRetry={firms.reload} />
+      {!firms.data && <Loading />}
+      {firms.data?.items.length === 0 && <Empty title={t('firms.empty')} />}
+      <ul className="queue">
+        {firms.data?.items.map((firm) => (
+          <li key={firm.id} className="card queue-item" data-testid="staff-firm">
+            <div className="row-between">
+              <div>
+                <strong>
+                  <Link to={`/firms/${firm.id}`}>{firm.name}</Link>
+                </strong>{' '}
+                <StatusBadge status={firm.status} /> {firm.verified && <span className="badge badge-blue">{t('firm.verified')}</span>}
+                <div className="muted small">
+                  {firm.region} · {t('firm.vatShort')} {firm.vat_number} · {t('staff.warnings', { n: firm.warnings })} · {t('staff.openFlags', { n: firm.open_flags })}
+                </div>
+                {firm.suspension_reason && (
+                  <div className="small warn-text">
+                    {t('staff.suspendedFor', { when: fmt.date(firm.suspended_at), reason: firm.suspension_reason })}
+                  </div>
+                )}
+              </div>
+            </div>
+            <FirmActions firm={firm} onDone={firms.reload} />
+          </li>
+        ))}
+      </ul>
+    </>
+  )
+}
+
+function FirmActions({ firm, onDone }: { firm: ModeratedFirm; onDone: () => void }) {
+  const { t } = useI18n()
+  const [suspending, setSuspending] = useState(false)
+  const [error, setError] = useState<unknown>(null)
+  const form = useForm({ reason: '' })
+  const run = async (path: string, body?: unknown) => {
+    setError(null)
+    try {
+      await api.post(`/moderation/firms/${firm.id}/${path}`, body)
+      onDone()
+    } catch (failure) {
+      setError(failure)
+    }
+  }
+  const suspend = async (event: FormEvent) => {
+    event.preventDefault()
+    const ok = await form.submit(
+      async () => {
+        await api.post(`/moderation/firms/${firm.id}/suspend`, { reason: form.values.reason.trim() })
+      },
+      () => (form.values.reason.trim().length >= 5 ? {} : { reason: t('staff.reasonNeeded') }),
+    )
+    if (ok) {
+      setSuspending(false)
+      onDone()
+    }
+  }
+  return (
+    <div>
+      <ErrorBanner error={error} />
+      <div className="button-row">
+        {!firm.verified && (
+          <button type="button" className="btn btn-secondary btn-small" onClick={() => void run('verify', {})}>
+            {t('staff.verify')}
+          </button>
+        )}
+        {firm.status === 'suspended' ? (
+          <button type="button" className="btn btn-secondary btn-small" onClick={() => void run('reinstate', {})}>
+            {t('staff.reinstate')}
+          </button>
+        ) : (
+          !suspending && (
+            <button type="button" className="btn btn-danger btn-small" onClick={() => setSuspending(true)}>
+              {t('staff.suspend')}
+            </button>
+          )
+        )}
+      </div>
+      {suspending && (
+        <form className="form" onSubmit={suspend} noValidate>
+          <ErrorBanner message={form.banner} />
+          <TextArea label={t('staff.suspendReason')} rows={2} value={form.values.reason} onChange={(e) => form.set('reason', e.target.value)} error={form.errors.reason} />
+          <div className="button-row">
+            <button type="submit" className="btn btn-danger btn-small" disabled={form.busy}>
+              {t('staff.suspendConfirm')}
+            </button>
+            <button type="button" className="btn btn-ghost btn-small" onClick={() => setSuspending(false)}>
+              {t('common.back')}
+            </button>
+          </div>
+        </form>
+      )}
+    </div>
+  )
+}
+
+function Disputes() {
+  const { t, fmt } = useI18n()
+  const disputes = useLoad((signal) => api.get<Page<Contract> | Contract[]>('/moderation/disputes', { limit: 50 }, signal).then((r) => (Array.isArray(r) ? r : r.items)), [])
+  if (disputes.error) return <ErrorBanner error={disputes.error} onRetry={disputes.reload} />
+  if (!disputes.data) return <Loading />
+  if (disputes.data.length === 0) return <Empty title={t('staff.noDisputes')} />
+  return (
+    <ul className="queue">
+      {disputes.data.map((c) => (
+        <li key={c.id} className="card queue-item">
+          <div className="row-between">
+            <div>
+              <strong>
+                <Link to={`/contracts/${c.id}`}>{c.order_title ?? t('contracts.number', { id: c.id })}</Link>
+              </strong>
+              <div className="muted small">
+                {c.client_firm_name ?? `#${c.client_firm_id}`} → {c.supplier_firm_name ?? `#${c.supplier_firm_id}`} · {fmt.money(c.total_price)} · {t('contracts.due')} {fmt.date(c.due_date)}
+              </div>
+            </div>
+            <StatusBadge status={c.status} />
+          </div>
+          {c.dispute_reason && <blockquote className="excerpt">{c.dispute_reason}</blockquote>}
+          <DisputeForm contractId={c.id} onDone={disputes.reload} />
+        </li>
+      ))}
+    </ul>
+  )
+}
+
+function DisputeForm({ contractId, onDone }: { contractId: number; onDone: () => void }) {
+  const { t } = useI18n()
+  const form = useForm({ outcome: 'completed', note: '' })
+  const submit = async (event: FormEvent) => {
+    event.preventDefault()
+    const ok = await form.submit(
+      async () => {
+        await api.post(`/moderation/contracts/${contractId}/resolve`, form.values)
+      },
+      () => (form.values.note.trim() ? {} : { note: t('staff.noteNeeded') }),
+    )
+    if (ok) onDone()
+  }
+  return (
+    <form className="resolve-form" onSubmit={submit} noValidate>
+      <ErrorBanner message={form.banner} />
+      <div className="row-2">
+        <SelectField
+          label={t('staff.outcome')}
+          value={form.values.outcome}
+          onChange={(e) => form.set('outcome', e.target.value)}
+          options={[
+            { value: 'completed', label: t('staff.outcomeCompleted') },
+            { value: 'cancelled', label: t('staff.outcomeCancelled') },
+          ]}
+        />
+        <TextField label={t('staff.note')} value={form.values.note} onChange={(e) => form.set('note', e.target.value)} error={form.errors.note} />
+      </div>
+      <button type="submit" className="btn btn-primary btn-small" disabled={form.busy}>
+        {t('staff.decide')}
+      </button>
+    </form>
+  )
+}
+
+function Audit() {
+  const { t, fmt } = useI18n()
+  const [action, setAction] = useState('')
+  const [extra, setExtra] = useState<{ items: AuditEntry[]; cursor: string | null } | null>(null)
+  const first = useLoad(
+    (signal) => {
+      setExtra(null)
+      return api.get<Page<AuditEntry>>('/moderation/audit-log', { action, limit: 50 }, signal)
+    },
+    [action],
+  )
+  const items = [...(first.data?.items ?? []), ...(extra?.items ?? [])]
+  const cursor = extra ? extra.cursor : first.data?.next_cursor
+  const more = async () => {
+    if (!cursor) return
+    const page = await api.get<Page<AuditEntry>>('/moderation/audit-log', { action, limit: 50, cursor })
+    setExtra((previous) => ({ items: [...(previous?.items ?? []), ...page.items], cursor: page.next_cursor }))
+  }
+  return (
+    <>
+      <div className="toolbar">
+        <label className="inline-select">
+          {t('staff.auditAction')}{' '}
+          <input value={action} onChange={(e) => setAction(e.target.value.trim())} placeholder="firm.suspend" />
+        </label>
+      </div>
+      <ErrorBanner error={first.error} onRetry={first.reload} />
+      {!first.data && <Loading />}
+      {first.data && items.length === 0 && <Empty title={t('staff.auditEmpty')} />}
+      {items.length > 0 && (
+        <div className="table-wrap card">
+          <table className="table compact" data-testid="audit-log">
+            <caption className="sr-only">{t('staff.audit')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('staff.when')}</th>
+                <th scope="col">{t('staff.auditAction')}</th>
+                <th scope="col">{t('staff.who')}</th>
+                <th scope="col">{t('staff.target')}</th>
+                <th scope="col">{t('staff.reason')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((entry) => (
+                <tr key={entry.id}>
+                  <td>{fmt.dateTime(entry.at)}</td>
+                  <td>
+                    <code>{entry.action}</code>
+                  </td>
+                  <td>{entry.actor_user_id ?? '—'}</td>
+                  <td>{entry.target_type ? `${entry.target_type} ${entry.target_id ?? ''}` : '—'}</td>
+                  <td>{entry.reason || '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {cursor && (
+        <div className="load-more">
+          <button type="button" className="btn btn-secondary" onClick={() => void more()}>
+            {t('common.loadMore')}
+          </button>
+        </div>
+      )}
+    </>
+  )
+}

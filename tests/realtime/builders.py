@@ -1,0 +1,178 @@
+"""Builders for live-district tests: real servers, websocket clients, a small district,
+and committed outbox events (written exactly as a request writes them)."""
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import uvicorn
+from fastapi import FastAPI
+from sqlalchemy import update
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+from distretto.db import session_scope
+from distretto.kit.events import OutboxEvent, emit, user_key
+from distretto.models import Firm
+from tests.helpers import Actor, add_member, create_firm, firm_owner, make_staff, register
+
+BARRIER = "test.barrier"
+WAIT = 10.0
+
+
+@asynccontextmanager
+async def serve(app: FastAPI, *, lifespan: bool = False) -> AsyncIterator[str]:
+    """A real uvicorn server for ``app`` on a free loopback port; yields its ws:// base.
+
+    ``lifespan=False`` serves an app whose lifespan already runs (the session's ``app``).
+    """
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=0,
+        lifespan="on" if lifespan else "off",
+        ws_per_message_deflate=False,
+        log_level="warning",
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    async with asyncio.timeout(WAIT):
+        while not server.started:
+            if task.done():
+                task.result()
+            await asyncio.sleep(0.02)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"ws://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+class LiveClient:
+    """A websocket client that reads events, skipping heartbeats unless asked for them."""
+
+    def __init__(self, ws: ClientConnection) -> None:
+        self.ws = ws
+
+    async def send(self, message: dict[str, Any] | str) -> None:
+        await self.ws.send(message if isinstance(message, str) else json.dumps(message))
+
+    async def next(self, *, timeout: float = WAIT, heartbeats: bool = False) -> dict[str, Any]:
+        async with asyncio.timeout(timeout):
+            while True:
+                message = json.loads(await self.ws.recv())
+                if heartbeats or message.get("type") != "heartbeat":
+                    return dict(message)
+
+    async def events_until(self, message_type: str) -> list[dict[str, Any]]:
+        """Every event before the first message of ``message_type`` (which is consumed)."""
+        seen = []
+        while (message := await self.next())["type"] != message_type:
+            seen.append(message)
+        return seen
+
+    async def resume(self, after: int) -> list[dict[str, Any]]:
+        """Ask for everything after ``after``; returns the replayed events."""
+        await self.send({"type": "resume", "after": after})
+        return await self.events_until("resumed")
+
+    async def closed(self, *, timeout: float = WAIT) -> tuple[int | None, str]:
+        """Wait for the server to close; returns its close code and reason."""
+        try:
+            async with asyncio.timeout(timeout):
+                while True:
+                    await self.ws.recv()
+        except ConnectionClosed as closed:
+            frame = closed.rcvd
+            return (frame.code, frame.reason) if frame else (None, "")
+
+
+@asynccontextmanager
+async def live(base: str, token: str, **options: Any) -> AsyncIterator[LiveClient]:
+    async with connect(f"{base}/api/v1/ws?token={token}", max_size=None, **options) as ws:
+        yield LiveClient(ws)
+
+
+async def publish(
+    app: FastAPI, type_: str, data: dict[str, Any], audience: Iterable[str]
+) -> OutboxEvent:
+    """Emit one event in its own transaction and publish it after COMMIT, like a request."""
+    return (await publish_many(app, [(type_, data, audience)]))[0]
+
+
+async def publish_many(
+    app: FastAPI, events: Sequence[tuple[str, dict[str, Any], Iterable[str]]]
+) -> list[OutboxEvent]:
+    written = []
+    async with session_scope(app.state.sessionmaker, app.state.event_sink) as session:
+        for type_, data, audience in events:
+            written.append(await emit(session, type_, data, audience))
+    return written
+
+
+async def barrier(app: FastAPI, actors: Iterable[Actor]) -> OutboxEvent:
+    """An event for everybody: once a client reads it, it has read everything before it."""
+    return await publish(app, BARRIER, {}, [user_key(a.user_id) for a in actors])
+
+
+async def suspend_in_db(app: FastAPI, firm_id: int) -> None:
+    """Suspend a firm without any event, as if by a path that forgot to announce it."""
+    async with app.state.sessionmaker() as session:
+        await session.execute(update(Firm).where(Firm.id == firm_id).values(status="suspended"))
+        await session.commit()
+
+
+@dataclass
+class District:
+    client: Actor  # final firm, weaving; posts orders
+    client_colleague: Actor  # a second user of the client firm
+    bidder: Actor  # dyeing
+    competitor: Actor  # dyeing, bids against the bidder
+    outsider: Actor  # stitching: no business with any of it
+    suspended: Actor  # dyeing, but its firm is suspended
+    staff: Actor  # association staff, no firm
+    loner: Actor  # signed in, no firm at all
+
+    @property
+    def everyone(self) -> list[Actor]:
+        return [
+            self.client,
+            self.client_colleague,
+            self.bidder,
+            self.competitor,
+            self.outsider,
+            self.suspended,
+            self.staff,
+            self.loner,
+        ]
+
+    def name_of(self, user_id: int) -> str:
+        for name, actor in vars(self).items():
+            if actor.user_id == user_id:
+                return name
+        raise KeyError(user_id)
+
+
+async def district(client: httpx.AsyncClient, app: FastAPI) -> District:
+    owner = await firm_owner(client, phases=["weaving"])
+    colleague = await add_member(client, owner, "manager")
+    suspended = await firm_owner(client, phases=["dyeing"])
+    await suspend_in_db(app, suspended.firm_id)
+    staff = await make_staff(app, await register(client))
+    bidder = await register(client)
+    await create_firm(client, bidder, phases=["dyeing", "finishing"])
+    return District(
+        client=owner,
+        client_colleague=colleague,
+        bidder=bidder,
+        competitor=await firm_owner(client, phases=["dyeing"]),
+        outsider=await firm_owner(client, phases=["stitching"]),
+        suspended=suspended,
+        staff=staff,
+        loner=await register(client),
+    )
