@@ -46,8 +46,9 @@ frontend-check:
 e2e: install frontend
 	@if [ -f frontend/package.json ]; then cd frontend && npm run e2e; fi
 
+# Benchmark harness (bench/README.md); flags through BENCH_FLAGS, e.g. BENCH_FLAGS=--quick
 bench: install
-	uv run python -m bench.run
+	uv run python -m bench.run $(BENCH_FLAGS)
 
 clean:
 	rm -rf .venv frontend/node_modules frontend/dist distretto.db*

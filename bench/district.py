@@ -11,7 +11,7 @@ import json
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from bench.config import Sizes
@@ -223,7 +223,7 @@ class District:
         finals = int(self.sizes.firms * FINAL_FIRM_SHARE)
         for index in range(self.sizes.firms):
             firm_id = index + 1
-            province, region, town, typical = rng.choice(AREAS)
+            province, region, _town, typical = rng.choice(AREAS)
             is_final = index < finals
             if is_final:
                 chain = rng.choice(tuple(CHAINS))
@@ -235,7 +235,8 @@ class District:
                 chain = next((c for c, ps in CHAINS.items() if phases[0] in ps), "textile")
             user_ids = [
                 self._new_user(
-                    f"{rng.choice(FIRST_NAMES).lower()}.{len(self.users) + 1}@firm{firm_id}.example.it",
+                    f"{rng.choice(FIRST_NAMES).lower()}.{len(self.users) + 1}"
+                    f"@firm{firm_id}.example.it",
                     f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}",
                 )
                 for _ in range(self.sizes.users_per_firm)
@@ -269,7 +270,9 @@ class District:
                 rng.choice(SURNAMES),
                 rng.choice(SUFFIXES),
             )
-            name = f"{prefix} {surname} {suffix}" if not firm.is_final else f"{surname} Moda {suffix}"
+            name = (
+                f"{prefix} {surname} {suffix}" if not firm.is_final else f"{surname} Moda {suffix}"
+            )
             created = self.now - HISTORY - timedelta(days=rng.randint(30, 4000))
             yield (
                 firm.id,
@@ -343,7 +346,9 @@ class District:
             out = OrderChunk([], [], [], [], [], [], [])
             for index in range(start, min(total, start + chunk)):
                 client = (
-                    self.rng.choice(finals) if self.rng.random() < 0.85 else self.rng.choice(suppliers)
+                    self.rng.choice(finals)
+                    if self.rng.random() < 0.85
+                    else self.rng.choice(suppliers)
                 )
                 self._order(out, index, client, with_events=index >= events_from)
             out.events.sort(key=lambda e: e[0])
@@ -484,7 +489,7 @@ class District:
         target: Decimal | None,
     ) -> list[tuple[int, int, datetime]]:
         rng = self.rng
-        order_id, _, _, _, _, phase, quantity, unit, _, _, due = out.orders[-1][:11]
+        order_id, quantity, due = out.orders[-1][0], out.orders[-1][6], out.orders[-1][10]
         winner = rng.randrange(len(bidders)) if status == "awarded" else -1
         reference = target or Decimal(rng.uniform(0.5, 40)).quantize(CENT)
         latest = max(created, min(deadline, self.now - timedelta(minutes=5)))

@@ -46,8 +46,7 @@ def _phase_for(rng: random.Random, cast: Cast, client: FirmInfo, bidders_needed:
     phases = [
         p
         for p, firms in cast.by_phase.items()
-        if len(firms) > bidders_needed
-        and len(eligible_bidders(cast, client, p)) >= bidders_needed
+        if len(firms) > bidders_needed and len(eligible_bidders(cast, client, p)) >= bidders_needed
     ]
     if not phases:
         raise RuntimeError(f"no phase has {bidders_needed} firms that may bid for firm {client.id}")

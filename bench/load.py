@@ -69,6 +69,7 @@ class LoadGenerator:
         first_index: int = 0,
         measure_cpu: bool = True,
         abort_when_overloaded: bool = True,
+        drain_timeout: float = DRAIN_TIMEOUT,
     ) -> StepResult:
         """Fire ``operation(client, first_index + i)`` at ``start + offsets[i]``."""
         loop = asyncio.get_running_loop()
@@ -80,9 +81,7 @@ class LoadGenerator:
         meter = CpuMeter(self.app_pids) if measure_cpu else None
         last_done = 0.0
         duration = offsets[-1] if offsets else 0.0
-        backlog_limit = max(
-            200, int(len(offsets) / max(duration, 1e-3) * ABORT_BACKLOG_SECONDS)
-        )
+        backlog_limit = max(200, int(len(offsets) / max(duration, 1e-3) * ABORT_BACKLOG_SECONDS))
 
         async def one(index: int, intended: float) -> None:
             nonlocal ok, last_done
@@ -116,7 +115,7 @@ class LoadGenerator:
             task.add_done_callback(in_flight.pop)
             sent += 1
         if in_flight:
-            _, pending = await asyncio.wait(set(in_flight), timeout=DRAIN_TIMEOUT)
+            _, pending = await asyncio.wait(set(in_flight), timeout=drain_timeout)
             for task in pending:
                 task.cancel()
                 # Unanswered: count as failed, with the latency they had reached so far.

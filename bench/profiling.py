@@ -58,8 +58,19 @@ class Profiler:
         for pid in self.pids:
             path = self.output / f"{self.stamp:%Y-%m-%d}-profile-{scenario}-{pid}.txt"
             process = subprocess.Popen(
-                [binary, "record", "--pid", str(pid), "--format", "raw", "--rate", "97",
-                 "--nonblocking", "--output", str(path)],
+                [
+                    binary,
+                    "record",
+                    "--pid",
+                    str(pid),
+                    "--format",
+                    "raw",
+                    "--rate",
+                    "97",
+                    "--nonblocking",
+                    "--output",
+                    str(path),
+                ],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )

@@ -50,8 +50,7 @@ def _rate_text(*path: str) -> Callable[[dict[str, Any]], str]:
         if not summary or summary.get("max_rate") is None:
             return "no rate held the bound" if summary else "not run"
         return (
-            f"{summary['max_rate']:,.0f}/s (p50 {summary['p50_ms']} ms, "
-            f"p99 {summary['p99_ms']} ms)"
+            f"{summary['max_rate']:,.0f}/s (p50 {summary['p50_ms']} ms, p99 {summary['p99_ms']} ms)"
         )
 
     return text
@@ -237,7 +236,7 @@ def throughput_table(scenarios: dict[str, Any], ceiling: float | None) -> list[s
         if not summary or "max_rate" not in summary:
             continue
         rate = summary["max_rate"]
-        ratio = f"{rate / ceiling:.2f}" if rate and ceiling else "–"
+        ratio = f"{rate / ceiling:.2f}" if rate and ceiling else "-"
         lines.append(
             f"| {label} | {rate if rate is None else f'{rate:,.0f}'} | {summary['p50_ms']} | "
             f"{summary['p99_ms']} | {summary['p99_bound_ms']:.0f} ms | {ratio} |"

@@ -17,7 +17,7 @@ def intended_offsets(rate: float, duration: float, group: int = 1) -> list[float
     """
     if rate <= 0 or duration <= 0:
         return []
-    count = int(round(rate * duration))
+    count = round(rate * duration)
     return [i / rate for i in range(count) for _ in range(group)]
 
 
@@ -50,7 +50,9 @@ def judge_step(
     return StepVerdict(offered, True, "ok")
 
 
-def next_rates(start: float, growth: float, limit: float, must_include: float | None) -> list[float]:
+def next_rates(
+    start: float, growth: float, limit: float, must_include: float | None
+) -> list[float]:
     """Geometric ladder of offered rates from ``start`` up to ``limit``.
 
     ``must_include`` (the target rate) is put on the ladder so the report can say whether

@@ -41,7 +41,7 @@ class AppServer:
         # A real secret, fresh per run; the harness mints tokens with it.
         self.secret_key = secrets.token_urlsafe(48)
         self.redis_namespace = f"distretto_bench_{port}"
-        self._process: subprocess.Popen[bytes] | None = None
+        self._process: asyncio.subprocess.Process | None = None
 
     @property
     def environment(self) -> dict[str, str]:
@@ -78,23 +78,22 @@ class AppServer:
             "warning",
         ]
 
-    async def start(self, timeout: float = 90.0) -> None:
+    async def start(self, ready_within: float = 120.0) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        log = self.log_path.open("ab")
-        self._process = subprocess.Popen(
-            self.command,
-            cwd=REPO_ROOT,
-            env=self.environment,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        log.close()
-        deadline = time.monotonic() + timeout
+        with self.log_path.open("ab") as log:
+            self._process = await asyncio.create_subprocess_exec(
+                *self.command,
+                cwd=REPO_ROOT,
+                env=self.environment,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + ready_within
         client = HttpClient(HOST, self.port, max_connections=1)
         try:
             while time.monotonic() < deadline:
-                if self._process.poll() is not None:
+                if self._process.returncode is not None:
                     raise RuntimeError(f"the app exited early; see {self.log_path}")
                 with contextlib.suppress(OSError, ConnectionError):
                     response = await client.get("/readyz")
@@ -106,29 +105,26 @@ class AppServer:
                 await asyncio.sleep(0.3)
         finally:
             client.close()
-        raise RuntimeError(f"the app was not ready within {timeout:.0f} s; see {self.log_path}")
+        raise RuntimeError(f"the app was not ready in {ready_within:.0f} s; see {self.log_path}")
 
     def worker_pids(self) -> list[int]:
         if self._process is None:
             return []
         return [
-            pid
-            for pid in children(self._process.pid)
-            if "resource_tracker" not in cmdline(pid)
+            pid for pid in children(self._process.pid) if "resource_tracker" not in cmdline(pid)
         ]
 
     def workers_rss(self) -> int:
         return sum(rss_bytes(pid) for pid in self.worker_pids())
 
-    async def stop(self, timeout: float = 30.0) -> None:
+    async def stop(self, grace: float = 30.0) -> None:
         process, self._process = self._process, None
-        if process is None or process.poll() is not None:
+        if process is None or process.returncode is not None:
             return
         process.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        while process.poll() is None and time.monotonic() < deadline:
-            await asyncio.sleep(0.2)
-        if process.poll() is None:
-            # Graceful shutdown waits for open websockets; past the timeout, end the group.
+        try:
+            await asyncio.wait_for(process.wait(), grace)
+        except TimeoutError:
+            # Graceful shutdown waits for open websockets; past the grace, end the group.
             os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+            await process.wait()

@@ -33,7 +33,7 @@ export default defineConfig({
     command: 'node e2e/server.mjs',
     url: `${baseURL}/healthz`,
     timeout: 180_000,
-    reuseExistingServer: false,
+    reuseExistingServer: Boolean(process.env.E2E_REUSE_SERVER),
     stdout: 'ignore',
     stderr: 'pipe',
   },

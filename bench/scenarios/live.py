@@ -8,15 +8,16 @@ users of firms in the district's most common phase, so one order reaches thousan
 import asyncio
 import json
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from bench.actors import Person
 from bench.context import Bench
 from bench.district import POPULAR_PHASE
 from bench.httpclient import HttpClient
-from bench.stats import new_histogram, record_seconds, summarize
+from bench.stats import LatencySummary, new_histogram, record_seconds, summarize
 from bench.wsclient import HandshakeFailed, WsClient
 from distretto.config import Settings
 
@@ -36,37 +37,47 @@ class Listener:
     last_arrival: float = 0.0
 
 
+def listener_of(client: WsClient) -> Listener:
+    return cast(Listener, client.tag)
+
+
 class Room:
-    """Many clients and the arrival time of every event at each of them."""
+    """Many clients and the arrival time of every announced order at each of them.
+
+    An event may reach clients before the POST that caused it has its response (fan-out
+    starts at COMMIT), so arrivals are kept by order id and matched to send times later.
+    """
 
     def __init__(self) -> None:
         self.clients: list[WsClient] = []
         self.sent_at: dict[int, float] = {}  # order id -> when its POST went out
-        self.latency = new_histogram()
-        self.deliveries = 0
-        self.first_delivery = 0.0
-        self.last_delivery = 0.0
+        self.arrivals: list[tuple[int, float]] = []  # (order id, arrival) per delivery
 
     def on_text(self, client: WsClient, payload: bytes, now: float) -> None:
-        listener: Listener = client.tag  # type: ignore[assignment]
+        listener = listener_of(client)
         message = json.loads(payload)
         if "id" not in message:
             listener.controls[str(message.get("type"))] += 1
             return
         listener.ids.append(message["id"])
         listener.last_arrival = now
-        order_id = message.get("data", {}).get("order_id")
-        sent = self.sent_at.get(order_id) if message.get("type") == "order.created" else None
-        if sent is not None:
-            record_seconds(self.latency, now - sent)
-            self.deliveries += 1
-            self.first_delivery = self.first_delivery or now
-            self.last_delivery = now
+        if message.get("type") == "order.created":
+            order_id = message.get("data", {}).get("order_id")
+            if isinstance(order_id, int):
+                self.arrivals.append((order_id, now))
 
-    def reset_measure(self) -> None:
-        self.latency = new_histogram()
-        self.deliveries = 0
-        self.first_delivery = self.last_delivery = 0.0
+    def measure(self, order_ids: Iterable[int]) -> tuple[LatencySummary, int, float]:
+        """Latency summary, deliveries and the last arrival of the given orders' events."""
+        wanted = set(order_ids)
+        histogram = new_histogram()
+        count, last = 0, 0.0
+        for order_id, arrival in self.arrivals:
+            sent = self.sent_at.get(order_id)
+            if order_id in wanted and sent is not None:
+                record_seconds(histogram, arrival - sent)
+                count += 1
+                last = max(last, arrival)
+        return summarize(histogram), count, last
 
     @property
     def open_count(self) -> int:
@@ -205,7 +216,7 @@ async def capacity(bench: Bench) -> dict[str, Any]:
     activity = _delta(activity_before, await db_activity(bench))
     rss_after = bench.server.workers_rss()
     held = room.open_count
-    beats = sum(1 for c in room.clients if c.tag.controls.get("heartbeat"))  # type: ignore[attr-defined]
+    beats = sum(1 for c in room.clients if listener_of(c).controls.get("heartbeat"))
     close_all(room)
     kb = (rss_after - rss_before) / 1024 / max(held, 1)
     return {
@@ -260,18 +271,20 @@ async def fanout(bench: Bench) -> dict[str, Any]:
     serial = 0
     try:
         # One event at a time, spaced out: delivery latency of a single announcement.
+        singles = []
         for _ in range(profile.fanout_events_per_step):
             serial += 1
-            await publish(bench, room, client, posters[serial % len(posters)], serial)
+            order_id = await publish(bench, room, client, posters[serial % len(posters)], serial)
+            if order_id is not None:
+                singles.append(order_id)
             await asyncio.sleep(1.5)
         await asyncio.sleep(2)
-        single = summarize(room.latency)
-        expected_single = profile.fanout_events_per_step * len(room.clients)
+        single, single_delivered, _ = room.measure(singles)
+        expected_single = len(singles) * len(room.clients)
         bench.log(
-            f"  single events: {room.deliveries}/{expected_single} delivered, "
+            f"  single events: {single_delivered}/{expected_single} delivered, "
             f"p50 {single.p50_ms} ms p99 {single.p99_ms} ms"
         )
-        single_delivered = room.deliveries
         steps = []
         best: float | None = None
         for rate in (1, 2, 4, 6, 8, 12, 16):
@@ -292,8 +305,11 @@ async def fanout(bench: Bench) -> dict[str, Any]:
         close_all(room)
     return {
         "clients": connected,
-        "single_event": {**single.as_dict(), "delivered": single_delivered,
-                         "expected": expected_single},
+        "single_event": {
+            **single.as_dict(),
+            "delivered": single_delivered,
+            "expected": expected_single,
+        },
         "steps": steps,
         "max_delivered_per_s": best,
         "summary": (
@@ -319,7 +335,6 @@ async def _fanout_step(
 ) -> dict[str, Any]:
     seconds = max(3.0, bench.profile.step_seconds)
     count = int(rate * seconds)
-    room.reset_measure()
     loop = asyncio.get_running_loop()
     start = loop.time()
     tasks = []
@@ -332,18 +347,18 @@ async def _fanout_step(
     await asyncio.sleep(FANOUT_BOUND_MS / 1000 + 1.0)
     open_clients = room.open_count
     expected = len(published) * open_clients
-    latency = summarize(room.latency)
-    window = max(room.last_delivery - start, 1e-3)
-    missing = max(0, expected - room.deliveries)
+    latency, delivered, last = room.measure(published)
+    window = max(last - start, 1e-3)
+    missing = max(0, expected - delivered)
     return {
         "events_per_s": rate,
         "events": count,
         "published": len(published),
         "clients_open": open_clients,
         "expected_deliveries": expected,
-        "delivered": room.deliveries,
+        "delivered": delivered,
         "missing": missing,
-        "delivered_per_s": round(room.deliveries / window, 1),
+        "delivered_per_s": round(delivered / window, 1),
         "latency": latency.as_dict(),
         "passed": latency.p99_ms <= FANOUT_BOUND_MS and missing == 0,
     }
@@ -351,14 +366,10 @@ async def _fanout_step(
 
 def _fanout_checks(room: Room) -> dict[str, Any]:
     duplicated = sum(
-        1 for c in room.clients if len(c.tag.ids) != len(set(c.tag.ids))  # type: ignore[attr-defined]
+        1 for c in room.clients if len(listener_of(c).ids) != len(set(listener_of(c).ids))
     )
-    unordered = sum(
-        1 for c in room.clients if c.tag.ids != sorted(c.tag.ids)  # type: ignore[attr-defined]
-    )
-    closed = Counter(
-        str(c.close_code) for c in room.clients if not c.is_open
-    )
+    unordered = sum(1 for c in room.clients if listener_of(c).ids != sorted(listener_of(c).ids))
+    closed = Counter(str(c.close_code) for c in room.clients if not c.is_open)
     return {
         "each_event_once": {
             "ok": duplicated == 0,
@@ -397,8 +408,11 @@ async def resume(bench: Bench) -> dict[str, Any]:
             await publish(bench, room, http, posters[serial % len(posters)], serial)
             await asyncio.sleep(0.5)
         await asyncio.sleep(2)
-        last_seen = {c.tag.person.user_id: max(c.tag.ids or [start_id]) for c in room.clients}  # type: ignore[attr-defined]
-        listeners = {c.tag.person.user_id: c.tag for c in room.clients}  # type: ignore[attr-defined]
+        last_seen = {
+            listener_of(c).person.user_id: max(listener_of(c).ids or [start_id])
+            for c in room.clients
+        }
+        listeners = {listener_of(c).person.user_id: listener_of(c) for c in room.clients}
         close_all(room)
         # The gap: clients are away while the district keeps publishing.
         loop = asyncio.get_running_loop()
@@ -409,7 +423,9 @@ async def resume(bench: Bench) -> dict[str, Any]:
             if await publish(bench, None, http, posters[serial % len(posters)], serial):
                 published += 1
             await asyncio.sleep(0.5)
-        bench.log(f"  resume: {published} orders posted during a {profile.resume_gap_seconds:.0f} s gap")
+        bench.log(
+            f"  resume: {published} orders posted during a {profile.resume_gap_seconds:.0f} s gap"
+        )
         # Everyone comes back at once and asks for what it missed.
         activity_before = await db_activity(bench)
         peak = asyncio.create_task(_peak_backends(bench))
@@ -419,18 +435,19 @@ async def resume(bench: Bench) -> dict[str, Any]:
         returning = [listeners[p.user_id].person for p in people if p.user_id in listeners]
         connected = await connect_all(bench, back, returning, concurrency=len(returning))
         for client in back.clients:
-            after = last_seen[client.tag.person.user_id]  # type: ignore[attr-defined]
+            after = last_seen[listener_of(client).person.user_id]
             client.send_text(json.dumps({"type": "resume", "after": after}))
-        await _wait_resumed(back, timeout=60)
+        await _wait_resumed(back, within=60)
         recovery = new_histogram()
         for client in back.clients:
-            listener: Listener = client.tag  # type: ignore[assignment]
+            listener = listener_of(client)
             if listener.controls.get("resumed"):
                 record_seconds(recovery, listener.last_arrival - reconnect_started)
         peak.cancel()
         peak_backends = await asyncio.gather(peak, return_exceptions=True)
         activity = _delta(activity_before, await db_activity(bench))
         checks = await _resume_checks(bench, back, last_seen)
+        returned = len(back.clients)
         close_all(back)
     finally:
         http.close()
@@ -451,7 +468,7 @@ async def resume(bench: Bench) -> dict[str, Any]:
             "peak_active_backends": peak_value,
         },
         "summary": (
-            f"{recovered}% of missed events recovered by {len(back.clients):,} clients "
+            f"{recovered}% of missed events recovered by {returned:,} clients "
             f"reconnecting together; all caught up in {recovery_summary.max_ms:.0f} ms "
             f"(p99 {recovery_summary.p99_ms} ms); {activity['transactions']:,} DB transactions, "
             f"peak {peak_value} active backends"
@@ -462,7 +479,7 @@ async def resume(bench: Bench) -> dict[str, Any]:
 
 def _resume_recorder(room: Room) -> Any:
     def on_text(client: WsClient, payload: bytes, now: float) -> None:
-        listener: Listener = client.tag  # type: ignore[assignment]
+        listener = listener_of(client)
         message = json.loads(payload)
         if "id" in message:
             listener.ids.append(message["id"])
@@ -476,11 +493,12 @@ def _resume_recorder(room: Room) -> Any:
     return on_text
 
 
-async def _wait_resumed(room: Room, timeout: float) -> None:
+async def _wait_resumed(room: Room, within: float) -> None:
+    """Until every client has had its ``resumed`` marker (or ``within`` seconds pass)."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
+    deadline = loop.time() + within
     while loop.time() < deadline:
-        if all(c.tag.controls.get("resumed") for c in room.clients):  # type: ignore[attr-defined]
+        if all(listener_of(c).controls.get("resumed") for c in room.clients):
             return
         await asyncio.sleep(0.05)
 
@@ -500,15 +518,13 @@ async def _peak_backends(bench: Bench) -> int:
         return peak
 
 
-async def _resume_checks(
-    bench: Bench, room: Room, last_seen: dict[int, int]
-) -> dict[str, Any]:
+async def _resume_checks(bench: Bench, room: Room, last_seen: dict[int, int]) -> dict[str, Any]:
     """Every event addressed to a client after its last id arrived, exactly once."""
     missing_clients = duplicated = complete = 0
     expected_total = received_total = 0
     async with bench.pool.acquire() as conn:
         for client in room.clients:
-            listener: Listener = client.tag  # type: ignore[assignment]
+            listener = listener_of(client)
             after = last_seen[listener.person.user_id]
             keys = await _keys_of(conn, listener.person)
             expected = {

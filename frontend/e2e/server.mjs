@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 const frontend = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const repo = resolve(frontend, '..')
 const port = process.env.E2E_PORT ?? '8150'
-const staffEmail = process.env.E2E_STAFF_EMAIL ?? 'staff@distretto.test'
+const staffEmail = process.env.E2E_STAFF_EMAIL ?? 'staff@e2e.distretto.it'
 const staffPassword = process.env.E2E_STAFF_PASSWORD ?? 'staff-password-e2e'
 const dataDir = mkdtempSync(join(tmpdir(), 'distretto-e2e-'))
 
@@ -39,7 +39,14 @@ run('uv', ['run', '--quiet', 'distretto', 'create-staff', staffEmail, '--passwor
 const server = spawn('uv', ['run', '--quiet', 'distretto', 'serve', '--host', '127.0.0.1', '--port', port], {
   cwd: repo,
   env,
-  stdio: 'inherit',
+  stdio: ['ignore', 'inherit', 'pipe'],
+})
+// Uvicorn's per-request INFO lines would drown the test report; warnings and errors pass.
+let pending = ''
+server.stderr.on('data', (chunk) => {
+  const lines = (pending + chunk.toString()).split('\n')
+  pending = lines.pop() ?? ''
+  for (const line of lines) if (!line.startsWith('INFO:') && line.trim()) process.stderr.write(`${line}\n`)
 })
 const stop = () => server.kill('SIGTERM')
 process.on('SIGTERM', stop)

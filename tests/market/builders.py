@@ -128,8 +128,8 @@ async def pass_deadline(app: FastAPI, order_id: int) -> None:
     )
 
 
-async def suspend(app: FastAPI, firm_id: int) -> None:
-    await execute(app, update(Firm).where(Firm.id == firm_id).values(status="suspended"))
+async def suspend(app: FastAPI, firm_id: int, status: str = "suspended") -> None:
+    await execute(app, update(Firm).where(Firm.id == firm_id).values(status=status))
 
 
 async def hide_order(app: FastAPI, order_id: int) -> None:
@@ -185,14 +185,18 @@ async def bid_statuses(app: FastAPI, order_id: int) -> dict[int, str]:
         return {bid_id: status for bid_id, status in rows.all()}
 
 
-async def events_of(app: FastAPI, type_: str) -> list[tuple[dict[str, Any], set[str]]]:
-    """Each event of this type with its audience keys, oldest first."""
+async def events_of(
+    app: FastAPI, type_: str, order_id: int
+) -> list[tuple[dict[str, Any], set[str]]]:
+    """Each event of this type about this order, with its audience keys, oldest first."""
     async with app.state.ctx.sessionmaker() as session:
         events = (
             await session.scalars(select(Event).where(Event.type == type_).order_by(Event.id))
         ).all()
         result = []
         for event in events:
+            if event.data.get("order_id") != order_id:
+                continue
             keys = (
                 await session.scalars(
                     select(EventAudience.audience_key).where(EventAudience.event_id == event.id)

@@ -42,6 +42,7 @@ async def test_empty_district_is_public_and_empty(client: httpx.AsyncClient) -> 
     assert summary["orders"] == [] and summary["contracts"] == []
     assert summary["prices"] == [] and summary["on_time"] == []
     assert summary["min_firms"] == 3 and len(summary["months"]) == 12
+    assert summary["total_orders"] is None and summary["total_contracts"] is None
     assert summary["months"][-1] == _month(NOW)
 
 
@@ -57,10 +58,28 @@ async def test_order_cells_need_three_client_firms(app, client: httpx.AsyncClien
     await market_row(app, client_firm_id=clients[0], phase="stitching", at=at, hidden=True)
 
     summary = await _summary(client)
-    dyeing = _cell(summary["orders"], phase="dyeing", month=_month(at))
-    assert dyeing == {"phase": "dyeing", "month": _month(at), "count": None, "suppressed": True}
+    assert not [c for c in summary["orders"] if c["phase"] == "dyeing"]
+    # The small dyeing cell is pooled, and the pool of two firms is still too small.
+    pooled = _cell(summary["orders"], phase="*", month=_month(at))
+    assert pooled == {"phase": "*", "month": _month(at), "count": None, "suppressed": True}
     stitching = _cell(summary["orders"], phase="stitching", month=_month(at))
     assert stitching["count"] == 3 and stitching["suppressed"] is False  # hidden one not counted
+    assert summary["total_orders"] == 7
+    assert "4" not in {str(c["count"]) for c in summary["orders"]}  # dyeing's 4 never shows
+
+
+async def test_small_phases_pool_into_other(app, client: httpx.AsyncClient) -> None:  # type: ignore[no-untyped-def]
+    firms = await _firms(client, 3, "weaving")
+    at = NOW - timedelta(hours=2)
+    # Knitting has two clients and printing one: neither may be shown, together they may.
+    await market_row(app, client_firm_id=firms[0], phase="knitting", at=at)
+    await market_row(app, client_firm_id=firms[1], phase="knitting", at=at)
+    await market_row(app, client_firm_id=firms[2], phase="printing", at=at)
+    summary = await _summary(client)
+    assert summary["orders"] == [
+        {"phase": "*", "month": _month(at), "count": 3, "suppressed": False}
+    ]
+    assert summary["total_orders"] == 3
 
 
 async def test_contracts_prices_and_punctuality(app, client: httpx.AsyncClient) -> None:  # type: ignore[no-untyped-def]
@@ -125,6 +144,7 @@ async def test_two_suppliers_never_reveal_a_price(app, client: httpx.AsyncClient
     assert _cell(summary["prices"], phase="stitching")["suppressed"] is True
     assert _cell(summary["on_time"], phase="stitching")["on_time_rate"] is None
     assert all(c["count"] is None for c in summary["contracts"])
+    assert summary["total_contracts"] is None
 
 
 async def test_window_excludes_older_months(app, client: httpx.AsyncClient) -> None:  # type: ignore[no-untyped-def]

@@ -3,6 +3,7 @@ and committed outbox events (written exactly as a request writes them)."""
 
 import asyncio
 import json
+import socket
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -62,8 +63,8 @@ class LiveClient:
     async def send(self, message: dict[str, Any] | str) -> None:
         await self.ws.send(message if isinstance(message, str) else json.dumps(message))
 
-    async def next(self, *, timeout: float = WAIT, heartbeats: bool = False) -> dict[str, Any]:
-        async with asyncio.timeout(timeout):
+    async def next(self, *, within: float = WAIT, heartbeats: bool = False) -> dict[str, Any]:
+        async with asyncio.timeout(within):
             while True:
                 message = json.loads(await self.ws.recv())
                 if heartbeats or message.get("type") != "heartbeat":
@@ -81,10 +82,10 @@ class LiveClient:
         await self.send({"type": "resume", "after": after})
         return await self.events_until("resumed")
 
-    async def closed(self, *, timeout: float = WAIT) -> tuple[int | None, str]:
+    async def closed(self, *, within: float = WAIT) -> tuple[int | None, str]:
         """Wait for the server to close; returns its close code and reason."""
         try:
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(within):
                 while True:
                     await self.ws.recv()
         except ConnectionClosed as closed:
@@ -176,3 +177,58 @@ async def district(client: httpx.AsyncClient, app: FastAPI) -> District:
         staff=staff,
         loner=await register(client),
     )
+
+
+def free_port(candidates: Iterable[int]) -> int:
+    """The first of ``candidates`` nobody listens on (our ranges: 8130-8139, 6390-6392)."""
+    for port in candidates:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port among {candidates}")
+
+
+class RedisServer:
+    """A throwaway redis-server of our own, to kill and restart (never the shared one)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.url = f"redis://127.0.0.1:{port}/0"
+        self._process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        self._process = await asyncio.create_subprocess_exec(
+            *("redis-server", "--port", str(self.port), "--bind", "127.0.0.1"),
+            *("--save", "", "--appendonly", "no"),
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        async with asyncio.timeout(WAIT):
+            while True:
+                try:
+                    _, writer = await asyncio.open_connection("127.0.0.1", self.port)
+                except OSError:
+                    await asyncio.sleep(0.05)
+                    continue
+                writer.close()
+                await writer.wait_closed()
+                return
+
+    async def kill(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+            await self._process.wait()
+            self._process = None
+
+
+@asynccontextmanager
+async def redis_server() -> AsyncIterator[RedisServer]:
+    server = RedisServer(free_port(range(6390, 6393)))
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.kill()

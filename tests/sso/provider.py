@@ -118,7 +118,8 @@ class _Request(OAuth2Request):
     """authlib's view of one HTTP request, built after Starlette has read the body."""
 
     def __init__(self, request: Request, form: list[tuple[str, str]]) -> None:
-        super().__init__(request.method, str(request.url), headers=dict(request.headers))
+        # Starlette headers: case-insensitive lookups, as authlib expects.
+        super().__init__(request.method, str(request.url), headers=request.headers)
         self._args = dict(request.query_params)
         self._form = dict(form)
         self.payload = _Payload(list(request.query_params.multi_items()) + form)

@@ -15,8 +15,6 @@ from fastapi import FastAPI
 from joserfc.jwk import RSAKey
 from sqlalchemy import func, select
 
-from distretto.app import create_app
-from distretto.config import Settings
 from distretto.models import AuditEntry, OidcIdentity, User
 from tests.helpers import PASSWORD, login, register
 from tests.sso.provider import KEY_ID, LocalProvider, ProviderUser
@@ -43,19 +41,31 @@ def fresh_provider_user(provider: LocalProvider) -> None:
     provider.signing_key = provider.key
 
 
-@pytest.fixture(scope="module")
-async def sso_app(settings: Settings, provider: LocalProvider) -> AsyncIterator[FastAPI]:
-    configured = settings.model_copy(
-        update={
-            "oidc_issuer": provider.issuer,
-            "oidc_client_id": CLIENT_ID,
-            "oidc_client_secret": CLIENT_SECRET,
-            "public_base_url": PUBLIC,
-        }
-    )
-    application = create_app(configured)
-    async with application.router.lifespan_context(application):
-        yield application
+@pytest.fixture
+def configure(app: FastAPI) -> Iterator[Any]:
+    """Point the running app's settings at a provider for one test (the sign-in reads
+    them per request), rather than starting a second app with its own workers."""
+    settings = app.state.ctx.settings
+    saved = {
+        field: getattr(settings, field)
+        for field in ("oidc_issuer", "oidc_client_id", "oidc_client_secret", "public_base_url")
+    }
+
+    def _configure(issuer: str) -> None:
+        settings.oidc_issuer = issuer
+        settings.oidc_client_id = CLIENT_ID
+        settings.oidc_client_secret = CLIENT_SECRET
+        settings.public_base_url = PUBLIC
+
+    yield _configure
+    for field, value in saved.items():
+        setattr(settings, field, value)
+
+
+@pytest.fixture
+def sso_app(app: FastAPI, provider: LocalProvider, configure: Any) -> FastAPI:
+    configure(provider.issuer)
+    return app
 
 
 @pytest.fixture
@@ -112,15 +122,15 @@ async def _audit(app: FastAPI, action: str) -> list[AuditEntry]:
 
 
 async def test_providers_are_listed_only_when_configured(
-    web: httpx.AsyncClient, client: httpx.AsyncClient
+    client: httpx.AsyncClient, provider: LocalProvider, configure: Any
 ) -> None:
-    listed = await web.get("/auth/providers")
-    assert listed.json() == [
-        {"name": "sso", "login_url": f"{PUBLIC}/api/v1/auth/oidc/sso/login"}
-    ]
     assert (await client.get("/auth/providers")).json() == []
     assert (await client.get("/auth/oidc/sso/login")).status_code == 404
-    assert (await web.get("/auth/oidc/other/login")).status_code == 404
+    configure(provider.issuer)
+    listed = await client.get("/auth/providers")
+    assert listed.json() == [{"name": "sso", "login_url": f"{PUBLIC}/api/v1/auth/oidc/sso/login"}]
+    assert (await client.get("/auth/oidc/other/login")).status_code == 404
+    assert (await client.get("/auth/oidc/other/callback")).status_code == 404
 
 
 async def test_round_trip_registers_a_new_user(
@@ -158,7 +168,9 @@ async def test_verified_email_links_an_existing_account(
 ) -> None:
     existing = await register(web, "Giulia@Lanificio.example.it")
     tokens = await _sign_in(web, browser)
-    me = (await web.get("/me", headers={"Authorization": f"Bearer {tokens['access_token']}"})).json()
+    me = (
+        await web.get("/me", headers={"Authorization": f"Bearer {tokens['access_token']}"})
+    ).json()
     assert me["id"] == existing.user_id
     assert await _count(sso_app, User) == 1
     [entry] = await _audit(sso_app, "auth.sso_login")
@@ -236,9 +248,7 @@ async def test_state_must_match_the_cookie(
     assert await _count(sso_app, User) == 0
 
 
-async def test_provider_refusal_is_passed_on(
-    web: httpx.AsyncClient, sso_app: FastAPI
-) -> None:
+async def test_provider_refusal_is_passed_on(web: httpx.AsyncClient, sso_app: FastAPI) -> None:
     state = parse_qs(urlsplit(await _to_provider(web)).query)["state"][0]
     denied = await web.get(
         "/auth/oidc/sso/callback",
@@ -252,20 +262,11 @@ async def test_provider_refusal_is_passed_on(
     assert entry.reason == "access_denied"
 
 
-async def test_unreachable_provider_sends_the_user_back(settings: Settings) -> None:
-    broken = settings.model_copy(
-        update={
-            "oidc_issuer": "http://127.0.0.1:9",  # discard port: nothing answers
-            "oidc_client_id": CLIENT_ID,
-            "oidc_client_secret": CLIENT_SECRET,
-            "public_base_url": PUBLIC,
-        }
-    )
-    application = create_app(broken)
-    async with application.router.lifespan_context(application):
-        transport = httpx.ASGITransport(app=application)
-        async with httpx.AsyncClient(transport=transport, base_url=f"{PUBLIC}/api/v1") as c:
-            start = await c.get("/auth/oidc/sso/login")
+async def test_unreachable_provider_sends_the_user_back(
+    client: httpx.AsyncClient, configure: Any
+) -> None:
+    configure("http://127.0.0.1:9")  # the discard port: nothing answers there
+    start = await client.get("/auth/oidc/sso/login")
     assert start.status_code == 302
     assert _fragment(start.headers["location"])["error"] == "provider_unavailable"
     assert "set-cookie" not in start.headers

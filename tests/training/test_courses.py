@@ -269,6 +269,10 @@ async def test_enrolment_lists_are_scoped(client: httpx.AsyncClient, app) -> Non
     assert (
         await client.get(f"/enrolments/{ids_a[0]}", headers=outsider.headers)
     ).status_code == 404
+    assert (await client.get(f"/enrolments/{ids_a[0]}", headers=staff.headers)).status_code == 200
+    assert (
+        await client.delete(f"/enrolments/{ids_a[0]}", headers=staff.headers)
+    ).status_code == 403
     assert (await client.get(f"/courses/{made['id']}", headers=outsider.headers)).status_code == 404
     listed = (await client.get(f"/consortia/{cid}/courses", headers=firm_a.headers)).json()
     assert [c["id"] for c in listed["items"]] == [made["id"]]

@@ -32,6 +32,8 @@ def require_firm_or_manager(viewer: Viewer, firm_id: int, consortium_id: int) ->
     """For undoing a firm's own step (withdraw, leave, cancel): the firm or a manager."""
     if viewer.manages(consortium_id):
         return
+    if viewer.is_staff and firm_id not in viewer.firm_roles:
+        raise Forbidden("Association staff do not act for firms or consortia")
     viewer.require_role(firm_id, "manager")
 
 

@@ -19,6 +19,7 @@ from distretto.moderation.repositories.flags import FlagRepository, QueueGroup
 from distretto.moderation.repositories.governance import AuditFilters, GovernanceRepository
 from distretto.moderation.repositories.targets import TargetRecord, TargetRepository
 from distretto.moderation.repositories.visibility import VisibilityRepository
+from distretto.reputation import service as reputation
 
 FLAG_WINDOW_SECONDS = 60
 
@@ -42,7 +43,7 @@ async def create_flag(
     firm_id = policies.reporting_firm(viewer, data.firm_id)
     target = await TargetRepository(session).load(data.target_type, data.target_id)
     if target is None or not await VisibilityRepository(session).can_see(
-        viewer, data.target_type, data.target_id
+        viewer, data.target_type, data.target_id, datetime.now(UTC)
     ):
         raise NotFound(f"No {data.target_type} {data.target_id} that you can see")
     policies.may_flag(viewer, target.author_firm_id)
@@ -213,6 +214,9 @@ async def _apply(
 ) -> None:
     if data.action == "hide":
         await TargetRepository(session).hide(target.type, target.id)
+        if target.subject_firm_id is not None:
+            # A hidden review no longer counts toward the reviewed firm's reputation.
+            await reputation.refresh_firms(session, [target.subject_firm_id], datetime.now(UTC))
         await emit(
             session,
             "content.hidden",

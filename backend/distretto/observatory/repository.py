@@ -1,7 +1,7 @@
-"""The district's anonymised aggregates: one grouped query per table, no row leaves here.
+"""The district's raw aggregates for the observatory: grouped queries, no order rows.
 
-Each cell also counts the distinct firms behind it, so the service can suppress cells
-that would let someone identify a firm.
+Each group keeps the firms behind it, so the service can suppress the cells that would
+let someone identify a firm.
 """
 
 from datetime import datetime
@@ -34,38 +34,39 @@ class ObservatoryRepository:
             return cast(func.timezone("UTC", column), Date)
         return func.date(column)
 
-    async def orders_per_month(self, since: datetime) -> list[tuple[str, str, int, int]]:
-        """(phase, month, orders, distinct client firms) of orders published since."""
+    async def orders_per_firm_month(self, since: datetime) -> list[tuple[str, str, int, int]]:
+        """(phase, month, client firm, orders) for orders published since.
+
+        One row per firm in each phase and month: the service needs the sets of firms
+        behind each cell to decide what may be published.
+        """
         month = self._month(Order.created_at)
         rows = await self.session.execute(
-            select(
-                Order.phase,
-                month,
-                func.count(),
-                func.count(func.distinct(Order.client_firm_id)),
-            )
+            select(Order.phase, month, Order.client_firm_id, func.count())
             .where(
                 Order.created_at >= since,
                 col(Order.status).in_(COUNTED_ORDER_STATUSES),
                 col(Order.hidden).is_(False),
             )
-            .group_by(Order.phase, month)
+            .group_by(Order.phase, month, Order.client_firm_id)
         )
         return [(r[0], r[1], int(r[2]), int(r[3])) for r in rows.all()]
 
-    async def contracts_per_month(self, since: datetime) -> list[tuple[str, str, int, int, int]]:
-        """(phase, month, contracts, distinct clients, distinct suppliers) awarded since."""
+    async def contracts_per_firm_month(
+        self, since: datetime
+    ) -> list[tuple[str, str, int, int, int]]:
+        """(phase, month, client firm, supplier firm, contracts) awarded since."""
         month = self._month(Contract.created_at)
         rows = await self.session.execute(
             select(
                 Contract.phase,
                 month,
+                Contract.client_firm_id,
+                Contract.supplier_firm_id,
                 func.count(),
-                func.count(func.distinct(Contract.client_firm_id)),
-                func.count(func.distinct(Contract.supplier_firm_id)),
             )
             .where(Contract.created_at >= since)
-            .group_by(Contract.phase, month)
+            .group_by(Contract.phase, month, Contract.client_firm_id, Contract.supplier_firm_id)
         )
         return [(r[0], r[1], int(r[2]), int(r[3]), int(r[4])) for r in rows.all()]
 
@@ -86,7 +87,9 @@ class ObservatoryRepository:
 
     async def deliveries(self, since: datetime) -> list[tuple[str, int, int, int]]:
         """(phase, deliveries, on time, distinct suppliers) of deliveries made since."""
-        on_time = func.sum(case((self._day(Contract.delivered_at) <= Contract.due_date, 1), else_=0))
+        on_time = func.sum(
+            case((self._day(Contract.delivered_at) <= Contract.due_date, 1), else_=0)
+        )
         rows = await self.session.execute(
             select(
                 Contract.phase,
@@ -94,7 +97,7 @@ class ObservatoryRepository:
                 on_time,
                 func.count(func.distinct(Contract.supplier_firm_id)),
             )
-            .where(col(Contract.delivered_at).is_not(None), Contract.delivered_at >= since)
+            .where(col(Contract.delivered_at).is_not(None), col(Contract.delivered_at) >= since)
             .group_by(Contract.phase)
         )
         return [(r[0], int(r[1]), int(r[2] or 0), int(r[3])) for r in rows.all()]

@@ -7,10 +7,11 @@ from pydantic import BaseModel, Field
 class MonthCell(BaseModel):
     """How many orders (or contracts) of one phase in one calendar month (UTC).
 
-    ``count`` is null when fewer than ``min_firms`` firms are behind the cell.
+    ``phase`` "*" pools the month's phases too small to show on their own. ``count`` is
+    null when fewer than ``min_firms`` firms are behind the cell.
     """
 
-    phase: str
+    phase: str = Field(description='phase code, or "*" for the pooled small phases')
     month: str = Field(description="YYYY-MM")
     count: int | None
     suppressed: bool
@@ -36,6 +37,8 @@ class ObservatorySummary(BaseModel):
     since: datetime
     months: list[str]
     min_firms: int
+    total_orders: int | None = Field(description="null when fewer than min_firms firms")
+    total_contracts: int | None
     orders: list[MonthCell]
     contracts: list[MonthCell]
     prices: list[PriceCell]

@@ -3,11 +3,15 @@
 A cell (a phase in a month, a phase's price or punctuality) is published only when at
 least ``MIN_FIRMS`` distinct firms stand behind it on every side it describes: orders need
 that many clients, contracts that many clients and suppliers, delivery punctuality that
-many suppliers. Smaller cells are returned as suppressed, with no numbers.
+many suppliers. In each month the cells too small to publish are pooled into one
+"other phases" cell (phase ``OTHER``), itself published only under the same rule, so
+the monthly totals stay meaningful without exposing any small cell.
 """
 
 import statistics
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -17,6 +21,7 @@ from distretto.observatory import schemas
 from distretto.observatory.repository import ObservatoryRepository
 
 MIN_FIRMS = 3
+OTHER = "*"
 CENT = Decimal("0.01")
 
 
@@ -35,6 +40,62 @@ def month_labels(since: datetime, now: datetime) -> list[str]:
     return labels
 
 
+@dataclass
+class _Cell:
+    """A count and the firms behind it, on the client side and (for contracts) supplier."""
+
+    count: int = 0
+    clients: set[int] = field(default_factory=set)
+    suppliers: set[int] | None = None
+
+    def add(self, count: int, client: int, supplier: int | None = None) -> None:
+        self.count += count
+        self.clients.add(client)
+        if supplier is not None:
+            self.suppliers = (self.suppliers or set()) | {supplier}
+
+    def merge(self, other: "_Cell") -> None:
+        self.count += other.count
+        self.clients |= other.clients
+        if other.suppliers is not None:
+            self.suppliers = (self.suppliers or set()) | other.suppliers
+
+    @property
+    def publishable(self) -> bool:
+        sides = [self.clients] + ([self.suppliers] if self.suppliers is not None else [])
+        return all(len(side) >= MIN_FIRMS for side in sides)
+
+
+def _month_cells(cells: dict[tuple[str, str], _Cell]) -> list[schemas.MonthCell]:
+    """Publish the big cells; pool each month's small ones into an OTHER cell."""
+    out: list[schemas.MonthCell] = []
+    pooled: dict[str, _Cell] = defaultdict(_Cell)
+    for (phase, month), cell in cells.items():
+        if cell.publishable:
+            out.append(
+                schemas.MonthCell(phase=phase, month=month, count=cell.count, suppressed=False)
+            )
+        else:
+            pooled[month].merge(cell)
+    for month, cell in pooled.items():
+        out.append(
+            schemas.MonthCell(
+                phase=OTHER,
+                month=month,
+                count=cell.count if cell.publishable else None,
+                suppressed=not cell.publishable,
+            )
+        )
+    return sorted(out, key=lambda c: (c.month, c.phase == OTHER, c.phase))
+
+
+def _total(cells: Iterable[_Cell]) -> int | None:
+    everything = _Cell()
+    for cell in cells:
+        everything.merge(cell)
+    return everything.count if everything.publishable else None
+
+
 def _median(prices: list[Decimal]) -> Decimal:
     return Decimal(statistics.median(prices)).quantize(CENT)
 
@@ -46,23 +107,12 @@ async def summary(
     since = month_start(now, months)
     repo = ObservatoryRepository(session)
 
-    orders = [
-        schemas.MonthCell(
-            phase=phase,
-            month=month,
-            count=count if clients >= MIN_FIRMS else None,
-            suppressed=clients < MIN_FIRMS,
-        )
-        for phase, month, count, clients in await repo.orders_per_month(since)
-    ]
-    contracts = []
-    for phase, month, count, clients, suppliers in await repo.contracts_per_month(since):
-        hidden = min(clients, suppliers) < MIN_FIRMS
-        contracts.append(
-            schemas.MonthCell(
-                phase=phase, month=month, count=None if hidden else count, suppressed=hidden
-            )
-        )
+    order_cells: dict[tuple[str, str], _Cell] = defaultdict(_Cell)
+    for phase, month, client, count in await repo.orders_per_firm_month(since):
+        order_cells[(phase, month)].add(count, client)
+    contract_cells: dict[tuple[str, str], _Cell] = defaultdict(_Cell)
+    for phase, month, client, supplier, count in await repo.contracts_per_firm_month(since):
+        contract_cells[(phase, month)].add(count, client, supplier)
 
     by_phase_unit: dict[tuple[str, str], list[tuple[Decimal, int, int]]] = defaultdict(list)
     for phase, unit, price, client, supplier in await repo.contract_prices(since):
@@ -97,8 +147,10 @@ async def summary(
         since=since,
         months=month_labels(since, now),
         min_firms=MIN_FIRMS,
-        orders=sorted(orders, key=lambda c: (c.month, c.phase)),
-        contracts=sorted(contracts, key=lambda c: (c.month, c.phase)),
+        total_orders=_total(order_cells.values()),
+        total_contracts=_total(contract_cells.values()),
+        orders=_month_cells(order_cells),
+        contracts=_month_cells(contract_cells),
         prices=prices,
         on_time=on_time,
     )

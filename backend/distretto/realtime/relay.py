@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from distretto.realtime.metrics import NOTIFICATIONS_WRITTEN
@@ -53,7 +54,7 @@ async def materialise_pending(session: AsyncSession, *, max_events: int = 2000) 
         if not batch:
             break
         for event in batch:
-            recipients = audiences.recipients(parse_audience(event.audience))
+            recipients = audiences.recipients(parse_audience(event.audience), event.created_at)
             if recipients is not None:
                 await notifications.add_for_event(
                     event, title_for(event.type, event.data), recipients
@@ -97,6 +98,10 @@ class NotificationRelay:
             try:
                 while await self._run_once():
                     pass  # keep going while whole batches come back
+            except IntegrityError as exc:
+                # An event or user deleted under us (retention, account removal): the
+                # transaction rolled back whole, so the next run simply does it again.
+                log.warning("notification relay will retry: %s", exc.orig)
             except Exception:
                 # A database hiccup must not kill the relay; the next wake retries.
                 log.exception("notification relay failed; retrying")

@@ -97,21 +97,29 @@ class AudienceRepository:
         )
         return set(rows.all())
 
-    def recipients(self, spec: AudienceSpec) -> Select[Any] | None:
-        """Active users an audience reaches: the SQL mirror of ``policies.audience_keys``."""
+    def recipients(self, spec: AudienceSpec, as_of: datetime) -> Select[Any] | None:
+        """Active users an audience reached at ``as_of``: the SQL mirror of
+        ``policies.audience_keys`` (someone who joined a firm later is not included)."""
         parts: list[Select[Any]] = []
+        member_then = col(Membership.created_at) <= as_of
         if spec.user_ids:
             parts.append(select(User.id).where(col(User.id).in_(spec.user_ids)))
         if spec.firm_ids:
             parts.append(
-                select(Membership.user_id).where(col(Membership.firm_id).in_(spec.firm_ids))
+                select(Membership.user_id).where(
+                    col(Membership.firm_id).in_(spec.firm_ids), member_then
+                )
             )
         if spec.phases:
             parts.append(
                 select(Membership.user_id)
                 .join(Firm, Firm.id == Membership.firm_id)
                 .join(FirmPhase, FirmPhase.firm_id == Firm.id)
-                .where(Firm.status == "active", col(FirmPhase.phase_code).in_(spec.phases))
+                .where(
+                    Firm.status == "active",
+                    col(FirmPhase.phase_code).in_(spec.phases),
+                    member_then,
+                )
             )
         if spec.staff:
             parts.append(select(User.id).where(User.is_staff == True))  # noqa: E712

@@ -195,7 +195,7 @@ def day_start(moment: datetime) -> datetime:
 
 @dataclass(frozen=True)
 class DistrictMeans:
-    """The centre of the prior: the district's weighted mean of each signal.
+    """The district's weighted mean of each signal, and the prior's centre drawn from it.
 
     Taken as of the start of the UTC day, from contracts concluded (and reviews
     released) by then, so it does not move while the day's updates come in.
@@ -205,6 +205,13 @@ class DistrictMeans:
     as_of: datetime
     means: dict[str, float]
     contracts: int
+
+    def centre(self, signal: Signal) -> float:
+        """Where a firm without history starts: the district mean, but never above the
+        published baseline — a newcomer does not inherit an excellent district's record,
+        so one perfect contract cannot outrank forty good ones however good the
+        district already is."""
+        return min(self.means[signal.name], signal.baseline)
 
 
 def district_means(facts: Iterable[ContractFact], role: Role, now: datetime) -> DistrictMeans:
@@ -236,12 +243,12 @@ def _r(value: float | None, digits: int = 4) -> float | None:
 def shrunk_score(
     evidence: Evidence, role: Role, district: DistrictMeans
 ) -> tuple[float, dict[str, Any]]:
-    """Score 0 to 100: each signal pulled toward the district mean by ``PRIOR_WEIGHT``."""
+    """Score 0 to 100: each signal pulled toward the prior's centre by ``PRIOR_WEIGHT``."""
     total = 0.0
     parts: dict[str, dict[str, Any]] = {}
     for signal in SIGNALS[role]:
-        mean = district.means[signal.name]
-        shrunk = (PRIOR_WEIGHT * mean + evidence.sums.get(signal.name, 0.0)) / (
+        centre = district.centre(signal)
+        shrunk = (PRIOR_WEIGHT * centre + evidence.sums.get(signal.name, 0.0)) / (
             PRIOR_WEIGHT + evidence.weights.get(signal.name, 0.0)
         )
         points = 100 * signal.weight * shrunk
@@ -250,7 +257,8 @@ def shrunk_score(
             "weight": signal.weight,
             "value": _r(evidence.rate(signal.name)),
             "evidence_weight": _r(evidence.weights.get(signal.name, 0.0)),
-            "district_mean": _r(mean),
+            "district_mean": _r(district.means[signal.name]),
+            "prior_centre": _r(centre),
             "shrunk": _r(shrunk),
             "points": _r(points, 2),
         }

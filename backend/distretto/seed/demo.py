@@ -13,11 +13,13 @@ from distretto.auth.security import hash_password
 from distretto.config import Settings
 from distretto.models import Firm
 from distretto.seed.consortia import seed_consortia
+from distretto.seed.consortia_activity import seed_consortia_activity
 from distretto.seed.firms import seed_firms
+from distretto.seed.market import seed_market
 from distretto.seed.world import DEMO_PASSWORD, DemoWorld
 
 Step = Callable[[DemoWorld], Awaitable[None]]
-STEPS: list[Step] = [seed_firms, seed_consortia]
+STEPS: list[Step] = [seed_firms, seed_consortia, seed_consortia_activity, seed_market]
 
 
 async def seed(settings: Settings) -> str:

@@ -1,8 +1,9 @@
 """Our side of the OpenID Connect authorization code flow (with PKCE), via authlib."""
 
+import warnings
 from dataclasses import dataclass
 
-from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError
+from authlib.deprecate import AuthlibDeprecationWarning
 from authlib.oidc.core import CodeIDToken
 from httpx import HTTPError
 from joserfc import jwt
@@ -12,6 +13,12 @@ from joserfc.jws import JWSRegistry
 from distretto.config import Settings
 from distretto.sso.discovery import HTTP_TIMEOUT, ProviderMetadata, signing_keys
 from distretto.sso.login_state import LoginState
+
+with warnings.catch_warnings():
+    # authlib would rather run on the "httpx2" fork and warns when it uses httpx, which
+    # it still supports fully; httpx is the HTTP client of the whole project.
+    warnings.simplefilter("ignore", AuthlibDeprecationWarning)
+    from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError
 
 # Where ``sso.router`` is mounted (under the app's /api/v1); the cookie path and the
 # redirect URI registered at the provider both derive from it.

@@ -21,6 +21,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/oidc/{provider}/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Oidc Callback */
+        get: operations["oidc_callback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/oidc/{provider}/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Oidc Login */
+        get: operations["oidc_login"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Auth Providers */
+        get: operations["auth_providers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/refresh": {
         parameters: {
             query?: never;
@@ -2295,7 +2346,8 @@ export interface components {
          * MonthCell
          * @description How many orders (or contracts) of one phase in one calendar month (UTC).
          *
-         *     ``count`` is null when fewer than ``min_firms`` firms are behind the cell.
+         *     ``phase`` "*" pools the month's phases too small to show on their own. ``count`` is
+         *     null when fewer than ``min_firms`` firms are behind the cell.
          */
         MonthCell: {
             /** Count */
@@ -2305,7 +2357,10 @@ export interface components {
              * @description YYYY-MM
              */
             month: string;
-            /** Phase */
+            /**
+             * Phase
+             * @description phase code, or "*" for the pooled small phases
+             */
             phase: string;
             /** Suppressed */
             suppressed: boolean;
@@ -2358,6 +2413,13 @@ export interface components {
              * Format: date-time
              */
             since: string;
+            /** Total Contracts */
+            total_contracts: number | null;
+            /**
+             * Total Orders
+             * @description null when fewer than min_firms firms
+             */
+            total_orders: number | null;
         };
         /** OnTimeCell */
         OnTimeCell: {
@@ -2699,6 +2761,13 @@ export interface components {
             title: string;
             /** @description URI naming the kind of problem */
             type: string;
+        };
+        /** ProviderOut */
+        ProviderOut: {
+            /** Login Url */
+            login_url: string;
+            /** Name */
+            name: string;
         };
         /** QuestionCreate */
         QuestionCreate: {
@@ -3414,6 +3483,118 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    oidc_callback: {
+        parameters: {
+            query?: {
+                code?: string | null;
+                state?: string | null;
+                error?: string | null;
+                error_description?: string | null;
+            };
+            header?: never;
+            path: {
+                provider: string;
+            };
+            cookie?: {
+                distretto_oidc?: string | null;
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the web app's /sso page, with tokens (or an error) in the URL fragment */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    oidc_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the identity provider's sign-in page */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    auth_providers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderOut"][];
                 };
             };
             /** @description Error (RFC 9457 problem details) */

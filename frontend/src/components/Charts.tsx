@@ -38,7 +38,10 @@ export function LineChart({
   const x = (at: number) => PAD.left + ((at - minX) / spanX) * (W - PAD.left - PAD.right)
   const y = (value: number) => PAD.top + (1 - value / yMax) * (H - PAD.top - PAD.bottom)
   const ticks = [0, 25, 50, 75, 100].map((v) => (v / 100) * yMax)
-  const xTicks = xs.length ? [minX, minX + spanX / 2, maxX] : []
+  // Three ticks at most, and never the same label twice (all points on one day).
+  const xTicks = (xs.length ? [minX, minX + spanX / 2, maxX] : []).filter(
+    (tick, i, all) => all.findIndex((other) => formatX(other) === formatX(tick)) === i,
+  )
   return (
     <figure className="chart">
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label} preserveAspectRatio="xMidYMid meet">

@@ -4,7 +4,7 @@ import { api } from '../api/client'
 import type { Firm } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
 import { useI18n, type Locale } from '../i18n'
-import { useLive, useLiveEvents } from '../live/LiveContext'
+import { RECONNECTED, useLive, useLiveEvents } from '../live/LiveContext'
 import { describeEvent } from '../live/describe'
 import { useToast } from './Toasts'
 
@@ -78,16 +78,23 @@ function FirmSwitcher() {
   )
 }
 
+// Outcomes are always announced; mere updates are not when the person is already
+// looking at the page they are about (the page updates itself).
+const ALWAYS_TOAST = new Set(['bid.rejected', 'order.awarded', 'firm.suspended', 'firm.warned', 'firm.reinstated'])
+
 /** Toasts for the events that matter to the person, wherever they are in the app. */
 function LiveToasts() {
   const { me, reloadMe } = useAuth()
   const { t } = useI18n()
   const push = useToast()
+  const location = useLocation()
   const myFirms = me?.memberships.map((m) => m.firm_id) ?? []
   useLiveEvents('*', (event) => {
     if (event.type.startsWith('firm.')) void reloadMe()
     const described = describeEvent(event.type, event.data, t, myFirms)
-    if (described.important) push(described)
+    if (!described.important) return
+    if (described.link === location.pathname && !ALWAYS_TOAST.has(event.type)) return
+    push(described)
   })
   return null
 }
@@ -107,7 +114,7 @@ function SuspensionBanner() {
       cancelled = true
     }
   }, [firmId, me])
-  useLiveEvents(['firm.suspended', 'firm.reinstated', 'firm.verified'], () => {
+  useLiveEvents(['firm.suspended', 'firm.reinstated', 'firm.verified', RECONNECTED], () => {
     if (firmId) api.get<Firm>(`/firms/${firmId}`).then(setFirm, () => undefined)
   })
   if (!firm || firm.id !== firmId || firm.status !== 'suspended') return null
@@ -167,16 +174,26 @@ export function Layout({ children }: { children: ReactNode }) {
                   <NavLink to={link.to}>{link.label}</NavLink>
                 </li>
               ))}
+              <li className="nav-extra">
+                <LanguageSwitch />
+                {me && (
+                  <button type="button" className="btn btn-ghost btn-small" onClick={() => void signOut().then(() => navigate('/'))}>
+                    {t('nav.signOut')}
+                  </button>
+                )}
+              </li>
             </ul>
           </nav>
           <div className="topbar-tools">
             {me && <FirmSwitcher />}
             {me && <Bell />}
-            <LanguageSwitch />
+            <span className="wide-only">
+              <LanguageSwitch />
+            </span>
             {me ? (
               <button
                 type="button"
-                className="btn btn-ghost btn-small"
+                className="btn btn-ghost btn-small wide-only"
                 onClick={() => {
                   void signOut().then(() => navigate('/'))
                 }}

@@ -24,7 +24,10 @@ export function initialLocale(): Locale {
 export type Vars = Record<string, string | number>
 
 export function translate(locale: Locale, key: MessageKey, vars?: Vars): string {
-  const template = CATALOGS[locale][key] ?? key
+  // Italian and English both have one singular form: "{n} contratti" has a "_one" sibling.
+  const catalog = CATALOGS[locale] as Record<string, string>
+  const singular = vars && Number(vars.n) === 1 ? catalog[`${key}_one`] : undefined
+  const template = singular ?? catalog[key] ?? key
   if (!vars) return template
   return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
     name in vars ? String(vars[name]) : whole,
@@ -33,12 +36,14 @@ export function translate(locale: Locale, key: MessageKey, vars?: Vars): string 
 
 function formatters(locale: Locale) {
   const tag = locale === 'it' ? 'it-IT' : 'en-GB'
-  const euro = new Intl.NumberFormat(tag, { style: 'currency', currency: 'EUR' })
-  const number = new Intl.NumberFormat(tag)
+  // Grouping always: Italian business documents write 5.700,00 € even below 10.000.
+  const euro = new Intl.NumberFormat(tag, { style: 'currency', currency: 'EUR', useGrouping: 'always' })
+  const number = new Intl.NumberFormat(tag, { useGrouping: 'always' })
   const percent = new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 0 })
   const date = new Intl.DateTimeFormat(tag, { day: 'numeric', month: 'short', year: 'numeric' })
   const dateTime = new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short' })
   const month = new Intl.DateTimeFormat(tag, { month: 'short', year: '2-digit', timeZone: 'UTC' })
+  const monthLong = new Intl.DateTimeFormat(tag, { month: 'long', year: 'numeric', timeZone: 'UTC' })
   const relative = new Intl.RelativeTimeFormat(tag, { numeric: 'auto' })
   const toDate = (value: string) =>
     // A bare date ("2026-12-01") is a calendar day, not midnight UTC shifted by the zone.
@@ -54,6 +59,7 @@ function formatters(locale: Locale) {
     date: (value: string | null | undefined) => (value ? date.format(toDate(value)) : '—'),
     dateTime: (value: string | null | undefined) => (value ? dateTime.format(toDate(value)) : '—'),
     month: (yyyyMm: string) => month.format(new Date(`${yyyyMm}-01T00:00:00Z`)),
+    monthLong: (yyyyMm: string) => (yyyyMm ? monthLong.format(new Date(`${yyyyMm}-01T00:00:00Z`)) : '—'),
     relative: (value: string) => {
       const seconds = (toDate(value).getTime() - Date.now()) / 1000
       const units: [Intl.RelativeTimeFormatUnit, number][] = [

@@ -50,7 +50,7 @@ export function FirmProfilePage() {
         }
         back={{ to: '/firms', label: t('nav.firms') }}
       />
-      <div className="detail-grid">
+      <div className={membership ? 'detail-grid' : 'detail-single'}>
         <div className="detail-main">
           <Card title={t('firm.about')}>
             <div className="chips">
@@ -72,55 +72,103 @@ export function FirmProfilePage() {
   )
 }
 
-const COMPONENT_LABELS: Record<string, MessageKey> = {
-  on_time_rate: 'rep.onTimeRate',
-  dispute_rate: 'rep.disputeRate',
-  disputes_lost: 'rep.disputesLost',
-  rejected_deliveries: 'rep.rejectedDeliveries',
+const SIGNAL_LABELS: Record<string, MessageKey> = {
+  on_time: 'rep.signal.on_time',
+  dispute_free: 'rep.signal.dispute_free',
+  delivery_accepted: 'rep.signal.delivery_accepted',
   review_quality: 'rep.reviewQuality',
   review_timeliness: 'rep.reviewTimeliness',
   review_communication: 'rep.reviewCommunication',
-  review_average: 'rep.reviewAverage',
-  reviews: 'rep.reviews',
-  prior_weight: 'rep.priorWeight',
-  prior_mean: 'rep.priorMean',
-  district_mean: 'rep.priorMean',
-  half_life_days: 'rep.halfLife',
-  weight: 'rep.weight',
-  effective_weight: 'rep.weight',
-  raw_score: 'rep.rawScore',
 }
 
-function humanize(key: string): string {
-  const text = key.replace(/_/g, ' ')
-  return text.charAt(0).toUpperCase() + text.slice(1)
+interface SignalPart {
+  weight: number
+  value: number | null
+  district_mean: number | null
+  shrunk: number | null
+  points: number | null
 }
 
-function ComponentValue({ name, value }: { name: string; value: unknown }) {
-  const { fmt } = useI18n()
-  if (typeof value === 'number') {
-    if (/rate|share|ratio/.test(name) && value <= 1) return <>{fmt.percent(value)}</>
-    return <>{fmt.number(Math.round(value * 100) / 100)}</>
-  }
-  if (typeof value === 'string' || typeof value === 'boolean') return <>{String(value)}</>
-  if (value === null || value === undefined) return <>—</>
-  if (typeof value === 'object') return <Components data={value as Record<string, unknown>} nested />
-  return null
+interface RoleExplanation {
+  contracts?: number
+  on_time_rate?: number | null
+  late_deliveries?: number
+  rejected_deliveries?: number
+  disputes_lost?: number
+  review_averages?: { quality?: number | null; timeliness?: number | null; communication?: number | null; count?: number }
+  signals?: Record<string, SignalPart>
 }
 
-function Components({ data, nested }: { data: Record<string, unknown>; nested?: boolean }) {
-  const { t } = useI18n()
+interface FormulaFacts {
+  half_life_days?: number
+  prior_contracts?: number
+}
+
+/** Where a role's points come from: the facts, then each signal's share of the 100. */
+function Explanation({ role, data }: { role: 'supplier' | 'client'; data: RoleExplanation }) {
+  const { t, fmt } = useI18n()
+  const reviews = data.review_averages
+  const stars = (value: number | null | undefined) => (value === null || value === undefined ? '—' : `${fmt.number(value)} / 5`)
+  const signals = Object.entries(data.signals ?? {})
   return (
-    <dl className={nested ? 'components nested' : 'components'}>
-      {Object.entries(data).map(([key, value]) => (
-        <div key={key}>
-          <dt>{COMPONENT_LABELS[key] ? t(COMPONENT_LABELS[key]) : humanize(key)}</dt>
+    <div className="explanation">
+      <h4>{t(role === 'supplier' ? 'rep.asSupplier' : 'rep.asClient')}</h4>
+      <dl className="components">
+        {role === 'supplier' && (
+          <>
+            <div>
+              <dt>{t('rep.onTimeRate')}</dt>
+              <dd>{fmt.percent(data.on_time_rate)}</dd>
+            </div>
+            <div>
+              <dt>{t('rep.lateDeliveries')}</dt>
+              <dd>{fmt.number(data.late_deliveries ?? 0)}</dd>
+            </div>
+            <div>
+              <dt>{t('rep.rejectedDeliveries')}</dt>
+              <dd>{fmt.number(data.rejected_deliveries ?? 0)}</dd>
+            </div>
+          </>
+        )}
+        <div>
+          <dt>{t('rep.disputesLost')}</dt>
+          <dd>{fmt.number(data.disputes_lost ?? 0)}</dd>
+        </div>
+        <div>
+          <dt>{t('rep.reviewsCount', { n: reviews?.count ?? 0 })}</dt>
           <dd>
-            <ComponentValue name={key} value={value} />
+            {t('review.quality')} {stars(reviews?.quality)} · {t('review.timeliness')} {stars(reviews?.timeliness)} · {t('review.communication')} {stars(reviews?.communication)}
           </dd>
         </div>
-      ))}
-    </dl>
+      </dl>
+      {signals.length > 0 && (
+        <div className="table-wrap">
+          <table className="table compact">
+            <caption className="sr-only">{t('rep.pointsCaption')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('rep.signal')}</th>
+                <th scope="col" className="num">{t('rep.signalWeight')}</th>
+                <th scope="col" className="num">{t('rep.signalValue')}</th>
+                <th scope="col" className="num">{t('rep.signalShrunk')}</th>
+                <th scope="col" className="num">{t('rep.signalPoints')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {signals.map(([name, part]) => (
+                <tr key={name}>
+                  <th scope="row">{SIGNAL_LABELS[name] ? t(SIGNAL_LABELS[name]) : name}</th>
+                  <td className="num">{fmt.percent(part.weight)}</td>
+                  <td className="num">{fmt.percent(part.value)}</td>
+                  <td className="num">{fmt.percent(part.shrunk)}</td>
+                  <td className="num">{part.points === null ? '—' : fmt.number(Math.round(part.points * 10) / 10)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
   )
 }
 
@@ -136,7 +184,11 @@ function ReputationSection({ reputation, error }: { reputation: Reputation | und
       points: history.filter((h) => h.role === role).map((h) => ({ at: new Date(h.at).getTime(), value: h.score })),
     }))
     .filter((s) => s.points.some((p) => p.value !== null))
+  const times = history.map((h) => new Date(h.at).getTime())
+  const spanDays = times.length ? (Math.max(...times) - Math.min(...times)) / 86_400_000 : 0
   const byPhase = Object.entries(reputation.as_supplier.by_phase ?? {})
+  const components = reputation.components as Record<string, unknown>
+  const formula = (components.formula ?? {}) as FormulaFacts
   return (
     <Card title={t('rep.title')} className="reputation">
       <div className="stats" data-testid="reputation-scores">
@@ -145,7 +197,7 @@ function ReputationSection({ reputation, error }: { reputation: Reputation | und
       </div>
       <h3>{t('rep.overTime')}</h3>
       {series.length > 0 ? (
-        <LineChart series={series} label={t('rep.chartLabel')} formatX={(at) => fmt.date(new Date(at).toISOString())} />
+        <LineChart series={series} label={t('rep.chartLabel')} formatX={(at) => (spanDays < 2 ? fmt.dateTime : fmt.date)(new Date(at).toISOString())} />
       ) : (
         <Empty title={t('rep.noHistory')}>{t('rep.noHistoryText')}</Empty>
       )}
@@ -173,8 +225,11 @@ function ReputationSection({ reputation, error }: { reputation: Reputation | und
         </>
       )}
       <h3>{t('rep.howTitle')}</h3>
-      <p className="muted">{t('rep.howText')}</p>
-      {Object.keys(reputation.components ?? {}).length > 0 && <Components data={reputation.components} />}
+      <p className="muted">{t('rep.howText', { days: formula.half_life_days ?? 365, n: formula.prior_contracts ?? 5 })}</p>
+      {(['supplier', 'client'] as const).map((role) => {
+        const data = components[`as_${role}`] as RoleExplanation | null | undefined
+        return data ? <Explanation key={role} role={role} data={data} /> : null
+      })}
       <p className="muted small">{t('rep.formula', { version: reputation.formula_version })}</p>
     </Card>
   )

@@ -10,11 +10,18 @@ import { phaseName } from '../lib/phases'
 
 const TOP_PHASES = 6
 
+// The server pools each month's phases that are too small to show alone under this code.
+const POOLED = '*'
+
 /** Months as columns, the busiest phases as stacked parts, the rest as "other". */
 function columnsOf(cells: MonthCell[], months: string[], name: (code: string) => string, other: string) {
   const totals = new Map<string, number>()
   for (const cell of cells) if (cell.count) totals.set(cell.phase, (totals.get(cell.phase) ?? 0) + cell.count)
-  const top = [...totals.entries()].sort((a, b) => b[1] - a[1]).slice(0, TOP_PHASES).map(([code]) => code)
+  const top = [...totals.entries()]
+    .filter(([code]) => code !== POOLED)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, TOP_PHASES)
+    .map(([code]) => code)
   const names = [...top.map(name), ...(totals.size > top.length ? [other] : [])]
   const columns: StackedColumn[] = months.map((month) => {
     const parts = new Map<string, number>()
@@ -83,8 +90,8 @@ export function ObservatoryPage() {
     <div>
       {header}
       <div className="stats">
-        <Stat label={t('obs.orders')} value={fmt.number(orders.total)} hint={t('obs.sinceMonth', { month: monthLabel(s.months[0] ?? '') })} />
-        <Stat label={t('obs.contracts')} value={fmt.number(contracts.total)} />
+        <Stat label={t('obs.orders')} value={fmt.number(s.total_orders)} hint={t('obs.sinceMonth', { month: fmt.monthLong(s.months[0] ?? '') })} />
+        <Stat label={t('obs.contracts')} value={fmt.number(s.total_contracts)} />
         <Stat label={t('obs.onTime')} value={allOnTime ? fmt.percent(punctual / allOnTime) : '—'} hint={t('obs.deliveries', { n: fmt.number(allOnTime) })} />
       </div>
       <div className="chart-grid">

@@ -28,6 +28,8 @@ class TargetRecord:
     label: str
     excerpt: str
     hidden: bool | None
+    # The firm a review is about: its reputation changes when the review is hidden.
+    subject_firm_id: int | None = None
 
 
 def _excerpt(text: str | None) -> str:
@@ -91,6 +93,7 @@ class TargetRepository:
             select(
                 Review.id,
                 Review.reviewer_firm_id,
+                Review.reviewee_firm_id,
                 Review.contract_id,
                 Review.quality,
                 Review.timeliness,
@@ -107,8 +110,9 @@ class TargetRepository:
                 f"Review on contract {contract} (quality {q}, timeliness {t}, communication {c})",
                 _excerpt(comment),
                 hidden,
+                subject_firm_id=reviewee,
             )
-            for i, firm, contract, q, t, c, comment, hidden in rows.all()
+            for i, firm, reviewee, contract, q, t, c, comment, hidden in rows.all()
         ]
 
     async def _messages(self, ids: list[int]) -> list[TargetRecord]:

@@ -1,61 +1,47 @@
-"""May this user see that target? Only then may they flag it (404 otherwise)."""
+"""May this user see that target? Only then may they flag it (404 otherwise).
 
-from sqlalchemy import exists, or_
+Each answer comes from the readable statement of the package that owns the content,
+so flagging follows exactly the rules the user's reads follow (order visibility, bid
+confidentiality, double-blind reviews, hidden content).
+"""
+
+from datetime import datetime
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col, select
+from sqlmodel import select
 
 from distretto.auth.viewer import Viewer
-from distretto.models import (
-    Bid,
-    ConsortiumMember,
-    Contract,
-    ContractMessage,
-    Firm,
-    Order,
-    OrderInvitation,
-    Review,
-)
+from distretto.contracts.repository import readable_messages, readable_reviews
+from distretto.market.repository import readable_bids, readable_orders
+from distretto.models import Bid, ContractMessage, Firm, Order, Review
+
+
+def _readable(viewer: Viewer, target_type: str, target_id: int, now: datetime) -> Any:
+    if target_type == "order":
+        return readable_orders(viewer).where(Order.id == target_id).with_only_columns(Order.id)
+    if target_type == "bid":
+        return readable_bids(viewer, now).where(Bid.id == target_id).with_only_columns(Bid.id)
+    if target_type == "review":
+        return (
+            readable_reviews(viewer, now).where(Review.id == target_id).with_only_columns(Review.id)
+        )
+    if target_type == "message":
+        return (
+            readable_messages(viewer)
+            .where(ContractMessage.id == target_id)
+            .with_only_columns(ContractMessage.id)
+        )
+    # Firms are public: the directory shows every one of them.
+    return select(Firm.id).where(Firm.id == target_id)
 
 
 class VisibilityRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def can_see(self, viewer: Viewer, target_type: str, target_id: int) -> bool:
-        stmt = {
-            "order": self._order,
-            "bid": self._bid,
-            "review": self._review,
-            "message": self._message,
-            "firm": self._firm,
-        }[target_type](viewer, target_id)
+    async def can_see(
+        self, viewer: Viewer, target_type: str, target_id: int, now: datetime
+    ) -> bool:
+        stmt = _readable(viewer, target_type, target_id, now)
         return (await self.session.scalar(stmt)) is not None
-
-    def _order(self, viewer: Viewer, order_id: int):  # type: ignore[no-untyped-def]
-        raise NotImplementedError
-
-    def _bid(self, viewer: Viewer, bid_id: int):  # type: ignore[no-untyped-def]
-        raise NotImplementedError
-
-    def _review(self, viewer: Viewer, review_id: int):  # type: ignore[no-untyped-def]
-        raise NotImplementedError
-
-    def _message(self, viewer: Viewer, message_id: int):  # type: ignore[no-untyped-def]
-        raise NotImplementedError
-
-    def _firm(self, viewer: Viewer, firm_id: int):  # type: ignore[no-untyped-def]
-        return select(Firm.id).where(Firm.id == firm_id)
-
-
-__all__ = [
-    "Bid",
-    "ConsortiumMember",
-    "Contract",
-    "ContractMessage",
-    "Order",
-    "OrderInvitation",
-    "Review",
-    "col",
-    "exists",
-    "or_",
-]

@@ -1,0 +1,22 @@
+import { chromium } from '@playwright/test'
+const base = 'http://127.0.0.1:8152'
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] })
+const ctx = await browser.newContext({ locale: 'it-IT', viewport: { width: 1280, height: 800 } })
+const page = await ctx.newPage()
+const shot = async (name) => { await page.waitForTimeout(1200); await page.screenshot({ path: `/tmp/fe-demo/shots/${name}.png`, fullPage: true }) }
+await page.goto(base + '/observatory'); await shot('observatory')
+await page.goto(base + '/signin')
+await page.locator('input[type=email]').fill('titolare@maisonarnomodaspa.example.it')
+await page.locator('input[type=password]').fill('distretto-demo')
+await page.locator('form button[type=submit]').click()
+await page.waitForURL(/board/)
+await shot('board')
+await page.goto(base + '/contracts'); await shot('contracts')
+const first = page.locator('table a').first(); await first.click(); await shot('contract')
+await page.goto(base + '/consortia'); await shot('consortia')
+await page.goto(base + '/firms'); await shot('firms')
+await page.locator('.firm-card h2 a').first().click(); await shot('firm')
+await page.setViewportSize({ width: 390, height: 844 })
+await page.goto(base + '/board'); await shot('board-phone')
+await page.goto(base + '/observatory'); await shot('observatory-phone')
+await browser.close()

@@ -1,0 +1,102 @@
+import { expect, type APIRequestContext, type Browser, type BrowserContext, type Page } from '@playwright/test'
+import { mkdirSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const PASSWORD = 'correct-horse-battery'
+export const STAFF = { email: process.env.E2E_STAFF_EMAIL ?? 'staff@e2e.distretto.it', password: process.env.E2E_STAFF_PASSWORD ?? 'staff-password-e2e' }
+const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-results', 'screenshots')
+const DESKTOP = { width: 1280, height: 800 }
+const PHONE = { width: 390, height: 844 }
+
+let counter = Date.now() % 1_000_000
+
+export function unique(prefix: string): string {
+  counter += 1
+  return `${prefix}${counter}`
+}
+
+/** A valid Italian VAT number (partita IVA) nobody else in this run has. */
+export function validVat(): string {
+  counter += 1
+  const base = `${String(1_000_000 + (counter % 8_999_999)).slice(-7)}048`
+  let total = 0
+  for (let i = 0; i < 10; i++) {
+    let digit = Number(base[i])
+    if (i % 2 === 1) {
+      digit *= 2
+      if (digit > 9) digit -= 9
+    }
+    total += digit
+  }
+  return base + String((10 - (total % 10)) % 10)
+}
+
+export interface Person {
+  email: string
+  name: string
+  token: string
+  firmId?: number
+  firmName?: string
+}
+
+async function ok<T>(response: Awaited<ReturnType<APIRequestContext['post']>>): Promise<T> {
+  expect(response.ok(), `${response.url()} → ${response.status()} ${await response.text()}`).toBeTruthy()
+  return (await response.json()) as T
+}
+
+/** Registers through the API (the registration screen has its own test). */
+export async function registerPerson(api: APIRequestContext, name: string): Promise<Person> {
+  const email = `${unique(name.toLowerCase().replace(/\W+/g, '.'))}@e2e.distretto.it`
+  await ok(await api.post('/api/v1/auth/register', { data: { email, password: PASSWORD, full_name: name } }))
+  const tokens = await ok<{ access_token: string }>(await api.post('/api/v1/auth/token', { form: { username: email, password: PASSWORD } }))
+  return { email, name, token: tokens.access_token }
+}
+
+export async function createFirm(api: APIRequestContext, person: Person, name: string, phases: string[], region = 'Toscana'): Promise<Person> {
+  const firm = await ok<{ id: number; name: string }>(
+    await api.post('/api/v1/firms', {
+      data: { name: unique(`${name} `), vat_number: validVat(), phases, region, province: 'PO', size_class: 'small', description: `${name}: lavorazioni conto terzi.` },
+      headers: { Authorization: `Bearer ${person.token}` },
+    }),
+  )
+  return { ...person, firmId: firm.id, firmName: firm.name }
+}
+
+export async function apiPost<T>(api: APIRequestContext, person: Person, path: string, data: unknown): Promise<T> {
+  return ok<T>(await api.post(`/api/v1${path}`, { data, headers: { Authorization: `Bearer ${person.token}` } }))
+}
+
+export async function staffToken(api: APIRequestContext): Promise<Person> {
+  const tokens = await ok<{ access_token: string }>(await api.post('/api/v1/auth/token', { form: { username: STAFF.email, password: STAFF.password } }))
+  return { email: STAFF.email, name: 'Staff', token: tokens.access_token }
+}
+
+/** A browser context of its own for one person (own storage, own websocket). */
+export async function contextFor(browser: Browser, locale = 'it-IT'): Promise<BrowserContext> {
+  return browser.newContext({ locale, viewport: DESKTOP, timezoneId: 'Europe/Rome' })
+}
+
+export async function signIn(page: Page, person: { email: string }, password = PASSWORD): Promise<void> {
+  await page.goto('/signin')
+  await page.locator('input[type=email]').fill(person.email)
+  await page.locator('input[type=password]').fill(password)
+  await page.locator('form button[type=submit]').click()
+  await expect(page).not.toHaveURL(/\/signin/)
+}
+
+/** The live channel is connected (the dot in the bell). */
+export async function waitLive(page: Page): Promise<void> {
+  await expect(page.locator('.live-dot.live-live')).toHaveCount(1, { timeout: 15_000 })
+}
+
+/** Saves the page at desktop and at phone width, for people to look at. */
+export async function snap(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true })
+  const original = page.viewportSize() ?? DESKTOP
+  await page.setViewportSize(DESKTOP)
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}-desktop.png`), fullPage: true })
+  await page.setViewportSize(PHONE)
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}-phone.png`), fullPage: true })
+  await page.setViewportSize(original)
+}

@@ -1,0 +1,59 @@
+import { expect, test } from '@playwright/test'
+import { apiPost, contextFor, createFirm, registerPerson, signIn, snap, STAFF, waitLive } from './helpers'
+
+test('association staff suspend a firm and the firm notices at once', async ({ browser, request }) => {
+  const rogue = await createFirm(request, await registerPerson(request, 'Mario Furbo'), 'Confezioni Furbe', ['stitching'])
+  const reporter = await createFirm(request, await registerPerson(request, 'Elena Onesta'), 'Sartoria Onesta', ['stitching'])
+  await apiPost(request, reporter, '/flags', {
+    target_type: 'firm',
+    target_id: rogue.firmId,
+    reason: 'Partita IVA non corrispondente',
+    details: 'La ragione sociale in fattura è diversa.',
+    firm_id: reporter.firmId,
+  })
+
+  // The suspended-to-be firm is working on its board.
+  const firmPage = await (await contextFor(browser)).newPage()
+  await signIn(firmPage, rogue)
+  await firmPage.goto('/board')
+  await waitLive(firmPage)
+
+  // Staff: the report is in the queue; the firm is suspended from the firms tab.
+  const staffPage = await (await contextFor(browser)).newPage()
+  await signIn(staffPage, STAFF, STAFF.password)
+  await staffPage.goto('/staff')
+  await expect(staffPage.locator('.queue-item').filter({ hasText: rogue.firmName! })).toBeVisible()
+  await snap(staffPage, 'staff-queue')
+  await staffPage.getByRole('tab', { name: 'Imprese' }).click()
+  await staffPage.getByLabel('Cerca').fill(rogue.firmName!)
+  await staffPage.getByRole('button', { name: 'Cerca' }).click()
+  const card = staffPage.getByTestId('staff-firm').filter({ hasText: rogue.firmName! })
+  await card.getByRole('button', { name: 'Sospendi' }).click()
+  await card.getByRole('button', { name: 'Conferma sospensione' }).click()
+  await expect(card.getByText('Scrivi il motivo (almeno 5 caratteri).')).toBeVisible()
+  await card.getByLabel('Motivo della sospensione').fill('Dati fiscali non verificabili dopo segnalazione.')
+  await card.getByRole('button', { name: 'Conferma sospensione' }).click()
+  await expect(card.locator('.badge', { hasText: 'Sospesa' })).toBeVisible()
+  await snap(staffPage, 'staff-firms')
+
+  // The firm sees the banner and a toast without reloading, and can no longer post.
+  await expect(firmPage.getByTestId('suspended-banner')).toBeVisible()
+  await expect(firmPage.locator('.toast').filter({ hasText: 'sospesa' })).toBeVisible()
+  await snap(firmPage, 'suspended-firm')
+  await firmPage.goto('/orders/new')
+  await firmPage.getByLabel('Titolo').fill('Cucitura 500 camicie popeline')
+  await firmPage.getByRole('combobox', { name: /^Fase/ }).selectOption('stitching')
+  await firmPage.getByLabel('Quantità').fill('500')
+  await firmPage.getByRole('button', { name: 'Pubblica ordine' }).click()
+  await expect(firmPage.locator('.banner-error').filter({ hasText: 'Non hai i permessi' })).toBeVisible()
+
+  // The audit log has the staff action, with its reason.
+  await staffPage.getByRole('tab', { name: 'Registro' }).click()
+  await expect(staffPage.getByTestId('audit-log')).toContainText('Dati fiscali non verificabili')
+  await snap(staffPage, 'staff-audit')
+
+  // Public pages for everyone: the district dashboard.
+  await staffPage.goto('/observatory')
+  await expect(staffPage.getByRole('heading', { name: 'Osservatorio del distretto' })).toBeVisible()
+  await snap(staffPage, 'observatory')
+})
