@@ -69,7 +69,7 @@ FULL = Profile(
     award_orders=1_000,
     award_racers=20,
     completion_contracts=12_000,
-    start_rates={"ceiling": 400, "read": 100, "bids": 100, "completion": 40},
+    start_rates={"ceiling": 300, "read": 20, "bids": 10, "completion": 5},
 )
 
 QUICK = Profile(
@@ -96,7 +96,7 @@ QUICK = Profile(
     award_orders=100,
     award_racers=20,
     completion_contracts=3_000,
-    start_rates={"ceiling": 400, "read": 100, "bids": 100, "completion": 40},
+    start_rates={"ceiling": 300, "read": 20, "bids": 10, "completion": 5},
 )
 
 PROFILES = {p.name: p for p in (FULL, QUICK)}

@@ -11,6 +11,7 @@ from bench.actors import Cast
 from bench.config import HOST, Profile
 from bench.httpclient import HttpClient, Request
 from bench.load import LoadGenerator, Operation, SearchResult, find_max_rate
+from bench.schedule import intended_offsets, next_rates
 from bench.server import AppServer
 
 API = "/api/v1"
@@ -76,15 +77,11 @@ class Bench:
 
     def operations_budget(self, start_rate: float, max_rate: float, target: float | None) -> int:
         """Operations a full climb of the ladder (and its refinements) can send at most."""
-        from bench.schedule import next_rates
-
         ladder = next_rates(start_rate, 1.5, max_rate, target)
         return int((sum(ladder) + 2 * ladder[-1]) * self.profile.step_seconds) + 100
 
     async def warm_up(self, scenario: str, operation: Operation, rate: float) -> None:
         """Fill caches and connection pools before measuring (not recorded)."""
-        from bench.schedule import intended_offsets
-
         offsets = intended_offsets(rate, self.profile.warmup_seconds)
         await self.generator.run(scenario, operation, offsets, measure_cpu=False)
 
@@ -100,5 +97,7 @@ def summary_of(search: SearchResult, ceiling: float | None) -> dict[str, Any]:
         if search.max_rate and ceiling
         else None,
         "p99_bound_ms": search.p99_bound_ms,
+        # From the lowest step (least queueing): what one operation costs each party.
+        "cpu_ms_per_op": search.steps[0].cpu_ms_per_op() if search.steps else None,
         "detail": search.as_dict(),
     }

@@ -50,7 +50,20 @@ class StepResult:
             "achieved_rate": round(self.achieved_rate, 1),
             "latency": self.latency.as_dict(),
             "cpu_cores": self.cpu.as_dict() if self.cpu else None,
+            "cpu_ms_per_op": self.cpu_ms_per_op(),
             "aborted_overloaded": self.aborted,
+        }
+
+    def cpu_ms_per_op(self) -> dict[str, float] | None:
+        """CPU each party spent per successful operation: comparable across machines and
+        neighbours, where throughput on a shared box is not."""
+        if self.cpu is None or not self.ok:
+            return None
+        per = 1000 * self.seconds / self.ok
+        return {
+            "app_workers": round(self.cpu.app_workers * per, 2),
+            "postgres": round(self.cpu.postgres * per, 2),
+            "load_generator": round(self.cpu.load_generator * per, 2),
         }
 
 

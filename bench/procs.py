@@ -5,6 +5,7 @@ so every step records each one's CPU time, and the machine's total, to tell a se
 limit from a client limit (or from someone else's work on the box).
 """
 
+import asyncio
 import os
 import resource
 import time
@@ -84,8 +85,6 @@ def machine_busy_seconds() -> tuple[float, float]:
 
 async def busy_cores(seconds: float) -> float:
     """Average cores busy on the whole machine over the next ``seconds``."""
-    import asyncio
-
     before, _ = machine_busy_seconds()
     await asyncio.sleep(seconds)
     after, _ = machine_busy_seconds()
@@ -103,6 +102,14 @@ async def wait_until_quiet(max_seconds: float, threshold: float = 0.3) -> float:
     while busy > threshold and time.monotonic() < deadline:
         busy = await busy_cores(5.0)
     return busy
+
+
+def renice(pids: Iterable[int], niceness: int) -> None:
+    for pid in pids:
+        try:
+            os.setpriority(os.PRIO_PROCESS, pid, niceness)
+        except (ProcessLookupError, PermissionError):
+            continue
 
 
 def own_cpu_seconds() -> float:

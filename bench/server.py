@@ -7,6 +7,7 @@ and warnings only: a line per request would cost the server CPU the benchmark me
 import asyncio
 import contextlib
 import os
+import resource
 import secrets
 import signal
 import subprocess
@@ -24,8 +25,6 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 
 def raise_open_file_limit() -> int:
     """Ten thousand websockets need as many descriptors, here and in the server."""
-    import resource
-
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft < hard:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))

@@ -22,6 +22,7 @@ from distretto.kit.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLim
 from distretto.market.router import router as market_router
 from distretto.moderation.router import router as moderation_router
 from distretto.observatory.router import router as observatory_router
+from distretto.privacy.router import router as privacy_router
 from distretto.realtime.router import router as realtime_router
 from distretto.realtime.runtime import Realtime
 from distretto.reputation.router import router as reputation_router
@@ -68,6 +69,7 @@ def api_router() -> APIRouter:
         training_router,
         moderation_router,
         sso_router,
+        privacy_router,
         realtime_router,
         contracts_router,
         reputation_router,

@@ -48,6 +48,8 @@ def serve(
         port=port,
         workers=workers,
         ws_per_message_deflate=False,
+        # Refuse oversized websocket frames in the protocol layer, before they are buffered.
+        ws_max_size=get_settings().ws_max_message_bytes,
         proxy_headers=True,
         server_header=False,
         log_level="info",

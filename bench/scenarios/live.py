@@ -17,6 +17,7 @@ from bench.actors import Person
 from bench.context import Bench
 from bench.district import POPULAR_PHASE
 from bench.httpclient import HttpClient
+from bench.procs import cpu_seconds
 from bench.stats import LatencySummary, new_histogram, record_seconds, summarize
 from bench.wsclient import HandshakeFailed, WsClient
 from distretto.config import Settings
@@ -244,8 +245,6 @@ async def capacity(bench: Bench) -> dict[str, Any]:
 
 
 def _cpu(bench: Bench) -> float:
-    from bench.procs import cpu_seconds
-
     return sum(cpu_seconds(p) for p in bench.server.worker_pids())
 
 
@@ -316,11 +315,7 @@ async def fanout(bench: Bench) -> dict[str, Any]:
             f"one event to {len(people):,} clients: p50 {single.p50_ms} ms, "
             f"p99 {single.p99_ms} ms ({single_delivered:,}/{expected_single:,} delivered)"
         ),
-        "throughput_summary": (
-            f"{best:,.0f} msg/s delivered with p99 ≤ {FANOUT_BOUND_MS:.0f} ms"
-            if best
-            else "no publish rate kept p99 within 500 ms"
-        ),
+        "throughput_summary": _throughput_text(best, steps),
         "correctness": correctness,
     }
 
@@ -362,6 +357,18 @@ async def _fanout_step(
         "latency": latency.as_dict(),
         "passed": latency.p99_ms <= FANOUT_BOUND_MS and missing == 0,
     }
+
+
+def _throughput_text(best: float | None, steps: list[dict[str, Any]]) -> str:
+    if best:
+        return f"{best:,.0f} msg/s delivered with p99 ≤ {FANOUT_BOUND_MS:.0f} ms"
+    if not steps:
+        return "not run"
+    first = steps[0]
+    return (
+        f"no publish rate kept p99 within {FANOUT_BOUND_MS:.0f} ms; at {first['events_per_s']} "
+        f"event/s: {first['delivered_per_s']:,.0f} msg/s, p99 {first['latency']['p99_ms']} ms"
+    )
 
 
 def _fanout_checks(room: Room) -> dict[str, Any]:

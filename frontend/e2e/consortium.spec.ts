@@ -65,4 +65,24 @@ test('a member firm joins a consortium and signs up to its trade fair, with the 
   const ics = readFileSync((await download.path())!, 'utf8')
   expect(ics).toContain('BEGIN:VCALENDAR')
   expect(ics).toContain('Milano')
+
+  // Training: a one-seat course; the second person enrolled waits, and sees where.
+  const lesson = new Date(Date.now() + 20 * 86400_000)
+  const course = await apiPost<{ id: number; title: string }>(request, secretary, `/consortia/${consortium.id}/courses`, {
+    title: unique('Sicurezza sulle macchine di tintoria '),
+    description: 'Corso obbligatorio per addetti.',
+    capacity: 1,
+    enrol_deadline: new Date(Date.now() + 10 * 86400_000).toISOString(),
+    sessions: [{ starts_at: lesson.toISOString(), ends_at: new Date(lesson.getTime() + 4 * 3600_000).toISOString(), location: 'Sede del consorzio, Prato' }],
+  })
+  await page.goto(`/courses/${course.id}`)
+  await page.getByRole('button', { name: 'Iscrivi', exact: true }).click()
+  const enrolments = page.getByTestId('enrolments')
+  await expect(enrolments.locator('li')).toHaveCount(1)
+  await expect(enrolments).toContainText('Iscritto')
+  await page.getByLabel('Nome e cognome').fill('Marco Verdi')
+  await page.getByLabel('Email').fill('marco.verdi@e2e.distretto.it')
+  await page.getByRole('button', { name: 'Metti in lista d’attesa' }).click()
+  await expect(enrolments.locator('li').filter({ hasText: 'Marco Verdi' })).toContainText('posizione 1')
+  await snap(page, 'course')
 })

@@ -72,9 +72,18 @@ export async function staffToken(api: APIRequestContext): Promise<Person> {
   return { email: STAFF.email, name: 'Staff', token: tokens.access_token }
 }
 
+/** Console errors of every page, so a test can assert the app ran clean (no CSP refusals). */
+export const consoleErrors: string[] = []
+
 /** A browser context of its own for one person (own storage, own websocket). */
 export async function contextFor(browser: Browser, locale = 'it-IT'): Promise<BrowserContext> {
-  return browser.newContext({ locale, viewport: DESKTOP, timezoneId: 'Europe/Rome' })
+  const context = await browser.newContext({ locale, viewport: DESKTOP, timezoneId: 'Europe/Rome' })
+  context.on('page', (page) =>
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(`${page.url()}: ${message.text()}`)
+    }),
+  )
+  return context
 }
 
 export async function signIn(page: Page, person: { email: string }, password = PASSWORD): Promise<void> {

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
-import { contextFor, createFirm, PASSWORD, registerPerson, signIn, snap, unique, validVat, waitLive } from './helpers'
+import { consoleErrors, contextFor, createFirm, PASSWORD, registerPerson, signIn, snap, unique, validVat, waitLive } from './helpers'
 
 const ORDER_TITLE = unique('Tintura in capo maglie merinos ')
 
@@ -113,6 +113,7 @@ test('a client posts an order, two subsuppliers bid live, the client awards and 
   await expect(client.getByTestId('messages')).toContainText('Partiamo lunedì con la tintura.')
   await betaPage.getByRole('button', { name: 'Mark as delivered' }).click()
   await expect(betaPage.getByTestId('timeline').locator('.timeline-step.done', { hasText: 'Delivered' })).toBeVisible()
+  await snap(betaPage, 'contract-en')
   await client.getByRole('button', { name: 'Accetta la consegna' }).click()
   await expect(client.getByTestId('timeline').locator('.timeline-step.done', { hasText: 'Completato' })).toBeVisible()
   await snap(client, 'contract')
@@ -142,4 +143,7 @@ test('a client posts an order, two subsuppliers bid live, the client awards and 
   await snap(alfaPage, 'notifications')
   await client.goto(orderUrl)
   await snap(client, 'order-awarded')
+
+  // Nothing the app needs was refused by the Content-Security-Policy.
+  expect(consoleErrors.filter((e) => /Content.Security.Policy/i.test(e))).toEqual([])
 })

@@ -12,6 +12,14 @@ test('association staff suspend a firm and the firm notices at once', async ({ b
     firm_id: reporter.firmId,
   })
 
+  // What a visitor sees first.
+  const visitor = await (await contextFor(browser)).newPage()
+  await visitor.goto('/')
+  await expect(visitor.getByRole('heading', { name: 'Il mercato del distretto, online' })).toBeVisible()
+  await snap(visitor, 'home')
+  await visitor.goto('/signin')
+  await snap(visitor, 'signin')
+
   // The suspended-to-be firm is working on its board.
   const firmPage = await (await contextFor(browser)).newPage()
   await signIn(firmPage, rogue)

@@ -13,6 +13,7 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import update
+from sqlmodel import col
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
@@ -124,7 +125,9 @@ async def barrier(app: FastAPI, actors: Iterable[Actor]) -> OutboxEvent:
 async def suspend_in_db(app: FastAPI, firm_id: int) -> None:
     """Suspend a firm without any event, as if by a path that forgot to announce it."""
     async with app.state.sessionmaker() as session:
-        await session.execute(update(Firm).where(Firm.id == firm_id).values(status="suspended"))
+        await session.execute(
+            update(Firm).where(col(Firm.id) == firm_id).values(status="suspended")
+        )
         await session.commit()
 
 

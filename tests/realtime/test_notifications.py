@@ -1,6 +1,7 @@
 """Per-user notifications: made from the outbox once, for whom the event reached then."""
 
 import asyncio
+from typing import Any
 
 import httpx
 import pytest
@@ -9,17 +10,19 @@ from sqlalchemy import func, select
 
 from distretto.kit.events import STAFF, firm_key, phase_key
 from distretto.models import Notification
-from tests.helpers import add_member, firm_owner, make_staff, problem_fields, register
+from tests.helpers import Actor, add_member, firm_owner, make_staff, problem_fields, register
 from tests.realtime.builders import publish
 
 
-async def _notifications(client: httpx.AsyncClient, actor, query: str = "") -> dict:  # type: ignore[no-untyped-def, type-arg]
+async def _notifications(
+    client: httpx.AsyncClient, actor: Actor, query: str = ""
+) -> dict[str, Any]:
     response = await client.get(f"/notifications{query}", headers=actor.headers)
     assert response.status_code == 200, response.text
     return dict(response.json())
 
 
-async def _unread(client: httpx.AsyncClient, actor) -> int:  # type: ignore[no-untyped-def]
+async def _unread(client: httpx.AsyncClient, actor: Actor) -> int:
     response = await client.get("/notifications/unread-count", headers=actor.headers)
     assert response.status_code == 200, response.text
     return int(response.json()["unread"])
@@ -149,8 +152,8 @@ async def test_the_relay_materialises_in_the_background(
 async def test_mark_read_refuses_bad_bodies(
     client: httpx.AsyncClient,
     app: FastAPI,
-    body: dict,
-    field: str,  # type: ignore[type-arg]
+    body: dict[str, Any],
+    field: str,
 ) -> None:
     owner = await firm_owner(client)
     await publish(app, "firm.verified", {}, [firm_key(owner.firm_id)])

@@ -29,21 +29,46 @@ def worked_example() -> list[ContractFact]:
     """The three contracts of docs/reputation.md, "Worked example"."""
     return [
         ContractFact(
-            1, CLIENT_A, SUPPLIER, "dyeing", Decimal("24000.00"), ago(367).date(), "completed",
-            completed_at=ago(365), delivered_at=ago(368),
+            1,
+            CLIENT_A,
+            SUPPLIER,
+            "dyeing",
+            Decimal("24000.00"),
+            ago(367).date(),
+            "completed",
+            completed_at=ago(365),
+            delivered_at=ago(368),
             reviews=(ReviewFact(CLIENT_A, ago(360), 5, 4, 5),),
         ),
         ContractFact(
-            2, CLIENT_B, SUPPLIER, "dyeing", Decimal("5000.00"), ago(36).date(), "completed",
-            completed_at=ago(30), delivered_at=ago(33),
-            reviews=(ReviewFact(CLIENT_B, ago(29), 4, 2, 3), ReviewFact(SUPPLIER, ago(28), 4, 4, 4)),
+            2,
+            CLIENT_B,
+            SUPPLIER,
+            "dyeing",
+            Decimal("5000.00"),
+            ago(36).date(),
+            "completed",
+            completed_at=ago(30),
+            delivered_at=ago(33),
+            reviews=(
+                ReviewFact(CLIENT_B, ago(29), 4, 2, 3),
+                ReviewFact(SUPPLIER, ago(28), 4, 4, 4),
+            ),
         ),
         ContractFact(
-            3, CLIENT_C, SUPPLIER, "finishing", Decimal("8000.00"), ago(110).date(), "cancelled",
-            cancelled_at=ago(100), delivered_at=ago(112), dispute_outcome="cancelled",
+            3,
+            CLIENT_C,
+            SUPPLIER,
+            "finishing",
+            Decimal("8000.00"),
+            ago(110).date(),
+            "cancelled",
+            cancelled_at=ago(100),
+            delivered_at=ago(112),
+            dispute_outcome="cancelled",
             dispute_opened_by_firm_id=CLIENT_C,
         ),
-    ]  # fmt: skip
+    ]
 
 
 def test_worked_example_matches_the_document() -> None:
@@ -90,20 +115,35 @@ def test_signals_of_outcomes() -> None:
     # The client lost nothing when the supplier's delivery was rejected.
     assert contract_signals(rejected, "client", NOW) == {"dispute_free": 1.0}
     upheld = ContractFact(
-        9, CLIENT_A, SUPPLIER, "dyeing", Decimal("100.00"), NOW.date(), "completed",
-        completed_at=NOW, delivered_at=NOW, dispute_outcome="completed",
+        9,
+        CLIENT_A,
+        SUPPLIER,
+        "dyeing",
+        Decimal("100.00"),
+        NOW.date(),
+        "completed",
+        completed_at=NOW,
+        delivered_at=NOW,
+        dispute_outcome="completed",
         dispute_opened_by_firm_id=CLIENT_A,
-    )  # fmt: skip
+    )
     assert contract_signals(upheld, "client", NOW) == {"dispute_free": 0.0}
     assert contract_signals(upheld, "supplier", NOW)["dispute_free"] == 1.0
 
 
 def test_a_blind_review_does_not_count_until_released() -> None:
     one_review = ContractFact(
-        4, CLIENT_A, SUPPLIER, "dyeing", Decimal("1000.00"), ago(6).date(), "completed",
-        completed_at=ago(5), delivered_at=ago(6),
+        4,
+        CLIENT_A,
+        SUPPLIER,
+        "dyeing",
+        Decimal("1000.00"),
+        ago(6).date(),
+        "completed",
+        completed_at=ago(5),
+        delivered_at=ago(6),
         reviews=(ReviewFact(CLIENT_A, ago(4), 1, 1, 1),),
-    )  # fmt: skip
+    )
     assert "review_quality" not in contract_signals(one_review, "supplier", NOW)
     assert (
         contract_signals(one_review, "supplier", ago(5) + timedelta(days=14))["review_quality"]
@@ -121,9 +161,16 @@ def test_district_mean_starts_at_baseline_and_ignores_today() -> None:
     assert district.as_of == datetime(2026, 6, 15, tzinfo=UTC) and district.contracts == 3
     assert district.means["on_time"] < 0.85
     today = ContractFact(
-        5, CLIENT_A, SUPPLIER, "dyeing", Decimal("1000000.00"), NOW.date(), "cancelled",
-        cancelled_at=NOW - timedelta(hours=1), dispute_outcome="cancelled",
-    )  # fmt: skip
+        5,
+        CLIENT_A,
+        SUPPLIER,
+        "dyeing",
+        Decimal("1000000.00"),
+        NOW.date(),
+        "cancelled",
+        cancelled_at=NOW - timedelta(hours=1),
+        dispute_outcome="cancelled",
+    )
     assert district_means([*facts, today], "supplier", NOW) == district
 
 

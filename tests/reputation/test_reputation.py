@@ -66,10 +66,16 @@ async def _district(client: httpx.AsyncClient, app: FastAPI, buyer: int) -> None
                 phase="dyeing",
             )
         lost = await insert_contract(
-            app, buyer, ordinary.firm_id, phase="dyeing", status="cancelled",
-            cancelled_at=NOW - timedelta(days=50 + index), dispute_outcome="cancelled",
-            dispute_opened_by_firm_id=buyer, delivered_at=NOW - timedelta(days=60),
-        )  # fmt: skip
+            app,
+            buyer,
+            ordinary.firm_id,
+            phase="dyeing",
+            status="cancelled",
+            cancelled_at=NOW - timedelta(days=50 + index),
+            dispute_outcome="cancelled",
+            dispute_opened_by_firm_id=buyer,
+            delivered_at=NOW - timedelta(days=60),
+        )
         assert lost
 
 
@@ -93,9 +99,13 @@ async def _deliver_accept_review(
     client: httpx.AsyncClient, app: FastAPI, buyer: Actor, supplier_id: int, stars: dict
 ) -> None:
     contract_id = await insert_contract(
-        app, buyer.firm_id, supplier_id, status="delivered",
-        due_date=NOW.date(), delivered_at=NOW - timedelta(days=1),
-    )  # fmt: skip
+        app,
+        buyer.firm_id,
+        supplier_id,
+        status="delivered",
+        due_date=NOW.date(),
+        delivered_at=NOW - timedelta(days=1),
+    )
     url = f"/contracts/{contract_id}"
     assert (await client.post(f"{url}/accept", headers=buyer.headers)).status_code == 200
     review = await client.post(f"{url}/reviews", json=stars, headers=buyer.headers)
@@ -130,14 +140,22 @@ async def test_late_deliveries_and_lost_disputes_lower_the_score(
         for n in range(8):
             late = {"late": 1, "later": 3}.get(name, 0)
             await _reviewed(
-                app, buyer.firm_id, supplier.firm_id, days_ago=10 + 20 * n, stars=(4, 4, 4),
+                app,
+                buyer.firm_id,
+                supplier.firm_id,
+                days_ago=10 + 20 * n,
+                stars=(4, 4, 4),
                 days_late=4 if n < late else 0,
-            )  # fmt: skip
+            )
     await insert_contract(
-        app, buyer.firm_id, suppliers["lost"].firm_id, status="cancelled",
-        cancelled_at=NOW - timedelta(days=30), dispute_outcome="cancelled",
+        app,
+        buyer.firm_id,
+        suppliers["lost"].firm_id,
+        status="cancelled",
+        cancelled_at=NOW - timedelta(days=30),
+        dispute_outcome="cancelled",
         dispute_opened_by_firm_id=buyer.firm_id,
-    )  # fmt: skip
+    )
     await _recompute_at(app)
     scores = {name: await _supplier_score(client, s.firm_id) for name, s in suppliers.items()}
     assert scores["clean"] > scores["late"] > scores["later"]
@@ -156,17 +174,26 @@ async def test_rejected_delivery_and_client_lost_dispute(
     fair_buyer = await firm_owner(client, phases=["apparel"])
     supplier = await firm_owner(client)
     rejected = await insert_contract(
-        app, buyer.firm_id, supplier.firm_id, status="delivered",
+        app,
+        buyer.firm_id,
+        supplier.firm_id,
+        status="delivered",
         delivered_at=NOW - timedelta(days=2),
-    )  # fmt: skip
+    )
     upheld = await insert_contract(
-        app, buyer.firm_id, supplier.firm_id, status="delivered",
+        app,
+        buyer.firm_id,
+        supplier.firm_id,
+        status="delivered",
         delivered_at=NOW - timedelta(days=2),
-    )  # fmt: skip
+    )
     plain = await insert_contract(
-        app, fair_buyer.firm_id, supplier.firm_id, status="delivered",
+        app,
+        fair_buyer.firm_id,
+        supplier.firm_id,
+        status="delivered",
         delivered_at=NOW - timedelta(days=2),
-    )  # fmt: skip
+    )
     with fixed_clock(app, NOW):
         for contract_id, outcome in ((rejected, "cancelled"), (upheld, "completed")):
             await client.post(
@@ -211,9 +238,13 @@ async def test_reviews_between_group_firms_change_nothing(
 
     # The sister firm orders from the supplier and raves about it, through the API.
     sisterly = await insert_contract(
-        app, sister_id, supplier_id, status="delivered", due_date=NOW.date() - timedelta(days=9),
+        app,
+        sister_id,
+        supplier_id,
+        status="delivered",
+        due_date=NOW.date() - timedelta(days=9),
         delivered_at=NOW - timedelta(days=1),
-    )  # fmt: skip
+    )
     url = f"/contracts/{sisterly}"
     with fixed_clock(app, NOW):
         assert (await client.post(f"{url}/accept", headers=family.headers)).status_code == 200
@@ -244,10 +275,18 @@ async def _stored_scores(app: FastAPI) -> list[tuple]:
             )
         ).all()
         return [
-            (r.firm_id, r.role, r.phase, r.score, r.contracts, r.components, r.formula_version,
-             r.updated_at)
+            (
+                r.firm_id,
+                r.role,
+                r.phase,
+                r.score,
+                r.contracts,
+                r.components,
+                r.formula_version,
+                r.updated_at,
+            )
             for r in rows
-        ]  # fmt: skip
+        ]
 
 
 async def test_incremental_updates_equal_a_full_recompute(
@@ -260,18 +299,28 @@ async def test_incremental_updates_equal_a_full_recompute(
     for n in range(12):
         buyer, supplier = buyers[n % 2], suppliers[n % 3]
         await _reviewed(
-            app, buyer.firm_id, supplier.firm_id, days_ago=3 + 29 * n, stars=(2 + n % 4, 4, 3),
-            days_late=n % 4, phase=("dyeing", "finishing")[n % 2],
+            app,
+            buyer.firm_id,
+            supplier.firm_id,
+            days_ago=3 + 29 * n,
+            stars=(2 + n % 4, 4, 3),
+            days_late=n % 4,
+            phase=("dyeing", "finishing")[n % 2],
             unit_price=f"{5 + n}.50",
-        )  # fmt: skip
+        )
     # Today's work, through the API at a fixed instant: completions, reviews, disputes.
     open_ones = []
     for n in range(6):
         buyer, supplier = buyers[n % 2], suppliers[n % 3]
         contract_id = await insert_contract(
-            app, buyer.firm_id, supplier.firm_id, status="delivered", phase="finishing",
-            due_date=NOW.date() - timedelta(days=n % 3), delivered_at=NOW - timedelta(days=1),
-        )  # fmt: skip
+            app,
+            buyer.firm_id,
+            supplier.firm_id,
+            status="delivered",
+            phase="finishing",
+            due_date=NOW.date() - timedelta(days=n % 3),
+            delivered_at=NOW - timedelta(days=1),
+        )
         open_ones.append((contract_id, buyer, supplier))
     with fixed_clock(app, NOW):
         for index, (contract_id, buyer, supplier) in enumerate(open_ones):
@@ -316,9 +365,14 @@ async def test_reputation_read_explains_the_parts(client: httpx.AsyncClient, app
         app, buyer.firm_id, supplier.firm_id, days_ago=40, stars=(5, 4, 4), phase="dyeing"
     )
     contract_id = await insert_contract(
-        app, buyer.firm_id, supplier.firm_id, status="delivered", phase="finishing",
-        due_date=NOW.date(), delivered_at=NOW - timedelta(hours=3),
-    )  # fmt: skip
+        app,
+        buyer.firm_id,
+        supplier.firm_id,
+        status="delivered",
+        phase="finishing",
+        due_date=NOW.date(),
+        delivered_at=NOW - timedelta(hours=3),
+    )
     with fixed_clock(app, NOW):
         await client.post(f"/contracts/{contract_id}/accept", headers=buyer.headers)
     body = (await client.get(f"/firms/{supplier.firm_id}/reputation")).json()
@@ -354,9 +408,13 @@ async def test_history_grows_when_the_score_moves(client: httpx.AsyncClient, app
     supplier = await firm_owner(client)
     for day in (3, 2, 1):
         contract_id = await insert_contract(
-            app, buyer.firm_id, supplier.firm_id, status="delivered",
-            due_date=NOW.date() - timedelta(days=day), delivered_at=NOW - timedelta(days=day + 1),
-        )  # fmt: skip
+            app,
+            buyer.firm_id,
+            supplier.firm_id,
+            status="delivered",
+            due_date=NOW.date() - timedelta(days=day),
+            delivered_at=NOW - timedelta(days=day + 1),
+        )
         with fixed_clock(app, NOW - timedelta(days=day)):
             await client.post(f"/contracts/{contract_id}/accept", headers=buyer.headers)
     history = (await client.get(f"/firms/{supplier.firm_id}/reputation")).json()["history"]
@@ -386,11 +444,15 @@ async def test_concurrent_completions_for_one_client_lose_nothing(
     suppliers = [await firm_owner(client) for _ in range(8)]
     contract_ids = [
         await insert_contract(
-            app, buyer.firm_id, s.firm_id, status="delivered", due_date=NOW.date(),
+            app,
+            buyer.firm_id,
+            s.firm_id,
+            status="delivered",
+            due_date=NOW.date(),
             delivered_at=NOW - timedelta(days=1),
         )
         for s in suppliers
-    ]  # fmt: skip
+    ]
     with fixed_clock(app, NOW):
         responses = await asyncio.gather(
             *[client.post(f"/contracts/{c}/accept", headers=buyer.headers) for c in contract_ids]

@@ -47,7 +47,7 @@ async def _outs(
                 for p, f in await repo.participants(campaign.id)
             ]
             if with_participants
-            else []
+            else None
         )
         outs.append(
             schemas.CampaignOut(

@@ -250,7 +250,8 @@ class TradeFairOut(BaseModel):
     signups_open: bool
     participant_count: int
     area_taken_m2: float
-    participants: list[ParticipantOut]
+    # Firms signed up, in signup order; null in lists (ask for the fair itself).
+    participants: list[ParticipantOut] | None
 
 
 class ParticipationIn(BaseModel):
@@ -304,7 +305,8 @@ class CampaignOut(BaseModel):
     starts_on: date
     ends_on: date
     participant_count: int
-    participants: list[CampaignParticipantOut]
+    # Null in lists (ask for the campaign itself).
+    participants: list[CampaignParticipantOut] | None
 
 
 class CampaignParticipationIn(BaseModel):

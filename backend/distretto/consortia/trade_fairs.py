@@ -70,7 +70,7 @@ async def _outs(
                 for p, f, _ in await repo.participants(fair.id)
             ]
             if with_participants
-            else []
+            else None
         )
         count, area_taken = totals[fair.id]
         outs.append(

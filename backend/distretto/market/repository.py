@@ -146,7 +146,7 @@ def status_is(status: str, now: datetime) -> ColumnElement[bool]:
     return col(Order.status) == status
 
 
-def _search(words: Sequence[str], dialect: str) -> ColumnElement[bool]:
+def search_condition(words: Sequence[str], dialect: str) -> ColumnElement[bool]:
     if dialect == "postgresql":
         # Same expression as the GIN index ix_orders_search (models.market), or the
         # planner cannot use it; every word matches as a prefix ("tess" finds "tessuto").
@@ -215,7 +215,7 @@ class OrderRepository:
             stmt = stmt.where(col(Order.client_firm_id).in_(viewer.firm_ids))
         words = _WORD.findall(q.lower())[:MAX_SEARCH_WORDS] if q else []
         if words:
-            stmt = stmt.where(_search(words, self.session.get_bind().dialect.name))
+            stmt = stmt.where(search_condition(words, self.session.get_bind().dialect.name))
         return await keyset_page(self.session, stmt, [col(Order.id)], params)
 
     async def add(self, order: Order, invited_firm_ids: Iterable[int]) -> Order:

@@ -13,6 +13,7 @@ from distretto.realtime.broker import Broker, InProcessBroker, RedisBroker
 from distretto.realtime.connection import LiveLimits
 from distretto.realtime.dispatcher import LiveDispatcher
 from distretto.realtime.hub import ConnectionHub
+from distretto.realtime.logs import redact_tokens_in_server_logs
 from distretto.realtime.policies import Audience
 from distretto.realtime.relay import NotificationRelay
 
@@ -33,6 +34,7 @@ class Realtime:
         self.dispatcher = LiveDispatcher(self.broker, self.hub, ctx.sessionmaker, self.relay)
 
     async def start(self) -> None:
+        redact_tokens_in_server_logs()
         await self.broker.start()
         await self.dispatcher.start()
         self.relay.start()

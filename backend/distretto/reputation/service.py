@@ -30,6 +30,7 @@ from distretto.reputation.formula import (
     ContractFact,
     DistrictMeans,
     Role,
+    RoleScores,
     day_start,
     district_means,
     score_role,
@@ -69,35 +70,41 @@ async def _districts_of_the_day(repo: ReputationRepository, now: datetime) -> Di
     return result
 
 
-def _score_rows(
+def _scores(
     facts: Sequence[ContractFact], firm_ids: Iterable[int], now: datetime, districts: Districts
-) -> list[ReputationScore]:
+) -> dict[tuple[int, Role], RoleScores]:
     by_firm: dict[tuple[int, Role], list[ContractFact]] = defaultdict(list)
     for fact in facts:
         for role in ROLES:
             by_firm[(fact.firm_in(role), role)].append(fact)
-    rows = []
+    result = {}
     for firm_id in sorted(set(firm_ids)):
         for role in ROLES:
             scores = score_role(
                 by_firm.get((firm_id, role), []), firm_id, role, now, districts[role]
             )
-            if scores is None:
-                continue
-            for phase, score in [(ALL_PHASES, scores.overall), *scores.by_phase.items()]:
-                rows.append(
-                    ReputationScore(
-                        firm_id=firm_id,
-                        role=role,
-                        phase=phase,
-                        score=score.score,
-                        contracts=score.contracts,
-                        components=score.components,
-                        formula_version=FORMULA_VERSION,
-                        updated_at=now,
-                    )
-                )
-    return rows
+            if scores is not None:
+                result[(firm_id, role)] = scores
+    return result
+
+
+def _score_rows(
+    facts: Sequence[ContractFact], firm_ids: Iterable[int], now: datetime, districts: Districts
+) -> list[ReputationScore]:
+    return [
+        ReputationScore(
+            firm_id=firm_id,
+            role=role,
+            phase=phase,
+            score=score.score,
+            contracts=score.contracts,
+            components=score.components,
+            formula_version=FORMULA_VERSION,
+            updated_at=now,
+        )
+        for (firm_id, role), scores in _scores(facts, firm_ids, now, districts).items()
+        for phase, score in [(ALL_PHASES, scores.overall), *scores.by_phase.items()]
+    ]
 
 
 async def _store(
@@ -195,17 +202,13 @@ async def backfill_history(session: AsyncSession, instants: Sequence[datetime]) 
     snapshots = []
     for instant in sorted(instants):
         districts: Districts = {role: district_means(facts, role, instant) for role in ROLES}
-        for row in _score_rows(facts, firm_ids, instant, districts):
-            key, value = (row.firm_id, row.role), (row.score, row.contracts)
-            if row.phase == ALL_PHASES and last.get(key) != value:
-                last[key] = value
+        for (firm_id, role), scores in _scores(facts, firm_ids, instant, districts).items():
+            value = (scores.overall.score, scores.overall.contracts)
+            if last.get((firm_id, role)) != value:
+                last[(firm_id, role)] = value
                 snapshots.append(
                     ReputationSnapshot(
-                        firm_id=row.firm_id,
-                        role=row.role,
-                        score=row.score,
-                        contracts=row.contracts,
-                        at=instant,
+                        firm_id=firm_id, role=role, score=value[0], contracts=value[1], at=instant
                     )
                 )
     await repo.add_snapshots(snapshots)

@@ -146,13 +146,19 @@ def _bids(
                 unit_price=price,
                 total_price=(price * order.quantity).quantize(CENT),
                 delivery_date=order.delivery_due - timedelta(days=rng.randint(0, 8)),
-                notes=rng.choice(("", "", "Disponibili a partire dalla prossima settimana.",
-                                  "Prezzo comprensivo di trasporto.")),
+                notes=rng.choice(
+                    (
+                        "",
+                        "",
+                        "Disponibili a partire dalla prossima settimana.",
+                        "Prezzo comprensivo di trasporto.",
+                    )
+                ),
                 status=status,
                 created_at=min(created, until - timedelta(hours=1)),
                 updated_at=min(created, until - timedelta(hours=1)),
             )
-        )  # fmt: skip
+        )
     return bids
 
 
@@ -388,10 +394,14 @@ async def _open_board(market: Market) -> None:
         candidates = _suppliers(world, phase, client)
         invited = index % 8 == 7
         order, work, _ = _order(
-            market, client, phase, created, deadline,
+            market,
+            client,
+            phase,
+            created,
+            deadline,
             visibility="invited" if invited else "public",
             sealed=rng.random() < 0.2,
-        )  # fmt: skip
+        )
         session.add(order)
         await session.flush()
         bidders = rng.sample(candidates, k=min(len(candidates), rng.randint(1, 5)))

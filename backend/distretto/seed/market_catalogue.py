@@ -333,13 +333,20 @@ QUESTIONS_AND_MESSAGES = (
 )
 
 REVIEW_COMMENTS = {
-    5: ("Lavoro impeccabile, tempi rispettati.", "Qualità eccellente, li richiameremo.",
-        "Precisi e sempre raggiungibili."),
-    4: ("Buon lavoro, qualche piccolo ritocco.", "Affidabili, comunicazione puntuale.",
-        "Qualità buona, consegna nei tempi."),
-    3: ("Risultato accettabile ma con difetti da correggere.",
-        "Qualche ritardo nelle risposte."),
-    2: ("Consegna in ritardo e lotto da rilavorare in parte.",
-        "Comunicazione difficile, abbiamo dovuto sollecitare più volte."),
+    5: (
+        "Lavoro impeccabile, tempi rispettati.",
+        "Qualità eccellente, li richiameremo.",
+        "Precisi e sempre raggiungibili.",
+    ),
+    4: (
+        "Buon lavoro, qualche piccolo ritocco.",
+        "Affidabili, comunicazione puntuale.",
+        "Qualità buona, consegna nei tempi.",
+    ),
+    3: ("Risultato accettabile ma con difetti da correggere.", "Qualche ritardo nelle risposte."),
+    2: (
+        "Consegna in ritardo e lotto da rilavorare in parte.",
+        "Comunicazione difficile, abbiamo dovuto sollecitare più volte.",
+    ),
     1: ("Lotto non conforme, esperienza da non ripetere.",),
-}  # fmt: skip
+}

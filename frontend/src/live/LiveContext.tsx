@@ -36,6 +36,9 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const handlers = useRef(new Map<Handler, string[] | '*'>())
   const lastId = useRef<number | null>(null)
   const signedIn = me !== null
+  // The server decides a socket's audience when it connects: joining or leaving a firm
+  // needs a fresh connection (which resumes after the last event seen).
+  const audience = me ? me.memberships.map((m) => m.firm_id).sort((a, b) => a - b).join(',') : ''
 
   const dispatch = useCallback((event: LiveEvent) => {
     for (const [handler, types] of handlers.current) {
@@ -129,7 +132,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       window.removeEventListener('online', reconnectNow)
       socket?.close(1000, 'signed out')
     }
-  }, [signedIn, dispatch, refreshUnread, reloadMe])
+  }, [signedIn, audience, dispatch, refreshUnread, reloadMe])
 
   const subscribe = useCallback((types: string[] | '*', handler: Handler) => {
     handlers.current.set(handler, types)

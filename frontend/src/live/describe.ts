@@ -39,13 +39,22 @@ export function describeEvent(type: string, data: Record<string, unknown>, t: Tr
   const contractLink = contractId ? `/contracts/${contractId}` : undefined
   switch (type) {
     case 'order.created':
+      if (myFirmIds.includes(num(data, 'client_firm_id') ?? -1)) {
+        return { title: t('event.orderPublished'), body: title, link: orderLink, tone: 'success', important: false }
+      }
       return { title: t('event.orderCreated'), body: title, link: orderLink ?? (num(data, 'id') ? `/orders/${num(data, 'id')}` : undefined), tone: 'info', important: true }
     case 'order.updated':
       return { title: t('event.orderUpdated'), body: title, link: orderLink, tone: 'info', important: false }
     case 'order.cancelled':
       return { title: t('event.orderCancelled'), body: title, link: orderLink, tone: 'warning', important: true }
-    case 'bid.created':
+    case 'bid.created': {
+      // The bidder hears about its own bid too: that is a receipt, not news.
+      const bidder = num(data, 'firm_id')
+      if (bidder !== null && myFirmIds.includes(bidder)) {
+        return { title: t('event.bidSent'), body: title, link: orderLink, tone: 'success', important: false }
+      }
       return { title: t('event.bidCreated'), body: title, link: orderLink, tone: 'info', important: true }
+    }
     case 'bid.updated':
       return { title: t('event.bidUpdated'), body: title, link: orderLink, tone: 'info', important: false }
     case 'bid.needs_confirmation':

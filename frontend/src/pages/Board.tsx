@@ -134,13 +134,12 @@ export function BoardPage() {
     if (!id) return
     api.get<Order>(`/orders/${id}`).then(
       (order) => {
+        const arrived = event.type === 'order.created' && matches(order)
         setOrders((list) => {
-          const known = list.some((o) => o.id === order.id)
-          if (known) return list.map((o) => (o.id === order.id ? order : o)).filter(matches)
-          if (event.type !== 'order.created' || !matches(order)) return list
-          setFresh((set) => new Set(set).add(order.id))
-          return [order, ...list]
+          if (list.some((o) => o.id === order.id)) return list.map((o) => (o.id === order.id ? order : o)).filter(matches)
+          return arrived ? [order, ...list] : list
         })
+        if (arrived) setFresh((set) => new Set(set).add(order.id))
       },
       () => undefined,
     )

@@ -108,7 +108,7 @@ interface FormulaFacts {
 function Explanation({ role, data }: { role: 'supplier' | 'client'; data: RoleExplanation }) {
   const { t, fmt } = useI18n()
   const reviews = data.review_averages
-  const stars = (value: number | null | undefined) => (value === null || value === undefined ? '—' : `${fmt.number(value)} / 5`)
+  const stars = (value: number | null | undefined) => (value === null || value === undefined ? '—' : `${fmt.number(Math.round(value * 10) / 10)} / 5`)
   const signals = Object.entries(data.signals ?? {})
   return (
     <div className="explanation">

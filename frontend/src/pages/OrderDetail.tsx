@@ -281,16 +281,16 @@ function ClientBids({ order, bids, error, onChanged }: { order: Order; bids: Bid
                       {bid.notes && <div className="bid-notes">{bid.notes}</div>}
                       {bid.status !== 'active' && <StatusBadge status={bid.status} />}
                     </th>
-                    <td className={`num ${Number(bid.unit_price) === best.price ? 'best' : ''}`}>{bid.unit_price === null ? t('compare.sealed') : fmt.money(bid.unit_price)}</td>
-                    <td className="num">{bid.total_price === null ? '—' : fmt.money(bid.total_price)}</td>
-                    <td className={bid.delivery_date === best.date ? 'best' : ''}>
+                    <td data-label={t('compare.unitPrice')} className={`num ${Number(bid.unit_price) === best.price ? 'best' : ''}`}>{bid.unit_price === null ? t('compare.sealed') : fmt.money(bid.unit_price)}</td>
+                    <td data-label={t('compare.total')} className="num">{bid.total_price === null ? '—' : fmt.money(bid.total_price)}</td>
+                    <td data-label={t('compare.delivery')} className={bid.delivery_date === best.date ? 'best' : ''}>
                       {fmt.date(bid.delivery_date)}
                       {late && <div className="warn-text">{t('compare.afterDue')}</div>}
                     </td>
-                    <td className={score(bid) !== null && score(bid) === best.reputation ? 'best' : ''}>
+                    <td data-label={t('compare.reputation')} className={score(bid) !== null && score(bid) === best.reputation ? 'best' : ''}>
                       <ScoreBadge score={score(bid)} contracts={bidder?.reputation?.supplier_contracts} />
                     </td>
-                    <td>
+                    <td className="compare-action">
                       {canAward && bid.status === 'active' && (
                         <button type="button" className="btn btn-primary btn-small" onClick={() => setChoosing(bid)} disabled={busy}>
                           {t('award.button')}

@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import { Link, useNavigate, useSearchParams } from 'react-router-dom'
-import { api } from '../api/client'
+import { api, ApiError } from '../api/client'
 import type { AuthProvider } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
 import { TextField } from '../components/Field'
@@ -40,7 +40,15 @@ export function SignInPage() {
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault()
     const ok = await form.submit(
-      () => signIn(form.values.email, form.values.password),
+      async () => {
+        try {
+          await signIn(form.values.email, form.values.password)
+        } catch (error) {
+          // A 401 here is a wrong password, not an expired session.
+          if (error instanceof ApiError && error.status === 401) throw new ApiError(400, '', t('auth.wrongCredentials'))
+          throw error
+        }
+      },
       () => ({
         ...(form.values.email ? {} : { email: t('form.required') }),
         ...(form.values.password ? {} : { password: t('form.required') }),
