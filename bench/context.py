@@ -97,7 +97,9 @@ def summary_of(search: SearchResult, ceiling: float | None) -> dict[str, Any]:
         if search.max_rate and ceiling
         else None,
         "p99_bound_ms": search.p99_bound_ms,
-        # From the lowest step (least queueing): what one operation costs each party.
-        "cpu_ms_per_op": search.steps[0].cpu_ms_per_op() if search.steps else None,
+        # From the lowest offered rate (least queueing): what one operation costs each party.
+        "cpu_ms_per_op": min(search.steps, key=lambda s: s.offered_rate).cpu_ms_per_op()
+        if search.steps
+        else None,
         "detail": search.as_dict(),
     }

@@ -41,16 +41,17 @@ def _clients(cast: Cast) -> list[FirmInfo]:
     return [f for f in cast.firms.values() if f.status == "active" and f.actors]
 
 
-def _phase_for(rng: random.Random, cast: Cast, client: FirmInfo, bidders_needed: int) -> str:
-    """A phase with enough eligible bidders for the client (most phases in a full district)."""
-    phases = [
-        p
-        for p, firms in cast.by_phase.items()
-        if len(firms) > bidders_needed and len(eligible_bidders(cast, client, p)) >= bidders_needed
-    ]
-    if not phases:
-        raise RuntimeError(f"no phase has {bidders_needed} firms that may bid for firm {client.id}")
-    return rng.choice(sorted(phases))
+def _phase_for(
+    rng: random.Random, cast: Cast, client: FirmInfo, bidders_needed: int
+) -> tuple[str, list[FirmInfo]]:
+    """A phase with enough eligible bidders for the client, and those bidders."""
+    phases = sorted(p for p, firms in cast.by_phase.items() if len(firms) > bidders_needed)
+    rng.shuffle(phases)
+    for phase in phases:
+        eligible = eligible_bidders(cast, client, phase)
+        if len(eligible) >= bidders_needed:
+            return phase, eligible
+    raise RuntimeError(f"no phase has {bidders_needed} firms that may bid for firm {client.id}")
 
 
 def _order_row(
@@ -128,10 +129,10 @@ async def award_orders(
     clients = _clients(cast)
     for order_id in order_ids:
         client = rng.choice(clients)
-        phase = _phase_for(rng, cast, client, bids_each)
+        phase, eligible = _phase_for(rng, cast, client, bids_each)
         row = _order_row(order_id, client, phase, "open", rng, now)
         order_rows.append(row)
-        bidders = rng.sample(eligible_bidders(cast, client, phase), k=bids_each)
+        bidders = rng.sample(eligible, k=bids_each)
         ids = []
         for firm in bidders:
             bid_id = next(bid_ids)
@@ -162,8 +163,8 @@ async def active_contracts(
     clients = _clients(cast)
     for order_id, bid_id, contract_id in zip(order_ids, bid_ids, contract_ids, strict=True):
         client = rng.choice(clients)
-        phase = _phase_for(rng, cast, client, 1)
-        supplier = rng.choice(eligible_bidders(cast, client, phase))
+        phase, eligible = _phase_for(rng, cast, client, 1)
+        supplier = rng.choice(eligible)
         order = _order_row(order_id, client, phase, "awarded", rng, now)
         bid = _bid_row(bid_id, order, supplier, "awarded", rng)
         order_rows.append(order)

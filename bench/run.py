@@ -80,6 +80,9 @@ SCENARIOS: dict[str, tuple[Scenario, tuple[str, ...]]] = {
     "search": (reads.search, ("GET /api/v1/orders",)),
     "detail": (reads.order_detail, ("GET /api/v1/orders/{order_id}",)),
     "bids": (market.bids, ("POST /api/v1/orders/{order_id}/bids",)),
+    "ws_capacity": (live.capacity, ("WS /api/v1/ws",)),
+    "fanout": (live.fanout, ("WS /api/v1/ws", "POST /api/v1/orders")),
+    "resume": (live.resume, ("WS /api/v1/ws", "POST /api/v1/orders")),
     "completion": (
         market.completion,
         (
@@ -87,9 +90,6 @@ SCENARIOS: dict[str, tuple[Scenario, tuple[str, ...]]] = {
             "POST /api/v1/contracts/{contract_id}/accept",
         ),
     ),
-    "ws_capacity": (live.capacity, ("WS /api/v1/ws",)),
-    "fanout": (live.fanout, ("WS /api/v1/ws", "POST /api/v1/orders")),
-    "resume": (live.resume, ("WS /api/v1/ws", "POST /api/v1/orders")),
     # Last: 20,000 racing requests take long on a busy box; the rest is written by then.
     "award": (market.award, ("POST /api/v1/orders/{order_id}/award",)),
 }

@@ -79,7 +79,7 @@ class AppServer:
 
     async def start(self, ready_within: float = 120.0) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        with self.log_path.open("ab") as log:
+        with self.log_path.open("wb") as log:
             self._process = await asyncio.create_subprocess_exec(
                 *self.command,
                 cwd=REPO_ROOT,

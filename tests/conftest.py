@@ -95,7 +95,9 @@ async def _truncate(application: FastAPI) -> None:
             # DELETE on a handful of rows is much cheaper than TRUNCATE (which rewrites
             # files and takes exclusive locks); replica mode skips FK and guard triggers.
             await conn.execute(text("SET LOCAL session_replication_role = replica"))
-            for table in tables:
+            # The notification relay locks its cursor row first and the rows it reads
+            # after: clean up in the same order (cursor first), or the two deadlock.
+            for table in sorted(tables, key=lambda name: name != "outbox_cursors"):
                 await conn.execute(text(f'DELETE FROM "{table}"'))
         else:
             # SQLite fires row triggers on DELETE, and the audit log's triggers refuse it:

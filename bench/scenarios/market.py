@@ -249,6 +249,8 @@ async def completion(bench: Bench) -> dict[str, Any]:
     deliver_latency, accept_latency = new_histogram(), new_histogram()
     completed: list[int] = []
     empty = b"{}"
+    first_of_day = await _first_completion(bench, running.pop())
+    bench.log(f"  first completion: {first_of_day}")
 
     async def complete(client: HttpClient, index: int) -> str | None:
         if index >= len(running):
@@ -289,6 +291,7 @@ async def completion(bench: Bench) -> dict[str, Any]:
         p99_bound_ms=P99_BOUNDS_MS["completion"],
     )
     result = summary_of(search, bench.ceiling_rate)
+    result["first_completion"] = first_of_day
     result["per_request"] = {
         "deliver": summarize(deliver_latency).as_dict(),
         "accept": summarize(accept_latency).as_dict(),
@@ -316,6 +319,40 @@ async def completion(bench: Bench) -> dict[str, Any]:
         ),
     }
     return result
+
+
+async def _first_completion(bench: Bench, contract: fixtures.RunningContract) -> dict[str, Any]:
+    """Deliver and accept one contract alone, before any load.
+
+    The first completion of a UTC day also computes the day's district means of the
+    reputation formula (over every completed contract); measured on its own, so the
+    steady state that follows is not that one-off.
+    """
+    async with bench.pool.acquire() as conn:
+        means_before = (
+            await conn.fetchval(
+                "SELECT count(*) FROM reputation_district_means "
+                "WHERE as_of >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"
+            )
+            if await conn.fetchval("SELECT to_regclass('reputation_district_means') IS NOT NULL")
+            else None
+        )
+    client = bench.client(1)
+    timings = {}
+    try:
+        for action, user in (
+            ("deliver", contract.supplier.actors[0].user_id),
+            ("accept", contract.client.actors[0].user_id),
+        ):
+            started = client_time()
+            response = await client.send(
+                bench.encode("POST", f"/contracts/{contract.contract_id}/{action}", user, b"{}")
+            )
+            timings[f"{action}_ms"] = round((client_time() - started) * 1000, 1)
+            timings[f"{action}_status"] = response.status
+    finally:
+        client.close()
+    return {**timings, "district_means_of_today_before": means_before}
 
 
 def client_time() -> float:

@@ -773,6 +773,23 @@ export interface paths {
         patch: operations["update_firm"];
         trace?: never;
     };
+    "/api/v1/firms/{firm_id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export Firm */
+        get: operations["export_firm"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/firms/{firm_id}/members": {
         parameters: {
             query?: never;
@@ -871,7 +888,8 @@ export interface paths {
         get: operations["me"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete Account */
+        delete: operations["delete_account"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1721,7 +1739,7 @@ export interface components {
             /** Participant Count */
             participant_count: number;
             /** Participants */
-            participants: components["schemas"]["CampaignParticipantOut"][];
+            participants: components["schemas"]["CampaignParticipantOut"][] | null;
             /**
              * Starts On
              * Format: date
@@ -2006,6 +2024,89 @@ export interface components {
             size_class: "micro" | "small" | "medium" | "large";
             /** Vat Number */
             vat_number: string;
+        };
+        /**
+         * FirmExport
+         * @description Everything the firm owns or is party to, as the firm itself may read it.
+         */
+        FirmExport: {
+            /** Bids */
+            bids: {
+                [key: string]: unknown;
+            }[];
+            /** Campaign Participations */
+            campaign_participations: {
+                [key: string]: unknown;
+            }[];
+            /** Consortium Memberships */
+            consortium_memberships: {
+                [key: string]: unknown;
+            }[];
+            /** Contracts */
+            contracts: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Exported At
+             * Format: date-time
+             */
+            exported_at: string;
+            /** Exported By User Id */
+            exported_by_user_id: number;
+            /** Firm */
+            firm: {
+                [key: string]: unknown;
+            };
+            /** Flags Raised */
+            flags_raised: {
+                [key: string]: unknown;
+            }[];
+            /** Format Version */
+            format_version: string;
+            /** Members */
+            members: {
+                [key: string]: unknown;
+            }[];
+            /** Messages */
+            messages: {
+                [key: string]: unknown;
+            }[];
+            /** Order Invitations */
+            order_invitations: {
+                [key: string]: unknown;
+            }[];
+            /** Orders */
+            orders: {
+                [key: string]: unknown;
+            }[];
+            /** Quality Seals */
+            quality_seals: {
+                [key: string]: unknown;
+            }[];
+            /** Reputation */
+            reputation: {
+                [key: string]: unknown;
+            }[];
+            /** Reviews Given */
+            reviews_given: {
+                [key: string]: unknown;
+            }[];
+            /** Reviews Received */
+            reviews_received: {
+                [key: string]: unknown;
+            }[];
+            /** Trade Fair Participations */
+            trade_fair_participations: {
+                [key: string]: unknown;
+            }[];
+            /** Training Enrolments */
+            training_enrolments: {
+                [key: string]: unknown;
+            }[];
+            /** Warnings */
+            warnings: {
+                [key: string]: unknown;
+            }[];
         };
         /** FirmOut */
         FirmOut: {
@@ -3243,7 +3344,7 @@ export interface components {
             /** Participant Count */
             participant_count: number;
             /** Participants */
-            participants: components["schemas"]["ParticipantOut"][];
+            participants: components["schemas"]["ParticipantOut"][] | null;
             /**
              * Signup Deadline
              * Format: date-time
@@ -5828,6 +5929,46 @@ export interface operations {
             };
         };
     };
+    export_firm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                firm_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FirmExport"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_firm_members: {
         parameters: {
             query?: never;
@@ -6135,6 +6276,33 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["MeOut"];
                 };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_account: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Error (RFC 9457 problem details) */
             default: {

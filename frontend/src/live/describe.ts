@@ -33,7 +33,8 @@ function text(data: Record<string, unknown>, ...keys: string[]): string {
 
 export function describeEvent(type: string, data: Record<string, unknown>, t: Translate, myFirmIds: number[], fallbackTitle = ''): Described {
   const orderId = num(data, 'order_id')
-  const contractId = num(data, 'contract_id')
+  // contract.* events carry the contract itself, whose own key is `id`.
+  const contractId = type.startsWith('contract.') ? num(data, 'contract_id', 'id') : num(data, 'contract_id')
   const title = text(data, 'title', 'order_title', 'name')
   const orderLink = orderId ? `/orders/${orderId}` : undefined
   const contractLink = contractId ? `/contracts/${contractId}` : undefined
