@@ -41,6 +41,10 @@ class Profile:
     award_orders: int
     award_racers: int
     completion_contracts: int
+    # Time boxes: on a busy box opening 10,000 sockets or racing 20,000 awards can take
+    # far longer than a run should; past these the scenario stops and reports how far it got.
+    connect_seconds_max: float
+    award_seconds_max: float
     # Rates (req/s) at which each step search starts; the search grows from there.
     start_rates: dict[str, float] = field(default_factory=dict)
 
@@ -69,6 +73,8 @@ FULL = Profile(
     award_orders=1_000,
     award_racers=20,
     completion_contracts=12_000,
+    connect_seconds_max=300.0,
+    award_seconds_max=420.0,
     start_rates={"ceiling": 300, "read": 20, "bids": 10, "completion": 5},
 )
 
@@ -96,6 +102,8 @@ QUICK = Profile(
     award_orders=100,
     award_racers=20,
     completion_contracts=3_000,
+    connect_seconds_max=90.0,
+    award_seconds_max=120.0,
     start_rates={"ceiling": 300, "read": 20, "bids": 10, "completion": 5},
 )
 

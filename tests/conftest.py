@@ -95,6 +95,10 @@ async def _truncate(application: FastAPI) -> None:
             # DELETE on a handful of rows is much cheaper than TRUNCATE (which rewrites
             # files and takes exclusive locks); replica mode skips FK and guard triggers.
             await conn.execute(text("SET LOCAL session_replication_role = replica"))
+            # The notification relay (running in the app) locks its cursor row before it
+            # writes: taking that table first makes the relay wait for the clean-up
+            # instead of deadlocking with it over events and notifications.
+            await conn.execute(text('LOCK TABLE "outbox_cursors" IN ACCESS EXCLUSIVE MODE'))
             # The notification relay locks its cursor row first and the rows it reads
             # after: clean up in the same order (cursor first), or the two deadlock.
             for table in sorted(tables, key=lambda name: name != "outbox_cursors"):

@@ -1,16 +1,20 @@
 import { expect, test } from '@playwright/test'
-import { apiPost, contextFor, createFirm, registerPerson, signIn, snap, STAFF, waitLive } from './helpers'
+import { contextFor, createFirm, registerPerson, signIn, snap, STAFF, waitLive } from './helpers'
 
 test('association staff suspend a firm and the firm notices at once', async ({ browser, request }) => {
   const rogue = await createFirm(request, await registerPerson(request, 'Mario Furbo'), 'Confezioni Furbe', ['stitching'])
   const reporter = await createFirm(request, await registerPerson(request, 'Elena Onesta'), 'Sartoria Onesta', ['stitching'])
-  await apiPost(request, reporter, '/flags', {
-    target_type: 'firm',
-    target_id: rogue.firmId,
-    reason: 'Partita IVA non corrispondente',
-    details: 'La ragione sociale in fattura è diversa.',
-    firm_id: reporter.firmId,
-  })
+  // Another firm reports it from its public profile.
+  const reporterPage = await (await contextFor(browser)).newPage()
+  await signIn(reporterPage, reporter)
+  await reporterPage.goto(`/firms/${rogue.firmId}`)
+  await reporterPage.getByRole('button', { name: 'Segnala all’associazione' }).click()
+  await reporterPage.getByRole('button', { name: 'Invia segnalazione' }).click()
+  await expect(reporterPage.getByText('Scrivi in breve il motivo.')).toBeVisible()
+  await reporterPage.getByLabel('Motivo').fill('Partita IVA non corrispondente')
+  await reporterPage.getByLabel('Dettagli (facoltativo)').fill('La ragione sociale in fattura è diversa.')
+  await reporterPage.getByRole('button', { name: 'Invia segnalazione' }).click()
+  await expect(reporterPage.getByText(/Segnalazione inviata/)).toBeVisible()
 
   // What a visitor sees first.
   const visitor = await (await contextFor(browser)).newPage()

@@ -9,6 +9,7 @@ update nothing) and the unique ``contracts.order_id``.
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
+from distretto.contracts.service import contract_out
 from distretto.kit.errors import Conflict, Invalid
 from distretto.market import events, lifecycle, policies, schemas
 from distretto.market.idempotency import IdempotentCreate, Outcome
@@ -18,14 +19,10 @@ from distretto.models import Bid, Contract, Order
 from distretto.models.base import utcnow
 
 
-def contract_out(contract: Contract) -> schemas.ContractOut:
-    return schemas.ContractOut.model_validate(contract, from_attributes=True)
-
-
 async def _winning_bid(session: AsyncSession, order: Order, bid_id: int) -> Bid:
     """The chosen bid, re-read under lock once the order is ours to award."""
     bid = await BidRepository(session).get(bid_id, lock="update")
-    if bid is None or bid.order_id != order.id:
+    if bid is None or bid.order_id != order.id or bid.hidden:
         raise Invalid("bid_id", "is not a bid on this order")
     if bid.status == "needs_confirmation":
         raise Conflict(
@@ -58,7 +55,8 @@ async def award(
         return twin
     bids = BidRepository(session)
     chosen = await bids.get(data.bid_id)
-    if chosen is None or chosen.order_id != order_id:
+    # A bid hidden by moderation is out of the client's sight, so out of its choice too.
+    if chosen is None or chosen.order_id != order_id or chosen.hidden:
         raise Invalid("bid_id", "is not a bid on this order")
     if not lifecycle.awardable(order):
         raise Conflict(
@@ -94,4 +92,6 @@ async def award(
     if contract is None:
         raise Conflict("The order already has a contract")
     await events.awarded(session, order, contract, bidder_firms, losers, now)
-    return await request.store(201, contract_out(contract).model_dump(mode="json"))
+    # The same body as GET /contracts/{id}: the award hands over to the contract.
+    [body] = await contract_out(session, [contract], now)
+    return await request.store(201, body.model_dump(mode="json"))

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query, status
 from fastapi.responses import JSONResponse
 
 from distretto.auth.viewer import ViewerDep
+from distretto.contracts.schemas import ContractOut
 from distretto.db import SessionDep
 from distretto.kit.context import ContextDep
 from distretto.kit.pagination import Page, PageParams, page_params
@@ -214,7 +215,7 @@ async def withdraw_bid(bid_id: BidId, viewer: ViewerDep, session: SessionDep) ->
 @router.post(
     "/orders/{order_id}/award",
     status_code=status.HTTP_201_CREATED,
-    response_model=schemas.ContractOut,
+    response_model=ContractOut,
     operation_id="award_order",
 )
 async def award_order(

@@ -216,21 +216,3 @@ class AwardIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     bid_id: Id64
-
-
-class ContractOut(BaseModel):
-    id: int
-    order_id: int
-    bid_id: int
-    client_firm_id: int
-    supplier_firm_id: int
-    phase: str
-    quantity: int
-    unit: str
-    unit_price: MoneyOut
-    total_price: MoneyOut
-    due_date: date
-    status: str
-    created_at: datetime
-    delivered_at: datetime | None
-    completed_at: datetime | None

@@ -62,7 +62,7 @@ class InProcessBroker:
         self._inbox: asyncio.Queue[BrokerItem] = asyncio.Queue(self.MAX_PENDING)
 
     async def start(self) -> None:
-        self.push(RESUBSCRIBED)
+        return None  # nothing to connect to
 
     async def publish(self, events: Sequence[OutboxEvent]) -> None:
         if events:

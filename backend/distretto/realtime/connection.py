@@ -105,6 +105,8 @@ class LiveConnection:
         self._suspension_check = suspension_check
         self._queue: asyncio.Queue[Outgoing] = asyncio.Queue(limits.send_queue)
         self._last_sent = 0
+        # One replay at a time: a client cannot make the server re-read history in a loop.
+        self._replaying = False
         self._close: tuple[int | None, str] | None = None
         self._closed = asyncio.Event()
 
@@ -224,7 +226,10 @@ class LiveConnection:
             after = _event_id(message.get("after"))
             if after is None:
                 self._reply_error("resume needs after: the last event id you saw (0 for all)")
+            elif self._replaying:
+                self._reply_error("a resume is already running; wait for resumed")
             else:
+                self._replaying = True
                 self._enqueue(Replay(after))
         else:
             self._reply_error("unknown message type; send ping or resume")
@@ -259,6 +264,7 @@ class LiveConnection:
             if len(events) < page:
                 break
         await self._send({"type": "resumed", "last_id": self._last_sent})
+        self._replaying = False
 
     async def _send_event(self, event: OutboxEvent) -> None:
         await self._send(event.envelope())

@@ -466,6 +466,13 @@ export const en: Record<MessageKey, string> = {
   'course.cancel': 'Cancel enrolment',
   'course.closed': 'Enrolment is closed.',
 
+  'report.button': 'Report to the association',
+  'report.lead': 'The report goes to the association’s staff, who will look into it. The reported side does not see who reported.',
+  'report.reason': 'Reason',
+  'report.details': 'Details (optional)',
+  'report.send': 'Send report',
+  'report.sent': 'Report sent: thank you, the association will look into it.',
+  'report.reasonNeeded': 'Say briefly why.',
   'staff.title': 'Association console',
   'staff.lead': 'Reports, firms, disputes and the log of actions.',
   'staff.queue': 'Reports',

@@ -466,6 +466,13 @@ export const it = {
   'course.cancel': 'Annulla iscrizione',
   'course.closed': 'Le iscrizioni sono chiuse.',
 
+  'report.button': 'Segnala all’associazione',
+  'report.lead': 'La segnalazione arriva allo staff dell’associazione, che la valuta. Chi è segnalato non vede chi ha segnalato.',
+  'report.reason': 'Motivo',
+  'report.details': 'Dettagli (facoltativo)',
+  'report.send': 'Invia segnalazione',
+  'report.sent': 'Segnalazione inviata: grazie, l’associazione la esaminerà.',
+  'report.reasonNeeded': 'Scrivi in breve il motivo.',
   'staff.title': 'Console dell’associazione',
   'staff.lead': 'Segnalazioni, imprese, contestazioni e registro delle azioni.',
   'staff.queue': 'Segnalazioni',

@@ -77,7 +77,9 @@ export function TradeFairPage() {
   if (fair.error) return <ErrorBanner error={fair.error} onRetry={fair.reload} />
   if (!fair.data) return <Loading />
   const f = fair.data
-  const mine = f.participants.find((p) => p.firm_id === firmId)
+  // Null only in lists; the fair's own page always carries its participants.
+  const participants = f.participants ?? []
+  const mine = participants.find((p) => p.firm_id === firmId)
   const full = f.participant_count >= f.max_firms
   const signUp = async (event: FormEvent) => {
     event.preventDefault()
@@ -165,11 +167,11 @@ export function TradeFairPage() {
               <Notice>{t('bid.needManager')}</Notice>
             )}
             <h3>{t('fair.participants')}</h3>
-            {f.participants.length === 0 ? (
+            {participants.length === 0 ? (
               <p className="muted">{t('fair.noParticipants')}</p>
             ) : (
               <ul className="plain-list">
-                {f.participants.map((p) => (
+                {participants.map((p) => (
                   <li key={p.firm_id}>
                     <Link to={`/firms/${p.firm_id}`}>{p.firm_name}</Link>
                     {p.area_m2 ? <span className="muted small"> · {fmt.number(p.area_m2)} m²</span> : null}
@@ -194,7 +196,7 @@ export function CampaignPage() {
   if (campaign.error) return <ErrorBanner error={campaign.error} onRetry={campaign.reload} />
   if (!campaign.data) return <Loading />
   const c = campaign.data
-  const joined = c.participants.some((p) => p.firm_id === firmId)
+  const joined = (c.participants ?? []).some((p) => p.firm_id === firmId)
   const toggle = async () => {
     try {
       if (joined) await api.delete(`/campaigns/${c.id}/participations/${firmId}`)

@@ -4,6 +4,7 @@ import { api } from '../api/client'
 import type { Contract, ContractMessage, Page, Review } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
 import { TextArea } from '../components/Field'
+import { ReportButton } from '../components/ReportButton'
 import { Card, ErrorBanner, Loading, Notice, PageHeader, StatusBadge } from '../components/ui'
 import { useForm } from '../hooks/useForm'
 import { useLoad } from '../hooks/useLoad'
@@ -312,6 +313,7 @@ function Reviews({ contract: c, side, canAct }: { contract: Contract; side: 'cli
             ))}
             {theirs.comment && <p className="prose">“{theirs.comment}”</p>}
             <p className="muted small">{fmt.date(theirs.created_at)}</p>
+            <ReportButton targetType="review" targetId={theirs.id} />
           </>
         ) : (
           <p className="muted">{t('review.blind')}</p>
@@ -364,6 +366,7 @@ function Messages({ contract: c, myFirmId }: { contract: Contract; myFirmId: num
               {m.author_name ?? m.firm_name ?? (m.firm_id === c.client_firm_id ? t('contracts.theClient') : t('contracts.theSupplier'))} · {fmt.dateTime(m.created_at)}
             </div>
             <div className="message-text">{m.text}</div>
+            {m.firm_id !== myFirmId && <ReportButton targetType="message" targetId={m.id} />}
           </li>
         ))}
         <li ref={end} aria-hidden="true" className="messages-end" />

@@ -5,6 +5,7 @@ import type { Firm, Member, Reputation } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
 import { LineChart, type LineSeries } from '../components/Charts'
 import { SelectField, TextField } from '../components/Field'
+import { ReportButton } from '../components/ReportButton'
 import { Card, Empty, ErrorBanner, Loading, PageHeader, ScoreBadge, Stat, StatusBadge } from '../components/ui'
 import { useForm } from '../hooks/useForm'
 import { useLoad } from '../hooks/useLoad'
@@ -61,6 +62,7 @@ export function FirmProfilePage() {
               ))}
             </div>
             {f.description ? <p className="prose">{f.description}</p> : <p className="muted">{t('firm.noDescription')}</p>}
+            {!membership && <ReportButton targetType="firm" targetId={f.id} />}
           </Card>
           <ReputationSection reputation={reputation.data} error={reputation.error} />
         </div>

@@ -5,6 +5,7 @@ import type { Bid, Contract, Firm, Order, Page, Question } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
 import { TextArea, TextField } from '../components/Field'
 import { Card, Empty, ErrorBanner, Loading, Notice, PageHeader, ScoreBadge, StatusBadge } from '../components/ui'
+import { ReportButton } from '../components/ReportButton'
 import { useToast } from '../components/Toasts'
 import { describeError, useForm } from '../hooks/useForm'
 import { useLoad } from '../hooks/useLoad'
@@ -118,6 +119,7 @@ export function OrderDetailPage() {
             </dl>
             {o.description && <p className="prose">{o.description}</p>}
             {o.parent_contract_id && <p className="muted">{t('order.subOrderOf', { id: o.parent_contract_id })}</p>}
+            {!isClient && <ReportButton targetType="order" targetId={o.id} />}
           </Card>
           {isClient ? (
             <ClientBids order={o} bids={bids.data} error={bids.error} onChanged={reloadAll} />
