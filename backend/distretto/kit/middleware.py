@@ -1,5 +1,6 @@
 """ASGI middleware: request metrics, security headers, request body size limit."""
 
+import contextlib
 import time
 
 from prometheus_client import Counter, Histogram
@@ -43,13 +44,17 @@ class HttpMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
-            await self._too_large(scope, receive, send)
-            return
         started = time.perf_counter()
-        status_holder = {"status": 500}
+        state = {"status": 500, "response_started": False, "too_large": False}
         received = 0
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                state["status"] = message["status"]
+                state["response_started"] = True
+                message.setdefault("headers", [])
+                message["headers"] = list(message["headers"]) + SECURITY_HEADERS
+            await send(message)
 
         async def limited_receive() -> Message:
             nonlocal received
@@ -57,25 +62,30 @@ class HttpMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body_bytes:
+                    state["too_large"] = True
                     raise _BodyTooLarge
             return message
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                status_holder["status"] = message["status"]
-                message.setdefault("headers", [])
-                message["headers"] = list(message["headers"]) + SECURITY_HEADERS
-            await send(message)
+        async def app_send(message: Message) -> None:
+            # Once the body was cut off, the app's own answer (FastAPI turns the failed
+            # read into a 400) gives way to the 413 below.
+            if not state["too_large"]:
+                await send_with_headers(message)
 
         try:
-            await self.app(scope, limited_receive, send_with_headers)
-        except _BodyTooLarge:
-            await self._too_large(scope, receive, send)
+            declared = dict(scope.get("headers", [])).get(b"content-length")
+            if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
+                state["too_large"] = True
+            else:
+                with contextlib.suppress(_BodyTooLarge):
+                    await self.app(scope, limited_receive, app_send)
+            if state["too_large"] and not state["response_started"]:
+                await self._too_large(scope, receive, send_with_headers)
         finally:
             route = scope.get("route")
             path = getattr(route, "path", "unmatched")
             LATENCY.labels(scope["method"], path).observe(time.perf_counter() - started)
-            REQUESTS.labels(scope["method"], path, str(status_holder["status"])).inc()
+            REQUESTS.labels(scope["method"], path, str(state["status"])).inc()
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = problem(

@@ -114,11 +114,6 @@ class LiveConnection:
     def keys(self) -> frozenset[str]:
         return self.audience.keys
 
-    @property
-    def close_code(self) -> int | None:
-        """The code the server closed with (None while open or if the client left)."""
-        return self._close[0] if self._close else None
-
     # --- called by the hub (must never block) ----------------------------------------------
 
     def offer(self, event: OutboxEvent) -> None:
@@ -301,7 +296,15 @@ class LiveConnection:
 
     async def _firm_was_suspended(self) -> bool:
         firms = self.audience.active_firm_ids
-        return bool(firms) and bool(await self._suspension_check(firms))
+        if not firms:
+            return False
+        try:
+            return bool(await self._suspension_check(firms))
+        except Exception:
+            # The database is briefly unreachable: keep serving, ask again next beat
+            # (a suspension also arrives as a firm.suspended event).
+            log.warning("suspension check failed; retrying at the next heartbeat", exc_info=True)
+            return False
 
 
 def _event_id(value: object) -> int | None:

@@ -43,8 +43,10 @@ async def materialise_pending(session: AsyncSession, *, max_events: int = 2000) 
     """
     notifications = NotificationRepository(session)
     events = EventRepository(session)
-    # Cheap check first: most calls find nothing to do and take no lock.
-    if await events.latest_id() <= await notifications.cursor(CURSOR):
+    # Cheap check first: most calls find nothing to do and take no lock. (Cursor before
+    # outbox, the order in which the relay always touches its tables.)
+    seen = await notifications.cursor(CURSOR)
+    if await events.latest_id() <= seen:
         return 0
     position = await notifications.lock_cursor(CURSOR)
     audiences = AudienceRepository(session)
