@@ -17,7 +17,7 @@ from distretto.db import create_engine, create_sessionmaker
 from distretto.firms.router import router as firms_router
 from distretto.kit.context import AppContext
 from distretto.kit.errors import install_error_handlers
-from distretto.kit.middleware import HttpMiddleware
+from distretto.kit.middleware import HttpMiddleware, NulGuardMiddleware
 from distretto.kit.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from distretto.market.router import router as market_router
 from distretto.moderation.router import router as moderation_router
@@ -119,6 +119,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["*"],
             allow_headers=["*"],
         )
+    # Added first, so it runs inside HttpMiddleware (which bounds the body it buffers).
+    app.add_middleware(NulGuardMiddleware)
     app.add_middleware(HttpMiddleware, max_body_bytes=settings.max_body_bytes)
     dist = resolve_dist(settings.frontend_dist)
     if dist is not None:

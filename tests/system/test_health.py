@@ -1,5 +1,7 @@
 import httpx
 
+from tests.helpers import problem_fields
+
 
 async def test_health_ready_metrics(client: httpx.AsyncClient) -> None:
     assert (await client.get("http://test/healthz")).json() == {"status": "ok"}
@@ -23,3 +25,19 @@ async def test_unknown_route_is_problem_json(client: httpx.AsyncClient) -> None:
     response = await client.get("/does-not-exist")
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_nul_characters_are_refused_not_500(client: httpx.AsyncClient) -> None:
+    body = '{"email": "a@example.it", "password": "long-enough-pw", "full_name": "A\\u0000B"}'
+    response = await client.post(
+        "/auth/register", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert problem_fields(response) == {"body"}
+    query = await client.get("/firms", params={"q": "a\x00b"})
+    assert query.status_code == 422 and problem_fields(query) == {"query"}
+    fine = await client.post(
+        "/auth/register",
+        json={"email": "ok@example.it", "password": "long-enough-pw", "full_name": "Sconto 5%00"},
+    )
+    assert fine.status_code == 201

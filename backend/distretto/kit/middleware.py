@@ -95,3 +95,74 @@ class HttpMiddleware:
             "payload-too-large",
         )
         await response(scope, receive, send)
+
+
+_RAW_NUL, _JSON_NUL, _URL_NUL = b"\x00", b"\\u0000", b"%00"
+
+
+class NulGuardMiddleware:
+    """Refuse NUL characters in request bodies and query strings with a 422.
+
+    PostgreSQL text cannot store U+0000, so such input would otherwise fail deep in the
+    database as a 500; no field of ours has a use for it.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        query = scope.get("query_string", b"")
+        if _RAW_NUL in query or _URL_NUL in query:
+            await self._refuse(scope, receive, send, "query")
+            return
+        if scope["method"] in ("GET", "HEAD", "OPTIONS", "DELETE"):
+            await self.app(scope, receive, send)
+            return
+        # Bodies are already bounded by HttpMiddleware, so buffering them is safe.
+        chunks: list[bytes] = []
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                await self.app(scope, receive, send)
+                return
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        form = (
+            dict(scope.get("headers", []))
+            .get(b"content-type", b"")
+            .startswith(b"application/x-www-form-urlencoded")
+        )
+        if _RAW_NUL in body or _JSON_NUL in body or (form and _URL_NUL in body):
+            await self._refuse(scope, receive, send, "body")
+            return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, where: str) -> None:
+        response = problem(
+            422,
+            "Invalid input",
+            f"Please check these fields: {where}",
+            "validation-error",
+            errors=[
+                {
+                    "field": where,
+                    "message": "must not contain NUL characters",
+                    "type": "value_error",
+                }
+            ],
+        )
+        await response(scope, receive, send)
