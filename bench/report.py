@@ -41,15 +41,33 @@ class TargetRow:
     describe: Callable[[dict[str, Any]], str]
 
 
+def lowest_step(summary: Any) -> dict[str, Any] | None:
+    """The step offered the least load: the least queueing, the cleanest per-op costs."""
+    steps = dig(summary, "detail", "steps")
+    return min(steps, key=lambda s: s["offered_rate"]) if steps else None
+
+
 def _rate_at_bound(*path: str) -> Callable[[dict[str, Any]], float | None]:
-    return lambda s: dig(s, *path, "max_rate")
+    def value(s: dict[str, Any]) -> float | None:
+        summary = dig(s, *path)
+        if not summary or not dig(summary, "detail", "steps"):
+            return None
+        return summary.get("max_rate") or 0.0  # measured, and no rate held the bound
+
+    return value
 
 
 def _rate_text(*path: str) -> Callable[[dict[str, Any]], str]:
     def text(s: dict[str, Any]) -> str:
         summary = dig(s, *path)
-        if not summary or summary.get("max_rate") is None:
-            return "no rate held the bound" if summary else "not run"
+        low = lowest_step(summary)
+        if not summary or low is None:
+            return "not run"
+        if summary.get("max_rate") is None:
+            return (
+                f"no rate held the bound; at {low['offered_rate']:,.0f}/s p50 "
+                f"{low['latency']['p50_ms']} ms, p99 {low['latency']['p99_ms']} ms"
+            )
         return (
             f"{summary['max_rate']:,.0f}/s (p50 {summary['p50_ms']} ms, p99 {summary['p99_ms']} ms)"
         )
@@ -59,8 +77,8 @@ def _rate_text(*path: str) -> Callable[[dict[str, Any]], str]:
 
 def _lowest_step_p99(*path: str) -> Callable[[dict[str, Any]], float | None]:
     def value(s: dict[str, Any]) -> float | None:
-        steps = dig(s, *path, "detail", "steps")
-        return steps[0]["latency"]["p99_ms"] if steps else None
+        low = lowest_step(dig(s, *path))
+        return low["latency"]["p99_ms"] if low else None
 
     return value
 
@@ -68,16 +86,12 @@ def _lowest_step_p99(*path: str) -> Callable[[dict[str, Any]], float | None]:
 def _latency_text(*path: str) -> Callable[[dict[str, Any]], str]:
     def text(s: dict[str, Any]) -> str:
         summary = dig(s, *path)
-        steps = dig(summary, "detail", "steps")
-        if not steps:
+        low = lowest_step(summary)
+        if not summary or low is None:
             return "not run"
-        first = steps[0]
         held = summary.get("max_rate")
         held_text = f"holds up to {held:,.0f} req/s" if held else "does not hold at any rate"
-        return (
-            f"p99 {first['latency']['p99_ms']} ms at {first['offered_rate']:,.0f} req/s; "
-            f"{held_text}"
-        )
+        return f"p99 {low['latency']['p99_ms']} ms at {low['offered_rate']:,.0f} req/s; {held_text}"
 
     return text
 
@@ -241,21 +255,23 @@ def throughput_table(scenarios: dict[str, Any], ceiling: float | None) -> list[s
     ]
     for label, path in THROUGHPUT_ROWS:
         summary = dig(scenarios, *path)
-        if not summary or "max_rate" not in summary:
+        low = lowest_step(summary)
+        if not summary or low is None:
             continue
-        rate = summary["max_rate"]
+        rate = summary.get("max_rate")
+        cost = low.get("cpu_ms_per_op") or {}
+        costs = f"{cost.get('app_workers', '-')} | {cost.get('postgres', '-')}"
+        bound = f"{summary['p99_bound_ms']:.0f} ms"
         if rate is None:
             lines.append(
-                f"| {label} | none held the bound | - | - | {summary['p99_bound_ms']:.0f} ms "
-                f"| - | - | - |"
+                f"| {label} | none held the bound (at {low['offered_rate']:,.0f}/s:) | "
+                f"{low['latency']['p50_ms']} | {low['latency']['p99_ms']} | {bound} | - | {costs} |"
             )
             continue
         ratio = f"{rate / ceiling:.2f}" if ceiling else "-"
-        cost = summary.get("cpu_ms_per_op") or {}
         lines.append(
-            f"| {label} | {rate:,.0f} | {summary['p50_ms']} | "
-            f"{summary['p99_ms']} | {summary['p99_bound_ms']:.0f} ms | {ratio} | "
-            f"{cost.get('app_workers', '-')} | {cost.get('postgres', '-')} |"
+            f"| {label} | {rate:,.0f} | {summary['p50_ms']} | {summary['p99_ms']} | {bound} | "
+            f"{ratio} | {costs} |"
         )
     return lines
 
@@ -281,7 +297,8 @@ def markdown(report: dict[str, Any]) -> str:
         f"Machine: {report['machine']['cores']} cores, Python {report['machine']['python']}; "
         "the load generator, the 2 app workers, PostgreSQL and Redis share these cores. "
         f"Seeded district: {_counts(report['seed']['counts'])}. "
-        f"Run took {report.get('total_seconds', 0) / 60:.0f} min.",
+        f"Run took {report.get('total_seconds', 0) / 60:.0f} min{_niceness(report)}.",
+        *(["", report["note"]] if report.get("note") else []),
         "",
         "## Against the targets",
         "",
@@ -292,7 +309,8 @@ def markdown(report: dict[str, Any]) -> str:
         "Max sustainable = highest offered rate whose p99 stayed within the bound with "
         "< 0.1% errors and ≥ 95% of the offered rate served. CPU per operation (measured at "
         "the lowest offered rate, from /proc) does not depend on what else runs on the box; "
-        "PostgreSQL's share counts every backend on the server.",
+        "PostgreSQL's share counts every backend on the server. Where no rate held, p50/p99 "
+        "are those of the lowest offered rate.",
         "",
         *throughput_table(scenarios, ceiling),
         "",
@@ -307,6 +325,11 @@ def markdown(report: dict[str, Any]) -> str:
     if report.get("findings"):
         out += ["## Findings", "", *report["findings"], ""]
     return "\n".join(out)
+
+
+def _niceness(report: dict[str, Any]) -> str:
+    nice = report["machine"].get("nice")
+    return f", harness and app at nice {nice}" if nice else ""
 
 
 def _counts(counts: dict[str, int]) -> str:

@@ -562,13 +562,18 @@ async def _resume_checks(bench: Bench, room: Room, last_seen: dict[int, int]) ->
             else:
                 complete += 1
     pct = round(received_total / expected_total * 100, 2) if expected_total else 100.0
+    # Why a client fell short: the server closed it, or its replay had not finished.
+    closed = Counter(str(c.close_code) for c in room.clients if not c.is_open)
+    unfinished = sum(1 for c in room.clients if not listener_of(c).controls.get("resumed"))
     return {
         "_recovered_pct": pct,
         "every_event_recovered": {
             "ok": missing_clients == 0,
             "detail": (
                 f"{complete} of {len(room.clients)} clients got every event after their last "
-                f"id ({received_total:,} of {expected_total:,} deliveries)"
+                f"id ({received_total:,} of {expected_total:,} deliveries); closed by the "
+                f"server meanwhile: {dict(closed) or 'none'}; replay unfinished after 60 s: "
+                f"{unfinished}"
             ),
         },
         "each_event_once": {

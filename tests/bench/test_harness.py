@@ -107,19 +107,42 @@ def test_verdict_margins_say_by_how_much() -> None:
     assert ratio(300, 1200) == 0.25 and ratio(None, 10) is None and ratio(5, None) is None
 
 
+def _searched(max_rate: float | None, *rates: float) -> dict:
+    """A step-search summary as the harness writes it, with steps at ``rates``."""
+    steps = [
+        {
+            "offered_rate": rate,
+            "latency": {"p50_ms": 2.0, "p99_ms": 9.0 if rate <= (max_rate or 0) else 90.0},
+            "cpu_ms_per_op": {"app_workers": 1.5, "postgres": 0.5},
+        }
+        for rate in rates
+    ]
+    return {
+        "max_rate": max_rate,
+        "p50_ms": 2.0 if max_rate else None,
+        "p99_ms": 9.0 if max_rate else None,
+        "p99_bound_ms": 50.0,
+        "detail": {"steps": steps},
+    }
+
+
 def test_target_table_marks_pass_and_miss() -> None:
     scenarios = {
         "board": {
-            "board_first": {"max_rate": 750.0, "p50_ms": 4.0, "p99_ms": 40.0},
-            "board_deep": {"max_rate": 3300.0, "p50_ms": 3.0, "p99_ms": 30.0},
+            "board_first": _searched(750.0, 500, 750, 1125),
+            "board_deep": _searched(3300.0, 3000, 3300, 4500),
         },
+        "bids": _searched(None, 10, 5),
         "award": {"exactly_one_pct": 100.0, "summary": "1000 of 1000"},
     }
     rows = {line.split(" | ")[0].lstrip("| "): line for line in target_table(scenarios)}
     assert "**miss** by 75%" in rows["Board, first page"]
     assert "**pass** (+10% headroom)" in rows["Board, deep pages"]
     assert "**pass**" in rows["Award contention"]
-    assert "not measured" in rows["Bid placement"]
+    # Measured, and no offered rate held the bound: a full miss, with the lowest step shown.
+    assert "**miss** by 100%" in rows["Bid placement"]
+    assert "at 5/s p50 2.0 ms, p99 90.0 ms" in rows["Bid placement"]
+    assert "not measured" in rows["Websockets held"]
 
 
 def test_markdown_report_renders_without_every_scenario() -> None:
@@ -128,13 +151,14 @@ def test_markdown_report_renders_without_every_scenario() -> None:
         "profile": "quick",
         "machine": {"cores": 2, "python": "3.11"},
         "seed": {"counts": {"orders": 10}},
-        "scenarios": {
-            "ceiling": {"max_rate": 2000.0, "p50_ms": 1.0, "p99_ms": 9.0, "p99_bound_ms": 50.0}
-        },
+        "scenarios": {"ceiling": _searched(2000.0, 1000, 2000, 3000), "bids": _searched(None, 5)},
         "skipped": {"fanout": "route missing"},
     }
     text = markdown(report)
-    assert "| Trivial JSON endpoint `/healthz` (ceiling) | 2,000 |" in text
+    assert (
+        "| Trivial JSON endpoint `/healthz` (ceiling) | 2,000 | 2.0 | 9.0 | 50 ms | 1.00 |" in text
+    )
+    assert "| Bid placement | none held the bound (at 5/s:) | 2.0 | 90.0 |" in text
     assert "- fanout: route missing" in text
 
 

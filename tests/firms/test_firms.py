@@ -261,3 +261,12 @@ async def test_ownership_groups(client: httpx.AsyncClient) -> None:
         headers=owner.headers,
     )
     assert again.status_code == 409
+
+
+async def test_forged_cursor_with_wrong_types_is_422(client: httpx.AsyncClient) -> None:
+    from distretto.kit.pagination import encode_cursor
+
+    for forged in (["x", "y"], [1, 2], [None, "z"]):
+        response = await client.get("/firms", params={"cursor": encode_cursor(forged)})
+        assert response.status_code == 422, forged
+        assert "cursor" in problem_fields(response)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from distretto.config import Settings
 from distretto.models import ReputationDistrictMean, ReputationScore, ReputationSnapshot
-from distretto.reputation.cli import _recompute
+from distretto.reputation.cli import recompute_database
 from distretto.reputation.service import recompute_all
 from tests.contracts.builders import (
     NOW,
@@ -429,7 +429,7 @@ async def test_recompute_command_reports_a_summary(
     buyer = await firm_owner(client, phases=["apparel"])
     supplier = await firm_owner(client)
     await _reviewed(app, buyer.firm_id, supplier.firm_id, days_ago=12, stars=(4, 4, 5))
-    summary = await _recompute(settings)
+    summary = await recompute_database(settings)
     assert "2 firms scored from 1 concluded contracts" in summary
     assert await count(app, ReputationScore, ReputationScore.phase == "*") == 2
 

@@ -25,7 +25,7 @@ from distretto.config import Settings
 from tests.helpers import create_firm, register
 
 # Bounded so the whole run stays well under two minutes on either database.
-EXAMPLES_PER_OPERATION = 8
+EXAMPLES_PER_OPERATION = 5
 # Routes whose answer is not JSON described by the schema, or that leave the API.
 SKIPPED_OPERATIONS = {
     "oidc_login",  # redirects to an external identity provider (none configured here)
@@ -48,7 +48,7 @@ async def owner_headers(client: httpx.AsyncClient) -> dict[str, str]:
 @pytest.fixture
 def call(app: FastAPI, loop: asyncio.AbstractEventLoop) -> Callable[..., httpx.Response]:
     """Send one generated request to the app and wait for the answer."""
-    transport = httpx.ASGITransport(app=app)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
 
     async def send(kwargs: dict[str, Any]) -> httpx.Response:
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
@@ -86,9 +86,9 @@ def test_api_matches_its_schema(
     request = {
         "method": kwargs["method"],
         "url": kwargs["url"],
-        "headers": kwargs.get("headers"),
+        # Generated header values may hold any Latin-1 character; send them as bytes.
+        "headers": {k: v.encode("latin-1") for k, v in (kwargs.get("headers") or {}).items()},
         "params": kwargs.get("params"),
-        "cookies": kwargs.get("cookies"),
     }
     if "json" in kwargs:
         request["json"] = kwargs["json"]

@@ -53,6 +53,32 @@ def decode_cursor(cursor: str, width: int) -> list[Any]:
     return values
 
 
+def _python_type(key: ColumnElement[Any]) -> type:
+    # TypeDecorators (our UTCDateTime, SQLModel's AutoString) know it through their impl.
+    for column_type in (getattr(key.type, "impl", None), key.type):
+        try:
+            found = column_type.python_type  # type: ignore[union-attr]
+        except (NotImplementedError, AttributeError):
+            continue
+        if found is not object:
+            return found
+    return object
+
+
+def _typed(values: list[Any], keys: Sequence[ColumnElement[Any]]) -> list[Any]:
+    """Refuse a forged cursor whose values do not fit the key columns (a 422, not a
+    database type error)."""
+    typed = []
+    for value, key in zip(values, keys, strict=True):
+        expected = _python_type(key)
+        if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
+            raise Invalid("cursor", "is not a cursor this list returned")
+        if expected is str and not isinstance(value, str):
+            raise Invalid("cursor", "is not a cursor this list returned")
+        typed.append(value)
+    return typed
+
+
 async def keyset_page(
     session: AsyncSession,
     stmt: Select[Any],
@@ -66,7 +92,7 @@ async def keyset_page(
     The last key must be unique (normally the id) so the order is total.
     """
     if params.cursor:
-        after = decode_cursor(params.cursor, len(keys))
+        after = _typed(decode_cursor(params.cursor, len(keys)), keys)
         row_key = tuple_(*keys) if len(keys) > 1 else keys[0]
         bound = tuple_(*after) if len(keys) > 1 else after[0]
         stmt = stmt.where(row_key < bound if descending else row_key > bound)

@@ -9,7 +9,9 @@ from distretto.config import Settings, get_settings
 reputation_cli = typer.Typer(help="Reputation scores.", no_args_is_help=True)
 
 
-async def _recompute(settings: Settings) -> str:
+async def recompute_database(settings: Settings) -> str:
+    """Recompute every firm now, in its own transaction; returns the summary."""
+    # Imported here: the ``distretto`` command loads this module for every subcommand.
     from distretto.app import build_context, close_context
     from distretto.kit.clock import system_clock
     from distretto.reputation.service import recompute_all
@@ -27,4 +29,4 @@ async def _recompute(settings: Settings) -> str:
 @reputation_cli.command()
 def recompute() -> None:
     """Recompute every firm's reputation from scratch (run it daily: recency decays)."""
-    typer.echo(asyncio.run(_recompute(get_settings())))
+    typer.echo(asyncio.run(recompute_database(get_settings())))

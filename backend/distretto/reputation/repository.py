@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_
+from sqlalchemy import and_, delete, func, or_, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +24,8 @@ from distretto.models import (
 from distretto.reputation.formula import ALL_PHASES, ContractFact, ReviewFact
 
 CONCLUDED = ("completed", "cancelled")
+# Arbitrary fixed key of the advisory lock around computing a day's district means.
+DISTRICT_MEANS_LOCK = 0x7265707574
 
 
 def _eligible_contracts() -> ColumnElement[bool]:
@@ -64,6 +66,18 @@ class ReputationRepository:
         if firm_ids is not None:
             stmt = stmt.where(col(Firm.id).in_(firm_ids))
         await self.session.execute(stmt)
+
+    async def serialise_district_computation(self) -> None:
+        """One transaction at a time computes a day's district means (PostgreSQL).
+
+        The first completions of a day would otherwise each load the whole district's
+        history at once; the others wait here and then find the stored row. Taken after
+        the firm locks and released at commit, so it adds no lock cycle.
+        """
+        if self.session.get_bind().dialect.name == "postgresql":
+            await self.session.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": DISTRICT_MEANS_LOCK}
+            )
 
     async def facts(
         self, *, firm_ids: Sequence[int] | None = None, concluded_by: datetime | None = None

@@ -60,6 +60,9 @@ async def _districts_of_the_day(repo: ReputationRepository, now: datetime) -> Di
     for role in ROLES:
         row = await repo.district_mean(FORMULA_VERSION, role, as_of)
         if row is None:
+            await repo.serialise_district_computation()
+            row = await repo.district_mean(FORMULA_VERSION, role, as_of)
+        if row is None:
             if facts is None:
                 facts = await repo.facts(concluded_by=as_of)
             district = district_means(facts, role, now)
