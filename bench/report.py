@@ -323,7 +323,9 @@ def markdown(report: dict[str, Any]) -> str:
         out += [f"- {name}: {why}" for name, why in report["skipped"].items()]
         out.append("")
     if report.get("findings"):
-        out += ["## Findings", "", *report["findings"], ""]
+        out += ["## Findings", ""]
+        for finding in report["findings"]:
+            out += [f"- {finding}", ""]
     return "\n".join(out)
 
 

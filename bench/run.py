@@ -4,7 +4,8 @@ python -m bench.run                 # the full run (minutes of seeding the first
 python -m bench.run --quick         # small district, short steps: a smoke run
 python -m bench.run --scenario board --scenario search
 python -m bench.run --reseed        # rebuild the seeded database
-python -m bench.run --profile       # py-spy flame graphs of the workers per scenario
+python -m bench.run --profile       # py-spy samples of the workers per scenario
+python -m bench.run --nice -10 --wait-quiet 5   # on a box shared with other work
 """
 
 import argparse
