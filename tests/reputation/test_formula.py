@@ -10,6 +10,7 @@ from distretto.reputation.formula import (
     PRIOR_WEIGHT,
     ContractFact,
     ReviewFact,
+    baseline_means,
     contract_signals,
     contract_weight,
     district_means,
@@ -156,7 +157,7 @@ def test_a_blind_review_does_not_count_until_released() -> None:
 def test_district_mean_starts_at_baseline_and_ignores_today() -> None:
     facts = worked_example()
     empty = district_means([], "supplier", NOW)
-    assert math.isclose(empty.means["on_time"], 0.85)
+    assert empty.means == baseline_means("supplier").means
     district = district_means(facts, "supplier", NOW)
     assert district.as_of == datetime(2026, 6, 15, tzinfo=UTC) and district.contracts == 3
     assert district.means["on_time"] < 0.85

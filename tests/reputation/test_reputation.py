@@ -308,6 +308,8 @@ async def test_incremental_updates_equal_a_full_recompute(
             phase=("dyeing", "finishing")[n % 2],
             unit_price=f"{5 + n}.50",
         )
+    # The daily job ran this morning: today's district means are in force.
+    await _recompute_at(app, NOW - timedelta(hours=4))
     # Today's work, through the API at a fixed instant: completions, reviews, disputes.
     open_ones = []
     for n in range(6):
@@ -349,6 +351,49 @@ async def test_incremental_updates_equal_a_full_recompute(
     await _recompute_at(app)
     assert await _stored_scores(app) == incremental
     assert await count(app, ReputationSnapshot) == snapshots
+    assert await count(app, ReputationDistrictMean) == 2
+
+
+async def test_updates_never_compute_district_means(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    """Before the first daily job the prior sits at the published baselines; the daily
+    job's means then hold until the next one, whatever the day's completions."""
+    buyer = await firm_owner(client, phases=["apparel"])
+    supplier = await firm_owner(client)
+    await _reviewed(app, buyer.firm_id, supplier.firm_id, days_ago=30, stars=(2, 2, 2))
+    contract_id = await insert_contract(
+        app,
+        buyer.firm_id,
+        supplier.firm_id,
+        status="delivered",
+        due_date=NOW.date(),
+        delivered_at=NOW - timedelta(hours=5),
+    )
+    with fixed_clock(app, NOW):
+        await client.post(f"/contracts/{contract_id}/accept", headers=buyer.headers)
+    assert await count(app, ReputationDistrictMean) == 0
+    parts = (await client.get(f"/firms/{supplier.firm_id}/reputation")).json()["components"]
+    supplier_parts = parts["as_supplier"]
+    assert supplier_parts["district"] == {"as_of": None, "contracts": 0}
+    assert supplier_parts["signals"]["review_quality"]["prior_centre"] == 0.75
+
+    await _recompute_at(app, NOW + timedelta(hours=1))
+    later = await insert_contract(
+        app,
+        buyer.firm_id,
+        supplier.firm_id,
+        status="delivered",
+        due_date=NOW.date(),
+        delivered_at=NOW - timedelta(hours=5),
+    )
+    with fixed_clock(app, NOW + timedelta(hours=2)):
+        await client.post(f"/contracts/{later}/accept", headers=buyer.headers)
+    parts = (await client.get(f"/firms/{supplier.firm_id}/reputation")).json()["components"]
+    district = parts["as_supplier"]["district"]
+    assert district == {"as_of": "2026-06-15T00:00:00+00:00", "contracts": 1}
+    # The district's own poor reviews pull its centre below the baseline.
+    assert parts["as_supplier"]["signals"]["review_quality"]["prior_centre"] < 0.75
     assert await count(app, ReputationDistrictMean) == 2
 
 
@@ -453,6 +498,7 @@ async def test_concurrent_completions_for_one_client_lose_nothing(
         )
         for s in suppliers
     ]
+    await _recompute_at(app, NOW - timedelta(hours=1))  # the daily job
     with fixed_clock(app, NOW):
         responses = await asyncio.gather(
             *[client.post(f"/contracts/{c}/accept", headers=buyer.headers) for c in contract_ids]

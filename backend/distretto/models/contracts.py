@@ -145,9 +145,9 @@ class ReputationSnapshot(SQLModel, table=True):
 class ReputationDistrictMean(SQLModel, table=True):
     """The district's mean of each reputation signal as of the start of a UTC day.
 
-    Every score computed during that day shrinks toward these means, so an update made
-    for one contract and a full recompute at the same instant agree exactly; the full
-    recompute rewrites the row (it is a cache of a pure function of the data).
+    Written by the daily recompute; every score computed until the next one shrinks
+    toward the latest row, so an update made for one contract and a full recompute at
+    the same instant agree exactly.
     """
 
     __tablename__ = "reputation_district_means"

@@ -8,7 +8,7 @@ from distretto.db import SessionDep
 from distretto.kit.context import ContextDep
 from distretto.kit.pagination import Page, PageParams, page_params
 from distretto.kit.params import BigIdPath, IdPath, IdQuery
-from distretto.moderation import schemas, service
+from distretto.moderation import flags, schemas, service
 from distretto.moderation.repositories.governance import AuditFilters
 
 router = APIRouter(tags=["moderation"])
@@ -24,7 +24,7 @@ PageDep = Annotated[PageParams, Depends(page_params)]
 async def create_flag(
     data: schemas.FlagIn, viewer: ViewerDep, session: SessionDep, ctx: ContextDep
 ) -> schemas.FlagOut:
-    return await service.create_flag(session, ctx, viewer, data)
+    return await flags.create_flag(session, ctx, viewer, data)
 
 
 @router.get(
@@ -39,7 +39,7 @@ async def moderation_queue(
     status: schemas.FlagStatus = "open",
     target_type: schemas.TargetType | None = None,
 ) -> Page[schemas.QueueItemOut]:
-    return await service.queue(session, status, target_type, page)
+    return await flags.queue(session, status, target_type, page)
 
 
 @router.post(
@@ -48,9 +48,9 @@ async def moderation_queue(
     operation_id="resolve_flag",
 )
 async def resolve_flag(
-    flag_id: BigIdPath, data: schemas.ResolveIn, staff: StaffDep, session: SessionDep
+    flag_id: BigIdPath, data: schemas.FlagResolutionIn, staff: StaffDep, session: SessionDep
 ) -> schemas.ResolutionOut:
-    return await service.resolve(session, staff, flag_id, data)
+    return await flags.resolve(session, staff, flag_id, data)
 
 
 @router.get(

@@ -74,7 +74,7 @@ class QueueItemOut(BaseModel):
     flags: list[QueuedFlagOut]
 
 
-class ResolveIn(BaseModel):
+class FlagResolutionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     action: Action

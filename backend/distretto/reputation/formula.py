@@ -197,12 +197,12 @@ def day_start(moment: datetime) -> datetime:
 class DistrictMeans:
     """The district's weighted mean of each signal, and the prior's centre drawn from it.
 
-    Taken as of the start of the UTC day, from contracts concluded (and reviews
-    released) by then, so it does not move while the day's updates come in.
+    Computed once a day as of 00:00 UTC, from contracts concluded (and reviews released)
+    by then; ``as_of`` is None for the published baselines used before any computation.
     """
 
     role: Role
-    as_of: datetime
+    as_of: datetime | None
     means: dict[str, float]
     contracts: int
 
@@ -214,6 +214,10 @@ class DistrictMeans:
         return min(self.means[signal.name], signal.baseline)
 
 
+def baseline_means(role: Role) -> DistrictMeans:
+    return DistrictMeans(role, None, {s.name: s.baseline for s in SIGNALS[role]}, 0)
+
+
 def district_means(facts: Iterable[ContractFact], role: Role, now: datetime) -> DistrictMeans:
     as_of = day_start(now)
     evidence = Evidence()
@@ -222,8 +226,10 @@ def district_means(facts: Iterable[ContractFact], role: Role, now: datetime) -> 
             evidence.add(fact, role, as_of)
     # The district's own mean starts from the published baseline, with the prior's weight.
     means = {
-        s.name: (PRIOR_WEIGHT * s.baseline + evidence.sums.get(s.name, 0.0))
-        / (PRIOR_WEIGHT + evidence.weights.get(s.name, 0.0))
+        s.name: (PRIOR_WEIGHT * s.baseline + evidence.sums[s.name])
+        / (PRIOR_WEIGHT + evidence.weights[s.name])
+        if s.name in evidence.weights
+        else s.baseline
         for s in SIGNALS[role]
     }
     return DistrictMeans(role, as_of, means, evidence.contracts)
@@ -270,7 +276,13 @@ def _stars(evidence: Evidence, name: str) -> float | None:
     return None if rate is None else round(1 + 4 * rate, 2)
 
 
-def explain(evidence: Evidence, role: Role, parts: dict[str, Any], now: datetime) -> dict[str, Any]:
+def explain(
+    evidence: Evidence,
+    role: Role,
+    parts: dict[str, Any],
+    now: datetime,
+    district: DistrictMeans,
+) -> dict[str, Any]:
     def loss(name: str) -> float | None:
         rate = evidence.rate(name)
         return None if rate is None else round(1 - rate, 4)
@@ -286,6 +298,10 @@ def explain(evidence: Evidence, role: Role, parts: dict[str, Any], now: datetime
             "count": evidence.reviews,
         },
         "signals": parts,
+        "district": {
+            "as_of": None if district.as_of is None else district.as_of.isoformat(),
+            "contracts": district.contracts,
+        },
     }
     if role == "supplier":
         components["on_time_rate"] = _r(evidence.rate("on_time"))
@@ -323,6 +339,8 @@ def score_role(
     for phase, evidence in sorted(phases.items()):
         phase_score, phase_parts = shrunk_score(evidence, role, district)
         by_phase[phase] = Score(
-            phase_score, evidence.contracts, explain(evidence, role, phase_parts, now)
+            phase_score, evidence.contracts, explain(evidence, role, phase_parts, now, district)
         )
-    return RoleScores(Score(score, overall.contracts, explain(overall, role, parts, now)), by_phase)
+    return RoleScores(
+        Score(score, overall.contracts, explain(overall, role, parts, now, district)), by_phase
+    )

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, text
+from sqlalchemy import and_, delete, func, or_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,8 +24,6 @@ from distretto.models import (
 from distretto.reputation.formula import ALL_PHASES, ContractFact, ReviewFact
 
 CONCLUDED = ("completed", "cancelled")
-# Arbitrary fixed key of the advisory lock around computing a day's district means.
-DISTRICT_MEANS_LOCK = 0x7265707574
 
 
 def _eligible_contracts() -> ColumnElement[bool]:
@@ -44,13 +42,6 @@ def _eligible_contracts() -> ColumnElement[bool]:
     return and_(col(Contract.status).in_(CONCLUDED), ~related.exists())
 
 
-def _concluded_by(moment: datetime) -> ColumnElement[bool]:
-    return or_(
-        and_(Contract.status == "completed", col(Contract.completed_at) <= moment),
-        and_(Contract.status == "cancelled", col(Contract.cancelled_at) <= moment),
-    )
-
-
 class ReputationRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -67,21 +58,8 @@ class ReputationRepository:
             stmt = stmt.where(col(Firm.id).in_(firm_ids))
         await self.session.execute(stmt)
 
-    async def serialise_district_computation(self) -> None:
-        """One transaction at a time computes a day's district means (PostgreSQL).
-
-        The first completions of a day would otherwise each load the whole district's
-        history at once; the others wait here and then find the stored row. Taken after
-        the firm locks and released at commit, so it adds no lock cycle.
-        """
-        if self.session.get_bind().dialect.name == "postgresql":
-            await self.session.execute(
-                text("SELECT pg_advisory_xact_lock(:key)"), {"key": DISTRICT_MEANS_LOCK}
-            )
-
-    async def facts(
-        self, *, firm_ids: Sequence[int] | None = None, concluded_by: datetime | None = None
-    ) -> list[ContractFact]:
+    async def facts(self, firm_ids: Sequence[int] | None = None) -> list[ContractFact]:
+        """The concluded contracts of these firms (every firm when None), with reviews."""
         where = [_eligible_contracts()]
         if firm_ids is not None:
             where.append(
@@ -90,8 +68,6 @@ class ReputationRepository:
                     col(Contract.supplier_firm_id).in_(firm_ids),
                 )
             )
-        if concluded_by is not None:
-            where.append(_concluded_by(concluded_by))
         contracts = (
             await self.session.execute(
                 select(
@@ -134,39 +110,42 @@ class ReputationRepository:
             for row in contracts
         ]
 
-    async def district_mean(
-        self, version: str, role: str, as_of: datetime
+    async def district_means_in_force(
+        self, version: str, role: str, now: datetime
     ) -> ReputationDistrictMean | None:
-        # populate_existing: the row may have been (re)written by a Core statement since.
-        return await self.session.get(
-            ReputationDistrictMean, (version, role, as_of), populate_existing=True
-        )
+        """The latest daily means computed for ``now`` or before."""
+        return (
+            await self.session.scalars(
+                select(ReputationDistrictMean)
+                .where(
+                    ReputationDistrictMean.formula_version == version,
+                    ReputationDistrictMean.role == role,
+                    col(ReputationDistrictMean.as_of) <= now,
+                )
+                .order_by(col(ReputationDistrictMean.as_of).desc())
+                .limit(1)
+            )
+        ).first()
 
-    async def save_district_mean(self, row: ReputationDistrictMean, *, replace: bool) -> None:
-        """Store a day's means; ``replace`` rewrites a row computed earlier that day.
-
-        Without ``replace`` a concurrent first update of the day may have stored the
-        same row already: then keep that one (both are computed from the same data).
-        """
+    async def save_district_means(self, row: ReputationDistrictMean) -> None:
+        """Store a day's means, replacing those computed earlier the same day."""
         insert = (
             pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
         )
-        values = {
-            "formula_version": row.formula_version,
-            "role": row.role,
-            "as_of": row.as_of,
-            "means": row.means,
-            "contracts": row.contracts,
-            "computed_at": row.computed_at,
-        }
-        stmt = insert(ReputationDistrictMean).values(**values)
-        key = ["formula_version", "role", "as_of"]
-        if replace:
-            updated = {k: stmt.excluded[k] for k in ("means", "contracts", "computed_at")}
-            stmt = stmt.on_conflict_do_update(index_elements=key, set_=updated)
-        else:
-            stmt = stmt.on_conflict_do_nothing(index_elements=key)
-        await self.session.execute(stmt)
+        stmt = insert(ReputationDistrictMean).values(
+            formula_version=row.formula_version,
+            role=row.role,
+            as_of=row.as_of,
+            means=row.means,
+            contracts=row.contracts,
+            computed_at=row.computed_at,
+        )
+        await self.session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["formula_version", "role", "as_of"],
+                set_={k: stmt.excluded[k] for k in ("means", "contracts", "computed_at")},
+            )
+        )
 
     async def overall_scores(
         self, firm_ids: Sequence[int] | None

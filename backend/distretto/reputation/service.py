@@ -1,9 +1,10 @@
 """Keeping reputation current: per-firm updates, the full recompute, the public read.
 
 ``refresh_firms`` runs inside the transaction that concludes a contract (or releases a
-review) and recomputes just those firms; ``recompute_all`` recomputes every firm. Both
-evaluate the same pure formula at the given ``now`` against the same day's district
-means, so at one instant they store identical rows.
+review) and recomputes just those firms; ``recompute_all`` (the daily job) computes the
+day's district means and recomputes every firm. Both evaluate the same pure formula at
+the given ``now`` against the district means in force, so at one instant they store
+identical rows.
 """
 
 import time
@@ -31,7 +32,7 @@ from distretto.reputation.formula import (
     DistrictMeans,
     Role,
     RoleScores,
-    day_start,
+    baseline_means,
     district_means,
     score_role,
 )
@@ -42,6 +43,7 @@ Districts = dict[Role, DistrictMeans]
 
 
 def _district_row(district: DistrictMeans, now: datetime) -> ReputationDistrictMean:
+    assert district.as_of is not None
     return ReputationDistrictMean(
         formula_version=FORMULA_VERSION,
         role=district.role,
@@ -52,24 +54,20 @@ def _district_row(district: DistrictMeans, now: datetime) -> ReputationDistrictM
     )
 
 
-async def _districts_of_the_day(repo: ReputationRepository, now: datetime) -> Districts:
-    """The day's district means: stored by the first update of the day, then reused."""
-    as_of = day_start(now)
+async def _districts_in_force(repo: ReputationRepository, now: datetime) -> Districts:
+    """The latest daily district means (the published baselines before the first).
+
+    Only the daily recompute computes them — it reads the whole district's history,
+    which no request should wait for.
+    """
     result: Districts = {}
-    facts: list[ContractFact] | None = None
     for role in ROLES:
-        row = await repo.district_mean(FORMULA_VERSION, role, as_of)
-        if row is None:
-            await repo.serialise_district_computation()
-            row = await repo.district_mean(FORMULA_VERSION, role, as_of)
-        if row is None:
-            if facts is None:
-                facts = await repo.facts(concluded_by=as_of)
-            district = district_means(facts, role, now)
-            await repo.save_district_mean(_district_row(district, now), replace=False)
-            row = await repo.district_mean(FORMULA_VERSION, role, as_of)
-            assert row is not None
-        result[role] = DistrictMeans(role, as_of, dict(row.means), row.contracts)
+        row = await repo.district_means_in_force(FORMULA_VERSION, role, now)
+        result[role] = (
+            baseline_means(role)
+            if row is None
+            else DistrictMeans(role, row.as_of, dict(row.means), row.contracts)
+        )
     return result
 
 
@@ -139,8 +137,8 @@ async def refresh_firms(session: AsyncSession, firm_ids: Iterable[int], now: dat
     ids = sorted(set(firm_ids))
     repo = ReputationRepository(session)
     await repo.lock_firms(ids)
-    districts = await _districts_of_the_day(repo, now)
-    facts = await repo.facts(firm_ids=ids)
+    districts = await _districts_in_force(repo, now)
+    facts = await repo.facts(ids)
     await _store(repo, ids, _score_rows(facts, ids, now, districts), now)
 
 
@@ -175,7 +173,7 @@ async def recompute_all(session: AsyncSession, now: datetime) -> RecomputeSummar
     facts = await repo.facts()
     districts: Districts = {role: district_means(facts, role, now) for role in ROLES}
     for district in districts.values():
-        await repo.save_district_mean(_district_row(district, now), replace=True)
+        await repo.save_district_means(_district_row(district, now))
     firm_ids = {fact.firm_in(role) for fact in facts for role in ROLES}
     rows = _score_rows(facts, firm_ids, now, districts)
     snapshots = await _store(repo, None, rows, now)
