@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
 from distretto.kit.audit import record
-from distretto.kit.events import emit, firm_key
+from distretto.kit.events import STAFF, emit, firm_key
 from distretto.models import Firm, FirmWarning
 from distretto.moderation.repositories.governance import SUSPENSION_ACTION, GovernanceRepository
 
@@ -28,7 +28,8 @@ async def suspend(
         session,
         "firm.suspended",
         {"firm_id": firm.id, "reason": reason},
-        [firm_key(firm.id)],
+        # Staff hear it too: every moderator's view of the firm stays current.
+        [firm_key(firm.id), STAFF],
     )
     await record(
         session,
@@ -47,7 +48,7 @@ async def reinstate(session: AsyncSession, staff: Viewer, firm: Firm, note: str)
     firm.updated_at = datetime.now(UTC)
     session.add(firm)
     await session.flush()
-    await emit(session, "firm.reinstated", {"firm_id": firm.id}, [firm_key(firm.id)])
+    await emit(session, "firm.reinstated", {"firm_id": firm.id}, [firm_key(firm.id), STAFF])
     await record(
         session,
         "moderation.firm_reinstated",

@@ -16,10 +16,17 @@ from distretto.seed.consortia import seed_consortia
 from distretto.seed.consortia_activity import seed_consortia_activity
 from distretto.seed.firms import seed_firms
 from distretto.seed.market import seed_market
+from distretto.seed.moderation import seed_moderation
 from distretto.seed.world import DEMO_PASSWORD, DemoWorld
 
 Step = Callable[[DemoWorld], Awaitable[None]]
-STEPS: list[Step] = [seed_firms, seed_consortia, seed_consortia_activity, seed_market]
+STEPS: list[Step] = [
+    seed_firms,
+    seed_consortia,
+    seed_consortia_activity,
+    seed_market,
+    seed_moderation,
+]
 
 
 async def seed(settings: Settings) -> str:
