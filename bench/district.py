@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from bench.config import Sizes
 from bench.text import order_text
-from distretto.firms.vat import vat_check_digit
+from distretto.firms.vat import vat_for_company
 from distretto.seed.firms import AREAS, FIRST_NAMES, PREFIXES, SUFFIXES, SURNAMES
 
 # Phases each kind of final firm farms out, all worked by the suppliers of AREAS.
@@ -181,11 +181,6 @@ AUDIENCE_COLUMNS = ("event_id", "audience_key")
 CENT = Decimal("0.01")
 
 
-def vat_number(n: int) -> str:
-    base = f"{n:07d}048"
-    return base + str(vat_check_digit(base))
-
-
 class District:
     """Firms, people and consortia in memory; orders and their history streamed."""
 
@@ -277,7 +272,7 @@ class District:
             yield (
                 firm.id,
                 name,
-                vat_number(2_000_000 + firm.id),
+                vat_for_company(2_000_000 + firm.id),
                 firm.region,
                 firm.province,
                 "large" if firm.is_final else rng.choice(("micro", "small", "small", "medium")),

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from distretto.firms.vat import vat_check_digit
+from distretto.firms.vat import vat_for_company
 
 PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)
@@ -14,8 +14,7 @@ _counter = itertools.count(1)
 
 def valid_vat(seed: int | None = None) -> str:
     number = seed if seed is not None else next(_counter)
-    base = f"{(1_000_000 + number * 7) % 10_000_000:07d}048"
-    return base + str(vat_check_digit(base))
+    return vat_for_company((1_000_000 + number * 7) % 10_000_000)
 
 
 @dataclass

@@ -5,7 +5,7 @@ from fastapi import APIRouter, Depends, Query, Response, status
 from distretto.auth.viewer import OptionalViewerDep, ViewerDep
 from distretto.consortia import campaigns, schemas, seals, service, trade_fairs
 from distretto.db import SessionDep
-from distretto.kit.exports import CSV_MEDIA_TYPE, ICS_MEDIA_TYPE
+from distretto.kit.exports import CSV_MEDIA_TYPE, ICS_MEDIA_TYPE, download
 from distretto.kit.pagination import Page, PageParams, page_params
 from distretto.kit.params import IdPath
 
@@ -19,14 +19,6 @@ COST_RULE = (
     "cents left over go one each to the largest fractional remainders, ties to the "
     "larger area, then to the lower firm id."
 )
-
-
-def _file(content: bytes, media_type: str, filename: str) -> Response:
-    return Response(
-        content=content,
-        media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
 
 
 # --- Consortia and membership ----------------------------------------------------------------
@@ -277,7 +269,7 @@ async def fair_costs(
 )
 async def participants_csv(fair_id: IdPath, viewer: ViewerDep, session: SessionDep) -> Response:
     content = await trade_fairs.participant_sheet(session, viewer, fair_id)
-    return _file(content, CSV_MEDIA_TYPE, f"trade-fair-{fair_id}-participants.csv")
+    return download(content, CSV_MEDIA_TYPE, f"trade-fair-{fair_id}-participants.csv")
 
 
 @router.get(
@@ -288,7 +280,7 @@ async def participants_csv(fair_id: IdPath, viewer: ViewerDep, session: SessionD
 )
 async def fair_calendar(fair_id: IdPath, viewer: ViewerDep, session: SessionDep) -> Response:
     content = await trade_fairs.calendar(session, viewer, fair_id)
-    return _file(content, ICS_MEDIA_TYPE, f"trade-fair-{fair_id}.ics")
+    return download(content, ICS_MEDIA_TYPE, f"trade-fair-{fair_id}.ics")
 
 
 # --- Campaigns -------------------------------------------------------------------------------

@@ -13,6 +13,13 @@ def vat_check_digit(first_ten: str) -> int:
     return (10 - total % 10) % 10
 
 
+def vat_for_company(company_number: int, office: str = "048") -> str:
+    """A valid VAT number for a 7-digit company number (demo data, tests, benchmarks);
+    048 is the Prato/Florence revenue office range."""
+    base = f"{company_number:07d}{office}"
+    return base + str(vat_check_digit(base))
+
+
 def normalize_vat(raw: str) -> str:
     value = raw.strip().upper().replace(" ", "")
     return value[2:] if value.startswith("IT") else value

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from fastapi import Response
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
@@ -14,6 +15,15 @@ ICS_MEDIA_TYPE = "text/calendar; charset=utf-8"
 PRODID = "-//Distretto//Distretto platform//IT"
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def download(content: bytes, media_type: str, filename: str) -> Response:
+    """A file the browser saves under ``filename`` rather than displays."""
+    return Response(
+        content=content,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 def _safe_cell(value: object) -> str:

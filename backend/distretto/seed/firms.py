@@ -1,6 +1,6 @@
 """Demo firms, their owners, ownership groups and the association's staff account."""
 
-from distretto.firms.vat import vat_check_digit
+from distretto.firms.vat import vat_for_company
 from distretto.models import Firm, FirmPhase, Membership, OwnershipGroup, User
 from distretto.seed.world import DemoFirm, DemoWorld
 
@@ -120,11 +120,6 @@ FINAL_FIRMS = (
 )
 
 
-def demo_vat(rng_number: int) -> str:
-    base = f"{rng_number:07d}" + "048"  # 048: the Prato/Florence revenue office range
-    return base + str(vat_check_digit(base))
-
-
 def _slug(name: str) -> str:
     return "".join(c for c in name.lower() if c.isalnum())[:24]
 
@@ -154,7 +149,7 @@ async def _firm(
     number = 1_000_000 + len(world.firms) * 7919
     firm = Firm(
         name=name,
-        vat_number=demo_vat(number),
+        vat_number=vat_for_company(number),
         region=region,
         province=province,
         size_class=size,

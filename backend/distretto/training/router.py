@@ -4,21 +4,13 @@ from fastapi import APIRouter, Depends, Query, Response, status
 
 from distretto.auth.viewer import OptionalViewerDep, ViewerDep
 from distretto.db import SessionDep
-from distretto.kit.exports import CSV_MEDIA_TYPE, ICS_MEDIA_TYPE
+from distretto.kit.exports import CSV_MEDIA_TYPE, ICS_MEDIA_TYPE, download
 from distretto.kit.pagination import Page, PageParams, page_params
 from distretto.kit.params import BigIdPath, IdPath
 from distretto.training import schemas, service
 
 router = APIRouter(tags=["training"])
 PageDep = Annotated[PageParams, Depends(page_params)]
-
-
-def _file(content: bytes, media_type: str, filename: str) -> Response:
-    return Response(
-        content=content,
-        media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
 
 
 @router.post(
@@ -90,7 +82,7 @@ async def list_enrolments(
 )
 async def course_calendar(course_id: IdPath, viewer: ViewerDep, session: SessionDep) -> Response:
     content = await service.calendar(session, viewer, course_id)
-    return _file(content, ICS_MEDIA_TYPE, f"course-{course_id}.ics")
+    return download(content, ICS_MEDIA_TYPE, f"course-{course_id}.ics")
 
 
 @router.get(
@@ -101,7 +93,7 @@ async def course_calendar(course_id: IdPath, viewer: ViewerDep, session: Session
 )
 async def attendance_csv(course_id: IdPath, viewer: ViewerDep, session: SessionDep) -> Response:
     content = await service.attendance_register(session, viewer, course_id)
-    return _file(content, CSV_MEDIA_TYPE, f"course-{course_id}-attendance.csv")
+    return download(content, CSV_MEDIA_TYPE, f"course-{course_id}-attendance.csv")
 
 
 @router.get(
