@@ -35,7 +35,11 @@ test-postgres: install
 	DISTRETTO_TEST_DB=postgres uv run pytest
 
 # The whole suite: static checks, API tests on both databases, web app build and browser tests.
-test: lint typecheck test-sqlite test-postgres frontend-check e2e
+# The two database runs are independent (own database, own Redis namespace) and mostly wait
+# on their database, so they run side by side; --output-sync keeps each run's log in one piece.
+test: lint typecheck
+	$(MAKE) --no-print-directory --output-sync=target -j2 test-sqlite test-postgres
+	$(MAKE) --no-print-directory frontend-check e2e
 
 frontend:
 	@if [ -f frontend/package.json ]; then cd frontend && npm ci --no-audit --no-fund && npm run build; fi

@@ -265,6 +265,33 @@ async def test_reviews_between_group_firms_change_nothing(
     assert sister["as_client"] == {"score": None, "contracts": 0, "by_phase": {}}
 
 
+async def test_grouping_two_firms_drops_their_mutual_contracts_at_once(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    family = await firm_owner(client, phases=["dyeing"])
+    supplier_id = family.firm_id
+    await create_firm(client, family, phases=["apparel"])
+    sister_id = family.firm_ids[1]
+    for n in range(3):
+        await _reviewed(app, sister_id, supplier_id, days_ago=20 + n, stars=(5, 5, 5))
+    await _recompute_at(app)
+    assert (await _supplier_score(client, supplier_id)) is not None
+
+    with fixed_clock(app, NOW):
+        grouped = await client.post(
+            "/ownership-groups",
+            json={"name": "Famiglia Bianchi", "firm_ids": family.firm_ids},
+            headers=family.headers,
+        )
+    assert grouped.status_code == 201
+
+    # No daily recompute in between: the group's own contracts no longer count.
+    supplier = (await client.get(f"/firms/{supplier_id}/reputation")).json()
+    assert supplier["as_supplier"] == {"score": None, "contracts": 0, "by_phase": {}}
+    sister = (await client.get(f"/firms/{sister_id}/reputation")).json()
+    assert sister["as_client"] == {"score": None, "contracts": 0, "by_phase": {}}
+
+
 async def _stored_scores(app: FastAPI) -> list[tuple]:
     async with app.state.ctx.sessionmaker() as session:
         rows = (

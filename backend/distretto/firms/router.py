@@ -5,6 +5,7 @@ from fastapi import APIRouter, Depends, Query, Response, status
 from distretto.auth.viewer import ViewerDep
 from distretto.db import SessionDep
 from distretto.firms import schemas, service
+from distretto.kit.clock import ClockDep
 from distretto.kit.pagination import Page, PageParams, page_params
 
 router = APIRouter(tags=["firms"])
@@ -116,6 +117,6 @@ async def remove_member(
     operation_id="create_ownership_group",
 )
 async def create_group(
-    data: schemas.OwnershipGroupIn, viewer: ViewerDep, session: SessionDep
+    data: schemas.OwnershipGroupIn, viewer: ViewerDep, session: SessionDep, clock: ClockDep
 ) -> schemas.OwnershipGroupOut:
-    return await service.create_group(session, viewer, data)
+    return await service.create_group(session, viewer, data, clock())

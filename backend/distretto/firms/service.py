@@ -13,6 +13,7 @@ from distretto.kit.errors import Conflict, Invalid, NotFound
 from distretto.kit.pagination import Page, PageParams
 from distretto.models import Firm, Membership
 from distretto.reputation.repository import ReputationRepository
+from distretto.reputation.service import refresh_firms
 
 
 async def _require_phases(session: AsyncSession, codes: Sequence[str]) -> None:
@@ -170,7 +171,7 @@ async def remove_member(session: AsyncSession, viewer: Viewer, firm_id: int, use
 
 
 async def create_group(
-    session: AsyncSession, viewer: Viewer, data: schemas.OwnershipGroupIn
+    session: AsyncSession, viewer: Viewer, data: schemas.OwnershipGroupIn, now: datetime
 ) -> schemas.OwnershipGroupOut:
     firm_ids = sorted(set(data.firm_ids))
     if len(firm_ids) < 2:
@@ -184,6 +185,9 @@ async def create_group(
         raise Conflict("One of these firms already belongs to an ownership group")
     group = await repo.create_group(data.name, firm_ids)
     assert group.id is not None
+    # Contracts between firms of one group stop counting for reputation from now on, not
+    # at the next daily recompute.
+    await refresh_firms(session, firm_ids, now)
     return schemas.OwnershipGroupOut(id=group.id, name=group.name, firm_ids=firm_ids)
 
 
