@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1_048_576
     cors_origins: list[str] = []
     docs_enabled: bool = True
+    # When set, /metrics answers only to "Authorization: Bearer <token>" (Prometheus'
+    # `authorization` credentials): the counters describe the whole district's traffic.
+    metrics_token: str | None = None
     frontend_dist: str | None = None
     # Sign-in through an external OpenID Connect provider (all three must be set).
     oidc_provider_name: str = "sso"

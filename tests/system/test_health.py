@@ -1,4 +1,6 @@
 import httpx
+import pytest
+from fastapi import FastAPI
 
 from tests.helpers import problem_fields
 
@@ -8,6 +10,20 @@ async def test_health_ready_metrics(client: httpx.AsyncClient) -> None:
     assert (await client.get("http://test/readyz")).json() == {"status": "ready"}
     metrics = await client.get("http://test/metrics")
     assert metrics.status_code == 200 and "distretto_http_requests_total" in metrics.text
+
+
+async def test_metrics_need_the_scrape_token_when_one_is_set(
+    client: httpx.AsyncClient, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app.state.ctx.settings, "metrics_token", "scrape-secret")
+    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "scrape-secret"}):
+        refused = await client.get("http://test/metrics", headers=headers)
+        assert refused.status_code == 401
+        assert "distretto_http" not in refused.text
+    allowed = await client.get(
+        "http://test/metrics", headers={"Authorization": "Bearer scrape-secret"}
+    )
+    assert allowed.status_code == 200 and "distretto_http_requests_total" in allowed.text
 
 
 async def test_security_headers_and_body_limit(client: httpx.AsyncClient, app) -> None:  # type: ignore[no-untyped-def]

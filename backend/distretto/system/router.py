@@ -1,10 +1,12 @@
 """Liveness, readiness (database reachable) and Prometheus metrics."""
 
+import hmac
+
 from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
-from distretto.kit.errors import problem
+from distretto.kit.errors import Unauthorized, problem
 
 router = APIRouter(tags=["system"])
 
@@ -25,5 +27,10 @@ async def readyz(request: Request) -> dict[str, str] | Response:
 
 
 @router.get("/metrics", operation_id="metrics", include_in_schema=False)
-async def metrics() -> Response:
+async def metrics(request: Request) -> Response:
+    expected = request.app.state.ctx.settings.metrics_token
+    if expected:
+        given = request.headers.get("authorization", "")
+        if not hmac.compare_digest(given.encode(), f"Bearer {expected}".encode()):
+            raise Unauthorized("Metrics need the scrape token")
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
