@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -21,15 +22,33 @@ from sqlalchemy.ext.asyncio import (
 from distretto.kit.errors import DomainError
 from distretto.kit.events import OUTBOX_KEY, EventSink
 
+# Connections older than this are replaced at checkout, before an idle timeout of a
+# firewall or proxy between us and PostgreSQL can cut them silently.
+POOL_RECYCLE_SECONDS = 1800
+
 
 def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30})
         _configure_sqlite(engine)
         return engine
-    return create_async_engine(
-        url, pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=True
+    # No pool_pre_ping: it costs a round trip on every request. A connection the server
+    # closed (restart, terminated backend) is caught at checkout without one (below); one
+    # that dies unnoticed fails its statement, and SQLAlchemy then invalidates it and every
+    # pooled connection older than it, so the next request gets fresh ones.
+    engine = create_async_engine(
+        url, pool_size=pool_size, max_overflow=pool_size * 2, pool_recycle=POOL_RECYCLE_SECONDS
     )
+    event.listen(engine.sync_engine, "checkout", _refuse_closed_connection)
+    return engine
+
+
+def _refuse_closed_connection(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """The driver already knows a connection the server closed (it read the end of the
+    stream while idle in the pool): checking costs no round trip, and DisconnectionError
+    makes the pool replace it with a new one."""
+    if dbapi_connection.driver_connection.is_closed():
+        raise DisconnectionError("the server closed this pooled connection")
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:

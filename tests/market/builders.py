@@ -1,14 +1,18 @@
-"""Builders for market tests: a small district (client, bidders), orders, bids, and the
-few facts tests set directly in the database (a passed deadline, a suspension)."""
+"""Builders for market tests: a small district (client, bidders), orders, bids, the few
+facts tests set directly in the database (a passed deadline, a suspension), and a
+recorder of the SQL statements a request runs."""
 
+import contextlib
+import contextvars
 import itertools
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
 from distretto.models import (
     Bid,
@@ -204,3 +208,32 @@ async def events_of(
             ).all()
             result.append((event.data, set(keys)))
         return result
+
+
+# --- What a request costs the database ------------------------------------------------------
+
+_recording: contextvars.ContextVar[list[tuple[str, Any]] | None] = contextvars.ContextVar(
+    "recording_statements", default=None
+)
+
+
+def _record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+    recorded = _recording.get()
+    # BEGIN is SQLite's BEGIN IMMEDIATE (db.py); asyncpg begins without a statement.
+    if recorded is not None and not statement.startswith("BEGIN"):
+        recorded.append((statement, parameters))
+
+
+@contextlib.asynccontextmanager
+async def statements(app: FastAPI) -> AsyncIterator[list[tuple[str, Any]]]:
+    """The SQL statements (with their parameters) run inside the block by this task: the
+    app's background tasks run in contexts of their own and are not counted."""
+    engine = app.state.ctx.engine.sync_engine
+    recorded: list[tuple[str, Any]] = []
+    token = _recording.set(recorded)
+    event.listen(engine, "before_cursor_execute", _record)
+    try:
+        yield recorded
+    finally:
+        event.remove(engine, "before_cursor_execute", _record)
+        _recording.reset(token)

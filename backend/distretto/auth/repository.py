@@ -1,6 +1,7 @@
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import Integer, Row, bindparam, func, literal_column, null, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -12,6 +13,38 @@ from distretto.models import (
     Membership,
     RefreshToken,
     User,
+)
+
+_USER_ID = bindparam("user_id", type_=Integer)
+
+# Everything a request's ``Viewer`` is made of, in one round trip (it is read on every
+# authenticated request, and never cached: a suspension or a removed membership must
+# count from the next request on). Rows of three kinds, columns (kind, ref_id, detail,
+# firm_status, is_staff):
+#   user:       the account, only while it is usable; detail = email
+#   firm:       one per membership; ref_id = firm, detail = role, firm_status
+#   consortium: one per consortium the user manages; ref_id = consortium
+# Built once: the statement and its compiled form are the same for every request.
+VIEWER_FACTS = union_all(
+    select(
+        literal_column("'user'").label("kind"),
+        col(User.id).label("ref_id"),
+        col(User.email).label("detail"),
+        null().label("firm_status"),
+        col(User.is_staff).label("is_staff"),
+    ).where(User.id == _USER_ID, col(User.is_active).is_(True), col(User.deleted_at).is_(None)),
+    select(
+        literal_column("'firm'"),
+        Membership.firm_id,
+        Membership.role,
+        Firm.status,
+        null(),
+    )
+    .join(Firm, Firm.id == Membership.firm_id)
+    .where(Membership.user_id == _USER_ID),
+    select(
+        literal_column("'consortium'"), ConsortiumManager.consortium_id, null(), null(), null()
+    ).where(ConsortiumManager.user_id == _USER_ID),
 )
 
 
@@ -41,24 +74,9 @@ class UserRepository:
         )
         return [(r[0], r[1], r[2]) for r in rows.all()]
 
-    async def firm_roles_with_status(self, user_id: int) -> list[tuple[int, str, str]]:
-        rows = await self.session.execute(
-            select(Membership.firm_id, Membership.role, Firm.status)
-            .join(Firm, Firm.id == Membership.firm_id)
-            .where(Membership.user_id == user_id)
-        )
-        return [(r[0], r[1], r[2]) for r in rows.all()]
-
-    async def managed_consortia(self, user_id: int) -> list[int]:
-        return list(
-            (
-                await self.session.scalars(
-                    select(ConsortiumManager.consortium_id).where(
-                        ConsortiumManager.user_id == user_id
-                    )
-                )
-            ).all()
-        )
+    async def viewer_facts(self, user_id: int) -> list[Row[Any]]:
+        """The rows of ``VIEWER_FACTS``: none when the account is unknown or disabled."""
+        return list((await self.session.execute(VIEWER_FACTS, {"user_id": user_id})).all())
 
     async def consortium_roles(self, user_id: int) -> list[tuple[int, str]]:
         """Managers by appointment; members through an active member firm."""

@@ -23,7 +23,8 @@ class AppContext:
     redis: Redis | None
 
 
-def get_context(request: Request) -> AppContext:
+# async although it awaits nothing: a plain ``def`` dependency runs in FastAPI's thread pool.
+async def get_context(request: Request) -> AppContext:
     ctx: AppContext = request.app.state.ctx
     return ctx
 

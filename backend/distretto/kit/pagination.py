@@ -30,7 +30,9 @@ class PageParams(BaseModel):
     limit: int = 20
 
 
-def page_params(
+# async although it awaits nothing: FastAPI runs a plain ``def`` dependency in its thread
+# pool, a thread hop on every list request.
+async def page_params(
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> PageParams:

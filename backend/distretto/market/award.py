@@ -46,13 +46,11 @@ async def award(
     request = IdempotentCreate(
         session, viewer.user_id, f"award:order:{order_id}", idempotency_key, data
     )
-    if (replayed := await request.replay()) is not None:
-        return replayed
+    if (earlier := await request.begin()) is not None:
+        return earlier
     now = utcnow()
     order = await readable_order(session, viewer, order_id)
     policies.require_client(viewer, order, "award it")
-    if (twin := await request.claim()) is not None:
-        return twin
     bids = BidRepository(session)
     chosen = await bids.get(data.bid_id)
     # A bid hidden by moderation is out of the client's sight, so out of its choice too.

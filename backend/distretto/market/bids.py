@@ -14,12 +14,7 @@ from distretto.kit.errors import Conflict, Forbidden, Invalid, NotFound, TooMany
 from distretto.kit.pagination import Page, PageParams
 from distretto.market import events, lifecycle, policies, schemas
 from distretto.market.idempotency import IdempotentCreate, Outcome
-from distretto.market.repository import (
-    BidRepository,
-    FirmLookup,
-    OrderRepository,
-    is_unique_violation,
-)
+from distretto.market.repository import BidRepository, OrderRepository, is_unique_violation
 from distretto.market.service import readable_order
 from distretto.models import Bid, Order
 from distretto.models.base import utcnow
@@ -60,10 +55,25 @@ async def _rate_limit(ctx: AppContext, firm_id: int) -> None:
         )
 
 
-async def _bid_out(session: AsyncSession, viewer: Viewer, bid_id: int) -> schemas.BidOut:
-    row = await BidRepository(session).readable(viewer, bid_id, utcnow())
-    assert row is not None, "the acting firm reads its own bid"
-    return row_out(row)
+def own_bid_out(bid: Bid, firm_name: str) -> schemas.BidOut:
+    """A bid as its own firm reads it (``readable_bids`` never hides a firm's own
+    amounts), built from the row just written instead of read back."""
+    assert bid.id is not None
+    return schemas.BidOut(
+        id=bid.id,
+        order_id=bid.order_id,
+        firm_id=bid.firm_id,
+        firm_name=firm_name,
+        unit_price=bid.unit_price,
+        total_price=bid.total_price,
+        amounts_hidden=False,
+        delivery_date=bid.delivery_date,
+        notes=bid.notes,
+        status=bid.status,
+        order_revision=bid.order_revision,
+        created_at=bid.created_at,
+        updated_at=bid.updated_at,
+    )
 
 
 async def place(
@@ -77,26 +87,23 @@ async def place(
     request = IdempotentCreate(
         session, viewer.user_id, f"bid:order:{order_id}", idempotency_key, data
     )
-    if (replayed := await request.replay()) is not None:
-        return replayed
+    if (earlier := await request.begin()) is not None:
+        return earlier
     now = utcnow()
     policies.require_acting_firm(viewer, data.firm_id)
     await _rate_limit(ctx, data.firm_id)
-    if (twin := await request.claim()) is not None:
-        return twin
     # FOR SHARE: bids on one order do not wait for each other, but an award, an edit or
     # a cancellation of the order waits for them (and they for it).
-    order = await readable_order(session, viewer, order_id, lock="share")
-    firms = FirmLookup(session)
-    client, bidder = await firms.firm(order.client_firm_id), await firms.firm(data.firm_id)
-    assert client is not None and bidder is not None
-    policies.require_may_bid(client, bidder)
-    if not await OrderRepository(session).visible_to_firm(order_id, data.firm_id):
+    target = await OrderRepository(session).bid_target(viewer, order_id, data.firm_id, "share")
+    if target is None:
+        raise NotFound(f"Order {order_id} not found")
+    order = target.order
+    policies.require_may_bid(target.client, target.bidder)
+    if not target.offered_to_bidder:
         raise Forbidden(f"Firm {data.firm_id} is not among the firms this order is offered to")
     _require_open(order, now)
     _check_delivery_date(data.delivery_date, now)
-    repo = BidRepository(session)
-    if await repo.live_of_firm(order_id, data.firm_id) is not None:
+    if target.bidder_has_live_bid:
         raise Conflict("Your firm already has a live bid on this order; revise it instead")
     bid = Bid(
         order_id=order_id,
@@ -111,15 +118,14 @@ async def place(
         updated_at=now,
     )
     try:
-        await repo.add(bid)
+        await BidRepository(session).add(bid)
     except IntegrityError as exc:
         # The database's one-live-bid index decides races the check above cannot see.
         if is_unique_violation(exc, "uq_bids_one_live_per_firm"):
             raise Conflict("Your firm already has a live bid on this order") from exc
         raise
     await events.bid_changed(session, "bid.created", bid, order, now)
-    assert bid.id is not None
-    body = (await _bid_out(session, viewer, bid.id)).model_dump(mode="json")
+    body = own_bid_out(bid, target.bidder.name).model_dump(mode="json")
     return await request.store(201, body)
 
 
@@ -145,8 +151,9 @@ async def get_bid(session: AsyncSession, viewer: Viewer, bid_id: int) -> schemas
 
 async def _own_live_bid(
     session: AsyncSession, viewer: Viewer, bid_id: int, action: str, *, active: bool = True
-) -> tuple[Bid, Order]:
-    """The bid, locked with its order, for a change by the bidding firm."""
+) -> tuple[Bid, Order, str]:
+    """The bid, locked with its order, for a change by the bidding firm (and the firm's
+    name, for the answer)."""
     repo = BidRepository(session)
     now = utcnow()
     seen = await repo.readable(viewer, bid_id, now)
@@ -160,13 +167,13 @@ async def _own_live_bid(
     _require_open(order, now)
     if bid.status not in ("active", "needs_confirmation"):
         raise Conflict(f"The bid is {bid.status}; only live bids can be changed")
-    return bid, order
+    return bid, order, seen.firm_name
 
 
 async def revise(
     session: AsyncSession, viewer: Viewer, bid_id: int, data: schemas.BidUpdate
 ) -> schemas.BidOut:
-    bid, order = await _own_live_bid(session, viewer, bid_id, "revise it")
+    bid, order, firm_name = await _own_live_bid(session, viewer, bid_id, "revise it")
     now = utcnow()
     changes = data.model_dump(exclude_unset=True)
     for field in ("unit_price", "delivery_date", "notes"):
@@ -183,11 +190,11 @@ async def revise(
     bid.updated_at = now
     await BidRepository(session).save(bid)
     await events.bid_changed(session, "bid.updated", bid, order, now)
-    return await _bid_out(session, viewer, bid_id)
+    return own_bid_out(bid, firm_name)
 
 
 async def confirm(session: AsyncSession, viewer: Viewer, bid_id: int) -> schemas.BidOut:
-    bid, order = await _own_live_bid(session, viewer, bid_id, "confirm it")
+    bid, order, firm_name = await _own_live_bid(session, viewer, bid_id, "confirm it")
     if bid.status != "needs_confirmation":
         raise Conflict("The bid is already confirmed for the order's current terms")
     now = utcnow()
@@ -196,15 +203,17 @@ async def confirm(session: AsyncSession, viewer: Viewer, bid_id: int) -> schemas
     bid.updated_at = now
     await BidRepository(session).save(bid)
     await events.bid_changed(session, "bid.updated", bid, order, now)
-    return await _bid_out(session, viewer, bid_id)
+    return own_bid_out(bid, firm_name)
 
 
 async def withdraw(session: AsyncSession, viewer: Viewer, bid_id: int) -> schemas.BidOut:
     # A suspended firm may still take back what it offered.
-    bid, order = await _own_live_bid(session, viewer, bid_id, "withdraw it", active=False)
+    bid, order, firm_name = await _own_live_bid(
+        session, viewer, bid_id, "withdraw it", active=False
+    )
     now = utcnow()
     bid.status = "withdrawn"
     bid.updated_at = now
     await BidRepository(session).save(bid)
     await events.bid_changed(session, "bid.withdrawn", bid, order, now)
-    return await _bid_out(session, viewer, bid_id)
+    return own_bid_out(bid, firm_name)

@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.kit.errors import Invalid
 from distretto.market.repository import IdempotencyRepository
-from distretto.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 
@@ -36,7 +35,7 @@ def request_hash(data: BaseModel) -> str:
 
 
 class IdempotentCreate:
-    """One create request under an optional key: ``replay`` → do the work → ``store``."""
+    """One create request under an optional key: ``begin`` → do the work → ``store``."""
 
     def __init__(
         self, session: AsyncSession, user_id: int, scope: str, key: str | None, data: BaseModel
@@ -46,43 +45,25 @@ class IdempotentCreate:
         self.scope = scope
         self.key = key
         self.hash = request_hash(data)
-        self.record: IdempotencyRecord | None = None
+        self.record_id: int | None = None
 
-    def _replay(self, record: IdempotencyRecord) -> Outcome:
-        if record.request_hash != self.hash:
+    async def begin(self) -> Outcome | None:
+        """Hold the key for this request, or the stored outcome of the earlier request
+        with this key. Called before any rule, so a retry of a bid that succeeded is
+        replayed, not refused as a second bid; a request that then fails rolls back with
+        its claim and leaves the key free for a retry."""
+        if self.key is None:
+            return None
+        self.record_id = await self.repo.claim(self.user_id, self.scope, self.key, self.hash)
+        if self.record_id is not None:
+            return None
+        earlier = await self.repo.find(self.user_id, self.scope, self.key)
+        assert earlier is not None, "a conflict on the unique key implies the row exists"
+        if earlier.request_hash != self.hash:
             raise Invalid(HEADER, "was already used for a different request; use a new key")
-        return Outcome(record.status_code, record.body, replayed=True)
-
-    async def replay(self) -> Outcome | None:
-        """The stored outcome if this key was used before (checked before any rule, so a
-        retry of a bid that succeeded is not refused as a second bid)."""
-        if self.key is None:
-            return None
-        record = await self.repo.find(self.user_id, self.scope, self.key)
-        return None if record is None else self._replay(record)
-
-    async def claim(self) -> Outcome | None:
-        """Hold the key for this request; a twin that got there first is replayed."""
-        if self.key is None:
-            return None
-        record = IdempotencyRecord(
-            user_id=self.user_id,
-            scope=self.scope,
-            key=self.key,
-            request_hash=self.hash,
-            status_code=0,
-            body={},
-        )
-        if await self.repo.claim(record):
-            self.record = record
-            return None
-        twin = await self.repo.find(self.user_id, self.scope, self.key)
-        assert twin is not None, "a unique key violation implies the row exists"
-        return self._replay(twin)
+        return Outcome(earlier.status_code, earlier.body, replayed=True)
 
     async def store(self, status_code: int, body: dict[str, Any]) -> Outcome:
-        if self.record is not None:
-            self.record.status_code = status_code
-            self.record.body = body
-            await self.repo.save(self.record)
+        if self.record_id is not None:
+            await self.repo.store(self.record_id, status_code, body)
         return Outcome(status_code, body)

@@ -6,17 +6,24 @@ the viewer may see: ``readable_orders`` (the visibility rule), ``readable_questi
 itself). Nothing is loaded first and filtered afterwards.
 """
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+import sqlalchemy as sa
 from sqlalchemy import (
+    BindParameter,
     Boolean,
     ColumnElement,
+    Integer,
     Row,
     Select,
+    String,
     and_,
+    bindparam,
     case,
     exists,
     false,
@@ -27,8 +34,10 @@ from sqlalchemy import (
     type_coerce,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 
@@ -46,7 +55,7 @@ from distretto.models import (
     OrderInvitation,
     Question,
 )
-from distretto.models.base import Money
+from distretto.models.base import Money, utcnow
 from distretto.models.market import LIVE_BID_STATUSES
 
 Lock = Literal["share", "update"] | None
@@ -56,11 +65,14 @@ _WORD = re.compile(r"[^\W_]+")
 MAX_SEARCH_WORDS = 8
 
 
-def _locked(stmt: Any, lock: Lock) -> Any:
+def _locked(stmt: Any, lock: Lock, of: Any = None) -> Any:
+    """``of``: lock only this table's rows when the statement joins others."""
     if lock is None:
         return stmt
     # SQLite ignores FOR UPDATE / FOR SHARE: there BEGIN IMMEDIATE serialises writers.
-    return stmt.with_for_update(read=lock == "share").execution_options(populate_existing=True)
+    return stmt.with_for_update(read=lock == "share", of=of).execution_options(
+        populate_existing=True
+    )
 
 
 def _checked_cursor(params: PageParams) -> int | None:
@@ -79,9 +91,6 @@ UNIQUE_KEYS = {
     "uq_bids_one_live_per_firm": "bids.order_id, bids.firm_id",
     "uq_contracts_order_id": "contracts.order_id",
     "uq_contracts_bid_id": "contracts.bid_id",
-    "uq_idempotency_records_user_id_scope_key": (
-        "idempotency_records.user_id, idempotency_records.scope, idempotency_records.key"
-    ),
 }
 
 
@@ -94,16 +103,24 @@ def is_unique_violation(exc: IntegrityError, constraint: str) -> bool:
 
 # --- Visibility ---------------------------------------------------------------------------
 
+# The hot reads (board, order detail, bid placement) run statements built once per shape
+# and cached: building the visibility rule and the rest of a statement costs more CPU
+# than PostgreSQL spends answering it. Every per-request value is a bound parameter.
+VIEWER_FIRMS: BindParameter[Any] = bindparam("viewer_firm_ids", expanding=True)
+NOW: BindParameter[Any] = bindparam("now")
 
-def visible_to_firms(firm_ids: Sequence[int]) -> ColumnElement[bool]:
+
+def visible_to_firms(firm_ids: Sequence[int] | BindParameter[Any]) -> ColumnElement[bool]:
     """The market's visibility rule, for firms (staff see everything).
 
     A firm sees its own orders (drafts and hidden ones included) and, once published
     and unless hidden by moderation: public orders, invited orders it is invited to,
     consortium orders of a consortium it is an active member of, and any order it
     has bid on (so a bidder keeps following an order it can no longer discover).
+
+    ``firm_ids`` is a list, or a bound parameter whose value the execution supplies.
     """
-    if not firm_ids:
+    if not isinstance(firm_ids, BindParameter) and not firm_ids:
         return false()
     invited = exists().where(
         OrderInvitation.order_id == Order.id, col(OrderInvitation.firm_id).in_(firm_ids)
@@ -131,14 +148,26 @@ def order_visibility(viewer: Viewer) -> ColumnElement[bool]:
     return true() if viewer.is_staff else visible_to_firms(viewer.firm_ids)
 
 
+def _visibility_of_viewer_firms(staff: bool) -> ColumnElement[bool]:
+    """``order_visibility`` for cached statements: the firms are ``VIEWER_FIRMS``."""
+    return true() if staff else visible_to_firms(VIEWER_FIRMS)
+
+
+def _viewer_parameters(viewer: Viewer) -> dict[str, Any]:
+    return {"viewer_firm_ids": viewer.firm_ids}
+
+
 def readable_orders(viewer: Viewer) -> Select[Any]:
     return select(Order).where(order_visibility(viewer))
 
 
-def status_is(status: str, now: datetime) -> ColumnElement[bool]:
+def status_is(status: str, now: datetime | BindParameter[Any]) -> ColumnElement[bool]:
     """``lifecycle.effective_status`` as a SQL condition."""
     if status == "open":
-        return and_(Order.status == "open", Order.bid_deadline > now)
+        # A constant, not a bound parameter: only then can PostgreSQL prove, even in the
+        # generic plan of a prepared statement, that the partial index of open orders
+        # (ix_orders_open_search, migration 0002d) covers the query.
+        return and_(Order.status == literal_column("'open'"), Order.bid_deadline > now)
     if status == "closed":
         return or_(
             Order.status == "closed", and_(Order.status == "open", Order.bid_deadline <= now)
@@ -146,27 +175,157 @@ def status_is(status: str, now: datetime) -> ColumnElement[bool]:
     return col(Order.status) == status
 
 
-def search_condition(words: Sequence[str], dialect: str) -> ColumnElement[bool]:
+def search_words(q: str | None) -> list[str]:
+    return _WORD.findall(q.lower())[:MAX_SEARCH_WORDS] if q else []
+
+
+def search_condition(word_count: int, dialect: str) -> ColumnElement[bool]:
+    """All words must match; the values come from ``search_parameters``."""
     if dialect == "postgresql":
-        # Same expression as the GIN index ix_orders_search (models.market), or the
-        # planner cannot use it; every word matches as a prefix ("tess" finds "tessuto").
+        # Same expression as the GIN indexes ix_orders_search and ix_orders_open_search
+        # (models.market), or the planner cannot use them.
         document = func.to_tsvector(
             literal_column("'simple'::regconfig"),
             Order.title + literal_column("' '") + Order.description,
         )
+        # The query goes into the SQL text as a constant (rendered at execution; the words
+        # are letters and digits only): a bound parameter would let PostgreSQL settle on
+        # one generic plan for every search, and the plan that is right for a rare word
+        # (the GIN index) reads tens of thousands of rows for a common one, where walking
+        # ix_orders_status_id backwards stops after a page.
         query = func.to_tsquery(
-            literal_column("'simple'::regconfig"), " & ".join(f"{w}:*" for w in words)
+            literal_column("'simple'::regconfig"),
+            bindparam("search_query", type_=String, literal_execute=True),
         )
         return document.op("@@")(query)
     return and_(
         *(
             or_(
-                func.lower(Order.title).like(f"%{word}%"),
-                func.lower(Order.description).like(f"%{word}%"),
+                func.lower(Order.title).like(bindparam(f"search_word_{i}", type_=String)),
+                func.lower(Order.description).like(bindparam(f"search_word_{i}", type_=String)),
             )
-            for word in words
+            for i in range(word_count)
         )
     )
+
+
+def search_parameters(words: Sequence[str], dialect: str) -> dict[str, str]:
+    if dialect == "postgresql":
+        # Every word matches as a prefix ("tess" finds "tessuto").
+        return {"search_query": " & ".join(f"{w}:*" for w in words)}
+    return {f"search_word_{i}": f"%{word}%" for i, word in enumerate(words)}
+
+
+def live_bid_count() -> Any:
+    """The number of live bids of the order in the enclosing statement's row."""
+    return (
+        select(func.count())
+        .where(Bid.order_id == Order.id, col(Bid.status).in_(LIVE_BID_STATUSES))
+        .scalar_subquery()
+    )
+
+
+@dataclass(frozen=True)
+class ListedOrder:
+    """An order with what every listing of it shows, read by the same statement."""
+
+    order: Order
+    client_firm_name: str
+    bid_count: int
+
+
+def _listing(condition: ColumnElement[bool]) -> Select[Any]:
+    return (
+        sa.select(Order, Firm.name, live_bid_count())
+        .join(Firm, Firm.id == Order.client_firm_id)
+        .where(condition)
+    )
+
+
+def _listed(row: Row[Any]) -> ListedOrder:
+    order, client_firm_name, bid_count = row
+    return ListedOrder(order, client_firm_name, bid_count)
+
+
+@dataclass(frozen=True)
+class _BoardShape:
+    """What a board statement looks like; the values are parameters of its execution."""
+
+    staff: bool
+    status: str | None
+    phase: bool
+    firm: bool
+    region: bool
+    mine: bool
+    search_words: int
+    dialect: str
+    after_cursor: bool
+
+
+@functools.cache
+def _board_statement(shape: _BoardShape) -> Select[Any]:
+    conditions = [_visibility_of_viewer_firms(shape.staff)]
+    if shape.status:
+        conditions.append(status_is(shape.status, NOW))
+    if shape.phase:
+        conditions.append(Order.phase == bindparam("phase"))
+    if shape.firm:
+        conditions.append(Order.client_firm_id == bindparam("client_firm_id"))
+    if shape.region:
+        conditions.append(func.lower(Order.region) == bindparam("region"))
+    if shape.mine:
+        conditions.append(col(Order.client_firm_id).in_(VIEWER_FIRMS))
+    if shape.search_words:
+        conditions.append(search_condition(shape.search_words, shape.dialect))
+    if shape.after_cursor:
+        conditions.append(col(Order.id) < bindparam("after_id"))
+    return (
+        _listing(and_(*conditions))
+        .order_by(col(Order.id).desc())
+        .limit(bindparam("limit", type_=Integer))
+    )
+
+
+@functools.cache
+def _readable_listed_statement(staff: bool) -> Select[Any]:
+    return _listing(and_(Order.id == bindparam("order_id"), _visibility_of_viewer_firms(staff)))
+
+
+@dataclass(frozen=True)
+class BidTarget:
+    """An order a firm means to bid on, with every fact placing the bid checks."""
+
+    order: Order
+    client: Firm
+    bidder: Firm
+    offered_to_bidder: bool
+    bidder_has_live_bid: bool
+
+
+_CLIENT_FIRM = aliased(Firm, name="client_firm")
+_BIDDER_FIRM = aliased(Firm, name="bidder_firm")
+
+
+@functools.cache
+def _bid_target_statement(staff: bool, lock: Lock) -> Select[Any]:
+    bidder_id = bindparam("bidder_firm_id", type_=Integer)
+    has_live_bid = exists().where(
+        Bid.order_id == Order.id, Bid.firm_id == bidder_id, col(Bid.status).in_(LIVE_BID_STATUSES)
+    )
+    stmt = (
+        sa.select(
+            Order,
+            _CLIENT_FIRM,
+            _BIDDER_FIRM,
+            visible_to_firms(bindparam("bidder_firm_ids", expanding=True)).label("offered"),
+            has_live_bid.label("has_live_bid"),
+        )
+        .join(_CLIENT_FIRM, _CLIENT_FIRM.id == Order.client_firm_id)
+        .join(_BIDDER_FIRM, _BIDDER_FIRM.id == bidder_id)
+        .where(Order.id == bindparam("order_id"), _visibility_of_viewer_firms(staff))
+    )
+    locked: Select[Any] = _locked(stmt, lock, of=Order)
+    return locked
 
 
 class OrderRepository:
@@ -176,6 +335,37 @@ class OrderRepository:
     async def readable(self, viewer: Viewer, order_id: int, lock: Lock = None) -> Order | None:
         stmt = _locked(readable_orders(viewer).where(Order.id == order_id), lock)
         return (await self.session.scalars(stmt)).first()
+
+    async def readable_listed(self, viewer: Viewer, order_id: int) -> ListedOrder | None:
+        row = (
+            await self.session.execute(
+                _readable_listed_statement(viewer.is_staff),
+                _viewer_parameters(viewer) | {"order_id": order_id},
+            )
+        ).first()
+        return None if row is None else _listed(row)
+
+    async def listed(self, order: Order) -> ListedOrder:
+        """The listing facts of an order already read (and readable)."""
+        return _listed((await self.session.execute(_listing(Order.id == order.id))).one())
+
+    async def bid_target(
+        self, viewer: Viewer, order_id: int, firm_id: int, lock: Lock
+    ) -> BidTarget | None:
+        """The order if the viewer may read it, its client and the bidding firm, whether
+        the order is offered to that firm and whether the firm already has a live bid on
+        it: one statement, locking only the order's row."""
+        parameters = _viewer_parameters(viewer) | {
+            "order_id": order_id,
+            "bidder_firm_id": firm_id,
+            "bidder_firm_ids": [firm_id],
+        }
+        statement = _bid_target_statement(viewer.is_staff, lock)
+        row = (await self.session.execute(statement, parameters)).first()
+        if row is None:
+            return None
+        order, client_firm, bidder_firm, offered, has_live = row
+        return BidTarget(order, client_firm, bidder_firm, bool(offered), bool(has_live))
 
     async def locked(self, order_id: int, lock: Lock) -> Order:
         """An order already known to be readable (through one of its bids), locked."""
@@ -200,23 +390,37 @@ class OrderRepository:
         firm_id: int | None,
         region: str | None,
         mine: bool,
-    ) -> tuple[list[Order], str | None]:
-        _checked_cursor(params)
-        stmt = readable_orders(viewer)
-        if status:
-            stmt = stmt.where(status_is(status, now))
-        if phase:
-            stmt = stmt.where(Order.phase == phase)
-        if firm_id is not None:
-            stmt = stmt.where(Order.client_firm_id == firm_id)
-        if region:
-            stmt = stmt.where(func.lower(Order.region) == region.lower())
-        if mine:
-            stmt = stmt.where(col(Order.client_firm_id).in_(viewer.firm_ids))
-        words = _WORD.findall(q.lower())[:MAX_SEARCH_WORDS] if q else []
-        if words:
-            stmt = stmt.where(search_condition(words, self.session.get_bind().dialect.name))
-        return await keyset_page(self.session, stmt, [col(Order.id)], params)
+    ) -> tuple[list[ListedOrder], str | None]:
+        after = _checked_cursor(params)
+        words = search_words(q)
+        dialect = self.session.get_bind().dialect.name
+        shape = _BoardShape(
+            staff=viewer.is_staff,
+            status=status or None,
+            phase=bool(phase),
+            firm=firm_id is not None,
+            region=bool(region),
+            mine=mine,
+            search_words=len(words),
+            dialect=dialect,
+            after_cursor=after is not None,
+        )
+        parameters = _viewer_parameters(viewer) | {
+            "now": now,
+            "phase": phase,
+            "client_firm_id": firm_id,
+            "region": region.lower() if region else None,
+            "after_id": after,
+            "limit": params.limit + 1,
+        }
+        parameters |= search_parameters(words, dialect)
+        rows = [
+            _listed(row) for row in await self.session.execute(_board_statement(shape), parameters)
+        ]
+        if len(rows) <= params.limit:
+            return rows, None
+        rows = rows[: params.limit]
+        return rows, encode_cursor([rows[-1].order.id])
 
     async def add(self, order: Order, invited_firm_ids: Iterable[int]) -> Order:
         self.session.add(order)
@@ -247,14 +451,6 @@ class OrderRepository:
             # Mirror what the database now holds without queueing a second UPDATE.
             set_committed_value(order, field, value)
         return True
-
-    async def live_bid_counts(self, order_ids: Sequence[int]) -> dict[int, int]:
-        rows = await self.session.execute(
-            select(Bid.order_id, func.count())
-            .where(col(Bid.order_id).in_(order_ids), col(Bid.status).in_(LIVE_BID_STATUSES))
-            .group_by(Bid.order_id)
-        )
-        return {order_id: count for order_id, count in rows.all()}
 
     async def invitations(self, order_ids: Sequence[int]) -> dict[int, list[int]]:
         rows = await self.session.execute(
@@ -456,14 +652,6 @@ class BidRepository:
             await self.session.scalars(_locked(select(Bid).where(Bid.id == bid_id), lock))
         ).first()
 
-    async def live_of_firm(self, order_id: int, firm_id: int) -> Bid | None:
-        stmt = select(Bid).where(
-            Bid.order_id == order_id,
-            Bid.firm_id == firm_id,
-            col(Bid.status).in_(LIVE_BID_STATUSES),
-        )
-        return (await self.session.scalars(stmt)).first()
-
     async def live_on_order(self, order_id: int, lock: Lock = None) -> list[Bid]:
         stmt = select(Bid).where(Bid.order_id == order_id, col(Bid.status).in_(LIVE_BID_STATUSES))
         return list((await self.session.scalars(_locked(stmt.order_by(Bid.id), lock))).all())
@@ -546,22 +734,36 @@ class IdempotencyRepository:
         )
         return (await self.session.scalars(stmt)).first()
 
-    async def claim(self, record: IdempotencyRecord) -> bool:
-        """Insert the record before doing the work; False if a twin request holds the key.
+    async def claim(self, user_id: int, scope: str, key: str, request_hash: str) -> int | None:
+        """Insert the key's record (its response still to come) before doing the work: its
+        id, or None if another request holds the key.
 
-        On PostgreSQL a concurrent twin's insert waits on the unique key until this
-        transaction ends, then fails here and replays what this one stored.
+        ``ON CONFLICT DO NOTHING`` instead of a savepoint around a failing insert: one
+        statement. On PostgreSQL a concurrent twin's insert waits on the unique key until
+        the holder's transaction ends, then inserts nothing (and replays what was stored).
         """
-        try:
-            async with self.session.begin_nested():
-                self.session.add(record)
-                await self.session.flush()
-        except IntegrityError as exc:
-            if is_unique_violation(exc, "uq_idempotency_records_user_id_scope_key"):
-                return False
-            raise
-        return True
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        stmt = (
+            insert(IdempotencyRecord)
+            .values(
+                user_id=user_id,
+                scope=scope,
+                key=key,
+                request_hash=request_hash,
+                status_code=0,
+                body={},
+                created_at=utcnow(),
+            )
+            .on_conflict_do_nothing(index_elements=["user_id", "scope", "key"])
+            .returning(IdempotencyRecord.id)
+        )
+        return (await self.session.execute(stmt)).scalar()
 
-    async def save(self, record: IdempotencyRecord) -> None:
-        self.session.add(record)
-        await self.session.flush()
+    async def store(self, record_id: int, status_code: int, body: dict[str, Any]) -> None:
+        await self.session.execute(
+            update(IdempotencyRecord)
+            .where(IdempotencyRecord.id == record_id)
+            .values(status_code=status_code, body=body)
+            .execution_options(synchronize_session=False)
+        )

@@ -10,53 +10,75 @@ from distretto.firms.repository import PhaseRepository
 from distretto.kit.errors import Conflict, Forbidden, Invalid, NotFound
 from distretto.kit.pagination import Page, PageParams
 from distretto.market import events, lifecycle, policies, schemas
-from distretto.market.repository import BidRepository, FirmLookup, Lock, OrderRepository
+from distretto.market.repository import (
+    BidRepository,
+    FirmLookup,
+    ListedOrder,
+    Lock,
+    OrderRepository,
+)
 from distretto.models import Order
 from distretto.models.base import utcnow
 
 
+def order_out(
+    viewer: Viewer, listed: ListedOrder, invited_firm_ids: list[int] | None, now: datetime
+) -> schemas.OrderOut:
+    """``invited_firm_ids``: the order's invitations when the viewer may read them."""
+    o = listed.order
+    assert o.id is not None
+    private = policies.sees_client_details(viewer, o)
+    return schemas.OrderOut(
+        id=o.id,
+        firm_id=o.client_firm_id,
+        client_firm_id=o.client_firm_id,
+        client_firm_name=listed.client_firm_name,
+        title=o.title,
+        description=o.description,
+        phase=o.phase,
+        quantity=o.quantity,
+        unit=o.unit,
+        target_unit_price=o.target_unit_price,
+        bid_deadline=o.bid_deadline,
+        delivery_due=o.delivery_due,
+        visibility=o.visibility,
+        invited_firm_ids=invited_firm_ids if private and o.visibility == "invited" else None,
+        consortium_id=o.consortium_id,
+        sealed=o.sealed,
+        parent_contract_id=o.parent_contract_id if private else None,
+        region=o.region,
+        status=lifecycle.effective_status(o, now),
+        revision=o.revision,
+        bid_count=listed.bid_count,
+        created_at=o.created_at,
+        updated_at=o.updated_at,
+    )
+
+
 async def to_out(
-    session: AsyncSession, viewer: Viewer, orders: Sequence[Order], now: datetime
+    session: AsyncSession, viewer: Viewer, listed: Sequence[ListedOrder], now: datetime
 ) -> list[schemas.OrderOut]:
-    ids = [o.id for o in orders if o.id is not None]
-    repo = OrderRepository(session)
-    counts = await repo.live_bid_counts(ids)
-    names = await FirmLookup(session).names(o.client_firm_id for o in orders)
-    private = {o.id for o in orders if o.id is not None and policies.sees_client_details(viewer, o)}
-    invitations = await repo.invitations(sorted(private)) if private else {}
+    """The orders as the viewer reads them; their invitations are one more statement, and
+    only when the viewer may read some (the client's and staff's invited orders)."""
+    invited_orders = sorted(
+        item.order.id
+        for item in listed
+        if item.order.id is not None
+        and item.order.visibility == "invited"
+        and policies.sees_client_details(viewer, item.order)
+    )
+    invitations = (
+        await OrderRepository(session).invitations(invited_orders) if invited_orders else {}
+    )
     return [
-        schemas.OrderOut(
-            id=o.id,
-            firm_id=o.client_firm_id,
-            client_firm_id=o.client_firm_id,
-            client_firm_name=names.get(o.client_firm_id, ""),
-            title=o.title,
-            description=o.description,
-            phase=o.phase,
-            quantity=o.quantity,
-            unit=o.unit,
-            target_unit_price=o.target_unit_price,
-            bid_deadline=o.bid_deadline,
-            delivery_due=o.delivery_due,
-            visibility=o.visibility,
-            invited_firm_ids=invitations.get(o.id) if o.visibility == "invited" else None,
-            consortium_id=o.consortium_id,
-            sealed=o.sealed,
-            parent_contract_id=o.parent_contract_id if o.id in private else None,
-            region=o.region,
-            status=lifecycle.effective_status(o, now),
-            revision=o.revision,
-            bid_count=counts.get(o.id, 0),
-            created_at=o.created_at,
-            updated_at=o.updated_at,
-        )
-        for o in orders
-        if o.id is not None
+        order_out(viewer, item, invitations.get(item.order.id) if item.order.id else None, now)
+        for item in listed
     ]
 
 
 async def _one_out(session: AsyncSession, viewer: Viewer, order: Order) -> schemas.OrderOut:
-    return (await to_out(session, viewer, [order], utcnow()))[0]
+    listed = await OrderRepository(session).listed(order)
+    return (await to_out(session, viewer, [listed], utcnow()))[0]
 
 
 async def readable_order(
@@ -159,7 +181,8 @@ async def create_order(
     )
     if order.status == "open":
         await events.order_published(session, order, now)
-    return (await to_out(session, viewer, [order], now))[0]
+    # Everything the answer shows is known here: no read back.
+    return order_out(viewer, ListedOrder(order, client.name, 0), sorted(invited), now)
 
 
 async def board(
@@ -175,7 +198,7 @@ async def board(
     mine: bool,
 ) -> Page[schemas.OrderOut]:
     now = utcnow()
-    rows, cursor = await OrderRepository(session).board(
+    listed, cursor = await OrderRepository(session).board(
         viewer,
         params,
         now,
@@ -186,11 +209,14 @@ async def board(
         region=region,
         mine=mine,
     )
-    return Page(items=await to_out(session, viewer, rows, now), next_cursor=cursor)
+    return Page(items=await to_out(session, viewer, listed, now), next_cursor=cursor)
 
 
 async def get_order(session: AsyncSession, viewer: Viewer, order_id: int) -> schemas.OrderOut:
-    return await _one_out(session, viewer, await readable_order(session, viewer, order_id))
+    listed = await OrderRepository(session).readable_listed(viewer, order_id)
+    if listed is None:
+        raise NotFound(f"Order {order_id} not found")
+    return (await to_out(session, viewer, [listed], utcnow()))[0]
 
 
 def _require_editable(order: Order, now: datetime) -> None:

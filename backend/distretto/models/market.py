@@ -41,10 +41,17 @@ class Order(SQLModel, table=True):
         Index("ix_orders_status_id", "status", "id"),
         Index("ix_orders_phase_id", "phase", "id"),
         Index("ix_orders_client_id", "client_firm_id", "id"),
-        # PostgreSQL only (migration 0002b); SQLite searches with LIKE.
+        # PostgreSQL only (migrations 0002b, 0002d); SQLite searches with LIKE.
         Index("ix_orders_search", text(ORDER_SEARCH_DOCUMENT), postgresql_using="gin").ddl_if(
             dialect="postgresql"
         ),
+        # The open board's searches: only the open orders' entries.
+        Index(
+            "ix_orders_open_search",
+            text(ORDER_SEARCH_DOCUMENT),
+            postgresql_using="gin",
+            postgresql_where=text("status::text = 'open'::text"),
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
