@@ -68,6 +68,11 @@ class AppServer:
             str(self.port),
             "--workers",
             str(self.workers),
+            # The websocket options of ``distretto serve`` (cli.websocket_server_options).
+            "--ws",
+            "websockets-sansio",
+            "--ws-max-size",
+            "4096",
             "--ws-per-message-deflate",
             "false",
             "--proxy-headers",

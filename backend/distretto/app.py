@@ -23,6 +23,7 @@ from distretto.market.router import router as market_router
 from distretto.moderation.router import router as moderation_router
 from distretto.observatory.router import router as observatory_router
 from distretto.privacy.router import router as privacy_router
+from distretto.realtime.endpoint import LiveSocketShortcut
 from distretto.realtime.router import router as realtime_router
 from distretto.realtime.runtime import Realtime
 from distretto.reputation.router import router as reputation_router
@@ -122,6 +123,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Added first, so it runs inside HttpMiddleware (which bounds the body it buffers).
     app.add_middleware(NulGuardMiddleware)
     app.add_middleware(HttpMiddleware, max_body_bytes=settings.max_body_bytes)
+    # Outermost: the live socket skips the HTTP stack, which would stay in memory with it.
+    app.add_middleware(LiveSocketShortcut, path=f"{API_PREFIX}/ws")
     dist = resolve_dist(settings.frontend_dist)
     if dist is not None:
         mount_spa(app, dist)

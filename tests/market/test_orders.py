@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from sqlalchemy import update
 
 from distretto.models import ConsortiumMember, Contract, Order
-from tests.helpers import add_member, create_firm, firm_owner, problem_fields
+from tests.helpers import add_member, create_firm, firm_owner, problem_fields, register
 from tests.market.builders import (
     bid_statuses,
     consortium_with,
@@ -91,6 +91,19 @@ INVALID_ORDERS: list[tuple[dict[str, Any], str]] = [
     ({"firm_id": 2**40}, "firm_id"),
     ({"surprise": True}, "surprise"),
 ]
+
+
+async def test_a_user_of_no_firm_sees_no_orders(client: httpx.AsyncClient) -> None:
+    """The board is the district's: an account that belongs to no firm sees nothing of it."""
+    client_firm = await firm_owner(client, phases=["apparel"])
+    order = await post_order(client, client_firm)
+    outsider = await register(client)
+    board = await client.get("/orders", headers=outsider.headers)
+    assert board.status_code == 200 and board.json()["items"] == []
+    searched = await client.get("/orders", params={"q": "cardato"}, headers=outsider.headers)
+    assert searched.json()["items"] == []
+    detail = await client.get(f"/orders/{order['id']}", headers=outsider.headers)
+    assert detail.status_code == 404
 
 
 @pytest.mark.parametrize(("override", "field"), INVALID_ORDERS)

@@ -12,12 +12,15 @@ from typing import Any
 import httpx
 import uvicorn
 from fastapi import FastAPI
-from sqlalchemy import update
+from sqlalchemy import event, update
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel import col
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from distretto.db import session_scope
+from distretto.app import create_app
+from distretto.config import Settings
+from distretto.db import create_sessionmaker, session_scope
 from distretto.kit.events import OutboxEvent, emit, user_key
 from distretto.models import Firm
 from tests.helpers import Actor, add_member, create_firm, firm_owner, make_staff, register
@@ -53,6 +56,56 @@ async def serve(app: FastAPI, *, lifespan: bool = False) -> AsyncIterator[str]:
     finally:
         server.should_exit = True
         await task
+
+
+@asynccontextmanager
+async def own_server(settings: Settings, **overrides: Any) -> AsyncIterator[tuple[FastAPI, str]]:
+    """A second app with its own limits (same database), served for real."""
+    app = create_app(settings.model_copy(update=overrides))
+    async with serve(app, lifespan=True) as base:
+        yield app, base
+
+
+@asynccontextmanager
+async def tiny_pool(app: FastAPI, *, checkout_seconds: float = 0.2) -> AsyncIterator[AsyncEngine]:
+    """The app's socket reads (handshake audience, replay pages, suspension check) go
+    through a pool of ONE connection, whose checkout gives up after ``checkout_seconds``;
+    yields its engine, so a test can hold that connection and exhaust the pool."""
+    realtime = app.state.realtime
+    engine = create_async_engine(
+        app.state.ctx.settings.database_url,
+        pool_size=1,
+        max_overflow=0,
+        pool_timeout=checkout_seconds,
+    )
+    usual = realtime.sessionmaker
+    realtime.sessionmaker = create_sessionmaker(engine)
+    try:
+        yield engine
+    finally:
+        realtime.sessionmaker = usual
+        await engine.dispose()
+
+
+class StatementLog:
+    """The SQL an engine runs, as it runs it, for counting queries of one kind."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.statements: list[str] = []
+        self._engine = engine.sync_engine
+
+    def _record(self, *args: Any) -> None:
+        self.statements.append(str(args[2]))  # (conn, cursor, statement, ...)
+
+    def __enter__(self) -> "StatementLog":
+        event.listen(self._engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        event.remove(self._engine, "before_cursor_execute", self._record)
+
+    def count(self, predicate: Any) -> int:
+        return sum(1 for statement in self.statements if predicate(statement))
 
 
 class LiveClient:

@@ -73,10 +73,6 @@ class PausedOutbox:
         return [e for e in self.events if e.id > after][:limit]
 
 
-async def _never_suspended(firm_ids: frozenset[int]) -> set[int]:
-    return set()
-
-
 @asynccontextmanager
 async def running(outbox: PausedOutbox) -> AsyncIterator[tuple[LiveConnection, MemorySocket]]:
     socket = MemorySocket()
@@ -86,7 +82,6 @@ async def running(outbox: PausedOutbox) -> AsyncIterator[tuple[LiveConnection, M
         expires_at=NOW + timedelta(hours=1),
         limits=LIMITS,
         replay_source=outbox,
-        suspension_check=_never_suspended,
     )
     task = asyncio.create_task(connection.run())
     try:

@@ -10,6 +10,8 @@ from sqlalchemy import func, select
 
 from distretto.kit.events import STAFF, firm_key, phase_key
 from distretto.models import Notification
+from distretto.realtime.relay import CURSOR, materialise_pending
+from distretto.realtime.repository import NotificationRepository
 from tests.helpers import Actor, add_member, firm_owner, make_staff, problem_fields, register
 from tests.realtime.builders import publish
 
@@ -189,3 +191,32 @@ async def test_concurrent_readers_materialise_each_notification_once(
     )
     assert all(len(page["items"]) == 40 for page in pages)
     assert await _rows(app) == 4 * 40
+
+
+@pytest.mark.postgres_only
+async def test_the_relay_skips_a_held_cursor_and_a_read_waits_for_it(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    owner = await firm_owner(client)
+    # The cursor row exists, as it does in any district that has run once.
+    async with app.state.sessionmaker() as session:
+        await NotificationRepository(session).lock_cursor(CURSOR, wait=True)
+        await session.commit()
+    async with app.state.sessionmaker() as holder:
+        assert await NotificationRepository(holder).lock_cursor(CURSOR, wait=True) is not None
+        event = await publish(
+            app, "firm.verified", {"firm_id": owner.firm_id}, [firm_key(owner.firm_id)]
+        )
+        # A background pass (another worker's, say) gives up at once: no pooled
+        # connection parked behind the lock.
+        async with app.state.sessionmaker() as other, asyncio.timeout(5):
+            assert await materialise_pending(other, wait_for_lock=False) is None
+            await other.commit()
+        # A read waits, so it cannot answer without what committed before it began.
+        read = asyncio.create_task(_notifications(client, owner))
+        await asyncio.sleep(0.5)
+        assert not read.done()
+        await holder.commit()
+    page = await read
+    assert [item["event_id"] for item in page["items"]] == [event.id]
+    assert await _rows(app) == 1

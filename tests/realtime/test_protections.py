@@ -3,10 +3,7 @@
 import asyncio
 import logging
 import socket
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import httpx
 import pytest
@@ -16,20 +13,11 @@ from sqlmodel import col
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from distretto.app import create_app
 from distretto.config import Settings
 from distretto.kit.events import firm_key
 from distretto.models import User
 from tests.helpers import Actor, firm_owner, make_staff, register
-from tests.realtime.builders import LiveClient, live, publish, serve, suspend_in_db
-
-
-@asynccontextmanager
-async def own_server(settings: Settings, **overrides: Any) -> AsyncIterator[tuple[FastAPI, str]]:
-    """A second app with its own limits (same database), served for real."""
-    app = create_app(settings.model_copy(update=overrides))
-    async with serve(app, lifespan=True) as base:
-        yield app, base
+from tests.realtime.builders import LiveClient, live, own_server, publish, suspend_in_db
 
 
 async def still_served(app: FastAPI, bystander: LiveClient, actor: Actor) -> None:
@@ -60,7 +48,16 @@ async def test_bad_tokens_are_refused_before_the_handshake(
     disabled = tokens.mint_access(victim.user_id)
 
     async with live(live_server, bystander_actor.token) as bystander:
-        for token in (None, "", "not-a-jwt", victim.token[:-3] + "abc", expired, disabled):
+        too_long = victim.token + "." + "x" * 4096
+        for token in (
+            None,
+            "",
+            "not-a-jwt",
+            victim.token[:-3] + "abc",
+            expired,
+            disabled,
+            too_long,
+        ):
             # The server closes with 1008 before accepting; over HTTP that is a 403.
             assert await refused(live_server, token) == 403
         await still_served(app, bystander, bystander_actor)

@@ -4,9 +4,11 @@
 collected events to the live channel only after the transaction commits.
 """
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any, Protocol
 
 from sqlalchemy import text
@@ -48,6 +50,12 @@ class OutboxEvent:
             "data": self.data,
             "created_at": self.created_at.isoformat(),
         }
+
+    @cached_property
+    def text(self) -> str:
+        """The envelope as JSON text, encoded once: fan-out sends this same string to
+        every socket the event reaches."""
+        return json.dumps(self.envelope(), separators=(",", ":"), default=str)
 
 
 class EventSink(Protocol):

@@ -148,9 +148,22 @@ def order_visibility(viewer: Viewer) -> ColumnElement[bool]:
     return true() if viewer.is_staff else visible_to_firms(viewer.firm_ids)
 
 
-def _visibility_of_viewer_firms(staff: bool) -> ColumnElement[bool]:
+# Whose visibility a cached statement applies: staff see everything, a firm member what
+# the firms see, and a signed-in user of no firm sees nothing (as ``visible_to_firms([])``).
+Reach = Literal["staff", "firms", "nobody"]
+
+
+def _reach(viewer: Viewer) -> Reach:
+    if viewer.is_staff:
+        return "staff"
+    return "firms" if viewer.firm_ids else "nobody"
+
+
+def _visibility_of_viewer_firms(reach: Reach) -> ColumnElement[bool]:
     """``order_visibility`` for cached statements: the firms are ``VIEWER_FIRMS``."""
-    return true() if staff else visible_to_firms(VIEWER_FIRMS)
+    if reach == "staff":
+        return true()
+    return visible_to_firms(VIEWER_FIRMS) if reach == "firms" else false()
 
 
 def _viewer_parameters(viewer: Viewer) -> dict[str, Any]:
@@ -251,7 +264,7 @@ def _listed(row: Row[Any]) -> ListedOrder:
 class _BoardShape:
     """What a board statement looks like; the values are parameters of its execution."""
 
-    staff: bool
+    reach: Reach
     status: str | None
     phase: bool
     firm: bool
@@ -264,7 +277,7 @@ class _BoardShape:
 
 @functools.cache
 def _board_statement(shape: _BoardShape) -> Select[Any]:
-    conditions = [_visibility_of_viewer_firms(shape.staff)]
+    conditions = [_visibility_of_viewer_firms(shape.reach)]
     if shape.status:
         conditions.append(status_is(shape.status, NOW))
     if shape.phase:
@@ -287,8 +300,8 @@ def _board_statement(shape: _BoardShape) -> Select[Any]:
 
 
 @functools.cache
-def _readable_listed_statement(staff: bool) -> Select[Any]:
-    return _listing(and_(Order.id == bindparam("order_id"), _visibility_of_viewer_firms(staff)))
+def _readable_listed_statement(reach: Reach) -> Select[Any]:
+    return _listing(and_(Order.id == bindparam("order_id"), _visibility_of_viewer_firms(reach)))
 
 
 @dataclass(frozen=True)
@@ -307,7 +320,7 @@ _BIDDER_FIRM = aliased(Firm, name="bidder_firm")
 
 
 @functools.cache
-def _bid_target_statement(staff: bool, lock: Lock) -> Select[Any]:
+def _bid_target_statement(reach: Reach, lock: Lock) -> Select[Any]:
     bidder_id = bindparam("bidder_firm_id", type_=Integer)
     has_live_bid = exists().where(
         Bid.order_id == Order.id, Bid.firm_id == bidder_id, col(Bid.status).in_(LIVE_BID_STATUSES)
@@ -322,7 +335,7 @@ def _bid_target_statement(staff: bool, lock: Lock) -> Select[Any]:
         )
         .join(_CLIENT_FIRM, _CLIENT_FIRM.id == Order.client_firm_id)
         .join(_BIDDER_FIRM, _BIDDER_FIRM.id == bidder_id)
-        .where(Order.id == bindparam("order_id"), _visibility_of_viewer_firms(staff))
+        .where(Order.id == bindparam("order_id"), _visibility_of_viewer_firms(reach))
     )
     locked: Select[Any] = _locked(stmt, lock, of=Order)
     return locked
@@ -339,7 +352,7 @@ class OrderRepository:
     async def readable_listed(self, viewer: Viewer, order_id: int) -> ListedOrder | None:
         row = (
             await self.session.execute(
-                _readable_listed_statement(viewer.is_staff),
+                _readable_listed_statement(_reach(viewer)),
                 _viewer_parameters(viewer) | {"order_id": order_id},
             )
         ).first()
@@ -360,7 +373,7 @@ class OrderRepository:
             "bidder_firm_id": firm_id,
             "bidder_firm_ids": [firm_id],
         }
-        statement = _bid_target_statement(viewer.is_staff, lock)
+        statement = _bid_target_statement(_reach(viewer), lock)
         row = (await self.session.execute(statement, parameters)).first()
         if row is None:
             return None
@@ -395,7 +408,7 @@ class OrderRepository:
         words = search_words(q)
         dialect = self.session.get_bind().dialect.name
         shape = _BoardShape(
-            staff=viewer.is_staff,
+            reach=_reach(viewer),
             status=status or None,
             phase=bool(phase),
             firm=firm_id is not None,

@@ -6,8 +6,11 @@ request session hands the events to the app's broker (``broker.py``); every proc
 dispatcher (``dispatcher.py``) receives them, fills any gap from the outbox, and fans
 them out in id order through its hub (``hub.py``) to the local sockets whose audience
 keys meet the event's (``policies.py``). Each socket (``connection.py``) has one writer
-draining a bounded queue, so a slow client is dropped, never waited for. The
-notification relay (``relay.py``) turns the same events into per-user inbox rows.
+draining a bounded queue, so a slow client is dropped, never waited for, and each event
+is encoded once per process, not once per socket. One watch per process (``watch.py``)
+sends every socket its heartbeat and checks, in one query, whether a firm behind any of
+them was suspended. The notification relay (``relay.py``) turns the same events into
+per-user inbox rows.
 
 The socket protocol (``WS /api/v1/ws?token=``):
 

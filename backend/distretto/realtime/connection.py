@@ -1,10 +1,13 @@
 """One live websocket.
 
-Three tasks share the socket: a reader (inbound size and rate limits, ``ping`` and
-``resume``), a single writer draining a bounded queue (the only task that sends), and a
-keep-alive timer (heartbeat, suspension check, token expiry, lifetime cap). Whichever
-decides first that the socket must end records a close code; the supervisor then stops
-all three and closes the socket.
+At most two tasks per socket, nothing else: the reader is the task the server runs the
+endpoint in (inbound size and rate limits, ``ping`` and ``resume``); the writer drains a
+bounded send queue and is the only one that sends. The writer exists only while there is
+something to send: most sockets are idle most of the time, and ten thousand parked tasks
+would cost memory for nothing. Heartbeats and the suspension check come from one
+process-wide watch over the hub (``watch.py``); the token expiry and the lifetime cap are
+one loop timer. Whichever decides first that the socket must end records a close code and
+stops both tasks; the reader's task then closes the socket.
 
 Ordering and exactly-once: the writer remembers the last id it sent and drops anything at
 or below it. A ``resume`` is replayed *by the writer* from the outbox, so live events
@@ -20,7 +23,6 @@ import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDisconnected
 
@@ -61,32 +63,54 @@ class LiveLimits:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Replay:
     after: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Control:
-    message: dict[str, Any]
+    text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CloseAfterFlush:
     code: int
     reason: str
 
 
+def control(message: dict[str, object]) -> Control:
+    return Control(json.dumps(message, separators=(",", ":")))
+
+
+# Shared by every socket: encoded once.
+HEARTBEAT = control({"type": "heartbeat"})
+PONG = control({"type": "pong"})
+
 Outgoing = OutboxEvent | Replay | Control | CloseAfterFlush
 # (keys, after, limit) -> visible events after the id, oldest first
 ReplaySource = Callable[[frozenset[str], int, int], Awaitable[list[OutboxEvent]]]
-# firm ids -> those of them now suspended
-SuspensionCheck = Callable[[frozenset[int]], Awaitable[set[int]]]
 
 _CLIENT_GONE = (WebSocketDisconnect, WebSocketDisconnected, OSError)
 
 
 class LiveConnection:
+    # Ten thousand of these per process: no per-instance dict.
+    __slots__ = (
+        "_close",
+        "_ending",
+        "_expires_at",
+        "_last_sent",
+        "_limits",
+        "_queue",
+        "_reader",
+        "_replay_source",
+        "_replaying",
+        "_writer",
+        "_ws",
+        "audience",
+    )
+
     def __init__(
         self,
         websocket: WebSocket,
@@ -95,83 +119,103 @@ class LiveConnection:
         expires_at: datetime,
         limits: LiveLimits,
         replay_source: ReplaySource,
-        suspension_check: SuspensionCheck,
     ) -> None:
         self._ws = websocket
         self.audience = audience
         self._expires_at = expires_at
         self._limits = limits
         self._replay_source = replay_source
-        self._suspension_check = suspension_check
-        self._queue: asyncio.Queue[Outgoing] = asyncio.Queue(limits.send_queue)
+        # A list, not a deque: it is short and mostly empty, and an empty deque already
+        # allocates a 64-slot block per socket.
+        self._queue: list[Outgoing] = []
+        # A CloseAfterFlush is queued: nothing offered after it would ever be sent.
+        self._ending = False
         self._last_sent = 0
         # One replay at a time: a client cannot make the server re-read history in a loop.
         self._replaying = False
         self._close: tuple[int | None, str] | None = None
-        self._closed = asyncio.Event()
+        self._writer: asyncio.Task[None] | None = None  # only while it has work
+        self._reader: asyncio.Task[None] | None = None  # only while it waits for the client
 
     @property
     def keys(self) -> frozenset[str]:
         return self.audience.keys
 
-    # --- called by the hub (must never block) ----------------------------------------------
+    @property
+    def active_firm_ids(self) -> frozenset[int]:
+        return self.audience.active_firm_ids
+
+    # --- called by the hub and the timer (must never block) ---------------------------------
 
     def offer(self, event: OutboxEvent) -> None:
         self._enqueue(event)
 
-    def firm_suspended(self, firm_id: int) -> None:
-        if firm_id in self.audience.active_firm_ids:
-            self._enqueue(CloseAfterFlush(FIRM_SUSPENDED, "firm suspended; reconnect"))
+    def heartbeat(self) -> None:
+        self._enqueue(HEARTBEAT)
+
+    def firm_suspended(self) -> None:
+        self._enqueue(CloseAfterFlush(FIRM_SUSPENDED, "firm suspended; reconnect"))
 
     def _enqueue(self, item: Outgoing) -> None:
-        if self._close is not None:
+        if self._close is not None or self._ending:
             return
-        try:
-            self._queue.put_nowait(item)
-        except asyncio.QueueFull:
+        if len(self._queue) >= self._limits.send_queue:
             DROPPED.inc()
             self._request_close(TRY_AGAIN_LATER, "too slow to keep up; reconnect and resume")
+            return
+        self._queue.append(item)
+        if isinstance(item, CloseAfterFlush):
+            self._ending = True
+        if self._writer is None:
+            self._writer = asyncio.get_running_loop().create_task(self._write(), name="ws-write")
 
     def _request_close(self, code: int | None, reason: str) -> None:
-        if self._close is None:
-            self._close = (code, reason)
-            self._closed.set()
+        """End the socket now: record why, stop both tasks (the caller stops by itself)."""
+        if self._close is not None:
+            return
+        self._close = (code, reason)
+        current = asyncio.current_task()  # None in a timer callback
+        for task in (self._writer, self._reader):
+            if task is not None and task is not current:
+                task.cancel()
 
     # --- lifecycle ------------------------------------------------------------------------
 
     async def run(self) -> None:
-        tasks = [
-            asyncio.create_task(self._read(), name="ws-read"),
-            asyncio.create_task(self._write(), name="ws-write"),
-            asyncio.create_task(self._keep_alive(), name="ws-keepalive"),
-        ]
-        for task in tasks:
-            task.add_done_callback(self._task_ended)
+        deadline = self._schedule_deadline(asyncio.get_running_loop())
         try:
-            await self._closed.wait()
+            await self._read_until_closed()
         finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            deadline.cancel()
+            if self._close is None:
+                self._close = (None, "")  # cancelled from outside: no new writer, no word
+            writer = self._writer
+            if writer is not None:
+                writer.cancel()
+                await asyncio.gather(writer, return_exceptions=True)
             await self._close_socket()
 
-    def _task_ended(self, task: asyncio.Task[None]) -> None:
-        if task.cancelled():
-            return
-        exc = task.exception()
-        if exc is None:
-            return  # a task that ends normally has already arranged the close
-        if isinstance(exc, _CLIENT_GONE):
-            self._request_close(None, "")
-        else:
-            log.error("live connection task %s failed", task.get_name(), exc_info=exc)
-            self._request_close(INTERNAL_ERROR, "internal error; reconnect and resume")
+    def _schedule_deadline(self, loop: asyncio.AbstractEventLoop) -> asyncio.TimerHandle:
+        """One timer per socket: the token expiry or the lifetime cap, whichever comes first."""
+        now = loop.time()
+        token_end = now + (self._expires_at - datetime.now(UTC)).total_seconds()
+        # Jitter, so sockets opened together (after a deploy) do not all reconnect together.
+        lifetime_end = now + self._limits.lifetime_seconds * random.uniform(0.9, 1.0)
+        if token_end <= lifetime_end:
+            return loop.call_at(
+                token_end,
+                self._request_close,
+                TOKEN_EXPIRED,
+                "access token expired; reconnect with a new one",
+            )
+        return loop.call_at(
+            lifetime_end, self._enqueue, CloseAfterFlush(LIFETIME_REACHED, "reconnect and resume")
+        )
 
     async def _close_socket(self) -> None:
-        assert self._close is not None
-        code, reason = self._close
+        code, reason = self._close or (None, "")
         if code is None:
-            return  # the client left; nothing to say
+            return  # the client left (or the server is stopping): nothing to say
         CLOSED.labels(str(code)).inc()
         # A client that stopped reading may never take the close frame: do not wait on it.
         with contextlib.suppress(TimeoutError, RuntimeError, *_CLIENT_GONE):
@@ -180,10 +224,24 @@ class LiveConnection:
 
     # --- reader ---------------------------------------------------------------------------
 
+    async def _read_until_closed(self) -> None:
+        reader = asyncio.current_task()
+        assert reader is not None
+        self._reader = reader
+        try:
+            await self._read()
+        except asyncio.CancelledError:
+            # A close requested elsewhere interrupts the wait for the client's next
+            # message (``_request_close``); any other cancellation goes on up.
+            if self._close is None or reader.uncancel() > 0:
+                raise
+        finally:
+            self._reader = None
+
     async def _read(self) -> None:
         loop = asyncio.get_running_loop()
         window_start, frames = loop.time(), 0
-        while True:
+        while self._close is None:
             message = await self._ws.receive()
             if message["type"] == "websocket.disconnect":
                 self._request_close(None, "")
@@ -216,7 +274,7 @@ class LiveConnection:
             return
         kind = message.get("type")
         if kind == "ping":
-            self._enqueue(Control({"type": "pong"}))
+            self._enqueue(PONG)
         elif kind == "resume":
             after = _event_id(message.get("after"))
             if after is None:
@@ -230,20 +288,35 @@ class LiveConnection:
             self._reply_error("unknown message type; send ping or resume")
 
     def _reply_error(self, detail: str) -> None:
-        self._enqueue(Control({"type": "error", "detail": detail}))
+        self._enqueue(control({"type": "error", "detail": detail}))
 
     # --- writer ---------------------------------------------------------------------------
 
     async def _write(self) -> None:
-        while True:
-            item = await self._queue.get()
+        """Send until the queue is empty (started again by the next ``_enqueue``)."""
+        try:
+            await self._drain()
+        except _CLIENT_GONE:
+            self._request_close(None, "")
+        except Exception:
+            log.exception("live connection writer failed")
+            self._request_close(INTERNAL_ERROR, "internal error; reconnect and resume")
+        finally:
+            # In the same step as the last check of the queue: anything enqueued from here
+            # on starts a new writer.
+            self._writer = None
+
+    async def _drain(self) -> None:
+        queue = self._queue
+        while queue:
+            item = queue.pop(0)
             if isinstance(item, OutboxEvent):
                 if item.id > self._last_sent:
                     await self._send_event(item)
+            elif isinstance(item, Control):
+                await self._ws.send_text(item.text)
             elif isinstance(item, Replay):
                 await self._replay(item.after)
-            elif isinstance(item, Control):
-                await self._send(item.message)
             else:
                 self._request_close(item.code, item.reason)
                 return
@@ -258,53 +331,13 @@ class LiveConnection:
                 await self._send_event(event)
             if len(events) < page:
                 break
-        await self._send({"type": "resumed", "last_id": self._last_sent})
+        await self._ws.send_text(control({"type": "resumed", "last_id": self._last_sent}).text)
         self._replaying = False
 
     async def _send_event(self, event: OutboxEvent) -> None:
-        await self._send(event.envelope())
+        await self._ws.send_text(event.text)
         self._last_sent = event.id
         DELIVERED.inc()
-
-    async def _send(self, message: dict[str, Any]) -> None:
-        await self._ws.send_text(json.dumps(message, separators=(",", ":"), default=str))
-
-    # --- keep-alive -----------------------------------------------------------------------
-
-    async def _keep_alive(self) -> None:
-        loop = asyncio.get_running_loop()
-        start = loop.time()
-        token_end = start + (self._expires_at - datetime.now(UTC)).total_seconds()
-        # Jitter, so sockets opened together (after a deploy) do not all reconnect together.
-        lifetime_end = start + self._limits.lifetime_seconds * random.uniform(0.9, 1.0)
-        next_beat = start + self._limits.heartbeat_seconds
-        while True:
-            now = loop.time()
-            if now >= token_end:
-                self._request_close(TOKEN_EXPIRED, "access token expired; reconnect with a new one")
-                return
-            if now >= lifetime_end:
-                self._enqueue(CloseAfterFlush(LIFETIME_REACHED, "reconnect and resume"))
-                return
-            if now >= next_beat:
-                if await self._firm_was_suspended():
-                    self._enqueue(CloseAfterFlush(FIRM_SUSPENDED, "firm suspended; reconnect"))
-                    return
-                self._enqueue(Control({"type": "heartbeat"}))
-                next_beat = now + self._limits.heartbeat_seconds
-            await asyncio.sleep(max(0.0, min(next_beat, token_end, lifetime_end) - loop.time()))
-
-    async def _firm_was_suspended(self) -> bool:
-        firms = self.audience.active_firm_ids
-        if not firms:
-            return False
-        try:
-            return bool(await self._suspension_check(firms))
-        except Exception:
-            # The database is briefly unreachable: keep serving, ask again next beat
-            # (a suspension also arrives as a firm.suspended event).
-            log.warning("suspension check failed; retrying at the next heartbeat", exc_info=True)
-            return False
 
 
 def _event_id(value: object) -> int | None:

@@ -28,3 +28,7 @@ OUTBOX_CATCH_UP = Counter(
 NOTIFICATIONS_WRITTEN = Counter(
     "distretto_notification_events_total", "Outbox events turned into user notifications"
 )
+POOL_RETRIES = Counter(
+    "distretto_ws_pool_retries_total",
+    "Socket database reads (handshake, replay page) retried after a pool timeout",
+)

@@ -12,6 +12,13 @@ crash simply leaves the work for the next run. It runs in the background of ever
 process (woken by live fan-out, and on a timer) and also at the start of every
 notification read, so a user always sees the notifications of what has already
 committed ("read your writes").
+
+Who waits for the lock. The background relay does not: when another transaction holds
+the cursor it returns at once (``SKIP LOCKED``) instead of parking a pooled connection
+behind it, and looks again a moment later (the holder may have read the outbox before
+the newest events committed). A notification read *does* wait: answering before the
+holder commits could leave out notifications of events that committed before the read
+began.
 """
 
 import asyncio
@@ -34,12 +41,19 @@ log = logging.getLogger("distretto.realtime")
 
 CURSOR = "notifications"
 BATCH = 200
+# After finding the cursor taken, the background relay looks again this much later.
+RECHECK_AFTER_SKIP_SECONDS = 0.5
 
 
-async def materialise_pending(session: AsyncSession, *, max_events: int = 2000) -> int:
-    """Write the notifications of events past the cursor (at most ``max_events``).
+async def materialise_pending(
+    session: AsyncSession, *, max_events: int = 2000, wait_for_lock: bool = True
+) -> int | None:
+    """Write the notifications of events past the cursor (at most ``max_events``); how
+    many events it turned into notifications.
 
-    Runs in the caller's transaction: the rows and the cursor commit together.
+    Runs in the caller's transaction: the rows and the cursor commit together. With
+    ``wait_for_lock=False`` it returns None at once, having done nothing, while another
+    transaction holds the cursor.
     """
     notifications = NotificationRepository(session)
     events = EventRepository(session)
@@ -48,7 +62,9 @@ async def materialise_pending(session: AsyncSession, *, max_events: int = 2000) 
     seen = await notifications.cursor(CURSOR)
     if await events.latest_id() <= seen:
         return 0
-    position = await notifications.lock_cursor(CURSOR)
+    position = await notifications.lock_cursor(CURSOR, wait=wait_for_lock)
+    if position is None:
+        return None
     audiences = AudienceRepository(session)
     done = 0
     while done < max_events:
@@ -94,8 +110,12 @@ class NotificationRelay:
 
     async def _run(self) -> None:
         while True:
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow the
+            # cancellation from stop() when the wake-up lands at the same moment, and the
+            # loop then runs on with stop() waiting for it forever.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
+                async with asyncio.timeout(self._poll_seconds):
+                    await self._wake.wait()
             self._wake.clear()
             try:
                 while await self._run_once():
@@ -109,7 +129,11 @@ class NotificationRelay:
                 log.exception("notification relay failed; retrying")
 
     async def _run_once(self) -> bool:
+        """One transaction; whether it wrote anything (so there may be more to do)."""
         async with self._sessionmaker() as session:
-            done = await materialise_pending(session)
+            done = await materialise_pending(session, wait_for_lock=False)
             await session.commit()
+        if done is None:
+            asyncio.get_running_loop().call_later(RECHECK_AFTER_SKIP_SECONDS, self._wake.set)
+            return False
         return done > 0

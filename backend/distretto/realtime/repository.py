@@ -145,22 +145,35 @@ class NotificationRepository:
         )
         return int(value or 0)
 
-    async def lock_cursor(self, name: str) -> int:
+    async def lock_cursor(self, name: str, *, wait: bool) -> int | None:
         """Take the relay's row lock (held to COMMIT) and return the position under it.
 
-        On SQLite the transaction's ``BEGIN IMMEDIATE`` already excludes other writers.
+        ``wait=False``: None at once if another transaction holds the lock (PostgreSQL's
+        ``SKIP LOCKED``). On SQLite the transaction's ``BEGIN IMMEDIATE`` already excludes
+        other writers, so the lock is always free by the time we ask.
         """
-        dialect = self.session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        await self.session.execute(
-            insert(OutboxCursor)
-            .values(name=name, last_event_id=0, updated_at=utcnow())
-            .on_conflict_do_nothing(index_elements=["name"])
+        locked = (
+            select(OutboxCursor.last_event_id)
+            .where(OutboxCursor.name == name)
+            .with_for_update(skip_locked=not wait)
         )
-        value = await self.session.scalar(
-            select(OutboxCursor.last_event_id).where(OutboxCursor.name == name).with_for_update()
-        )
-        return int(value or 0)
+        row = (await self.session.execute(locked)).first()
+        if row is None:
+            exists = await self.session.scalar(
+                select(OutboxCursor.name).where(OutboxCursor.name == name)
+            )
+            if exists is not None:
+                return None  # skipped: another transaction holds it
+            # The very first run: create the row, then lock it as every later run does.
+            dialect = self.session.get_bind().dialect.name
+            insert = pg_insert if dialect == "postgresql" else sqlite_insert
+            await self.session.execute(
+                insert(OutboxCursor)
+                .values(name=name, last_event_id=0, updated_at=utcnow())
+                .on_conflict_do_nothing(index_elements=["name"])
+            )
+            row = (await self.session.execute(locked)).first()
+        return None if row is None else int(row[0])
 
     async def advance_cursor(self, name: str, event_id: int) -> None:
         await self.session.execute(

@@ -13,9 +13,8 @@ CursorQuery = Annotated[str | None, Query(max_length=200)]
 
 
 @router.websocket("/ws", name="live_events")
-async def live_events(
-    websocket: WebSocket, token: Annotated[str | None, Query(max_length=4096)] = None
-) -> None:
+async def live_events(websocket: WebSocket, token: str | None = None) -> None:
+    # In the app, endpoint.LiveSocketShortcut serves this path before routing gets here.
     await endpoint.serve(websocket, token, websocket.app.state.realtime)
 
 
