@@ -85,14 +85,27 @@ async def materialise_pending(
     return done
 
 
+# After a wake-up the relay waits this long before writing. The event that woke it is
+# being sent to its sockets by this same event loop at that moment, and writing one
+# announcement's thousands of notification rows would hold those sends back; the wait
+# also gathers a busy second's events (every bid wakes the relay) into one transaction.
+# Reads of notifications do not wait for it: they materialise what is pending themselves.
+SETTLE_SECONDS = 0.5
+
+
 class NotificationRelay:
     """Background runner of ``materialise_pending`` for one process."""
 
     def __init__(
-        self, sessionmaker: async_sessionmaker[AsyncSession], *, poll_seconds: float = 5.0
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        *,
+        poll_seconds: float = 5.0,
+        settle_seconds: float = SETTLE_SECONDS,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._poll_seconds = poll_seconds
+        self._settle_seconds = settle_seconds
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -116,6 +129,7 @@ class NotificationRelay:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(self._poll_seconds):
                     await self._wake.wait()
+            await asyncio.sleep(self._settle_seconds)
             self._wake.clear()
             try:
                 while await self._run_once():
