@@ -17,7 +17,7 @@ from bench.actors import Person
 from bench.context import Bench
 from bench.district import POPULAR_PHASE
 from bench.httpclient import HttpClient
-from bench.procs import cpu_seconds
+from bench.procs import CpuMeter, cpu_seconds
 from bench.stats import LatencySummary, new_histogram, record_seconds, summarize
 from bench.wsclient import HandshakeFailed, WsClient
 from distretto.config import Settings
@@ -280,6 +280,10 @@ async def fanout(bench: Bench) -> dict[str, Any]:
     try:
         # One event at a time, spaced out: delivery latency of a single announcement.
         singles = []
+        # Who spends the CPU while events fan out: the app's workers sending, or the one
+        # load-generator process reading 5,000 frames per event on the same cores.
+        meter = CpuMeter(bench.server.worker_pids())
+        meter.start()
         for _ in range(profile.fanout_events_per_step):
             serial += 1
             order_id = await publish(bench, room, client, posters[serial % len(posters)], serial)
@@ -287,11 +291,12 @@ async def fanout(bench: Bench) -> dict[str, Any]:
                 singles.append(order_id)
             await asyncio.sleep(1.5)
         await asyncio.sleep(2)
+        single_cpu = meter.stop().as_dict()
         single, single_delivered, _ = room.measure(singles)
         expected_single = len(singles) * len(room.clients)
         bench.log(
             f"  single events: {single_delivered}/{expected_single} delivered, "
-            f"p50 {single.p50_ms} ms p99 {single.p99_ms} ms"
+            f"p50 {single.p50_ms} ms p99 {single.p99_ms} ms, cpu {single_cpu}"
         )
         steps = []
         best: float | None = None
@@ -301,8 +306,8 @@ async def fanout(bench: Bench) -> dict[str, Any]:
             steps.append(step)
             bench.log(
                 f"  fan-out @ {rate} events/s: {step['delivered_per_s']:,.0f} msg/s delivered, "
-                f"p99 {step['latency']['p99_ms']} ms, {step['missing']} missing -> "
-                f"{'ok' if step['passed'] else 'fails'}"
+                f"p99 {step['latency']['p99_ms']} ms, {step['missing']} missing, "
+                f"cpu {step['cpu_cores']} -> {'ok' if step['passed'] else 'fails'}"
             )
             if not step["passed"]:
                 break
@@ -317,6 +322,7 @@ async def fanout(bench: Bench) -> dict[str, Any]:
             **single.as_dict(),
             "delivered": single_delivered,
             "expected": expected_single,
+            "cpu_cores": single_cpu,
         },
         "steps": steps,
         "max_delivered_per_s": best,
@@ -340,6 +346,8 @@ async def _fanout_step(
     seconds = max(3.0, bench.profile.step_seconds)
     count = int(rate * seconds)
     loop = asyncio.get_running_loop()
+    meter = CpuMeter(bench.server.worker_pids())
+    meter.start()
     start = loop.time()
     tasks = []
     for i in range(count):
@@ -349,6 +357,7 @@ async def _fanout_step(
     published = [t for t in await asyncio.gather(*tasks) if t is not None]
     # Let the tail arrive: at most the bound past the last send, plus a margin.
     await asyncio.sleep(FANOUT_BOUND_MS / 1000 + 1.0)
+    cpu = meter.stop()
     open_clients = room.open_count
     expected = len(published) * open_clients
     latency, delivered, last = room.measure(published)
@@ -364,6 +373,7 @@ async def _fanout_step(
         "missing": missing,
         "delivered_per_s": round(delivered / window, 1),
         "latency": latency.as_dict(),
+        "cpu_cores": cpu.as_dict(),
         "passed": latency.p99_ms <= FANOUT_BOUND_MS and missing == 0,
     }
 
