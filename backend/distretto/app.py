@@ -15,6 +15,7 @@ from distretto.consortia.router import router as consortia_router
 from distretto.contracts.router import router as contracts_router
 from distretto.db import create_engine, create_sessionmaker
 from distretto.firms.router import router as firms_router
+from distretto.kit.collector import tune_for_serving
 from distretto.kit.context import AppContext
 from distretto.kit.errors import install_error_handlers
 from distretto.kit.middleware import HttpMiddleware, NulGuardMiddleware
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.realtime = realtime
         # Committed outbox events go to the broker (distretto.db.session_scope).
         app.state.event_sink = realtime.broker
+        tune_for_serving()
         try:
             yield
         finally:
