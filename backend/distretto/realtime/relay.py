@@ -41,8 +41,6 @@ log = logging.getLogger("distretto.realtime")
 
 CURSOR = "notifications"
 BATCH = 200
-# After finding the cursor taken, the background relay looks again this much later.
-RECHECK_AFTER_SKIP_SECONDS = 0.5
 
 
 async def materialise_pending(
@@ -148,6 +146,7 @@ class NotificationRelay:
             done = await materialise_pending(session, wait_for_lock=False)
             await session.commit()
         if done is None:
-            asyncio.get_running_loop().call_later(RECHECK_AFTER_SKIP_SECONDS, self._wake.set)
+            # Another process holds the cursor: look again after the next settle.
+            self._wake.set()
             return False
         return done > 0
