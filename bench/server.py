@@ -19,6 +19,8 @@ from bench.config import HOST, REDIS_URL
 from bench.httpclient import HttpClient
 from bench.procs import children, cmdline, rss_bytes
 from bench.seed import sqlalchemy_url
+from distretto.cli import websocket_server_options
+from distretto.config import Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,6 +31,16 @@ def raise_open_file_limit() -> int:
     if soft < hard:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+def _websocket_flags() -> list[str]:
+    """``distretto serve``'s websocket options (at their defaults: the server's
+    environment sets none) as uvicorn command-line flags."""
+    flags: list[str] = []
+    for name, value in websocket_server_options(Settings.model_construct()).items():
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        flags += [f"--{name.replace('_', '-')}", text]
+    return flags
 
 
 class AppServer:
@@ -68,13 +80,7 @@ class AppServer:
             str(self.port),
             "--workers",
             str(self.workers),
-            # The websocket options of ``distretto serve`` (cli.websocket_server_options).
-            "--ws",
-            "websockets-sansio",
-            "--ws-max-size",
-            "4096",
-            "--ws-per-message-deflate",
-            "false",
+            *_websocket_flags(),
             "--proxy-headers",
             "--no-server-header",
             "--no-access-log",
