@@ -2,13 +2,17 @@
 // switched, and is remembered. Dates, numbers and euro amounts go through Intl.
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
-import { it, type MessageKey } from './it'
+import { it, type MessageKey as CoreMessageKey } from './it'
 import { en } from './en'
+import { featureMessages, type FeatureMessageKey } from './features'
 
 export type Locale = 'it' | 'en'
-export type { MessageKey }
+export type MessageKey = CoreMessageKey | FeatureMessageKey
 
-const CATALOGS: Record<Locale, Record<MessageKey, string>> = { it, en }
+const CATALOGS: Record<Locale, Record<string, string>> = {
+  it: { ...it, ...featureMessages.it },
+  en: { ...en, ...featureMessages.en },
+}
 const STORAGE_KEY = 'distretto.locale'
 
 export function initialLocale(): Locale {
@@ -25,7 +29,7 @@ export type Vars = Record<string, string | number>
 
 export function translate(locale: Locale, key: MessageKey, vars?: Vars): string {
   // Italian and English both have one singular form: "{n} contratti" has a "_one" sibling.
-  const catalog = CATALOGS[locale] as Record<string, string>
+  const catalog = CATALOGS[locale]
   const singular = vars && Number(vars.n) === 1 ? catalog[`${key}_one`] : undefined
   const template = singular ?? catalog[key] ?? key
   if (!vars) return template
