@@ -1,18 +1,10 @@
 // Feature catalogues: each feature keeps its own strings in one file here
 // (`features/<feature>.ts`), in every language the app speaks, so features grow without
 // all editing the two big catalogues. A feature file exports
-//   export const documents = defineMessages({ it: {...}, en: {...}, zh: {...} })
+//   export const documents = defineMessages  // import { defineMessages } from './define'({ it: {...}, en: {...}, zh: {...} })
 // and is listed below; `en` and `zh` must carry exactly the keys of `it` (the type checks it).
 
-export interface FeatureCatalog<K extends string> {
-  it: Record<K, string>
-  en: Record<NoInfer<K>, string>
-  zh: Record<NoInfer<K>, string>
-}
-
-export function defineMessages<K extends string>(catalog: FeatureCatalog<K>): FeatureCatalog<K> {
-  return catalog
-}
+import type { FeatureCatalog } from './define'
 
 // List every feature catalogue here: import it at the top, add it to this list.
 export const FEATURE_CATALOGS = [] as const
