@@ -1,7 +1,8 @@
 // Feature catalogues: each feature keeps its own strings in one file here
 // (`features/<feature>.ts`), in every language the app speaks, so features grow without
-// all editing the two big catalogues. A feature file exports
-//   export const documents = defineMessages  // import { defineMessages } from './define'({ it: {...}, en: {...}, zh: {...} })
+// all editing the two big catalogues. A feature file does
+//   import { defineMessages } from './define'
+//   export const documents = defineMessages({ it: {...}, en: {...}, zh: {...} })
 // and is listed below; `en` and `zh` must carry exactly the keys of `it` (the type checks it).
 
 import type { FeatureCatalog } from './define'
