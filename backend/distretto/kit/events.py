@@ -9,8 +9,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -58,13 +59,55 @@ class OutboxEvent:
         return json.dumps(self.envelope(), separators=(",", ":"), default=str)
 
 
+class EventPayload(BaseModel):
+    """The typed payload of one kind of event; each feature declares its own in ``events.py``.
+
+    A subclass names its wire type once::
+
+        class TariffPublished(EventPayload):
+            TYPE: ClassVar[str] = "tariff.published"
+            tariff_id: int
+            phase: str
+
+    and is emitted with ``await emit(session, TariffPublished(...), audience)``. Every
+    subclass registers itself in ``EVENT_TYPES`` so the wire types are known in one place
+    (and can be published in the API schema).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    TYPE: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        type_ = cls.__dict__.get("TYPE")
+        if type_ is None:
+            return
+        if type_ in EVENT_TYPES and EVENT_TYPES[type_] is not cls:
+            raise TypeError(f"event type {type_!r} declared twice")
+        EVENT_TYPES[type_] = cls
+
+
+EVENT_TYPES: dict[str, type[EventPayload]] = {}
+
+
 class EventSink(Protocol):
     async def publish(self, events: Sequence[OutboxEvent]) -> None: ...
 
 
 async def emit(
-    session: AsyncSession, type_: str, data: dict[str, Any], audience: Iterable[str]
+    session: AsyncSession,
+    event: EventPayload | str,
+    data_or_audience: dict[str, Any] | Iterable[str],
+    audience: Iterable[str] | None = None,
 ) -> OutboxEvent:
+    """``emit(session, payload, audience)``; the older ``emit(session, type, data, audience)``
+    form stays only until every feature declares its payloads."""
+    if isinstance(event, EventPayload):
+        type_, data = event.TYPE, event.model_dump(mode="json")
+        audience = data_or_audience
+    else:
+        type_, data = event, data_or_audience  # type: ignore[assignment]
+    assert audience is not None
     keys = tuple(sorted(set(audience)))
     await _serialize_outbox_writers(session)
     row = Event(type=type_, data=data)
