@@ -22,14 +22,26 @@ RollbackAction = Callable[[Any], Awaitable[None]]
 
 
 class DomainError(Exception):
+    """A refusal with a stable ``code`` (``"order.not_open"``) and its ``params`` that the
+    web app translates; ``detail`` is the English fallback for other clients."""
+
     status = 400
     title = "Bad request"
     slug = "bad-request"
 
-    def __init__(self, detail: str, *, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        detail: str,
+        *,
+        headers: dict[str, str] | None = None,
+        code: str | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.headers = headers or {}
+        self.code = code or self.slug
+        self.params = params or {}
         self.on_rollback: list[RollbackAction] = []
 
     def after_rollback(self, action: RollbackAction) -> "DomainError":
@@ -52,15 +64,22 @@ class Conflict(DomainError):
 class Unauthorized(DomainError):
     status, title, slug = 401, "Not authenticated", "unauthorized"
 
-    def __init__(self, detail: str = "Missing, invalid or expired credentials") -> None:
-        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"})
+    def __init__(
+        self, detail: str = "Missing, invalid or expired credentials", *, code: str | None = None
+    ) -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"}, code=code)
 
 
 class TooManyRequests(DomainError):
     status, title, slug = 429, "Too many requests", "rate-limited"
 
-    def __init__(self, detail: str, retry_after: int) -> None:
-        super().__init__(detail, headers={"Retry-After": str(retry_after)})
+    def __init__(self, detail: str, retry_after: int, *, code: str | None = None) -> None:
+        super().__init__(
+            detail,
+            headers={"Retry-After": str(retry_after)},
+            code=code,
+            params={"retry_after": retry_after},
+        )
 
 
 class Invalid(DomainError):
@@ -68,9 +87,24 @@ class Invalid(DomainError):
 
     status, title, slug = 422, "Invalid input", "validation-error"
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.errors = [{"field": field, "message": message, "type": "value_error"}]
+    def __init__(
+        self,
+        field: str,
+        message: str,
+        *,
+        code: str | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(f"{field}: {message}", code=code, params=params)
+        self.errors = [
+            {
+                "field": field,
+                "message": message,
+                "type": "value_error",
+                "code": self.code,
+                "params": self.params,
+            }
+        ]
 
 
 def problem(status: int, title: str, detail: str, slug: str, **extra: Any) -> JSONResponse:
@@ -92,12 +126,25 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
+def _jsonable_context(ctx: dict[str, Any] | None) -> dict[str, Any]:
+    if not ctx:
+        return {}
+    return {
+        key: value if isinstance(value, str | int | float | bool) else str(value)
+        for key, value in ctx.items()
+    }
+
+
 def _validation_response(exc: RequestValidationError) -> JSONResponse:
     errors = [
         {
             "field": _field_name(tuple(e.get("loc", ()))),
             "message": e.get("msg", "invalid"),
             "type": e.get("type", "value_error"),
+            # Pydantic's error type is stable ("missing", "greater_than"); with its context
+            # ({"gt": 0}) the web app words the message in the user's language.
+            "code": f"validation.{e.get('type', 'value_error')}",
+            "params": _jsonable_context(e.get("ctx")),
         }
         for e in exc.errors()
     ]
@@ -107,6 +154,8 @@ def _validation_response(exc: RequestValidationError) -> JSONResponse:
         "Invalid input",
         f"Please check these fields: {fields}",
         "validation-error",
+        code="validation-error",
+        params={},
         errors=errors,
     )
 
@@ -116,6 +165,8 @@ _PROBLEM_PROPERTIES: dict[str, Any] = {
     "title": {"type": "string"},
     "status": {"type": "integer"},
     "detail": {"type": "string", "description": "What went wrong, for a person to read"},
+    "code": {"type": "string", "description": "Stable code the client translates"},
+    "params": {"type": "object", "description": "Values the translated message names"},
 }
 _FIELD_ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -125,6 +176,8 @@ _FIELD_ERROR_SCHEMA: dict[str, Any] = {
         "field": {"type": "string", "description": "The field as the client sent it"},
         "message": {"type": "string"},
         "type": {"type": "string"},
+        "code": {"type": "string", "description": "Stable code the client translates"},
+        "params": {"type": "object"},
     },
 }
 PROBLEM_SCHEMAS: dict[str, dict[str, Any]] = {
@@ -198,7 +251,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
-        extra: dict[str, Any] = {}
+        extra: dict[str, Any] = {"code": exc.code, "params": exc.params}
         if isinstance(exc, Invalid):
             extra["errors"] = exc.errors
         response = problem(exc.status, exc.title, exc.detail, exc.slug, **extra)
