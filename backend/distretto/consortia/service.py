@@ -1,7 +1,6 @@
 """Consortia, their managers and member firms, and the public showcase for buyers."""
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,6 +14,7 @@ from distretto.consortia.repository import (
 )
 from distretto.firms.repository import FirmRepository
 from distretto.firms.service import get_firm
+from distretto.kit import clock
 from distretto.kit.audit import record
 from distretto.kit.errors import Conflict, Invalid, NotFound
 from distretto.kit.events import emit, firm_key, user_key
@@ -262,7 +262,7 @@ async def request_membership(
         membership = ConsortiumMember(consortium_id=consortium_id, firm_id=data.firm_id)
     # A firm that left or was turned down may ask again: the same row starts over.
     membership.status = "pending"
-    membership.requested_at = datetime.now(UTC)
+    membership.requested_at = clock.now()
     membership.decided_at = None
     await repo.save_membership(membership)
     await emit(
@@ -292,7 +292,7 @@ async def decide_membership(
 ) -> schemas.MembershipOut:
     membership = await _pending_request(session, viewer, consortium_id, firm_id)
     membership.status = "active" if approve else "rejected"
-    membership.decided_at = datetime.now(UTC)
+    membership.decided_at = clock.now()
     await ConsortiumRepository(session).save_membership(membership)
     event = "membership.approved" if approve else "membership.rejected"
     await emit(
@@ -328,7 +328,7 @@ async def end_membership(
     if membership is None or membership.status not in LIVE_MEMBER_STATUSES:
         raise NotFound(f"Firm {firm_id} is not a member of this consortium")
     membership.status = "left"
-    membership.decided_at = datetime.now(UTC)
+    membership.decided_at = clock.now()
     await repo.save_membership(membership)
     revoked = await SealRepository(session).revoke_consortium_seals(consortium_id, firm_id)
     by_firm = viewer.has_role(firm_id, "owner")
@@ -368,9 +368,7 @@ async def showcase(session: AsyncSession, consortium_id: int) -> schemas.Showcas
             )
         )
     scores = await seals.supplier_reputation(firm_ids)
-    fairs = await TradeFairRepository(session).upcoming_for_consortium(
-        consortium_id, datetime.now(UTC).date()
-    )
+    fairs = await TradeFairRepository(session).upcoming_for_consortium(consortium_id, clock.today())
     return schemas.ShowcaseOut(
         id=consortium_id,
         name=consortium.name,

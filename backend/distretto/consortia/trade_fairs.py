@@ -6,7 +6,7 @@ or the booth area (see ``TradeFairRepository.lock``).
 """
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +16,7 @@ from distretto.consortia import costs, policies, schemas
 from distretto.consortia.repository import ConsortiumRepository, TradeFairRepository
 from distretto.consortia.service import get_consortium, require_member_firm
 from distretto.firms.service import get_firm
+from distretto.kit import clock
 from distretto.kit.errors import Conflict, Invalid, NotFound
 from distretto.kit.events import emit, firm_key
 from distretto.kit.exports import CalendarEntry, csv_bytes, ics_bytes
@@ -52,7 +53,7 @@ async def _outs(
 ) -> list[schemas.TradeFairOut]:
     repo = TradeFairRepository(session)
     totals = await repo.totals([f.id for f in fairs if f.id is not None])
-    now = datetime.now(UTC)
+    now = clock.now()
     names: dict[int, str] = {}
     outs = []
     for fair in fairs:
@@ -137,7 +138,7 @@ async def list_for_consortium(
 ) -> Page[schemas.TradeFairOut]:
     await get_consortium(session, consortium_id)
     rows, cursor = await TradeFairRepository(session).page_for_consortium(
-        viewer, consortium_id, upcoming, datetime.now(UTC).date(), params
+        viewer, consortium_id, upcoming, clock.today(), params
     )
     return Page(items=await _outs(session, rows, with_participants=False), next_cursor=cursor)
 
@@ -158,7 +159,7 @@ async def sign_up(
     await require_member_firm(session, consortium, firm)
     if fair.status == "closed":
         raise Conflict("The consortium has closed signups for this fair")
-    if datetime.now(UTC) >= fair.signup_deadline:
+    if clock.now() >= fair.signup_deadline:
         raise Conflict("The signup deadline for this fair has passed")
     if await repo.participation(fair_id, data.firm_id) is not None:
         raise Conflict(f"{firm.name} is already signed up for this fair")
@@ -195,7 +196,7 @@ async def withdraw(session: AsyncSession, viewer: Viewer, fair_id: int, firm_id:
     participation = await repo.participation(fair_id, firm_id)
     if participation is None:
         raise NotFound(f"Firm {firm_id} is not signed up for this fair")
-    if not viewer.manages(fair.consortium_id) and not signups_open(fair, datetime.now(UTC)):
+    if not viewer.manages(fair.consortium_id) and not signups_open(fair, clock.now()):
         raise Conflict("Signups are closed: withdrawing is no longer possible, ask the consortium")
     await repo.remove_participation(participation)
 
@@ -210,13 +211,13 @@ async def set_signups(
     if open_:
         if fair.status == "open":
             raise Conflict("Signups for this fair are already open")
-        if datetime.now(UTC) >= fair.signup_deadline:
+        if clock.now() >= fair.signup_deadline:
             raise Conflict("The signup deadline has passed: signups cannot reopen")
         fair.status, fair.closed_at = "open", None
     else:
         if fair.status == "closed":
             raise Conflict("Signups for this fair are already closed")
-        fair.status, fair.closed_at = "closed", datetime.now(UTC)
+        fair.status, fair.closed_at = "closed", clock.now()
     await repo.save(fair)
     return (await _outs(session, [fair], with_participants=True))[0]
 

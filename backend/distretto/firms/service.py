@@ -1,7 +1,7 @@
 """Firm rules: creation with VAT and phase checks, profile edits, members, groups."""
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -9,6 +9,7 @@ from distretto.auth.repository import UserRepository
 from distretto.auth.viewer import Viewer
 from distretto.firms import policies, schemas
 from distretto.firms.repository import FirmRepository, PhaseRepository
+from distretto.kit import clock
 from distretto.kit.errors import Conflict, Invalid, NotFound
 from distretto.kit.pagination import Page, PageParams
 from distretto.models import Firm, Membership
@@ -104,7 +105,7 @@ async def update(
         await FirmRepository(session).set_phases(firm, phases)
     for field, value in changes.items():
         setattr(firm, field, value)
-    firm.updated_at = datetime.now(UTC)
+    firm.updated_at = clock.now()
     session.add(firm)
     await session.flush()
     return (await to_out(session, [firm]))[0]

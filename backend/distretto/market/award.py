@@ -10,13 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
 from distretto.contracts.service import contract_out
+from distretto.kit import clock
 from distretto.kit.errors import Conflict, Invalid
 from distretto.market import events, lifecycle, policies, schemas
 from distretto.market.idempotency import IdempotentCreate, Outcome
 from distretto.market.repository import BidRepository, ContractWriter, FirmLookup, OrderRepository
 from distretto.market.service import readable_order
 from distretto.models import Bid, Contract, Order
-from distretto.models.base import utcnow
 
 
 async def _winning_bid(session: AsyncSession, order: Order, bid_id: int) -> Bid:
@@ -48,7 +48,7 @@ async def award(
     )
     if (earlier := await request.begin()) is not None:
         return earlier
-    now = utcnow()
+    now = clock.now()
     order = await readable_order(session, viewer, order_id)
     policies.require_client(viewer, order, "award it")
     bids = BidRepository(session)

@@ -42,6 +42,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 
 from distretto.auth.viewer import Viewer
+from distretto.kit import clock
 from distretto.kit.errors import Invalid
 from distretto.kit.pagination import PageParams, decode_cursor, encode_cursor, keyset_page
 from distretto.models import (
@@ -55,7 +56,7 @@ from distretto.models import (
     OrderInvitation,
     Question,
 )
-from distretto.models.base import Money, utcnow
+from distretto.models.base import Money
 from distretto.models.market import LIVE_BID_STATUSES
 
 Lock = Literal["share", "update"] | None
@@ -766,7 +767,7 @@ class IdempotencyRepository:
                 request_hash=request_hash,
                 status_code=0,
                 body={},
-                created_at=utcnow(),
+                created_at=clock.now(),
             )
             .on_conflict_do_nothing(index_elements=["user_id", "scope", "key"])
             .returning(IdempotencyRecord.id)

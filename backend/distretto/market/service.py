@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
 from distretto.firms.repository import PhaseRepository
+from distretto.kit import clock
 from distretto.kit.errors import Conflict, Forbidden, Invalid, NotFound
 from distretto.kit.pagination import Page, PageParams
 from distretto.market import events, lifecycle, policies, schemas
@@ -18,7 +19,6 @@ from distretto.market.repository import (
     OrderRepository,
 )
 from distretto.models import Order
-from distretto.models.base import utcnow
 
 
 def order_out(
@@ -78,7 +78,7 @@ async def to_out(
 
 async def _one_out(session: AsyncSession, viewer: Viewer, order: Order) -> schemas.OrderOut:
     listed = await OrderRepository(session).listed(order)
-    return (await to_out(session, viewer, [listed], utcnow()))[0]
+    return (await to_out(session, viewer, [listed], clock.now()))[0]
 
 
 async def readable_order(
@@ -146,7 +146,7 @@ async def _check_parent_contract(
 async def create_order(
     session: AsyncSession, viewer: Viewer, data: schemas.OrderCreate
 ) -> schemas.OrderOut:
-    now = utcnow()
+    now = clock.now()
     policies.require_acting_firm(viewer, data.firm_id)
     if await PhaseRepository(session).unknown_codes([data.phase]):
         raise Invalid("phase", f"unknown phase code: {data.phase}")
@@ -197,7 +197,7 @@ async def board(
     region: str | None,
     mine: bool,
 ) -> Page[schemas.OrderOut]:
-    now = utcnow()
+    now = clock.now()
     listed, cursor = await OrderRepository(session).board(
         viewer,
         params,
@@ -216,7 +216,7 @@ async def get_order(session: AsyncSession, viewer: Viewer, order_id: int) -> sch
     listed = await OrderRepository(session).readable_listed(viewer, order_id)
     if listed is None:
         raise NotFound(f"Order {order_id} not found")
-    return (await to_out(session, viewer, [listed], utcnow()))[0]
+    return (await to_out(session, viewer, [listed], clock.now()))[0]
 
 
 def _require_editable(order: Order, now: datetime) -> None:
@@ -231,7 +231,7 @@ def _require_editable(order: Order, now: datetime) -> None:
 async def update_order(
     session: AsyncSession, viewer: Viewer, order_id: int, data: schemas.OrderUpdate
 ) -> schemas.OrderOut:
-    now = utcnow()
+    now = clock.now()
     order = await readable_order(session, viewer, order_id, lock="update")
     policies.require_client(viewer, order, "edit it")
     _require_editable(order, now)
@@ -277,7 +277,7 @@ async def _ask_bidders_to_confirm(session: AsyncSession, order: Order, now: date
 
 
 async def publish_order(session: AsyncSession, viewer: Viewer, order_id: int) -> schemas.OrderOut:
-    now = utcnow()
+    now = clock.now()
     order = await readable_order(session, viewer, order_id, lock="update")
     policies.require_client(viewer, order, "publish it")
     if order.status != "draft":
@@ -295,7 +295,7 @@ async def publish_order(session: AsyncSession, viewer: Viewer, order_id: int) ->
 async def cancel_order(
     session: AsyncSession, viewer: Viewer, order_id: int, data: schemas.CancelIn
 ) -> schemas.OrderOut:
-    now = utcnow()
+    now = clock.now()
     order = await readable_order(session, viewer, order_id)
     # A suspended client may still call an order off: that only releases the bidders.
     policies.require_client(viewer, order, "cancel it", active=False)

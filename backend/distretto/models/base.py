@@ -24,10 +24,6 @@ metadata: MetaData = SQLModel.metadata
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 class UTCDateTime(TypeDecorator[datetime]):
     """Timezone-aware timestamps everywhere; SQLite drops the offset, so restore it."""
 

@@ -11,7 +11,8 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from distretto.models.base import Money, UTCDateTime, utcnow
+from distretto.kit import clock
+from distretto.models.base import Money, UTCDateTime
 
 # Square metres with two decimals (a booth corner of 7.25 m² is normal).
 AREA = Numeric(10, 2)
@@ -30,7 +31,7 @@ class Consortium(SQLModel, table=True):
     name: str = Field(max_length=160, unique=True)
     description: str = Field(default="", max_length=4000)
     kind: str = Field(max_length=12)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class ConsortiumMember(SQLModel, table=True):
@@ -48,7 +49,7 @@ class ConsortiumMember(SQLModel, table=True):
         sa_column=Column(ForeignKey("firms.id", ondelete="CASCADE"), nullable=False, index=True)
     )
     status: str = Field(default="pending", max_length=10)
-    requested_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    requested_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
@@ -63,7 +64,7 @@ class ConsortiumManager(SQLModel, table=True):
     user_id: int = Field(
         sa_column=Column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
     )
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 # --- Shared marketing: trade fairs, campaigns, quality seals -------------------------------
@@ -106,7 +107,7 @@ class TradeFair(SQLModel, table=True):
     max_firms: int
     status: str = Field(default="open", max_length=10)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class TradeFairParticipation(SQLModel, table=True):
@@ -129,7 +130,7 @@ class TradeFairParticipation(SQLModel, table=True):
     signed_up_by_user_id: int | None = Field(
         default=None, sa_column=Column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     )
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class Campaign(SQLModel, table=True):
@@ -154,7 +155,7 @@ class Campaign(SQLModel, table=True):
     budget: Decimal = Field(sa_type=Money)
     starts_on: date = Field(sa_type=Date)
     ends_on: date = Field(sa_type=Date)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class CampaignParticipation(SQLModel, table=True):
@@ -171,7 +172,7 @@ class CampaignParticipation(SQLModel, table=True):
     joined_by_user_id: int | None = Field(
         default=None, sa_column=Column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     )
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class QualitySeal(SQLModel, table=True):
@@ -194,7 +195,7 @@ class QualitySeal(SQLModel, table=True):
     description: str = Field(default="", max_length=4000)
     min_reputation: float | None = Field(default=None)
     require_verified: bool = Field(default=False)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class SealGrant(SQLModel, table=True):
@@ -213,4 +214,4 @@ class SealGrant(SQLModel, table=True):
     granted_by_user_id: int | None = Field(
         default=None, sa_column=Column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     )
-    granted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    granted_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)

@@ -16,7 +16,8 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from distretto.models.base import BigId, Money, UTCDateTime, utcnow
+from distretto.kit import clock
+from distretto.models.base import BigId, Money, UTCDateTime
 
 CONTRACT_STATUSES = ("active", "delivered", "completed", "disputed", "cancelled")
 
@@ -50,7 +51,7 @@ class Contract(SQLModel, table=True):
     total_price: Decimal = Field(sa_type=Money)
     due_date: date = Field(sa_type=Date)
     status: str = Field(default="active", max_length=12)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     delivered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -77,7 +78,7 @@ class ContractMessage(SQLModel, table=True):
     )
     text: str = Field(max_length=4000)
     hidden: bool = Field(default=False)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class Review(SQLModel, table=True):
@@ -106,7 +107,7 @@ class Review(SQLModel, table=True):
     communication: int
     comment: str = Field(default="", max_length=2000)
     hidden: bool = Field(default=False)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class ReputationScore(SQLModel, table=True):
@@ -123,7 +124,7 @@ class ReputationScore(SQLModel, table=True):
     contracts: int = Field(default=0)
     components: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     formula_version: str = Field(max_length=20)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class ReputationSnapshot(SQLModel, table=True):
@@ -139,7 +140,7 @@ class ReputationSnapshot(SQLModel, table=True):
     role: str = Field(max_length=10)
     score: float | None = Field(default=None)
     contracts: int = Field(default=0)
-    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class ReputationDistrictMean(SQLModel, table=True):
@@ -157,4 +158,4 @@ class ReputationDistrictMean(SQLModel, table=True):
     as_of: datetime = Field(sa_column=Column(UTCDateTime, primary_key=True))
     means: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     contracts: int = Field(default=0)
-    computed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    computed_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)

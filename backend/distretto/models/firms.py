@@ -5,7 +5,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from distretto.models.base import UTCDateTime, utcnow
+from distretto.kit import clock
+from distretto.models.base import UTCDateTime
 
 FIRM_ROLES = ("owner", "manager", "member")
 SIZE_CLASSES = ("micro", "small", "medium", "large")
@@ -33,7 +34,7 @@ class OwnershipGroup(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=160)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class Firm(SQLModel, table=True):
@@ -58,8 +59,8 @@ class Firm(SQLModel, table=True):
             ForeignKey("ownership_groups.id", ondelete="SET NULL"), nullable=True, index=True
         ),
     )
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class FirmPhase(SQLModel, table=True):
@@ -88,4 +89,4 @@ class Membership(SQLModel, table=True):
         sa_column=Column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
     )
     role: str = Field(max_length=10)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)

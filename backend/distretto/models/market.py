@@ -17,7 +17,8 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from distretto.models.base import BigId, Money, UTCDateTime, utcnow
+from distretto.kit import clock
+from distretto.models.base import BigId, Money, UTCDateTime
 
 ORDER_STATUSES = ("draft", "open", "awarded", "closed", "cancelled")
 VISIBILITIES = ("public", "invited", "consortium")
@@ -82,8 +83,8 @@ class Order(SQLModel, table=True):
     status: str = Field(default="open", max_length=12)
     revision: int = Field(default=1)
     hidden: bool = Field(default=False)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class OrderInvitation(SQLModel, table=True):
@@ -133,8 +134,8 @@ class Bid(SQLModel, table=True):
     status: str = Field(default="active", max_length=20)
     order_revision: int = Field(default=1)
     hidden: bool = Field(default=False)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class Question(SQLModel, table=True):
@@ -154,7 +155,7 @@ class Question(SQLModel, table=True):
     answer: str | None = Field(default=None, max_length=4000)
     answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     hidden: bool = Field(default=False)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class IdempotencyRecord(SQLModel, table=True):
@@ -172,4 +173,4 @@ class IdempotencyRecord(SQLModel, table=True):
     request_hash: str = Field(max_length=64)
     status_code: int
     body: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)

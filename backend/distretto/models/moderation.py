@@ -14,7 +14,8 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from distretto.models.base import BigId, UTCDateTime, utcnow
+from distretto.kit import clock
+from distretto.models.base import BigId, UTCDateTime
 
 FLAG_TARGETS = ("order", "bid", "review", "message", "firm")
 FLAG_STATUSES = ("open", "resolved")
@@ -66,7 +67,7 @@ class Flag(SQLModel, table=True):
         default=None, sa_column=Column(ForeignKey("users.id"), nullable=True)
     )
     resolution_note: str | None = Field(default=None, max_length=2000)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
@@ -87,7 +88,7 @@ class FirmWarning(SQLModel, table=True):
         default=None, sa_column=Column(ForeignKey("users.id"), nullable=True)
     )
     reason: str = Field(max_length=2000)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class OidcIdentity(SQLModel, table=True):
@@ -103,5 +104,5 @@ class OidcIdentity(SQLModel, table=True):
         sa_column=Column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
     )
     email: str = Field(max_length=254)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    last_login_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+    last_login_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)

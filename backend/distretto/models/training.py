@@ -10,7 +10,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from distretto.models.base import BigId, UTCDateTime, utcnow
+from distretto.kit import clock
+from distretto.models.base import BigId, UTCDateTime
 
 ENROLMENT_STATUSES = ("enrolled", "waitlisted", "cancelled")
 # Statuses that hold a seat or a place in the queue.
@@ -35,7 +36,7 @@ class Course(SQLModel, table=True):
     description: str = Field(default="", max_length=8000)
     capacity: int
     enrol_deadline: datetime = Field(sa_type=UTCDateTime)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class CourseSession(SQLModel, table=True):
@@ -87,7 +88,7 @@ class Enrolment(SQLModel, table=True):
     participant_name: str = Field(max_length=120)
     participant_email: str = Field(max_length=254)
     status: str = Field(max_length=12)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     promoted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
@@ -107,4 +108,4 @@ class SessionAttendance(SQLModel, table=True):
     marked_by_user_id: int | None = Field(
         default=None, sa_column=Column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     )
-    marked_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    marked_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)

@@ -2,12 +2,12 @@
 sanction on the responsible firm."""
 
 from collections import defaultdict
-from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
+from distretto.kit import clock
 from distretto.kit.audit import record
 from distretto.kit.context import AppContext
 from distretto.kit.errors import Conflict, NotFound, TooManyRequests
@@ -43,7 +43,7 @@ async def create_flag(
     firm_id = policies.reporting_firm(viewer, data.firm_id)
     target = await TargetRepository(session).load(data.target_type, data.target_id)
     if target is None or not await VisibilityRepository(session).can_see(
-        viewer, data.target_type, data.target_id, datetime.now(UTC)
+        viewer, data.target_type, data.target_id, clock.now()
     ):
         raise NotFound(f"No {data.target_type} {data.target_id} that you can see")
     policies.may_flag(viewer, target.author_firm_id)
@@ -168,7 +168,7 @@ async def resolve(
     target = await targets.load(flag.target_type, flag.target_id)
     if target is None and data.action != "dismiss":
         raise Conflict("The flagged content no longer exists; the flag can only be dismissed")
-    now = datetime.now(UTC)
+    now = clock.now()
     resolved = await flags_repo.resolve_open(
         flag.target_type,
         flag.target_id,
@@ -216,7 +216,7 @@ async def _apply(
         await TargetRepository(session).hide(target.type, target.id)
         if target.subject_firm_id is not None:
             # A hidden review no longer counts toward the reviewed firm's reputation.
-            await reputation.refresh_firms(session, [target.subject_firm_id], datetime.now(UTC))
+            await reputation.refresh_firms(session, [target.subject_firm_id], clock.now())
         await emit(
             session,
             "content.hidden",

@@ -4,11 +4,10 @@ Each one changes the firm, tells the firm's live channels, and lands in the audi
 in the same transaction.
 """
 
-from datetime import UTC, datetime
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
+from distretto.kit import clock
 from distretto.kit.audit import record
 from distretto.kit.events import STAFF, emit, firm_key
 from distretto.models import Firm, FirmWarning
@@ -20,7 +19,7 @@ async def suspend(
 ) -> None:
     assert firm.id is not None
     firm.status = "suspended"
-    firm.updated_at = datetime.now(UTC)
+    firm.updated_at = clock.now()
     session.add(firm)
     await session.flush()
     # Live sockets of the firm's members close when they see this event.
@@ -45,7 +44,7 @@ async def suspend(
 async def reinstate(session: AsyncSession, staff: Viewer, firm: Firm, note: str) -> None:
     assert firm.id is not None
     firm.status = "active"
-    firm.updated_at = datetime.now(UTC)
+    firm.updated_at = clock.now()
     session.add(firm)
     await session.flush()
     await emit(session, "firm.reinstated", {"firm_id": firm.id}, [firm_key(firm.id), STAFF])
@@ -89,7 +88,7 @@ async def warn(
 async def verify(session: AsyncSession, staff: Viewer, firm: Firm, note: str) -> None:
     assert firm.id is not None
     firm.verified = True
-    firm.updated_at = datetime.now(UTC)
+    firm.updated_at = clock.now()
     session.add(firm)
     await session.flush()
     await emit(session, "firm.verified", {"firm_id": firm.id}, [firm_key(firm.id)])

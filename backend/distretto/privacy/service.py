@@ -1,7 +1,6 @@
 """A firm's data export and a person's account deletion (both audited)."""
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -9,6 +8,7 @@ from sqlmodel import SQLModel
 
 from distretto.auth.repository import RefreshTokenRepository
 from distretto.auth.viewer import Viewer
+from distretto.kit import clock
 from distretto.kit.audit import record
 from distretto.kit.errors import NotFound, Unauthorized
 from distretto.privacy import policies
@@ -29,7 +29,7 @@ async def export_firm(session: AsyncSession, viewer: Viewer, firm_id: int, ip: s
     firm = await repo.firm(firm_id)
     if firm is None:
         raise NotFound(f"Firm {firm_id} not found")
-    now = datetime.now(UTC)
+    now = clock.now()
     # Shared content (threads, reviews) is exported as this firm reads it, through the
     # same readable statements as its everyday reads, never as the exporting person.
     as_firm = Viewer(
@@ -84,7 +84,7 @@ async def delete_account(session: AsyncSession, viewer: Viewer, ip: str) -> None
     policies.can_leave(
         await accounts.sole_owner_of_shared_firms(user.id), await accounts.sole_manager_of(user.id)
     )
-    now = datetime.now(UTC)
+    now = clock.now()
     await accounts.remove_roles(user.id)
     await accounts.remove_personal_records(user.id)
     await IdentityRepository(session).unlink_all(user.id)

@@ -10,6 +10,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from distretto.kit import clock
 from distretto.kit.events import OutboxEvent
 from distretto.models import (
     Event,
@@ -21,7 +22,7 @@ from distretto.models import (
     OutboxCursor,
     User,
 )
-from distretto.models.base import UTCDateTime, utcnow
+from distretto.models.base import UTCDateTime
 from distretto.realtime.policies import AudienceSpec
 
 
@@ -169,7 +170,7 @@ class NotificationRepository:
             insert = pg_insert if dialect == "postgresql" else sqlite_insert
             await self.session.execute(
                 insert(OutboxCursor)
-                .values(name=name, last_event_id=0, updated_at=utcnow())
+                .values(name=name, last_event_id=0, updated_at=clock.now())
                 .on_conflict_do_nothing(index_elements=["name"])
             )
             row = (await self.session.execute(locked)).first()
@@ -179,7 +180,7 @@ class NotificationRepository:
         await self.session.execute(
             update(OutboxCursor)
             .where(OutboxCursor.name == name)
-            .values(last_event_id=event_id, updated_at=utcnow())
+            .values(last_event_id=event_id, updated_at=clock.now())
         )
 
     # --- writing ----------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from distretto.kit import clock
 from distretto.models import (
     Bid,
     Contract,
@@ -422,7 +423,7 @@ def _month_ends(now: datetime) -> list[datetime]:
 
 
 async def seed_market(world: DemoWorld) -> None:
-    now = datetime.now(UTC)
+    now = clock.now()
     market = Market(
         world=world,
         now=now,

@@ -6,7 +6,6 @@ unverified address the sign-in is refused (no account is created either), becaus
 that address may belong to someone else and a new account would squat it.
 """
 
-from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from sqlalchemy.exc import IntegrityError
@@ -15,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from distretto.auth.repository import UserRepository
 from distretto.auth.service import issue_tokens
 from distretto.config import Settings
+from distretto.kit import clock
 from distretto.kit.audit import record
 from distretto.kit.context import AppContext
 from distretto.kit.errors import NotFound
@@ -147,7 +147,7 @@ def _usable(user: User | None) -> bool:
 async def _account(session: AsyncSession, provider: str, identity: Identity) -> tuple[User, str]:
     """The user this identity signs in: already linked, linked now, or registered now."""
     links, users = IdentityRepository(session), UserRepository(session)
-    now = datetime.now(UTC)
+    now = clock.now()
     linked = await links.find(provider, identity.subject)
     if linked is not None and linked.id is not None:
         user = await session.get(User, linked.user_id)

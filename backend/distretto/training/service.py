@@ -11,7 +11,6 @@ starts; when a seat frees up, the longest-waiting waitlisted enrolment moves up.
 """
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +20,7 @@ from distretto.consortia.repository import ConsortiumRepository
 from distretto.consortia.service import get_consortium, require_member_firm
 from distretto.firms.repository import FirmRepository
 from distretto.firms.service import get_firm
+from distretto.kit import clock
 from distretto.kit.errors import Conflict, Invalid, NotFound
 from distretto.kit.events import emit, firm_key
 from distretto.kit.exports import CalendarEntry, csv_bytes, ics_bytes
@@ -107,7 +107,7 @@ async def _course_outs(
     sessions = await CourseRepository(session).sessions_of(ids)
     enrolments = EnrolmentRepository(session)
     seats = await enrolments.seat_counts(ids)
-    now = datetime.now(UTC)
+    now = clock.now()
     outs = []
     for course in courses:
         assert course.id is not None
@@ -220,7 +220,7 @@ async def enrol(
     consortium = await get_consortium(session, course.consortium_id)
     firm = await get_firm(session, data.firm_id)
     await require_member_firm(session, consortium, firm)
-    if datetime.now(UTC) >= course.enrol_deadline:
+    if clock.now() >= course.enrol_deadline:
         raise Conflict("The enrolment deadline for this course has passed")
     repo = EnrolmentRepository(session)
     if await repo.participant_enrolled(course_id, data.participant_email):
@@ -254,7 +254,7 @@ async def _fill_free_seats(session: AsyncSession, course: Course) -> None:
     free = course.capacity - taken
     if free <= 0:
         return
-    now = datetime.now(UTC)
+    now = clock.now()
     for waiting in await repo.waitlist(course.id, limit=free):
         waiting.status, waiting.promoted_at = "enrolled", now
         await repo.save(waiting)
@@ -281,7 +281,7 @@ async def cancel(session: AsyncSession, viewer: Viewer, enrolment_id: int) -> No
     if enrolment.status == "cancelled":
         raise Conflict("This enrolment is already cancelled")
     sessions = (await CourseRepository(session).sessions_of([course.id]))[course.id]
-    now = datetime.now(UTC)
+    now = clock.now()
     if sessions and now >= sessions[0].starts_at:
         raise Conflict("The course has started: enrolments can no longer be cancelled")
     held_a_seat = enrolment.status == "enrolled"
@@ -332,7 +332,7 @@ async def mark_attendance(
     mark.present, mark.marked_by_user_id, mark.marked_at = (
         data.present,
         viewer.user_id,
-        datetime.now(UTC),
+        clock.now(),
     )
     await repo.save_attendance(mark)
     return (await _enrolment_outs(session, [enrolment]))[0]
