@@ -14,6 +14,7 @@ from distretto.models import (
     RefreshToken,
     User,
 )
+from distretto.models.consortia import MemberStatus
 
 _USER_ID = bindparam("user_id", type_=Integer)
 
@@ -95,7 +96,10 @@ class UserRepository:
                     select(ConsortiumMember.consortium_id)
                     .join(Membership, Membership.firm_id == ConsortiumMember.firm_id)
                     .join(Consortium, Consortium.id == ConsortiumMember.consortium_id)
-                    .where(Membership.user_id == user_id, ConsortiumMember.status == "active")
+                    .where(
+                        Membership.user_id == user_id,
+                        ConsortiumMember.status == MemberStatus.ACTIVE,
+                    )
                 )
             ).all()
         )

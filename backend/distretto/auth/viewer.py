@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from distretto.auth.repository import UserRepository
 from distretto.db import SessionDep
 from distretto.kit.errors import Forbidden, NotFound, Unauthorized
+from distretto.models.firms import FirmStatus
 
 ROLE_RANK = {"member": 1, "manager": 2, "owner": 3}
 
@@ -67,7 +68,9 @@ async def load_viewer(session: AsyncSession, user_id: int) -> Viewer | None:
         email=user.detail,
         is_staff=bool(user.is_staff),
         firm_roles={row.ref_id: row.detail for row in firms},
-        suspended_firms=frozenset(row.ref_id for row in firms if row.firm_status == "suspended"),
+        suspended_firms=frozenset(
+            row.ref_id for row in firms if row.firm_status == FirmStatus.SUSPENDED
+        ),
         managed_consortia=frozenset(row.ref_id for row in rows if row.kind == "consortium"),
     )
 

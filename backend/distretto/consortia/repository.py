@@ -31,12 +31,15 @@ from distretto.models import (
     TradeFairParticipation,
     User,
 )
+from distretto.models.consortia import MemberStatus
+from distretto.models.contracts import PartyRole
+from distretto.models.firms import FirmStatus
 
 
 def member_consortium_ids(firm_ids: Sequence[int]) -> SelectOfScalar[int]:
     """Consortia in which one of these firms is an active member."""
     return select(ConsortiumMember.consortium_id).where(
-        col(ConsortiumMember.firm_id).in_(firm_ids), ConsortiumMember.status == "active"
+        col(ConsortiumMember.firm_id).in_(firm_ids), ConsortiumMember.status == MemberStatus.ACTIVE
     )
 
 
@@ -98,7 +101,7 @@ class ConsortiumRepository:
             select(ConsortiumMember.consortium_id, func.count())
             .where(
                 col(ConsortiumMember.consortium_id).in_(consortium_ids),
-                ConsortiumMember.status == "active",
+                ConsortiumMember.status == MemberStatus.ACTIVE,
             )
             .group_by(ConsortiumMember.consortium_id)
         )
@@ -134,7 +137,7 @@ class ConsortiumRepository:
 
     async def is_active_member(self, consortium_id: int, firm_id: int) -> bool:
         membership = await self.membership(consortium_id, firm_id)
-        return membership is not None and membership.status == "active"
+        return membership is not None and membership.status == MemberStatus.ACTIVE
 
     async def save_membership(self, membership: ConsortiumMember) -> ConsortiumMember:
         self.session.add(membership)
@@ -162,7 +165,7 @@ class ConsortiumRepository:
                     select(ConsortiumMember.firm_id)
                     .where(
                         ConsortiumMember.consortium_id == consortium_id,
-                        ConsortiumMember.status == "active",
+                        ConsortiumMember.status == MemberStatus.ACTIVE,
                     )
                     .order_by(ConsortiumMember.firm_id)
                 )
@@ -178,8 +181,8 @@ class ConsortiumRepository:
                     .join(ConsortiumMember, ConsortiumMember.firm_id == Firm.id)
                     .where(
                         ConsortiumMember.consortium_id == consortium_id,
-                        ConsortiumMember.status == "active",
-                        Firm.status == "active",
+                        ConsortiumMember.status == MemberStatus.ACTIVE,
+                        Firm.status == FirmStatus.ACTIVE,
                     )
                     .order_by(Firm.name, Firm.id)
                 )
@@ -535,7 +538,7 @@ class SealRepository:
         rows = await self.session.scalars(
             select(ReputationScore).where(
                 col(ReputationScore.firm_id).in_(firm_ids),
-                ReputationScore.role == "supplier",
+                ReputationScore.role == PartyRole.SUPPLIER,
                 ReputationScore.phase == "*",
             )
         )

@@ -18,9 +18,9 @@ from pydantic import (
 
 from distretto.kit import clock
 from distretto.kit.params import INT32_MAX
+from distretto.models.consortia import ConsortiumKind, CostSplit
 
-Kind = Literal["export", "marketing", "training", "general"]
-CostSplit = Literal["equal", "by_area"]
+Kind = ConsortiumKind
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
 ConsortiumName = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=2, max_length=160)

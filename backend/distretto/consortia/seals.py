@@ -12,6 +12,7 @@ from distretto.kit.audit import record
 from distretto.kit.errors import Conflict, NotFound
 from distretto.kit.events import emit, firm_key
 from distretto.models import Consortium, Firm, QualitySeal, SealGrant
+from distretto.models.firms import FirmStatus
 
 
 async def _seal(session: AsyncSession, seal_id: int) -> QualitySeal:
@@ -78,7 +79,7 @@ async def _check_criteria(
     assert consortium.id is not None and firm.id is not None
     if not await ConsortiumRepository(session).is_active_member(consortium.id, firm.id):
         raise Conflict(f"{firm.name} is not an active member of {consortium.name}")
-    if firm.status != "active":
+    if firm.status != FirmStatus.ACTIVE:
         raise Conflict(f"{firm.name} is suspended by the association and cannot receive a seal")
     if seal.require_verified and not firm.verified:
         raise Conflict(

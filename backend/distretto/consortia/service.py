@@ -20,8 +20,9 @@ from distretto.kit.errors import Conflict, Invalid, NotFound
 from distretto.kit.events import emit, firm_key, user_key
 from distretto.kit.pagination import Page, PageParams
 from distretto.models import Consortium, ConsortiumManager, ConsortiumMember, Firm
+from distretto.models.consortia import MemberStatus
 
-LIVE_MEMBER_STATUSES = ("pending", "active")
+LIVE_MEMBER_STATUSES = (MemberStatus.PENDING, MemberStatus.ACTIVE)
 
 
 async def get_consortium(session: AsyncSession, consortium_id: int) -> Consortium:
@@ -104,10 +105,14 @@ async def _detail(
     assert consortium.id is not None
     repo = ConsortiumRepository(session)
     summary = (await _outs(session, viewer, [consortium], roles))[0]
-    members = await _member_outs(session, await repo.members_with_firms(consortium.id, ["active"]))
+    members = await _member_outs(
+        session, await repo.members_with_firms(consortium.id, [MemberStatus.ACTIVE])
+    )
     sees_requests = viewer is not None and (viewer.is_staff or summary.viewer_role == "manager")
     pending = (
-        await _member_outs(session, await repo.members_with_firms(consortium.id, ["pending"]))
+        await _member_outs(
+            session, await repo.members_with_firms(consortium.id, [MemberStatus.PENDING])
+        )
         if sees_requests
         else None
     )
@@ -256,12 +261,14 @@ async def request_membership(
     repo = ConsortiumRepository(session)
     membership = await repo.membership(consortium_id, data.firm_id)
     if membership is not None and membership.status in LIVE_MEMBER_STATUSES:
-        state = "already a member" if membership.status == "active" else "already waiting"
+        state = (
+            "already a member" if membership.status == MemberStatus.ACTIVE else "already waiting"
+        )
         raise Conflict(f"{firm.name} is {state} of {consortium.name}")
     if membership is None:
         membership = ConsortiumMember(consortium_id=consortium_id, firm_id=data.firm_id)
     # A firm that left or was turned down may ask again: the same row starts over.
-    membership.status = "pending"
+    membership.status = MemberStatus.PENDING
     membership.requested_at = clock.now()
     membership.decided_at = None
     await repo.save_membership(membership)
@@ -282,7 +289,7 @@ async def _pending_request(
     membership = await ConsortiumRepository(session).membership(consortium_id, firm_id)
     if membership is None:
         raise NotFound(f"Firm {firm_id} has not asked to join this consortium")
-    if membership.status != "pending":
+    if membership.status != MemberStatus.PENDING:
         raise Conflict(f"This request was already decided (status: {membership.status})")
     return membership
 
@@ -291,7 +298,7 @@ async def decide_membership(
     session: AsyncSession, viewer: Viewer, consortium_id: int, firm_id: int, *, approve: bool
 ) -> schemas.MembershipOut:
     membership = await _pending_request(session, viewer, consortium_id, firm_id)
-    membership.status = "active" if approve else "rejected"
+    membership.status = MemberStatus.ACTIVE if approve else MemberStatus.REJECTED
     membership.decided_at = clock.now()
     await ConsortiumRepository(session).save_membership(membership)
     event = "membership.approved" if approve else "membership.rejected"
@@ -327,7 +334,7 @@ async def end_membership(
     membership = await repo.membership(consortium_id, firm_id)
     if membership is None or membership.status not in LIVE_MEMBER_STATUSES:
         raise NotFound(f"Firm {firm_id} is not a member of this consortium")
-    membership.status = "left"
+    membership.status = MemberStatus.LEFT
     membership.decided_at = clock.now()
     await repo.save_membership(membership)
     revoked = await SealRepository(session).revoke_consortium_seals(consortium_id, firm_id)

@@ -22,12 +22,13 @@ from distretto.kit.events import emit, firm_key
 from distretto.kit.exports import CalendarEntry, csv_bytes, ics_bytes
 from distretto.kit.pagination import Page, PageParams
 from distretto.models import Firm, TradeFair, TradeFairParticipation, User
+from distretto.models.consortia import CostSplit, TradeFairStatus
 
 Participant = tuple[TradeFairParticipation, Firm, User | None]
 
 
 def signups_open(fair: TradeFair, now: datetime) -> bool:
-    return fair.status == "open" and now < fair.signup_deadline
+    return fair.status == TradeFairStatus.OPEN and now < fair.signup_deadline
 
 
 def _area(value: Decimal | None) -> float | None:
@@ -157,13 +158,13 @@ async def sign_up(
     consortium = await get_consortium(session, fair.consortium_id)
     firm = await get_firm(session, data.firm_id)
     await require_member_firm(session, consortium, firm)
-    if fair.status == "closed":
+    if fair.status == TradeFairStatus.CLOSED:
         raise Conflict("The consortium has closed signups for this fair")
     if clock.now() >= fair.signup_deadline:
         raise Conflict("The signup deadline for this fair has passed")
     if await repo.participation(fair_id, data.firm_id) is not None:
         raise Conflict(f"{firm.name} is already signed up for this fair")
-    if fair.cost_split == "by_area" and data.area_m2 is None:
+    if fair.cost_split == CostSplit.BY_AREA and data.area_m2 is None:
         raise Invalid("area_m2", "this fair splits costs by booth area: say how many m² you need")
     count, area_taken = (await repo.totals([fair_id]))[fair_id]
     if count >= fair.max_firms:
@@ -209,21 +210,21 @@ async def set_signups(
     policies.require_manager(viewer, fair.consortium_id)
     fair = await _lock(repo, fair_id)
     if open_:
-        if fair.status == "open":
+        if fair.status == TradeFairStatus.OPEN:
             raise Conflict("Signups for this fair are already open")
         if clock.now() >= fair.signup_deadline:
             raise Conflict("The signup deadline has passed: signups cannot reopen")
-        fair.status, fair.closed_at = "open", None
+        fair.status, fair.closed_at = TradeFairStatus.OPEN, None
     else:
-        if fair.status == "closed":
+        if fair.status == TradeFairStatus.CLOSED:
             raise Conflict("Signups for this fair are already closed")
-        fair.status, fair.closed_at = "closed", clock.now()
+        fair.status, fair.closed_at = TradeFairStatus.CLOSED, clock.now()
     await repo.save(fair)
     return (await _outs(session, [fair], with_participants=True))[0]
 
 
 def _cost_lines(fair: TradeFair, participants: Sequence[Participant]) -> list[schemas.CostLineOut]:
-    if fair.cost_split == "by_area":
+    if fair.cost_split == CostSplit.BY_AREA:
         claims = [costs.Claim(f.id, p.area_m2) for p, f, _ in participants if f.id and p.area_m2]
     else:
         claims = costs.equal_claims([f.id for _, f, _ in participants if f.id is not None])

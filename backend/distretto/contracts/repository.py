@@ -18,6 +18,7 @@ from distretto.auth.viewer import Viewer
 from distretto.contracts.rules import REVIEW_BLIND_PERIOD
 from distretto.kit.pagination import PageParams, keyset_page
 from distretto.models import Contract, ContractMessage, Firm, Order, Review, User
+from distretto.models.contracts import ContractStatus
 
 
 def readable_contracts(viewer: Viewer) -> SelectOfScalar[Contract]:
@@ -120,7 +121,7 @@ class ContractRepository:
 
     def disputes(self, state: str) -> SelectOfScalar[Contract]:
         if state == "open":
-            return select(Contract).where(Contract.status == "disputed")
+            return select(Contract).where(Contract.status == ContractStatus.DISPUTED)
         return select(Contract).where(col(Contract.dispute_outcome).is_not(None))
 
     async def transition(

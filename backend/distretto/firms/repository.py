@@ -7,6 +7,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from distretto.kit.pagination import PageParams, keyset_page
 from distretto.models import Firm, FirmPhase, Membership, OwnershipGroup, Phase, User
+from distretto.models.firms import FirmRole
 
 
 class PhaseRepository:
@@ -131,7 +132,7 @@ class FirmRepository:
             await self.session.scalar(
                 select(func.count())
                 .select_from(Membership)
-                .where(Membership.firm_id == firm_id, Membership.role == "owner")
+                .where(Membership.firm_id == firm_id, Membership.role == FirmRole.OWNER)
             )
             or 0
         )

@@ -13,6 +13,7 @@ from distretto.kit import clock
 from distretto.kit.errors import Conflict, Invalid, NotFound
 from distretto.kit.pagination import Page, PageParams
 from distretto.models import Firm, Membership
+from distretto.models.firms import FirmRole
 from distretto.reputation.repository import ReputationRepository
 from distretto.reputation.service import refresh_firms
 
@@ -74,7 +75,9 @@ async def create(
         data.phases,
     )
     assert firm.id is not None
-    await repo.add_membership(Membership(firm_id=firm.id, user_id=viewer.user_id, role="owner"))
+    await repo.add_membership(
+        Membership(firm_id=firm.id, user_id=viewer.user_id, role=FirmRole.OWNER)
+    )
     return (await to_out(session, [firm]))[0]
 
 
@@ -145,7 +148,7 @@ async def _existing_membership(session: AsyncSession, firm_id: int, user_id: int
 
 async def _keep_an_owner(session: AsyncSession, membership: Membership) -> None:
     if (
-        membership.role == "owner"
+        membership.role == FirmRole.OWNER
         and await FirmRepository(session).owner_count(membership.firm_id) <= 1
     ):
         raise Conflict("A firm must keep at least one owner")
@@ -156,7 +159,7 @@ async def change_role(
 ) -> schemas.MemberOut:
     policies.can_manage_members(viewer, firm_id)
     membership = await _existing_membership(session, firm_id, user_id)
-    if data.role != "owner":
+    if data.role != FirmRole.OWNER:
         await _keep_an_owner(session, membership)
     membership.role = data.role
     session.add(membership)

@@ -18,6 +18,7 @@ from distretto.market.idempotency import IdempotentCreate, Outcome
 from distretto.market.repository import BidRepository, OrderRepository, is_unique_violation
 from distretto.market.service import readable_order
 from distretto.models import Bid, Order
+from distretto.models.market import BidStatus
 
 RATE_WINDOW_SECONDS = 60
 
@@ -167,7 +168,7 @@ async def _own_live_bid(
     bid = await repo.get(bid_id, lock="update")
     assert bid is not None
     _require_open(order, now)
-    if bid.status not in ("active", "needs_confirmation"):
+    if bid.status not in (BidStatus.ACTIVE, BidStatus.NEEDS_CONFIRMATION):
         raise Conflict(f"The bid is {bid.status}; only live bids can be changed")
     return bid, order, seen.firm_name
 
@@ -187,7 +188,7 @@ async def revise(
         setattr(bid, field, value)
     # A revision is made against the order's current terms: it confirms them too.
     bid.total_price = total_for(bid.unit_price, order.quantity)
-    bid.status = "active"
+    bid.status = BidStatus.ACTIVE
     bid.order_revision = order.revision
     bid.updated_at = now
     await BidRepository(session).save(bid)
@@ -197,10 +198,10 @@ async def revise(
 
 async def confirm(session: AsyncSession, viewer: Viewer, bid_id: int) -> schemas.BidOut:
     bid, order, firm_name = await _own_live_bid(session, viewer, bid_id, "confirm it")
-    if bid.status != "needs_confirmation":
+    if bid.status != BidStatus.NEEDS_CONFIRMATION:
         raise Conflict("The bid is already confirmed for the order's current terms")
     now = clock.now()
-    bid.status = "active"
+    bid.status = BidStatus.ACTIVE
     bid.order_revision = order.revision
     bid.updated_at = now
     await BidRepository(session).save(bid)
@@ -214,7 +215,7 @@ async def withdraw(session: AsyncSession, viewer: Viewer, bid_id: int) -> schema
         session, viewer, bid_id, "withdraw it", active=False
     )
     now = clock.now()
-    bid.status = "withdrawn"
+    bid.status = BidStatus.WITHDRAWN
     bid.updated_at = now
     await BidRepository(session).save(bid)
     await events.bid_changed(session, "bid.withdrawn", bid, order, now)

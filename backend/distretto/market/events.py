@@ -15,6 +15,7 @@ from distretto.kit.events import emit, firm_key, phase_key
 from distretto.market import lifecycle
 from distretto.market.repository import FirmLookup, OrderRepository
 from distretto.models import Bid, Contract, Order, Question
+from distretto.models.market import OrderVisibility
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -88,12 +89,12 @@ async def order_audience(session: AsyncSession, order: Order) -> set[str]:
     """Who is told about a published order: the firms that may see it (and the client)."""
     audience = {firm_key(order.client_firm_id)}
     assert order.id is not None
-    if order.visibility == "public":
+    if order.visibility == OrderVisibility.PUBLIC:
         audience.add(phase_key(order.phase))
-    elif order.visibility == "invited":
+    elif order.visibility == OrderVisibility.INVITED:
         invited = (await OrderRepository(session).invitations([order.id]))[order.id]
         audience.update(firm_key(f) for f in invited)
-    elif order.visibility == "consortium" and order.consortium_id is not None:
+    elif order.visibility == OrderVisibility.CONSORTIUM and order.consortium_id is not None:
         members = await FirmLookup(session).consortium_firms_in_phase(
             order.consortium_id, order.phase
         )

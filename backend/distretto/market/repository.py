@@ -57,7 +57,8 @@ from distretto.models import (
     Question,
 )
 from distretto.models.base import Money
-from distretto.models.market import LIVE_BID_STATUSES
+from distretto.models.consortia import MemberStatus
+from distretto.models.market import LIVE_BID_STATUSES, BidStatus, OrderStatus, OrderVisibility
 
 Lock = Literal["share", "update"] | None
 # Words of a board search: letters and digits only, so nothing needs escaping for
@@ -128,17 +129,18 @@ def visible_to_firms(firm_ids: Sequence[int] | BindParameter[Any]) -> ColumnElem
     )
     member_of_consortium = col(Order.consortium_id).in_(
         select(ConsortiumMember.consortium_id).where(
-            col(ConsortiumMember.firm_id).in_(firm_ids), ConsortiumMember.status == "active"
+            col(ConsortiumMember.firm_id).in_(firm_ids),
+            ConsortiumMember.status == MemberStatus.ACTIVE,
         )
     )
     has_bid = exists().where(Bid.order_id == Order.id, col(Bid.firm_id).in_(firm_ids))
     published = and_(
-        Order.status != "draft",
+        Order.status != OrderStatus.DRAFT,
         col(Order.hidden).is_(False),
         or_(
-            Order.visibility == "public",
-            and_(Order.visibility == "invited", invited),
-            and_(Order.visibility == "consortium", member_of_consortium),
+            Order.visibility == OrderVisibility.PUBLIC,
+            and_(Order.visibility == OrderVisibility.INVITED, invited),
+            and_(Order.visibility == OrderVisibility.CONSORTIUM, member_of_consortium),
             has_bid,
         ),
     )
@@ -177,14 +179,15 @@ def readable_orders(viewer: Viewer) -> Select[Any]:
 
 def status_is(status: str, now: datetime | BindParameter[Any]) -> ColumnElement[bool]:
     """``lifecycle.effective_status`` as a SQL condition."""
-    if status == "open":
+    if status == OrderStatus.OPEN:
         # A constant, not a bound parameter: only then can PostgreSQL prove, even in the
         # generic plan of a prepared statement, that the partial index of open orders
         # (ix_orders_open_search, migration 0002d) covers the query.
         return and_(Order.status == literal_column("'open'"), Order.bid_deadline > now)
-    if status == "closed":
+    if status == OrderStatus.CLOSED:
         return or_(
-            Order.status == "closed", and_(Order.status == "open", Order.bid_deadline <= now)
+            Order.status == OrderStatus.CLOSED,
+            and_(Order.status == OrderStatus.OPEN, Order.bid_deadline <= now),
         )
     return col(Order.status) == status
 
@@ -515,7 +518,7 @@ class FirmLookup:
         stmt = select(ConsortiumMember.id).where(
             ConsortiumMember.consortium_id == consortium_id,
             ConsortiumMember.firm_id == firm_id,
-            ConsortiumMember.status == "active",
+            ConsortiumMember.status == MemberStatus.ACTIVE,
         )
         return (await self.session.scalar(stmt)) is not None
 
@@ -525,7 +528,7 @@ class FirmLookup:
             .join(FirmPhase, FirmPhase.firm_id == ConsortiumMember.firm_id)
             .where(
                 ConsortiumMember.consortium_id == consortium_id,
-                ConsortiumMember.status == "active",
+                ConsortiumMember.status == MemberStatus.ACTIVE,
                 FirmPhase.phase_code == phase,
             )
         )
@@ -694,13 +697,14 @@ class BidRepository:
     ) -> list[Bid]:
         """Turn every other live bid of the order into ``rejected``; return them."""
         stmt = select(Bid).where(
-            Bid.order_id == order_id, col(Bid.status).in_(("active", "needs_confirmation"))
+            Bid.order_id == order_id,
+            col(Bid.status).in_((BidStatus.ACTIVE, BidStatus.NEEDS_CONFIRMATION)),
         )
         if keep_bid_id is not None:
             stmt = stmt.where(Bid.id != keep_bid_id)
         losers = list((await self.session.scalars(_locked(stmt.order_by(Bid.id), "update"))).all())
         for bid in losers:
-            bid.status = "rejected"
+            bid.status = BidStatus.REJECTED
             bid.updated_at = now
         self.session.add_all(losers)
         await self.session.flush()

@@ -19,6 +19,8 @@ from distretto.market.repository import (
     OrderRepository,
 )
 from distretto.models import Order
+from distretto.models.contracts import ContractStatus
+from distretto.models.market import BidStatus, OrderStatus, OrderVisibility
 
 
 def order_out(
@@ -42,7 +44,9 @@ def order_out(
         bid_deadline=o.bid_deadline,
         delivery_due=o.delivery_due,
         visibility=o.visibility,
-        invited_firm_ids=invited_firm_ids if private and o.visibility == "invited" else None,
+        invited_firm_ids=invited_firm_ids
+        if private and o.visibility == OrderVisibility.INVITED
+        else None,
         consortium_id=o.consortium_id,
         sealed=o.sealed,
         parent_contract_id=o.parent_contract_id if private else None,
@@ -64,7 +68,7 @@ async def to_out(
         item.order.id
         for item in listed
         if item.order.id is not None
-        and item.order.visibility == "invited"
+        and item.order.visibility == OrderVisibility.INVITED
         and policies.sees_client_details(viewer, item.order)
     )
     invitations = (
@@ -99,7 +103,7 @@ def check_schedule(bid_deadline: datetime, delivery_due: date, now: datetime) ->
 
 async def _invited_firms(session: AsyncSession, data: schemas.OrderCreate) -> list[int]:
     requested = list(dict.fromkeys(data.invited_firm_ids or []))
-    if data.visibility != "invited":
+    if data.visibility != OrderVisibility.INVITED:
         if requested:
             raise Invalid("invited_firm_ids", "is only for orders with invited visibility")
         return []
@@ -115,7 +119,7 @@ async def _invited_firms(session: AsyncSession, data: schemas.OrderCreate) -> li
 
 
 async def _check_consortium(session: AsyncSession, data: schemas.OrderCreate) -> None:
-    if data.visibility != "consortium":
+    if data.visibility != OrderVisibility.CONSORTIUM:
         if data.consortium_id is not None:
             raise Invalid("consortium_id", "is only for orders with consortium visibility")
         return
@@ -137,7 +141,7 @@ async def _check_parent_contract(
         raise NotFound(f"Contract {data.parent_contract_id} not found among your contracts")
     if contract.supplier_firm_id != data.firm_id:
         raise Forbidden("Only the supplier of a contract can post sub-orders for it")
-    if contract.status != "active":
+    if contract.status != ContractStatus.ACTIVE:
         raise Conflict(
             f"Contract {contract.id} is {contract.status}; sub-orders need an active contract"
         )
@@ -179,7 +183,7 @@ async def create_order(
         ),
         invited,
     )
-    if order.status == "open":
+    if order.status == OrderStatus.OPEN:
         await events.order_published(session, order, now)
     # Everything the answer shows is known here: no read back.
     return order_out(viewer, ListedOrder(order, client.name, 0), sorted(invited), now)
@@ -220,7 +224,10 @@ async def get_order(session: AsyncSession, viewer: Viewer, order_id: int) -> sch
 
 
 def _require_editable(order: Order, now: datetime) -> None:
-    if order.status == "draft" or lifecycle.effective_status(order, now) == "open":
+    if (
+        order.status == OrderStatus.DRAFT
+        or lifecycle.effective_status(order, now) == OrderStatus.OPEN
+    ):
         return
     raise Conflict(
         f"The order is {lifecycle.effective_status(order, now)}; "
@@ -256,7 +263,7 @@ async def update_order(
     order.revision += 1
     order.updated_at = now
     await OrderRepository(session).save(order)
-    if order.status == "open":
+    if order.status == OrderStatus.OPEN:
         bidders = await _ask_bidders_to_confirm(session, order, now)
         await events.order_updated(session, order, now, bidders)
     return await _one_out(session, viewer, order)
@@ -267,9 +274,13 @@ async def _ask_bidders_to_confirm(session: AsyncSession, order: Order, now: date
     Totals follow a changed quantity at once; the unit price is the bidder's offer."""
     assert order.id is not None
     repo = BidRepository(session)
-    bids = [b for b in await repo.live_on_order(order.id, lock="update") if b.status != "awarded"]
+    bids = [
+        b
+        for b in await repo.live_on_order(order.id, lock="update")
+        if b.status != BidStatus.AWARDED
+    ]
     for bid in bids:
-        bid.status = "needs_confirmation"
+        bid.status = BidStatus.NEEDS_CONFIRMATION
         bid.total_price = (bid.unit_price * order.quantity).quantize(schemas.CENT)
         bid.updated_at = now
         await repo.save(bid)
@@ -280,12 +291,12 @@ async def publish_order(session: AsyncSession, viewer: Viewer, order_id: int) ->
     now = clock.now()
     order = await readable_order(session, viewer, order_id, lock="update")
     policies.require_client(viewer, order, "publish it")
-    if order.status != "draft":
+    if order.status != OrderStatus.DRAFT:
         raise Conflict(f"The order is {lifecycle.effective_status(order, now)}, not a draft")
     if order.bid_deadline <= now:
         raise Invalid("bid_deadline", "has passed; move it into the future before publishing")
     if not await OrderRepository(session).move(
-        order, ["draft"], {"status": "open", "updated_at": now}
+        order, [OrderStatus.DRAFT], {"status": OrderStatus.OPEN, "updated_at": now}
     ):
         raise Conflict("The order was published or cancelled meanwhile")
     await events.order_published(session, order, now)
@@ -299,9 +310,11 @@ async def cancel_order(
     order = await readable_order(session, viewer, order_id)
     # A suspended client may still call an order off: that only releases the bidders.
     policies.require_client(viewer, order, "cancel it", active=False)
-    was_open = order.status == "open"
+    was_open = order.status == OrderStatus.OPEN
     if not await OrderRepository(session).move(
-        order, ["draft", "open"], {"status": "cancelled", "updated_at": now}
+        order,
+        [OrderStatus.DRAFT, OrderStatus.OPEN],
+        {"status": OrderStatus.CANCELLED, "updated_at": now},
     ):
         raise Conflict(f"The order is {order.status} and can no longer be cancelled")
     if was_open:

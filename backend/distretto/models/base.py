@@ -2,9 +2,10 @@
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Integer, MetaData, Numeric
+from sqlalchemy import BigInteger, CheckConstraint, DateTime, Integer, MetaData, Numeric
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import SQLModel
@@ -22,6 +23,20 @@ metadata: MetaData = SQLModel.metadata
 
 # SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def one_of(
+    column: str, values: type[StrEnum], *, nullable: bool = False, name: str | None = None
+) -> CheckConstraint:
+    """The CHECK constraint that keeps ``column`` within an enum's values.
+
+    Built from the enum so the two cannot drift; the SQL text is exactly what the
+    migrations wrote (``status IN ('a','b')``), so alembic sees no change.
+    """
+    allowed = f"{column} IN ({','.join(repr(str(v)) for v in values)})"
+    sql = f"{column} IS NULL OR {allowed}" if nullable else allowed
+    # The enum rides along so a test can compare it with what the migrations created.
+    return CheckConstraint(sql, name=name or column, info={"enum": values, "column": column})
 
 
 class UTCDateTime(TypeDecorator[datetime]):

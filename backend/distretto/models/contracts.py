@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -17,21 +18,38 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from distretto.kit import clock
-from distretto.models.base import BigId, Money, UTCDateTime
+from distretto.models.base import BigId, Money, UTCDateTime, one_of
 
-CONTRACT_STATUSES = ("active", "delivered", "completed", "disputed", "cancelled")
+
+class ContractStatus(StrEnum):
+    """The life of a contract."""
+
+    ACTIVE = "active"
+    DELIVERED = "delivered"
+    COMPLETED = "completed"
+    DISPUTED = "disputed"
+    CANCELLED = "cancelled"
+
+
+class DisputeOutcome(StrEnum):
+    """How staff settled a disputed contract."""
+
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class PartyRole(StrEnum):
+    """A firm's side of a contract: reviews and reputation are kept per side."""
+
+    SUPPLIER = "supplier"
+    CLIENT = "client"
 
 
 class Contract(SQLModel, table=True):
     __tablename__ = "contracts"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('active','delivered','completed','disputed','cancelled')", name="status"
-        ),
-        CheckConstraint(
-            "dispute_outcome IS NULL OR dispute_outcome IN ('completed','cancelled')",
-            name="dispute_outcome",
-        ),
+        one_of("status", ContractStatus),
+        one_of("dispute_outcome", DisputeOutcome, nullable=True),
         Index("ix_contracts_client", "client_firm_id", "id"),
         Index("ix_contracts_supplier", "supplier_firm_id", "id"),
     )
@@ -50,7 +68,7 @@ class Contract(SQLModel, table=True):
     unit_price: Decimal = Field(sa_type=Money)
     total_price: Decimal = Field(sa_type=Money)
     due_date: date = Field(sa_type=Date)
-    status: str = Field(default="active", max_length=12)
+    status: ContractStatus = Field(default=ContractStatus.ACTIVE, sa_type=String(12))
     created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     delivered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -59,7 +77,7 @@ class Contract(SQLModel, table=True):
     dispute_reason: str | None = Field(default=None, max_length=4000)
     dispute_opened_by_firm_id: int | None = Field(default=None)
     # Staff's decision: completed (supplier's delivery stands) or cancelled.
-    dispute_outcome: str | None = Field(default=None, max_length=12)
+    dispute_outcome: DisputeOutcome | None = Field(default=None, sa_type=String(12))
     dispute_resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     dispute_note: str | None = Field(default=None, max_length=4000)
 
@@ -88,7 +106,7 @@ class Review(SQLModel, table=True):
         CheckConstraint("quality BETWEEN 1 AND 5", name="quality"),
         CheckConstraint("timeliness BETWEEN 1 AND 5", name="timeliness"),
         CheckConstraint("communication BETWEEN 1 AND 5", name="communication"),
-        CheckConstraint("reviewee_role IN ('supplier','client')", name="reviewee_role"),
+        one_of("reviewee_role", PartyRole),
     )
 
     id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
@@ -101,7 +119,7 @@ class Review(SQLModel, table=True):
     reviewee_firm_id: int = Field(
         sa_column=Column(ForeignKey("firms.id"), nullable=False, index=True)
     )
-    reviewee_role: str = Field(max_length=10)
+    reviewee_role: PartyRole = Field(sa_type=String(10))
     quality: int
     timeliness: int
     communication: int

@@ -14,6 +14,8 @@ from distretto.kit.errors import Conflict, NotFound, TooManyRequests
 from distretto.kit.events import STAFF, emit, firm_key
 from distretto.kit.pagination import Page, PageParams
 from distretto.models import Firm, Flag
+from distretto.models.firms import FirmStatus
+from distretto.models.moderation import FlagResolution, FlagStatus
 from distretto.moderation import policies, sanctions, schemas
 from distretto.moderation.repositories.flags import FlagRepository, QueueGroup
 from distretto.moderation.repositories.governance import GovernanceRepository
@@ -162,11 +164,11 @@ async def resolve(
     flag = await flags_repo.get(flag_id)
     if flag is None or flag.id is None:
         raise NotFound(f"Flag {flag_id} not found")
-    if flag.status != "open":
+    if flag.status != FlagStatus.OPEN:
         raise Conflict("This flag has already been resolved")
     policies.check_sanction(flag.target_type, data.action, data.note)
     target = await targets.load(flag.target_type, flag.target_id)
-    if target is None and data.action != "dismiss":
+    if target is None and data.action != FlagResolution.DISMISS:
         raise Conflict("The flagged content no longer exists; the flag can only be dismissed")
     now = clock.now()
     resolved = await flags_repo.resolve_open(
@@ -212,7 +214,7 @@ async def _apply(
     target: TargetRecord,
     data: schemas.FlagResolutionIn,
 ) -> None:
-    if data.action == "hide":
+    if data.action == FlagResolution.HIDE:
         await TargetRepository(session).hide(target.type, target.id)
         if target.subject_firm_id is not None:
             # A hidden review no longer counts toward the reviewed firm's reputation.
@@ -232,9 +234,9 @@ async def _apply(
             reason=data.note,
             flag_id=flag_id,
         )
-    elif data.action == "warn":
+    elif data.action == FlagResolution.WARN:
         await sanctions.warn(session, staff, target.author_firm_id, data.note, flag_id=flag_id)
-    elif data.action == "suspend":
+    elif data.action == FlagResolution.SUSPEND:
         firm = await GovernanceRepository(session).firm(target.author_firm_id)
-        if firm is not None and firm.status != "suspended":
+        if firm is not None and firm.status != FirmStatus.SUSPENDED:
             await sanctions.suspend(session, staff, firm, data.note, flag_id=flag_id)

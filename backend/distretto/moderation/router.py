@@ -36,7 +36,7 @@ async def moderation_queue(
     _: StaffDep,
     session: SessionDep,
     page: PageDep,
-    status: schemas.FlagStatus = "open",
+    status: schemas.FlagStatus = schemas.FlagStatus.OPEN,
     target_type: schemas.TargetType | None = None,
 ) -> Page[schemas.QueueItemOut]:
     return await flags.queue(session, status, target_type, page)

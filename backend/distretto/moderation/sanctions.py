@@ -11,6 +11,7 @@ from distretto.kit import clock
 from distretto.kit.audit import record
 from distretto.kit.events import STAFF, emit, firm_key
 from distretto.models import Firm, FirmWarning
+from distretto.models.firms import FirmStatus
 from distretto.moderation.repositories.governance import SUSPENSION_ACTION, GovernanceRepository
 
 
@@ -18,7 +19,7 @@ async def suspend(
     session: AsyncSession, staff: Viewer, firm: Firm, reason: str, *, flag_id: int | None = None
 ) -> None:
     assert firm.id is not None
-    firm.status = "suspended"
+    firm.status = FirmStatus.SUSPENDED
     firm.updated_at = clock.now()
     session.add(firm)
     await session.flush()
@@ -43,7 +44,7 @@ async def suspend(
 
 async def reinstate(session: AsyncSession, staff: Viewer, firm: Firm, note: str) -> None:
     assert firm.id is not None
-    firm.status = "active"
+    firm.status = FirmStatus.ACTIVE
     firm.updated_at = clock.now()
     session.add(firm)
     await session.flush()

@@ -1,12 +1,14 @@
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-TargetType = Literal["order", "bid", "review", "message", "firm"]
-FlagStatus = Literal["open", "resolved"]
-Action = Literal["dismiss", "hide", "warn", "suspend"]
-FirmStatus = Literal["active", "suspended"]
+from distretto.models.firms import FirmStatus as FirmStatus
+from distretto.models.moderation import FlagResolution, FlagTarget
+from distretto.models.moderation import FlagStatus as FlagStatus
+
+TargetType = FlagTarget
+Action = FlagResolution
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 RequiredNote = Annotated[

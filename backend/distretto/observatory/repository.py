@@ -14,8 +14,15 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
 
 from distretto.models import Contract, Order
+from distretto.models.contracts import ContractStatus
+from distretto.models.market import OrderStatus
 
-COUNTED_ORDER_STATUSES = ("open", "awarded", "closed", "cancelled")
+COUNTED_ORDER_STATUSES = (
+    OrderStatus.OPEN,
+    OrderStatus.AWARDED,
+    OrderStatus.CLOSED,
+    OrderStatus.CANCELLED,
+)
 
 
 class ObservatoryRepository:
@@ -80,7 +87,7 @@ class ObservatoryRepository:
                 Contract.client_firm_id,
                 Contract.supplier_firm_id,
             )
-            .where(Contract.created_at >= since, Contract.status != "cancelled")
+            .where(Contract.created_at >= since, Contract.status != ContractStatus.CANCELLED)
             .order_by(Contract.phase, Contract.unit, Contract.unit_price)
         )
         return [(r[0], r[1], r[2], r[3], r[4]) for r in rows.all()]

@@ -33,6 +33,7 @@ from distretto.models import (
     TradeFairParticipation,
     User,
 )
+from distretto.models.firms import FirmRole
 from distretto.models.notifications import Notification
 
 
@@ -151,7 +152,7 @@ class AccountRepository:
     async def sole_owner_of_shared_firms(self, user_id: int) -> list[str]:
         """Firms the user alone owns while other people still work for them."""
         owned = select(Membership.firm_id).where(
-            Membership.user_id == user_id, Membership.role == "owner"
+            Membership.user_id == user_id, Membership.role == FirmRole.OWNER
         )
         rows = await self.session.execute(
             select(Firm.name)
@@ -159,7 +160,7 @@ class AccountRepository:
             .where(col(Firm.id).in_(owned))
             .group_by(Firm.id, Firm.name)
             .having(
-                func.sum(case((Membership.role == "owner", 1), else_=0)) == 1,
+                func.sum(case((Membership.role == FirmRole.OWNER, 1), else_=0)) == 1,
                 func.count() > 1,
             )
             .order_by(Firm.name)

@@ -23,6 +23,7 @@ from distretto.models import (
     User,
 )
 from distretto.models.base import UTCDateTime
+from distretto.models.firms import FirmStatus
 from distretto.realtime.policies import AudienceSpec
 
 
@@ -85,7 +86,7 @@ class AudienceRepository:
         rows = await self.session.scalars(
             select(FirmPhase.phase_code)
             .join(Firm, Firm.id == FirmPhase.firm_id)
-            .where(col(FirmPhase.firm_id).in_(firm_ids), Firm.status == "active")
+            .where(col(FirmPhase.firm_id).in_(firm_ids), Firm.status == FirmStatus.ACTIVE)
             .distinct()
         )
         return list(rows.all())
@@ -94,7 +95,7 @@ class AudienceRepository:
         if not firm_ids:
             return set()
         rows = await self.session.scalars(
-            select(Firm.id).where(col(Firm.id).in_(firm_ids), Firm.status == "suspended")
+            select(Firm.id).where(col(Firm.id).in_(firm_ids), Firm.status == FirmStatus.SUSPENDED)
         )
         return set(rows.all())
 
@@ -117,7 +118,7 @@ class AudienceRepository:
                 .join(Firm, Firm.id == Membership.firm_id)
                 .join(FirmPhase, FirmPhase.firm_id == Firm.id)
                 .where(
-                    Firm.status == "active",
+                    Firm.status == FirmStatus.ACTIVE,
                     col(FirmPhase.phase_code).in_(spec.phases),
                     member_then,
                 )

@@ -21,9 +21,10 @@ from distretto.models import (
     ReputationSnapshot,
     Review,
 )
+from distretto.models.contracts import ContractStatus
 from distretto.reputation.formula import ALL_PHASES, ContractFact, ReviewFact
 
-CONCLUDED = ("completed", "cancelled")
+CONCLUDED = (ContractStatus.COMPLETED, ContractStatus.CANCELLED)
 
 
 def _eligible_contracts() -> ColumnElement[bool]:

@@ -16,7 +16,7 @@ from distretto.auth.viewer import Viewer
 from distretto.consortia.repository import member_consortium_ids
 from distretto.kit.pagination import PageParams, keyset_page
 from distretto.models import Course, CourseSession, Enrolment, SessionAttendance
-from distretto.models.training import LIVE_ENROLMENT_STATUSES
+from distretto.models.training import LIVE_ENROLMENT_STATUSES, EnrolmentStatus
 
 
 class CourseRepository:
@@ -184,7 +184,7 @@ class EnrolmentRepository:
         )
         counts = {cid: [0, 0] for cid in course_ids}
         for course_id, status, n in rows.all():
-            counts[course_id][0 if status == "enrolled" else 1] = int(n)
+            counts[course_id][0 if status == EnrolmentStatus.ENROLLED else 1] = int(n)
         return {cid: (e, w) for cid, (e, w) in counts.items()}
 
     async def participant_enrolled(self, course_id: int, email: str) -> bool:
@@ -204,7 +204,7 @@ class EnrolmentRepository:
         """Waitlisted enrolments in arrival order (the first one moves up next)."""
         stmt = (
             select(Enrolment)
-            .where(Enrolment.course_id == course_id, Enrolment.status == "waitlisted")
+            .where(Enrolment.course_id == course_id, Enrolment.status == EnrolmentStatus.WAITLISTED)
             .order_by(Enrolment.id)
         )
         if limit is not None:
@@ -214,7 +214,10 @@ class EnrolmentRepository:
     async def waitlist_ids(self, course_ids: Sequence[int]) -> dict[int, list[int]]:
         rows = await self.session.execute(
             select(Enrolment.course_id, Enrolment.id)
-            .where(col(Enrolment.course_id).in_(course_ids), Enrolment.status == "waitlisted")
+            .where(
+                col(Enrolment.course_id).in_(course_ids),
+                Enrolment.status == EnrolmentStatus.WAITLISTED,
+            )
             .order_by(Enrolment.id)
         )
         result: dict[int, list[int]] = {cid: [] for cid in course_ids}

@@ -26,6 +26,7 @@ from distretto.kit.events import emit, firm_key
 from distretto.kit.exports import CalendarEntry, csv_bytes, ics_bytes
 from distretto.kit.pagination import Page, PageParams
 from distretto.models import Course, CourseSession, Enrolment, SessionAttendance
+from distretto.models.training import EnrolmentStatus
 from distretto.training import schemas
 from distretto.training.repository import CourseRepository, EnrolmentRepository
 
@@ -233,7 +234,9 @@ async def enrol(
             enrolled_by_user_id=viewer.user_id,
             participant_name=data.participant_name,
             participant_email=data.participant_email,
-            status="enrolled" if taken < course.capacity else "waitlisted",
+            status=EnrolmentStatus.ENROLLED
+            if taken < course.capacity
+            else EnrolmentStatus.WAITLISTED,
         )
     )
     return (await _enrolment_outs(session, [enrolment]))[0]
@@ -256,7 +259,7 @@ async def _fill_free_seats(session: AsyncSession, course: Course) -> None:
         return
     now = clock.now()
     for waiting in await repo.waitlist(course.id, limit=free):
-        waiting.status, waiting.promoted_at = "enrolled", now
+        waiting.status, waiting.promoted_at = EnrolmentStatus.ENROLLED, now
         await repo.save(waiting)
         await emit(
             session,
@@ -278,14 +281,14 @@ async def cancel(session: AsyncSession, viewer: Viewer, enrolment_id: int) -> No
     policies.require_firm_or_manager(viewer, enrolment.firm_id, course.consortium_id)
     # Read again under the lock: a promotion may have changed it meanwhile.
     await session.refresh(enrolment)
-    if enrolment.status == "cancelled":
+    if enrolment.status == EnrolmentStatus.CANCELLED:
         raise Conflict("This enrolment is already cancelled")
     sessions = (await CourseRepository(session).sessions_of([course.id]))[course.id]
     now = clock.now()
     if sessions and now >= sessions[0].starts_at:
         raise Conflict("The course has started: enrolments can no longer be cancelled")
-    held_a_seat = enrolment.status == "enrolled"
-    enrolment.status, enrolment.cancelled_at = "cancelled", now
+    held_a_seat = enrolment.status == EnrolmentStatus.ENROLLED
+    enrolment.status, enrolment.cancelled_at = EnrolmentStatus.CANCELLED, now
     await EnrolmentRepository(session).save(enrolment)
     if held_a_seat:
         await _fill_free_seats(session, course)
@@ -316,7 +319,7 @@ async def mark_attendance(
     policies.require_manager(viewer, course.consortium_id)
     if (data.session_id is None) == (data.session_index is None):
         raise Invalid("session_id", "give either session_id or session_index (not both)")
-    if enrolment.status != "enrolled":
+    if enrolment.status != EnrolmentStatus.ENROLLED:
         raise Conflict(f"Only enrolled participants attend; this enrolment is {enrolment.status}")
     course_session = await courses.session_by(
         course.id, session_id=data.session_id, position=data.session_index
