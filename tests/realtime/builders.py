@@ -21,7 +21,7 @@ from websockets.exceptions import ConnectionClosed
 from distretto.app import create_app
 from distretto.config import Settings
 from distretto.db import create_sessionmaker, session_scope
-from distretto.kit.events import OutboxEvent, emit, user_key
+from distretto.kit.events import OutboxEvent, user_key, write_outbox_event
 from distretto.models import Firm
 from tests.helpers import Actor, add_member, create_firm, firm_owner, make_staff, register
 
@@ -166,7 +166,7 @@ async def publish_many(
     written = []
     async with session_scope(app.state.sessionmaker, app.state.event_sink) as session:
         for type_, data, audience in events:
-            written.append(await emit(session, type_, data, audience))
+            written.append(await write_outbox_event(session, type_, data, audience))
     return written
 
 

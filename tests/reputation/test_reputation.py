@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from distretto.config import Settings
 from distretto.models import ReputationDistrictMean, ReputationScore, ReputationSnapshot
-from distretto.reputation.cli import recompute_database
+from distretto.cli import recompute_database
 from distretto.reputation.service import recompute_all
 from tests.contracts.builders import (
     NOW,

@@ -134,7 +134,7 @@ async def logout(session: AsyncSession, user_id: int, token: str | None, ip: str
 
 async def me(session: AsyncSession, user_id: int) -> schemas.MeOut:
     users = UserRepository(session)
-    user = await session.get(User, user_id)
+    user = await users.by_id(user_id)
     if user is None or user.id is None:
         raise Unauthorized()
     return schemas.MeOut(
@@ -151,3 +151,22 @@ async def me(session: AsyncSession, user_id: int) -> schemas.MeOut:
             for c, r in await users.consortium_roles(user.id)
         ],
     )
+
+
+# --- For other features (they use auth through this module) -----------------------------
+
+
+async def user_by_id(session: AsyncSession, user_id: int) -> User | None:
+    return await UserRepository(session).by_id(user_id)
+
+
+async def user_by_email(session: AsyncSession, email: str) -> User | None:
+    return await UserRepository(session).by_email(email)
+
+
+async def add_user(session: AsyncSession, user: User) -> User:
+    return await UserRepository(session).add(user)
+
+
+async def revoke_refresh_tokens(session: AsyncSession, user_id: int, now: datetime) -> None:
+    await RefreshTokenRepository(session).revoke_all_for_user(user_id, now)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
-from distretto.consortia import costs, policies, schemas
+from distretto.consortia import costs, events, policies, schemas
 from distretto.consortia.repository import CampaignRepository, ConsortiumRepository
 from distretto.consortia.service import get_consortium, require_member_firm
 from distretto.firms.service import get_firm
@@ -79,14 +79,13 @@ async def create(
     members = await ConsortiumRepository(session).active_member_firm_ids(consortium_id)
     await emit(
         session,
-        "campaign.created",
-        {
-            "campaign_id": campaign.id,
-            "consortium_id": consortium_id,
-            "consortium_name": consortium.name,
-            "title": campaign.title,
-            "starts_on": campaign.starts_on.isoformat(),
-        },
+        events.CampaignCreated(
+            campaign_id=campaign.id,
+            consortium_id=consortium_id,
+            consortium_name=consortium.name,
+            title=campaign.title,
+            starts_on=campaign.starts_on,
+        ),
         [firm_key(firm_id) for firm_id in members],
     )
     return (await _outs(session, [campaign], with_participants=True))[0]

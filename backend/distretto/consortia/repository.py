@@ -11,12 +11,12 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, false, func, or_
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from distretto.auth.viewer import Viewer
 from distretto.kit.pagination import PageParams, keyset_page
+from distretto.kit.repository import Repository
 from distretto.models import (
     Campaign,
     CampaignParticipation,
@@ -53,10 +53,7 @@ def _consortium_scope(viewer: Viewer | None, consortium_column: Any) -> Any:
     )
 
 
-class ConsortiumRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class ConsortiumRepository(Repository):
     async def get(self, consortium_id: int) -> Consortium | None:
         return await self.session.get(Consortium, consortium_id)
 
@@ -231,10 +228,7 @@ class ConsortiumRepository:
         await self.session.flush()
 
 
-class TradeFairRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class TradeFairRepository(Repository):
     def readable(self, viewer: Viewer | None) -> SelectOfScalar[TradeFair]:
         stmt = select(TradeFair)
         if viewer is not None and viewer.is_staff:
@@ -358,10 +352,7 @@ class TradeFairRepository:
         await self.session.flush()
 
 
-class CampaignRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class CampaignRepository(Repository):
     def readable(self, viewer: Viewer | None) -> SelectOfScalar[Campaign]:
         stmt = select(Campaign)
         if viewer is not None and viewer.is_staff:
@@ -447,11 +438,8 @@ class CampaignRepository:
         await self.session.flush()
 
 
-class SealRepository:
+class SealRepository(Repository):
     """Seals and their grants are public: they exist to be shown to buyers."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
 
     async def get(self, seal_id: int) -> QualitySeal | None:
         return await self.session.get(QualitySeal, seal_id)

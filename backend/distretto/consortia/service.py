@@ -4,16 +4,15 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from distretto.auth.repository import UserRepository
+from distretto.auth.service import user_by_email
 from distretto.auth.viewer import Viewer
-from distretto.consortia import policies, schemas
+from distretto.consortia import events, policies, schemas
 from distretto.consortia.repository import (
     ConsortiumRepository,
     SealRepository,
     TradeFairRepository,
 )
-from distretto.firms.repository import FirmRepository
-from distretto.firms.service import get_firm
+from distretto.firms.service import get_firm, phases_of
 from distretto.kit import clock
 from distretto.kit.audit import record
 from distretto.kit.errors import Conflict, Invalid, NotFound
@@ -77,7 +76,7 @@ async def _outs(
 async def _member_outs(
     session: AsyncSession, rows: Sequence[tuple[ConsortiumMember, Firm]]
 ) -> list[schemas.MemberFirmOut]:
-    phases = await FirmRepository(session).phases_of([f.id for _, f in rows if f.id is not None])
+    phases = await phases_of(session, [f.id for _, f in rows if f.id is not None])
     return [
         schemas.MemberFirmOut(
             firm_id=f.id,
@@ -170,8 +169,7 @@ async def update(
         raise Conflict("A consortium with this name already exists")
     for field, value in changes.items():
         setattr(consortium, field, value)
-    session.add(consortium)
-    await session.flush()
+    await ConsortiumRepository(session).add_and_flush(consortium)
     return await _detail(session, viewer, consortium)
 
 
@@ -194,7 +192,7 @@ async def add_manager(
 ) -> schemas.ManagerOut:
     await get_consortium(session, consortium_id)
     policies.require_manager(viewer, consortium_id)
-    user = await UserRepository(session).by_email(data.email)
+    user = await user_by_email(session, data.email)
     if user is None or user.id is None or user.deleted_at is not None or not user.is_active:
         raise Invalid("email", "no Distretto account uses this email; ask them to register first")
     repo = ConsortiumRepository(session)
@@ -274,8 +272,9 @@ async def request_membership(
     await repo.save_membership(membership)
     await emit(
         session,
-        "membership.requested",
-        {"consortium_id": consortium_id, "firm_id": data.firm_id, "firm_name": firm.name},
+        events.MembershipRequested(
+            consortium_id=consortium_id, firm_id=data.firm_id, firm_name=firm.name
+        ),
         [user_key(uid) for uid in await repo.manager_user_ids(consortium_id)],
     )
     return _membership_out(membership)
@@ -301,11 +300,10 @@ async def decide_membership(
     membership.status = MemberStatus.ACTIVE if approve else MemberStatus.REJECTED
     membership.decided_at = clock.now()
     await ConsortiumRepository(session).save_membership(membership)
-    event = "membership.approved" if approve else "membership.rejected"
+    decision = events.MembershipApproved if approve else events.MembershipRejected
     await emit(
         session,
-        event,
-        {"consortium_id": consortium_id, "firm_id": firm_id, "status": membership.status},
+        decision(consortium_id=consortium_id, firm_id=firm_id, status=membership.status),
         [firm_key(firm_id)],
     )
     await record(
@@ -342,8 +340,9 @@ async def end_membership(
     if not by_firm:
         await emit(
             session,
-            "membership.ended",
-            {"consortium_id": consortium_id, "firm_id": firm_id, "status": "left"},
+            events.MembershipEnded(
+                consortium_id=consortium_id, firm_id=firm_id, status=MemberStatus.LEFT
+            ),
             [firm_key(firm_id)],
         )
     await record(
@@ -365,7 +364,7 @@ async def showcase(session: AsyncSession, consortium_id: int) -> schemas.Showcas
     consortium = await get_consortium(session, consortium_id)
     firms = await ConsortiumRepository(session).showcase_firms(consortium_id)
     firm_ids = [f.id for f in firms if f.id is not None]
-    phases = await FirmRepository(session).phases_of(firm_ids)
+    phases = await phases_of(session, firm_ids)
     seals = SealRepository(session)
     badges: dict[int, list[schemas.SealBadgeOut]] = {fid: [] for fid in firm_ids}
     for grant, seal, owner in await seals.badges_of(firm_ids):
@@ -415,3 +414,16 @@ async def showcase(session: AsyncSession, consortium_id: int) -> schemas.Showcas
             for t in fairs
         ],
     )
+
+
+# --- For other features (training runs courses of a consortium) ---------------------------
+
+# The consortium roles, for features that act on a consortium's behalf.
+require_manager = policies.require_manager
+require_firm_acting = policies.require_firm_acting
+require_firm_or_manager = policies.require_firm_or_manager
+require_manager_or_staff = policies.require_manager_or_staff
+
+
+async def active_member_firm_ids(session: AsyncSession, consortium_id: int) -> list[int]:
+    return await ConsortiumRepository(session).active_member_firm_ids(consortium_id)

@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
-from distretto.consortia import costs, policies, schemas
+from distretto.consortia import costs, events, policies, schemas
 from distretto.consortia.repository import ConsortiumRepository, TradeFairRepository
 from distretto.consortia.service import get_consortium, require_member_firm
 from distretto.firms.service import get_firm
@@ -115,16 +115,15 @@ async def create(
     members = await ConsortiumRepository(session).active_member_firm_ids(consortium_id)
     await emit(
         session,
-        "trade_fair.created",
-        {
-            "trade_fair_id": fair.id,
-            "consortium_id": consortium_id,
-            "consortium_name": consortium.name,
-            "name": fair.name,
-            "city": fair.city,
-            "starts_on": fair.starts_on.isoformat(),
-            "signup_deadline": fair.signup_deadline.isoformat(),
-        },
+        events.TradeFairCreated(
+            trade_fair_id=fair.id,
+            consortium_id=consortium_id,
+            consortium_name=consortium.name,
+            name=fair.name,
+            city=fair.city,
+            starts_on=fair.starts_on,
+            signup_deadline=fair.signup_deadline,
+        ),
         [firm_key(firm_id) for firm_id in members],
     )
     return (await _outs(session, [fair], with_participants=True))[0]

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
-from distretto.contracts import policies, schemas
+from distretto.contracts import events, policies, schemas
 from distretto.contracts.repository import ReviewRepository
 from distretto.contracts.rules import reviews_released_at
 from distretto.contracts.service import readable_contract
@@ -88,14 +88,13 @@ async def write(
         await refresh_firms(session, [contract.client_firm_id, contract.supplier_firm_id], now)
     await emit(
         session,
-        "review.created",
-        {
-            "id": review.id,
-            "contract_id": contract_id,
-            "reviewer_firm_id": firm_id,
-            "reviewee_firm_id": review.reviewee_firm_id,
-            "released": released,
-        },
+        events.ReviewCreated(
+            id=review.id,
+            contract_id=contract_id,
+            reviewer_firm_id=firm_id,
+            reviewee_firm_id=review.reviewee_firm_id,
+            released=released,
+        ),
         audience,
     )
     return _out(review)

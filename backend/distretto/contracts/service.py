@@ -12,8 +12,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
-from distretto.contracts import policies, schemas
+from distretto.contracts import events, policies, schemas
 from distretto.contracts.repository import ContractRepository, party_contracts
+
+# Re-exported: the scoped reads other features compose (moderation, privacy).
+from distretto.contracts.repository import readable_messages as readable_messages
+from distretto.contracts.repository import readable_reviews as readable_reviews
 from distretto.contracts.rules import (
     ACCEPT,
     DELIVER,
@@ -104,7 +108,7 @@ async def _announce(
     audience = [firm_key(contract.client_firm_id), firm_key(contract.supplier_firm_id)]
     if contract.status == ContractStatus.DISPUTED or contract.dispute_outcome is not None:
         audience.append(STAFF)  # the staff console's dispute queue
-    await emit(session, "contract.updated", out.model_dump(mode="json"), audience)
+    await emit(session, events.ContractUpdated(**out.model_dump()), audience)
     return out
 
 

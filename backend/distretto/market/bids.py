@@ -125,7 +125,7 @@ async def place(
         if is_unique_violation(exc, "uq_bids_one_live_per_firm"):
             raise Conflict("Your firm already has a live bid on this order") from exc
         raise
-    await events.bid_changed(session, "bid.created", bid, order, now)
+    await events.bid_changed(session, events.BidCreated, bid, order, now)
     body = own_bid_out(bid, target.bidder.name).model_dump(mode="json")
     return await request.store(201, body)
 
@@ -192,7 +192,7 @@ async def revise(
     bid.order_revision = order.revision
     bid.updated_at = now
     await BidRepository(session).save(bid)
-    await events.bid_changed(session, "bid.updated", bid, order, now)
+    await events.bid_changed(session, events.BidUpdated, bid, order, now)
     return own_bid_out(bid, firm_name)
 
 
@@ -205,7 +205,7 @@ async def confirm(session: AsyncSession, viewer: Viewer, bid_id: int) -> schemas
     bid.order_revision = order.revision
     bid.updated_at = now
     await BidRepository(session).save(bid)
-    await events.bid_changed(session, "bid.updated", bid, order, now)
+    await events.bid_changed(session, events.BidUpdated, bid, order, now)
     return own_bid_out(bid, firm_name)
 
 
@@ -218,5 +218,5 @@ async def withdraw(session: AsyncSession, viewer: Viewer, bid_id: int) -> schema
     bid.status = BidStatus.WITHDRAWN
     bid.updated_at = now
     await BidRepository(session).save(bid)
-    await events.bid_changed(session, "bid.withdrawn", bid, order, now)
+    await events.bid_changed(session, events.BidWithdrawn, bid, order, now)
     return own_bid_out(bid, firm_name)

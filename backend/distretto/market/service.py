@@ -6,11 +6,15 @@ from datetime import date, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
-from distretto.firms.repository import PhaseRepository
+from distretto.firms.service import unknown_phase_codes
 from distretto.kit import clock
 from distretto.kit.errors import Conflict, Forbidden, Invalid, NotFound
 from distretto.kit.pagination import Page, PageParams
 from distretto.market import events, lifecycle, policies, schemas
+
+# Re-exported: the scoped reads other features compose (moderation, privacy).
+from distretto.market.repositories.bids import readable_bids as readable_bids
+from distretto.market.repositories.visibility import readable_orders as readable_orders
 from distretto.market.repository import (
     BidRepository,
     FirmLookup,
@@ -152,7 +156,7 @@ async def create_order(
 ) -> schemas.OrderOut:
     now = clock.now()
     policies.require_acting_firm(viewer, data.firm_id)
-    if await PhaseRepository(session).unknown_codes([data.phase]):
+    if await unknown_phase_codes(session, [data.phase]):
         raise Invalid("phase", f"unknown phase code: {data.phase}")
     check_schedule(data.bid_deadline, data.delivery_due, now)
     invited = await _invited_firms(session, data)

@@ -16,13 +16,12 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Numeric,
-    String,
     UniqueConstraint,
 )
 from sqlmodel import Field, SQLModel
 
 from distretto.kit import clock
-from distretto.models.base import Money, UTCDateTime, one_of
+from distretto.models.base import EnumText, Money, UTCDateTime, one_of
 
 # Square metres with two decimals (a booth corner of 7.25 m² is normal).
 AREA = Numeric(10, 2)
@@ -53,7 +52,7 @@ class Consortium(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=160, unique=True)
     description: str = Field(default="", max_length=4000)
-    kind: ConsortiumKind = Field(sa_type=String(12))
+    kind: ConsortiumKind = Field(sa_type=EnumText(ConsortiumKind, 12))
     created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
@@ -71,7 +70,7 @@ class ConsortiumMember(SQLModel, table=True):
     firm_id: int = Field(
         sa_column=Column(ForeignKey("firms.id", ondelete="CASCADE"), nullable=False, index=True)
     )
-    status: MemberStatus = Field(default=MemberStatus.PENDING, sa_type=String(10))
+    status: MemberStatus = Field(default=MemberStatus.PENDING, sa_type=EnumText(MemberStatus, 10))
     requested_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
@@ -137,9 +136,11 @@ class TradeFair(SQLModel, table=True):
     signup_deadline: datetime = Field(sa_type=UTCDateTime)
     total_cost: Decimal = Field(sa_type=Money)
     booth_area_m2: Decimal = Field(sa_type=AREA)
-    cost_split: CostSplit = Field(sa_type=String(10))
+    cost_split: CostSplit = Field(sa_type=EnumText(CostSplit, 10))
     max_firms: int
-    status: TradeFairStatus = Field(default=TradeFairStatus.OPEN, sa_type=String(10))
+    status: TradeFairStatus = Field(
+        default=TradeFairStatus.OPEN, sa_type=EnumText(TradeFairStatus, 10)
+    )
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 

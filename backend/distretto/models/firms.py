@@ -7,7 +7,7 @@ from sqlalchemy import Column, ForeignKey, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from distretto.kit import clock
-from distretto.models.base import UTCDateTime, one_of
+from distretto.models.base import EnumText, UTCDateTime, one_of
 
 
 class FirmRole(StrEnum):
@@ -70,9 +70,9 @@ class Firm(SQLModel, table=True):
     vat_number: str = Field(sa_column=Column(String(11), nullable=False, unique=True))
     region: str = Field(max_length=60, index=True)
     province: str | None = Field(default=None, max_length=2)
-    size_class: SizeClass = Field(sa_type=String(10))
+    size_class: SizeClass = Field(sa_type=EnumText(SizeClass, 10))
     description: str = Field(default="", max_length=4000)
-    status: FirmStatus = Field(default=FirmStatus.ACTIVE, sa_type=String(12))
+    status: FirmStatus = Field(default=FirmStatus.ACTIVE, sa_type=EnumText(FirmStatus, 12))
     verified: bool = Field(default=False)
     ownership_group_id: int | None = Field(
         default=None,
@@ -109,5 +109,5 @@ class Membership(SQLModel, table=True):
     user_id: int = Field(
         sa_column=Column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
     )
-    role: FirmRole = Field(sa_type=String(10))
+    role: FirmRole = Field(sa_type=EnumText(FirmRole, 10))
     created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)

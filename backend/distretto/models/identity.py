@@ -1,8 +1,8 @@
-"""Users and their refresh tokens."""
+"""Users, their refresh tokens and the external (OpenID Connect) identities linked to them."""
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Index, String
+from sqlalchemy import Column, ForeignKey, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from distretto.kit import clock
@@ -41,3 +41,20 @@ class RefreshToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class OidcIdentity(SQLModel, table=True):
+    """A user's account at an external OpenID Connect provider, linked to ours."""
+
+    __tablename__ = "oidc_identities"
+    __table_args__ = (UniqueConstraint("provider", "subject"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    provider: str = Field(sa_column=Column(String(40), nullable=False))
+    subject: str = Field(sa_column=Column(String(255), nullable=False))
+    user_id: int = Field(
+        sa_column=Column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    email: str = Field(max_length=254)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+    last_login_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)

@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from distretto.kit import clock
-from distretto.models.base import BigId, Money, UTCDateTime, one_of
+from distretto.models.base import BigId, EnumText, Money, UTCDateTime, one_of
 
 
 class OrderStatus(StrEnum):
@@ -95,7 +95,9 @@ class Order(SQLModel, table=True):
     target_unit_price: Decimal | None = Field(default=None, sa_type=Money)
     bid_deadline: datetime = Field(sa_type=UTCDateTime)
     delivery_due: date = Field(sa_type=Date)
-    visibility: OrderVisibility = Field(default=OrderVisibility.PUBLIC, sa_type=String(12))
+    visibility: OrderVisibility = Field(
+        default=OrderVisibility.PUBLIC, sa_type=EnumText(OrderVisibility, 12)
+    )
     consortium_id: int | None = Field(
         default=None, sa_column=Column(ForeignKey("consortia.id"), nullable=True, index=True)
     )
@@ -107,7 +109,7 @@ class Order(SQLModel, table=True):
         ),
     )
     region: str = Field(max_length=60, index=True)
-    status: OrderStatus = Field(default=OrderStatus.OPEN, sa_type=String(12))
+    status: OrderStatus = Field(default=OrderStatus.OPEN, sa_type=EnumText(OrderStatus, 12))
     revision: int = Field(default=1)
     hidden: bool = Field(default=False)
     created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
@@ -155,7 +157,7 @@ class Bid(SQLModel, table=True):
     total_price: Decimal = Field(sa_type=Money)
     delivery_date: date = Field(sa_type=Date)
     notes: str = Field(default="", max_length=2000)
-    status: BidStatus = Field(default=BidStatus.ACTIVE, sa_type=String(20))
+    status: BidStatus = Field(default=BidStatus.ACTIVE, sa_type=EnumText(BidStatus, 20))
     order_revision: int = Field(default=1)
     hidden: bool = Field(default=False)
     created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)

@@ -8,14 +8,12 @@ from sqlalchemy import (
     Column,
     ForeignKey,
     Index,
-    String,
-    UniqueConstraint,
     text,
 )
 from sqlmodel import Field, SQLModel
 
 from distretto.kit import clock
-from distretto.models.base import BigId, UTCDateTime, one_of
+from distretto.models.base import BigId, EnumText, UTCDateTime, one_of
 
 
 class FlagTarget(StrEnum):
@@ -71,7 +69,7 @@ class Flag(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
-    target_type: FlagTarget = Field(sa_type=String(10))
+    target_type: FlagTarget = Field(sa_type=EnumText(FlagTarget, 10))
     # Orders, bids, reviews and messages have 64-bit ids; firms fit as well.
     target_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     reporter_user_id: int = Field(sa_column=Column(ForeignKey("users.id"), nullable=False))
@@ -80,8 +78,8 @@ class Flag(SQLModel, table=True):
     )
     reason: str = Field(max_length=200)
     details: str = Field(default="", max_length=2000)
-    status: FlagStatus = Field(default=FlagStatus.OPEN, sa_type=String(10))
-    resolution: FlagResolution | None = Field(default=None, sa_type=String(10))
+    status: FlagStatus = Field(default=FlagStatus.OPEN, sa_type=EnumText(FlagStatus, 10))
+    resolution: FlagResolution | None = Field(default=None, sa_type=EnumText(FlagResolution, 10))
     resolved_by_user_id: int | None = Field(
         default=None, sa_column=Column(ForeignKey("users.id"), nullable=True)
     )
@@ -108,20 +106,3 @@ class FirmWarning(SQLModel, table=True):
     )
     reason: str = Field(max_length=2000)
     created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
-
-
-class OidcIdentity(SQLModel, table=True):
-    """A user's account at an external OpenID Connect provider, linked to ours."""
-
-    __tablename__ = "oidc_identities"
-    __table_args__ = (UniqueConstraint("provider", "subject"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    provider: str = Field(sa_column=Column(String(40), nullable=False))
-    subject: str = Field(sa_column=Column(String(255), nullable=False))
-    user_id: int = Field(
-        sa_column=Column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
-    )
-    email: str = Field(max_length=254)
-    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
-    last_login_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)

@@ -8,11 +8,11 @@ in the order the requests were served).
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from distretto.kit import clock
-from distretto.models.base import BigId, UTCDateTime, one_of
+from distretto.models.base import BigId, EnumText, UTCDateTime, one_of
 
 
 class EnrolmentStatus(StrEnum):
@@ -96,7 +96,7 @@ class Enrolment(SQLModel, table=True):
     )
     participant_name: str = Field(max_length=120)
     participant_email: str = Field(max_length=254)
-    status: EnrolmentStatus = Field(sa_type=String(12))
+    status: EnrolmentStatus = Field(sa_type=EnumText(EnrolmentStatus, 12))
     created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     promoted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -16,7 +16,7 @@ from distretto.kit.pagination import Page, PageParams
 from distretto.models import Firm, Flag
 from distretto.models.firms import FirmStatus
 from distretto.models.moderation import FlagResolution, FlagStatus
-from distretto.moderation import policies, sanctions, schemas
+from distretto.moderation import events, policies, sanctions, schemas
 from distretto.moderation.repositories.flags import FlagRepository, QueueGroup
 from distretto.moderation.repositories.governance import GovernanceRepository
 from distretto.moderation.repositories.targets import TargetRecord, TargetRepository
@@ -53,7 +53,7 @@ async def create_flag(
     if await flags.open_flag_by(viewer.user_id, data.target_type, data.target_id):
         raise Conflict("You have already reported this; the association is looking into it")
     try:
-        async with session.begin_nested():
+        async with flags.savepoint():
             flag = await flags.add(
                 Flag(
                     target_type=data.target_type,
@@ -70,8 +70,7 @@ async def create_flag(
         ) from exc
     await emit(
         session,
-        "flag.created",
-        {"flag_id": flag.id, "target_type": flag.target_type, "target_id": flag.target_id},
+        events.FlagCreated(flag_id=flag.id, target_type=flag.target_type, target_id=flag.target_id),
         [STAFF],
     )
     return _flag_out(flag)
@@ -221,8 +220,7 @@ async def _apply(
             await reputation.refresh_firms(session, [target.subject_firm_id], clock.now())
         await emit(
             session,
-            "content.hidden",
-            {"target_type": target.type, "target_id": target.id},
+            events.ContentHidden(target_type=target.type, target_id=target.id),
             [firm_key(target.author_firm_id)],
         )
         await record(

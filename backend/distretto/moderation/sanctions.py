@@ -12,6 +12,7 @@ from distretto.kit.audit import record
 from distretto.kit.events import STAFF, emit, firm_key
 from distretto.models import Firm, FirmWarning
 from distretto.models.firms import FirmStatus
+from distretto.moderation import events
 from distretto.moderation.repositories.governance import SUSPENSION_ACTION, GovernanceRepository
 
 
@@ -21,13 +22,11 @@ async def suspend(
     assert firm.id is not None
     firm.status = FirmStatus.SUSPENDED
     firm.updated_at = clock.now()
-    session.add(firm)
-    await session.flush()
+    await GovernanceRepository(session).add_and_flush(firm)
     # Live sockets of the firm's members close when they see this event.
     await emit(
         session,
-        "firm.suspended",
-        {"firm_id": firm.id, "reason": reason},
+        events.FirmSuspended(firm_id=firm.id, reason=reason),
         # Staff hear it too: every moderator's view of the firm stays current.
         [firm_key(firm.id), STAFF],
     )
@@ -46,9 +45,8 @@ async def reinstate(session: AsyncSession, staff: Viewer, firm: Firm, note: str)
     assert firm.id is not None
     firm.status = FirmStatus.ACTIVE
     firm.updated_at = clock.now()
-    session.add(firm)
-    await session.flush()
-    await emit(session, "firm.reinstated", {"firm_id": firm.id}, [firm_key(firm.id), STAFF])
+    await GovernanceRepository(session).add_and_flush(firm)
+    await emit(session, events.FirmReinstated(firm_id=firm.id), [firm_key(firm.id), STAFF])
     await record(
         session,
         "moderation.firm_reinstated",
@@ -69,8 +67,7 @@ async def warn(
     )
     await emit(
         session,
-        "firm.warned",
-        {"firm_id": firm_id, "warning_id": warning.id, "reason": reason},
+        events.FirmWarned(firm_id=firm_id, warning_id=warning.id, reason=reason),
         [firm_key(firm_id)],
     )
     await record(
@@ -90,9 +87,8 @@ async def verify(session: AsyncSession, staff: Viewer, firm: Firm, note: str) ->
     assert firm.id is not None
     firm.verified = True
     firm.updated_at = clock.now()
-    session.add(firm)
-    await session.flush()
-    await emit(session, "firm.verified", {"firm_id": firm.id}, [firm_key(firm.id)])
+    await GovernanceRepository(session).add_and_flush(firm)
+    await emit(session, events.FirmVerified(firm_id=firm.id), [firm_key(firm.id)])
     await record(
         session,
         "moderation.firm_verified",

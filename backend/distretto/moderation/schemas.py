@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -130,3 +131,15 @@ class AuditEntryOut(BaseModel):
     reason: str
     ip: str | None
     details: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    """The audit log's filters, as the query string gives them."""
+
+    action: str | None = None
+    actor_user_id: int | None = None
+    target_type: str | None = None
+    target_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None

@@ -10,7 +10,8 @@ from distretto.models import Firm
 from distretto.models.firms import FirmStatus
 from distretto.moderation import sanctions, schemas
 from distretto.moderation.repositories.flags import FlagRepository
-from distretto.moderation.repositories.governance import AuditFilters, GovernanceRepository
+from distretto.moderation.repositories.governance import GovernanceRepository
+from distretto.moderation.schemas import AuditFilters
 
 
 async def _firm(session: AsyncSession, firm_id: int) -> Firm:

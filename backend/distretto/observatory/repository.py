@@ -9,10 +9,10 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Date, case, cast, func
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
 
+from distretto.kit.repository import Repository
 from distretto.models import Contract, Order
 from distretto.models.contracts import ContractStatus
 from distretto.models.market import OrderStatus
@@ -25,10 +25,7 @@ COUNTED_ORDER_STATUSES = (
 )
 
 
-class ObservatoryRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class ObservatoryRepository(Repository):
     def _month(self, column: Any) -> ColumnElement[str]:
         if self.session.get_bind().dialect.name == "postgresql":
             return func.to_char(func.timezone("UTC", column), "YYYY-MM")

@@ -5,11 +5,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, delete, func, or_, update
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from distretto.auth.viewer import Viewer
-from distretto.contracts.repository import readable_messages, readable_reviews
+from distretto.contracts.service import readable_messages, readable_reviews
+from distretto.kit.repository import Repository
 from distretto.models import (
     Bid,
     CampaignParticipation,
@@ -37,10 +37,7 @@ from distretto.models.firms import FirmRole
 from distretto.models.notifications import Notification
 
 
-class ExportRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class ExportRepository(Repository):
     async def _all(self, stmt: Any) -> list[Any]:
         return list((await self.session.scalars(stmt)).all())
 
@@ -142,10 +139,7 @@ class ExportRepository:
         )
 
 
-class AccountRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class AccountRepository(Repository):
     async def user(self, user_id: int) -> User | None:
         return await self.session.get(User, user_id)
 

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel
 
-from distretto.auth.repository import RefreshTokenRepository
+from distretto.auth.service import revoke_refresh_tokens
 from distretto.auth.viewer import Viewer
 from distretto.kit import clock
 from distretto.kit.audit import record
@@ -14,7 +14,7 @@ from distretto.kit.errors import NotFound, Unauthorized
 from distretto.privacy import policies
 from distretto.privacy.repository import AccountRepository, ExportRepository
 from distretto.privacy.schemas import FirmExport
-from distretto.sso.repository import IdentityRepository
+from distretto.sso.service import unlink_identities
 
 EXPORT_FORMAT = "1"
 
@@ -87,8 +87,8 @@ async def delete_account(session: AsyncSession, viewer: Viewer, ip: str) -> None
     now = clock.now()
     await accounts.remove_roles(user.id)
     await accounts.remove_personal_records(user.id)
-    await IdentityRepository(session).unlink_all(user.id)
-    await RefreshTokenRepository(session).revoke_all_for_user(user.id, now)
+    await unlink_identities(session, user.id)
+    await revoke_refresh_tokens(session, user.id, now)
     await accounts.tombstone(user.id, now)
     await record(
         session,

@@ -7,11 +7,11 @@ from typing import Any
 from sqlalchemy import Select, func, literal, union, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from distretto.kit import clock
 from distretto.kit.events import OutboxEvent
+from distretto.kit.repository import Repository
 from distretto.models import (
     Event,
     EventAudience,
@@ -27,10 +27,7 @@ from distretto.models.firms import FirmStatus
 from distretto.realtime.policies import AudienceSpec
 
 
-class EventRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class EventRepository(Repository):
     async def latest_id(self) -> int:
         return int(await self.session.scalar(select(func.max(Event.id))) or 0)
 
@@ -76,10 +73,7 @@ class EventRepository:
         ]
 
 
-class AudienceRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class AudienceRepository(Repository):
     async def active_firm_phases(self, firm_ids: Sequence[int]) -> list[str]:
         if not firm_ids:
             return []
@@ -135,10 +129,7 @@ class AudienceRepository:
         )
 
 
-class NotificationRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class NotificationRepository(Repository):
     # --- the relay's cursor ---------------------------------------------------------------
 
     async def cursor(self, name: str) -> int:

@@ -12,8 +12,13 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from distretto.contracts.rules import delivered_on_time, reviews_released_at
-from distretto.models.contracts import ContractStatus, DisputeOutcome, PartyRole
+from distretto.models.contracts import (
+    ContractStatus,
+    DisputeOutcome,
+    PartyRole,
+    delivered_on_time,
+    reviews_released_at,
+)
 
 FORMULA_VERSION = "2026.1"
 HALF_LIFE_DAYS = 365.0

@@ -1,16 +1,13 @@
 from datetime import datetime
 
 from sqlalchemy import delete, update
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
+from distretto.kit.repository import Repository
 from distretto.models import OidcIdentity
 
 
-class IdentityRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class IdentityRepository(Repository):
     async def find(self, provider: str, subject: str) -> OidcIdentity | None:
         return (
             await self.session.scalars(

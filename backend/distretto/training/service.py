@@ -15,11 +15,8 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
-from distretto.consortia import policies
-from distretto.consortia.repository import ConsortiumRepository
-from distretto.consortia.service import get_consortium, require_member_firm
-from distretto.firms.repository import FirmRepository
-from distretto.firms.service import get_firm
+from distretto.consortia.service import active_member_firm_ids, get_consortium, require_member_firm
+from distretto.firms.service import firms_by_id, get_firm
 from distretto.kit import clock
 from distretto.kit.errors import Conflict, Invalid, NotFound
 from distretto.kit.events import emit, firm_key
@@ -27,7 +24,7 @@ from distretto.kit.exports import CalendarEntry, csv_bytes, ics_bytes
 from distretto.kit.pagination import Page, PageParams
 from distretto.models import Course, CourseSession, Enrolment, SessionAttendance
 from distretto.models.training import EnrolmentStatus
-from distretto.training import schemas
+from distretto.training import events, policies, schemas
 from distretto.training.repository import CourseRepository, EnrolmentRepository
 
 
@@ -63,8 +60,7 @@ async def _enrolment_outs(
     ids = [e.id for e in enrolments if e.id is not None]
     repo = EnrolmentRepository(session)
     firms = {
-        f.id: f.name
-        for f in await FirmRepository(session).firms(sorted({e.firm_id for e in enrolments}))
+        f.id: f.name for f in await firms_by_id(session, sorted({e.firm_id for e in enrolments}))
     }
     queues = await repo.waitlist_ids(sorted({e.course_id for e in enrolments}))
     positions = {eid: n for queue in queues.values() for n, eid in enumerate(queue, start=1)}
@@ -175,18 +171,17 @@ async def create_course(
             for index, s in enumerate(chronological)
         ]
     )
-    members = await ConsortiumRepository(session).active_member_firm_ids(consortium_id)
+    members = await active_member_firm_ids(session, consortium_id)
     await emit(
         session,
-        "course.created",
-        {
-            "course_id": course.id,
-            "consortium_id": consortium_id,
-            "consortium_name": consortium.name,
-            "title": course.title,
-            "first_session_at": chronological[0].starts_at.isoformat(),
-            "enrol_deadline": course.enrol_deadline.isoformat(),
-        },
+        events.CourseCreated(
+            course_id=course.id,
+            consortium_id=consortium_id,
+            consortium_name=consortium.name,
+            title=course.title,
+            first_session_at=chronological[0].starts_at,
+            enrol_deadline=course.enrol_deadline,
+        ),
         [firm_key(firm_id) for firm_id in members],
     )
     return (await _course_outs(session, viewer, [course], with_my_enrolments=True))[0]
@@ -263,13 +258,12 @@ async def _fill_free_seats(session: AsyncSession, course: Course) -> None:
         await repo.save(waiting)
         await emit(
             session,
-            "enrolment.promoted",
-            {
-                "enrolment_id": waiting.id,
-                "course_id": course.id,
-                "course_title": course.title,
-                "participant_name": waiting.participant_name,
-            },
+            events.EnrolmentPromoted(
+                enrolment_id=waiting.id,
+                course_id=course.id,
+                course_title=course.title,
+                participant_name=waiting.participant_name,
+            ),
             [firm_key(waiting.firm_id)],
         )
 
@@ -280,7 +274,7 @@ async def cancel(session: AsyncSession, viewer: Viewer, enrolment_id: int) -> No
     assert course is not None and course.id is not None
     policies.require_firm_or_manager(viewer, enrolment.firm_id, course.consortium_id)
     # Read again under the lock: a promotion may have changed it meanwhile.
-    await session.refresh(enrolment)
+    await EnrolmentRepository(session).reload_row(enrolment)
     if enrolment.status == EnrolmentStatus.CANCELLED:
         raise Conflict("This enrolment is already cancelled")
     sessions = (await CourseRepository(session).sessions_of([course.id]))[course.id]

@@ -26,8 +26,8 @@ export type Reputation = Schemas['FirmReputationOut']
 export type Order = Schemas['OrderOut']
 export type Bid = Schemas['BidOut']
 export type Question = Schemas['QuestionOut']
-export type Contract = Schemas['distretto__contracts__schemas__ContractOut']
-export type AwardedContract = Schemas['distretto__market__schemas__ContractOut']
+export type Contract = Schemas['ContractOut']
+export type AwardedContract = Schemas['ContractOut']
 export type ContractMessage = Schemas['MessageOut']
 export type Review = Schemas['ReviewOut']
 export type ContractReviews = Schemas['ContractReviewsOut']
@@ -48,7 +48,10 @@ export type AuditEntry = Schemas['AuditEntryOut']
 export type ObservatorySummary = Schemas['ObservatorySummary']
 export type MonthCell = Schemas['MonthCell']
 
-export type LiveEvent = Schemas['EventOut']
+/** An event of the live channel, discriminated on `type`: generated from the backend's
+ * typed payloads (`LiveEvent` in the OpenAPI schema), so `event.data` is known per type. */
+export type LiveEvent = Schemas['LiveEvent']
+export type LiveEventType = LiveEvent['type']
 export type Notification = Schemas['NotificationOut']
 export type UnreadCount = Schemas['UnreadCount']
 

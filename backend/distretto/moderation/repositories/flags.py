@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, Float, case, cast, func, tuple_, update
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from distretto.kit.pagination import PageParams, decode_cursor, encode_cursor
+from distretto.kit.repository import Repository
 from distretto.models import Flag
 from distretto.models.moderation import UPHELD_ACTIONS, FlagStatus, FlagTarget
 
@@ -45,10 +45,7 @@ def _credibility() -> Any:
     )
 
 
-class FlagRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class FlagRepository(Repository):
     async def add(self, flag: Flag) -> Flag:
         self.session.add(flag)
         await self.session.flush()
