@@ -27,7 +27,8 @@ async def database_checks(app: FastAPI) -> dict[str, set[str]]:
             rows = (
                 await conn.execute(
                     text(
-                        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'c'"
+                        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+                        " WHERE contype = 'c'"
                     )
                 )
             ).all()

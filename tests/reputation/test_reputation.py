@@ -8,9 +8,9 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
+from distretto.cli import recompute_database
 from distretto.config import Settings
 from distretto.models import ReputationDistrictMean, ReputationScore, ReputationSnapshot
-from distretto.cli import recompute_database
 from distretto.reputation.service import recompute_all
 from tests.contracts.builders import (
     NOW,
