@@ -22,9 +22,9 @@ class FeatureApiContract(Contract):
 
     def check(self, graph: grimp.ImportGraph, verbose: bool) -> ContractCheck:
         root = str(self.root)
-        excluded = {str(name) for name in self.not_features}  # type: ignore[attr-defined]
-        public = {str(name) for name in self.public_modules}  # type: ignore[attr-defined]
-        also_public = {str(name) for name in (self.also_public or [])}  # type: ignore[attr-defined]
+        excluded = {str(name) for name in self.not_features}
+        public = {str(name) for name in self.public_modules}
+        also_public = {str(name) for name in (self.also_public or [])}
         features = {
             child.split(".")[1]
             for child in graph.find_children(root)

@@ -33,9 +33,6 @@ class Viewer:
     def firm_ids(self) -> list[int]:
         return sorted(self.firm_roles)
 
-    def role_in(self, firm_id: int) -> str | None:
-        return self.firm_roles.get(firm_id)
-
     def has_role(self, firm_id: int, minimum: str) -> bool:
         role = self.firm_roles.get(firm_id)
         return role is not None and ROLE_RANK[role] >= ROLE_RANK[minimum]

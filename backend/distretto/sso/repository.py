@@ -29,14 +29,5 @@ class IdentityRepository(Repository):
             .values(email=email, last_login_at=now)
         )
 
-    async def of_user(self, user_id: int) -> list[OidcIdentity]:
-        return list(
-            (
-                await self.session.scalars(
-                    select(OidcIdentity).where(OidcIdentity.user_id == user_id)
-                )
-            ).all()
-        )
-
     async def unlink_all(self, user_id: int) -> None:
         await self.session.execute(delete(OidcIdentity).where(OidcIdentity.user_id == user_id))

@@ -191,12 +191,3 @@ class FlagRepository(Repository):
             .group_by(Flag.target_id)
         )
         return {int(firm_id): int(n) for firm_id, n in rows.all()}
-
-    async def by_reporter_firm(self, firm_id: int) -> list[Flag]:
-        return list(
-            (
-                await self.session.scalars(
-                    select(Flag).where(Flag.reporter_firm_id == firm_id).order_by(Flag.id)
-                )
-            ).all()
-        )

@@ -59,17 +59,6 @@ class GovernanceRepository(Repository):
         )
         return {firm_id: int(n) for firm_id, n in rows.all()}
 
-    async def warnings_of(self, firm_id: int) -> list[FirmWarning]:
-        return list(
-            (
-                await self.session.scalars(
-                    select(FirmWarning)
-                    .where(FirmWarning.firm_id == firm_id)
-                    .order_by(FirmWarning.id)
-                )
-            ).all()
-        )
-
     async def latest_suspensions(self, firm_ids: Sequence[int]) -> dict[int, Suspension]:
         """When and why each firm was last suspended, read from the audit log."""
         if not firm_ids:
