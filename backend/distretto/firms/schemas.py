@@ -3,6 +3,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
 
+from distretto.documents.schemas import CertificationBadge
 from distretto.firms.regions import canonical_region
 from distretto.firms.vat import normalize_vat, vat_problem
 
@@ -85,6 +86,8 @@ class FirmOut(BaseModel):
     created_at: datetime
     # None until the firm has concluded a contract in either role.
     reputation: ReputationSummaryOut | None = None
+    # Approved certifications not yet expired (distretto.documents).
+    certifications: list[CertificationBadge] = []
 
 
 class MemberIn(BaseModel):

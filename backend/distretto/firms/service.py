@@ -7,8 +7,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.repository import UserRepository
 from distretto.auth.viewer import Viewer
+from distretto.documents.badges import certification_badges
 from distretto.firms import policies, schemas
 from distretto.firms.repository import FirmRepository, PhaseRepository
+from distretto.kit.clock import system_clock
 from distretto.kit.errors import Conflict, Invalid, NotFound
 from distretto.kit.pagination import Page, PageParams
 from distretto.models import Firm, Membership
@@ -26,6 +28,7 @@ async def to_out(session: AsyncSession, firms: Sequence[Firm]) -> list[schemas.F
     ids = [f.id for f in firms if f.id is not None]
     phases = await FirmRepository(session).phases_of(ids)
     reputation = await ReputationRepository(session).summaries(ids)
+    certifications = await certification_badges(session, ids, system_clock().date())
     return [
         schemas.FirmOut(
             id=f.id,
@@ -41,6 +44,7 @@ async def to_out(session: AsyncSession, firms: Sequence[Firm]) -> list[schemas.F
             ownership_group_id=f.ownership_group_id,
             created_at=f.created_at,
             reputation=reputation.get(f.id),
+            certifications=certifications.get(f.id, []),
         )
         for f in firms
         if f.id is not None

@@ -21,6 +21,7 @@ from distretto.models.contracts import (
     ReputationSnapshot,
     Review,
 )
+from distretto.models.documents import Attachment, FirmDocument
 from distretto.models.events import Event, EventAudience
 from distretto.models.firms import Firm, FirmPhase, Membership, OwnershipGroup, Phase
 from distretto.models.identity import RefreshToken, User
@@ -30,6 +31,7 @@ from distretto.models.notifications import Notification, OutboxCursor
 from distretto.models.training import Course, CourseSession, Enrolment, SessionAttendance
 
 __all__ = [
+    "Attachment",
     "AuditEntry",
     "Bid",
     "Campaign",
@@ -45,6 +47,7 @@ __all__ = [
     "Event",
     "EventAudience",
     "Firm",
+    "FirmDocument",
     "FirmPhase",
     "FirmWarning",
     "Flag",
