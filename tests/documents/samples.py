@@ -56,10 +56,10 @@ def plain_zip() -> bytes:
 
 def dxf() -> bytes:
     return (
-        "  0\nSECTION\n  2\nHEADER\n  9\n$ACADVER\n  1\nAC1015\n  0\nENDSEC\n"
-        "  0\nSECTION\n  2\nENTITIES\n  0\nLINE\n  8\n0\n 10\n0.0\n 20\n0.0\n 11\n120.0\n"
-        " 21\n80.0\n  0\nENDSEC\n  0\nEOF\n"
-    ).encode()
+        b"  0\nSECTION\n  2\nHEADER\n  9\n$ACADVER\n  1\nAC1015\n  0\nENDSEC\n"
+        b"  0\nSECTION\n  2\nENTITIES\n  0\nLINE\n  8\n0\n 10\n0.0\n 20\n0.0\n 11\n120.0\n"
+        b" 21\n80.0\n  0\nENDSEC\n  0\nEOF\n"
+    )
 
 
 def windows_executable() -> bytes:
