@@ -7,6 +7,7 @@ to decode safely, simply has no preview.
 
 import io
 from pathlib import Path
+from typing import BinaryIO
 
 import anyio
 from PIL import Image, ImageOps
@@ -17,10 +18,10 @@ THUMBNAIL_TYPE = "image/webp"
 MAX_PIXELS = 40_000_000
 
 
-def _render(path: Path) -> bytes | None:
+def thumbnail_bytes(source: Path | BinaryIO) -> bytes | None:
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
-        with Image.open(path) as image:
+        with Image.open(source) as image:
             image.draft("RGB", THUMBNAIL_BOX)
             picture = ImageOps.exif_transpose(image)
             picture.thumbnail(THUMBNAIL_BOX)
@@ -34,4 +35,4 @@ def _render(path: Path) -> bytes | None:
 
 
 async def render_thumbnail(path: Path) -> bytes | None:
-    return await anyio.to_thread.run_sync(_render, path)
+    return await anyio.to_thread.run_sync(thumbnail_bytes, path)
