@@ -198,7 +198,7 @@ async def review(
     viewer: Viewer,
     document_id: int,
     decision: CredentialStatus,
-    data: schemas.ReviewIn,
+    data: schemas.DocumentReviewIn,
     now: datetime,
 ) -> schemas.FirmDocumentOut:
     repo = FirmDocumentRepository(session)

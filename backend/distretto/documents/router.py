@@ -377,10 +377,15 @@ async def approve_firm_document(
     viewer: StaffDep,
     session: SessionDep,
     clock: ClockDep,
-    data: schemas.ReviewIn | None = None,
+    data: schemas.DocumentReviewIn | None = None,
 ) -> schemas.FirmDocumentOut:
     return await credentials.review(
-        session, viewer, document_id, CredentialStatus.APPROVED, data or schemas.ReviewIn(), clock()
+        session,
+        viewer,
+        document_id,
+        CredentialStatus.APPROVED,
+        data or schemas.DocumentReviewIn(),
+        clock(),
     )
 
 
@@ -395,7 +400,7 @@ async def reject_firm_document(
     viewer: StaffDep,
     session: SessionDep,
     clock: ClockDep,
-    data: schemas.ReviewIn,
+    data: schemas.DocumentReviewIn,
 ) -> schemas.FirmDocumentOut:
     return await credentials.review(
         session, viewer, document_id, CredentialStatus.REJECTED, data, clock()

@@ -51,7 +51,7 @@ class FirmDocumentOut(BaseModel):
     expired: bool
 
 
-class ReviewIn(BaseModel):
+class DocumentReviewIn(BaseModel):
     note: str = Field(default="", max_length=2000)
 
 

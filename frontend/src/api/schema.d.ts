@@ -4,6 +4,78 @@
  */
 
 export interface paths {
+    "/api/v1/attachments/order-covers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Order Covers
+         * @description The first picture of each of these orders that has one (the board's previews).
+         */
+        get: operations["list_order_covers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attachments/{attachment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Attachment */
+        get: operations["get_attachment"];
+        put?: never;
+        post?: never;
+        /** Delete Attachment */
+        delete: operations["delete_attachment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attachments/{attachment_id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download Attachment */
+        get: operations["download_attachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attachments/{attachment_id}/thumbnail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Attachment Thumbnail */
+        get: operations["attachment_thumbnail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/logout": {
         parameters: {
             query?: never;
@@ -139,6 +211,24 @@ export interface paths {
         head?: never;
         /** Revise Bid */
         patch: operations["revise_bid"];
+        trace?: never;
+    };
+    "/api/v1/bids/{bid_id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Bid Attachments */
+        get: operations["list_bid_attachments"];
+        put?: never;
+        /** Attach To Bid */
+        post: operations["attach_to_bid"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/bids/{bid_id}/confirm": {
@@ -534,6 +624,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/contracts/{contract_id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Contract Attachments
+         * @description The two firms; staff only once the contract was disputed (and audited).
+         */
+        get: operations["list_contract_attachments"];
+        put?: never;
+        /** Attach To Contract */
+        post: operations["attach_to_contract"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/contracts/{contract_id}/deliver": {
         parameters: {
             query?: never;
@@ -773,6 +884,41 @@ export interface paths {
         patch: operations["update_firm"];
         trace?: never;
     };
+    "/api/v1/firms/{firm_id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Firm Documents */
+        get: operations["list_firm_documents"];
+        put?: never;
+        /** Submit Firm Document */
+        post: operations["submit_firm_document"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/firms/{firm_id}/documents/{document_id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download Firm Document */
+        get: operations["download_firm_document"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/firms/{firm_id}/export": {
         parameters: {
             query?: never;
@@ -943,6 +1089,60 @@ export interface paths {
         get: operations["list_disputes"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/moderation/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Documents To Review
+         * @description Staff: the review queue (oldest first).
+         */
+        get: operations["list_documents_to_review"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/moderation/documents/{document_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve Firm Document */
+        post: operations["approve_firm_document"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/moderation/documents/{document_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject Firm Document */
+        post: operations["reject_firm_document"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1156,6 +1356,24 @@ export interface paths {
         head?: never;
         /** Update Order */
         patch: operations["update_order"];
+        trace?: never;
+    };
+    "/api/v1/orders/{order_id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Order Attachments */
+        get: operations["list_order_attachments"];
+        put?: never;
+        /** Attach To Order */
+        post: operations["attach_to_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/orders/{order_id}/award": {
@@ -1552,6 +1770,41 @@ export interface components {
             /** Text */
             text: string;
         };
+        /** AttachmentOut */
+        AttachmentOut: {
+            /** Content Type */
+            content_type: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Filename */
+            filename: string;
+            /** Has Thumbnail */
+            has_thumbnail: boolean;
+            /** Id */
+            id: number;
+            /** Message Id */
+            message_id?: number | null;
+            /** Parent Id */
+            parent_id: number;
+            /**
+             * Parent Type
+             * @enum {string}
+             */
+            parent_type: "order" | "bid" | "contract";
+            /** Sha256 */
+            sha256: string;
+            /** Size */
+            size: number;
+            /** Title */
+            title: string;
+            /** Uploaded By Firm Id */
+            uploaded_by_firm_id: number;
+            /** Uploaded By Firm Name */
+            uploaded_by_firm_name: string;
+        };
         /**
          * AttendanceIn
          * @description Name the session by ``session_id`` or by ``session_index`` (0-based), not both.
@@ -1773,6 +2026,16 @@ export interface components {
              */
             reason: string;
         };
+        /** CertificationBadge */
+        CertificationBadge: {
+            /** Label */
+            label: string;
+            /**
+             * Valid Until
+             * Format: date
+             */
+            valid_until: string;
+        };
         /** ConsortiumCreate */
         ConsortiumCreate: {
             /**
@@ -1847,6 +2110,69 @@ export interface components {
             kind?: ("export" | "marketing" | "training" | "general") | null;
             /** Name */
             name?: string | null;
+        };
+        /** ContractOut */
+        ContractOut: {
+            /** Bid Id */
+            bid_id: number;
+            /** Cancelled At */
+            cancelled_at: string | null;
+            /** Client Firm Id */
+            client_firm_id: number;
+            /** Client Firm Name */
+            client_firm_name: string;
+            /** Completed At */
+            completed_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Delivered At */
+            delivered_at: string | null;
+            /** Dispute Note */
+            dispute_note: string | null;
+            /** Dispute Opened By Firm Id */
+            dispute_opened_by_firm_id: number | null;
+            /** Dispute Outcome */
+            dispute_outcome: string | null;
+            /** Dispute Reason */
+            dispute_reason: string | null;
+            /** Dispute Resolved At */
+            dispute_resolved_at: string | null;
+            /** Disputed At */
+            disputed_at: string | null;
+            /**
+             * Due Date
+             * Format: date
+             */
+            due_date: string;
+            /** Id */
+            id: number;
+            /** On Time */
+            on_time: boolean | null;
+            /** Order Id */
+            order_id: number;
+            /** Order Title */
+            order_title: string;
+            /** Overdue */
+            overdue: boolean;
+            /** Phase */
+            phase: string;
+            /** Quantity */
+            quantity: number;
+            /** Status */
+            status: string;
+            /** Supplier Firm Id */
+            supplier_firm_id: number;
+            /** Supplier Firm Name */
+            supplier_firm_name: string;
+            /** Total Price */
+            total_price: string;
+            /** Unit */
+            unit: string;
+            /** Unit Price */
+            unit_price: string;
         };
         /**
          * ContractReviewsOut
@@ -1927,12 +2253,30 @@ export interface components {
             /** Waitlist Length */
             waitlist_length: number;
         };
+        /**
+         * CredentialKind
+         * @enum {string}
+         */
+        CredentialKind: "chamber_extract" | "durc" | "certification";
+        /**
+         * CredentialStatus
+         * @enum {string}
+         */
+        CredentialStatus: "pending" | "approved" | "rejected";
         /** DisputeIn */
         DisputeIn: {
             /** Firm Id */
             firm_id?: number | null;
             /** Reason */
             reason: string;
+        };
+        /** DocumentReviewIn */
+        DocumentReviewIn: {
+            /**
+             * Note
+             * @default
+             */
+            note: string;
         };
         /** EnrolmentIn */
         EnrolmentIn: {
@@ -1997,9 +2341,12 @@ export interface components {
         };
         /** FieldError */
         FieldError: {
+            /** @description Stable code the client translates */
+            code?: string;
             /** @description The field as the client sent it */
             field: string;
             message: string;
+            params?: Record<string, never>;
             type: string;
         };
         /** FirmCreate */
@@ -2024,6 +2371,40 @@ export interface components {
             size_class: "micro" | "small" | "medium" | "large";
             /** Vat Number */
             vat_number: string;
+        };
+        /** FirmDocumentOut */
+        FirmDocumentOut: {
+            /** Content Type */
+            content_type: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Expired */
+            expired: boolean;
+            /** Filename */
+            filename: string;
+            /** Firm Id */
+            firm_id: number;
+            /** Firm Name */
+            firm_name: string;
+            /** Id */
+            id: number;
+            kind: components["schemas"]["CredentialKind"];
+            /** Label */
+            label: string;
+            /** Review Note */
+            review_note: string;
+            /** Reviewed At */
+            reviewed_at: string | null;
+            /** Sha256 */
+            sha256: string;
+            /** Size */
+            size: number;
+            status: components["schemas"]["CredentialStatus"];
+            /** Valid Until */
+            valid_until: string | null;
         };
         /**
          * FirmExport
@@ -2110,6 +2491,11 @@ export interface components {
         };
         /** FirmOut */
         FirmOut: {
+            /**
+             * Certifications
+             * @default []
+             */
+            certifications: components["schemas"]["CertificationBadge"][];
             /**
              * Created At
              * Format: date-time
@@ -2235,6 +2621,19 @@ export interface components {
             target_id: number;
             /** Target Type */
             target_type: string;
+        };
+        /** FlagResolutionIn */
+        FlagResolutionIn: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "dismiss" | "hide" | "warn" | "suspend";
+            /**
+             * Note
+             * @default
+             */
+            note: string;
         };
         /** GrantIn */
         GrantIn: {
@@ -2536,6 +2935,16 @@ export interface components {
             /** Suppressed */
             suppressed: boolean;
         };
+        /**
+         * OrderCoverOut
+         * @description The first picture of an order, for the board's cards.
+         */
+        OrderCoverOut: {
+            /** Attachment Id */
+            attachment_id: number;
+            /** Order Id */
+            order_id: number;
+        };
         /** OrderCreate */
         OrderCreate: {
             /**
@@ -2717,7 +3126,7 @@ export interface components {
         /** Page[ContractOut] */
         Page_ContractOut_: {
             /** Items */
-            items: components["schemas"]["distretto__contracts__schemas__ContractOut"][];
+            items: components["schemas"]["ContractOut"][];
             /** Next Cursor */
             next_cursor: string | null;
         };
@@ -2855,9 +3264,13 @@ export interface components {
          * @description RFC 9457 problem details
          */
         Problem: {
+            /** @description Stable code the client translates */
+            code?: string;
             /** @description What went wrong, for a person to read */
             detail: string;
             errors?: components["schemas"]["FieldError"][];
+            /** @description Values the translated message names */
+            params?: Record<string, never>;
             status: number;
             title: string;
             /** @description URI naming the kind of problem */
@@ -3014,6 +3427,16 @@ export interface components {
             target_id: number;
             /** Target Type */
             target_type: string;
+        };
+        /** ResolveIn */
+        ResolveIn: {
+            /** Note */
+            note: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "completed" | "cancelled";
         };
         /** ReviewIn */
         ReviewIn: {
@@ -3390,9 +3813,13 @@ export interface components {
          * @description RFC 9457 problem details naming each invalid field
          */
         ValidationProblem: {
+            /** @description Stable code the client translates */
+            code?: string;
             /** @description What went wrong, for a person to read */
             detail: string;
             errors: components["schemas"]["FieldError"][];
+            /** @description Values the translated message names */
+            params?: Record<string, never>;
             status: number;
             title: string;
             /** @description URI naming the kind of problem */
@@ -3423,131 +3850,6 @@ export interface components {
             /** Status */
             status: string;
         };
-        /** ContractOut */
-        distretto__contracts__schemas__ContractOut: {
-            /** Bid Id */
-            bid_id: number;
-            /** Cancelled At */
-            cancelled_at: string | null;
-            /** Client Firm Id */
-            client_firm_id: number;
-            /** Client Firm Name */
-            client_firm_name: string;
-            /** Completed At */
-            completed_at: string | null;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Delivered At */
-            delivered_at: string | null;
-            /** Dispute Note */
-            dispute_note: string | null;
-            /** Dispute Opened By Firm Id */
-            dispute_opened_by_firm_id: number | null;
-            /** Dispute Outcome */
-            dispute_outcome: string | null;
-            /** Dispute Reason */
-            dispute_reason: string | null;
-            /** Dispute Resolved At */
-            dispute_resolved_at: string | null;
-            /** Disputed At */
-            disputed_at: string | null;
-            /**
-             * Due Date
-             * Format: date
-             */
-            due_date: string;
-            /** Id */
-            id: number;
-            /** On Time */
-            on_time: boolean | null;
-            /** Order Id */
-            order_id: number;
-            /** Order Title */
-            order_title: string;
-            /** Overdue */
-            overdue: boolean;
-            /** Phase */
-            phase: string;
-            /** Quantity */
-            quantity: number;
-            /** Status */
-            status: string;
-            /** Supplier Firm Id */
-            supplier_firm_id: number;
-            /** Supplier Firm Name */
-            supplier_firm_name: string;
-            /** Total Price */
-            total_price: string;
-            /** Unit */
-            unit: string;
-            /** Unit Price */
-            unit_price: string;
-        };
-        /** ResolveIn */
-        distretto__contracts__schemas__ResolveIn: {
-            /** Note */
-            note: string;
-            /**
-             * Outcome
-             * @enum {string}
-             */
-            outcome: "completed" | "cancelled";
-        };
-        /** ContractOut */
-        distretto__market__schemas__ContractOut: {
-            /** Bid Id */
-            bid_id: number;
-            /** Client Firm Id */
-            client_firm_id: number;
-            /** Completed At */
-            completed_at: string | null;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Delivered At */
-            delivered_at: string | null;
-            /**
-             * Due Date
-             * Format: date
-             */
-            due_date: string;
-            /** Id */
-            id: number;
-            /** Order Id */
-            order_id: number;
-            /** Phase */
-            phase: string;
-            /** Quantity */
-            quantity: number;
-            /** Status */
-            status: string;
-            /** Supplier Firm Id */
-            supplier_firm_id: number;
-            /** Total Price */
-            total_price: string;
-            /** Unit */
-            unit: string;
-            /** Unit Price */
-            unit_price: string;
-        };
-        /** ResolveIn */
-        distretto__moderation__schemas__ResolveIn: {
-            /**
-             * Action
-             * @enum {string}
-             */
-            action: "dismiss" | "hide" | "warn" | "suspend";
-            /**
-             * Note
-             * @default
-             */
-            note: string;
-        };
     };
     responses: never;
     parameters: never;
@@ -3557,6 +3859,204 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_order_covers: {
+        parameters: {
+            query: {
+                order_id: number[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderCoverOut"][];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_attachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attachment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_attachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attachment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    download_attachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attachment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    attachment_thumbnail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attachment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/webp": unknown;
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     logout: {
         parameters: {
             query?: never;
@@ -3898,6 +4398,108 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["BidOut"];
                 };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_bid_attachments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bid_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentOut"][];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    attach_to_bid: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bid_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                    title?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentOut"];
+                };
+            };
+            /** @description The file is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an accepted type, or the content does not match the name */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid input */
             422: {
@@ -5066,7 +5668,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["distretto__contracts__schemas__ContractOut"];
+                    "application/json": components["schemas"]["ContractOut"];
                 };
             };
             /** @description Invalid input */
@@ -5106,8 +5708,112 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["distretto__contracts__schemas__ContractOut"];
+                    "application/json": components["schemas"]["ContractOut"];
                 };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_contract_attachments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contract_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentOut"][];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    attach_to_contract: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contract_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                    /** @description a message of your firm on the contract */
+                    message_id?: number;
+                    title?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentOut"];
+                };
+            };
+            /** @description The file is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an accepted type, or the content does not match the name */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid input */
             422: {
@@ -5146,7 +5852,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["distretto__contracts__schemas__ContractOut"];
+                    "application/json": components["schemas"]["ContractOut"];
                 };
             };
             /** @description Invalid input */
@@ -5190,7 +5896,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["distretto__contracts__schemas__ContractOut"];
+                    "application/json": components["schemas"]["ContractOut"];
                 };
             };
             /** @description Invalid input */
@@ -5929,6 +6635,153 @@ export interface operations {
             };
         };
     };
+    list_firm_documents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                firm_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FirmDocumentOut"][];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submit_firm_document: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                firm_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                    /** @enum {string} */
+                    kind?: "chamber_extract" | "durc" | "certification";
+                    label?: string;
+                    /** Format: date */
+                    valid_until?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FirmDocumentOut"];
+                };
+            };
+            /** @description The file is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an accepted type, or the content does not match the name */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    download_firm_document: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                firm_id: number;
+                document_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     export_firm: {
         parameters: {
             query?: never;
@@ -6373,7 +7226,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["distretto__contracts__schemas__ResolveIn"];
+                "application/json": components["schemas"]["ResolveIn"];
             };
         };
         responses: {
@@ -6383,7 +7236,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["distretto__contracts__schemas__ContractOut"];
+                    "application/json": components["schemas"]["ContractOut"];
                 };
             };
             /** @description Invalid input */
@@ -6426,6 +7279,135 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_ContractOut_"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_documents_to_review: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["CredentialStatus"];
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FirmDocumentOut"][];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approve_firm_document: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DocumentReviewIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FirmDocumentOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reject_firm_document: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DocumentReviewIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FirmDocumentOut"];
                 };
             };
             /** @description Invalid input */
@@ -6678,7 +7660,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["distretto__moderation__schemas__ResolveIn"];
+                "application/json": components["schemas"]["FlagResolutionIn"];
             };
         };
         responses: {
@@ -7038,6 +8020,108 @@ export interface operations {
             };
         };
     };
+    list_order_attachments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentOut"][];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    attach_to_order: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                    title?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentOut"];
+                };
+            };
+            /** @description The file is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an accepted type, or the content does not match the name */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     award_order: {
         parameters: {
             query?: never;
@@ -7062,7 +8146,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["distretto__market__schemas__ContractOut"];
+                    "application/json": components["schemas"]["ContractOut"];
                 };
             };
             /** @description Invalid input */

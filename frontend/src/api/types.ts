@@ -26,8 +26,8 @@ export type Reputation = Schemas['FirmReputationOut']
 export type Order = Schemas['OrderOut']
 export type Bid = Schemas['BidOut']
 export type Question = Schemas['QuestionOut']
-export type Contract = Schemas['distretto__contracts__schemas__ContractOut']
-export type AwardedContract = Schemas['distretto__market__schemas__ContractOut']
+export type Contract = Schemas['ContractOut']
+export type AwardedContract = Schemas['ContractOut']
 export type ContractMessage = Schemas['MessageOut']
 export type Review = Schemas['ReviewOut']
 export type ContractReviews = Schemas['ContractReviewsOut']
@@ -57,3 +57,8 @@ export interface AuthProvider {
   name: string
   login_url: string
 }
+
+export type Attachment = Schemas['AttachmentOut']
+export type OrderCover = Schemas['OrderCoverOut']
+export type FirmDocument = Schemas['FirmDocumentOut']
+export type CertificationBadge = Schemas['CertificationBadge']
