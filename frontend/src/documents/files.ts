@@ -1,7 +1,7 @@
 // Shared bits of the document screens: the upload limit shown to people, and the
-import './documents.css'
 // sentence for each way an upload can be refused.
 import { ApiError } from '../api/client'
+import './documents.css'
 import type { useI18n } from '../i18n'
 
 export const MAX_UPLOAD_MB = 20
