@@ -2,7 +2,7 @@ import { expect, test, type APIRequestContext } from '@playwright/test'
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { apiPost, consoleErrors, contextFor, createFirm, registerPerson, signIn, snap, staffToken, unique, type Person } from './helpers'
+import { apiPost, consoleErrors, contextFor, createFirm, registerPerson, signIn, snap, STAFF, unique, type Person } from './helpers'
 
 const DRAWING = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'cartamodello-davanti.png'))
 const ORDER_TITLE = unique('Confezione giacche in lana cotta ')
@@ -90,11 +90,18 @@ test('the client attaches a drawing, a supplier sees its preview and downloads i
   await credentials.locator('input[type=file]').setInputFiles({ name: 'oeko-tex.png', mimeType: 'image/png', buffer: DRAWING })
   await credentials.getByRole('button', { name: 'Send to the association' }).click()
   await expect(credentials.getByText('Being checked')).toBeVisible()
-  const staff = await staffToken(request)
-  const queue = (await (await request.get('/api/v1/moderation/documents', { headers: { Authorization: `Bearer ${staff.token}` } })).json()) as { id: number; firm_id: number }[]
-  const mine = queue.find((d) => d.firm_id === supplier.firmId)
-  expect(mine).toBeTruthy()
-  await apiPost(request, staff, `/moderation/documents/${mine!.id}/approve`, { note: 'Verificato' })
+  const staffPage = await (await contextFor(browser, 'it-IT')).newPage()
+  await signIn(staffPage, STAFF, STAFF.password)
+  await staffPage.goto('/staff?tab=documents')
+  const item = staffPage.getByTestId('document-queue').locator('li', { hasText: supplier.firmName! })
+  await expect(item).toContainText('OEKO-TEX Standard 100')
+  await snap(staffPage, 'documents-staff-queue')
+  // Rejecting needs a reason; approving does not.
+  await expect(item.getByRole('button', { name: 'Respingi' })).toBeDisabled()
+  await item.getByLabel('Nota (obbligatoria per respingere)').fill('Certificato verificato sul portale OEKO-TEX')
+  await item.getByRole('button', { name: 'Approva' }).click()
+  await expect(staffPage.getByText('Documento approvato')).toBeVisible()
+  await expect(staffPage.getByTestId('document-queue').locator('li', { hasText: supplier.firmName! })).toHaveCount(0)
   await clientPage.goto(`/firms/${supplier.firmId}`)
   await expect(clientPage.getByTestId('certifications')).toContainText('OEKO-TEX Standard 100')
   await snap(clientPage, 'documents-firm-badges')
