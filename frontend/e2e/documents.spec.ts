@@ -107,3 +107,41 @@ test('the client attaches a drawing, a supplier sees its preview and downloads i
   await snap(clientPage, 'documents-firm-badges')
   expect(consoleErrors.filter((e) => !e.includes('404'))).toEqual([])
 })
+
+test('in a contract, a message carries a photo the other firm sees under it', async ({ browser, request }) => {
+  const client = await createFirm(request, await registerPerson(request, 'Sara Client'), 'Maglificio Lenzi', ['knitting'])
+  const supplier = await createFirm(request, await registerPerson(request, 'Wei Supplier'), 'Tintoria Zhou', ['dyeing'])
+  const order = await apiPost<{ id: number }>(request, client, '/orders', {
+    firm_id: client.firmId,
+    title: unique('Tintura filati cardati '),
+    description: 'Tintura in rocca, colore bordeaux da campione.',
+    phase: 'dyeing',
+    quantity: 800,
+    unit: 'kg',
+    bid_deadline: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+    delivery_due: new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10),
+    visibility: 'public',
+  })
+  const bid = await apiPost<{ id: number }>(request, supplier, `/orders/${order.id}/bids`, {
+    firm_id: supplier.firmId,
+    unit_price: '3.10',
+    delivery_date: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
+  })
+  const contract = await apiPost<{ id: number }>(request, client, `/orders/${order.id}/award`, { bid_id: bid.id })
+
+  const supplierPage = await (await contextFor(browser, 'it-IT')).newPage()
+  await signIn(supplierPage, supplier)
+  await supplierPage.goto(`/contracts/${contract.id}`)
+  await supplierPage.getByLabel('Scrivi un messaggio').fill('Ecco la prova colore sul filato, confermate?')
+  await supplierPage.getByTestId('message-file-input').setInputFiles({ name: 'prova-colore.png', mimeType: 'image/png', buffer: DRAWING })
+  await supplierPage.getByRole('button', { name: 'Invia', exact: true }).click()
+  await expect(supplierPage.getByTestId('messages').getByTestId('file-row')).toHaveCount(1)
+
+  const clientPage = await (await contextFor(browser, 'it-IT')).newPage()
+  await signIn(clientPage, client)
+  await clientPage.goto(`/contracts/${contract.id}`)
+  const message = clientPage.getByTestId('messages').locator('li', { hasText: 'Ecco la prova colore' })
+  await expect(message.locator('img.thumb')).toBeVisible()
+  await expect(clientPage.locator('.attachments').getByTestId('file-row')).toHaveCount(1)
+  await snap(clientPage, 'documents-contract-message')
+})
