@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from distretto.auth.viewer import Viewer
 from distretto.documents import events, policies, schemas
 from distretto.documents.receiving import receive_upload
-from distretto.documents.repository import FirmDocumentRepository
+from distretto.documents.repository import AttachmentRepository, FirmDocumentRepository
 from distretto.documents.service import (
     Download,
     IncomingBody,
@@ -184,13 +184,9 @@ async def download(
 async def review_queue(
     session: AsyncSession, status: CredentialStatus, limit: int, now: datetime
 ) -> list[schemas.FirmDocumentOut]:
-    repo = FirmDocumentRepository(session)
-    rows = await repo.queue(status.value, limit)
-    names: dict[int, str] = {}
-    for row in rows:
-        if row.firm_id not in names:
-            names[row.firm_id] = await _firm_name(session, row.firm_id)
-    return [document_out(d, names[d.firm_id], now.date()) for d in rows]
+    rows = await FirmDocumentRepository(session).queue(status.value, limit)
+    names = await AttachmentRepository(session).firm_names(d.firm_id for d in rows)
+    return [document_out(d, names.get(d.firm_id, ""), now.date()) for d in rows]
 
 
 async def review(

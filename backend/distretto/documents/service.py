@@ -32,7 +32,7 @@ from distretto.kit.errors import Invalid, NotFound
 from distretto.kit.events import emit, firm_key
 from distretto.market import policies as market_policies
 from distretto.market.repository import BidRepository, OrderRepository
-from distretto.models import Attachment, Contract
+from distretto.models import Attachment, Contract, Order
 from distretto.models.documents import FileKind
 
 MAX_TITLE_CHARS = 200
@@ -193,7 +193,7 @@ def _row(
 # --- Orders ---------------------------------------------------------------------------------
 
 
-async def _readable_order(session: AsyncSession, viewer: Viewer, order_id: int) -> Any:
+async def _readable_order(session: AsyncSession, viewer: Viewer, order_id: int) -> Order:
     order = await OrderRepository(session).readable(viewer, order_id)
     if order is None:
         raise NotFound(f"Order {order_id} not found", code="order.not_found")

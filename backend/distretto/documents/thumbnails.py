@@ -16,6 +16,9 @@ THUMBNAIL_BOX = (480, 480)
 THUMBNAIL_TYPE = "image/webp"
 # Refuse to decode pictures beyond this many pixels (decompression bombs).
 MAX_PIXELS = 40_000_000
+# Decoding a large PNG takes its full size in memory for a moment (JPEG decodes at a
+# reduced scale, see ``draft``): a few at a time, however many uploads arrive together.
+_DECODERS = anyio.CapacityLimiter(2)
 
 
 def thumbnail_bytes(source: Path | BinaryIO) -> bytes | None:
@@ -35,4 +38,4 @@ def thumbnail_bytes(source: Path | BinaryIO) -> bytes | None:
 
 
 async def render_thumbnail(path: Path) -> bytes | None:
-    return await anyio.to_thread.run_sync(thumbnail_bytes, path)
+    return await anyio.to_thread.run_sync(thumbnail_bytes, path, limiter=_DECODERS)
