@@ -254,3 +254,13 @@ async def test_a_title_too_long_is_422(client: httpx.AsyncClient, app: FastAPI) 
     response = await upload(client, owner, f"/orders/{order['id']}/attachments", title="t" * 201)
     assert response.status_code == 422
     assert await count(app, Attachment) == 0
+
+
+async def test_nul_in_a_text_part_is_422(client: httpx.AsyncClient, app: FastAPI) -> None:
+    owner, order = await _order(client)
+    response = await upload(
+        client, owner, f"/orders/{order['id']}/attachments", title="scheda\x00tecnica"
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "title"
+    assert await count(app, Attachment) == 0
