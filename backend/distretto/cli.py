@@ -1,4 +1,4 @@
-"""The ``distretto`` command: serve, migrate, create-staff, seed-demo."""
+"""The ``distretto`` command: serve, migrate, create-staff, seed-demo, reputation, documents."""
 
 import asyncio
 from pathlib import Path
@@ -8,12 +8,12 @@ import typer
 import uvicorn
 
 from distretto.config import Settings, get_settings
-from distretto.documents.cli import documents_cli
-from distretto.reputation.cli import reputation_cli
 
 cli = typer.Typer(
     help="Distretto: the digital platform of an industrial district.", no_args_is_help=True
 )
+reputation_cli = typer.Typer(help="Reputation scores.", no_args_is_help=True)
+documents_cli = typer.Typer(help="Stored documents and firm credentials.", no_args_is_help=True)
 cli.add_typer(reputation_cli, name="reputation")
 cli.add_typer(documents_cli, name="documents")
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -25,8 +25,8 @@ def run_migrations(database_url: str | None = None) -> None:
 
     config = Config(str(REPO_ROOT / "alembic.ini"))
     config.attributes["database_url"] = database_url or get_settings().database_url
-    # "heads": feature branches of the migration tree may each add their own head.
-    command.upgrade(config, "heads")
+    # One head: a second one is a merge to write (tests/architecture/test_migrations.py).
+    command.upgrade(config, "head")
 
 
 @cli.command()
@@ -94,3 +94,84 @@ def seed_demo() -> None:
 
 def main() -> None:
     cli()
+
+
+async def recompute_database(settings: Settings) -> str:
+    """Recompute every firm now, in its own transaction; returns the summary."""
+    # Imported here: the ``distretto`` command loads this module for every subcommand.
+    from distretto.app import build_context, close_context
+    from distretto.kit import clock
+    from distretto.reputation.service import recompute_all
+
+    ctx = build_context(settings)
+    try:
+        async with ctx.sessionmaker() as session:
+            summary = await recompute_all(session, clock.now())
+            await session.commit()
+            return summary.describe()
+    finally:
+        await close_context(ctx)
+
+
+@reputation_cli.command()
+def recompute() -> None:
+    """Recompute every firm's reputation from scratch (run it daily: recency decays)."""
+    typer.echo(asyncio.run(recompute_database(get_settings())))
+
+
+async def sweep_storage(settings: Settings, grace_hours: float) -> str:
+    """Delete stored objects no row refers to; returns the summary."""
+    from datetime import timedelta
+
+    from distretto.app import build_context, close_context
+    from distretto.documents.storage import storage_from_settings
+    from distretto.documents.sweep import sweep
+    from distretto.kit import clock
+
+    ctx = build_context(settings)
+    try:
+        summary = await sweep(
+            ctx.sessionmaker,
+            storage_from_settings(settings),
+            clock.now(),
+            timedelta(hours=grace_hours),
+        )
+        return summary.describe()
+    finally:
+        await close_context(ctx)
+
+
+async def send_expiry_notices(settings: Settings) -> int:
+    """Notify firms of credentials about to expire, in one transaction; returns how many."""
+    from distretto.app import build_context, close_context
+    from distretto.documents.credentials import notify_expiring
+    from distretto.kit import clock
+
+    ctx = build_context(settings)
+    try:
+        async with ctx.sessionmaker() as session:
+            sent = await notify_expiring(session, clock.now())
+            await session.commit()
+            return sent
+    finally:
+        await close_context(ctx)
+
+
+@documents_cli.command("sweep")
+def documents_sweep(
+    grace_hours: Annotated[
+        float | None,
+        typer.Option(help="keep objects younger than this (default DOCUMENTS_SWEEP_GRACE_HOURS)"),
+    ] = None,
+) -> None:
+    """Delete stored files no row refers to (left by failed uploads or removed files)."""
+    settings = get_settings()
+    hours = settings.documents_sweep_grace_hours if grace_hours is None else grace_hours
+    typer.echo(asyncio.run(sweep_storage(settings, hours)))
+
+
+@documents_cli.command("notify-expiring")
+def documents_notify_expiring() -> None:
+    """Tell firms about approved credentials expiring within 30 days (run daily)."""
+    sent = asyncio.run(send_expiry_notices(get_settings()))
+    typer.echo(f"{sent} expiry notices sent")

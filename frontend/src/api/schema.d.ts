@@ -4,78 +4,6 @@
  */
 
 export interface paths {
-    "/api/v1/attachments/order-covers": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List Order Covers
-         * @description The first picture of each of these orders that has one (the board's previews).
-         */
-        get: operations["list_order_covers"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/attachments/{attachment_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Get Attachment */
-        get: operations["get_attachment"];
-        put?: never;
-        post?: never;
-        /** Delete Attachment */
-        delete: operations["delete_attachment"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/attachments/{attachment_id}/content": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Download Attachment */
-        get: operations["download_attachment"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/attachments/{attachment_id}/thumbnail": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Attachment Thumbnail */
-        get: operations["attachment_thumbnail"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/auth/logout": {
         parameters: {
             query?: never;
@@ -211,24 +139,6 @@ export interface paths {
         head?: never;
         /** Revise Bid */
         patch: operations["revise_bid"];
-        trace?: never;
-    };
-    "/api/v1/bids/{bid_id}/attachments": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List Bid Attachments */
-        get: operations["list_bid_attachments"];
-        put?: never;
-        /** Attach To Bid */
-        post: operations["attach_to_bid"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
         trace?: never;
     };
     "/api/v1/bids/{bid_id}/confirm": {
@@ -624,27 +534,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/contracts/{contract_id}/attachments": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List Contract Attachments
-         * @description The two firms; staff only once the contract was disputed (and audited).
-         */
-        get: operations["list_contract_attachments"];
-        put?: never;
-        /** Attach To Contract */
-        post: operations["attach_to_contract"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/contracts/{contract_id}/deliver": {
         parameters: {
             query?: never;
@@ -884,41 +773,6 @@ export interface paths {
         patch: operations["update_firm"];
         trace?: never;
     };
-    "/api/v1/firms/{firm_id}/documents": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List Firm Documents */
-        get: operations["list_firm_documents"];
-        put?: never;
-        /** Submit Firm Document */
-        post: operations["submit_firm_document"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/firms/{firm_id}/documents/{document_id}/content": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Download Firm Document */
-        get: operations["download_firm_document"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/firms/{firm_id}/export": {
         parameters: {
             query?: never;
@@ -1089,60 +943,6 @@ export interface paths {
         get: operations["list_disputes"];
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/moderation/documents": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List Documents To Review
-         * @description Staff: the review queue (oldest first).
-         */
-        get: operations["list_documents_to_review"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/moderation/documents/{document_id}/approve": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Approve Firm Document */
-        post: operations["approve_firm_document"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/moderation/documents/{document_id}/reject": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Reject Firm Document */
-        post: operations["reject_firm_document"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1356,24 +1156,6 @@ export interface paths {
         head?: never;
         /** Update Order */
         patch: operations["update_order"];
-        trace?: never;
-    };
-    "/api/v1/orders/{order_id}/attachments": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List Order Attachments */
-        get: operations["list_order_attachments"];
-        put?: never;
-        /** Attach To Order */
-        post: operations["attach_to_order"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
         trace?: never;
     };
     "/api/v1/orders/{order_id}/award": {
@@ -1770,41 +1552,6 @@ export interface components {
             /** Text */
             text: string;
         };
-        /** AttachmentOut */
-        AttachmentOut: {
-            /** Content Type */
-            content_type: string;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Filename */
-            filename: string;
-            /** Has Thumbnail */
-            has_thumbnail: boolean;
-            /** Id */
-            id: number;
-            /** Message Id */
-            message_id?: number | null;
-            /** Parent Id */
-            parent_id: number;
-            /**
-             * Parent Type
-             * @enum {string}
-             */
-            parent_type: "order" | "bid" | "contract";
-            /** Sha256 */
-            sha256: string;
-            /** Size */
-            size: number;
-            /** Title */
-            title: string;
-            /** Uploaded By Firm Id */
-            uploaded_by_firm_id: number;
-            /** Uploaded By Firm Name */
-            uploaded_by_firm_name: string;
-        };
         /**
          * AttendanceIn
          * @description Name the session by ``session_id`` or by ``session_index`` (0-based), not both.
@@ -1879,6 +1626,33 @@ export interface components {
             /** Unit Price */
             unit_price: number | string;
         };
+        /** BidCreated */
+        BidCreated: {
+            /** Bid Id */
+            bid_id: number;
+            /**
+             * Delivery Date
+             * Format: date
+             */
+            delivery_date: string;
+            /** Firm Id */
+            firm_id: number;
+            /** Order Id */
+            order_id: number;
+            /** Order Revision */
+            order_revision: number;
+            status: components["schemas"]["BidStatus"];
+            /**
+             * Total Price
+             * @default null
+             */
+            total_price: string | null;
+            /**
+             * Unit Price
+             * @default null
+             */
+            unit_price: string | null;
+        };
         /** BidOut */
         BidOut: {
             /** Amounts Hidden */
@@ -1917,6 +1691,21 @@ export interface components {
              */
             updated_at: string;
         };
+        /** BidRejected */
+        BidRejected: {
+            /** Bid Id */
+            bid_id: number;
+            /** Order Id */
+            order_id: number;
+            /** Reason */
+            reason: string;
+        };
+        /**
+         * BidStatus
+         * @description The life of a bid.
+         * @enum {string}
+         */
+        BidStatus: "active" | "needs_confirmation" | "withdrawn" | "rejected" | "awarded";
         /** BidUpdate */
         BidUpdate: {
             /** Delivery Date */
@@ -1925,6 +1714,60 @@ export interface components {
             notes?: string | null;
             /** Unit Price */
             unit_price?: number | string | null;
+        };
+        /** BidUpdated */
+        BidUpdated: {
+            /** Bid Id */
+            bid_id: number;
+            /**
+             * Delivery Date
+             * Format: date
+             */
+            delivery_date: string;
+            /** Firm Id */
+            firm_id: number;
+            /** Order Id */
+            order_id: number;
+            /** Order Revision */
+            order_revision: number;
+            status: components["schemas"]["BidStatus"];
+            /**
+             * Total Price
+             * @default null
+             */
+            total_price: string | null;
+            /**
+             * Unit Price
+             * @default null
+             */
+            unit_price: string | null;
+        };
+        /** BidWithdrawn */
+        BidWithdrawn: {
+            /** Bid Id */
+            bid_id: number;
+            /**
+             * Delivery Date
+             * Format: date
+             */
+            delivery_date: string;
+            /** Firm Id */
+            firm_id: number;
+            /** Order Id */
+            order_id: number;
+            /** Order Revision */
+            order_revision: number;
+            status: components["schemas"]["BidStatus"];
+            /**
+             * Total Price
+             * @default null
+             */
+            total_price: string | null;
+            /**
+             * Unit Price
+             * @default null
+             */
+            unit_price: string | null;
         };
         /** Body_token */
         Body_token: {
@@ -1964,6 +1807,22 @@ export interface components {
              * Format: date
              */
             ends_on: string;
+            /**
+             * Starts On
+             * Format: date
+             */
+            starts_on: string;
+            /** Title */
+            title: string;
+        };
+        /** CampaignCreated */
+        CampaignCreated: {
+            /** Campaign Id */
+            campaign_id: number;
+            /** Consortium Id */
+            consortium_id: number;
+            /** Consortium Name */
+            consortium_name: string;
             /**
              * Starts On
              * Format: date
@@ -2026,16 +1885,6 @@ export interface components {
              */
             reason: string;
         };
-        /** CertificationBadge */
-        CertificationBadge: {
-            /** Label */
-            label: string;
-            /**
-             * Valid Until
-             * Format: date
-             */
-            valid_until: string;
-        };
         /** ConsortiumCreate */
         ConsortiumCreate: {
             /**
@@ -2043,11 +1892,7 @@ export interface components {
              * @default
              */
             description: string;
-            /**
-             * Kind
-             * @enum {string}
-             */
-            kind: "export" | "marketing" | "training" | "general";
+            kind: components["schemas"]["ConsortiumKind"];
             /** Name */
             name: string;
         };
@@ -2075,6 +1920,12 @@ export interface components {
             /** Viewer Role */
             viewer_role: ("manager" | "member") | null;
         };
+        /**
+         * ConsortiumKind
+         * @description Why a consortium exists.
+         * @enum {string}
+         */
+        ConsortiumKind: "export" | "marketing" | "training" | "general";
         /** ConsortiumOut */
         ConsortiumOut: {
             /**
@@ -2106,10 +1957,44 @@ export interface components {
         ConsortiumUpdate: {
             /** Description */
             description?: string | null;
-            /** Kind */
-            kind?: ("export" | "marketing" | "training" | "general") | null;
+            kind?: components["schemas"]["ConsortiumKind"] | null;
             /** Name */
             name?: string | null;
+        };
+        /** ContentHidden */
+        ContentHidden: {
+            /** Target Id */
+            target_id: number;
+            target_type: components["schemas"]["FlagTarget"];
+        };
+        /** ContractCreated */
+        ContractCreated: {
+            /** Bid Id */
+            bid_id: number;
+            /** Client Firm Id */
+            client_firm_id: number;
+            /** Contract Id */
+            contract_id: number;
+            /**
+             * Due Date
+             * Format: date
+             */
+            due_date: string;
+            /** Order Id */
+            order_id: number;
+            /** Phase */
+            phase: string;
+            /** Quantity */
+            quantity: number;
+            status: components["schemas"]["ContractStatus"];
+            /** Supplier Firm Id */
+            supplier_firm_id: number;
+            /** Total Price */
+            total_price: string | null;
+            /** Unit */
+            unit: string;
+            /** Unit Price */
+            unit_price: string | null;
         };
         /** ContractOut */
         ContractOut: {
@@ -2186,6 +2071,78 @@ export interface components {
             /** Released At */
             released_at: string | null;
         };
+        /**
+         * ContractStatus
+         * @description The life of a contract.
+         * @enum {string}
+         */
+        ContractStatus: "active" | "delivered" | "completed" | "disputed" | "cancelled";
+        /**
+         * ContractUpdated
+         * @description The contract as both parties read it, after any move of its lifecycle.
+         */
+        ContractUpdated: {
+            /** Bid Id */
+            bid_id: number;
+            /** Cancelled At */
+            cancelled_at: string | null;
+            /** Client Firm Id */
+            client_firm_id: number;
+            /** Client Firm Name */
+            client_firm_name: string;
+            /** Completed At */
+            completed_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Delivered At */
+            delivered_at: string | null;
+            /** Dispute Note */
+            dispute_note: string | null;
+            /** Dispute Opened By Firm Id */
+            dispute_opened_by_firm_id: number | null;
+            /** Dispute Outcome */
+            dispute_outcome: string | null;
+            /** Dispute Reason */
+            dispute_reason: string | null;
+            /** Dispute Resolved At */
+            dispute_resolved_at: string | null;
+            /** Disputed At */
+            disputed_at: string | null;
+            /**
+             * Due Date
+             * Format: date
+             */
+            due_date: string;
+            /** Id */
+            id: number;
+            /** On Time */
+            on_time: boolean | null;
+            /** Order Id */
+            order_id: number;
+            /** Order Title */
+            order_title: string;
+            /** Overdue */
+            overdue: boolean;
+            /** Phase */
+            phase: string;
+            /** Quantity */
+            quantity: number;
+            /** Status */
+            status: string;
+            /** Supplier Firm Id */
+            supplier_firm_id: number;
+            /** Supplier Firm Name */
+            supplier_firm_name: string;
+            /** Total Price */
+            total_price: number | string;
+            /** Unit */
+            unit: string;
+            /** Unit Price */
+            unit_price: number | string;
+        };
         /** CostLineOut */
         CostLineOut: {
             /** Area M2 */
@@ -2197,6 +2154,12 @@ export interface components {
             /** Share */
             share: string;
         };
+        /**
+         * CostSplit
+         * @description How a trade fair's cost is shared among its participants.
+         * @enum {string}
+         */
+        CostSplit: "equal" | "by_area";
         /** CourseCreate */
         CourseCreate: {
             /** Capacity */
@@ -2213,6 +2176,30 @@ export interface components {
             enrol_deadline: string;
             /** Sessions */
             sessions: components["schemas"]["SessionIn"][];
+            /** Title */
+            title: string;
+        };
+        /**
+         * CourseCreated
+         * @description Told to every member firm of the organising consortium.
+         */
+        CourseCreated: {
+            /** Consortium Id */
+            consortium_id: number;
+            /** Consortium Name */
+            consortium_name: string;
+            /** Course Id */
+            course_id: number;
+            /**
+             * Enrol Deadline
+             * Format: date-time
+             */
+            enrol_deadline: string;
+            /**
+             * First Session At
+             * Format: date-time
+             */
+            first_session_at: string;
             /** Title */
             title: string;
         };
@@ -2253,16 +2240,6 @@ export interface components {
             /** Waitlist Length */
             waitlist_length: number;
         };
-        /**
-         * CredentialKind
-         * @enum {string}
-         */
-        CredentialKind: "chamber_extract" | "durc" | "certification";
-        /**
-         * CredentialStatus
-         * @enum {string}
-         */
-        CredentialStatus: "pending" | "approved" | "rejected";
         /** DisputeIn */
         DisputeIn: {
             /** Firm Id */
@@ -2270,14 +2247,12 @@ export interface components {
             /** Reason */
             reason: string;
         };
-        /** DocumentReviewIn */
-        DocumentReviewIn: {
-            /**
-             * Note
-             * @default
-             */
-            note: string;
-        };
+        /**
+         * DisputeOutcome
+         * @description How staff settled a disputed contract.
+         * @enum {string}
+         */
+        DisputeOutcome: "completed" | "cancelled";
         /** EnrolmentIn */
         EnrolmentIn: {
             /** Firm Id */
@@ -2315,14 +2290,30 @@ export interface components {
             participant_name: string;
             /** Promoted At */
             promoted_at: string | null;
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "enrolled" | "waitlisted" | "cancelled";
+            status: components["schemas"]["EnrolmentStatus"];
             /** Waitlist Position */
             waitlist_position: number | null;
         };
+        /**
+         * EnrolmentPromoted
+         * @description A waitlisted enrolment got a seat: told to the enrolled firm only.
+         */
+        EnrolmentPromoted: {
+            /** Course Id */
+            course_id: number;
+            /** Course Title */
+            course_title: string;
+            /** Enrolment Id */
+            enrolment_id: number;
+            /** Participant Name */
+            participant_name: string;
+        };
+        /**
+         * EnrolmentStatus
+         * @description Where a firm stands with a course.
+         * @enum {string}
+         */
+        EnrolmentStatus: "enrolled" | "waitlisted" | "cancelled";
         /** EventOut */
         EventOut: {
             /**
@@ -2364,47 +2355,9 @@ export interface components {
             province?: string | null;
             /** Region */
             region: string;
-            /**
-             * Size Class
-             * @enum {string}
-             */
-            size_class: "micro" | "small" | "medium" | "large";
+            size_class: components["schemas"]["SizeClass"];
             /** Vat Number */
             vat_number: string;
-        };
-        /** FirmDocumentOut */
-        FirmDocumentOut: {
-            /** Content Type */
-            content_type: string;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Expired */
-            expired: boolean;
-            /** Filename */
-            filename: string;
-            /** Firm Id */
-            firm_id: number;
-            /** Firm Name */
-            firm_name: string;
-            /** Id */
-            id: number;
-            kind: components["schemas"]["CredentialKind"];
-            /** Label */
-            label: string;
-            /** Review Note */
-            review_note: string;
-            /** Reviewed At */
-            reviewed_at: string | null;
-            /** Sha256 */
-            sha256: string;
-            /** Size */
-            size: number;
-            status: components["schemas"]["CredentialStatus"];
-            /** Valid Until */
-            valid_until: string | null;
         };
         /**
          * FirmExport
@@ -2492,11 +2445,6 @@ export interface components {
         /** FirmOut */
         FirmOut: {
             /**
-             * Certifications
-             * @default []
-             */
-            certifications: components["schemas"]["CertificationBadge"][];
-            /**
              * Created At
              * Format: date-time
              */
@@ -2525,6 +2473,11 @@ export interface components {
             /** Verified */
             verified: boolean;
         };
+        /** FirmReinstated */
+        FirmReinstated: {
+            /** Firm Id */
+            firm_id: number;
+        };
         /** FirmReputationOut */
         FirmReputationOut: {
             as_client: components["schemas"]["RoleReputationOut"];
@@ -2540,6 +2493,12 @@ export interface components {
             /** History */
             history: components["schemas"]["HistoryPointOut"][];
         };
+        /**
+         * FirmRole
+         * @description A user's role in a firm.
+         * @enum {string}
+         */
+        FirmRole: "owner" | "manager" | "member";
         /** FirmSealOut */
         FirmSealOut: {
             /** Consortium Id */
@@ -2558,6 +2517,19 @@ export interface components {
             /** Seal Id */
             seal_id: number;
         };
+        /**
+         * FirmStatus
+         * @description Whether a firm may act on the platform.
+         * @enum {string}
+         */
+        FirmStatus: "active" | "suspended";
+        /** FirmSuspended */
+        FirmSuspended: {
+            /** Firm Id */
+            firm_id: number;
+            /** Reason */
+            reason: string;
+        };
         /** FirmUpdate */
         FirmUpdate: {
             /** Description */
@@ -2570,8 +2542,29 @@ export interface components {
             province?: string | null;
             /** Region */
             region?: string | null;
-            /** Size Class */
-            size_class?: ("micro" | "small" | "medium" | "large") | null;
+            size_class?: components["schemas"]["SizeClass"] | null;
+        };
+        /** FirmVerified */
+        FirmVerified: {
+            /** Firm Id */
+            firm_id: number;
+        };
+        /** FirmWarned */
+        FirmWarned: {
+            /** Firm Id */
+            firm_id: number;
+            /** Reason */
+            reason: string;
+            /** Warning Id */
+            warning_id: number;
+        };
+        /** FlagCreated */
+        FlagCreated: {
+            /** Flag Id */
+            flag_id: number;
+            /** Target Id */
+            target_id: number;
+            target_type: components["schemas"]["FlagTarget"];
         };
         /** FlagIn */
         FlagIn: {
@@ -2586,11 +2579,7 @@ export interface components {
             reason: string;
             /** Target Id */
             target_id: number;
-            /**
-             * Target Type
-             * @enum {string}
-             */
-            target_type: "order" | "bid" | "review" | "message" | "firm";
+            target_type: components["schemas"]["FlagTarget"];
         };
         /** FlagOut */
         FlagOut: {
@@ -2622,19 +2611,33 @@ export interface components {
             /** Target Type */
             target_type: string;
         };
+        /**
+         * FlagResolution
+         * @description What staff decided about a flag.
+         * @enum {string}
+         */
+        FlagResolution: "dismiss" | "hide" | "warn" | "suspend";
         /** FlagResolutionIn */
         FlagResolutionIn: {
-            /**
-             * Action
-             * @enum {string}
-             */
-            action: "dismiss" | "hide" | "warn" | "suspend";
+            action: components["schemas"]["FlagResolution"];
             /**
              * Note
              * @default
              */
             note: string;
         };
+        /**
+         * FlagStatus
+         * @description Whether staff still have to decide a flag.
+         * @enum {string}
+         */
+        FlagStatus: "open" | "resolved";
+        /**
+         * FlagTarget
+         * @description What a flag reports.
+         * @enum {string}
+         */
+        FlagTarget: "order" | "bid" | "review" | "message" | "firm";
         /** GrantIn */
         GrantIn: {
             /** Firm Id */
@@ -2660,6 +2663,487 @@ export interface components {
             firm_id: number;
             /** Firm Name */
             firm_name: string;
+        };
+        /** LiveBidCreated */
+        LiveBidCreated: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["BidCreated"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "bid.created";
+        };
+        /** LiveBidRejected */
+        LiveBidRejected: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["BidRejected"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "bid.rejected";
+        };
+        /** LiveBidUpdated */
+        LiveBidUpdated: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["BidUpdated"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "bid.updated";
+        };
+        /** LiveBidWithdrawn */
+        LiveBidWithdrawn: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["BidWithdrawn"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "bid.withdrawn";
+        };
+        /** LiveCampaignCreated */
+        LiveCampaignCreated: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["CampaignCreated"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "campaign.created";
+        };
+        /** LiveContentHidden */
+        LiveContentHidden: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["ContentHidden"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "content.hidden";
+        };
+        /** LiveContractCreated */
+        LiveContractCreated: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["ContractCreated"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "contract.created";
+        };
+        /** LiveContractUpdated */
+        LiveContractUpdated: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["ContractUpdated"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "contract.updated";
+        };
+        /** LiveCourseCreated */
+        LiveCourseCreated: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["CourseCreated"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "course.created";
+        };
+        /** LiveEnrolmentPromoted */
+        LiveEnrolmentPromoted: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["EnrolmentPromoted"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "enrolment.promoted";
+        };
+        LiveEvent: components["schemas"]["LiveBidCreated"] | components["schemas"]["LiveBidRejected"] | components["schemas"]["LiveBidUpdated"] | components["schemas"]["LiveBidWithdrawn"] | components["schemas"]["LiveCampaignCreated"] | components["schemas"]["LiveContentHidden"] | components["schemas"]["LiveContractCreated"] | components["schemas"]["LiveContractUpdated"] | components["schemas"]["LiveCourseCreated"] | components["schemas"]["LiveEnrolmentPromoted"] | components["schemas"]["LiveFirmReinstated"] | components["schemas"]["LiveFirmSuspended"] | components["schemas"]["LiveFirmVerified"] | components["schemas"]["LiveFirmWarned"] | components["schemas"]["LiveFlagCreated"] | components["schemas"]["LiveMembershipApproved"] | components["schemas"]["LiveMembershipEnded"] | components["schemas"]["LiveMembershipRejected"] | components["schemas"]["LiveMembershipRequested"] | components["schemas"]["LiveMessageCreated"] | components["schemas"]["LiveOrderAwarded"] | components["schemas"]["LiveOrderCancelled"] | components["schemas"]["LiveOrderCreated"] | components["schemas"]["LiveOrderUpdated"] | components["schemas"]["LiveQuestionAnswered"] | components["schemas"]["LiveQuestionCreated"] | components["schemas"]["LiveReviewCreated"] | components["schemas"]["LiveSealGranted"] | components["schemas"]["LiveSealRevoked"] | components["schemas"]["LiveTradeFairCreated"];
+        /** LiveFirmReinstated */
+        LiveFirmReinstated: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["FirmReinstated"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "firm.reinstated";
+        };
+        /** LiveFirmSuspended */
+        LiveFirmSuspended: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["FirmSuspended"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "firm.suspended";
+        };
+        /** LiveFirmVerified */
+        LiveFirmVerified: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["FirmVerified"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "firm.verified";
+        };
+        /** LiveFirmWarned */
+        LiveFirmWarned: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["FirmWarned"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "firm.warned";
+        };
+        /** LiveFlagCreated */
+        LiveFlagCreated: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["FlagCreated"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "flag.created";
+        };
+        /** LiveMembershipApproved */
+        LiveMembershipApproved: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["MembershipApproved"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "membership.approved";
+        };
+        /** LiveMembershipEnded */
+        LiveMembershipEnded: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["MembershipEnded"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "membership.ended";
+        };
+        /** LiveMembershipRejected */
+        LiveMembershipRejected: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["MembershipRejected"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "membership.rejected";
+        };
+        /** LiveMembershipRequested */
+        LiveMembershipRequested: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["MembershipRequested"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "membership.requested";
+        };
+        /** LiveMessageCreated */
+        LiveMessageCreated: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["MessageCreated"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "message.created";
+        };
+        /** LiveOrderAwarded */
+        LiveOrderAwarded: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["OrderAwarded"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "order.awarded";
+        };
+        /** LiveOrderCancelled */
+        LiveOrderCancelled: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["OrderCancelled"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "order.cancelled";
+        };
+        /** LiveOrderCreated */
+        LiveOrderCreated: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["OrderCreated"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "order.created";
+        };
+        /** LiveOrderUpdated */
+        LiveOrderUpdated: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["OrderUpdated"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "order.updated";
+        };
+        /** LiveQuestionAnswered */
+        LiveQuestionAnswered: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["QuestionAnswered"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "question.answered";
+        };
+        /** LiveQuestionCreated */
+        LiveQuestionCreated: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["QuestionCreated"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "question.created";
+        };
+        /** LiveReviewCreated */
+        LiveReviewCreated: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["ReviewCreated"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "review.created";
+        };
+        /** LiveSealGranted */
+        LiveSealGranted: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["SealGranted"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "seal.granted";
+        };
+        /** LiveSealRevoked */
+        LiveSealRevoked: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["SealRevoked"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "seal.revoked";
+        };
+        /** LiveTradeFairCreated */
+        LiveTradeFairCreated: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["TradeFairCreated"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "trade_fair.created";
         };
         /** LogoutIn */
         LogoutIn: {
@@ -2753,11 +3237,7 @@ export interface components {
              * Format: email
              */
             email: string;
-            /**
-             * Role
-             * @enum {string}
-             */
-            role: "owner" | "manager" | "member";
+            role: components["schemas"]["FirmRole"];
         };
         /** MemberOut */
         MemberOut: {
@@ -2772,16 +3252,75 @@ export interface components {
         };
         /** MemberRoleIn */
         MemberRoleIn: {
-            /**
-             * Role
-             * @enum {string}
-             */
-            role: "owner" | "manager" | "member";
+            role: components["schemas"]["FirmRole"];
+        };
+        /**
+         * MemberStatus
+         * @description Where a firm stands with a consortium.
+         * @enum {string}
+         */
+        MemberStatus: "pending" | "active" | "left" | "rejected";
+        /** MembershipApproved */
+        MembershipApproved: {
+            /** Consortium Id */
+            consortium_id: number;
+            /** Firm Id */
+            firm_id: number;
+            status: components["schemas"]["MemberStatus"];
+        };
+        /** MembershipEnded */
+        MembershipEnded: {
+            /** Consortium Id */
+            consortium_id: number;
+            /** Firm Id */
+            firm_id: number;
+            status: components["schemas"]["MemberStatus"];
+        };
+        /** MembershipRejected */
+        MembershipRejected: {
+            /** Consortium Id */
+            consortium_id: number;
+            /** Firm Id */
+            firm_id: number;
+            status: components["schemas"]["MemberStatus"];
         };
         /** MembershipRequestIn */
         MembershipRequestIn: {
             /** Firm Id */
             firm_id: number;
+        };
+        /** MembershipRequested */
+        MembershipRequested: {
+            /** Consortium Id */
+            consortium_id: number;
+            /** Firm Id */
+            firm_id: number;
+            /** Firm Name */
+            firm_name: string;
+        };
+        /** MessageCreated */
+        MessageCreated: {
+            /** Author Name */
+            author_name: string | null;
+            /** Contract Id */
+            contract_id: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Firm Id */
+            firm_id: number;
+            /** Firm Name */
+            firm_name: string;
+            /** Hidden */
+            hidden: boolean;
+            /** Id */
+            id: number;
+            /** Text */
+            text: string;
+            /** User Id */
+            user_id: number | null;
         };
         /** MessageIn */
         MessageIn: {
@@ -2936,14 +3475,83 @@ export interface components {
             suppressed: boolean;
         };
         /**
-         * OrderCoverOut
-         * @description The first picture of an order, for the board's cards.
+         * OrderAwarded
+         * @description Every bidder hears who won, never at what price.
          */
-        OrderCoverOut: {
-            /** Attachment Id */
-            attachment_id: number;
+        OrderAwarded: {
+            /**
+             * Bid Deadline
+             * Format: date-time
+             */
+            bid_deadline: string;
+            /** Client Firm Id */
+            client_firm_id: number;
+            /**
+             * Delivery Due
+             * Format: date
+             */
+            delivery_due: string;
             /** Order Id */
             order_id: number;
+            /** Phase */
+            phase: string;
+            /** Quantity */
+            quantity: number;
+            /** Region */
+            region: string;
+            /** Revision */
+            revision: number;
+            /** Sealed */
+            sealed: boolean;
+            status: components["schemas"]["OrderStatus"];
+            /** Supplier Firm Id */
+            supplier_firm_id: number;
+            /** Target Unit Price */
+            target_unit_price: string | null;
+            /** Title */
+            title: string;
+            /** Unit */
+            unit: string;
+            visibility: components["schemas"]["OrderVisibility"];
+            /** Winning Bid Id */
+            winning_bid_id: number;
+        };
+        /** OrderCancelled */
+        OrderCancelled: {
+            /**
+             * Bid Deadline
+             * Format: date-time
+             */
+            bid_deadline: string;
+            /** Client Firm Id */
+            client_firm_id: number;
+            /**
+             * Delivery Due
+             * Format: date
+             */
+            delivery_due: string;
+            /** Order Id */
+            order_id: number;
+            /** Phase */
+            phase: string;
+            /** Quantity */
+            quantity: number;
+            /** Reason */
+            reason: string;
+            /** Region */
+            region: string;
+            /** Revision */
+            revision: number;
+            /** Sealed */
+            sealed: boolean;
+            status: components["schemas"]["OrderStatus"];
+            /** Target Unit Price */
+            target_unit_price: string | null;
+            /** Title */
+            title: string;
+            /** Unit */
+            unit: string;
+            visibility: components["schemas"]["OrderVisibility"];
         };
         /** OrderCreate */
         OrderCreate: {
@@ -2991,12 +3599,43 @@ export interface components {
             title: string;
             /** Unit */
             unit: string;
+            /** @default public */
+            visibility: components["schemas"]["OrderVisibility"];
+        };
+        /** OrderCreated */
+        OrderCreated: {
             /**
-             * Visibility
-             * @default public
-             * @enum {string}
+             * Bid Deadline
+             * Format: date-time
              */
-            visibility: "public" | "invited" | "consortium";
+            bid_deadline: string;
+            /** Client Firm Id */
+            client_firm_id: number;
+            /**
+             * Delivery Due
+             * Format: date
+             */
+            delivery_due: string;
+            /** Order Id */
+            order_id: number;
+            /** Phase */
+            phase: string;
+            /** Quantity */
+            quantity: number;
+            /** Region */
+            region: string;
+            /** Revision */
+            revision: number;
+            /** Sealed */
+            sealed: boolean;
+            status: components["schemas"]["OrderStatus"];
+            /** Target Unit Price */
+            target_unit_price: string | null;
+            /** Title */
+            title: string;
+            /** Unit */
+            unit: string;
+            visibility: components["schemas"]["OrderVisibility"];
         };
         /** OrderOut */
         OrderOut: {
@@ -3060,6 +3699,12 @@ export interface components {
             visibility: string;
         };
         /**
+         * OrderStatus
+         * @description The life of a production order.
+         * @enum {string}
+         */
+        OrderStatus: "draft" | "open" | "awarded" | "closed" | "cancelled";
+        /**
          * OrderUpdate
          * @description The terms a client may change while the order is a draft or open for bids.
          */
@@ -3079,6 +3724,49 @@ export interface components {
             /** Unit */
             unit?: string | null;
         };
+        /** OrderUpdated */
+        OrderUpdated: {
+            /**
+             * Bid Deadline
+             * Format: date-time
+             */
+            bid_deadline: string;
+            /** Bids Need Confirmation */
+            bids_need_confirmation: boolean;
+            /** Client Firm Id */
+            client_firm_id: number;
+            /**
+             * Delivery Due
+             * Format: date
+             */
+            delivery_due: string;
+            /** Order Id */
+            order_id: number;
+            /** Phase */
+            phase: string;
+            /** Quantity */
+            quantity: number;
+            /** Region */
+            region: string;
+            /** Revision */
+            revision: number;
+            /** Sealed */
+            sealed: boolean;
+            status: components["schemas"]["OrderStatus"];
+            /** Target Unit Price */
+            target_unit_price: string | null;
+            /** Title */
+            title: string;
+            /** Unit */
+            unit: string;
+            visibility: components["schemas"]["OrderVisibility"];
+        };
+        /**
+         * OrderVisibility
+         * @description Who may see an order.
+         * @enum {string}
+         */
+        OrderVisibility: "public" | "invited" | "consortium";
         /** OwnershipGroupIn */
         OwnershipGroupIn: {
             /** Firm Ids */
@@ -3228,6 +3916,12 @@ export interface components {
             /** Firm Id */
             firm_id: number;
         };
+        /**
+         * PartyRole
+         * @description A firm's side of a contract: reviews and reputation are kept per side.
+         * @enum {string}
+         */
+        PartyRole: "supplier" | "client";
         /** PhaseOut */
         PhaseOut: {
             /** Code */
@@ -3283,10 +3977,36 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** QuestionAnswered */
+        QuestionAnswered: {
+            /** Answer */
+            answer: string | null;
+            /** Asker Firm Id */
+            asker_firm_id: number;
+            /** Order Id */
+            order_id: number;
+            /** Question Id */
+            question_id: number;
+            /** Text */
+            text: string;
+        };
         /** QuestionCreate */
         QuestionCreate: {
             /** Firm Id */
             firm_id?: number | null;
+            /** Text */
+            text: string;
+        };
+        /** QuestionCreated */
+        QuestionCreated: {
+            /** Answer */
+            answer: string | null;
+            /** Asker Firm Id */
+            asker_firm_id: number;
+            /** Order Id */
+            order_id: number;
+            /** Question Id */
+            question_id: number;
             /** Text */
             text: string;
         };
@@ -3432,11 +4152,23 @@ export interface components {
         ResolveIn: {
             /** Note */
             note: string;
-            /**
-             * Outcome
-             * @enum {string}
-             */
-            outcome: "completed" | "cancelled";
+            outcome: components["schemas"]["DisputeOutcome"];
+        };
+        /**
+         * ReviewCreated
+         * @description No ratings: the reviewee learns of a review only once it is released.
+         */
+        ReviewCreated: {
+            /** Contract Id */
+            contract_id: number;
+            /** Id */
+            id: number;
+            /** Released */
+            released: boolean;
+            /** Reviewee Firm Id */
+            reviewee_firm_id: number;
+            /** Reviewer Firm Id */
+            reviewer_firm_id: number;
         };
         /** ReviewIn */
         ReviewIn: {
@@ -3521,6 +4253,15 @@ export interface components {
              */
             require_verified: boolean;
         };
+        /** SealGranted */
+        SealGranted: {
+            /** Firm Id */
+            firm_id: number;
+            /** Seal Id */
+            seal_id: number;
+            /** Seal Name */
+            seal_name: string;
+        };
         /** SealHolderOut */
         SealHolderOut: {
             /** Firm Id */
@@ -3556,6 +4297,15 @@ export interface components {
             name: string;
             /** Require Verified */
             require_verified: boolean;
+        };
+        /** SealRevoked */
+        SealRevoked: {
+            /** Firm Id */
+            firm_id: number;
+            /** Seal Id */
+            seal_id: number;
+            /** Seal Name */
+            seal_name: string;
         };
         /** SessionIn */
         SessionIn: {
@@ -3649,6 +4399,12 @@ export interface components {
             /** Upcoming Trade Fairs */
             upcoming_trade_fairs: components["schemas"]["ShowcaseFairOut"][];
         };
+        /**
+         * SizeClass
+         * @description A firm's size class (EU definitions).
+         * @enum {string}
+         */
+        SizeClass: "micro" | "small" | "medium" | "large";
         /** StaffNoteIn */
         StaffNoteIn: {
             /**
@@ -3706,11 +4462,7 @@ export interface components {
             booth_area_m2: number | string;
             /** City */
             city: string;
-            /**
-             * Cost Split
-             * @enum {string}
-             */
-            cost_split: "equal" | "by_area";
+            cost_split: components["schemas"]["CostSplit"];
             /** Country */
             country: string;
             /**
@@ -3736,6 +4488,29 @@ export interface components {
             total_cost: number | string;
             /** Venue */
             venue: string;
+        };
+        /** TradeFairCreated */
+        TradeFairCreated: {
+            /** City */
+            city: string;
+            /** Consortium Id */
+            consortium_id: number;
+            /** Consortium Name */
+            consortium_name: string;
+            /** Name */
+            name: string;
+            /**
+             * Signup Deadline
+             * Format: date-time
+             */
+            signup_deadline: string;
+            /**
+             * Starts On
+             * Format: date
+             */
+            starts_on: string;
+            /** Trade Fair Id */
+            trade_fair_id: number;
         };
         /** TradeFairOut */
         TradeFairOut: {
@@ -3859,204 +4634,6 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    list_order_covers: {
-        parameters: {
-            query: {
-                order_id: number[];
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["OrderCoverOut"][];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description Error (RFC 9457 problem details) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    get_attachment: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                attachment_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AttachmentOut"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description Error (RFC 9457 problem details) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    delete_attachment: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                attachment_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description Error (RFC 9457 problem details) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    download_attachment: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                attachment_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": unknown;
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description Error (RFC 9457 problem details) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    attachment_thumbnail: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                attachment_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "image/webp": unknown;
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description Error (RFC 9457 problem details) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     logout: {
         parameters: {
             query?: never;
@@ -4419,108 +4996,6 @@ export interface operations {
             };
         };
     };
-    list_bid_attachments: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                bid_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AttachmentOut"][];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description Error (RFC 9457 problem details) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    attach_to_bid: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                bid_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": {
-                    /** Format: binary */
-                    file: string;
-                    title?: string;
-                };
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AttachmentOut"];
-                };
-            };
-            /** @description The file is over the size limit */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Not an accepted type, or the content does not match the name */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description Error (RFC 9457 problem details) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     confirm_bid: {
         parameters: {
             query?: never;
@@ -4767,7 +5242,7 @@ export interface operations {
     list_consortia: {
         parameters: {
             query?: {
-                kind?: ("export" | "marketing" | "training" | "general") | null;
+                kind?: components["schemas"]["ConsortiumKind"] | null;
                 q?: string | null;
                 cursor?: string | null;
                 limit?: number;
@@ -5610,8 +6085,8 @@ export interface operations {
     list_contracts: {
         parameters: {
             query?: {
-                role?: ("client" | "supplier") | null;
-                status?: ("active" | "delivered" | "completed" | "disputed" | "cancelled") | null;
+                role?: components["schemas"]["PartyRole"] | null;
+                status?: components["schemas"]["ContractStatus"] | null;
                 firm_id?: number | null;
                 cursor?: string | null;
                 limit?: number;
@@ -5710,110 +6185,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ContractOut"];
                 };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description Error (RFC 9457 problem details) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    list_contract_attachments: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                contract_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AttachmentOut"][];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description Error (RFC 9457 problem details) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    attach_to_contract: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                contract_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": {
-                    /** Format: binary */
-                    file: string;
-                    /** @description a message of your firm on the contract */
-                    message_id?: number;
-                    title?: string;
-                };
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AttachmentOut"];
-                };
-            };
-            /** @description The file is over the size limit */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Not an accepted type, or the content does not match the name */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description Invalid input */
             422: {
@@ -6213,7 +6584,7 @@ export interface operations {
     list_course_enrolments: {
         parameters: {
             query?: {
-                status?: ("enrolled" | "waitlisted" | "cancelled") | null;
+                status?: components["schemas"]["EnrolmentStatus"] | null;
                 cursor?: string | null;
                 limit?: number;
             };
@@ -6468,7 +6839,7 @@ export interface operations {
                 phase?: string | null;
                 region?: string | null;
                 province?: string | null;
-                size_class?: ("micro" | "small" | "medium" | "large") | null;
+                size_class?: components["schemas"]["SizeClass"] | null;
                 verified?: boolean | null;
                 q?: string | null;
                 cursor?: string | null;
@@ -6613,153 +6984,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FirmOut"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description Error (RFC 9457 problem details) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    list_firm_documents: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                firm_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FirmDocumentOut"][];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description Error (RFC 9457 problem details) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    submit_firm_document: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                firm_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": {
-                    /** Format: binary */
-                    file: string;
-                    /** @enum {string} */
-                    kind?: "chamber_extract" | "durc" | "certification";
-                    label?: string;
-                    /** Format: date */
-                    valid_until?: string;
-                };
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FirmDocumentOut"];
-                };
-            };
-            /** @description The file is over the size limit */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Not an accepted type, or the content does not match the name */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description Error (RFC 9457 problem details) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    download_firm_document: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                firm_id: number;
-                document_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": unknown;
                 };
             };
             /** @description Invalid input */
@@ -7301,139 +7525,10 @@ export interface operations {
             };
         };
     };
-    list_documents_to_review: {
-        parameters: {
-            query?: {
-                status?: components["schemas"]["CredentialStatus"];
-                limit?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FirmDocumentOut"][];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description Error (RFC 9457 problem details) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    approve_firm_document: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                document_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: {
-            content: {
-                "application/json": components["schemas"]["DocumentReviewIn"] | null;
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FirmDocumentOut"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description Error (RFC 9457 problem details) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    reject_firm_document: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                document_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["DocumentReviewIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FirmDocumentOut"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description Error (RFC 9457 problem details) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     moderation_firms: {
         parameters: {
             query?: {
-                status?: ("active" | "suspended") | null;
+                status?: components["schemas"]["FirmStatus"] | null;
                 verified?: boolean | null;
                 q?: string | null;
                 cursor?: string | null;
@@ -7609,8 +7704,8 @@ export interface operations {
     moderation_queue: {
         parameters: {
             query?: {
-                status?: "open" | "resolved";
-                target_type?: ("order" | "bid" | "review" | "message" | "firm") | null;
+                status?: components["schemas"]["FlagStatus"];
+                target_type?: components["schemas"]["FlagTarget"] | null;
                 cursor?: string | null;
                 limit?: number;
             };
@@ -7849,7 +7944,7 @@ export interface operations {
     list_orders: {
         parameters: {
             query?: {
-                status?: ("draft" | "open" | "awarded" | "closed" | "cancelled") | null;
+                status?: components["schemas"]["OrderStatus"] | null;
                 phase?: string | null;
                 q?: string | null;
                 firm_id?: number | null;
@@ -7999,108 +8094,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["OrderOut"];
                 };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description Error (RFC 9457 problem details) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    list_order_attachments: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                order_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AttachmentOut"][];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description Error (RFC 9457 problem details) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    attach_to_order: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                order_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": {
-                    /** Format: binary */
-                    file: string;
-                    title?: string;
-                };
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AttachmentOut"];
-                };
-            };
-            /** @description The file is over the size limit */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Not an accepted type, or the content does not match the name */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description Invalid input */
             422: {
