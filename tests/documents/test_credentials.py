@@ -98,7 +98,7 @@ async def test_who_sends_and_reads_credentials(client: httpx.AsyncClient, app: F
     assert (await _submit(client, member, owner.firm_id)).status_code == 403
     assert (await _submit(client, other, owner.firm_id)).status_code == 404
     assert (await _submit(client, staff, owner.firm_id)).status_code == 404
-    assert (await _submit(client, None, owner.firm_id)).status_code == 401  # type: ignore[arg-type]
+    assert (await _submit(client, None, owner.firm_id)).status_code == 401
     doc = (await _submit(client, owner, owner.firm_id)).json()
     url = f"/firms/{owner.firm_id}/documents"
     for who, expected in ((owner, 200), (member, 200), (staff, 200), (other, 404)):

@@ -1,6 +1,7 @@
 """Write the file first, commit the row after: a crash in between leaves only an object
 that counts nowhere, and the sweep removes it."""
 
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -33,7 +34,7 @@ async def _body(data: bytes) -> service.IncomingBody:
         + f"\r\n--{boundary}--\r\n".encode()
     )
 
-    async def stream():  # type: ignore[no-untyped-def]
+    async def stream() -> AsyncIterator[bytes]:
         yield payload
 
     return service.IncomingBody(stream(), f"multipart/form-data; boundary={boundary}", None)

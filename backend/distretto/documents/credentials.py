@@ -129,7 +129,7 @@ async def submit(
         stored = await store_received(storage, received, thumbnail=False)
     document = FirmDocument(
         firm_id=firm_id,
-        kind=kind.value,
+        kind=kind,
         label=label,
         valid_until=valid_until,
         uploaded_by_user_id=viewer.user_id,
@@ -149,7 +149,7 @@ async def submit(
     await emit(
         session,
         events.FirmDocumentSubmitted(
-            document_id=document.id, firm_id=firm_id, kind=kind.value, label=label
+            document_id=document.id, firm_id=firm_id, kind=kind, label=label
         ),
         [STAFF],
     )
@@ -184,7 +184,7 @@ async def download(
 async def review_queue(
     session: AsyncSession, status: CredentialStatus, limit: int, now: datetime
 ) -> list[schemas.FirmDocumentOut]:
-    rows = await FirmDocumentRepository(session).queue(status.value, limit)
+    rows = await FirmDocumentRepository(session).queue(status, limit)
     names = await AttachmentRepository(session).firm_names(d.firm_id for d in rows)
     return [document_out(d, names.get(d.firm_id, ""), now.date()) for d in rows]
 
@@ -210,7 +210,7 @@ async def review(
     reviewed = await repo.review(
         document_id,
         {
-            "status": decision.value,
+            "status": decision,
             "review_note": note,
             "reviewed_by_user_id": viewer.user_id,
             "reviewed_at": now,
@@ -242,7 +242,7 @@ async def review(
             firm_id=document.firm_id,
             kind=document.kind,
             label=document.label,
-            status=decision.value,
+            status=decision,
             note=note,
         ),
         [firm_key(document.firm_id), STAFF],

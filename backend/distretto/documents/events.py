@@ -4,6 +4,7 @@ from datetime import date
 from typing import ClassVar
 
 from distretto.kit.events import EventPayload
+from distretto.models.documents import CredentialKind, CredentialStatus
 
 
 class ContractFileAdded(EventPayload):
@@ -22,7 +23,7 @@ class FirmDocumentSubmitted(EventPayload):
     TYPE: ClassVar[str] = "firm_document.submitted"
     document_id: int
     firm_id: int
-    kind: str
+    kind: CredentialKind
     label: str
 
 
@@ -32,9 +33,9 @@ class FirmDocumentReviewed(EventPayload):
     TYPE: ClassVar[str] = "firm_document.reviewed"
     document_id: int
     firm_id: int
-    kind: str
+    kind: CredentialKind
     label: str
-    status: str
+    status: CredentialStatus
     note: str
 
 
@@ -44,6 +45,6 @@ class FirmDocumentExpiring(EventPayload):
     TYPE: ClassVar[str] = "firm_document.expiring"
     document_id: int
     firm_id: int
-    kind: str
+    kind: CredentialKind
     label: str
     valid_until: date

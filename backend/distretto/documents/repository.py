@@ -1,8 +1,8 @@
 """Every query of documents, starting from what the viewer may see.
 
 A file is visible exactly when its parent is: ``readable_attachments`` is built from the
-parents' own scoped statements (``market.repository.readable_orders`` and
-``readable_bids``, ``contracts.repository.readable_contracts`` and ``readable_messages``),
+parents' own scoped statements (``market.service.readable_orders`` and
+``readable_bids``, ``contracts.service.readable_contracts`` and ``readable_messages``),
 so there is no second copy of any visibility rule here. Two narrowings only:
 
 - a bid's files follow the bid's amounts: hidden from the client of a sealed order until
@@ -14,16 +14,24 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, not_, or_, update
+from sqlalchemy import Row, and_, not_, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from distretto.auth.viewer import Viewer
-from distretto.contracts.repository import readable_contracts, readable_messages
-from distretto.market.repository import readable_bids, readable_orders
-from distretto.models import Attachment, Contract, ContractMessage, Firm, FirmDocument, Order
-from distretto.models.documents import CredentialKind, CredentialStatus
+from distretto.contracts.service import readable_contracts, readable_messages
+from distretto.market.service import readable_bids, readable_orders
+from distretto.models import (
+    Attachment,
+    Bid,
+    Contract,
+    ContractMessage,
+    Firm,
+    FirmDocument,
+    Order,
+)
+from distretto.models.documents import CredentialStatus
 
 
 def _party(viewer: Viewer) -> Any:
@@ -109,6 +117,15 @@ class AttachmentRepository:
         await self.session.delete(attachment)
         await self.session.flush()
 
+    async def readable_order(self, viewer: Viewer, order_id: int) -> Order | None:
+        stmt = readable_orders(viewer).where(Order.id == order_id)
+        return (await self.session.scalars(stmt)).first()
+
+    async def readable_bid(self, viewer: Viewer, bid_id: int, now: datetime) -> Row[Any] | None:
+        return (
+            await self.session.execute(readable_bids(viewer, now).where(Bid.id == bid_id))
+        ).first()
+
     async def contract(self, viewer: Viewer, contract_id: int) -> Contract | None:
         stmt = file_readable_contracts(viewer).where(Contract.id == contract_id)
         return (await self.session.scalars(stmt)).first()
@@ -163,7 +180,7 @@ class FirmDocumentRepository:
         )
         return (await self.session.scalars(stmt)).first()
 
-    async def queue(self, status: str, limit: int) -> list[FirmDocument]:
+    async def queue(self, status: CredentialStatus, limit: int) -> list[FirmDocument]:
         stmt = (
             select(FirmDocument)
             .where(FirmDocument.status == status)
@@ -186,23 +203,6 @@ class FirmDocumentRepository:
             .execution_options(synchronize_session=False)
         )
         return bool(result.rowcount == 1)
-
-    async def badges(self, firm_ids: Sequence[int], today: date) -> dict[int, list[FirmDocument]]:
-        """Approved certifications still valid today, per firm."""
-        stmt = (
-            select(FirmDocument)
-            .where(
-                col(FirmDocument.firm_id).in_(firm_ids),
-                FirmDocument.kind == CredentialKind.CERTIFICATION,
-                FirmDocument.status == CredentialStatus.APPROVED,
-                col(FirmDocument.valid_until) >= today,
-            )
-            .order_by(FirmDocument.label, FirmDocument.id)
-        )
-        found: dict[int, list[FirmDocument]] = {}
-        for document in (await self.session.scalars(stmt)).all():
-            found.setdefault(document.firm_id, []).append(document)
-        return found
 
     async def expiring_unnotified(self, today: date, horizon: date) -> list[FirmDocument]:
         stmt = select(FirmDocument).where(

@@ -14,7 +14,6 @@ from distretto.documents.storage import Storage, storage_from_settings
 from distretto.kit.clock import ClockDep
 from distretto.kit.context import ContextDep
 from distretto.kit.params import BigIdPath, IdPath
-from distretto.models.documents import CredentialStatus
 
 router = APIRouter(tags=["documents"])
 MAX_COVERS = 100
@@ -359,7 +358,7 @@ async def list_documents_to_review(
     viewer: StaffDep,
     session: SessionDep,
     clock: ClockDep,
-    status: Annotated[CredentialStatus, Query()] = CredentialStatus.PENDING,
+    status: Annotated[schemas.CredentialStatus, Query()] = schemas.CredentialStatus.PENDING,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[schemas.FirmDocumentOut]:
     """Staff: the review queue (oldest first)."""
@@ -383,7 +382,7 @@ async def approve_firm_document(
         session,
         viewer,
         document_id,
-        CredentialStatus.APPROVED,
+        schemas.CredentialStatus.APPROVED,
         data or schemas.DocumentReviewIn(),
         clock(),
     )
@@ -403,5 +402,5 @@ async def reject_firm_document(
     data: schemas.DocumentReviewIn,
 ) -> schemas.FirmDocumentOut:
     return await credentials.review(
-        session, viewer, document_id, CredentialStatus.REJECTED, data, clock()
+        session, viewer, document_id, schemas.CredentialStatus.REJECTED, data, clock()
     )

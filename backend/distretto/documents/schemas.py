@@ -3,7 +3,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from distretto.models.documents import CredentialKind, CredentialStatus
+from distretto.models.documents import CredentialKind
+from distretto.models.documents import CredentialStatus as CredentialStatus
 
 ParentType = Literal["order", "bid", "contract"]
 
@@ -53,8 +54,3 @@ class FirmDocumentOut(BaseModel):
 
 class DocumentReviewIn(BaseModel):
     note: str = Field(default="", max_length=2000)
-
-
-class CertificationBadge(BaseModel):
-    label: str
-    valid_until: date

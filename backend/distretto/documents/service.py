@@ -16,7 +16,7 @@ import anyio
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
-from distretto.contracts import policies as contract_policies
+from distretto.contracts import service as contracts
 from distretto.documents import events, policies, schemas
 from distretto.documents.receiving import (
     ReceivedFile,
@@ -30,8 +30,7 @@ from distretto.documents.thumbnails import render_thumbnail
 from distretto.kit import audit
 from distretto.kit.errors import Invalid, NotFound
 from distretto.kit.events import emit, firm_key
-from distretto.market import policies as market_policies
-from distretto.market.repository import BidRepository, OrderRepository
+from distretto.market import service as market
 from distretto.models import Attachment, Contract, Order
 from distretto.models.documents import FileKind
 
@@ -194,7 +193,7 @@ def _row(
 
 
 async def _readable_order(session: AsyncSession, viewer: Viewer, order_id: int) -> Order:
-    order = await OrderRepository(session).readable(viewer, order_id)
+    order = await AttachmentRepository(session).readable_order(viewer, order_id)
     if order is None:
         raise NotFound(f"Order {order_id} not found", code="order.not_found")
     return order
@@ -210,7 +209,7 @@ async def attach_to_order(
     now: datetime,
 ) -> schemas.AttachmentOut:
     order = await _readable_order(session, viewer, order_id)
-    market_policies.require_client(viewer, order, "attach files to it")
+    market.require_client(viewer, order, "attach files to it")
     policies.require_order_editable(order)
     row = await _record(
         session,
@@ -250,7 +249,7 @@ async def order_covers(
 async def _readable_bid(session: AsyncSession, viewer: Viewer, bid_id: int, now: datetime) -> Any:
     """The bid if the viewer may read its files (not the client of a sealed order before
     its deadline): else 404, as for any bid one may not read."""
-    row = await BidRepository(session).readable(viewer, bid_id, now)
+    row = await AttachmentRepository(session).readable_bid(viewer, bid_id, now)
     if row is None or row.amounts_hidden:
         raise NotFound(f"Bid {bid_id} not found", code="bid.not_found")
     return row
@@ -266,7 +265,7 @@ async def attach_to_bid(
     now: datetime,
 ) -> schemas.AttachmentOut:
     bid = await _readable_bid(session, viewer, bid_id, now)
-    market_policies.require_bidder(viewer, bid.firm_id, "attach files to it")
+    market.require_bidder(viewer, bid.firm_id, "attach files to it")
     policies.require_bid_editable(bid.status)
     row = await _record(
         session,
@@ -332,7 +331,7 @@ async def attach_to_contract(
     now: datetime,
 ) -> schemas.AttachmentOut:
     contract = await _readable_contract(session, viewer, contract_id)
-    firm_id = contract_policies.acting_firm(viewer, contract, ("client", "supplier"), "member")
+    firm_id = contracts.acting_firm(viewer, contract, ("client", "supplier"), "member")
     policies.require_contract_editable(contract)
     repo = AttachmentRepository(session)
     async with receive_upload(

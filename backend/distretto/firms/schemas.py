@@ -1,9 +1,8 @@
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
 
-from distretto.documents.schemas import CertificationBadge
 from distretto.firms.regions import canonical_region
 from distretto.firms.vat import normalize_vat, vat_problem
 from distretto.models.firms import FirmRole, SizeClass
@@ -71,6 +70,13 @@ class ReputationSummaryOut(BaseModel):
     client_contracts: int
 
 
+class CertificationBadge(BaseModel):
+    """A certification on the public profile: its label and expiry, never the file."""
+
+    label: str
+    valid_until: date
+
+
 class FirmOut(BaseModel):
     id: int
     name: str
@@ -86,7 +92,7 @@ class FirmOut(BaseModel):
     created_at: datetime
     # None until the firm has concluded a contract in either role.
     reputation: ReputationSummaryOut | None = None
-    # Approved certifications not yet expired (distretto.documents).
+    # Approved certifications not yet expired (sent and reviewed in distretto.documents).
     certifications: list[CertificationBadge] = []
 
 

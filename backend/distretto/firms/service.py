@@ -7,7 +7,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.service import user_by_email
 from distretto.auth.viewer import Viewer
-from distretto.documents.badges import certification_badges
 from distretto.firms import policies, schemas
 from distretto.firms.repository import FirmRepository, PhaseRepository
 from distretto.kit import clock
@@ -24,11 +23,25 @@ async def _require_phases(session: AsyncSession, codes: Sequence[str]) -> None:
         raise Invalid("phases", f"unknown phase code(s): {', '.join(unknown)}")
 
 
+async def _certification_badges(
+    session: AsyncSession, firm_ids: Sequence[int]
+) -> dict[int, list[schemas.CertificationBadge]]:
+    found = await FirmRepository(session).certifications(firm_ids, clock.today())
+    return {
+        firm_id: [
+            schemas.CertificationBadge(label=d.label, valid_until=d.valid_until)
+            for d in documents
+            if d.valid_until is not None
+        ]
+        for firm_id, documents in found.items()
+    }
+
+
 async def to_out(session: AsyncSession, firms: Sequence[Firm]) -> list[schemas.FirmOut]:
     ids = [f.id for f in firms if f.id is not None]
     phases = await FirmRepository(session).phases_of(ids)
     reputation = await summaries(session, ids)
-    certifications = await certification_badges(session, ids, clock.today())
+    certifications = await _certification_badges(session, ids)
     return [
         schemas.FirmOut(
             id=f.id,

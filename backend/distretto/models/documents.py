@@ -11,7 +11,8 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, CheckConstraint, Column, Date, ForeignKey, Index, String
 from sqlmodel import Field, SQLModel
 
-from distretto.models.base import BigId, UTCDateTime, utcnow
+from distretto.kit import clock
+from distretto.models.base import BigId, EnumText, UTCDateTime, one_of
 
 
 class FileKind(enum.StrEnum):
@@ -39,17 +40,13 @@ class CredentialStatus(enum.StrEnum):
     REJECTED = "rejected"
 
 
-def _one_of(column: str, values: type[enum.StrEnum]) -> str:
-    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
-
-
 class Attachment(SQLModel, table=True):
     """A file on exactly one parent: an order, a bid or a contract (optionally one of the
     contract's messages). Whoever reads the parent reads the file."""
 
     __tablename__ = "attachments"
     __table_args__ = (
-        CheckConstraint(_one_of("content_type", FileKind), name="content_type"),
+        one_of("content_type", FileKind),
         CheckConstraint(
             "(CASE WHEN order_id IS NULL THEN 0 ELSE 1 END)"
             " + (CASE WHEN bid_id IS NULL THEN 0 ELSE 1 END)"
@@ -97,7 +94,7 @@ class Attachment(SQLModel, table=True):
     thumbnail_key: str | None = Field(
         default=None, sa_column=Column(String(200), nullable=True, unique=True)
     )
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class FirmDocument(SQLModel, table=True):
@@ -108,9 +105,9 @@ class FirmDocument(SQLModel, table=True):
 
     __tablename__ = "firm_documents"
     __table_args__ = (
-        CheckConstraint(_one_of("kind", CredentialKind), name="kind"),
-        CheckConstraint(_one_of("status", CredentialStatus), name="status"),
-        CheckConstraint(_one_of("content_type", FileKind), name="content_type"),
+        one_of("kind", CredentialKind),
+        one_of("status", CredentialStatus),
+        one_of("content_type", FileKind),
         Index("ix_firm_documents_firm", "firm_id", "id"),
         Index("ix_firm_documents_status", "status", "id"),
         Index("ix_firm_documents_valid_until", "valid_until"),
@@ -120,10 +117,12 @@ class FirmDocument(SQLModel, table=True):
     firm_id: int = Field(
         sa_column=Column(ForeignKey("firms.id", ondelete="CASCADE"), nullable=False)
     )
-    kind: str = Field(max_length=20)
+    kind: CredentialKind = Field(sa_type=EnumText(CredentialKind, 20))
     label: str = Field(max_length=120)
     valid_until: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
-    status: str = Field(default=CredentialStatus.PENDING.value, max_length=12)
+    status: CredentialStatus = Field(
+        default=CredentialStatus.PENDING, sa_type=EnumText(CredentialStatus, 12)
+    )
     uploaded_by_user_id: int | None = Field(
         default=None, sa_column=Column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     )
@@ -139,4 +138,4 @@ class FirmDocument(SQLModel, table=True):
     review_note: str = Field(default="", max_length=2000)
     # Set when the firm was told the document expires soon, so it is told once.
     expiry_notified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
