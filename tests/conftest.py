@@ -88,6 +88,8 @@ def settings(database_url: str) -> Settings:
         redis_namespace=f"distretto-test-{WORKER}-{uuid.uuid4().hex[:10]}",
         secret_key="test-secret-key-with-enough-length-0123456789",
         frontend_dist=None,
+        # Uploaded documents of the run go to a directory of their own.
+        documents_dir=tempfile.mkdtemp(prefix="distretto-test-documents-"),
     )
 
 

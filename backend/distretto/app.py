@@ -14,6 +14,8 @@ from distretto.config import Settings, get_settings
 from distretto.consortia.router import router as consortia_router
 from distretto.contracts.router import router as contracts_router
 from distretto.db import create_engine, create_sessionmaker
+from distretto.documents.receiving import MULTIPART_OVERHEAD_BYTES, UPLOAD_PATHS
+from distretto.documents.router import router as documents_router
 from distretto.firms.router import router as firms_router
 from distretto.kit.collector import tune_for_serving
 from distretto.kit.context import AppContext
@@ -76,6 +78,7 @@ def api_router() -> APIRouter:
         realtime_router,
         contracts_router,
         reputation_router,
+        documents_router,
     ):
         api.include_router(router)
     return api
@@ -125,8 +128,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["*"],
         )
     # Added first, so it runs inside HttpMiddleware (which bounds the body it buffers).
-    app.add_middleware(NulGuardMiddleware)
-    app.add_middleware(HttpMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(NulGuardMiddleware, upload_paths=UPLOAD_PATHS)
+    app.add_middleware(
+        HttpMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        upload_paths=UPLOAD_PATHS,
+        upload_max_bytes=settings.documents_max_bytes + MULTIPART_OVERHEAD_BYTES,
+    )
     # Outermost: the live socket skips the HTTP stack, which would stay in memory with it.
     app.add_middleware(LiveSocketShortcut, path=f"{API_PREFIX}/ws")
     dist = resolve_dist(settings.frontend_dist)

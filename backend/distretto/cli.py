@@ -1,4 +1,4 @@
-"""The ``distretto`` command: serve, migrate, create-staff, seed-demo."""
+"""The ``distretto`` command: serve, migrate, create-staff, seed-demo, reputation, documents."""
 
 import asyncio
 from pathlib import Path
@@ -13,7 +13,9 @@ cli = typer.Typer(
     help="Distretto: the digital platform of an industrial district.", no_args_is_help=True
 )
 reputation_cli = typer.Typer(help="Reputation scores.", no_args_is_help=True)
+documents_cli = typer.Typer(help="Stored documents and firm credentials.", no_args_is_help=True)
 cli.add_typer(reputation_cli, name="reputation")
+cli.add_typer(documents_cli, name="documents")
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -115,3 +117,61 @@ async def recompute_database(settings: Settings) -> str:
 def recompute() -> None:
     """Recompute every firm's reputation from scratch (run it daily: recency decays)."""
     typer.echo(asyncio.run(recompute_database(get_settings())))
+
+
+async def sweep_storage(settings: Settings, grace_hours: float) -> str:
+    """Delete stored objects no row refers to; returns the summary."""
+    from datetime import timedelta
+
+    from distretto.app import build_context, close_context
+    from distretto.documents.storage import storage_from_settings
+    from distretto.documents.sweep import sweep
+    from distretto.kit import clock
+
+    ctx = build_context(settings)
+    try:
+        summary = await sweep(
+            ctx.sessionmaker,
+            storage_from_settings(settings),
+            clock.now(),
+            timedelta(hours=grace_hours),
+        )
+        return summary.describe()
+    finally:
+        await close_context(ctx)
+
+
+async def send_expiry_notices(settings: Settings) -> int:
+    """Notify firms of credentials about to expire, in one transaction; returns how many."""
+    from distretto.app import build_context, close_context
+    from distretto.documents.credentials import notify_expiring
+    from distretto.kit import clock
+
+    ctx = build_context(settings)
+    try:
+        async with ctx.sessionmaker() as session:
+            sent = await notify_expiring(session, clock.now())
+            await session.commit()
+            return sent
+    finally:
+        await close_context(ctx)
+
+
+@documents_cli.command("sweep")
+def documents_sweep(
+    grace_hours: Annotated[
+        float | None,
+        typer.Option(help="keep objects younger than this (default DOCUMENTS_SWEEP_GRACE_HOURS)"),
+    ] = None,
+) -> None:
+    """Delete stored files no row refers to (left by failed uploads or removed files)."""
+    settings = get_settings()
+    hours = settings.documents_sweep_grace_hours if grace_hours is None else grace_hours
+    typer.echo(asyncio.run(sweep_storage(settings, hours)))
+
+
+@documents_cli.command("notify-expiring")
+def documents_notify_expiring() -> None:
+    """Tell firms about approved credentials expiring within 30 days (run daily)."""
+    sent = asyncio.run(send_expiry_notices(get_settings()))
+    typer.echo(f"{sent} expiry notices sent")

@@ -44,6 +44,18 @@ class Settings(BaseSettings):
     ws_send_queue: int = 256
     ws_heartbeat_seconds: float = 20.0
     ws_lifetime_seconds: float = 3600.0
+    # Documents (distretto.documents): where the bytes go and how big one file may be.
+    documents_max_bytes: int = 20 * 1024 * 1024
+    documents_storage: Literal["local", "s3"] = "local"
+    documents_dir: str = "./distretto-data/documents"
+    documents_s3_bucket: str | None = None
+    documents_s3_endpoint: str | None = None
+    documents_s3_region: str = "us-east-1"
+    documents_s3_access_key_id: str | None = None
+    documents_s3_secret_access_key: str | None = None
+    documents_s3_prefix: str = "documents/"
+    # Objects younger than this are never swept: their upload may still be committing.
+    documents_sweep_grace_hours: float = 24.0
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> "Settings":

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from tests.documents.samples import pdf
 from tests.helpers import valid_vat
 from tests.security.authz_world import ROLES, AuthzWorld
 
@@ -42,6 +43,7 @@ class Row:
     path: dict[str, str] = field(default_factory=dict)  # path parameter -> world id
     json: Body | None = None
     form: Body | None = None
+    files: Body | None = None  # multipart file parts (uploads)
     query: dict[str, Any] = field(default_factory=dict)
     # Set when the route cannot be driven over plain HTTP; names where it is tested.
     covered_by: str | None = None
@@ -117,7 +119,12 @@ def _course(_w: AuthzWorld, role: str) -> dict[str, Any]:
 
 REVIEW = {"quality": 4, "timeliness": 5, "communication": 4, "comment": "Buon lavoro"}
 
+
 # fmt: off
+def _pdf_file(_w: AuthzWorld, _role: str) -> dict[str, Any]:
+    return {"file": ("scheda.pdf", pdf(), "application/pdf")}
+
+
 MATRIX: dict[str, Row] = {
     # --- System and documentation (public by design; /docs is switched off in production)
     "GET /healthz":                         Row("200 200 200 200 200 200"),
@@ -385,5 +392,41 @@ MATRIX: dict[str, Row] = {
     "GET /api/v1/notifications/unread-count": Row("401 200 200 200 200 200"),
     "POST /api/v1/notifications/read":      Row("401 200 200 200 200 200",
                                                 json=fixed({"all": True})),
+    # --- Documents (their world: tests/security/authz_documents.py) ---
+    "POST /api/v1/orders/{order_id}/attachments": Row("401 403 403 201 404 403",
+        path={"order_id": "order_home_open"}, files=_pdf_file),
+    "GET /api/v1/orders/{order_id}/attachments": Row("401 200 200 200 404 200",
+        path={"order_id": "order_home_open"}),
+    "POST /api/v1/bids/{bid_id}/attachments": Row("401 404 403 201 404 404",
+        path={"bid_id": "bid_home_on_partner"}, files=_pdf_file),
+    "GET /api/v1/bids/{bid_id}/attachments": Row("401 404 200 200 404 404",
+        path={"bid_id": "bid_home_on_partner"}),
+    "POST /api/v1/contracts/{contract_id}/attachments": Row("401 404 201 201 404 404",
+        path={"contract_id": "contract_active"}, files=_pdf_file),
+    # Staff read a contract's files only through a dispute.
+    "GET /api/v1/contracts/{contract_id}/attachments": Row("401 404 200 200 404 200",
+        path={"contract_id": "contract_disputed"}),
+    "GET /api/v1/attachments/order-covers": Row("401 200 200 200 200 200",
+        query={"order_id": [1, 2]}),
+    "GET /api/v1/attachments/{attachment_id}": Row("401 404 200 200 404 404",
+        path={"attachment_id": "attachment_contract"}),
+    "GET /api/v1/attachments/{attachment_id}/content": Row("401 404 200 200 404 404",
+        path={"attachment_id": "attachment_bid"}),
+    "GET /api/v1/attachments/{attachment_id}/thumbnail": Row("401 200 200 200 404 200",
+        path={"attachment_id": "attachment_order"}),
+    "DELETE /api/v1/attachments/{attachment_id}": Row("401 403 403 204 404 404",
+        path={"attachment_id": "attachment_order"}),
+    "POST /api/v1/firms/{firm_id}/documents": Row("401 404 403 201 404 404",
+        path={"firm_id": "firm_home"}, files=_pdf_file, form=fixed(
+            {"kind": "certification", "label": "OEKO-TEX", "valid_until": _day(300)})),
+    "GET /api/v1/firms/{firm_id}/documents": Row("401 404 200 200 404 200",
+        path={"firm_id": "firm_home"}),
+    "GET /api/v1/firms/{firm_id}/documents/{document_id}/content": Row(
+        "401 404 200 200 404 200", path={"firm_id": "firm_home", "document_id": "firm_document"}),
+    "GET /api/v1/moderation/documents":     Row("401 403 403 403 403 200"),
+    "POST /api/v1/moderation/documents/{document_id}/approve": Row("401 403 403 403 403 200",
+        path={"document_id": "firm_document"}),
+    "POST /api/v1/moderation/documents/{document_id}/reject": Row("401 403 403 403 403 200",
+        path={"document_id": "firm_document"}, json=fixed({"note": "Documento illeggibile"})),
 }
 # fmt: on

@@ -46,6 +46,7 @@ from distretto.models import (
     User,
 )
 from tests.helpers import valid_vat
+from tests.security.authz_documents import add_documents
 
 ROLES = ("anonymous", "other", "member", "owner", "consortium_manager", "staff")
 
@@ -327,6 +328,7 @@ async def build_authz_world(app: FastAPI) -> AuthzWorld:
                 reason="Prezzo fuori mercato",
             ),
         )
+        await add_documents(app, b)
         people = {
             "owner": owner,
             "member": member,

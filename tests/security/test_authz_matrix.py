@@ -54,6 +54,8 @@ async def _call(client: httpx.AsyncClient, key: str, row: Row, world: AuthzWorld
         kwargs["json"] = row.json(world, role)
     if row.form is not None:
         kwargs["data"] = row.form(world, role)
+    if row.files is not None:
+        kwargs["files"] = row.files(world, role)
     response = await client.request(method, _url(template, row, world), **kwargs)
     return response.status_code
 

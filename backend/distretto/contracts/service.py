@@ -15,7 +15,8 @@ from distretto.auth.viewer import Viewer
 from distretto.contracts import events, policies, schemas
 from distretto.contracts.repository import ContractRepository, party_contracts
 
-# Re-exported: the scoped reads other features compose (moderation, privacy).
+# Re-exported: the scoped reads other features compose (moderation, privacy, documents).
+from distretto.contracts.repository import readable_contracts as readable_contracts
 from distretto.contracts.repository import readable_messages as readable_messages
 from distretto.contracts.repository import readable_reviews as readable_reviews
 from distretto.contracts.rules import (
@@ -57,6 +58,12 @@ async def contract_out(
         )
         for c in contracts
     ]
+
+
+def acting_firm(viewer: Viewer, contract: Contract, sides: tuple[str, ...], minimum: str) -> int:
+    """The party firm on whose behalf the viewer acts on the contract (documents asks it
+    before a party puts a file on the contract): 403 for anyone else."""
+    return policies.acting_firm(viewer, contract, sides, minimum)
 
 
 async def readable_contract(session: AsyncSession, viewer: Viewer, contract_id: int) -> Contract:

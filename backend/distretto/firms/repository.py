@@ -1,4 +1,5 @@
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import delete, func, or_, update
 from sqlmodel import col, select
@@ -6,7 +7,8 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from distretto.kit.pagination import PageParams, keyset_page
 from distretto.kit.repository import Repository
-from distretto.models import Firm, FirmPhase, Membership, OwnershipGroup, Phase, User
+from distretto.models import Firm, FirmDocument, FirmPhase, Membership, OwnershipGroup, Phase, User
+from distretto.models.documents import CredentialKind, CredentialStatus
 from distretto.models.firms import FirmRole
 
 
@@ -30,6 +32,29 @@ class PhaseRepository(Repository):
 class FirmRepository(Repository):
     async def get(self, firm_id: int) -> Firm | None:
         return await self.session.get(Firm, firm_id)
+
+    async def certifications(
+        self, firm_ids: Sequence[int], today: date
+    ) -> dict[int, list[FirmDocument]]:
+        """Approved certifications still valid today, per firm.
+
+        Read here, not through ``documents.service``: documents builds on market, which
+        builds on firms, and the packages must not import each other in a circle.
+        """
+        stmt = (
+            select(FirmDocument)
+            .where(
+                col(FirmDocument.firm_id).in_(firm_ids),
+                FirmDocument.kind == CredentialKind.CERTIFICATION,
+                FirmDocument.status == CredentialStatus.APPROVED,
+                col(FirmDocument.valid_until) >= today,
+            )
+            .order_by(FirmDocument.label, FirmDocument.id)
+        )
+        found: dict[int, list[FirmDocument]] = {}
+        for document in (await self.session.scalars(stmt)).all():
+            found.setdefault(document.firm_id, []).append(document)
+        return found
 
     async def vat_taken(self, vat: str) -> bool:
         return (

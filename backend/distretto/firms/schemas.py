@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
@@ -70,6 +70,13 @@ class ReputationSummaryOut(BaseModel):
     client_contracts: int
 
 
+class CertificationBadge(BaseModel):
+    """A certification on the public profile: its label and expiry, never the file."""
+
+    label: str
+    valid_until: date
+
+
 class FirmOut(BaseModel):
     id: int
     name: str
@@ -85,6 +92,8 @@ class FirmOut(BaseModel):
     created_at: datetime
     # None until the firm has concluded a contract in either role.
     reputation: ReputationSummaryOut | None = None
+    # Approved certifications not yet expired (sent and reviewed in distretto.documents).
+    certifications: list[CertificationBadge] = []
 
 
 class MemberIn(BaseModel):

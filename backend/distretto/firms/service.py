@@ -23,10 +23,25 @@ async def _require_phases(session: AsyncSession, codes: Sequence[str]) -> None:
         raise Invalid("phases", f"unknown phase code(s): {', '.join(unknown)}")
 
 
+async def _certification_badges(
+    session: AsyncSession, firm_ids: Sequence[int]
+) -> dict[int, list[schemas.CertificationBadge]]:
+    found = await FirmRepository(session).certifications(firm_ids, clock.today())
+    return {
+        firm_id: [
+            schemas.CertificationBadge(label=d.label, valid_until=d.valid_until)
+            for d in documents
+            if d.valid_until is not None
+        ]
+        for firm_id, documents in found.items()
+    }
+
+
 async def to_out(session: AsyncSession, firms: Sequence[Firm]) -> list[schemas.FirmOut]:
     ids = [f.id for f in firms if f.id is not None]
     phases = await FirmRepository(session).phases_of(ids)
     reputation = await summaries(session, ids)
+    certifications = await _certification_badges(session, ids)
     return [
         schemas.FirmOut(
             id=f.id,
@@ -42,6 +57,7 @@ async def to_out(session: AsyncSession, firms: Sequence[Firm]) -> list[schemas.F
             ownership_group_id=f.ownership_group_id,
             created_at=f.created_at,
             reputation=reputation.get(f.id),
+            certifications=certifications.get(f.id, []),
         )
         for f in firms
         if f.id is not None

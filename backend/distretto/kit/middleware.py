@@ -1,6 +1,7 @@
 """ASGI middleware: request metrics, security headers, request body size limit."""
 
 import contextlib
+import re
 import time
 
 from prometheus_client import Counter, Histogram
@@ -36,9 +37,24 @@ class _BodyTooLarge(Exception):
 class HttpMiddleware:
     """One pass over each HTTP request: size limit, headers, metrics."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_body_bytes: int,
+        upload_paths: re.Pattern[str] | None = None,
+        upload_max_bytes: int = 0,
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        # Multipart uploads to these paths (documents) stream to disk under their own,
+        # larger limit, which the route enforces exactly while reading.
+        self.upload_paths = upload_paths
+        self.upload_max_bytes = upload_max_bytes
+
+    def _limit(self, scope: Scope) -> int:
+        if is_upload(scope, self.upload_paths):
+            return max(self.max_body_bytes, self.upload_max_bytes)
+        return self.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -47,6 +63,7 @@ class HttpMiddleware:
         started = time.perf_counter()
         state = {"status": 500, "response_started": False, "too_large": False}
         received = 0
+        limit = self._limit(scope)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -61,7 +78,7 @@ class HttpMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
+                if received > limit:
                     state["too_large"] = True
                     raise _BodyTooLarge
             return message
@@ -74,27 +91,35 @@ class HttpMiddleware:
 
         try:
             declared = dict(scope.get("headers", [])).get(b"content-length")
-            if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
+            if declared is not None and declared.isdigit() and int(declared) > limit:
                 state["too_large"] = True
             else:
                 with contextlib.suppress(_BodyTooLarge):
                     await self.app(scope, limited_receive, app_send)
             if state["too_large"] and not state["response_started"]:
-                await self._too_large(scope, receive, send_with_headers)
+                await self._too_large(scope, receive, send_with_headers, limit)
         finally:
             route = scope.get("route")
             path = getattr(route, "path", "unmatched")
             LATENCY.labels(scope["method"], path).observe(time.perf_counter() - started)
             REQUESTS.labels(scope["method"], path, str(state["status"])).inc()
 
-    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         response = problem(
             413,
             "Payload too large",
-            f"Request bodies are limited to {self.max_body_bytes} bytes",
+            f"Request bodies are limited to {limit} bytes",
             "payload-too-large",
         )
         await response(scope, receive, send)
+
+
+def is_upload(scope: Scope, paths: re.Pattern[str] | None) -> bool:
+    """A multipart POST to one of ``paths`` (a document upload)."""
+    if paths is None or scope["method"] != "POST" or not paths.match(scope["path"]):
+        return False
+    content_type = dict(scope.get("headers", [])).get(b"content-type", b"")
+    return content_type.lower().startswith(b"multipart/form-data")
 
 
 _RAW_NUL, _JSON_NUL, _URL_NUL = b"\x00", b"\\u0000", b"%00"
@@ -107,8 +132,11 @@ class NulGuardMiddleware:
     database as a 500; no field of ours has a use for it.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, upload_paths: re.Pattern[str] | None = None) -> None:
         self.app = app
+        # Document uploads are binary and large: never buffered here; their text parts
+        # are checked for NUL by the multipart reader itself.
+        self.upload_paths = upload_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -118,7 +146,9 @@ class NulGuardMiddleware:
         if _RAW_NUL in query or _URL_NUL in query:
             await self._refuse(scope, receive, send, "query")
             return
-        if scope["method"] in ("GET", "HEAD", "OPTIONS", "DELETE"):
+        if scope["method"] in ("GET", "HEAD", "OPTIONS", "DELETE") or is_upload(
+            scope, self.upload_paths
+        ):
             await self.app(scope, receive, send)
             return
         # Bodies are already bounded by HttpMiddleware, so buffering them is safe.

@@ -12,7 +12,10 @@ from distretto.kit.errors import Conflict, Forbidden, Invalid, NotFound
 from distretto.kit.pagination import Page, PageParams
 from distretto.market import events, lifecycle, policies, schemas
 
-# Re-exported: the scoped reads other features compose (moderation, privacy).
+# Re-exported: the scoped reads other features compose (moderation, privacy, documents),
+# and the checks documents makes before a file joins an order or a bid.
+from distretto.market.policies import require_bidder as require_bidder
+from distretto.market.policies import require_client as require_client
 from distretto.market.repositories.bids import readable_bids as readable_bids
 from distretto.market.repositories.visibility import readable_orders as readable_orders
 from distretto.market.repository import (

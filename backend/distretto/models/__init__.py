@@ -18,6 +18,7 @@ from distretto.models.contracts import (
     ContractMessage,
     Review,
 )
+from distretto.models.documents import Attachment, FirmDocument
 from distretto.models.events import Event, EventAudience
 from distretto.models.firms import Firm, FirmPhase, Membership, OwnershipGroup, Phase
 from distretto.models.identity import OidcIdentity, RefreshToken, User
@@ -28,6 +29,7 @@ from distretto.models.reputation import ReputationDistrictMean, ReputationScore,
 from distretto.models.training import Course, CourseSession, Enrolment, SessionAttendance
 
 __all__ = [
+    "Attachment",
     "AuditEntry",
     "Bid",
     "Campaign",
@@ -43,6 +45,7 @@ __all__ = [
     "Event",
     "EventAudience",
     "Firm",
+    "FirmDocument",
     "FirmPhase",
     "FirmWarning",
     "Flag",

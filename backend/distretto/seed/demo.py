@@ -14,6 +14,7 @@ from distretto.config import Settings
 from distretto.models import Firm
 from distretto.seed.consortia import seed_consortia
 from distretto.seed.consortia_activity import seed_consortia_activity
+from distretto.seed.documents import seed_documents
 from distretto.seed.firms import seed_firms
 from distretto.seed.market import seed_market
 from distretto.seed.moderation import seed_moderation
@@ -26,6 +27,7 @@ STEPS: list[Step] = [
     seed_consortia_activity,
     seed_market,
     seed_moderation,
+    seed_documents,
 ]
 
 
@@ -39,6 +41,7 @@ async def seed(settings: Settings) -> str:
                 session=session,
                 rng=random.Random(20261122),
                 password_hash=await hash_password(ctx.hasher, DEMO_PASSWORD),
+                settings=settings,
             )
             for step in STEPS:
                 await step(world)

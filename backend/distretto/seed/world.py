@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from distretto.config import Settings
+
 DEMO_PASSWORD = "distretto-demo"
 
 
@@ -31,6 +33,8 @@ class DemoWorld:
     consortia: dict[str, int] = field(default_factory=dict)
     consortium_members: dict[int, list[int]] = field(default_factory=dict)
     consortium_managers: dict[int, int] = field(default_factory=dict)
+    # Where steps that store files (documents) find the storage settings.
+    settings: Settings | None = None
 
     def suppliers_for(self, phase: str) -> list[DemoFirm]:
         return [f for f in self.firms if phase in f.phases and f not in self.final_firms]

@@ -74,6 +74,8 @@ export function withQuery(path: string, query?: Query): string {
 interface RequestOptions {
   body?: unknown
   form?: Record<string, string>
+  /** multipart/form-data (file uploads); the browser writes the boundary header. */
+  multipart?: FormData
   query?: Query
   idempotencyKey?: string
   anonymous?: boolean
@@ -111,7 +113,9 @@ async function send(method: string, path: string, options: RequestOptions): Prom
   const send1 = (session: Session | null) => {
     const headers: Record<string, string> = { Accept: 'application/json' }
     let body: BodyInit | undefined
-    if (options.form) {
+    if (options.multipart) {
+      body = options.multipart
+    } else if (options.form) {
       body = new URLSearchParams(options.form)
       headers['Content-Type'] = 'application/x-www-form-urlencoded'
     } else if (options.body !== undefined) {
@@ -163,6 +167,9 @@ export const api = {
   delete: <T = void>(path: string) => json<T>('DELETE', path),
   form: <T>(path: string, form: Record<string, string>) =>
     json<T>('POST', path, { form, anonymous: true }),
+  upload: <T>(path: string, data: FormData) => json<T>('POST', path, { multipart: data }),
+  /** A file's bytes fetched with the session's credentials (previews). */
+  blob: async (path: string, signal?: AbortSignal) => (await send('GET', path, { signal })).blob(),
   /** Fetches a file with the session's credentials and hands it to the browser. */
   async download(path: string, filename: string): Promise<void> {
     const response = await send('GET', path, {})

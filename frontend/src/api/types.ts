@@ -60,3 +60,8 @@ export interface AuthProvider {
   name: string
   login_url: string
 }
+
+export type Attachment = Schemas['AttachmentOut']
+export type OrderCover = Schemas['OrderCoverOut']
+export type FirmDocument = Schemas['FirmDocumentOut']
+export type CertificationBadge = Schemas['CertificationBadge']

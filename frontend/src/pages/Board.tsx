@@ -8,10 +8,11 @@ import { useI18n } from '../i18n'
 import { REGIONS } from '../lib/italy'
 import { groupedPhases, phaseName } from '../lib/phases'
 import { RECONNECTED, useLiveEvents } from '../live/LiveContext'
+import { OrderCoverImage, useOrderCovers } from '../documents/Covers'
 
 const PAGE_SIZE = 20
 
-export function OrderCard({ order, fresh }: { order: Order; fresh?: boolean }) {
+export function OrderCard({ order, fresh, cover }: { order: Order; fresh?: boolean; cover?: number }) {
   const { t, fmt, locale } = useI18n()
   const { phases } = useAuth()
   const open = order.status === 'open' && new Date(order.bid_deadline).getTime() > Date.now()
@@ -23,6 +24,7 @@ export function OrderCard({ order, fresh }: { order: Order; fresh?: boolean }) {
         {order.sealed && <span className="badge badge-grey" title={t('order.sealedHint')}>{t('order.sealed')}</span>}
         <StatusBadge status={open || order.status !== 'open' ? order.status : 'closed'} />
       </div>
+      {cover && <OrderCoverImage attachmentId={cover} title={order.title} />}
       <h2 className="order-card-title">
         <Link to={`/orders/${order.id}`}>{order.title}</Link>
       </h2>
@@ -68,6 +70,7 @@ export function BoardPage() {
   }
   const [text, setText] = useState(filters.q)
   const [orders, setOrders] = useState<Order[]>([])
+  const covers = useOrderCovers(orders.map((o) => o.id))
   const [cursor, setCursor] = useState<string | null>(null)
   const [loading, setLoading] = useState(true)
   const [error, setError] = useState<unknown>(null)
@@ -239,7 +242,7 @@ export function BoardPage() {
           </p>
           <ul className="order-grid" aria-label={t('board.title')}>
             {orders.map((order) => (
-              <OrderCard key={order.id} order={order} fresh={fresh.has(order.id)} />
+              <OrderCard key={order.id} order={order} fresh={fresh.has(order.id)} cover={covers[order.id]} />
             ))}
           </ul>
         </>

@@ -11,6 +11,8 @@ import { useLoad } from '../hooks/useLoad'
 import { useI18n, type MessageKey } from '../i18n'
 import { phaseName } from '../lib/phases'
 import { RECONNECTED, useLiveEvents } from '../live/LiveContext'
+import { AttachmentsCard, useOwnFiles } from '../documents/Attachments'
+import { MessageFileInput, MessageFiles, attachToMessage, useContractFiles } from '../documents/MessageFiles'
 
 export function ContractDetailPage() {
   const { id } = useParams()
@@ -89,6 +91,7 @@ export function ContractDetailPage() {
           <Card title={t('timeline.title')}>
             <Timeline contract={c} />
           </Card>
+          {(side || (me?.is_staff && c.disputed_at)) && <ContractFiles contract={c} canUpload={!!side} />}
           {side && <ContractActions contract={c} side={side} canAct={canAct} onChanged={contract.reload} />}
           {side && c.status === 'completed' && <Reviews contract={c} side={side} canAct={canAct} />}
         </div>
@@ -335,9 +338,13 @@ function Messages({ contract: c, myFirmId }: { contract: Contract; myFirmId: num
     [c.id],
   )
   const form = useForm({ text: '' })
+  const [file, setFile] = useState<File | null>(null)
+  const [fileKey, setFileKey] = useState(0)
+  const files = useContractFiles(c.id, messages.data?.length)
   const end = useRef<HTMLLIElement>(null)
-  useLiveEvents(['message.created', RECONNECTED], (event) => {
+  useLiveEvents(['message.created', 'contract.file_added', RECONNECTED], (event) => {
     if (event.type === RECONNECTED || Number(event.data.contract_id) === c.id) messages.reload()
+    if (event.type === 'contract.file_added') files.reload()
   })
   const count = messages.data?.length ?? 0
   useEffect(() => {
@@ -347,13 +354,17 @@ function Messages({ contract: c, myFirmId }: { contract: Contract; myFirmId: num
     event.preventDefault()
     const ok = await form.submit(
       async () => {
-        await api.post(`/contracts/${c.id}/messages`, { text: form.values.text.trim() })
+        const sent = await api.post<ContractMessage>(`/contracts/${c.id}/messages`, { text: form.values.text.trim() })
+        if (file) await attachToMessage(c.id, sent.id, file)
       },
       () => (form.values.text.trim() ? {} : { text: t('messages.empty') }),
     )
     if (ok) {
       form.set('text', '')
+      setFile(null)
+      setFileKey((k) => k + 1)
       messages.reload()
+      files.reload()
     }
   }
   return (
@@ -367,6 +378,7 @@ function Messages({ contract: c, myFirmId }: { contract: Contract; myFirmId: num
               {m.author_name ?? m.firm_name ?? (m.firm_id === c.client_firm_id ? t('contracts.theClient') : t('contracts.theSupplier'))} · {fmt.dateTime(m.created_at)}
             </div>
             <div className="message-text">{m.text}</div>
+            <MessageFiles files={files.data} messageId={m.id} />
             {m.firm_id !== myFirmId && <ReportButton targetType="message" targetId={m.id} />}
           </li>
         ))}
@@ -376,6 +388,7 @@ function Messages({ contract: c, myFirmId }: { contract: Contract; myFirmId: num
         <form className="message-form" onSubmit={send} noValidate>
           <ErrorBanner message={form.banner && !form.errors.text ? form.banner : null} />
           <TextArea label={t('messages.write')} rows={2} maxLength={4000} value={form.values.text} onChange={(e) => form.set('text', e.target.value)} error={form.errors.text} />
+          <MessageFileInput key={fileKey} onChange={setFile} />
           <button type="submit" className="btn btn-primary btn-small" disabled={form.busy}>
             {t('messages.send')}
           </button>
@@ -383,4 +396,11 @@ function Messages({ contract: c, myFirmId }: { contract: Contract; myFirmId: num
       )}
     </Card>
   )
+}
+
+function ContractFiles({ contract: c, canUpload }: { contract: Contract; canUpload: boolean }) {
+  const { t } = useI18n()
+  const own = useOwnFiles('member')
+  const editable = ['active', 'delivered', 'disputed'].includes(c.status)
+  return <AttachmentsCard path={`/contracts/${c.id}/attachments`} title={t('docs.contractFiles')} canUpload={canUpload && editable} removable={editable ? own : undefined} />
 }

@@ -12,6 +12,7 @@ import { useLoad } from '../hooks/useLoad'
 import { useI18n, type MessageKey } from '../i18n'
 import { phaseName } from '../lib/phases'
 import { useLiveEvents } from '../live/LiveContext'
+import { CertificationBadges, FirmCredentialsCard } from '../documents/Credentials'
 
 export function FirmProfilePage() {
   const { id } = useParams()
@@ -51,7 +52,7 @@ export function FirmProfilePage() {
         }
         back={{ to: '/firms', label: t('nav.firms') }}
       />
-      <div className={membership ? 'detail-grid' : 'detail-single'}>
+      <div className={membership || me?.is_staff ? 'detail-grid' : 'detail-single'}>
         <div className="detail-main">
           <Card title={t('firm.about')}>
             <div className="chips">
@@ -61,6 +62,7 @@ export function FirmProfilePage() {
                 </span>
               ))}
             </div>
+            <CertificationBadges badges={f.certifications ?? []} />
             {f.description ? <p className="prose">{f.description}</p> : <p className="muted">{t('firm.noDescription')}</p>}
             {!membership && <ReportButton targetType="firm" targetId={f.id} />}
           </Card>
@@ -68,6 +70,7 @@ export function FirmProfilePage() {
         </div>
         <aside className="detail-side">
           {membership && <MembersCard firmId={f.id} isOwner={membership.role === 'owner'} />}
+          {(membership || me?.is_staff) && <FirmCredentialsCard firmId={f.id} canSend={membership?.role === 'owner' || membership?.role === 'manager'} />}
         </aside>
       </div>
     </div>

@@ -12,6 +12,7 @@ import { useLoad } from '../hooks/useLoad'
 import { useI18n, type MessageKey } from '../i18n'
 import { phaseName } from '../lib/phases'
 import { RECONNECTED, useLiveEvents } from '../live/LiveContext'
+import { AttachmentsCard, ClientBidFiles, MyBidFiles, useOwnFiles } from '../documents/Attachments'
 
 const LIVE_BID = ['active', 'needs_confirmation', 'awarded']
 
@@ -23,7 +24,8 @@ export function OrderDetailPage() {
   const { id } = useParams()
   const orderId = Number(id)
   const { t, fmt, locale } = useI18n()
-  const { me, firmId, phases } = useAuth()
+  const { me, firmId, phases, canManage } = useAuth()
+  const ownFiles = useOwnFiles('manager')
   const order = useLoad((signal) => api.get<Order>(`/orders/${orderId}`, undefined, signal), [orderId])
   const client = useLoad(
     (signal) => (order.data ? api.get<Firm>(`/firms/${order.data.client_firm_id}`, undefined, signal) : Promise.resolve(null)),
@@ -121,10 +123,19 @@ export function OrderDetailPage() {
             {o.parent_contract_id && <p className="muted">{t('order.subOrderOf', { id: o.parent_contract_id })}</p>}
             {!isClient && <ReportButton targetType="order" targetId={o.id} />}
           </Card>
+          <AttachmentsCard path={`/orders/${o.id}/attachments`} lead={t('docs.filesLead')} canUpload={isClient && canManage && ['draft', 'open'].includes(o.status)} removable={['draft', 'open'].includes(o.status) ? ownFiles : undefined} />
           {isClient ? (
-            <ClientBids order={o} bids={bids.data} error={bids.error} onChanged={reloadAll} />
+            <>
+              <ClientBids order={o} bids={bids.data} error={bids.error} onChanged={reloadAll} />
+              <ClientBidFiles bids={(bids.data ?? []).filter((b) => LIVE_BID.includes(b.status))} sealed={o.sealed} deadlinePassed={new Date(o.bid_deadline).getTime() <= Date.now()} />
+            </>
           ) : (
-            me && firmId && <BidderPanel order={o} bids={bids.data ?? []} onChanged={reloadAll} />
+            me && firmId && (
+              <>
+                <BidderPanel order={o} bids={bids.data ?? []} onChanged={reloadAll} />
+                <MyBidFiles bids={bids.data ?? []} />
+              </>
+            )
           )}
         </div>
         <aside className="detail-side">

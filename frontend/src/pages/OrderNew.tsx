@@ -1,4 +1,4 @@
-import type { FormEvent } from 'react'
+import { useState, type FormEvent } from 'react'
 import { Navigate, useNavigate, useSearchParams } from 'react-router-dom'
 import { api } from '../api/client'
 import type { Consortium, Order, Page } from '../api/types'
@@ -6,6 +6,8 @@ import { useAuth } from '../auth/AuthContext'
 import { CheckboxField, SelectField, TextArea, TextField } from '../components/Field'
 import { FirmPicker } from '../components/FirmPicker'
 import { ErrorBanner, PageHeader } from '../components/ui'
+import { useToast } from '../components/Toasts'
+import { PendingFiles, uploadAll } from '../documents/PendingFiles'
 import { useForm, type Errors } from '../hooks/useForm'
 import { useLoad } from '../hooks/useLoad'
 import { useI18n } from '../i18n'
@@ -41,6 +43,8 @@ export function OrderNewPage() {
   const { t, locale } = useI18n()
   const { firmId, canManage, phases, me } = useAuth()
   const navigate = useNavigate()
+  const push = useToast()
+  const [pendingFiles, setPendingFiles] = useState<File[]>([])
   const [params] = useSearchParams()
   const parentContract = params.get('parent_contract_id')
   const consortia = useLoad(
@@ -113,7 +117,12 @@ export function OrderNewPage() {
         },
       )
     }, validate)
-    if (ok && created) navigate(`/orders/${(created as Order).id}`)
+    if (ok && created) {
+      const orderId = (created as Order).id
+      const failed = await uploadAll(`/orders/${orderId}/attachments`, pendingFiles)
+      if (failed.length) push({ tone: 'warning', title: t('docs.someFailed', { names: failed.join(', ') }) })
+      navigate(`/orders/${orderId}`)
+    }
   }
 
   return (
@@ -188,6 +197,7 @@ export function OrderNewPage() {
           />
         )}
         <CheckboxField label={t('orderNew.sealed')} hint={t('order.sealedHint')} checked={v.sealed} onChange={(e) => form.set('sealed', e.target.checked)} />
+        <PendingFiles files={pendingFiles} onChange={setPendingFiles} />
         <div className="form-actions">
           <button type="submit" className="btn btn-primary" disabled={form.busy || !canManage}>
             {form.busy ? t('common.wait') : t('orderNew.submit')}

@@ -8,8 +8,9 @@ import { useForm } from '../hooks/useForm'
 import { useLoad } from '../hooks/useLoad'
 import { useI18n, type MessageKey } from '../i18n'
 import { RECONNECTED, useLiveEvents } from '../live/LiveContext'
+import { DocumentReviewQueue } from '../documents/ReviewQueue'
 
-type Tab = 'queue' | 'firms' | 'disputes' | 'audit'
+type Tab = 'queue' | 'firms' | 'disputes' | 'documents' | 'audit'
 
 export function StaffPage() {
   const { t } = useI18n()
@@ -26,6 +27,7 @@ export function StaffPage() {
           { id: 'queue', label: t('staff.queue') },
           { id: 'firms', label: t('staff.firms') },
           { id: 'disputes', label: t('staff.disputes') },
+          { id: 'documents', label: t('review.tab') },
           { id: 'audit', label: t('staff.audit') },
         ]}
       />
@@ -33,6 +35,7 @@ export function StaffPage() {
         {tab === 'queue' && <Queue />}
         {tab === 'firms' && <Firms />}
         {tab === 'disputes' && <Disputes />}
+        {tab === 'documents' && <DocumentReviewQueue />}
         {tab === 'audit' && <Audit />}
       </div>
     </div>

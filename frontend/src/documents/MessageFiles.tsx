@@ -1,0 +1,34 @@
+// Files sent with contract messages: chosen in the message form, shown under the message.
+import { api } from '../api/client'
+import type { Attachment } from '../api/types'
+import { useLoad } from '../hooks/useLoad'
+import { useI18n } from '../i18n'
+import { FileList } from './Attachments'
+import { ACCEPT } from './files'
+
+export function useContractFiles(contractId: number, version: unknown) {
+  return useLoad((signal) => api.get<Attachment[]>(`/contracts/${contractId}/attachments`, undefined, signal), [contractId, version])
+}
+
+export function MessageFiles({ files, messageId }: { files: Attachment[] | undefined; messageId: number }) {
+  const mine = (files ?? []).filter((file) => file.message_id === messageId)
+  if (mine.length === 0) return null
+  return <FileList files={mine} />
+}
+
+export function MessageFileInput({ onChange }: { onChange: (file: File | null) => void }) {
+  const { t } = useI18n()
+  return (
+    <label className="field message-file">
+      <span className="field-label">{t('docs.attachToMessage')}</span>
+      <input type="file" accept={ACCEPT} data-testid="message-file-input" onChange={(event) => onChange(event.target.files?.[0] ?? null)} />
+    </label>
+  )
+}
+
+export async function attachToMessage(contractId: number, messageId: number, file: File): Promise<void> {
+  const data = new FormData()
+  data.append('file', file)
+  data.append('message_id', String(messageId))
+  await api.upload<Attachment>(`/contracts/${contractId}/attachments`, data)
+}
