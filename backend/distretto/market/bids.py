@@ -18,6 +18,7 @@ from distretto.market.repository import BidRepository, OrderRepository, is_uniqu
 from distretto.market.service import readable_order
 from distretto.models import Bid, Order
 from distretto.models.base import utcnow
+from distretto.tariffs import service as tariffs
 
 RATE_WINDOW_SECONDS = 60
 
@@ -71,9 +72,20 @@ def own_bid_out(bid: Bid, firm_name: str) -> schemas.BidOut:
         notes=bid.notes,
         status=bid.status,
         order_revision=bid.order_revision,
+        below_tariff=bid.below_tariff,
         created_at=bid.created_at,
         updated_at=bid.updated_at,
     )
+
+
+async def _price_against_tariff(
+    session: AsyncSession, bid: Bid, order: Order, now: datetime
+) -> None:
+    """Mark the bid against the reference tariff in force now for the order's phase and
+    unit (placing, revising and confirming all price it anew)."""
+    check = await tariffs.check_price(session, order.phase, order.unit, bid.unit_price, now.date())
+    bid.tariff_id = check.tariff_id
+    bid.below_tariff = check.below_tariff
 
 
 async def place(
@@ -117,6 +129,7 @@ async def place(
         created_at=now,
         updated_at=now,
     )
+    await _price_against_tariff(session, bid, order, now)
     try:
         await BidRepository(session).add(bid)
     except IntegrityError as exc:
@@ -188,6 +201,7 @@ async def revise(
     bid.status = "active"
     bid.order_revision = order.revision
     bid.updated_at = now
+    await _price_against_tariff(session, bid, order, now)
     await BidRepository(session).save(bid)
     await events.bid_changed(session, "bid.updated", bid, order, now)
     return own_bid_out(bid, firm_name)
@@ -201,6 +215,7 @@ async def confirm(session: AsyncSession, viewer: Viewer, bid_id: int) -> schemas
     bid.status = "active"
     bid.order_revision = order.revision
     bid.updated_at = now
+    await _price_against_tariff(session, bid, order, now)
     await BidRepository(session).save(bid)
     await events.bid_changed(session, "bid.updated", bid, order, now)
     return own_bid_out(bid, firm_name)

@@ -54,6 +54,7 @@ def bid_data(bid: Bid, order: Order, now: datetime) -> dict[str, Any]:
     if not lifecycle.amounts_sealed(order, now):
         data["unit_price"] = _money(bid.unit_price)
         data["total_price"] = _money(bid.total_price)
+        data["below_tariff"] = bid.below_tariff
     return data
 
 

@@ -42,6 +42,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 
 from distretto.auth.viewer import Viewer
+from distretto.capacity.repository import fits_capacity_condition
+from distretto.capacity.weeks import monday_of
 from distretto.kit.errors import Invalid
 from distretto.kit.pagination import PageParams, decode_cursor, encode_cursor, keyset_page
 from distretto.models import (
@@ -273,6 +275,7 @@ class _BoardShape:
     search_words: int
     dialect: str
     after_cursor: bool
+    fits_capacity: bool = False
 
 
 @functools.cache
@@ -292,6 +295,8 @@ def _board_statement(shape: _BoardShape) -> Select[Any]:
         conditions.append(search_condition(shape.search_words, shape.dialect))
     if shape.after_cursor:
         conditions.append(col(Order.id) < bindparam("after_id"))
+    if shape.fits_capacity:
+        conditions.append(fits_capacity_condition())
     return (
         _listing(and_(*conditions))
         .order_by(col(Order.id).desc())
@@ -403,6 +408,7 @@ class OrderRepository:
         firm_id: int | None,
         region: str | None,
         mine: bool,
+        capacity_firm_id: int | None = None,
     ) -> tuple[list[ListedOrder], str | None]:
         after = _checked_cursor(params)
         words = search_words(q)
@@ -417,6 +423,7 @@ class OrderRepository:
             search_words=len(words),
             dialect=dialect,
             after_cursor=after is not None,
+            fits_capacity=capacity_firm_id is not None,
         )
         parameters = _viewer_parameters(viewer) | {
             "now": now,
@@ -425,6 +432,8 @@ class OrderRepository:
             "region": region.lower() if region else None,
             "after_id": after,
             "limit": params.limit + 1,
+            "capacity_firm_id": capacity_firm_id,
+            "capacity_from": monday_of(now.date()),
         }
         parameters |= search_parameters(words, dialect)
         rows = [
@@ -615,6 +624,9 @@ def readable_bids(viewer: Viewer, now: datetime) -> Select[Any]:
             amount(Bid.unit_price).label("unit_price"),
             amount(Bid.total_price).label("total_price"),
             type_coerce(sealed, Boolean).label("amounts_hidden"),
+            type_coerce(case((sealed, None), else_=Bid.below_tariff), Boolean).label(
+                "below_tariff"
+            ),
             Bid.delivery_date,
             Bid.notes,
             Bid.status,

@@ -205,6 +205,9 @@ class BidOut(BaseModel):
     status: str
     # The order revision the bid was made or confirmed for.
     order_revision: int
+    # Below the reference tariff's minimum in force when the bid was priced; null for the
+    # client while the amounts are sealed.
+    below_tariff: bool | None = None
     created_at: datetime
     updated_at: datetime
 

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
+from distretto.capacity import policies as capacity_policies
 from distretto.firms.repository import PhaseRepository
 from distretto.kit.errors import Conflict, Forbidden, Invalid, NotFound
 from distretto.kit.pagination import Page, PageParams
@@ -196,8 +197,16 @@ async def board(
     firm_id: int | None,
     region: str | None,
     mine: bool,
+    fits_capacity: bool = False,
 ) -> Page[schemas.OrderOut]:
     now = utcnow()
+    capacity_firm = None
+    if fits_capacity:
+        # ``firm_id`` then names the firm whose capacity filters, not a client.
+        if firm_id is None:
+            raise Invalid("firm_id", "name the firm whose capacity the board should fit")
+        capacity_policies.require_firm_member(viewer, firm_id)
+        capacity_firm, firm_id = firm_id, None
     listed, cursor = await OrderRepository(session).board(
         viewer,
         params,
@@ -208,6 +217,7 @@ async def board(
         firm_id=firm_id,
         region=region,
         mine=mine,
+        capacity_firm_id=capacity_firm,
     )
     return Page(items=await to_out(session, viewer, listed, now), next_cursor=cursor)
 

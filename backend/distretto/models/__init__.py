@@ -2,6 +2,7 @@
 
 from distretto.models.audit import AuditEntry
 from distretto.models.base import metadata
+from distretto.models.capacity import CapacityBooking, CapacityWeek
 from distretto.models.consortia import (
     Campaign,
     CampaignParticipation,
@@ -27,6 +28,7 @@ from distretto.models.identity import RefreshToken, User
 from distretto.models.market import Bid, IdempotencyRecord, Order, OrderInvitation, Question
 from distretto.models.moderation import FirmWarning, Flag, OidcIdentity
 from distretto.models.notifications import Notification, OutboxCursor
+from distretto.models.tariffs import ReferenceTariff
 from distretto.models.training import Course, CourseSession, Enrolment, SessionAttendance
 
 __all__ = [
@@ -34,6 +36,8 @@ __all__ = [
     "Bid",
     "Campaign",
     "CampaignParticipation",
+    "CapacityBooking",
+    "CapacityWeek",
     "Consortium",
     "ConsortiumManager",
     "ConsortiumMember",
@@ -59,6 +63,7 @@ __all__ = [
     "Phase",
     "QualitySeal",
     "Question",
+    "ReferenceTariff",
     "RefreshToken",
     "ReputationDistrictMean",
     "ReputationScore",

@@ -133,6 +133,15 @@ class Bid(SQLModel, table=True):
     status: str = Field(default="active", max_length=20)
     order_revision: int = Field(default=1)
     hidden: bool = Field(default=False)
+    # The reference tariff in force for the order's phase and unit when the bid was made
+    # (or last revised or confirmed), and whether its unit price was below the minimum.
+    tariff_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            BigId, ForeignKey("reference_tariffs.id", ondelete="SET NULL"), nullable=True
+        ),
+    )
+    below_tariff: bool = Field(default=False)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
