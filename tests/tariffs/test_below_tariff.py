@@ -5,7 +5,7 @@ import httpx
 from fastapi import FastAPI
 
 from tests.market.builders import district, events_of, pass_deadline, place_bid, post_order
-from tests.tariffs.builders import publish
+from tests.tariffs.builders import day, publish
 
 
 async def test_a_bid_below_the_minimum_is_marked_for_bidder_and_client(
@@ -131,3 +131,21 @@ async def test_staff_report_awards_below_the_minimum_by_phase(
         refused = await client.get("/moderation/below-tariff", headers=person.headers)
         assert refused.status_code == 403
     assert (await client.get("/moderation/below-tariff")).status_code == 401
+
+
+async def test_only_the_tariff_in_force_prices_a_bid(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    d = await district(client, app)
+    await publish(client, d.staff, min_price="5.00", valid_from=day(-90), valid_until=day(-1))
+    await publish(client, d.staff, min_price="4.00", typical_price="4.50", valid_from=day(5))
+    order = await post_order(client, d.client_owner)
+    # The first version has expired, the second has not begun: no tariff holds today.
+    assert (await place_bid(client, d.bidder, order["id"], unit_price="2.00"))[
+        "below_tariff"
+    ] is False
+    await publish(client, d.staff, min_price="2.50", typical_price="3.00", valid_from=day(0))
+    other = await post_order(client, d.client_owner)
+    assert (await place_bid(client, d.bidder, other["id"], unit_price="2.00"))[
+        "below_tariff"
+    ] is True

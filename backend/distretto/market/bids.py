@@ -106,7 +106,9 @@ async def place(
     await _rate_limit(ctx, data.firm_id)
     # FOR SHARE: bids on one order do not wait for each other, but an award, an edit or
     # a cancellation of the order waits for them (and they for it).
-    target = await OrderRepository(session).bid_target(viewer, order_id, data.firm_id, "share")
+    target = await OrderRepository(session).bid_target(
+        viewer, order_id, data.firm_id, "share", now.date()
+    )
     if target is None:
         raise NotFound(f"Order {order_id} not found")
     order = target.order
@@ -129,7 +131,9 @@ async def place(
         created_at=now,
         updated_at=now,
     )
-    await _price_against_tariff(session, bid, order, now)
+    # The tariff in force came with the order (no statement of its own on this hot path).
+    check = tariffs.price_check(target.tariff, bid.unit_price)
+    bid.tariff_id, bid.below_tariff = check.tariff_id, check.below_tariff
     try:
         await BidRepository(session).add(bid)
     except IntegrityError as exc:

@@ -10,7 +10,7 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -56,9 +56,11 @@ from distretto.models import (
     Order,
     OrderInvitation,
     Question,
+    ReferenceTariff,
 )
 from distretto.models.base import Money, utcnow
 from distretto.models.market import LIVE_BID_STATUSES
+from distretto.tariffs.repository import in_force_condition as tariff_in_force
 
 Lock = Literal["share", "update"] | None
 # Words of a board search: letters and digits only, so nothing needs escaping for
@@ -318,6 +320,8 @@ class BidTarget:
     bidder: Firm
     offered_to_bidder: bool
     bidder_has_live_bid: bool
+    # The reference tariff in force today for the order's phase and unit, if any.
+    tariff: ReferenceTariff | None = None
 
 
 _CLIENT_FIRM = aliased(Firm, name="client_firm")
@@ -337,9 +341,11 @@ def _bid_target_statement(reach: Reach, lock: Lock) -> Select[Any]:
             _BIDDER_FIRM,
             visible_to_firms(bindparam("bidder_firm_ids", expanding=True)).label("offered"),
             has_live_bid.label("has_live_bid"),
+            ReferenceTariff,
         )
         .join(_CLIENT_FIRM, _CLIENT_FIRM.id == Order.client_firm_id)
         .join(_BIDDER_FIRM, _BIDDER_FIRM.id == bidder_id)
+        .outerjoin(ReferenceTariff, tariff_in_force(Order.phase, Order.unit, bindparam("today")))
         .where(Order.id == bindparam("order_id"), _visibility_of_viewer_firms(reach))
     )
     locked: Select[Any] = _locked(stmt, lock, of=Order)
@@ -368,7 +374,7 @@ class OrderRepository:
         return _listed((await self.session.execute(_listing(Order.id == order.id))).one())
 
     async def bid_target(
-        self, viewer: Viewer, order_id: int, firm_id: int, lock: Lock
+        self, viewer: Viewer, order_id: int, firm_id: int, lock: Lock, today: date
     ) -> BidTarget | None:
         """The order if the viewer may read it, its client and the bidding firm, whether
         the order is offered to that firm and whether the firm already has a live bid on
@@ -377,13 +383,14 @@ class OrderRepository:
             "order_id": order_id,
             "bidder_firm_id": firm_id,
             "bidder_firm_ids": [firm_id],
+            "today": today,
         }
         statement = _bid_target_statement(_reach(viewer), lock)
         row = (await self.session.execute(statement, parameters)).first()
         if row is None:
             return None
-        order, client_firm, bidder_firm, offered, has_live = row
-        return BidTarget(order, client_firm, bidder_firm, bool(offered), bool(has_live))
+        order, client_firm, bidder_firm, offered, has_live, tariff = row
+        return BidTarget(order, client_firm, bidder_firm, bool(offered), bool(has_live), tariff)
 
     async def locked(self, order_id: int, lock: Lock) -> Order:
         """An order already known to be readable (through one of its bids), locked."""

@@ -4,8 +4,9 @@ except the below-tariff report, which only staff reach (the router requires it).
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import and_, func
+from sqlalchemy import ColumnElement, and_, func, literal, or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -43,6 +44,29 @@ class BelowTariffRow:
     supplier_firm_name: str
 
 
+def in_force_condition(phase: Any, unit: Any, on: Any) -> ColumnElement[bool]:
+    """Picks the ``ReferenceTariff`` row in force on ``on`` for a phase and a unit as typed
+    (columns of an enclosing statement, or values): the newest version whose period has
+    begun, unless its ``valid_until`` has passed. Usable as a join condition, so the
+    market reads an order and its tariff in one statement."""
+    version = aliased(ReferenceTariff, name="tariff_version")
+    newest = (
+        select(version.id)
+        .where(
+            version.phase == phase,
+            version.unit == normalised_unit_column(unit),
+            version.valid_from <= on,
+        )
+        .order_by(col(version.version).desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return and_(
+        ReferenceTariff.id == newest,
+        or_(col(ReferenceTariff.valid_until).is_(None), col(ReferenceTariff.valid_until) >= on),
+    )
+
+
 class TariffRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -72,18 +96,9 @@ class TariffRepository:
             return False
         return True
 
-    async def newest_started(self, phase: str, unit: str, on: date) -> ReferenceTariff | None:
-        """The most recent version whose period has begun by ``on`` (it supersedes every
-        earlier one; whether it still holds is ``valid_until``'s business)."""
-        stmt = (
-            select(ReferenceTariff)
-            .where(
-                ReferenceTariff.phase == phase,
-                ReferenceTariff.unit == unit,
-                ReferenceTariff.valid_from <= on,
-            )
-            .order_by(col(ReferenceTariff.version).desc())
-            .limit(1)
+    async def in_force(self, phase: str, unit: str, on: date) -> ReferenceTariff | None:
+        stmt = select(ReferenceTariff).where(
+            in_force_condition(literal(phase), literal(unit), literal(on))
         )
         return (await self.session.scalars(stmt)).first()
 

@@ -162,16 +162,19 @@ class PriceCheck:
     below_tariff: bool
 
 
+def price_check(tariff: ReferenceTariff | None, unit_price: Decimal) -> PriceCheck:
+    """A bid's unit price against the tariff in force (read with its order, or by
+    ``check_price``): below when under the minimum."""
+    if tariff is None:
+        return PriceCheck(None, False)
+    return PriceCheck(tariff.id, unit_price < tariff.min_price)
+
+
 async def check_price(
     session: AsyncSession, phase: str, unit: str, unit_price: Decimal, on: date
 ) -> PriceCheck:
     """Price a bid against the tariff holding on ``on`` for the order's phase and unit."""
-    tariff = in_force(
-        await TariffRepository(session).newest_started(phase, normalise_unit(unit), on), on
-    )
-    if tariff is None:
-        return PriceCheck(None, False)
-    return PriceCheck(tariff.id, unit_price < tariff.min_price)
+    return price_check(await TariffRepository(session).in_force(phase, unit, on), unit_price)
 
 
 def _day_start(day: date | None) -> datetime | None:

@@ -246,6 +246,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/capacity/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Capacity Summary
+         * @description The district's free capacity per week for a phase (signed-in users): null where
+         *     fewer than 3 firms stand behind a figure. 12 weeks from this one by default.
+         */
+        get: operations["capacity_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/consortia": {
         parameters: {
             query?: never;
@@ -773,6 +794,32 @@ export interface paths {
         patch: operations["update_firm"];
         trace?: never;
     };
+    "/api/v1/firms/{firm_id}/capacity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Firm Capacity
+         * @description Declared, booked, free and overbooked capacity per week (signed-in users); from
+         *     this week on unless ``from`` says otherwise.
+         */
+        get: operations["firm_capacity"];
+        /**
+         * Declare Capacity
+         * @description Replace the firm's declared capacity from this week on (owner or manager); what
+         *     awards have booked stays. Answers the calendar from this week on.
+         */
+        put: operations["declare_capacity"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/firms/{firm_id}/export": {
         parameters: {
             query?: never;
@@ -904,6 +951,26 @@ export interface paths {
         };
         /** Audit Log */
         get: operations["audit_log"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/moderation/below-tariff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Below Tariff Report
+         * @description Awards whose winning bid was below the tariff minimum, by phase (staff).
+         */
+        get: operations["below_tariff_report"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1367,6 +1434,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tariffs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Tariffs
+         * @description The tariffs in force today, each with its history and the observed median. Public.
+         */
+        get: operations["list_tariffs"];
+        put?: never;
+        /**
+         * Publish Tariff
+         * @description A new version of the phase and unit's tariff (staff); earlier versions stay.
+         */
+        post: operations["publish_tariff"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/trade-fairs/{fair_id}": {
         parameters: {
             query?: never;
@@ -1609,6 +1700,67 @@ export interface components {
             /** Bid Id */
             bid_id: number;
         };
+        /** BelowTariffAward */
+        BelowTariffAward: {
+            /**
+             * Awarded At
+             * Format: date-time
+             */
+            awarded_at: string;
+            /** Client Firm Id */
+            client_firm_id: number;
+            /** Client Firm Name */
+            client_firm_name: string;
+            /** Contract Id */
+            contract_id: number;
+            /** Min Price */
+            min_price: string;
+            /** Order Id */
+            order_id: number;
+            /** Phase */
+            phase: string;
+            /** Quantity */
+            quantity: number;
+            /** Supplier Firm Id */
+            supplier_firm_id: number;
+            /** Supplier Firm Name */
+            supplier_firm_name: string;
+            /** Total Price */
+            total_price: string;
+            /** Unit */
+            unit: string;
+            /** Unit Price */
+            unit_price: string;
+        };
+        /** BelowTariffPhase */
+        BelowTariffPhase: {
+            /** Awards */
+            awards: number;
+            /** Phase */
+            phase: string;
+            /**
+             * Shortfall
+             * @description sum of (tariff minimum - unit price) * quantity
+             */
+            shortfall: string;
+            /**
+             * Total Amount
+             * @description the contracts' total prices
+             */
+            total_amount: string;
+        };
+        /** BelowTariffReport */
+        BelowTariffReport: {
+            /**
+             * Items
+             * @description newest first, at most 200
+             */
+            items: components["schemas"]["BelowTariffAward"][];
+            /** Phases */
+            phases: components["schemas"]["BelowTariffPhase"][];
+            /** Truncated */
+            truncated: boolean;
+        };
         /** BidCreate */
         BidCreate: {
             /**
@@ -1630,6 +1782,8 @@ export interface components {
         BidOut: {
             /** Amounts Hidden */
             amounts_hidden: boolean;
+            /** Below Tariff */
+            below_tariff?: boolean | null;
             /**
              * Created At
              * Format: date-time
@@ -1773,6 +1927,60 @@ export interface components {
              */
             reason: string;
         };
+        /** CapacityEntryIn */
+        CapacityEntryIn: {
+            /** Phase */
+            phase: string;
+            /**
+             * Quantity
+             * @description capacity offered in the week, in ``unit``
+             */
+            quantity: number | string;
+            /** Unit */
+            unit: string;
+            /**
+             * Week
+             * @description an ISO week, "2026-W51"
+             */
+            week: string;
+        };
+        /** CapacitySummaryOut */
+        CapacitySummaryOut: {
+            /** Items */
+            items: components["schemas"]["SummaryWeekOut"][];
+            /** Min Firms */
+            min_firms: number;
+            /** Phase */
+            phase: string;
+        };
+        /** CapacityWeekOut */
+        CapacityWeekOut: {
+            /** Booked */
+            booked: string;
+            /** Declared */
+            declared: string;
+            /**
+             * Free
+             * @description declared - booked, never below zero
+             */
+            free: string;
+            /**
+             * Overbooked
+             * @description booked beyond the declared capacity
+             */
+            overbooked: string;
+            /** Phase */
+            phase: string;
+            /** Unit */
+            unit: string;
+            /** Week */
+            week: string;
+            /**
+             * Week Start
+             * Format: date
+             */
+            week_start: string;
+        };
         /** ConsortiumCreate */
         ConsortiumCreate: {
             /**
@@ -1847,6 +2055,69 @@ export interface components {
             kind?: ("export" | "marketing" | "training" | "general") | null;
             /** Name */
             name?: string | null;
+        };
+        /** ContractOut */
+        ContractOut: {
+            /** Bid Id */
+            bid_id: number;
+            /** Cancelled At */
+            cancelled_at: string | null;
+            /** Client Firm Id */
+            client_firm_id: number;
+            /** Client Firm Name */
+            client_firm_name: string;
+            /** Completed At */
+            completed_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Delivered At */
+            delivered_at: string | null;
+            /** Dispute Note */
+            dispute_note: string | null;
+            /** Dispute Opened By Firm Id */
+            dispute_opened_by_firm_id: number | null;
+            /** Dispute Outcome */
+            dispute_outcome: string | null;
+            /** Dispute Reason */
+            dispute_reason: string | null;
+            /** Dispute Resolved At */
+            dispute_resolved_at: string | null;
+            /** Disputed At */
+            disputed_at: string | null;
+            /**
+             * Due Date
+             * Format: date
+             */
+            due_date: string;
+            /** Id */
+            id: number;
+            /** On Time */
+            on_time: boolean | null;
+            /** Order Id */
+            order_id: number;
+            /** Order Title */
+            order_title: string;
+            /** Overdue */
+            overdue: boolean;
+            /** Phase */
+            phase: string;
+            /** Quantity */
+            quantity: number;
+            /** Status */
+            status: string;
+            /** Supplier Firm Id */
+            supplier_firm_id: number;
+            /** Supplier Firm Name */
+            supplier_firm_name: string;
+            /** Total Price */
+            total_price: string;
+            /** Unit */
+            unit: string;
+            /** Unit Price */
+            unit_price: string;
         };
         /**
          * ContractReviewsOut
@@ -1997,10 +2268,20 @@ export interface components {
         };
         /** FieldError */
         FieldError: {
+            /** @description Stable code the client translates */
+            code?: string;
             /** @description The field as the client sent it */
             field: string;
             message: string;
+            params?: Record<string, never>;
             type: string;
+        };
+        /** FirmCapacityOut */
+        FirmCapacityOut: {
+            /** Firm Id */
+            firm_id: number;
+            /** Items */
+            items: components["schemas"]["CapacityWeekOut"][];
         };
         /** FirmCreate */
         FirmCreate: {
@@ -2235,6 +2516,19 @@ export interface components {
             target_id: number;
             /** Target Type */
             target_type: string;
+        };
+        /** FlagResolutionIn */
+        FlagResolutionIn: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "dismiss" | "hide" | "warn" | "suspend";
+            /**
+             * Note
+             * @default
+             */
+            note: string;
         };
         /** GrantIn */
         GrantIn: {
@@ -2717,7 +3011,7 @@ export interface components {
         /** Page[ContractOut] */
         Page_ContractOut_: {
             /** Items */
-            items: components["schemas"]["distretto__contracts__schemas__ContractOut"][];
+            items: components["schemas"]["ContractOut"][];
             /** Next Cursor */
             next_cursor: string | null;
         };
@@ -2855,9 +3149,13 @@ export interface components {
          * @description RFC 9457 problem details
          */
         Problem: {
+            /** @description Stable code the client translates */
+            code?: string;
             /** @description What went wrong, for a person to read */
             detail: string;
             errors?: components["schemas"]["FieldError"][];
+            /** @description Values the translated message names */
+            params?: Record<string, never>;
             status: number;
             title: string;
             /** @description URI naming the kind of problem */
@@ -3014,6 +3312,16 @@ export interface components {
             target_id: number;
             /** Target Type */
             target_type: string;
+        };
+        /** ResolveIn */
+        ResolveIn: {
+            /** Note */
+            note: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "completed" | "cancelled";
         };
         /** ReviewIn */
         ReviewIn: {
@@ -3234,6 +3542,27 @@ export interface components {
              */
             note: string;
         };
+        /** SummaryWeekOut */
+        SummaryWeekOut: {
+            /** Firms */
+            firms: number | null;
+            /**
+             * Free
+             * @description the district's free capacity; null when fewer than min_firms firms have free capacity behind the figure
+             */
+            free: string | null;
+            /** Suppressed */
+            suppressed: boolean;
+            /** Unit */
+            unit: string;
+            /** Week */
+            week: string;
+            /**
+             * Week Start
+             * Format: date
+             */
+            week_start: string;
+        };
         /** SuspendIn */
         SuspendIn: {
             /** Reason */
@@ -3262,6 +3591,125 @@ export interface components {
             label: string;
             /** Type */
             type: string;
+        };
+        /** TariffIn */
+        TariffIn: {
+            /** Min Price */
+            min_price: number | string;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /** Phase */
+            phase: string;
+            /** Typical Price */
+            typical_price: number | string;
+            /**
+             * Unit
+             * @description a unit code, as orders use it (m, kg, pz, paia…)
+             */
+            unit: string;
+            /**
+             * Valid From
+             * Format: date
+             */
+            valid_from: string;
+            /** Valid Until */
+            valid_until?: string | null;
+        };
+        /**
+         * TariffList
+         * @description Every tariff in force (all at once: a few per phase); ``next_cursor`` is always null.
+         */
+        TariffList: {
+            /** Items */
+            items: components["schemas"]["TariffOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /**
+         * TariffOut
+         * @description The tariff in force for a phase and unit, with the market's observed prices.
+         */
+        TariffOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * History
+             * @description every version, newest first
+             */
+            history: components["schemas"]["TariffVersionOut"][];
+            /** Id */
+            id: number;
+            /** Min Price */
+            min_price: string;
+            /** Note */
+            note: string;
+            /** Observed Contracts */
+            observed_contracts: number | null;
+            /**
+             * Observed Median
+             * @description median awarded unit price over the last 12 months; null under the observatory's small-cell rule
+             */
+            observed_median: string | null;
+            /** Phase */
+            phase: string;
+            /**
+             * Superseded From
+             * @description the valid_from of the next version, from which this one no longer holds
+             */
+            superseded_from: string | null;
+            /** Typical Price */
+            typical_price: string;
+            /** Unit */
+            unit: string;
+            /**
+             * Valid From
+             * Format: date
+             */
+            valid_from: string;
+            /** Valid Until */
+            valid_until: string | null;
+            /** Version */
+            version: number;
+        };
+        /** TariffVersionOut */
+        TariffVersionOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Min Price */
+            min_price: string;
+            /** Note */
+            note: string;
+            /** Phase */
+            phase: string;
+            /**
+             * Superseded From
+             * @description the valid_from of the next version, from which this one no longer holds
+             */
+            superseded_from: string | null;
+            /** Typical Price */
+            typical_price: string;
+            /** Unit */
+            unit: string;
+            /**
+             * Valid From
+             * Format: date
+             */
+            valid_from: string;
+            /** Valid Until */
+            valid_until: string | null;
+            /** Version */
+            version: number;
         };
         /** TokenPair */
         TokenPair: {
@@ -3390,9 +3838,13 @@ export interface components {
          * @description RFC 9457 problem details naming each invalid field
          */
         ValidationProblem: {
+            /** @description Stable code the client translates */
+            code?: string;
             /** @description What went wrong, for a person to read */
             detail: string;
             errors: components["schemas"]["FieldError"][];
+            /** @description Values the translated message names */
+            params?: Record<string, never>;
             status: number;
             title: string;
             /** @description URI naming the kind of problem */
@@ -3422,131 +3874,6 @@ export interface components {
             requested_at: string;
             /** Status */
             status: string;
-        };
-        /** ContractOut */
-        distretto__contracts__schemas__ContractOut: {
-            /** Bid Id */
-            bid_id: number;
-            /** Cancelled At */
-            cancelled_at: string | null;
-            /** Client Firm Id */
-            client_firm_id: number;
-            /** Client Firm Name */
-            client_firm_name: string;
-            /** Completed At */
-            completed_at: string | null;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Delivered At */
-            delivered_at: string | null;
-            /** Dispute Note */
-            dispute_note: string | null;
-            /** Dispute Opened By Firm Id */
-            dispute_opened_by_firm_id: number | null;
-            /** Dispute Outcome */
-            dispute_outcome: string | null;
-            /** Dispute Reason */
-            dispute_reason: string | null;
-            /** Dispute Resolved At */
-            dispute_resolved_at: string | null;
-            /** Disputed At */
-            disputed_at: string | null;
-            /**
-             * Due Date
-             * Format: date
-             */
-            due_date: string;
-            /** Id */
-            id: number;
-            /** On Time */
-            on_time: boolean | null;
-            /** Order Id */
-            order_id: number;
-            /** Order Title */
-            order_title: string;
-            /** Overdue */
-            overdue: boolean;
-            /** Phase */
-            phase: string;
-            /** Quantity */
-            quantity: number;
-            /** Status */
-            status: string;
-            /** Supplier Firm Id */
-            supplier_firm_id: number;
-            /** Supplier Firm Name */
-            supplier_firm_name: string;
-            /** Total Price */
-            total_price: string;
-            /** Unit */
-            unit: string;
-            /** Unit Price */
-            unit_price: string;
-        };
-        /** ResolveIn */
-        distretto__contracts__schemas__ResolveIn: {
-            /** Note */
-            note: string;
-            /**
-             * Outcome
-             * @enum {string}
-             */
-            outcome: "completed" | "cancelled";
-        };
-        /** ContractOut */
-        distretto__market__schemas__ContractOut: {
-            /** Bid Id */
-            bid_id: number;
-            /** Client Firm Id */
-            client_firm_id: number;
-            /** Completed At */
-            completed_at: string | null;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Delivered At */
-            delivered_at: string | null;
-            /**
-             * Due Date
-             * Format: date
-             */
-            due_date: string;
-            /** Id */
-            id: number;
-            /** Order Id */
-            order_id: number;
-            /** Phase */
-            phase: string;
-            /** Quantity */
-            quantity: number;
-            /** Status */
-            status: string;
-            /** Supplier Firm Id */
-            supplier_firm_id: number;
-            /** Total Price */
-            total_price: string;
-            /** Unit */
-            unit: string;
-            /** Unit Price */
-            unit_price: string;
-        };
-        /** ResolveIn */
-        distretto__moderation__schemas__ResolveIn: {
-            /**
-             * Action
-             * @enum {string}
-             */
-            action: "dismiss" | "hide" | "warn" | "suspend";
-            /**
-             * Note
-             * @default
-             */
-            note: string;
         };
     };
     responses: never;
@@ -4141,6 +4468,49 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    capacity_summary: {
+        parameters: {
+            query: {
+                phase: string;
+                unit?: string | null;
+                from?: string | null;
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CapacitySummaryOut"];
+                };
             };
             /** @description Invalid input */
             422: {
@@ -5066,7 +5436,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["distretto__contracts__schemas__ContractOut"];
+                    "application/json": components["schemas"]["ContractOut"];
                 };
             };
             /** @description Invalid input */
@@ -5106,7 +5476,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["distretto__contracts__schemas__ContractOut"];
+                    "application/json": components["schemas"]["ContractOut"];
                 };
             };
             /** @description Invalid input */
@@ -5146,7 +5516,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["distretto__contracts__schemas__ContractOut"];
+                    "application/json": components["schemas"]["ContractOut"];
                 };
             };
             /** @description Invalid input */
@@ -5190,7 +5560,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["distretto__contracts__schemas__ContractOut"];
+                    "application/json": components["schemas"]["ContractOut"];
                 };
             };
             /** @description Invalid input */
@@ -5929,6 +6299,93 @@ export interface operations {
             };
         };
     };
+    firm_capacity: {
+        parameters: {
+            query?: {
+                from?: string | null;
+                to?: string | null;
+            };
+            header?: never;
+            path: {
+                firm_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FirmCapacityOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    declare_capacity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                firm_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CapacityEntryIn"][];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FirmCapacityOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     export_firm: {
         parameters: {
             query?: never;
@@ -6362,6 +6819,48 @@ export interface operations {
             };
         };
     };
+    below_tariff_report: {
+        parameters: {
+            query?: {
+                phase?: string | null;
+                from?: string | null;
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BelowTariffReport"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     resolve_contract_dispute: {
         parameters: {
             query?: never;
@@ -6373,7 +6872,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["distretto__contracts__schemas__ResolveIn"];
+                "application/json": components["schemas"]["ResolveIn"];
             };
         };
         responses: {
@@ -6383,7 +6882,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["distretto__contracts__schemas__ContractOut"];
+                    "application/json": components["schemas"]["ContractOut"];
                 };
             };
             /** @description Invalid input */
@@ -6678,7 +7177,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["distretto__moderation__schemas__ResolveIn"];
+                "application/json": components["schemas"]["FlagResolutionIn"];
             };
         };
         responses: {
@@ -6874,6 +7373,8 @@ export interface operations {
                 region?: string | null;
                 /** @description only orders posted by your firms */
                 mine?: boolean;
+                /** @description only orders `firm_id` (a firm of yours) has the free capacity for: at least the order's quantity in total over its phase and unit's weeks from this one through the delivery week; `firm_id` then names that firm, not a client */
+                fits_capacity?: boolean;
                 cursor?: string | null;
                 limit?: number;
             };
@@ -7062,7 +7563,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["distretto__market__schemas__ContractOut"];
+                    "application/json": components["schemas"]["ContractOut"];
                 };
             };
             /** @description Invalid input */
@@ -7604,6 +8105,88 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_tariffs: {
+        parameters: {
+            query?: {
+                phase?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TariffList"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publish_tariff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TariffIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TariffVersionOut"];
+                };
             };
             /** @description Invalid input */
             422: {

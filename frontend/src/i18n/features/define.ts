@@ -1,0 +1,9 @@
+export interface FeatureCatalog<K extends string> {
+  it: Record<K, string>
+  en: Record<NoInfer<K>, string>
+  zh: Record<NoInfer<K>, string>
+}
+
+export function defineMessages<K extends string>(catalog: FeatureCatalog<K>): FeatureCatalog<K> {
+  return catalog
+}
