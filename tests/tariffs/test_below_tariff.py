@@ -137,7 +137,14 @@ async def test_only_the_tariff_in_force_prices_a_bid(
     client: httpx.AsyncClient, app: FastAPI
 ) -> None:
     d = await district(client, app)
-    await publish(client, d.staff, min_price="5.00", valid_from=day(-90), valid_until=day(-1))
+    await publish(
+        client,
+        d.staff,
+        min_price="5.00",
+        typical_price="5.50",
+        valid_from=day(-90),
+        valid_until=day(-1),
+    )
     await publish(client, d.staff, min_price="4.00", typical_price="4.50", valid_from=day(5))
     order = await post_order(client, d.client_owner)
     # The first version has expired, the second has not begun: no tariff holds today.
