@@ -3,13 +3,14 @@ import { Link, useSearchParams } from 'react-router-dom'
 import { api } from '../api/client'
 import type { AuditEntry, Contract, ModeratedFirm, Page, QueueItem } from '../api/types'
 import { SelectField, TextArea, TextField } from '../components/Field'
+import { BelowTariffReport } from '../components/tariffs/BelowTariffReport'
 import { Empty, ErrorBanner, Loading, PageHeader, StatusBadge, Tabs } from '../components/ui'
 import { useForm } from '../hooks/useForm'
 import { useLoad } from '../hooks/useLoad'
 import { useI18n, type MessageKey } from '../i18n'
 import { RECONNECTED, useLiveEvents } from '../live/LiveContext'
 
-type Tab = 'queue' | 'firms' | 'disputes' | 'audit'
+type Tab = 'queue' | 'firms' | 'disputes' | 'audit' | 'below-tariff'
 
 export function StaffPage() {
   const { t } = useI18n()
@@ -27,6 +28,7 @@ export function StaffPage() {
           { id: 'firms', label: t('staff.firms') },
           { id: 'disputes', label: t('staff.disputes') },
           { id: 'audit', label: t('staff.audit') },
+          { id: 'below-tariff', label: t('tariffs.reportTab') },
         ]}
       />
       <div className="tab-panel" role="tabpanel">
@@ -34,6 +36,7 @@ export function StaffPage() {
         {tab === 'firms' && <Firms />}
         {tab === 'disputes' && <Disputes />}
         {tab === 'audit' && <Audit />}
+        {tab === 'below-tariff' && <BelowTariffReport />}
       </div>
     </div>
   )

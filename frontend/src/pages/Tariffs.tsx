@@ -11,6 +11,7 @@ import { useLoad } from '../hooks/useLoad'
 import { useI18n } from '../i18n'
 import { groupedPhases, phaseName } from '../lib/phases'
 import { RECONNECTED, useLiveEvents } from '../live/LiveContext'
+import '../components/tariffs/tariffs.css'
 
 const UNITS = ['m', 'kg', 'pz', 'capi', 'paia', 'm2']
 

@@ -2,6 +2,7 @@ import { useLoad } from '../../hooks/useLoad'
 import { useI18n } from '../../i18n'
 import { unitCode } from '../../api/institutions'
 import { tariffsFor } from './tariffCache'
+import './tariffs.css'
 
 /** Beside the bid form: the reference tariff for the order's phase and unit, and a warning
  *  while the price typed is below its minimum (the bid is then marked below tariff). */
