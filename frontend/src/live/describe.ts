@@ -126,6 +126,10 @@ export function describeEvent(type: string, data: Record<string, unknown>, t: Tr
       const campaign = num(data, 'campaign_id', 'id')
       return { title: t('event.campaignCreated'), body: title, link: campaign ? `/campaigns/${campaign}` : undefined, tone: 'info', important: false }
     }
+    case 'tariff.published':
+      return { title: t('event.tariffPublished'), body: t('event.tariffPublishedBody', { unit: text(data, 'unit'), min: text(data, 'min_price') }), link: '/tariffs', tone: 'info', important: true }
+    case 'capacity.overbooked':
+      return { title: t('event.capacityOverbooked'), link: contractLink, tone: 'warning', important: true }
     default:
       return { title: fallbackTitle || t('event.generic'), tone: 'info', important: false }
   }

@@ -34,6 +34,7 @@ export const capacity = defineMessages({
     'capacity.districtShort': 'Capacità libera dichiarata: {free} {unit}, meno della quantità richiesta.',
     'capacity.fits': 'Adatti alla mia capacità',
     'capacity.fitsHint': 'Ordini per cui la tua impresa ha capacità libera sufficiente prima della consegna',
+    'event.capacityOverbooked': 'Un contratto supera la capacità dichiarata',
   },
   en: {
     'capacity.title': 'Production capacity',
@@ -68,6 +69,7 @@ export const capacity = defineMessages({
     'capacity.districtShort': 'Declared free capacity: {free} {unit}, less than the quantity asked.',
     'capacity.fits': 'Fits my capacity',
     'capacity.fitsHint': 'Orders your firm has enough free capacity for before delivery',
+    'event.capacityOverbooked': 'A contract goes beyond your declared capacity',
   },
   zh: {
     'capacity.title': '产能',
@@ -102,5 +104,6 @@ export const capacity = defineMessages({
     'capacity.districtShort': '申报的空闲产能：{free} {unit}，少于所需数量。',
     'capacity.fits': '符合我的产能',
     'capacity.fitsHint': '贵企业在交货前有足够空闲产能的订单',
+    'event.capacityOverbooked': '有合同超出了申报的产能',
   },
 })

@@ -49,6 +49,8 @@ export const tariffs = defineMessages({
     'tariffs.reportSupplier': 'Fornitore',
     'tariffs.reportPrice': 'Prezzo / minimo',
     'tariffs.reportTruncated': 'Mostrate le 200 più recenti.',
+    'event.tariffPublished': 'Nuova tariffa di riferimento per la tua lavorazione',
+    'event.tariffPublishedBody': 'Minimo {min} € / {unit}',
   },
   en: {
     'nav.tariffs': 'Tariffs',
@@ -98,6 +100,8 @@ export const tariffs = defineMessages({
     'tariffs.reportSupplier': 'Supplier',
     'tariffs.reportPrice': 'Price / minimum',
     'tariffs.reportTruncated': 'Showing the 200 most recent.',
+    'event.tariffPublished': 'New reference tariff for your phase',
+    'event.tariffPublishedBody': 'Minimum €{min} / {unit}',
   },
   zh: {
     'nav.tariffs': '参考价格',
@@ -147,5 +151,7 @@ export const tariffs = defineMessages({
     'tariffs.reportSupplier': '供应商',
     'tariffs.reportPrice': '单价 / 最低价',
     'tariffs.reportTruncated': '仅显示最近200条。',
+    'event.tariffPublished': '您的工序有新的参考价格',
+    'event.tariffPublishedBody': '最低 {min} 欧元 / {unit}',
   },
 })
