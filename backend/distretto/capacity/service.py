@@ -57,7 +57,7 @@ def _week_param(value: str | None, field: str, default: date) -> date:
         if "W" in value:
             return parse_week(value)
         return monday_of(date.fromisoformat(value))
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         raise Invalid(
             field, "must be an ISO week (2026-W51) or a date", code="capacity.bad_week"
         ) from exc
@@ -97,7 +97,7 @@ async def declare(
     for i, entry in enumerate(entries):
         try:
             monday = parse_week(entry.week)
-        except ValueError as exc:
+        except (ValueError, OverflowError) as exc:
             raise Invalid(
                 f"{i}.week", "is not an ISO week of that year", code="capacity.bad_week"
             ) from exc
@@ -201,17 +201,21 @@ async def district_summary(
             "phase", f"unknown phase code: {phase}", code="phase.unknown", params={"phase": phase}
         )
     start = _week_param(first, "from", monday_of(now.date()))
-    end = _week_param(last, "to", start + timedelta(weeks=DEFAULT_SUMMARY_WEEKS - 1))
+    try:
+        default_end = start + timedelta(weeks=DEFAULT_SUMMARY_WEEKS - 1)
+    except OverflowError as exc:
+        raise Invalid("from", "is too far in the future", code="capacity.bad_week") from exc
+    end = _week_param(last, "to", default_end)
     if end < start:
         raise Invalid("to", "must not be before from", code="capacity.window_reversed")
-    weeks = mondays(start, end)
-    if len(weeks) > MAX_SUMMARY_WEEKS:
+    if (end - start).days // 7 + 1 > MAX_SUMMARY_WEEKS:
         raise Invalid(
             "to",
             f"the window spans more than {MAX_SUMMARY_WEEKS} weeks",
             code="capacity.window_too_long",
             params={"weeks": MAX_SUMMARY_WEEKS},
         )
+    weeks = mondays(start, end)
     code = normalise_unit(unit) if unit is not None else None
     cells = {
         (row.week_start, row.unit): row
