@@ -89,3 +89,50 @@ test('staff publish a tariff, a dyer bidding below it is warned and marked, and 
   await staffPage.goto('/staff?tab=below-tariff')
   await expect(staffPage.getByText('Nessuna aggiudicazione sotto tariffa')).toBeVisible()
 })
+
+function isoWeek(offset: number): string {
+  const day = new Date(Date.now() + offset * 7 * 86400_000)
+  const utc = new Date(Date.UTC(day.getFullYear(), day.getMonth(), day.getDate()))
+  utc.setUTCDate(utc.getUTCDate() + 3 - ((utc.getUTCDay() + 6) % 7))
+  const year = utc.getUTCFullYear()
+  const week = 1 + Math.round((utc.getTime() - Date.UTC(year, 0, 4)) / (7 * 86400_000) + ((new Date(Date.UTC(year, 0, 4)).getUTCDay() + 6) % 7 - 3) / 7)
+  return `${year}-W${String(week).padStart(2, '0')}`
+}
+
+test('a client sees the district free capacity while posting, and a dyer filters the board by its own', async ({ browser, request }) => {
+  // Three finishing firms keep calendars (in metres): enough firms for a district figure.
+  const finishers = []
+  for (const name of ['Rifinizione Lenzi', 'Finissaggio Santini', 'Garzatura Pieroni']) {
+    const firm = await createFirm(request, await registerPerson(request, name), name, ['finishing'])
+    const weeks = [0, 1, 2, 3, 4, 5].map((offset) => ({ phase: 'finishing', week: isoWeek(offset), quantity: '3000', unit: 'm' }))
+    const response = await request.put(`/api/v1/firms/${firm.firmId}/capacity`, { data: weeks, headers: { Authorization: `Bearer ${firm.token}` } })
+    expect(response.ok(), await response.text()).toBeTruthy()
+    finishers.push(firm)
+  }
+  const client = await createFirm(request, await registerPerson(request, 'Giulia Lanificio'), 'Lanificio Cecchi', ['weaving'])
+  const clientPage = await (await contextFor(browser)).newPage()
+  await signIn(clientPage, client)
+  await clientPage.goto('/orders/new')
+  await expect(clientPage.getByText('Scegli lavorazione e unità per vedere la capacità libera del distretto.')).toBeVisible()
+  await clientPage.getByLabel('Titolo').fill('Finissaggio garzatura 6.000 metri')
+  await clientPage.getByRole('combobox', { name: /^Fase/ }).selectOption('finishing')
+  await clientPage.getByLabel('Quantità').fill('6000')
+  await clientPage.getByLabel('Unità').fill('m')
+  await clientPage.getByLabel('Consegna entro').fill(inDays(30))
+  const district = clientPage.getByTestId('district-capacity')
+  await expect(district).toContainText('9.000 m')
+  await expect(district).toContainText('Capacità libera sufficiente')
+  await snap(clientPage, 'order-new-district-capacity')
+  await clientPage.getByRole('button', { name: 'Pubblica ordine' }).click()
+  await expect(clientPage).toHaveURL(/\/orders\/\d+$/)
+  const title = 'Finissaggio garzatura 6.000 metri'
+
+  // A finisher with 18.000 m free in the window sees it among the orders that fit.
+  const finisherPage = await (await contextFor(browser)).newPage()
+  await signIn(finisherPage, finishers[0])
+  await finisherPage.goto('/board')
+  await finisherPage.getByTestId('fits-capacity').check()
+  await expect(finisherPage).toHaveURL(/fits=1/)
+  await expect(finisherPage.getByTestId('order-card').filter({ hasText: title })).toBeVisible()
+  await snap(finisherPage, 'board-fits-capacity')
+})
