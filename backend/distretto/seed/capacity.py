@@ -2,7 +2,7 @@
 still take on in its main phases (less in the weeks around Christmas and in August, when
 the district closes), and the contracts in progress book it up to their delivery."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -10,6 +10,7 @@ from sqlalchemy import select
 from distretto.capacity.repository import CapacityRepository
 from distretto.capacity.service import book_award
 from distretto.capacity.weeks import monday_of
+from distretto.kit.clock import system_clock
 from distretto.models import Contract
 from distretto.seed.market_catalogue import CATALOGUE
 from distretto.seed.world import DemoWorld
@@ -28,7 +29,7 @@ def _weekly(quantity: tuple[int, int], share: float) -> Decimal:
 
 async def seed_capacity(world: DemoWorld) -> None:
     session, rng = world.session, world.rng
-    now = datetime.now(UTC)
+    now = system_clock()
     this_week = monday_of(now.date())
     repo = CapacityRepository(session)
     for firm in world.firms:

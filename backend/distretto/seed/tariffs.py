@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from distretto.kit.clock import system_clock
 from distretto.models import Bid, Order, ReferenceTariff
 from distretto.seed.world import DemoWorld
 from distretto.tariffs.repository import TariffRepository
@@ -48,7 +49,7 @@ TARIFFS = (
 
 async def seed_tariffs(world: DemoWorld) -> None:
     session = world.session
-    now = datetime.now(UTC)
+    now = system_clock()
     this_year = date(now.year, 1, 1)
     last_year = date(now.year - 1, 1, 1)
     rows = []
