@@ -1,17 +1,18 @@
 """Builders for capacity tests: ISO week labels relative to today, declarations."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 
 from distretto.capacity.weeks import monday_of, week_label
+from distretto.kit import clock
 from tests.helpers import Actor
 
 
 def week(offset: int) -> str:
     """The ISO week ``offset`` weeks from the current one."""
-    today = datetime.now(UTC).date()
+    today = clock.today()
     return week_label(monday_of(today) + timedelta(weeks=offset))
 
 

@@ -110,9 +110,7 @@ async def test_booking_across_the_iso_year_boundary(
         await service.book_award(session, contract, awarded_at)
         await session.commit()
         slots = (
-            await session.scalars(
-                select(CapacityWeek).order_by(CapacityWeek.week_start)  # type: ignore[arg-type]
-            )
+            await session.scalars(select(CapacityWeek).order_by(CapacityWeek.week_start))
         ).all()
     assert [(s.week_start.isoformat(), s.booked) for s in slots] == [
         ("2026-12-21", Decimal("250.250")),

@@ -1,7 +1,6 @@
 """Concurrent awards and declarations keep the calendar's arithmetic exact."""
 
 import asyncio
-from datetime import UTC, datetime
 from decimal import Decimal
 
 import httpx
@@ -11,6 +10,7 @@ from sqlalchemy import select
 
 from distretto.capacity.repository import CapacityRepository
 from distretto.capacity.weeks import monday_of
+from distretto.kit import clock
 from distretto.models import CapacityBooking, CapacityWeek
 from tests.capacity.builders import calendar, declare, entry
 from tests.market.builders import day, district, place_bid, post_order
@@ -63,7 +63,7 @@ async def test_the_booking_statement_alone_adds_exactly(
     """The atomic ``booked = booked + q`` on its own, without the per-firm lock: no
     concurrent increment is lost, on a slot that does not exist yet either."""
     d = await district(client, app)
-    now = datetime.now(UTC)
+    now = clock.now()
     monday = monday_of(now.date())
 
     async def book(i: int) -> None:

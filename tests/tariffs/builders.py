@@ -1,15 +1,16 @@
 """Builders for tariff tests: publishing a tariff as staff."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 
+from distretto.kit import clock
 from tests.helpers import Actor
 
 
 def day(days: int) -> str:
-    return (datetime.now(UTC) + timedelta(days=days)).date().isoformat()
+    return (clock.now() + timedelta(days=days)).date().isoformat()
 
 
 def tariff_body(**overrides: Any) -> dict[str, Any]:

@@ -26,10 +26,10 @@ async def test_demo_tariffs_capacity_and_below_tariff_work(
 
     async with app.state.ctx.sessionmaker() as session:
         below = await session.scalar(
-            select(func.count()).select_from(Bid).where(Bid.below_tariff.is_(True))  # type: ignore[attr-defined]
+            select(func.count()).select_from(Bid).where(Bid.below_tariff.is_(True))
         )
         priced = await session.scalar(
-            select(func.count()).select_from(Bid).where(Bid.tariff_id.is_not(None))  # type: ignore[union-attr]
+            select(func.count()).select_from(Bid).where(Bid.tariff_id.is_not(None))
         )
         slots = (await session.scalars(select(CapacityWeek))).all()
     assert below and priced and below < priced

@@ -14,9 +14,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select, update
 
+from distretto.kit.units import normalised_unit_column
 from distretto.models import CapacityBooking, CapacityWeek, Firm, FirmPhase, Order
 from distretto.models.capacity import SCALE, Thousandths
-from distretto.tariffs.units import normalised_unit_column
 
 # Arbitrary fixed first key of the PostgreSQL advisory locks that serialise the calendar
 # writes of one firm (the second key is the firm id).

@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
 
 from distretto.capacity.weeks import WEEK_PATTERN
-from distretto.market.schemas import PhaseCode, Unit
+from distretto.kit.fields import PhaseCode, Unit
 
 MAX_QUANTITY = Decimal("1000000000")
 WeekLabel = Annotated[str, StringConstraints(strip_whitespace=True, pattern=WEEK_PATTERN)]

@@ -21,13 +21,18 @@ from distretto.auth.viewer import Viewer
 from distretto.capacity import policies, schemas
 from distretto.capacity.events import CapacityOverbooked, OverbookedWeek
 from distretto.capacity.repository import CapacityRepository
-from distretto.capacity.weeks import monday_of, mondays, parse_week, spread, week_label
-from distretto.firms.repository import PhaseRepository
+
+# The market's board filter joins the calendar in its own statement: the condition and
+# the week arithmetic are this feature's public API.
+from distretto.capacity.repository import fits_capacity_condition as fits_capacity_condition
+from distretto.capacity.weeks import monday_of as monday_of
+from distretto.capacity.weeks import mondays, parse_week, spread, week_label
+from distretto.firms.service import unknown_phase_codes
 from distretto.kit.errors import Invalid, NotFound
 from distretto.kit.events import emit, firm_key
+from distretto.kit.units import normalise_unit
 from distretto.models import CapacityBooking, CapacityWeek, Contract
 from distretto.observatory.service import MIN_FIRMS
-from distretto.tariffs.units import normalise_unit
 
 # How far ahead a firm may plan, and the widest window a summary covers.
 MAX_WEEKS_AHEAD = 104
@@ -63,6 +68,11 @@ def _week_param(value: str | None, field: str, default: date) -> date:
         ) from exc
 
 
+def require_firm_member(viewer: Viewer, firm_id: int) -> None:
+    """Filtering the board by a firm's capacity: any member of that firm."""
+    policies.require_firm_member(viewer, firm_id)
+
+
 async def firm_calendar(
     session: AsyncSession,
     firm_id: int,
@@ -92,7 +102,7 @@ async def declare(
     this_week = monday_of(now.date())
     horizon = this_week + timedelta(weeks=MAX_WEEKS_AHEAD)
     phases = await repo.firm_phases(firm_id)
-    unknown = await PhaseRepository(session).unknown_codes(sorted({e.phase for e in entries}))
+    unknown = await unknown_phase_codes(session, sorted({e.phase for e in entries}))
     declared: dict[tuple[str, str, date], Decimal] = {}
     for i, entry in enumerate(entries):
         try:
@@ -196,7 +206,7 @@ async def district_summary(
     last: str | None,
     now: datetime,
 ) -> schemas.CapacitySummaryOut:
-    if await PhaseRepository(session).unknown_codes([phase]):
+    if await unknown_phase_codes(session, [phase]):
         raise Invalid(
             "phase", f"unknown phase code: {phase}", code="phase.unknown", params={"phase": phase}
         )

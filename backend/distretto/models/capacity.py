@@ -25,7 +25,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-from distretto.models.base import BigId, UTCDateTime, utcnow
+from distretto.kit import clock
+from distretto.models.base import BigId, UTCDateTime
 
 QUANTUM = Decimal("0.001")
 SCALE = 1000
@@ -71,7 +72,7 @@ class CapacityWeek(SQLModel, table=True):
     week_start: date = Field(sa_type=Date)
     declared: Decimal = Field(default=Decimal(0), sa_type=Thousandths)
     booked: Decimal = Field(default=Decimal(0), sa_type=Thousandths)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class CapacityBooking(SQLModel, table=True):
@@ -95,4 +96,4 @@ class CapacityBooking(SQLModel, table=True):
     unit: str = Field(max_length=20)
     week_start: date = Field(sa_type=Date)
     quantity: Decimal = Field(sa_type=Thousandths)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)

@@ -10,7 +10,8 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from distretto.models.base import BigId, Money, UTCDateTime, utcnow
+from distretto.kit import clock
+from distretto.models.base import BigId, Money, UTCDateTime
 
 
 class ReferenceTariff(SQLModel, table=True):
@@ -36,4 +37,4 @@ class ReferenceTariff(SQLModel, table=True):
     published_by_user_id: int | None = Field(
         default=None, sa_column=Column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     )
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)

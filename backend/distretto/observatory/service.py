@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from distretto.kit import clock
 from distretto.observatory import schemas
 from distretto.observatory.repository import ObservatoryRepository
 
@@ -117,7 +118,7 @@ def publishable_median(rows: Iterable[tuple[Decimal, int, int]]) -> Decimal | No
 async def summary(
     session: AsyncSession, months: int, now: datetime | None = None
 ) -> schemas.ObservatorySummary:
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     since = month_start(now, months)
     repo = ObservatoryRepository(session)
 

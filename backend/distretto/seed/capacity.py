@@ -11,10 +11,10 @@ from distretto.capacity.repository import CapacityRepository
 from distretto.capacity.service import book_award
 from distretto.capacity.weeks import monday_of
 from distretto.kit.clock import system_clock
+from distretto.kit.units import normalise_unit
 from distretto.models import Contract
 from distretto.seed.market_catalogue import CATALOGUE
 from distretto.seed.world import DemoWorld
-from distretto.tariffs.units import normalise_unit
 
 WEEKS = 12
 # ISO weeks in which the district mostly stops: the August closure and Christmas.

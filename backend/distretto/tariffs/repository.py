@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
+from distretto.kit.units import normalised_unit_column
 from distretto.models import Bid, Contract, Firm, ReferenceTariff
-from distretto.tariffs.units import normalised_unit_column
 
 REPORT_LIMIT = 200
 

@@ -5,7 +5,7 @@ from fastapi import APIRouter, Query, status
 from distretto.auth.viewer import StaffDep
 from distretto.db import SessionDep
 from distretto.kit.clock import ClockDep
-from distretto.market.schemas import CalendarDate
+from distretto.kit.fields import CalendarDate
 from distretto.tariffs import schemas, service
 
 router = APIRouter(tags=["tariffs"])

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from distretto.market.schemas import CalendarDate, MoneyIn, MoneyOut, PhaseCode, Unit
+from distretto.kit.fields import CalendarDate, MoneyIn, MoneyOut, PhaseCode, Unit
 
 
 class TariffIn(BaseModel):

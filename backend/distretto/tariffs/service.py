@@ -14,16 +14,20 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
-from distretto.firms.repository import PhaseRepository
+from distretto.firms.service import unknown_phase_codes
 from distretto.kit import audit
 from distretto.kit.errors import Conflict, Invalid
 from distretto.kit.events import emit, phase_key
+from distretto.kit.units import normalise_unit
 from distretto.models import ReferenceTariff
 from distretto.observatory.service import month_start, price_cell_hidden, publishable_median
 from distretto.tariffs import schemas
 from distretto.tariffs.events import TariffPublished
 from distretto.tariffs.repository import REPORT_LIMIT, ObservedPrice, TariffRepository
-from distretto.tariffs.units import normalise_unit
+
+# The market prices a bid in the statement that reads the order: the join condition
+# picking the tariff in force is this feature's public API.
+from distretto.tariffs.repository import in_force_condition as in_force_condition
 
 # The observed median covers the last 12 calendar months, as the observatory's summary.
 OBSERVED_MONTHS = 12
@@ -58,7 +62,7 @@ async def publish(
     session: AsyncSession, staff: Viewer, data: schemas.TariffIn, now: datetime
 ) -> schemas.TariffVersionOut:
     unit = normalise_unit(data.unit)
-    if await PhaseRepository(session).unknown_codes([data.phase]):
+    if await unknown_phase_codes(session, [data.phase]):
         raise Invalid(
             "phase",
             f"unknown phase code: {data.phase}",

@@ -246,27 +246,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/capacity/summary": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Capacity Summary
-         * @description The district's free capacity per week for a phase (signed-in users): null where
-         *     fewer than 3 firms stand behind a figure. 12 weeks from this one by default.
-         */
-        get: operations["capacity_summary"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/consortia": {
         parameters: {
             query?: never;
@@ -794,32 +773,6 @@ export interface paths {
         patch: operations["update_firm"];
         trace?: never;
     };
-    "/api/v1/firms/{firm_id}/capacity": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Firm Capacity
-         * @description Declared, booked, free and overbooked capacity per week (signed-in users); from
-         *     this week on unless ``from`` says otherwise.
-         */
-        get: operations["firm_capacity"];
-        /**
-         * Declare Capacity
-         * @description Replace the firm's declared capacity from this week on (owner or manager); what
-         *     awards have booked stays. Answers the calendar from this week on.
-         */
-        put: operations["declare_capacity"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/firms/{firm_id}/export": {
         parameters: {
             query?: never;
@@ -951,26 +904,6 @@ export interface paths {
         };
         /** Audit Log */
         get: operations["audit_log"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/moderation/below-tariff": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Below Tariff Report
-         * @description Awards whose winning bid was below the tariff minimum, by phase (staff).
-         */
-        get: operations["below_tariff_report"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1434,30 +1367,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/tariffs": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List Tariffs
-         * @description The tariffs in force today, each with its history and the observed median. Public.
-         */
-        get: operations["list_tariffs"];
-        put?: never;
-        /**
-         * Publish Tariff
-         * @description A new version of the phase and unit's tariff (staff); earlier versions stay.
-         */
-        post: operations["publish_tariff"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/trade-fairs/{fair_id}": {
         parameters: {
             query?: never;
@@ -1700,67 +1609,6 @@ export interface components {
             /** Bid Id */
             bid_id: number;
         };
-        /** BelowTariffAward */
-        BelowTariffAward: {
-            /**
-             * Awarded At
-             * Format: date-time
-             */
-            awarded_at: string;
-            /** Client Firm Id */
-            client_firm_id: number;
-            /** Client Firm Name */
-            client_firm_name: string;
-            /** Contract Id */
-            contract_id: number;
-            /** Min Price */
-            min_price: string;
-            /** Order Id */
-            order_id: number;
-            /** Phase */
-            phase: string;
-            /** Quantity */
-            quantity: number;
-            /** Supplier Firm Id */
-            supplier_firm_id: number;
-            /** Supplier Firm Name */
-            supplier_firm_name: string;
-            /** Total Price */
-            total_price: string;
-            /** Unit */
-            unit: string;
-            /** Unit Price */
-            unit_price: string;
-        };
-        /** BelowTariffPhase */
-        BelowTariffPhase: {
-            /** Awards */
-            awards: number;
-            /** Phase */
-            phase: string;
-            /**
-             * Shortfall
-             * @description sum of (tariff minimum - unit price) * quantity
-             */
-            shortfall: string;
-            /**
-             * Total Amount
-             * @description the contracts' total prices
-             */
-            total_amount: string;
-        };
-        /** BelowTariffReport */
-        BelowTariffReport: {
-            /**
-             * Items
-             * @description newest first, at most 200
-             */
-            items: components["schemas"]["BelowTariffAward"][];
-            /** Phases */
-            phases: components["schemas"]["BelowTariffPhase"][];
-            /** Truncated */
-            truncated: boolean;
-        };
         /** BidCreate */
         BidCreate: {
             /**
@@ -1778,12 +1626,37 @@ export interface components {
             /** Unit Price */
             unit_price: number | string;
         };
+        /** BidCreated */
+        BidCreated: {
+            /** Bid Id */
+            bid_id: number;
+            /**
+             * Delivery Date
+             * Format: date
+             */
+            delivery_date: string;
+            /** Firm Id */
+            firm_id: number;
+            /** Order Id */
+            order_id: number;
+            /** Order Revision */
+            order_revision: number;
+            status: components["schemas"]["BidStatus"];
+            /**
+             * Total Price
+             * @default null
+             */
+            total_price: string | null;
+            /**
+             * Unit Price
+             * @default null
+             */
+            unit_price: string | null;
+        };
         /** BidOut */
         BidOut: {
             /** Amounts Hidden */
             amounts_hidden: boolean;
-            /** Below Tariff */
-            below_tariff?: boolean | null;
             /**
              * Created At
              * Format: date-time
@@ -1818,6 +1691,21 @@ export interface components {
              */
             updated_at: string;
         };
+        /** BidRejected */
+        BidRejected: {
+            /** Bid Id */
+            bid_id: number;
+            /** Order Id */
+            order_id: number;
+            /** Reason */
+            reason: string;
+        };
+        /**
+         * BidStatus
+         * @description The life of a bid.
+         * @enum {string}
+         */
+        BidStatus: "active" | "needs_confirmation" | "withdrawn" | "rejected" | "awarded";
         /** BidUpdate */
         BidUpdate: {
             /** Delivery Date */
@@ -1826,6 +1714,60 @@ export interface components {
             notes?: string | null;
             /** Unit Price */
             unit_price?: number | string | null;
+        };
+        /** BidUpdated */
+        BidUpdated: {
+            /** Bid Id */
+            bid_id: number;
+            /**
+             * Delivery Date
+             * Format: date
+             */
+            delivery_date: string;
+            /** Firm Id */
+            firm_id: number;
+            /** Order Id */
+            order_id: number;
+            /** Order Revision */
+            order_revision: number;
+            status: components["schemas"]["BidStatus"];
+            /**
+             * Total Price
+             * @default null
+             */
+            total_price: string | null;
+            /**
+             * Unit Price
+             * @default null
+             */
+            unit_price: string | null;
+        };
+        /** BidWithdrawn */
+        BidWithdrawn: {
+            /** Bid Id */
+            bid_id: number;
+            /**
+             * Delivery Date
+             * Format: date
+             */
+            delivery_date: string;
+            /** Firm Id */
+            firm_id: number;
+            /** Order Id */
+            order_id: number;
+            /** Order Revision */
+            order_revision: number;
+            status: components["schemas"]["BidStatus"];
+            /**
+             * Total Price
+             * @default null
+             */
+            total_price: string | null;
+            /**
+             * Unit Price
+             * @default null
+             */
+            unit_price: string | null;
         };
         /** Body_token */
         Body_token: {
@@ -1865,6 +1807,22 @@ export interface components {
              * Format: date
              */
             ends_on: string;
+            /**
+             * Starts On
+             * Format: date
+             */
+            starts_on: string;
+            /** Title */
+            title: string;
+        };
+        /** CampaignCreated */
+        CampaignCreated: {
+            /** Campaign Id */
+            campaign_id: number;
+            /** Consortium Id */
+            consortium_id: number;
+            /** Consortium Name */
+            consortium_name: string;
             /**
              * Starts On
              * Format: date
@@ -1927,60 +1885,6 @@ export interface components {
              */
             reason: string;
         };
-        /** CapacityEntryIn */
-        CapacityEntryIn: {
-            /** Phase */
-            phase: string;
-            /**
-             * Quantity
-             * @description capacity offered in the week, in ``unit``
-             */
-            quantity: number | string;
-            /** Unit */
-            unit: string;
-            /**
-             * Week
-             * @description an ISO week, "2026-W51"
-             */
-            week: string;
-        };
-        /** CapacitySummaryOut */
-        CapacitySummaryOut: {
-            /** Items */
-            items: components["schemas"]["SummaryWeekOut"][];
-            /** Min Firms */
-            min_firms: number;
-            /** Phase */
-            phase: string;
-        };
-        /** CapacityWeekOut */
-        CapacityWeekOut: {
-            /** Booked */
-            booked: string;
-            /** Declared */
-            declared: string;
-            /**
-             * Free
-             * @description declared - booked, never below zero
-             */
-            free: string;
-            /**
-             * Overbooked
-             * @description booked beyond the declared capacity
-             */
-            overbooked: string;
-            /** Phase */
-            phase: string;
-            /** Unit */
-            unit: string;
-            /** Week */
-            week: string;
-            /**
-             * Week Start
-             * Format: date
-             */
-            week_start: string;
-        };
         /** ConsortiumCreate */
         ConsortiumCreate: {
             /**
@@ -1988,11 +1892,7 @@ export interface components {
              * @default
              */
             description: string;
-            /**
-             * Kind
-             * @enum {string}
-             */
-            kind: "export" | "marketing" | "training" | "general";
+            kind: components["schemas"]["ConsortiumKind"];
             /** Name */
             name: string;
         };
@@ -2020,6 +1920,12 @@ export interface components {
             /** Viewer Role */
             viewer_role: ("manager" | "member") | null;
         };
+        /**
+         * ConsortiumKind
+         * @description Why a consortium exists.
+         * @enum {string}
+         */
+        ConsortiumKind: "export" | "marketing" | "training" | "general";
         /** ConsortiumOut */
         ConsortiumOut: {
             /**
@@ -2051,10 +1957,44 @@ export interface components {
         ConsortiumUpdate: {
             /** Description */
             description?: string | null;
-            /** Kind */
-            kind?: ("export" | "marketing" | "training" | "general") | null;
+            kind?: components["schemas"]["ConsortiumKind"] | null;
             /** Name */
             name?: string | null;
+        };
+        /** ContentHidden */
+        ContentHidden: {
+            /** Target Id */
+            target_id: number;
+            target_type: components["schemas"]["FlagTarget"];
+        };
+        /** ContractCreated */
+        ContractCreated: {
+            /** Bid Id */
+            bid_id: number;
+            /** Client Firm Id */
+            client_firm_id: number;
+            /** Contract Id */
+            contract_id: number;
+            /**
+             * Due Date
+             * Format: date
+             */
+            due_date: string;
+            /** Order Id */
+            order_id: number;
+            /** Phase */
+            phase: string;
+            /** Quantity */
+            quantity: number;
+            status: components["schemas"]["ContractStatus"];
+            /** Supplier Firm Id */
+            supplier_firm_id: number;
+            /** Total Price */
+            total_price: string | null;
+            /** Unit */
+            unit: string;
+            /** Unit Price */
+            unit_price: string | null;
         };
         /** ContractOut */
         ContractOut: {
@@ -2131,6 +2071,78 @@ export interface components {
             /** Released At */
             released_at: string | null;
         };
+        /**
+         * ContractStatus
+         * @description The life of a contract.
+         * @enum {string}
+         */
+        ContractStatus: "active" | "delivered" | "completed" | "disputed" | "cancelled";
+        /**
+         * ContractUpdated
+         * @description The contract as both parties read it, after any move of its lifecycle.
+         */
+        ContractUpdated: {
+            /** Bid Id */
+            bid_id: number;
+            /** Cancelled At */
+            cancelled_at: string | null;
+            /** Client Firm Id */
+            client_firm_id: number;
+            /** Client Firm Name */
+            client_firm_name: string;
+            /** Completed At */
+            completed_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Delivered At */
+            delivered_at: string | null;
+            /** Dispute Note */
+            dispute_note: string | null;
+            /** Dispute Opened By Firm Id */
+            dispute_opened_by_firm_id: number | null;
+            /** Dispute Outcome */
+            dispute_outcome: string | null;
+            /** Dispute Reason */
+            dispute_reason: string | null;
+            /** Dispute Resolved At */
+            dispute_resolved_at: string | null;
+            /** Disputed At */
+            disputed_at: string | null;
+            /**
+             * Due Date
+             * Format: date
+             */
+            due_date: string;
+            /** Id */
+            id: number;
+            /** On Time */
+            on_time: boolean | null;
+            /** Order Id */
+            order_id: number;
+            /** Order Title */
+            order_title: string;
+            /** Overdue */
+            overdue: boolean;
+            /** Phase */
+            phase: string;
+            /** Quantity */
+            quantity: number;
+            /** Status */
+            status: string;
+            /** Supplier Firm Id */
+            supplier_firm_id: number;
+            /** Supplier Firm Name */
+            supplier_firm_name: string;
+            /** Total Price */
+            total_price: number | string;
+            /** Unit */
+            unit: string;
+            /** Unit Price */
+            unit_price: number | string;
+        };
         /** CostLineOut */
         CostLineOut: {
             /** Area M2 */
@@ -2142,6 +2154,12 @@ export interface components {
             /** Share */
             share: string;
         };
+        /**
+         * CostSplit
+         * @description How a trade fair's cost is shared among its participants.
+         * @enum {string}
+         */
+        CostSplit: "equal" | "by_area";
         /** CourseCreate */
         CourseCreate: {
             /** Capacity */
@@ -2158,6 +2176,30 @@ export interface components {
             enrol_deadline: string;
             /** Sessions */
             sessions: components["schemas"]["SessionIn"][];
+            /** Title */
+            title: string;
+        };
+        /**
+         * CourseCreated
+         * @description Told to every member firm of the organising consortium.
+         */
+        CourseCreated: {
+            /** Consortium Id */
+            consortium_id: number;
+            /** Consortium Name */
+            consortium_name: string;
+            /** Course Id */
+            course_id: number;
+            /**
+             * Enrol Deadline
+             * Format: date-time
+             */
+            enrol_deadline: string;
+            /**
+             * First Session At
+             * Format: date-time
+             */
+            first_session_at: string;
             /** Title */
             title: string;
         };
@@ -2205,6 +2247,12 @@ export interface components {
             /** Reason */
             reason: string;
         };
+        /**
+         * DisputeOutcome
+         * @description How staff settled a disputed contract.
+         * @enum {string}
+         */
+        DisputeOutcome: "completed" | "cancelled";
         /** EnrolmentIn */
         EnrolmentIn: {
             /** Firm Id */
@@ -2242,14 +2290,30 @@ export interface components {
             participant_name: string;
             /** Promoted At */
             promoted_at: string | null;
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "enrolled" | "waitlisted" | "cancelled";
+            status: components["schemas"]["EnrolmentStatus"];
             /** Waitlist Position */
             waitlist_position: number | null;
         };
+        /**
+         * EnrolmentPromoted
+         * @description A waitlisted enrolment got a seat: told to the enrolled firm only.
+         */
+        EnrolmentPromoted: {
+            /** Course Id */
+            course_id: number;
+            /** Course Title */
+            course_title: string;
+            /** Enrolment Id */
+            enrolment_id: number;
+            /** Participant Name */
+            participant_name: string;
+        };
+        /**
+         * EnrolmentStatus
+         * @description Where a firm stands with a course.
+         * @enum {string}
+         */
+        EnrolmentStatus: "enrolled" | "waitlisted" | "cancelled";
         /** EventOut */
         EventOut: {
             /**
@@ -2276,13 +2340,6 @@ export interface components {
             params?: Record<string, never>;
             type: string;
         };
-        /** FirmCapacityOut */
-        FirmCapacityOut: {
-            /** Firm Id */
-            firm_id: number;
-            /** Items */
-            items: components["schemas"]["CapacityWeekOut"][];
-        };
         /** FirmCreate */
         FirmCreate: {
             /**
@@ -2298,11 +2355,7 @@ export interface components {
             province?: string | null;
             /** Region */
             region: string;
-            /**
-             * Size Class
-             * @enum {string}
-             */
-            size_class: "micro" | "small" | "medium" | "large";
+            size_class: components["schemas"]["SizeClass"];
             /** Vat Number */
             vat_number: string;
         };
@@ -2420,6 +2473,11 @@ export interface components {
             /** Verified */
             verified: boolean;
         };
+        /** FirmReinstated */
+        FirmReinstated: {
+            /** Firm Id */
+            firm_id: number;
+        };
         /** FirmReputationOut */
         FirmReputationOut: {
             as_client: components["schemas"]["RoleReputationOut"];
@@ -2435,6 +2493,12 @@ export interface components {
             /** History */
             history: components["schemas"]["HistoryPointOut"][];
         };
+        /**
+         * FirmRole
+         * @description A user's role in a firm.
+         * @enum {string}
+         */
+        FirmRole: "owner" | "manager" | "member";
         /** FirmSealOut */
         FirmSealOut: {
             /** Consortium Id */
@@ -2453,6 +2517,19 @@ export interface components {
             /** Seal Id */
             seal_id: number;
         };
+        /**
+         * FirmStatus
+         * @description Whether a firm may act on the platform.
+         * @enum {string}
+         */
+        FirmStatus: "active" | "suspended";
+        /** FirmSuspended */
+        FirmSuspended: {
+            /** Firm Id */
+            firm_id: number;
+            /** Reason */
+            reason: string;
+        };
         /** FirmUpdate */
         FirmUpdate: {
             /** Description */
@@ -2465,8 +2542,29 @@ export interface components {
             province?: string | null;
             /** Region */
             region?: string | null;
-            /** Size Class */
-            size_class?: ("micro" | "small" | "medium" | "large") | null;
+            size_class?: components["schemas"]["SizeClass"] | null;
+        };
+        /** FirmVerified */
+        FirmVerified: {
+            /** Firm Id */
+            firm_id: number;
+        };
+        /** FirmWarned */
+        FirmWarned: {
+            /** Firm Id */
+            firm_id: number;
+            /** Reason */
+            reason: string;
+            /** Warning Id */
+            warning_id: number;
+        };
+        /** FlagCreated */
+        FlagCreated: {
+            /** Flag Id */
+            flag_id: number;
+            /** Target Id */
+            target_id: number;
+            target_type: components["schemas"]["FlagTarget"];
         };
         /** FlagIn */
         FlagIn: {
@@ -2481,11 +2579,7 @@ export interface components {
             reason: string;
             /** Target Id */
             target_id: number;
-            /**
-             * Target Type
-             * @enum {string}
-             */
-            target_type: "order" | "bid" | "review" | "message" | "firm";
+            target_type: components["schemas"]["FlagTarget"];
         };
         /** FlagOut */
         FlagOut: {
@@ -2517,19 +2611,33 @@ export interface components {
             /** Target Type */
             target_type: string;
         };
+        /**
+         * FlagResolution
+         * @description What staff decided about a flag.
+         * @enum {string}
+         */
+        FlagResolution: "dismiss" | "hide" | "warn" | "suspend";
         /** FlagResolutionIn */
         FlagResolutionIn: {
-            /**
-             * Action
-             * @enum {string}
-             */
-            action: "dismiss" | "hide" | "warn" | "suspend";
+            action: components["schemas"]["FlagResolution"];
             /**
              * Note
              * @default
              */
             note: string;
         };
+        /**
+         * FlagStatus
+         * @description Whether staff still have to decide a flag.
+         * @enum {string}
+         */
+        FlagStatus: "open" | "resolved";
+        /**
+         * FlagTarget
+         * @description What a flag reports.
+         * @enum {string}
+         */
+        FlagTarget: "order" | "bid" | "review" | "message" | "firm";
         /** GrantIn */
         GrantIn: {
             /** Firm Id */
@@ -2555,6 +2663,487 @@ export interface components {
             firm_id: number;
             /** Firm Name */
             firm_name: string;
+        };
+        /** LiveBidCreated */
+        LiveBidCreated: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["BidCreated"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "bid.created";
+        };
+        /** LiveBidRejected */
+        LiveBidRejected: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["BidRejected"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "bid.rejected";
+        };
+        /** LiveBidUpdated */
+        LiveBidUpdated: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["BidUpdated"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "bid.updated";
+        };
+        /** LiveBidWithdrawn */
+        LiveBidWithdrawn: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["BidWithdrawn"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "bid.withdrawn";
+        };
+        /** LiveCampaignCreated */
+        LiveCampaignCreated: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["CampaignCreated"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "campaign.created";
+        };
+        /** LiveContentHidden */
+        LiveContentHidden: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["ContentHidden"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "content.hidden";
+        };
+        /** LiveContractCreated */
+        LiveContractCreated: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["ContractCreated"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "contract.created";
+        };
+        /** LiveContractUpdated */
+        LiveContractUpdated: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["ContractUpdated"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "contract.updated";
+        };
+        /** LiveCourseCreated */
+        LiveCourseCreated: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["CourseCreated"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "course.created";
+        };
+        /** LiveEnrolmentPromoted */
+        LiveEnrolmentPromoted: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["EnrolmentPromoted"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "enrolment.promoted";
+        };
+        LiveEvent: components["schemas"]["LiveBidCreated"] | components["schemas"]["LiveBidRejected"] | components["schemas"]["LiveBidUpdated"] | components["schemas"]["LiveBidWithdrawn"] | components["schemas"]["LiveCampaignCreated"] | components["schemas"]["LiveContentHidden"] | components["schemas"]["LiveContractCreated"] | components["schemas"]["LiveContractUpdated"] | components["schemas"]["LiveCourseCreated"] | components["schemas"]["LiveEnrolmentPromoted"] | components["schemas"]["LiveFirmReinstated"] | components["schemas"]["LiveFirmSuspended"] | components["schemas"]["LiveFirmVerified"] | components["schemas"]["LiveFirmWarned"] | components["schemas"]["LiveFlagCreated"] | components["schemas"]["LiveMembershipApproved"] | components["schemas"]["LiveMembershipEnded"] | components["schemas"]["LiveMembershipRejected"] | components["schemas"]["LiveMembershipRequested"] | components["schemas"]["LiveMessageCreated"] | components["schemas"]["LiveOrderAwarded"] | components["schemas"]["LiveOrderCancelled"] | components["schemas"]["LiveOrderCreated"] | components["schemas"]["LiveOrderUpdated"] | components["schemas"]["LiveQuestionAnswered"] | components["schemas"]["LiveQuestionCreated"] | components["schemas"]["LiveReviewCreated"] | components["schemas"]["LiveSealGranted"] | components["schemas"]["LiveSealRevoked"] | components["schemas"]["LiveTradeFairCreated"];
+        /** LiveFirmReinstated */
+        LiveFirmReinstated: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["FirmReinstated"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "firm.reinstated";
+        };
+        /** LiveFirmSuspended */
+        LiveFirmSuspended: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["FirmSuspended"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "firm.suspended";
+        };
+        /** LiveFirmVerified */
+        LiveFirmVerified: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["FirmVerified"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "firm.verified";
+        };
+        /** LiveFirmWarned */
+        LiveFirmWarned: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["FirmWarned"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "firm.warned";
+        };
+        /** LiveFlagCreated */
+        LiveFlagCreated: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["FlagCreated"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "flag.created";
+        };
+        /** LiveMembershipApproved */
+        LiveMembershipApproved: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["MembershipApproved"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "membership.approved";
+        };
+        /** LiveMembershipEnded */
+        LiveMembershipEnded: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["MembershipEnded"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "membership.ended";
+        };
+        /** LiveMembershipRejected */
+        LiveMembershipRejected: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["MembershipRejected"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "membership.rejected";
+        };
+        /** LiveMembershipRequested */
+        LiveMembershipRequested: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["MembershipRequested"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "membership.requested";
+        };
+        /** LiveMessageCreated */
+        LiveMessageCreated: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["MessageCreated"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "message.created";
+        };
+        /** LiveOrderAwarded */
+        LiveOrderAwarded: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["OrderAwarded"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "order.awarded";
+        };
+        /** LiveOrderCancelled */
+        LiveOrderCancelled: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["OrderCancelled"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "order.cancelled";
+        };
+        /** LiveOrderCreated */
+        LiveOrderCreated: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["OrderCreated"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "order.created";
+        };
+        /** LiveOrderUpdated */
+        LiveOrderUpdated: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["OrderUpdated"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "order.updated";
+        };
+        /** LiveQuestionAnswered */
+        LiveQuestionAnswered: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["QuestionAnswered"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "question.answered";
+        };
+        /** LiveQuestionCreated */
+        LiveQuestionCreated: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["QuestionCreated"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "question.created";
+        };
+        /** LiveReviewCreated */
+        LiveReviewCreated: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["ReviewCreated"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "review.created";
+        };
+        /** LiveSealGranted */
+        LiveSealGranted: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["SealGranted"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "seal.granted";
+        };
+        /** LiveSealRevoked */
+        LiveSealRevoked: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["SealRevoked"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "seal.revoked";
+        };
+        /** LiveTradeFairCreated */
+        LiveTradeFairCreated: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["TradeFairCreated"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "trade_fair.created";
         };
         /** LogoutIn */
         LogoutIn: {
@@ -2648,11 +3237,7 @@ export interface components {
              * Format: email
              */
             email: string;
-            /**
-             * Role
-             * @enum {string}
-             */
-            role: "owner" | "manager" | "member";
+            role: components["schemas"]["FirmRole"];
         };
         /** MemberOut */
         MemberOut: {
@@ -2667,16 +3252,75 @@ export interface components {
         };
         /** MemberRoleIn */
         MemberRoleIn: {
-            /**
-             * Role
-             * @enum {string}
-             */
-            role: "owner" | "manager" | "member";
+            role: components["schemas"]["FirmRole"];
+        };
+        /**
+         * MemberStatus
+         * @description Where a firm stands with a consortium.
+         * @enum {string}
+         */
+        MemberStatus: "pending" | "active" | "left" | "rejected";
+        /** MembershipApproved */
+        MembershipApproved: {
+            /** Consortium Id */
+            consortium_id: number;
+            /** Firm Id */
+            firm_id: number;
+            status: components["schemas"]["MemberStatus"];
+        };
+        /** MembershipEnded */
+        MembershipEnded: {
+            /** Consortium Id */
+            consortium_id: number;
+            /** Firm Id */
+            firm_id: number;
+            status: components["schemas"]["MemberStatus"];
+        };
+        /** MembershipRejected */
+        MembershipRejected: {
+            /** Consortium Id */
+            consortium_id: number;
+            /** Firm Id */
+            firm_id: number;
+            status: components["schemas"]["MemberStatus"];
         };
         /** MembershipRequestIn */
         MembershipRequestIn: {
             /** Firm Id */
             firm_id: number;
+        };
+        /** MembershipRequested */
+        MembershipRequested: {
+            /** Consortium Id */
+            consortium_id: number;
+            /** Firm Id */
+            firm_id: number;
+            /** Firm Name */
+            firm_name: string;
+        };
+        /** MessageCreated */
+        MessageCreated: {
+            /** Author Name */
+            author_name: string | null;
+            /** Contract Id */
+            contract_id: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Firm Id */
+            firm_id: number;
+            /** Firm Name */
+            firm_name: string;
+            /** Hidden */
+            hidden: boolean;
+            /** Id */
+            id: number;
+            /** Text */
+            text: string;
+            /** User Id */
+            user_id: number | null;
         };
         /** MessageIn */
         MessageIn: {
@@ -2830,6 +3474,85 @@ export interface components {
             /** Suppressed */
             suppressed: boolean;
         };
+        /**
+         * OrderAwarded
+         * @description Every bidder hears who won, never at what price.
+         */
+        OrderAwarded: {
+            /**
+             * Bid Deadline
+             * Format: date-time
+             */
+            bid_deadline: string;
+            /** Client Firm Id */
+            client_firm_id: number;
+            /**
+             * Delivery Due
+             * Format: date
+             */
+            delivery_due: string;
+            /** Order Id */
+            order_id: number;
+            /** Phase */
+            phase: string;
+            /** Quantity */
+            quantity: number;
+            /** Region */
+            region: string;
+            /** Revision */
+            revision: number;
+            /** Sealed */
+            sealed: boolean;
+            status: components["schemas"]["OrderStatus"];
+            /** Supplier Firm Id */
+            supplier_firm_id: number;
+            /** Target Unit Price */
+            target_unit_price: string | null;
+            /** Title */
+            title: string;
+            /** Unit */
+            unit: string;
+            visibility: components["schemas"]["OrderVisibility"];
+            /** Winning Bid Id */
+            winning_bid_id: number;
+        };
+        /** OrderCancelled */
+        OrderCancelled: {
+            /**
+             * Bid Deadline
+             * Format: date-time
+             */
+            bid_deadline: string;
+            /** Client Firm Id */
+            client_firm_id: number;
+            /**
+             * Delivery Due
+             * Format: date
+             */
+            delivery_due: string;
+            /** Order Id */
+            order_id: number;
+            /** Phase */
+            phase: string;
+            /** Quantity */
+            quantity: number;
+            /** Reason */
+            reason: string;
+            /** Region */
+            region: string;
+            /** Revision */
+            revision: number;
+            /** Sealed */
+            sealed: boolean;
+            status: components["schemas"]["OrderStatus"];
+            /** Target Unit Price */
+            target_unit_price: string | null;
+            /** Title */
+            title: string;
+            /** Unit */
+            unit: string;
+            visibility: components["schemas"]["OrderVisibility"];
+        };
         /** OrderCreate */
         OrderCreate: {
             /**
@@ -2876,12 +3599,43 @@ export interface components {
             title: string;
             /** Unit */
             unit: string;
+            /** @default public */
+            visibility: components["schemas"]["OrderVisibility"];
+        };
+        /** OrderCreated */
+        OrderCreated: {
             /**
-             * Visibility
-             * @default public
-             * @enum {string}
+             * Bid Deadline
+             * Format: date-time
              */
-            visibility: "public" | "invited" | "consortium";
+            bid_deadline: string;
+            /** Client Firm Id */
+            client_firm_id: number;
+            /**
+             * Delivery Due
+             * Format: date
+             */
+            delivery_due: string;
+            /** Order Id */
+            order_id: number;
+            /** Phase */
+            phase: string;
+            /** Quantity */
+            quantity: number;
+            /** Region */
+            region: string;
+            /** Revision */
+            revision: number;
+            /** Sealed */
+            sealed: boolean;
+            status: components["schemas"]["OrderStatus"];
+            /** Target Unit Price */
+            target_unit_price: string | null;
+            /** Title */
+            title: string;
+            /** Unit */
+            unit: string;
+            visibility: components["schemas"]["OrderVisibility"];
         };
         /** OrderOut */
         OrderOut: {
@@ -2945,6 +3699,12 @@ export interface components {
             visibility: string;
         };
         /**
+         * OrderStatus
+         * @description The life of a production order.
+         * @enum {string}
+         */
+        OrderStatus: "draft" | "open" | "awarded" | "closed" | "cancelled";
+        /**
          * OrderUpdate
          * @description The terms a client may change while the order is a draft or open for bids.
          */
@@ -2964,6 +3724,49 @@ export interface components {
             /** Unit */
             unit?: string | null;
         };
+        /** OrderUpdated */
+        OrderUpdated: {
+            /**
+             * Bid Deadline
+             * Format: date-time
+             */
+            bid_deadline: string;
+            /** Bids Need Confirmation */
+            bids_need_confirmation: boolean;
+            /** Client Firm Id */
+            client_firm_id: number;
+            /**
+             * Delivery Due
+             * Format: date
+             */
+            delivery_due: string;
+            /** Order Id */
+            order_id: number;
+            /** Phase */
+            phase: string;
+            /** Quantity */
+            quantity: number;
+            /** Region */
+            region: string;
+            /** Revision */
+            revision: number;
+            /** Sealed */
+            sealed: boolean;
+            status: components["schemas"]["OrderStatus"];
+            /** Target Unit Price */
+            target_unit_price: string | null;
+            /** Title */
+            title: string;
+            /** Unit */
+            unit: string;
+            visibility: components["schemas"]["OrderVisibility"];
+        };
+        /**
+         * OrderVisibility
+         * @description Who may see an order.
+         * @enum {string}
+         */
+        OrderVisibility: "public" | "invited" | "consortium";
         /** OwnershipGroupIn */
         OwnershipGroupIn: {
             /** Firm Ids */
@@ -3113,6 +3916,12 @@ export interface components {
             /** Firm Id */
             firm_id: number;
         };
+        /**
+         * PartyRole
+         * @description A firm's side of a contract: reviews and reputation are kept per side.
+         * @enum {string}
+         */
+        PartyRole: "supplier" | "client";
         /** PhaseOut */
         PhaseOut: {
             /** Code */
@@ -3168,10 +3977,36 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** QuestionAnswered */
+        QuestionAnswered: {
+            /** Answer */
+            answer: string | null;
+            /** Asker Firm Id */
+            asker_firm_id: number;
+            /** Order Id */
+            order_id: number;
+            /** Question Id */
+            question_id: number;
+            /** Text */
+            text: string;
+        };
         /** QuestionCreate */
         QuestionCreate: {
             /** Firm Id */
             firm_id?: number | null;
+            /** Text */
+            text: string;
+        };
+        /** QuestionCreated */
+        QuestionCreated: {
+            /** Answer */
+            answer: string | null;
+            /** Asker Firm Id */
+            asker_firm_id: number;
+            /** Order Id */
+            order_id: number;
+            /** Question Id */
+            question_id: number;
             /** Text */
             text: string;
         };
@@ -3317,11 +4152,23 @@ export interface components {
         ResolveIn: {
             /** Note */
             note: string;
-            /**
-             * Outcome
-             * @enum {string}
-             */
-            outcome: "completed" | "cancelled";
+            outcome: components["schemas"]["DisputeOutcome"];
+        };
+        /**
+         * ReviewCreated
+         * @description No ratings: the reviewee learns of a review only once it is released.
+         */
+        ReviewCreated: {
+            /** Contract Id */
+            contract_id: number;
+            /** Id */
+            id: number;
+            /** Released */
+            released: boolean;
+            /** Reviewee Firm Id */
+            reviewee_firm_id: number;
+            /** Reviewer Firm Id */
+            reviewer_firm_id: number;
         };
         /** ReviewIn */
         ReviewIn: {
@@ -3406,6 +4253,15 @@ export interface components {
              */
             require_verified: boolean;
         };
+        /** SealGranted */
+        SealGranted: {
+            /** Firm Id */
+            firm_id: number;
+            /** Seal Id */
+            seal_id: number;
+            /** Seal Name */
+            seal_name: string;
+        };
         /** SealHolderOut */
         SealHolderOut: {
             /** Firm Id */
@@ -3441,6 +4297,15 @@ export interface components {
             name: string;
             /** Require Verified */
             require_verified: boolean;
+        };
+        /** SealRevoked */
+        SealRevoked: {
+            /** Firm Id */
+            firm_id: number;
+            /** Seal Id */
+            seal_id: number;
+            /** Seal Name */
+            seal_name: string;
         };
         /** SessionIn */
         SessionIn: {
@@ -3534,6 +4399,12 @@ export interface components {
             /** Upcoming Trade Fairs */
             upcoming_trade_fairs: components["schemas"]["ShowcaseFairOut"][];
         };
+        /**
+         * SizeClass
+         * @description A firm's size class (EU definitions).
+         * @enum {string}
+         */
+        SizeClass: "micro" | "small" | "medium" | "large";
         /** StaffNoteIn */
         StaffNoteIn: {
             /**
@@ -3541,27 +4412,6 @@ export interface components {
              * @default
              */
             note: string;
-        };
-        /** SummaryWeekOut */
-        SummaryWeekOut: {
-            /** Firms */
-            firms: number | null;
-            /**
-             * Free
-             * @description the district's free capacity; null when fewer than min_firms firms have free capacity behind the figure
-             */
-            free: string | null;
-            /** Suppressed */
-            suppressed: boolean;
-            /** Unit */
-            unit: string;
-            /** Week */
-            week: string;
-            /**
-             * Week Start
-             * Format: date
-             */
-            week_start: string;
         };
         /** SuspendIn */
         SuspendIn: {
@@ -3592,125 +4442,6 @@ export interface components {
             /** Type */
             type: string;
         };
-        /** TariffIn */
-        TariffIn: {
-            /** Min Price */
-            min_price: number | string;
-            /**
-             * Note
-             * @default
-             */
-            note: string;
-            /** Phase */
-            phase: string;
-            /** Typical Price */
-            typical_price: number | string;
-            /**
-             * Unit
-             * @description a unit code, as orders use it (m, kg, pz, paia…)
-             */
-            unit: string;
-            /**
-             * Valid From
-             * Format: date
-             */
-            valid_from: string;
-            /** Valid Until */
-            valid_until?: string | null;
-        };
-        /**
-         * TariffList
-         * @description Every tariff in force (all at once: a few per phase); ``next_cursor`` is always null.
-         */
-        TariffList: {
-            /** Items */
-            items: components["schemas"]["TariffOut"][];
-            /** Next Cursor */
-            next_cursor?: string | null;
-        };
-        /**
-         * TariffOut
-         * @description The tariff in force for a phase and unit, with the market's observed prices.
-         */
-        TariffOut: {
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /**
-             * History
-             * @description every version, newest first
-             */
-            history: components["schemas"]["TariffVersionOut"][];
-            /** Id */
-            id: number;
-            /** Min Price */
-            min_price: string;
-            /** Note */
-            note: string;
-            /** Observed Contracts */
-            observed_contracts: number | null;
-            /**
-             * Observed Median
-             * @description median awarded unit price over the last 12 months; null under the observatory's small-cell rule
-             */
-            observed_median: string | null;
-            /** Phase */
-            phase: string;
-            /**
-             * Superseded From
-             * @description the valid_from of the next version, from which this one no longer holds
-             */
-            superseded_from: string | null;
-            /** Typical Price */
-            typical_price: string;
-            /** Unit */
-            unit: string;
-            /**
-             * Valid From
-             * Format: date
-             */
-            valid_from: string;
-            /** Valid Until */
-            valid_until: string | null;
-            /** Version */
-            version: number;
-        };
-        /** TariffVersionOut */
-        TariffVersionOut: {
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Id */
-            id: number;
-            /** Min Price */
-            min_price: string;
-            /** Note */
-            note: string;
-            /** Phase */
-            phase: string;
-            /**
-             * Superseded From
-             * @description the valid_from of the next version, from which this one no longer holds
-             */
-            superseded_from: string | null;
-            /** Typical Price */
-            typical_price: string;
-            /** Unit */
-            unit: string;
-            /**
-             * Valid From
-             * Format: date
-             */
-            valid_from: string;
-            /** Valid Until */
-            valid_until: string | null;
-            /** Version */
-            version: number;
-        };
         /** TokenPair */
         TokenPair: {
             /** Access Token */
@@ -3731,11 +4462,7 @@ export interface components {
             booth_area_m2: number | string;
             /** City */
             city: string;
-            /**
-             * Cost Split
-             * @enum {string}
-             */
-            cost_split: "equal" | "by_area";
+            cost_split: components["schemas"]["CostSplit"];
             /** Country */
             country: string;
             /**
@@ -3761,6 +4488,29 @@ export interface components {
             total_cost: number | string;
             /** Venue */
             venue: string;
+        };
+        /** TradeFairCreated */
+        TradeFairCreated: {
+            /** City */
+            city: string;
+            /** Consortium Id */
+            consortium_id: number;
+            /** Consortium Name */
+            consortium_name: string;
+            /** Name */
+            name: string;
+            /**
+             * Signup Deadline
+             * Format: date-time
+             */
+            signup_deadline: string;
+            /**
+             * Starts On
+             * Format: date
+             */
+            starts_on: string;
+            /** Trade Fair Id */
+            trade_fair_id: number;
         };
         /** TradeFairOut */
         TradeFairOut: {
@@ -4489,53 +5239,10 @@ export interface operations {
             };
         };
     };
-    capacity_summary: {
-        parameters: {
-            query: {
-                phase: string;
-                unit?: string | null;
-                from?: string | null;
-                to?: string | null;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CapacitySummaryOut"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description Error (RFC 9457 problem details) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     list_consortia: {
         parameters: {
             query?: {
-                kind?: ("export" | "marketing" | "training" | "general") | null;
+                kind?: components["schemas"]["ConsortiumKind"] | null;
                 q?: string | null;
                 cursor?: string | null;
                 limit?: number;
@@ -5378,8 +6085,8 @@ export interface operations {
     list_contracts: {
         parameters: {
             query?: {
-                role?: ("client" | "supplier") | null;
-                status?: ("active" | "delivered" | "completed" | "disputed" | "cancelled") | null;
+                role?: components["schemas"]["PartyRole"] | null;
+                status?: components["schemas"]["ContractStatus"] | null;
                 firm_id?: number | null;
                 cursor?: string | null;
                 limit?: number;
@@ -5877,7 +6584,7 @@ export interface operations {
     list_course_enrolments: {
         parameters: {
             query?: {
-                status?: ("enrolled" | "waitlisted" | "cancelled") | null;
+                status?: components["schemas"]["EnrolmentStatus"] | null;
                 cursor?: string | null;
                 limit?: number;
             };
@@ -6132,7 +6839,7 @@ export interface operations {
                 phase?: string | null;
                 region?: string | null;
                 province?: string | null;
-                size_class?: ("micro" | "small" | "medium" | "large") | null;
+                size_class?: components["schemas"]["SizeClass"] | null;
                 verified?: boolean | null;
                 q?: string | null;
                 cursor?: string | null;
@@ -6277,93 +6984,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FirmOut"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description Error (RFC 9457 problem details) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    firm_capacity: {
-        parameters: {
-            query?: {
-                from?: string | null;
-                to?: string | null;
-            };
-            header?: never;
-            path: {
-                firm_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FirmCapacityOut"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description Error (RFC 9457 problem details) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    declare_capacity: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                firm_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CapacityEntryIn"][];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FirmCapacityOut"];
                 };
             };
             /** @description Invalid input */
@@ -6819,48 +7439,6 @@ export interface operations {
             };
         };
     };
-    below_tariff_report: {
-        parameters: {
-            query?: {
-                phase?: string | null;
-                from?: string | null;
-                to?: string | null;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["BelowTariffReport"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description Error (RFC 9457 problem details) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     resolve_contract_dispute: {
         parameters: {
             query?: never;
@@ -6950,7 +7528,7 @@ export interface operations {
     moderation_firms: {
         parameters: {
             query?: {
-                status?: ("active" | "suspended") | null;
+                status?: components["schemas"]["FirmStatus"] | null;
                 verified?: boolean | null;
                 q?: string | null;
                 cursor?: string | null;
@@ -7126,8 +7704,8 @@ export interface operations {
     moderation_queue: {
         parameters: {
             query?: {
-                status?: "open" | "resolved";
-                target_type?: ("order" | "bid" | "review" | "message" | "firm") | null;
+                status?: components["schemas"]["FlagStatus"];
+                target_type?: components["schemas"]["FlagTarget"] | null;
                 cursor?: string | null;
                 limit?: number;
             };
@@ -7366,15 +7944,13 @@ export interface operations {
     list_orders: {
         parameters: {
             query?: {
-                status?: ("draft" | "open" | "awarded" | "closed" | "cancelled") | null;
+                status?: components["schemas"]["OrderStatus"] | null;
                 phase?: string | null;
                 q?: string | null;
                 firm_id?: number | null;
                 region?: string | null;
                 /** @description only orders posted by your firms */
                 mine?: boolean;
-                /** @description only orders `firm_id` (a firm of yours) has the free capacity for: at least the order's quantity in total over its phase and unit's weeks from this one through the delivery week; `firm_id` then names that firm, not a client */
-                fits_capacity?: boolean;
                 cursor?: string | null;
                 limit?: number;
             };
@@ -8105,88 +8681,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description Error (RFC 9457 problem details) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    list_tariffs: {
-        parameters: {
-            query?: {
-                phase?: string | null;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TariffList"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ValidationProblem"];
-                };
-            };
-            /** @description Error (RFC 9457 problem details) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    publish_tariff: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["TariffIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TariffVersionOut"];
-                };
             };
             /** @description Invalid input */
             422: {
