@@ -10,6 +10,7 @@ from redis.asyncio import Redis
 
 from distretto.auth.router import router as auth_router
 from distretto.auth.security import TokenService, make_hasher
+from distretto.capacity.router import router as capacity_router
 from distretto.config import Settings, get_settings
 from distretto.consortia.router import router as consortia_router
 from distretto.contracts.router import router as contracts_router
@@ -33,6 +34,7 @@ from distretto.realtime.runtime import Realtime
 from distretto.reputation.router import router as reputation_router
 from distretto.sso.router import router as sso_router
 from distretto.system.router import router as system_router
+from distretto.tariffs.router import router as tariffs_router
 from distretto.training.router import router as training_router
 from distretto.web.spa import mount_spa, resolve_dist
 
@@ -79,6 +81,8 @@ def api_router() -> APIRouter:
         contracts_router,
         reputation_router,
         documents_router,
+        tariffs_router,
+        capacity_router,
     ):
         api.include_router(router)
     return api

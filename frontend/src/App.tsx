@@ -22,6 +22,7 @@ import { OrderDetailPage } from './pages/OrderDetail'
 import { OrderNewPage } from './pages/OrderNew'
 import { RegisterPage, SignInPage, SsoPage } from './pages/SignIn'
 import { StaffPage } from './pages/Staff'
+import { TariffsPage } from './pages/Tariffs'
 
 /** Signed-in screens; `firm` ones also need the person to belong to a firm. */
 function Private({ children, firm, staff }: { children: ReactNode; firm?: boolean; staff?: boolean }) {
@@ -67,6 +68,7 @@ function AppRoutes() {
         <Route path="/campaigns/:id" element={<Private><CampaignPage /></Private>} />
         <Route path="/courses/:id" element={<Private><CoursePage /></Private>} />
         <Route path="/observatory" element={<ObservatoryPage />} />
+        <Route path="/tariffs" element={<TariffsPage />} />
         <Route path="/notifications" element={<Private><NotificationsPage /></Private>} />
         <Route path="/staff" element={<Private staff><StaffPage /></Private>} />
         <Route path="*" element={<NotFoundPage />} />

@@ -62,6 +62,11 @@ def _day(days: int) -> str:
     return (datetime.now(UTC) + timedelta(days=days)).date().isoformat()
 
 
+def _week(weeks: int) -> str:
+    year, week, _ = (datetime.now(UTC) + timedelta(weeks=weeks)).isocalendar()
+    return f"{year:04d}-W{week:02d}"
+
+
 def fixed(value: Any) -> Body:
     return lambda _w, _role: value
 
@@ -383,6 +388,23 @@ MATRIX: dict[str, Row] = {
     "POST /api/v1/moderation/firms/{firm_id}/reinstate": Row("401 403 403 403 403 200",
         path={"firm_id": "firm_suspended"}),
     "GET /api/v1/moderation/audit-log":     Row("401 403 403 403 403 200"),
+
+    # --- Institutions: reference tariffs (public, staff publish) and capacity calendars
+    "POST /api/v1/tariffs":                 Row("401 403 403 403 403 201", json=fixed({
+        "phase": "dyeing", "unit": "m", "min_price": "0.85", "typical_price": "1.10",
+        "valid_from": _day(0)})),
+    "GET /api/v1/tariffs":                  Row("200 200 200 200 200 200"),
+    "GET /api/v1/moderation/below-tariff":  Row("401 403 403 403 403 200"),
+    "PUT /api/v1/firms/{firm_id}/capacity": Row("401 404 403 200 404 404",
+                                                path={"firm_id": "firm_home"},
+                                                json=fixed([{"phase": "dyeing",
+                                                             "week": _week(1),
+                                                             "quantity": "800",
+                                                             "unit": "kg"}])),
+    "GET /api/v1/firms/{firm_id}/capacity": Row("401 200 200 200 200 200",
+                                                path={"firm_id": "firm_home"}),
+    "GET /api/v1/capacity/summary":         Row("401 200 200 200 200 200",
+                                                query={"phase": "dyeing"}),
 
     # --- Live events and notifications (the websocket has its own tests)
     "WS /api/v1/ws":                        Row("0 0 0 0 0 0",

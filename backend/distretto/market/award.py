@@ -9,6 +9,7 @@ update nothing) and the unique ``contracts.order_id``.
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
+from distretto.capacity import service as capacity
 from distretto.contracts.service import contract_out
 from distretto.kit import clock
 from distretto.kit.errors import Conflict, Invalid
@@ -92,6 +93,7 @@ async def award(
     )
     if contract is None:
         raise Conflict("The order already has a contract")
+    await capacity.book_award(session, contract, now)
     await events.awarded(session, order, contract, bidder_firms, losers, now)
     # The same body as GET /contracts/{id}: the award hands over to the contract.
     [body] = await contract_out(session, [contract], now)

@@ -19,6 +19,7 @@ from distretto.market.repository import BidRepository, OrderRepository, is_uniqu
 from distretto.market.service import readable_order
 from distretto.models import Bid, Order
 from distretto.models.market import BidStatus
+from distretto.tariffs import service as tariffs
 
 RATE_WINDOW_SECONDS = 60
 
@@ -72,9 +73,20 @@ def own_bid_out(bid: Bid, firm_name: str) -> schemas.BidOut:
         notes=bid.notes,
         status=bid.status,
         order_revision=bid.order_revision,
+        below_tariff=bid.below_tariff,
         created_at=bid.created_at,
         updated_at=bid.updated_at,
     )
+
+
+async def _price_against_tariff(
+    session: AsyncSession, bid: Bid, order: Order, now: datetime
+) -> None:
+    """Mark the bid against the reference tariff in force now for the order's phase and
+    unit (placing, revising and confirming all price it anew)."""
+    check = await tariffs.check_price(session, order.phase, order.unit, bid.unit_price, now.date())
+    bid.tariff_id = check.tariff_id
+    bid.below_tariff = check.below_tariff
 
 
 async def place(
@@ -95,7 +107,9 @@ async def place(
     await _rate_limit(ctx, data.firm_id)
     # FOR SHARE: bids on one order do not wait for each other, but an award, an edit or
     # a cancellation of the order waits for them (and they for it).
-    target = await OrderRepository(session).bid_target(viewer, order_id, data.firm_id, "share")
+    target = await OrderRepository(session).bid_target(
+        viewer, order_id, data.firm_id, "share", now.date()
+    )
     if target is None:
         raise NotFound(f"Order {order_id} not found")
     order = target.order
@@ -118,6 +132,9 @@ async def place(
         created_at=now,
         updated_at=now,
     )
+    # The tariff in force came with the order (no statement of its own on this hot path).
+    check = tariffs.price_check(target.tariff, bid.unit_price)
+    bid.tariff_id, bid.below_tariff = check.tariff_id, check.below_tariff
     try:
         await BidRepository(session).add(bid)
     except IntegrityError as exc:
@@ -191,6 +208,7 @@ async def revise(
     bid.status = BidStatus.ACTIVE
     bid.order_revision = order.revision
     bid.updated_at = now
+    await _price_against_tariff(session, bid, order, now)
     await BidRepository(session).save(bid)
     await events.bid_changed(session, events.BidUpdated, bid, order, now)
     return own_bid_out(bid, firm_name)
@@ -204,6 +222,7 @@ async def confirm(session: AsyncSession, viewer: Viewer, bid_id: int) -> schemas
     bid.status = BidStatus.ACTIVE
     bid.order_revision = order.revision
     bid.updated_at = now
+    await _price_against_tariff(session, bid, order, now)
     await BidRepository(session).save(bid)
     await events.bid_changed(session, events.BidUpdated, bid, order, now)
     return own_bid_out(bid, firm_name)

@@ -77,6 +77,9 @@ class BidFacts(EventPayload):
     order_revision: int
     unit_price: str | None = None
     total_price: str | None = None
+    # Whether the unit price is below the reference tariff in force: it tells about the
+    # price, so it is sealed with the amounts.
+    below_tariff: bool | None = None
 
     @model_serializer(mode="wrap")
     def _omit_sealed_amounts(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -84,6 +87,7 @@ class BidFacts(EventPayload):
         if self.unit_price is None:
             data.pop("unit_price", None)
             data.pop("total_price", None)
+            data.pop("below_tariff", None)
         return data
 
 
@@ -171,6 +175,7 @@ def bid_facts(bid: Bid, order: Order, now: datetime) -> dict[str, Any]:
     if not lifecycle.amounts_sealed(order, now):
         data["unit_price"] = _money(bid.unit_price)
         data["total_price"] = _money(bid.total_price)
+        data["below_tariff"] = bid.below_tariff
     return data
 
 

@@ -59,6 +59,14 @@ async def list_orders(
     firm_id: Annotated[int | None, Query(ge=1, le=schemas.MAX_ID32)] = None,
     region: Annotated[str | None, Query(max_length=60)] = None,
     mine: Annotated[bool, Query(description="only orders posted by your firms")] = False,
+    fits_capacity: Annotated[
+        bool,
+        Query(
+            description="only orders `firm_id` (a firm of yours) has the free capacity for: "
+            "at least the order's quantity in total over its phase and unit's weeks from "
+            "this one through the delivery week; `firm_id` then names that firm, not a client"
+        ),
+    ] = False,
 ) -> Page[schemas.OrderOut]:
     return await service.board(
         session,
@@ -70,6 +78,7 @@ async def list_orders(
         firm_id=firm_id,
         region=region,
         mine=mine,
+        fits_capacity=fits_capacity,
     )
 
 

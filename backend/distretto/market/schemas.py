@@ -1,19 +1,24 @@
 """Request and response bodies of the market board."""
 
-from datetime import UTC, date, datetime
-from decimal import Decimal
-from typing import Annotated, Any, Literal
+from datetime import date, datetime
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
-    PlainSerializer,
     StringConstraints,
 )
 
+from distretto.kit.fields import CENT as CENT
+from distretto.kit.fields import MAX_AMOUNT as MAX_AMOUNT
+from distretto.kit.fields import CalendarDate as CalendarDate
+from distretto.kit.fields import MoneyIn as MoneyIn
+from distretto.kit.fields import MoneyOut as MoneyOut
+from distretto.kit.fields import PhaseCode as PhaseCode
+from distretto.kit.fields import Unit as Unit
+from distretto.kit.fields import as_utc as as_utc
 from distretto.models.market import OrderStatus as OrderStatus
 from distretto.models.market import OrderVisibility
 
@@ -21,49 +26,17 @@ from distretto.models.market import OrderVisibility
 # can make the database overflow (a 500) instead of answering 404/422.
 MAX_ID32 = 2_147_483_647
 MAX_ID64 = 9_223_372_036_854_775_807
-# The largest amount a ``Money`` column (NUMERIC(14, 2)) holds.
-MAX_AMOUNT = Decimal("999999999999.99")
 
 Visibility = OrderVisibility
 Id32 = Annotated[int, Field(ge=1, le=MAX_ID32)]
 Id64 = Annotated[int, Field(ge=1, le=MAX_ID64)]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
-Unit = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
-PhaseCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 Quantity = Annotated[int, Field(gt=0, le=100_000_000)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 AnswerText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-CENT = Decimal("0.01")
-# Accepted as "1250.00", "1250.5" or 1250.5; never more precise than cents. Normalised to
-# cents so "1250" and 1250.0 are the same request (idempotency compares requests).
-MoneyIn = Annotated[
-    Decimal,
-    Field(gt=0, le=MAX_AMOUNT, decimal_places=2),
-    AfterValidator(lambda v: v.quantize(CENT)),
-]
-# Always two decimals in JSON, whatever the database returned.
-MoneyOut = Annotated[Decimal, PlainSerializer(lambda v: f"{v:.2f}", return_type=str)]
-
-
-def as_utc(value: datetime) -> datetime:
-    """A timestamp without an offset is read as UTC, the platform's clock."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _utc_date(value: Any) -> Any:
-    """Dates may come as "2026-12-01" or as a full ISO timestamp; take the UTC date then."""
-    if isinstance(value, datetime):
-        return as_utc(value).date()
-    if isinstance(value, str) and len(value.strip()) > 10:
-        try:
-            return as_utc(datetime.fromisoformat(value.strip())).date()
-        except ValueError:
-            return value  # let the date parser explain what is wrong
-    return value
 
 
 Deadline = Annotated[datetime, AfterValidator(as_utc)]
-CalendarDate = Annotated[date, BeforeValidator(_utc_date)]
 
 
 # --- Orders -------------------------------------------------------------------------------
@@ -207,6 +180,9 @@ class BidOut(BaseModel):
     status: str
     # The order revision the bid was made or confirmed for.
     order_revision: int
+    # Below the reference tariff's minimum in force when the bid was priced; null for the
+    # client while the amounts are sealed.
+    below_tariff: bool | None = None
     created_at: datetime
     updated_at: datetime
 

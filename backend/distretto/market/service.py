@@ -6,6 +6,7 @@ from datetime import date, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
+from distretto.capacity import service as capacity
 from distretto.firms.service import unknown_phase_codes
 from distretto.kit import clock
 from distretto.kit.errors import Conflict, Forbidden, Invalid, NotFound
@@ -207,8 +208,16 @@ async def board(
     firm_id: int | None,
     region: str | None,
     mine: bool,
+    fits_capacity: bool = False,
 ) -> Page[schemas.OrderOut]:
     now = clock.now()
+    capacity_firm = None
+    if fits_capacity:
+        # ``firm_id`` then names the firm whose capacity filters, not a client.
+        if firm_id is None:
+            raise Invalid("firm_id", "name the firm whose capacity the board should fit")
+        capacity.require_firm_member(viewer, firm_id)
+        capacity_firm, firm_id = firm_id, None
     listed, cursor = await OrderRepository(session).board(
         viewer,
         params,
@@ -219,6 +228,7 @@ async def board(
         firm_id=firm_id,
         region=region,
         mine=mine,
+        capacity_firm_id=capacity_firm,
     )
     return Page(items=await to_out(session, viewer, listed, now), next_cursor=cursor)
 

@@ -2,6 +2,7 @@
 
 from distretto.models.audit import AuditEntry
 from distretto.models.base import metadata
+from distretto.models.capacity import CapacityBooking, CapacityWeek
 from distretto.models.consortia import (
     Campaign,
     CampaignParticipation,
@@ -26,6 +27,7 @@ from distretto.models.market import Bid, IdempotencyRecord, Order, OrderInvitati
 from distretto.models.moderation import FirmWarning, Flag
 from distretto.models.notifications import Notification, OutboxCursor
 from distretto.models.reputation import ReputationDistrictMean, ReputationScore, ReputationSnapshot
+from distretto.models.tariffs import ReferenceTariff
 from distretto.models.training import Course, CourseSession, Enrolment, SessionAttendance
 
 __all__ = [
@@ -34,6 +36,8 @@ __all__ = [
     "Bid",
     "Campaign",
     "CampaignParticipation",
+    "CapacityBooking",
+    "CapacityWeek",
     "Consortium",
     "ConsortiumManager",
     "ConsortiumMember",
@@ -60,6 +64,7 @@ __all__ = [
     "Phase",
     "QualitySeal",
     "Question",
+    "ReferenceTariff",
     "RefreshToken",
     "ReputationDistrictMean",
     "ReputationScore",

@@ -160,6 +160,15 @@ class Bid(SQLModel, table=True):
     status: BidStatus = Field(default=BidStatus.ACTIVE, sa_type=EnumText(BidStatus, 20))
     order_revision: int = Field(default=1)
     hidden: bool = Field(default=False)
+    # The reference tariff in force for the order's phase and unit when the bid was made
+    # (or last revised or confirmed), and whether its unit price was below the minimum.
+    tariff_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            BigId, ForeignKey("reference_tariffs.id", ondelete="SET NULL"), nullable=True
+        ),
+    )
+    below_tariff: bool = Field(default=False)
     created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 

@@ -101,6 +101,20 @@ def _median(prices: list[Decimal]) -> Decimal:
     return Decimal(statistics.median(prices)).quantize(CENT)
 
 
+def price_cell_hidden(rows: Iterable[tuple[Decimal, int, int]]) -> bool:
+    """The small-cell rule for prices: (unit price, client, supplier) rows need at least
+    ``MIN_FIRMS`` distinct clients and as many distinct suppliers."""
+    rows = list(rows)
+    return min(len({r[1] for r in rows}), len({r[2] for r in rows})) < MIN_FIRMS
+
+
+def publishable_median(rows: Iterable[tuple[Decimal, int, int]]) -> Decimal | None:
+    """The median unit price of (unit price, client, supplier) rows, or None under the
+    small-cell rule (reference tariffs show it beside the association's prices)."""
+    rows = list(rows)
+    return None if price_cell_hidden(rows) else _median([r[0] for r in rows])
+
+
 async def summary(
     session: AsyncSession, months: int, now: datetime | None = None
 ) -> schemas.ObservatorySummary:
@@ -120,7 +134,7 @@ async def summary(
         by_phase_unit[(phase, unit)].append((price, client, supplier))
     prices = []
     for (phase, unit), rows in sorted(by_phase_unit.items()):
-        hidden = min(len({r[1] for r in rows}), len({r[2] for r in rows})) < MIN_FIRMS
+        hidden = price_cell_hidden(rows)
         prices.append(
             schemas.PriceCell(
                 phase=phase,

@@ -44,6 +44,8 @@ TEMPLATES: dict[str, str] = {
     "enrolment.promoted": "A place opened up: your enrolment is confirmed",
     "seal.granted": "Your firm was granted the {seal_name} seal",
     "seal.revoked": "The {seal_name} seal was withdrawn from your firm",
+    "tariff.published": "New reference tariff for {phase}: minimum {min_price} EUR per {unit}",
+    "capacity.overbooked": "Contract #{contract_id} overbooks your {phase} capacity",
 }
 
 

@@ -12,12 +12,14 @@ from distretto.app import build_context, close_context
 from distretto.auth.security import hash_password
 from distretto.config import Settings
 from distretto.models import Firm
+from distretto.seed.capacity import seed_capacity
 from distretto.seed.consortia import seed_consortia
 from distretto.seed.consortia_activity import seed_consortia_activity
 from distretto.seed.documents import seed_documents
 from distretto.seed.firms import seed_firms
 from distretto.seed.market import seed_market
 from distretto.seed.moderation import seed_moderation
+from distretto.seed.tariffs import seed_tariffs
 from distretto.seed.world import DEMO_PASSWORD, DemoWorld
 
 Step = Callable[[DemoWorld], Awaitable[None]]
@@ -28,6 +30,8 @@ STEPS: list[Step] = [
     seed_market,
     seed_moderation,
     seed_documents,
+    seed_tariffs,
+    seed_capacity,
 ]
 
 

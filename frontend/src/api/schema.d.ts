@@ -336,6 +336,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/capacity/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Capacity Summary
+         * @description The district's free capacity per week for a phase (signed-in users): null where
+         *     fewer than 3 firms stand behind a figure. 12 weeks from this one by default.
+         */
+        get: operations["capacity_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/consortia": {
         parameters: {
             query?: never;
@@ -884,6 +905,32 @@ export interface paths {
         patch: operations["update_firm"];
         trace?: never;
     };
+    "/api/v1/firms/{firm_id}/capacity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Firm Capacity
+         * @description Declared, booked, free and overbooked capacity per week (signed-in users); from
+         *     this week on unless ``from`` says otherwise.
+         */
+        get: operations["firm_capacity"];
+        /**
+         * Declare Capacity
+         * @description Replace the firm's declared capacity from this week on (owner or manager); what
+         *     awards have booked stays. Answers the calendar from this week on.
+         */
+        put: operations["declare_capacity"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/firms/{firm_id}/documents": {
         parameters: {
             query?: never;
@@ -1050,6 +1097,26 @@ export interface paths {
         };
         /** Audit Log */
         get: operations["audit_log"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/moderation/below-tariff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Below Tariff Report
+         * @description Awards whose winning bid was below the tariff minimum, by phase (staff).
+         */
+        get: operations["below_tariff_report"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1585,6 +1652,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tariffs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Tariffs
+         * @description The tariffs in force today, each with its history and the observed median. Public.
+         */
+        get: operations["list_tariffs"];
+        put?: never;
+        /**
+         * Publish Tariff
+         * @description A new version of the phase and unit's tariff (staff); earlier versions stay.
+         */
+        post: operations["publish_tariff"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/trade-fairs/{fair_id}": {
         parameters: {
             query?: never;
@@ -1862,6 +1953,67 @@ export interface components {
             /** Bid Id */
             bid_id: number;
         };
+        /** BelowTariffAward */
+        BelowTariffAward: {
+            /**
+             * Awarded At
+             * Format: date-time
+             */
+            awarded_at: string;
+            /** Client Firm Id */
+            client_firm_id: number;
+            /** Client Firm Name */
+            client_firm_name: string;
+            /** Contract Id */
+            contract_id: number;
+            /** Min Price */
+            min_price: string;
+            /** Order Id */
+            order_id: number;
+            /** Phase */
+            phase: string;
+            /** Quantity */
+            quantity: number;
+            /** Supplier Firm Id */
+            supplier_firm_id: number;
+            /** Supplier Firm Name */
+            supplier_firm_name: string;
+            /** Total Price */
+            total_price: string;
+            /** Unit */
+            unit: string;
+            /** Unit Price */
+            unit_price: string;
+        };
+        /** BelowTariffPhase */
+        BelowTariffPhase: {
+            /** Awards */
+            awards: number;
+            /** Phase */
+            phase: string;
+            /**
+             * Shortfall
+             * @description sum of (tariff minimum - unit price) * quantity
+             */
+            shortfall: string;
+            /**
+             * Total Amount
+             * @description the contracts' total prices
+             */
+            total_amount: string;
+        };
+        /** BelowTariffReport */
+        BelowTariffReport: {
+            /**
+             * Items
+             * @description newest first, at most 200
+             */
+            items: components["schemas"]["BelowTariffAward"][];
+            /** Phases */
+            phases: components["schemas"]["BelowTariffPhase"][];
+            /** Truncated */
+            truncated: boolean;
+        };
         /** BidCreate */
         BidCreate: {
             /**
@@ -1881,6 +2033,11 @@ export interface components {
         };
         /** BidCreated */
         BidCreated: {
+            /**
+             * Below Tariff
+             * @default null
+             */
+            below_tariff: boolean | null;
             /** Bid Id */
             bid_id: number;
             /**
@@ -1910,6 +2067,8 @@ export interface components {
         BidOut: {
             /** Amounts Hidden */
             amounts_hidden: boolean;
+            /** Below Tariff */
+            below_tariff?: boolean | null;
             /**
              * Created At
              * Format: date-time
@@ -1970,6 +2129,11 @@ export interface components {
         };
         /** BidUpdated */
         BidUpdated: {
+            /**
+             * Below Tariff
+             * @default null
+             */
+            below_tariff: boolean | null;
             /** Bid Id */
             bid_id: number;
             /**
@@ -1997,6 +2161,11 @@ export interface components {
         };
         /** BidWithdrawn */
         BidWithdrawn: {
+            /**
+             * Below Tariff
+             * @default null
+             */
+            below_tariff: boolean | null;
             /** Bid Id */
             bid_id: number;
             /**
@@ -2137,6 +2306,73 @@ export interface components {
              * @default
              */
             reason: string;
+        };
+        /** CapacityEntryIn */
+        CapacityEntryIn: {
+            /** Phase */
+            phase: string;
+            /**
+             * Quantity
+             * @description capacity offered in the week, in ``unit``
+             */
+            quantity: number | string;
+            /** Unit */
+            unit: string;
+            /**
+             * Week
+             * @description an ISO week, "2026-W51"
+             */
+            week: string;
+        };
+        /** CapacityOverbooked */
+        CapacityOverbooked: {
+            /** Contract Id */
+            contract_id: number;
+            /** Firm Id */
+            firm_id: number;
+            /** Phase */
+            phase: string;
+            /** Unit */
+            unit: string;
+            /** Weeks */
+            weeks: components["schemas"]["OverbookedWeek"][];
+        };
+        /** CapacitySummaryOut */
+        CapacitySummaryOut: {
+            /** Items */
+            items: components["schemas"]["SummaryWeekOut"][];
+            /** Min Firms */
+            min_firms: number;
+            /** Phase */
+            phase: string;
+        };
+        /** CapacityWeekOut */
+        CapacityWeekOut: {
+            /** Booked */
+            booked: string;
+            /** Declared */
+            declared: string;
+            /**
+             * Free
+             * @description declared - booked, never below zero
+             */
+            free: string;
+            /**
+             * Overbooked
+             * @description booked beyond the declared capacity
+             */
+            overbooked: string;
+            /** Phase */
+            phase: string;
+            /** Unit */
+            unit: string;
+            /** Week */
+            week: string;
+            /**
+             * Week Start
+             * Format: date
+             */
+            week_start: string;
         };
         /**
          * CertificationBadge
@@ -2638,6 +2874,13 @@ export interface components {
             params?: Record<string, never>;
             type: string;
         };
+        /** FirmCapacityOut */
+        FirmCapacityOut: {
+            /** Firm Id */
+            firm_id: number;
+            /** Items */
+            items: components["schemas"]["CapacityWeekOut"][];
+        };
         /** FirmCreate */
         FirmCreate: {
             /**
@@ -3128,6 +3371,22 @@ export interface components {
              */
             type: "campaign.created";
         };
+        /** LiveCapacityOverbooked */
+        LiveCapacityOverbooked: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["CapacityOverbooked"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "capacity.overbooked";
+        };
         /** LiveContentHidden */
         LiveContentHidden: {
             /**
@@ -3224,7 +3483,7 @@ export interface components {
              */
             type: "enrolment.promoted";
         };
-        LiveEvent: components["schemas"]["LiveBidCreated"] | components["schemas"]["LiveBidRejected"] | components["schemas"]["LiveBidUpdated"] | components["schemas"]["LiveBidWithdrawn"] | components["schemas"]["LiveCampaignCreated"] | components["schemas"]["LiveContentHidden"] | components["schemas"]["LiveContractCreated"] | components["schemas"]["LiveContractFileAdded"] | components["schemas"]["LiveContractUpdated"] | components["schemas"]["LiveCourseCreated"] | components["schemas"]["LiveEnrolmentPromoted"] | components["schemas"]["LiveFirmReinstated"] | components["schemas"]["LiveFirmSuspended"] | components["schemas"]["LiveFirmVerified"] | components["schemas"]["LiveFirmWarned"] | components["schemas"]["LiveFirmDocumentExpiring"] | components["schemas"]["LiveFirmDocumentReviewed"] | components["schemas"]["LiveFirmDocumentSubmitted"] | components["schemas"]["LiveFlagCreated"] | components["schemas"]["LiveMembershipApproved"] | components["schemas"]["LiveMembershipEnded"] | components["schemas"]["LiveMembershipRejected"] | components["schemas"]["LiveMembershipRequested"] | components["schemas"]["LiveMessageCreated"] | components["schemas"]["LiveOrderAwarded"] | components["schemas"]["LiveOrderCancelled"] | components["schemas"]["LiveOrderCreated"] | components["schemas"]["LiveOrderUpdated"] | components["schemas"]["LiveQuestionAnswered"] | components["schemas"]["LiveQuestionCreated"] | components["schemas"]["LiveReviewCreated"] | components["schemas"]["LiveSealGranted"] | components["schemas"]["LiveSealRevoked"] | components["schemas"]["LiveTradeFairCreated"];
+        LiveEvent: components["schemas"]["LiveBidCreated"] | components["schemas"]["LiveBidRejected"] | components["schemas"]["LiveBidUpdated"] | components["schemas"]["LiveBidWithdrawn"] | components["schemas"]["LiveCampaignCreated"] | components["schemas"]["LiveCapacityOverbooked"] | components["schemas"]["LiveContentHidden"] | components["schemas"]["LiveContractCreated"] | components["schemas"]["LiveContractFileAdded"] | components["schemas"]["LiveContractUpdated"] | components["schemas"]["LiveCourseCreated"] | components["schemas"]["LiveEnrolmentPromoted"] | components["schemas"]["LiveFirmReinstated"] | components["schemas"]["LiveFirmSuspended"] | components["schemas"]["LiveFirmVerified"] | components["schemas"]["LiveFirmWarned"] | components["schemas"]["LiveFirmDocumentExpiring"] | components["schemas"]["LiveFirmDocumentReviewed"] | components["schemas"]["LiveFirmDocumentSubmitted"] | components["schemas"]["LiveFlagCreated"] | components["schemas"]["LiveMembershipApproved"] | components["schemas"]["LiveMembershipEnded"] | components["schemas"]["LiveMembershipRejected"] | components["schemas"]["LiveMembershipRequested"] | components["schemas"]["LiveMessageCreated"] | components["schemas"]["LiveOrderAwarded"] | components["schemas"]["LiveOrderCancelled"] | components["schemas"]["LiveOrderCreated"] | components["schemas"]["LiveOrderUpdated"] | components["schemas"]["LiveQuestionAnswered"] | components["schemas"]["LiveQuestionCreated"] | components["schemas"]["LiveReviewCreated"] | components["schemas"]["LiveSealGranted"] | components["schemas"]["LiveSealRevoked"] | components["schemas"]["LiveTariffPublished"] | components["schemas"]["LiveTradeFairCreated"];
         /** LiveFirmDocumentExpiring */
         LiveFirmDocumentExpiring: {
             /**
@@ -3576,6 +3835,22 @@ export interface components {
              * @enum {string}
              */
             type: "seal.revoked";
+        };
+        /** LiveTariffPublished */
+        LiveTariffPublished: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["TariffPublished"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "tariff.published";
         };
         /** LiveTradeFairCreated */
         LiveTradeFairCreated: {
@@ -4225,6 +4500,15 @@ export interface components {
          * @enum {string}
          */
         OrderVisibility: "public" | "invited" | "consortium";
+        /** OverbookedWeek */
+        OverbookedWeek: {
+            /** Booked */
+            booked: string;
+            /** Declared */
+            declared: string;
+            /** Week */
+            week: string;
+        };
         /** OwnershipGroupIn */
         OwnershipGroupIn: {
             /** Firm Ids */
@@ -4871,6 +5155,27 @@ export interface components {
              */
             note: string;
         };
+        /** SummaryWeekOut */
+        SummaryWeekOut: {
+            /** Firms */
+            firms: number | null;
+            /**
+             * Free
+             * @description the district's free capacity; null when fewer than min_firms firms have free capacity behind the figure
+             */
+            free: string | null;
+            /** Suppressed */
+            suppressed: boolean;
+            /** Unit */
+            unit: string;
+            /** Week */
+            week: string;
+            /**
+             * Week Start
+             * Format: date
+             */
+            week_start: string;
+        };
         /** SuspendIn */
         SuspendIn: {
             /** Reason */
@@ -4899,6 +5204,144 @@ export interface components {
             label: string;
             /** Type */
             type: string;
+        };
+        /** TariffIn */
+        TariffIn: {
+            /** Min Price */
+            min_price: number | string;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /** Phase */
+            phase: string;
+            /** Typical Price */
+            typical_price: number | string;
+            /**
+             * Unit
+             * @description a unit code, as orders use it (m, kg, pz, paia…)
+             */
+            unit: string;
+            /**
+             * Valid From
+             * Format: date
+             */
+            valid_from: string;
+            /** Valid Until */
+            valid_until?: string | null;
+        };
+        /**
+         * TariffList
+         * @description Every tariff in force (all at once: a few per phase); ``next_cursor`` is always null.
+         */
+        TariffList: {
+            /** Items */
+            items: components["schemas"]["TariffOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /**
+         * TariffOut
+         * @description The tariff in force for a phase and unit, with the market's observed prices.
+         */
+        TariffOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * History
+             * @description every version, newest first
+             */
+            history: components["schemas"]["TariffVersionOut"][];
+            /** Id */
+            id: number;
+            /** Min Price */
+            min_price: string;
+            /** Note */
+            note: string;
+            /** Observed Contracts */
+            observed_contracts: number | null;
+            /**
+             * Observed Median
+             * @description median awarded unit price over the last 12 months; null under the observatory's small-cell rule
+             */
+            observed_median: string | null;
+            /** Phase */
+            phase: string;
+            /**
+             * Superseded From
+             * @description the valid_from of the next version, from which this one no longer holds
+             */
+            superseded_from: string | null;
+            /** Typical Price */
+            typical_price: string;
+            /** Unit */
+            unit: string;
+            /**
+             * Valid From
+             * Format: date
+             */
+            valid_from: string;
+            /** Valid Until */
+            valid_until: string | null;
+            /** Version */
+            version: number;
+        };
+        /** TariffPublished */
+        TariffPublished: {
+            /** Min Price */
+            min_price: string;
+            /** Phase */
+            phase: string;
+            /** Tariff Id */
+            tariff_id: number;
+            /** Typical Price */
+            typical_price: string;
+            /** Unit */
+            unit: string;
+            /** Valid From */
+            valid_from: string;
+            /** Valid Until */
+            valid_until: string | null;
+            /** Version */
+            version: number;
+        };
+        /** TariffVersionOut */
+        TariffVersionOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Min Price */
+            min_price: string;
+            /** Note */
+            note: string;
+            /** Phase */
+            phase: string;
+            /**
+             * Superseded From
+             * @description the valid_from of the next version, from which this one no longer holds
+             */
+            superseded_from: string | null;
+            /** Typical Price */
+            typical_price: string;
+            /** Unit */
+            unit: string;
+            /**
+             * Valid From
+             * Format: date
+             */
+            valid_from: string;
+            /** Valid Until */
+            valid_until: string | null;
+            /** Version */
+            version: number;
         };
         /** TokenPair */
         TokenPair: {
@@ -5976,6 +6419,49 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    capacity_summary: {
+        parameters: {
+            query: {
+                phase: string;
+                unit?: string | null;
+                from?: string | null;
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CapacitySummaryOut"];
+                };
             };
             /** @description Invalid input */
             422: {
@@ -7868,6 +8354,93 @@ export interface operations {
             };
         };
     };
+    firm_capacity: {
+        parameters: {
+            query?: {
+                from?: string | null;
+                to?: string | null;
+            };
+            header?: never;
+            path: {
+                firm_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FirmCapacityOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    declare_capacity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                firm_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CapacityEntryIn"][];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FirmCapacityOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_firm_documents: {
         parameters: {
             query?: never;
@@ -8426,6 +8999,48 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_AuditEntryOut_"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    below_tariff_report: {
+        parameters: {
+            query?: {
+                phase?: string | null;
+                from?: string | null;
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BelowTariffReport"];
                 };
             };
             /** @description Invalid input */
@@ -9089,6 +9704,8 @@ export interface operations {
                 region?: string | null;
                 /** @description only orders posted by your firms */
                 mine?: boolean;
+                /** @description only orders `firm_id` (a firm of yours) has the free capacity for: at least the order's quantity in total over its phase and unit's weeks from this one through the delivery week; `firm_id` then names that firm, not a client */
+                fits_capacity?: boolean;
                 cursor?: string | null;
                 limit?: number;
             };
@@ -9921,6 +10538,88 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_tariffs: {
+        parameters: {
+            query?: {
+                phase?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TariffList"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publish_tariff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TariffIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TariffVersionOut"];
+                };
             };
             /** @description Invalid input */
             422: {

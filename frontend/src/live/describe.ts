@@ -1,5 +1,6 @@
 // Turns a live event (or a notification built from one) into words and a link.
 
+import type { LiveEvent, LiveEventType } from '../api/types'
 import type { MessageKey, Vars } from '../i18n'
 import type { ToastTone } from '../components/Toasts'
 
@@ -13,6 +14,10 @@ export interface Described {
 }
 
 type Translate = (key: MessageKey, vars?: Vars) => string
+
+/** The typed payload of one live event type (from the backend's `LiveEvent` union).
+ * Notifications hand over the same payload as stored, so each field is still checked. */
+type DataOf<T extends LiveEventType> = Partial<Extract<LiveEvent, { type: T }>['data']>
 
 function num(data: Record<string, unknown>, ...keys: string[]): number | null {
   for (const key of keys) {
@@ -125,6 +130,15 @@ export function describeEvent(type: string, data: Record<string, unknown>, t: Tr
     case 'campaign.created': {
       const campaign = num(data, 'campaign_id', 'id')
       return { title: t('event.campaignCreated'), body: title, link: campaign ? `/campaigns/${campaign}` : undefined, tone: 'info', important: false }
+    }
+    case 'tariff.published': {
+      const tariff: DataOf<'tariff.published'> = data
+      return { title: t('event.tariffPublished'), body: t('event.tariffPublishedBody', { unit: tariff.unit ?? '', min: tariff.min_price ?? '' }), link: '/tariffs', tone: 'info', important: true }
+    }
+    case 'capacity.overbooked': {
+      const overbooked: DataOf<'capacity.overbooked'> = data
+      const contract = typeof overbooked.contract_id === 'number' ? overbooked.contract_id : contractId
+      return { title: t('event.capacityOverbooked'), link: contract ? `/contracts/${contract}` : undefined, tone: 'warning', important: true }
     }
     default:
       return { title: fallbackTitle || t('event.generic'), tone: 'info', important: false }

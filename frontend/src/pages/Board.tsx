@@ -3,6 +3,7 @@ import { Link, useSearchParams } from 'react-router-dom'
 import { api } from '../api/client'
 import type { Order, Page } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
+import { FitsCapacityToggle } from '../components/capacity/FitsCapacityToggle'
 import { Empty, ErrorBanner, Loading, PageHeader, StatusBadge } from '../components/ui'
 import { useI18n } from '../i18n'
 import { REGIONS } from '../lib/italy'
@@ -67,6 +68,7 @@ export function BoardPage() {
     q: params.get('q') ?? '',
     status: params.get('status') ?? 'open',
     mine: params.get('mine') === '1',
+    fits: params.get('fits') === '1',
   }
   const [text, setText] = useState(filters.q)
   const [orders, setOrders] = useState<Order[]>([])
@@ -82,7 +84,9 @@ export function BoardPage() {
     region: filters.region,
     q: filters.q,
     status: filters.status === 'all' ? undefined : filters.status,
-    firm_id: filters.mine && firmId ? firmId : undefined,
+    // With fits_capacity, firm_id names the firm whose free capacity filters the board.
+    firm_id: (filters.mine || filters.fits) && firmId ? firmId : undefined,
+    fits_capacity: filters.fits && firmId ? true : undefined,
     limit: PAGE_SIZE,
     cursor: after ?? undefined,
   })
@@ -137,7 +141,7 @@ export function BoardPage() {
     if (!id) return
     api.get<Order>(`/orders/${id}`).then(
       (order) => {
-        const arrived = event.type === 'order.created' && matches(order)
+        const arrived = event.type === 'order.created' && matches(order) && !filters.fits
         setOrders((list) => {
           if (list.some((o) => o.id === order.id)) return list.map((o) => (o.id === order.id ? order : o)).filter(matches)
           return arrived ? [order, ...list] : list
@@ -223,10 +227,11 @@ export function BoardPage() {
         </div>
         {firmId && (
           <label className="field field-check board-mine">
-            <input type="checkbox" checked={filters.mine} onChange={(e) => update({ mine: e.target.checked ? '1' : '' })} />
+            <input type="checkbox" checked={filters.mine} onChange={(e) => update({ mine: e.target.checked ? '1' : '', fits: '' })} />
             {t('board.mine')}
           </label>
         )}
+        {firmId && <FitsCapacityToggle checked={filters.fits} onChange={(on) => update({ fits: on ? '1' : '', mine: '' })} />}
       </form>
       <ErrorBanner error={error} onRetry={() => setGeneration((g) => g + 1)} />
       {orders.length === 0 && loading && <Loading />}

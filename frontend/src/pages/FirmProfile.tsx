@@ -3,6 +3,7 @@ import { Link, useParams } from 'react-router-dom'
 import { api } from '../api/client'
 import type { Firm, Member, Reputation } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
+import { CapacityCalendar } from '../components/capacity/CapacityCalendar'
 import { LineChart, type LineSeries } from '../components/Charts'
 import { SelectField, TextField } from '../components/Field'
 import { ReportButton } from '../components/ReportButton'
@@ -67,6 +68,7 @@ export function FirmProfilePage() {
             {!membership && <ReportButton targetType="firm" targetId={f.id} />}
           </Card>
           <ReputationSection reputation={reputation.data} error={reputation.error} />
+          {me && <CapacityCalendar firmId={f.id} firmPhases={f.phases} canEdit={membership?.role === 'owner' || membership?.role === 'manager'} />}
         </div>
         <aside className="detail-side">
           {membership && <MembersCard firmId={f.id} isOwner={membership.role === 'owner'} />}

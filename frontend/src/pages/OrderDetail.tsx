@@ -6,6 +6,8 @@ import { useAuth } from '../auth/AuthContext'
 import { TextArea, TextField } from '../components/Field'
 import { Card, Empty, ErrorBanner, Loading, Notice, PageHeader, ScoreBadge, StatusBadge } from '../components/ui'
 import { ReportButton } from '../components/ReportButton'
+import { BelowTariffBadge } from '../components/tariffs/BelowTariffBadge'
+import { TariffPriceCheck } from '../components/tariffs/TariffPriceCheck'
 import { useToast } from '../components/Toasts'
 import { describeError, useForm } from '../hooks/useForm'
 import { useLoad } from '../hooks/useLoad'
@@ -293,6 +295,7 @@ function ClientBids({ order, bids, error, onChanged }: { order: Order; bids: Bid
                       {bidder?.verified && <span className="verified" title={t('firm.verified')}> ✓</span>}
                       {bid.notes && <div className="bid-notes">{bid.notes}</div>}
                       {bid.status !== 'active' && <StatusBadge status={bid.status} />}
+                      <BelowTariffBadge below={bid.below_tariff} />
                     </th>
                     <td data-label={t('compare.unitPrice')} className={`num ${Number(bid.unit_price) === best.price ? 'best' : ''}`}>{bid.unit_price === null ? t('compare.sealed') : fmt.money(bid.unit_price)}</td>
                     <td data-label={t('compare.total')} className="num">{bid.total_price === null ? '—' : fmt.money(bid.total_price)}</td>
@@ -386,7 +389,9 @@ function BidderPanel({ order, bids, onChanged }: { order: Order; bids: Bid[]; on
           <dl className="facts">
             <div>
               <dt>{t('compare.unitPrice')}</dt>
-              <dd>{fmt.money(live.unit_price)}</dd>
+              <dd>
+                {fmt.money(live.unit_price)} <BelowTariffBadge below={live.below_tariff} />
+              </dd>
             </div>
             <div>
               <dt>{t('compare.total')}</dt>
@@ -504,6 +509,7 @@ function BidForm({ order, bid, onDone, onCancel }: { order: Order; bid?: Bid; on
         <TextField label={t('bid.unitPrice', { unit: order.unit })} inputMode="decimal" required value={v.unit_price} onChange={(e) => form.set('unit_price', e.target.value)} error={form.errors.unit_price} />
         <TextField label={t('compare.delivery')} type="date" required value={v.delivery_date} onChange={(e) => form.set('delivery_date', e.target.value)} error={form.errors.delivery_date} hint={t('bid.dueHint', { date: fmt.date(order.delivery_due) })} />
       </div>
+      <TariffPriceCheck phase={order.phase} unit={order.unit} price={price} />
       {price > 0 && <p className="total-preview">{t('bid.totalPreview', { total: fmt.money(price * order.quantity), qty: fmt.number(order.quantity), unit: order.unit })}</p>}
       <TextArea label={t('bid.notes')} rows={3} maxLength={2000} value={v.notes} onChange={(e) => form.set('notes', e.target.value)} error={form.errors.notes} />
       <div className="button-row">

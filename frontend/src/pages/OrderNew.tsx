@@ -4,6 +4,7 @@ import { api } from '../api/client'
 import type { Consortium, Order, Page } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
 import { CheckboxField, SelectField, TextArea, TextField } from '../components/Field'
+import { DistrictCapacity } from '../components/capacity/DistrictCapacity'
 import { FirmPicker } from '../components/FirmPicker'
 import { ErrorBanner, PageHeader } from '../components/ui'
 import { useToast } from '../components/Toasts'
@@ -170,6 +171,7 @@ export function OrderNewPage() {
           <TextField label={t('order.deadline')} type="datetime-local" required value={v.bid_deadline} onChange={(e) => form.set('bid_deadline', e.target.value)} error={form.errors.bid_deadline} />
           <TextField label={t('order.deliveryDue')} type="date" required value={v.delivery_due} onChange={(e) => form.set('delivery_due', e.target.value)} error={form.errors.delivery_due} />
         </div>
+        <DistrictCapacity phase={v.phase} unit={v.unit} quantity={v.quantity} until={v.delivery_due} />
         <fieldset className="field">
           <legend>{t('order.visibility')}</legend>
           <div className="radio-cards">

@@ -3,6 +3,7 @@ import { Link, useSearchParams } from 'react-router-dom'
 import { api } from '../api/client'
 import type { AuditEntry, Contract, ModeratedFirm, Page, QueueItem } from '../api/types'
 import { SelectField, TextArea, TextField } from '../components/Field'
+import { BelowTariffReport } from '../components/tariffs/BelowTariffReport'
 import { Empty, ErrorBanner, Loading, PageHeader, StatusBadge, Tabs } from '../components/ui'
 import { useForm } from '../hooks/useForm'
 import { useLoad } from '../hooks/useLoad'
@@ -10,7 +11,7 @@ import { useI18n, type MessageKey } from '../i18n'
 import { RECONNECTED, useLiveEvents } from '../live/LiveContext'
 import { DocumentReviewQueue } from '../documents/ReviewQueue'
 
-type Tab = 'queue' | 'firms' | 'disputes' | 'documents' | 'audit'
+type Tab = 'queue' | 'firms' | 'disputes' | 'documents' | 'audit' | 'below-tariff'
 
 export function StaffPage() {
   const { t } = useI18n()
@@ -29,6 +30,7 @@ export function StaffPage() {
           { id: 'disputes', label: t('staff.disputes') },
           { id: 'documents', label: t('review.tab') },
           { id: 'audit', label: t('staff.audit') },
+          { id: 'below-tariff', label: t('tariffs.reportTab') },
         ]}
       />
       <div className="tab-panel" role="tabpanel">
@@ -37,6 +39,7 @@ export function StaffPage() {
         {tab === 'disputes' && <Disputes />}
         {tab === 'documents' && <DocumentReviewQueue />}
         {tab === 'audit' && <Audit />}
+        {tab === 'below-tariff' && <BelowTariffReport />}
       </div>
     </div>
   )

@@ -70,6 +70,9 @@ def readable_bids(viewer: Viewer, now: datetime) -> Select[Any]:
             amount(Bid.unit_price).label("unit_price"),
             amount(Bid.total_price).label("total_price"),
             type_coerce(sealed, Boolean).label("amounts_hidden"),
+            type_coerce(case((sealed, None), else_=Bid.below_tariff), Boolean).label(
+                "below_tariff"
+            ),
             Bid.delivery_date,
             Bid.notes,
             Bid.status,

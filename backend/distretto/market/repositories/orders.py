@@ -3,7 +3,7 @@
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,6 +27,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 
 from distretto.auth.viewer import Viewer
+from distretto.capacity import service as capacity
 from distretto.kit.pagination import PageParams, encode_cursor
 from distretto.kit.repository import Repository
 from distretto.market.repositories.common import (
@@ -55,9 +56,11 @@ from distretto.models import (
     FirmPhase,
     Order,
     OrderInvitation,
+    ReferenceTariff,
 )
 from distretto.models.consortia import MemberStatus
 from distretto.models.market import LIVE_BID_STATUSES
+from distretto.tariffs import service as tariffs
 
 
 def search_words(q: str | None) -> list[str]:
@@ -145,6 +148,7 @@ class _BoardShape:
     search_words: int
     dialect: str
     after_cursor: bool
+    fits_capacity: bool = False
 
 
 @functools.cache
@@ -164,6 +168,8 @@ def _board_statement(shape: _BoardShape) -> Select[Any]:
         conditions.append(search_condition(shape.search_words, shape.dialect))
     if shape.after_cursor:
         conditions.append(col(Order.id) < bindparam("after_id"))
+    if shape.fits_capacity:
+        conditions.append(capacity.fits_capacity_condition())
     return (
         _listing(and_(*conditions))
         .order_by(col(Order.id).desc())
@@ -185,6 +191,8 @@ class BidTarget:
     bidder: Firm
     offered_to_bidder: bool
     bidder_has_live_bid: bool
+    # The reference tariff in force today for the order's phase and unit, if any.
+    tariff: ReferenceTariff | None = None
 
 
 _CLIENT_FIRM = aliased(Firm, name="client_firm")
@@ -204,9 +212,13 @@ def _bid_target_statement(reach: Reach, lock: Lock) -> Select[Any]:
             _BIDDER_FIRM,
             visible_to_firms(bindparam("bidder_firm_ids", expanding=True)).label("offered"),
             has_live_bid.label("has_live_bid"),
+            ReferenceTariff,
         )
         .join(_CLIENT_FIRM, _CLIENT_FIRM.id == Order.client_firm_id)
         .join(_BIDDER_FIRM, _BIDDER_FIRM.id == bidder_id)
+        .outerjoin(
+            ReferenceTariff, tariffs.in_force_condition(Order.phase, Order.unit, bindparam("today"))
+        )
         .where(Order.id == bindparam("order_id"), _visibility_of_viewer_firms(reach))
     )
     locked: Select[Any] = _locked(stmt, lock, of=Order)
@@ -235,7 +247,7 @@ class OrderRepository:
         return _listed((await self.session.execute(_listing(Order.id == order.id))).one())
 
     async def bid_target(
-        self, viewer: Viewer, order_id: int, firm_id: int, lock: Lock
+        self, viewer: Viewer, order_id: int, firm_id: int, lock: Lock, today: date
     ) -> BidTarget | None:
         """The order if the viewer may read it, its client and the bidding firm, whether
         the order is offered to that firm and whether the firm already has a live bid on
@@ -244,13 +256,14 @@ class OrderRepository:
             "order_id": order_id,
             "bidder_firm_id": firm_id,
             "bidder_firm_ids": [firm_id],
+            "today": today,
         }
         statement = _bid_target_statement(_reach(viewer), lock)
         row = (await self.session.execute(statement, parameters)).first()
         if row is None:
             return None
-        order, client_firm, bidder_firm, offered, has_live = row
-        return BidTarget(order, client_firm, bidder_firm, bool(offered), bool(has_live))
+        order, client_firm, bidder_firm, offered, has_live, tariff = row
+        return BidTarget(order, client_firm, bidder_firm, bool(offered), bool(has_live), tariff)
 
     async def locked(self, order_id: int, lock: Lock) -> Order:
         """An order already known to be readable (through one of its bids), locked."""
@@ -275,6 +288,7 @@ class OrderRepository:
         firm_id: int | None,
         region: str | None,
         mine: bool,
+        capacity_firm_id: int | None = None,
     ) -> tuple[list[ListedOrder], str | None]:
         after = _checked_cursor(params)
         words = search_words(q)
@@ -289,6 +303,7 @@ class OrderRepository:
             search_words=len(words),
             dialect=dialect,
             after_cursor=after is not None,
+            fits_capacity=capacity_firm_id is not None,
         )
         parameters = _viewer_parameters(viewer) | {
             "now": now,
@@ -297,6 +312,8 @@ class OrderRepository:
             "region": region.lower() if region else None,
             "after_id": after,
             "limit": params.limit + 1,
+            "capacity_firm_id": capacity_firm_id,
+            "capacity_from": capacity.monday_of(now.date()),
         }
         parameters |= search_parameters(words, dialect)
         rows = [

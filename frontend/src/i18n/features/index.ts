@@ -6,10 +6,12 @@
 // and is listed below; `en` and `zh` must carry exactly the keys of `it` (the type checks it).
 
 import type { FeatureCatalog } from './define'
+import { capacity } from './capacity'
 import { documents } from './documents'
+import { tariffs } from './tariffs'
 
 // List every feature catalogue here: import it at the top, add it to this list.
-export const FEATURE_CATALOGS = [documents] as const
+export const FEATURE_CATALOGS = [documents, tariffs, capacity] as const
 
 type Keys<C> = C extends FeatureCatalog<infer K> ? K : never
 export type FeatureMessageKey = Keys<(typeof FEATURE_CATALOGS)[number]>

@@ -1,0 +1,1 @@
+"""Capacity calendars: free and booked capacity of phase firms per ISO week."""

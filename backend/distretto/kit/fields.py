@@ -1,0 +1,48 @@
+"""Field types every feature's request and response bodies share.
+
+They lived in ``market.schemas``; reference tariffs and capacity calendars read the same
+units, phases, prices and dates, and the market calls those features, so the types moved
+below all of them (``market.schemas`` re-exports them under their old names).
+"""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, StringConstraints
+
+# The largest amount a ``Money`` column (NUMERIC(14, 2)) holds.
+MAX_AMOUNT = Decimal("999999999999.99")
+CENT = Decimal("0.01")
+
+Unit = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
+PhaseCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+# Accepted as "1250.00", "1250.5" or 1250.5; never more precise than cents. Normalised to
+# cents so "1250" and 1250.0 are the same request (idempotency compares requests).
+MoneyIn = Annotated[
+    Decimal,
+    Field(gt=0, le=MAX_AMOUNT, decimal_places=2),
+    AfterValidator(lambda v: v.quantize(CENT)),
+]
+# Always two decimals in JSON, whatever the database returned.
+MoneyOut = Annotated[Decimal, PlainSerializer(lambda v: f"{v:.2f}", return_type=str)]
+
+
+def as_utc(value: datetime) -> datetime:
+    """A timestamp without an offset is read as UTC, the platform's clock."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _utc_date(value: Any) -> Any:
+    """Dates may come as "2026-12-01" or as a full ISO timestamp; take the UTC date then."""
+    if isinstance(value, datetime):
+        return as_utc(value).date()
+    if isinstance(value, str) and len(value.strip()) > 10:
+        try:
+            return as_utc(datetime.fromisoformat(value.strip())).date()
+        except ValueError:
+            return value  # let the date parser explain what is wrong
+    return value
+
+
+CalendarDate = Annotated[date, BeforeValidator(_utc_date)]
