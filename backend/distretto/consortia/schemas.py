@@ -18,7 +18,7 @@ from pydantic import (
 
 from distretto.kit.params import INT32_MAX
 
-Kind = Literal["export", "marketing", "training", "general"]
+Kind = Literal["export", "marketing", "training", "general", "credit_guarantee"]
 CostSplit = Literal["equal", "by_area"]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
 ConsortiumName = Annotated[

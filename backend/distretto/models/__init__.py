@@ -23,6 +23,14 @@ from distretto.models.contracts import (
 )
 from distretto.models.events import Event, EventAudience
 from distretto.models.firms import Firm, FirmPhase, Membership, OwnershipGroup, Phase
+from distretto.models.forum import (
+    ConsultationVote,
+    ForumCategory,
+    ForumPost,
+    ForumRevision,
+    ForumTopic,
+)
+from distretto.models.guarantees import Guarantee, GuaranteeCap
 from distretto.models.identity import RefreshToken, User
 from distretto.models.market import Bid, IdempotencyRecord, Order, OrderInvitation, Question
 from distretto.models.moderation import FirmWarning, Flag, OidcIdentity
@@ -37,6 +45,7 @@ __all__ = [
     "Consortium",
     "ConsortiumManager",
     "ConsortiumMember",
+    "ConsultationVote",
     "Contract",
     "ContractMessage",
     "Course",
@@ -48,6 +57,12 @@ __all__ = [
     "FirmPhase",
     "FirmWarning",
     "Flag",
+    "ForumCategory",
+    "ForumPost",
+    "ForumRevision",
+    "ForumTopic",
+    "Guarantee",
+    "GuaranteeCap",
     "IdempotencyRecord",
     "Membership",
     "Notification",

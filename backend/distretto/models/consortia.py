@@ -5,6 +5,7 @@ Consortia and membership are defined with the foundation because market visibili
 (consortium orders) and ``GET /me`` depend on membership.
 """
 
+import enum
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -12,24 +13,33 @@ from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, Numeric
 from sqlmodel import Field, SQLModel
 
 from distretto.models.base import Money, UTCDateTime, utcnow
+from distretto.models.checks import in_values
 
 # Square metres with two decimals (a booth corner of 7.25 m² is normal).
 AREA = Numeric(10, 2)
 
-CONSORTIUM_KINDS = ("export", "marketing", "training", "general")
+
+class ConsortiumKind(enum.StrEnum):
+    EXPORT = "export"
+    MARKETING = "marketing"
+    TRAINING = "training"
+    GENERAL = "general"
+    # A confidi: backs its member firms' bank credit within a cap per firm (guarantees/).
+    CREDIT_GUARANTEE = "credit_guarantee"
+
+
+CONSORTIUM_KINDS = tuple(kind.value for kind in ConsortiumKind)
 MEMBER_STATUSES = ("pending", "active", "left", "rejected")
 
 
 class Consortium(SQLModel, table=True):
     __tablename__ = "consortia"
-    __table_args__ = (
-        CheckConstraint("kind IN ('export','marketing','training','general')", name="kind"),
-    )
+    __table_args__ = (CheckConstraint(in_values("kind", ConsortiumKind), name="kind"),)
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=160, unique=True)
     description: str = Field(default="", max_length=4000)
-    kind: str = Field(max_length=12)
+    kind: str = Field(max_length=16)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

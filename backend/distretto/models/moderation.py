@@ -1,5 +1,6 @@
 """Moderation: flags raised by users, warnings given to firms, external sign-in links."""
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import (
@@ -15,8 +16,20 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from distretto.models.base import BigId, UTCDateTime, utcnow
+from distretto.models.checks import in_values
 
-FLAG_TARGETS = ("order", "bid", "review", "message", "firm")
+
+class FlagTarget(enum.StrEnum):
+    ORDER = "order"
+    BID = "bid"
+    REVIEW = "review"
+    MESSAGE = "message"
+    FIRM = "firm"
+    FORUM_TOPIC = "forum_topic"
+    FORUM_POST = "forum_post"
+
+
+FLAG_TARGETS = tuple(target.value for target in FlagTarget)
 FLAG_STATUSES = ("open", "resolved")
 FLAG_ACTIONS = ("dismiss", "hide", "warn", "suspend")
 # Resolutions that agree with the reporter: they raise the reporter's credibility.
@@ -28,9 +41,7 @@ class Flag(SQLModel, table=True):
 
     __tablename__ = "flags"
     __table_args__ = (
-        CheckConstraint(
-            "target_type IN ('order','bid','review','message','firm')", name="target_type"
-        ),
+        CheckConstraint(in_values("target_type", FlagTarget), name="target_type"),
         CheckConstraint("status IN ('open','resolved')", name="status"),
         CheckConstraint(
             "resolution IS NULL OR resolution IN ('dismiss','hide','warn','suspend')",
@@ -51,7 +62,7 @@ class Flag(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
-    target_type: str = Field(max_length=10)
+    target_type: str = Field(max_length=12)
     # Orders, bids, reviews and messages have 64-bit ids; firms fit as well.
     target_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     reporter_user_id: int = Field(sa_column=Column(ForeignKey("users.id"), nullable=False))
