@@ -15,6 +15,8 @@ from distretto.consortia.router import router as consortia_router
 from distretto.contracts.router import router as contracts_router
 from distretto.db import create_engine, create_sessionmaker
 from distretto.firms.router import router as firms_router
+from distretto.forum.router import router as forum_router
+from distretto.guarantees.router import router as guarantees_router
 from distretto.kit.collector import tune_for_serving
 from distretto.kit.context import AppContext
 from distretto.kit.errors import install_error_handlers
@@ -75,6 +77,8 @@ def api_router() -> APIRouter:
         realtime_router,
         contracts_router,
         reputation_router,
+        forum_router,
+        guarantees_router,
     ):
         api.include_router(router)
     return api

@@ -3,7 +3,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-TargetType = Literal["order", "bid", "review", "message", "firm"]
+TargetType = Literal["order", "bid", "review", "message", "firm", "forum_topic", "forum_post"]
 FlagStatus = Literal["open", "resolved"]
 Action = Literal["dismiss", "hide", "warn", "suspend"]
 FirmStatus = Literal["active", "suspended"]

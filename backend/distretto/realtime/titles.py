@@ -40,6 +40,9 @@ TEMPLATES: dict[str, str] = {
     "enrolment.promoted": "A place opened up: your enrolment is confirmed",
     "seal.granted": "Your firm was granted the {seal_name} seal",
     "seal.revoked": "The {seal_name} seal was withdrawn from your firm",
+    "consultation.opened": "New consultation: {title}",
+    "guarantee.requested": "{firm_name} asks for a guarantee of {amount} EUR",
+    "guarantee.decided": "Your guarantee request #{guarantee_id} is now {status}",
 }
 
 
