@@ -133,7 +133,7 @@ def upgrade() -> None:
         sa.Column("title", sa.String(length=200), nullable=False),
         sa.Column("body", sa.String(length=20000), nullable=False),
         sa.Column("body_html", sa.String(), nullable=False),
-        sa.Column("options", sa.JSON(), nullable=True),
+        sa.Column("options", sa.JSON(none_as_null=True), nullable=True),
         sa.Column("closes_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("hidden", sa.Boolean(), nullable=False),
         sa.Column("post_count", sa.Integer(), nullable=False),

@@ -79,7 +79,10 @@ def search_condition(
     substring match of the title keeps scripts without word breaks (Chinese) findable.
     SQLite matches substrings.
     """
-    posts = readable_posts(viewer).with_only_columns(ForumPost.id)
+    # The outer topic is already readable; of its replies only the visible ones count.
+    posts = select(ForumPost.id)
+    if viewer is None or not viewer.is_staff:
+        posts = posts.where(ForumPost.hidden == false())
     if dialect == "postgresql":
         topic_doc = (
             "to_tsvector('{lang}'::regconfig,"

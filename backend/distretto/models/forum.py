@@ -91,7 +91,9 @@ class ForumTopic(SQLModel, table=True):
     body: str = Field(max_length=20000)
     body_html: str
     # Consultations only: the choices offered, in order.
-    options: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    options: list[str] | None = Field(
+        default=None, sa_column=Column(JSON(none_as_null=True), nullable=True)
+    )
     closes_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     hidden: bool = Field(default=False)
     post_count: int = Field(default=0)
