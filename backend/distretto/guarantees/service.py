@@ -182,7 +182,8 @@ async def for_consortium(
     now: datetime,
 ) -> Page[schemas.GuaranteeOut]:
     await _confidi(session, consortium_id)
-    if not viewer.manages(consortium_id) and not viewer.firm_ids:
+    member_of = await ConsortiumRepository(session).member_of([consortium_id], viewer.firm_ids)
+    if not viewer.manages(consortium_id) and not member_of:
         raise NotFound(
             "No guarantees of this consortium that you can see", code="guarantees.not_found"
         )
