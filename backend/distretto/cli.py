@@ -8,12 +8,14 @@ import typer
 import uvicorn
 
 from distretto.config import Settings, get_settings
+from distretto.guarantees.cli import guarantees_cli
 from distretto.reputation.cli import reputation_cli
 
 cli = typer.Typer(
     help="Distretto: the digital platform of an industrial district.", no_args_is_help=True
 )
 cli.add_typer(reputation_cli, name="reputation")
+cli.add_typer(guarantees_cli, name="guarantees")
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -15,6 +15,8 @@ from distretto.models import Firm
 from distretto.seed.consortia import seed_consortia
 from distretto.seed.consortia_activity import seed_consortia_activity
 from distretto.seed.firms import seed_firms
+from distretto.seed.forum import seed_forum
+from distretto.seed.guarantees import seed_guarantees
 from distretto.seed.market import seed_market
 from distretto.seed.moderation import seed_moderation
 from distretto.seed.world import DEMO_PASSWORD, DemoWorld
@@ -26,6 +28,8 @@ STEPS: list[Step] = [
     seed_consortia_activity,
     seed_market,
     seed_moderation,
+    seed_forum,
+    seed_guarantees,
 ]
 
 
