@@ -160,6 +160,7 @@ export const api = {
   post: <T>(path: string, body?: unknown, options: Omit<RequestOptions, 'body'> = {}) =>
     json<T>('POST', path, { ...options, body }),
   patch: <T>(path: string, body: unknown) => json<T>('PATCH', path, { body }),
+  put: <T>(path: string, body: unknown) => json<T>('PUT', path, { body }),
   delete: <T = void>(path: string) => json<T>('DELETE', path),
   form: <T>(path: string, form: Record<string, string>) =>
     json<T>('POST', path, { form, anonymous: true }),

@@ -300,6 +300,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/consortia/{consortium_id}/caps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Caps */
+        get: operations["list_guarantee_caps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/consortia/{consortium_id}/courses": {
         parameters: {
             query?: never;
@@ -312,6 +329,24 @@ export interface paths {
         put?: never;
         /** Create Course */
         post: operations["create_course"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/consortia/{consortium_id}/guarantees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Guarantees */
+        get: operations["list_guarantees"];
+        put?: never;
+        /** Request Guarantee */
+        post: operations["request_guarantee"];
         delete?: never;
         options?: never;
         head?: never;
@@ -401,6 +436,23 @@ export interface paths {
         put?: never;
         /** Approve Member */
         post: operations["approve_consortium_member"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/consortia/{consortium_id}/members/{firm_id}/cap": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set Cap */
+        put: operations["set_guarantee_cap"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -871,6 +923,212 @@ export interface paths {
         put?: never;
         /** Create Flag */
         post: operations["create_flag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forum/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Categories */
+        get: operations["forum_categories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forum/posts/{post_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit Post */
+        patch: operations["edit_forum_post"];
+        trace?: never;
+    };
+    "/api/v1/forum/posts/{post_id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Post History */
+        get: operations["forum_post_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forum/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Preview */
+        post: operations["preview_forum_markdown"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forum/topics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Topics */
+        get: operations["list_forum_topics"];
+        put?: never;
+        /** Create Topic */
+        post: operations["create_forum_topic"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forum/topics/{topic_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Topic */
+        get: operations["get_forum_topic"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit Topic */
+        patch: operations["edit_forum_topic"];
+        trace?: never;
+    };
+    "/api/v1/forum/topics/{topic_id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Topic History */
+        get: operations["forum_topic_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forum/topics/{topic_id}/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create Post */
+        post: operations["create_forum_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forum/topics/{topic_id}/votes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Vote */
+        post: operations["vote_in_consultation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/guarantees/{guarantee_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Guarantee */
+        get: operations["get_guarantee"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/guarantees/{guarantee_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve */
+        post: operations["approve_guarantee"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/guarantees/{guarantee_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject */
+        post: operations["reject_guarantee"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1552,6 +1810,18 @@ export interface components {
             /** Text */
             text: string;
         };
+        /** ApproveIn */
+        ApproveIn: {
+            /** Amount */
+            amount: number | string;
+            /**
+             * Expires On
+             * Format: date
+             */
+            expires_on: string;
+            /** Guaranteed Percent */
+            guaranteed_percent: number | string;
+        };
         /**
          * AttendanceIn
          * @description Name the session by ``session_id`` or by ``session_index`` (0-based), not both.
@@ -1603,6 +1873,17 @@ export interface components {
             target_id: string | null;
             /** Target Type */
             target_type: string | null;
+        };
+        /** AuthorOut */
+        AuthorOut: {
+            /** Association */
+            association: boolean;
+            /** Firm Id */
+            firm_id: number | null;
+            /** Firm Name */
+            firm_name: string | null;
+            /** User Name */
+            user_name: string | null;
         };
         /** AwardIn */
         AwardIn: {
@@ -1773,6 +2054,47 @@ export interface components {
              */
             reason: string;
         };
+        /** CapOut */
+        CapOut: {
+            /** Available */
+            available: string | null;
+            /** Cap */
+            cap: string | null;
+            /** Consortium Id */
+            consortium_id: number;
+            /** Exposure */
+            exposure: string;
+            /** Firm Id */
+            firm_id: number;
+            /** Firm Name */
+            firm_name: string;
+            /** Pending Requests */
+            pending_requests: number;
+        };
+        /** CapPut */
+        CapPut: {
+            /** Cap */
+            cap: number | string;
+        };
+        /** CategoryOut */
+        CategoryOut: {
+            /** Kind */
+            kind: string;
+            /** Name En */
+            name_en: string;
+            /** Name It */
+            name_it: string;
+            /** Name Zh */
+            name_zh: string;
+            /** Phase Code */
+            phase_code: string | null;
+            /** Slug */
+            slug: string;
+            /** Staff Only */
+            staff_only: boolean;
+            /** Topic Count */
+            topic_count: number;
+        };
         /** ConsortiumCreate */
         ConsortiumCreate: {
             /**
@@ -1784,7 +2106,7 @@ export interface components {
              * Kind
              * @enum {string}
              */
-            kind: "export" | "marketing" | "training" | "general";
+            kind: "export" | "marketing" | "training" | "general" | "credit_guarantee";
             /** Name */
             name: string;
         };
@@ -1844,9 +2166,90 @@ export interface components {
             /** Description */
             description?: string | null;
             /** Kind */
-            kind?: ("export" | "marketing" | "training" | "general") | null;
+            kind?: ("export" | "marketing" | "training" | "general" | "credit_guarantee") | null;
             /** Name */
             name?: string | null;
+        };
+        /** ConsultationOut */
+        ConsultationOut: {
+            /** Closed */
+            closed: boolean;
+            /**
+             * Closes At
+             * Format: date-time
+             */
+            closes_at: string;
+            /** My Votes */
+            my_votes: components["schemas"]["FirmVoteOut"][];
+            /** Options */
+            options: string[];
+            /** Results */
+            results: components["schemas"]["OptionCount"][] | null;
+            /** Total Votes */
+            total_votes: number | null;
+        };
+        /** ContractOut */
+        ContractOut: {
+            /** Bid Id */
+            bid_id: number;
+            /** Cancelled At */
+            cancelled_at: string | null;
+            /** Client Firm Id */
+            client_firm_id: number;
+            /** Client Firm Name */
+            client_firm_name: string;
+            /** Completed At */
+            completed_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Delivered At */
+            delivered_at: string | null;
+            /** Dispute Note */
+            dispute_note: string | null;
+            /** Dispute Opened By Firm Id */
+            dispute_opened_by_firm_id: number | null;
+            /** Dispute Outcome */
+            dispute_outcome: string | null;
+            /** Dispute Reason */
+            dispute_reason: string | null;
+            /** Dispute Resolved At */
+            dispute_resolved_at: string | null;
+            /** Disputed At */
+            disputed_at: string | null;
+            /**
+             * Due Date
+             * Format: date
+             */
+            due_date: string;
+            /** Id */
+            id: number;
+            /** On Time */
+            on_time: boolean | null;
+            /** Order Id */
+            order_id: number;
+            /** Order Title */
+            order_title: string;
+            /** Overdue */
+            overdue: boolean;
+            /** Phase */
+            phase: string;
+            /** Quantity */
+            quantity: number;
+            /** Status */
+            status: string;
+            /** Supplier Firm Id */
+            supplier_firm_id: number;
+            /** Supplier Firm Name */
+            supplier_firm_name: string;
+            /** Total Price */
+            total_price: string;
+            /** Unit */
+            unit: string;
+            /** Unit Price */
+            unit_price: string;
         };
         /**
          * ContractReviewsOut
@@ -1997,9 +2400,12 @@ export interface components {
         };
         /** FieldError */
         FieldError: {
+            /** @description Stable code the client translates */
+            code?: string;
             /** @description The field as the client sent it */
             field: string;
             message: string;
+            params?: Record<string, never>;
             type: string;
         };
         /** FirmCreate */
@@ -2187,6 +2593,18 @@ export interface components {
             /** Size Class */
             size_class?: ("micro" | "small" | "medium" | "large") | null;
         };
+        /** FirmVoteOut */
+        FirmVoteOut: {
+            /** Firm Id */
+            firm_id: number;
+            /** Option */
+            option: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /** FlagIn */
         FlagIn: {
             /**
@@ -2204,7 +2622,7 @@ export interface components {
              * Target Type
              * @enum {string}
              */
-            target_type: "order" | "bid" | "review" | "message" | "firm";
+            target_type: "order" | "bid" | "review" | "message" | "firm" | "forum_topic" | "forum_post";
         };
         /** FlagOut */
         FlagOut: {
@@ -2236,10 +2654,72 @@ export interface components {
             /** Target Type */
             target_type: string;
         };
+        /** FlagResolutionIn */
+        FlagResolutionIn: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "dismiss" | "hide" | "warn" | "suspend";
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+        };
         /** GrantIn */
         GrantIn: {
             /** Firm Id */
             firm_id: number;
+        };
+        /** GuaranteeIn */
+        GuaranteeIn: {
+            /** Amount */
+            amount: number | string;
+            /** Contract Id */
+            contract_id?: number | null;
+            /** Firm Id */
+            firm_id: number;
+            /** Purpose */
+            purpose: string;
+        };
+        /** GuaranteeOut */
+        GuaranteeOut: {
+            /** Amount */
+            amount: string | null;
+            /** Consortium Id */
+            consortium_id: number;
+            /** Consortium Name */
+            consortium_name: string;
+            /** Contract Id */
+            contract_id: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decided At */
+            decided_at: string | null;
+            /** Expires On */
+            expires_on: string | null;
+            /** Exposure */
+            exposure: string;
+            /** Firm Id */
+            firm_id: number;
+            /** Firm Name */
+            firm_name: string;
+            /** Guaranteed Percent */
+            guaranteed_percent: string | null;
+            /** Id */
+            id: number;
+            /** Purpose */
+            purpose: string;
+            /** Reject Reason */
+            reject_reason: string | null;
+            /** Requested Amount */
+            requested_amount: string;
+            /** Status */
+            status: string;
         };
         /** HistoryPointOut */
         HistoryPointOut: {
@@ -2536,6 +3016,13 @@ export interface components {
             /** Suppressed */
             suppressed: boolean;
         };
+        /** OptionCount */
+        OptionCount: {
+            /** Option */
+            option: string;
+            /** Votes */
+            votes: number;
+        };
         /** OrderCreate */
         OrderCreate: {
             /**
@@ -2717,7 +3204,7 @@ export interface components {
         /** Page[ContractOut] */
         Page_ContractOut_: {
             /** Items */
-            items: components["schemas"]["distretto__contracts__schemas__ContractOut"][];
+            items: components["schemas"]["ContractOut"][];
             /** Next Cursor */
             next_cursor: string | null;
         };
@@ -2746,6 +3233,13 @@ export interface components {
         Page_FirmOut_: {
             /** Items */
             items: components["schemas"]["FirmOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** Page[GuaranteeOut] */
+        Page_GuaranteeOut_: {
+            /** Items */
+            items: components["schemas"]["GuaranteeOut"][];
             /** Next Cursor */
             next_cursor: string | null;
         };
@@ -2788,6 +3282,13 @@ export interface components {
         Page_QueueItemOut_: {
             /** Items */
             items: components["schemas"]["QueueItemOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** Page[TopicOut] */
+        Page_TopicOut_: {
+            /** Items */
+            items: components["schemas"]["TopicOut"][];
             /** Next Cursor */
             next_cursor: string | null;
         };
@@ -2837,6 +3338,51 @@ export interface components {
             /** Score */
             score: number | null;
         };
+        /** PostEdit */
+        PostEdit: {
+            /** Body */
+            body: string;
+        };
+        /** PostIn */
+        PostIn: {
+            /** Body */
+            body: string;
+            /** Firm Id */
+            firm_id?: number | null;
+        };
+        /** PostOut */
+        PostOut: {
+            author: components["schemas"]["AuthorOut"];
+            /** Body */
+            body: string;
+            /** Body Html */
+            body_html: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Edited At */
+            edited_at: string | null;
+            /** Hidden */
+            hidden: boolean;
+            /** Id */
+            id: number;
+            /** Mine */
+            mine: boolean;
+            /** Topic Id */
+            topic_id: number;
+        };
+        /** PreviewIn */
+        PreviewIn: {
+            /** Body */
+            body: string;
+        };
+        /** PreviewOut */
+        PreviewOut: {
+            /** Body Html */
+            body_html: string;
+        };
         /** PriceCell */
         PriceCell: {
             /** Contracts */
@@ -2855,9 +3401,13 @@ export interface components {
          * @description RFC 9457 problem details
          */
         Problem: {
+            /** @description Stable code the client translates */
+            code?: string;
             /** @description What went wrong, for a person to read */
             detail: string;
             errors?: components["schemas"]["FieldError"][];
+            /** @description Values the translated message names */
+            params?: Record<string, never>;
             status: number;
             title: string;
             /** @description URI naming the kind of problem */
@@ -2972,6 +3522,11 @@ export interface components {
             /** Password */
             password: string;
         };
+        /** RejectIn */
+        RejectIn: {
+            /** Reason */
+            reason: string;
+        };
         /** ReputationBadgeOut */
         ReputationBadgeOut: {
             /** Contracts */
@@ -3014,6 +3569,16 @@ export interface components {
             target_id: number;
             /** Target Type */
             target_type: string;
+        };
+        /** ResolveIn */
+        ResolveIn: {
+            /** Note */
+            note: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "completed" | "cancelled";
         };
         /** ReviewIn */
         ReviewIn: {
@@ -3277,6 +3842,97 @@ export interface components {
              */
             token_type: string;
         };
+        /** TopicDetail */
+        TopicDetail: {
+            author: components["schemas"]["AuthorOut"];
+            /** Body */
+            body: string;
+            /** Body Html */
+            body_html: string;
+            /** Category */
+            category: string;
+            /** Closes At */
+            closes_at: string | null;
+            consultation: components["schemas"]["ConsultationOut"] | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Edited At */
+            edited_at: string | null;
+            /** Hidden */
+            hidden: boolean;
+            /** Id */
+            id: number;
+            /** Is Consultation */
+            is_consultation: boolean;
+            /**
+             * Last Activity At
+             * Format: date-time
+             */
+            last_activity_at: string;
+            /** Mine */
+            mine: boolean;
+            /** Post Count */
+            post_count: number;
+            /** Posts */
+            posts: components["schemas"]["PostOut"][];
+            /** Title */
+            title: string;
+        };
+        /** TopicEdit */
+        TopicEdit: {
+            /** Body */
+            body?: string | null;
+            /** Title */
+            title?: string | null;
+        };
+        /** TopicIn */
+        TopicIn: {
+            /** Body */
+            body: string;
+            /** Category */
+            category: string;
+            /** Closes At */
+            closes_at?: string | null;
+            /** Firm Id */
+            firm_id?: number | null;
+            /** Options */
+            options?: string[] | null;
+            /** Title */
+            title: string;
+        };
+        /** TopicOut */
+        TopicOut: {
+            author: components["schemas"]["AuthorOut"];
+            /** Category */
+            category: string;
+            /** Closes At */
+            closes_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Edited At */
+            edited_at: string | null;
+            /** Hidden */
+            hidden: boolean;
+            /** Id */
+            id: number;
+            /** Is Consultation */
+            is_consultation: boolean;
+            /**
+             * Last Activity At
+             * Format: date-time
+             */
+            last_activity_at: string;
+            /** Post Count */
+            post_count: number;
+            /** Title */
+            title: string;
+        };
         /** TradeFairCreate */
         TradeFairCreate: {
             /** Booth Area M2 */
@@ -3390,13 +4046,54 @@ export interface components {
          * @description RFC 9457 problem details naming each invalid field
          */
         ValidationProblem: {
+            /** @description Stable code the client translates */
+            code?: string;
             /** @description What went wrong, for a person to read */
             detail: string;
             errors: components["schemas"]["FieldError"][];
+            /** @description Values the translated message names */
+            params?: Record<string, never>;
             status: number;
             title: string;
             /** @description URI naming the kind of problem */
             type: string;
+        };
+        /** VersionOut */
+        VersionOut: {
+            /** Body */
+            body: string;
+            /** Body Html */
+            body_html: string;
+            /** Current */
+            current: boolean;
+            /** Title */
+            title: string | null;
+            /**
+             * Written At
+             * Format: date-time
+             */
+            written_at: string;
+        };
+        /** VoteIn */
+        VoteIn: {
+            /** Firm Id */
+            firm_id: number;
+            /** Option */
+            option: string;
+        };
+        /** VoteOut */
+        VoteOut: {
+            /** Firm Id */
+            firm_id: number;
+            /** Option */
+            option: string;
+            /** Topic Id */
+            topic_id: number;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
         };
         /** MembershipOut */
         distretto__auth__schemas__MembershipOut: {
@@ -3422,131 +4119,6 @@ export interface components {
             requested_at: string;
             /** Status */
             status: string;
-        };
-        /** ContractOut */
-        distretto__contracts__schemas__ContractOut: {
-            /** Bid Id */
-            bid_id: number;
-            /** Cancelled At */
-            cancelled_at: string | null;
-            /** Client Firm Id */
-            client_firm_id: number;
-            /** Client Firm Name */
-            client_firm_name: string;
-            /** Completed At */
-            completed_at: string | null;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Delivered At */
-            delivered_at: string | null;
-            /** Dispute Note */
-            dispute_note: string | null;
-            /** Dispute Opened By Firm Id */
-            dispute_opened_by_firm_id: number | null;
-            /** Dispute Outcome */
-            dispute_outcome: string | null;
-            /** Dispute Reason */
-            dispute_reason: string | null;
-            /** Dispute Resolved At */
-            dispute_resolved_at: string | null;
-            /** Disputed At */
-            disputed_at: string | null;
-            /**
-             * Due Date
-             * Format: date
-             */
-            due_date: string;
-            /** Id */
-            id: number;
-            /** On Time */
-            on_time: boolean | null;
-            /** Order Id */
-            order_id: number;
-            /** Order Title */
-            order_title: string;
-            /** Overdue */
-            overdue: boolean;
-            /** Phase */
-            phase: string;
-            /** Quantity */
-            quantity: number;
-            /** Status */
-            status: string;
-            /** Supplier Firm Id */
-            supplier_firm_id: number;
-            /** Supplier Firm Name */
-            supplier_firm_name: string;
-            /** Total Price */
-            total_price: string;
-            /** Unit */
-            unit: string;
-            /** Unit Price */
-            unit_price: string;
-        };
-        /** ResolveIn */
-        distretto__contracts__schemas__ResolveIn: {
-            /** Note */
-            note: string;
-            /**
-             * Outcome
-             * @enum {string}
-             */
-            outcome: "completed" | "cancelled";
-        };
-        /** ContractOut */
-        distretto__market__schemas__ContractOut: {
-            /** Bid Id */
-            bid_id: number;
-            /** Client Firm Id */
-            client_firm_id: number;
-            /** Completed At */
-            completed_at: string | null;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Delivered At */
-            delivered_at: string | null;
-            /**
-             * Due Date
-             * Format: date
-             */
-            due_date: string;
-            /** Id */
-            id: number;
-            /** Order Id */
-            order_id: number;
-            /** Phase */
-            phase: string;
-            /** Quantity */
-            quantity: number;
-            /** Status */
-            status: string;
-            /** Supplier Firm Id */
-            supplier_firm_id: number;
-            /** Total Price */
-            total_price: string;
-            /** Unit */
-            unit: string;
-            /** Unit Price */
-            unit_price: string;
-        };
-        /** ResolveIn */
-        distretto__moderation__schemas__ResolveIn: {
-            /**
-             * Action
-             * @enum {string}
-             */
-            action: "dismiss" | "hide" | "warn" | "suspend";
-            /**
-             * Note
-             * @default
-             */
-            note: string;
         };
     };
     responses: never;
@@ -4165,7 +4737,7 @@ export interface operations {
     list_consortia: {
         parameters: {
             query?: {
-                kind?: ("export" | "marketing" | "training" | "general") | null;
+                kind?: ("export" | "marketing" | "training" | "general" | "credit_guarantee") | null;
                 q?: string | null;
                 cursor?: string | null;
                 limit?: number;
@@ -4418,6 +4990,46 @@ export interface operations {
             };
         };
     };
+    list_guarantee_caps: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                consortium_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CapOut"][];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_courses: {
         parameters: {
             query?: {
@@ -4483,6 +5095,95 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CourseOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_guarantees: {
+        parameters: {
+            query?: {
+                status?: ("pending" | "approved" | "rejected" | "expired") | null;
+                firm_id?: number | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                consortium_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_GuaranteeOut_"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    request_guarantee: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                consortium_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GuaranteeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuaranteeOut"];
                 };
             };
             /** @description Invalid input */
@@ -4730,6 +5431,51 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["distretto__consortia__schemas__MembershipOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_guarantee_cap: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                consortium_id: number;
+                firm_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CapPut"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CapOut"];
                 };
             };
             /** @description Invalid input */
@@ -5066,7 +5812,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["distretto__contracts__schemas__ContractOut"];
+                    "application/json": components["schemas"]["ContractOut"];
                 };
             };
             /** @description Invalid input */
@@ -5106,7 +5852,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["distretto__contracts__schemas__ContractOut"];
+                    "application/json": components["schemas"]["ContractOut"];
                 };
             };
             /** @description Invalid input */
@@ -5146,7 +5892,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["distretto__contracts__schemas__ContractOut"];
+                    "application/json": components["schemas"]["ContractOut"];
                 };
             };
             /** @description Invalid input */
@@ -5190,7 +5936,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["distretto__contracts__schemas__ContractOut"];
+                    "application/json": components["schemas"]["ContractOut"];
                 };
             };
             /** @description Invalid input */
@@ -6259,6 +7005,586 @@ export interface operations {
             };
         };
     };
+    forum_categories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryOut"][];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    edit_forum_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostEdit"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    forum_post_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionOut"][];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    preview_forum_markdown: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_forum_topics: {
+        parameters: {
+            query?: {
+                category?: string | null;
+                q?: string | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_TopicOut_"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_forum_topic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TopicIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicDetail"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_forum_topic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                topic_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicDetail"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    edit_forum_topic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                topic_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TopicEdit"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicDetail"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    forum_topic_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                topic_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionOut"][];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_forum_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                topic_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    vote_in_consultation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                topic_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoteIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoteOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_guarantee: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                guarantee_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuaranteeOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approve_guarantee: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                guarantee_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApproveIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuaranteeOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reject_guarantee: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                guarantee_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuaranteeOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     me: {
         parameters: {
             query?: never;
@@ -6373,7 +7699,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["distretto__contracts__schemas__ResolveIn"];
+                "application/json": components["schemas"]["ResolveIn"];
             };
         };
         responses: {
@@ -6383,7 +7709,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["distretto__contracts__schemas__ContractOut"];
+                    "application/json": components["schemas"]["ContractOut"];
                 };
             };
             /** @description Invalid input */
@@ -6628,7 +7954,7 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "open" | "resolved";
-                target_type?: ("order" | "bid" | "review" | "message" | "firm") | null;
+                target_type?: ("order" | "bid" | "review" | "message" | "firm" | "forum_topic" | "forum_post") | null;
                 cursor?: string | null;
                 limit?: number;
             };
@@ -6678,7 +8004,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["distretto__moderation__schemas__ResolveIn"];
+                "application/json": components["schemas"]["FlagResolutionIn"];
             };
         };
         responses: {
@@ -7062,7 +8388,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["distretto__market__schemas__ContractOut"];
+                    "application/json": components["schemas"]["ContractOut"];
                 };
             };
             /** @description Invalid input */

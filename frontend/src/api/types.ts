@@ -26,13 +26,13 @@ export type Reputation = Schemas['FirmReputationOut']
 export type Order = Schemas['OrderOut']
 export type Bid = Schemas['BidOut']
 export type Question = Schemas['QuestionOut']
-export type Contract = Schemas['distretto__contracts__schemas__ContractOut']
-export type AwardedContract = Schemas['distretto__market__schemas__ContractOut']
+export type Contract = Schemas['ContractOut']
+export type AwardedContract = Schemas['ContractOut']
 export type ContractMessage = Schemas['MessageOut']
 export type Review = Schemas['ReviewOut']
 export type ContractReviews = Schemas['ContractReviewsOut']
 
-export type ConsortiumKind = 'export' | 'marketing' | 'training' | 'general'
+export type ConsortiumKind = 'export' | 'marketing' | 'training' | 'general' | 'credit_guarantee'
 export type Consortium = Schemas['ConsortiumOut']
 export type ConsortiumDetail = Schemas['ConsortiumDetail']
 export type TradeFair = Schemas['TradeFairOut']

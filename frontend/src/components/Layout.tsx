@@ -141,12 +141,14 @@ export function Layout({ children }: { children: ReactNode }) {
         { to: '/consortia', label: t('nav.consortia') },
         { to: '/firms', label: t('nav.firms') },
         { to: '/observatory', label: t('nav.observatory') },
+        { to: '/forum', label: t('nav.forum') },
         ...(me.is_staff ? [{ to: '/staff', label: t('nav.staff') }] : []),
       ]
     : [
         { to: '/firms', label: t('nav.firms') },
         { to: '/consortia', label: t('nav.consortia') },
         { to: '/observatory', label: t('nav.observatory') },
+        { to: '/forum', label: t('nav.forum') },
       ]
 
   return (
