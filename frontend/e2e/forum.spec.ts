@@ -99,7 +99,7 @@ test('a confidi manager approves a guarantee within the firm’s cap', async ({ 
 test('a topic written in Chinese displays, and a reply is previewed from the server’s sanitised HTML', async ({ browser, request }) => {
   const owner = await createFirm(request, await registerPerson(request, 'Wang Li'), 'Confezioni Hua Xing', ['stitching'])
   const title = unique('关于DURC和新的缝纫参考价格的问题 ')
-  const topic = await apiPost<{ id: number }>(request, owner, '/forum/topics', {
+  await apiPost(request, owner, '/forum/topics', {
     category: 'abbigliamento',
     title,
     body: '请问协会：新的**缝纫参考价格**从什么时候开始适用？我们的DURC需要更新吗？',
@@ -108,6 +108,8 @@ test('a topic written in Chinese displays, and a reply is previewed from the ser
   const page = await (await contextFor(browser)).newPage()
   await signIn(page, reader)
   await page.goto('/forum?q=DURC')
+  await expect(page.getByRole('link', { name: title })).toBeVisible()
+  await snap(page, 'forum-search')
   await page.getByRole('link', { name: title }).click()
   await expect(page.getByRole('heading', { name: title })).toBeVisible()
   await expect(page.locator('article strong', { hasText: '缝纫参考价格' })).toBeVisible()

@@ -126,6 +126,12 @@ export function describeEvent(type: string, data: Record<string, unknown>, t: Tr
       const campaign = num(data, 'campaign_id', 'id')
       return { title: t('event.campaignCreated'), body: title, link: campaign ? `/campaigns/${campaign}` : undefined, tone: 'info', important: false }
     }
+    case 'consultation.opened':
+      return { title: t('event.consultationOpened'), body: title, link: `/forum/topics/${num(data, 'topic_id') ?? ''}`, tone: 'info', important: true }
+    case 'guarantee.requested':
+      return { title: t('event.guaranteeRequested'), body: text(data, 'firm_name'), link: `/consortia/${num(data, 'consortium_id') ?? ''}?tab=guarantees`, tone: 'info', important: true }
+    case 'guarantee.decided':
+      return { title: t('event.guaranteeDecided'), body: t(`confidi.status.${text(data, 'status') as 'approved'}`), link: `/consortia/${num(data, 'consortium_id') ?? ''}?tab=guarantees`, tone: text(data, 'status') === 'approved' ? 'success' : 'warning', important: true }
     default:
       return { title: fallbackTitle || t('event.generic'), tone: 'info', important: false }
   }

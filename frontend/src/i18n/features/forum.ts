@@ -66,6 +66,7 @@ export const forum = defineMessages({
     'forum.votes_one': '{n} voto',
     'forum.voteNeedsManager': 'Vota il titolare o un responsabile della tua impresa.',
     'forum.voteSignIn': 'Accedi con la tua impresa per votare.',
+    'event.consultationOpened': 'Nuova consultazione dell’associazione',
   },
   en: {
     'nav.forum': 'Forum',
@@ -132,6 +133,7 @@ export const forum = defineMessages({
     'forum.votes_one': '{n} vote',
     'forum.voteNeedsManager': 'Your firm’s owner or a manager votes.',
     'forum.voteSignIn': 'Sign in with your firm to vote.',
+    'event.consultationOpened': 'New consultation from the association',
   },
   zh: {
     'nav.forum': '论坛',
@@ -198,5 +200,6 @@ export const forum = defineMessages({
     'forum.votes_one': '{n} 票',
     'forum.voteNeedsManager': '由贵企业的业主或经理投票。',
     'forum.voteSignIn': '请用您的企业账户登录后投票。',
+    'event.consultationOpened': '协会发起了新的意见征询',
   },
 })

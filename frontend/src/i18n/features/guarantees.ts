@@ -52,6 +52,8 @@ export const guarantees = defineMessages({
     'confidi.status.approved': 'approvata',
     'confidi.status.rejected': 'rifiutata',
     'confidi.status.expired': 'scaduta',
+    'event.guaranteeRequested': 'Nuova richiesta di garanzia',
+    'event.guaranteeDecided': 'Il confidi ha deciso la vostra richiesta di garanzia',
   },
   en: {
     'kind.credit_guarantee': 'Credit guarantee (confidi)',
@@ -104,6 +106,8 @@ export const guarantees = defineMessages({
     'confidi.status.approved': 'approved',
     'confidi.status.rejected': 'rejected',
     'confidi.status.expired': 'expired',
+    'event.guaranteeRequested': 'New guarantee request',
+    'event.guaranteeDecided': 'The confidi decided your guarantee request',
   },
   zh: {
     'kind.credit_guarantee': '信用担保联合体',
@@ -156,5 +160,7 @@ export const guarantees = defineMessages({
     'confidi.status.approved': '已批准',
     'confidi.status.rejected': '已拒绝',
     'confidi.status.expired': '已到期',
+    'event.guaranteeRequested': '新的担保申请',
+    'event.guaranteeDecided': '担保联合体已对您的担保申请作出决定',
   },
 })
