@@ -8,13 +8,13 @@ import typer
 import uvicorn
 
 from distretto.config import Settings, get_settings
-from distretto.guarantees.cli import guarantees_cli
-from distretto.reputation.cli import reputation_cli
 
 cli = typer.Typer(
     help="Distretto: the digital platform of an industrial district.", no_args_is_help=True
 )
+reputation_cli = typer.Typer(help="Reputation scores.", no_args_is_help=True)
 cli.add_typer(reputation_cli, name="reputation")
+guarantees_cli = typer.Typer(help="Confidi guarantees.", no_args_is_help=True)
 cli.add_typer(guarantees_cli, name="guarantees")
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,8 +25,8 @@ def run_migrations(database_url: str | None = None) -> None:
 
     config = Config(str(REPO_ROOT / "alembic.ini"))
     config.attributes["database_url"] = database_url or get_settings().database_url
-    # "heads": feature branches of the migration tree may each add their own head.
-    command.upgrade(config, "heads")
+    # One head: a second one is a merge to write (tests/architecture/test_migrations.py).
+    command.upgrade(config, "head")
 
 
 @cli.command()
@@ -94,3 +94,50 @@ def seed_demo() -> None:
 
 def main() -> None:
     cli()
+
+
+async def recompute_database(settings: Settings) -> str:
+    """Recompute every firm now, in its own transaction; returns the summary."""
+    # Imported here: the ``distretto`` command loads this module for every subcommand.
+    from distretto.app import build_context, close_context
+    from distretto.kit import clock
+    from distretto.reputation.service import recompute_all
+
+    ctx = build_context(settings)
+    try:
+        async with ctx.sessionmaker() as session:
+            summary = await recompute_all(session, clock.now())
+            await session.commit()
+            return summary.describe()
+    finally:
+        await close_context(ctx)
+
+
+@reputation_cli.command()
+def recompute() -> None:
+    """Recompute every firm's reputation from scratch (run it daily: recency decays)."""
+    typer.echo(asyncio.run(recompute_database(get_settings())))
+
+
+async def expire_database(settings: Settings) -> int:
+    """Mark due guarantees expired in one transaction; returns how many."""
+    # Imported here: the ``distretto`` command loads this module for every subcommand.
+    from distretto.app import build_context, close_context
+    from distretto.db import session_scope
+    from distretto.guarantees.service import expire_due
+    from distretto.kit import clock
+
+    ctx = build_context(settings)
+    try:
+        # session_scope publishes the guarantee.decided events once committed.
+        async with session_scope(ctx.sessionmaker, None) as session:
+            return await expire_due(session, clock.now())
+    finally:
+        await close_context(ctx)
+
+
+@guarantees_cli.command()
+def expire() -> None:
+    """Mark approved guarantees past their expiry day as expired (run it daily)."""
+    count = asyncio.run(expire_database(get_settings()))
+    typer.echo(f"{count} guarantee(s) expired")

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from distretto.auth.repository import UserRepository
 from distretto.db import SessionDep
 from distretto.kit.errors import Forbidden, NotFound, Unauthorized
+from distretto.models.firms import FirmStatus
 
 ROLE_RANK = {"member": 1, "manager": 2, "owner": 3}
 
@@ -31,9 +32,6 @@ class Viewer:
     @property
     def firm_ids(self) -> list[int]:
         return sorted(self.firm_roles)
-
-    def role_in(self, firm_id: int) -> str | None:
-        return self.firm_roles.get(firm_id)
 
     def has_role(self, firm_id: int, minimum: str) -> bool:
         role = self.firm_roles.get(firm_id)
@@ -67,7 +65,9 @@ async def load_viewer(session: AsyncSession, user_id: int) -> Viewer | None:
         email=user.detail,
         is_staff=bool(user.is_staff),
         firm_roles={row.ref_id: row.detail for row in firms},
-        suspended_firms=frozenset(row.ref_id for row in firms if row.firm_status == "suspended"),
+        suspended_firms=frozenset(
+            row.ref_id for row in firms if row.firm_status == FirmStatus.SUSPENDED
+        ),
         managed_consortia=frozenset(row.ref_id for row in rows if row.kind == "consortium"),
     )
 

@@ -6,8 +6,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
 
-ContractStatus = Literal["active", "delivered", "completed", "disputed", "cancelled"]
-PartyRole = Literal["client", "supplier"]
+from distretto.models.contracts import ContractStatus as ContractStatus
+from distretto.models.contracts import DisputeOutcome
+from distretto.models.contracts import PartyRole as PartyRole
+
 DisputeState = Literal["open", "resolved"]
 FirmId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
@@ -66,7 +68,7 @@ class DisputeIn(PartyAction):
 class ResolveIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    outcome: Literal["completed", "cancelled"]
+    outcome: DisputeOutcome
     note: Reason
 
 

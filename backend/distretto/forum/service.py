@@ -11,6 +11,8 @@ from distretto.forum import consultations, policies, schemas
 from distretto.forum.events import ConsultationOpened
 from distretto.forum.markdown import render
 from distretto.forum.repository import ForumRepository
+from distretto.forum.repository import readable_posts as readable_posts
+from distretto.forum.repository import readable_topics as readable_topics
 from distretto.kit.errors import Invalid, NotFound
 from distretto.kit.events import emit, firm_key
 from distretto.kit.pagination import Page, PageParams

@@ -16,9 +16,6 @@ from distretto.models.consortia import (
 from distretto.models.contracts import (
     Contract,
     ContractMessage,
-    ReputationDistrictMean,
-    ReputationScore,
-    ReputationSnapshot,
     Review,
 )
 from distretto.models.events import Event, EventAudience
@@ -31,10 +28,11 @@ from distretto.models.forum import (
     ForumTopic,
 )
 from distretto.models.guarantees import Guarantee, GuaranteeCap
-from distretto.models.identity import RefreshToken, User
+from distretto.models.identity import OidcIdentity, RefreshToken, User
 from distretto.models.market import Bid, IdempotencyRecord, Order, OrderInvitation, Question
-from distretto.models.moderation import FirmWarning, Flag, OidcIdentity
+from distretto.models.moderation import FirmWarning, Flag
 from distretto.models.notifications import Notification, OutboxCursor
+from distretto.models.reputation import ReputationDistrictMean, ReputationScore, ReputationSnapshot
 from distretto.models.training import Course, CourseSession, Enrolment, SessionAttendance
 
 __all__ = [

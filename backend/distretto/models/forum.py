@@ -1,8 +1,8 @@
 """The district's public forum: categories, topics, replies, their edit history, and
 consultations (a topic with options, one vote per firm)."""
 
-import enum
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
@@ -16,8 +16,8 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from distretto.models.base import BigId, UTCDateTime, utcnow
-from distretto.models.checks import in_values
+from distretto.kit import clock
+from distretto.models.base import BigId, EnumText, UTCDateTime, one_of
 
 # Full-text documents (PostgreSQL): Italian and English stemming side by side, so
 # "tintorie" finds "tintoria" and "dyeworks" finds "dyework". The repository's search
@@ -33,7 +33,7 @@ def post_document(language: str) -> str:
     return f"to_tsvector('{language}'::regconfig, body::text)"
 
 
-class ForumCategoryKind(enum.StrEnum):
+class ForumCategoryKind(StrEnum):
     # Association staff post; everybody reads.
     ANNOUNCEMENTS = "announcements"
     # One per phase family of the chain (textile, apparel, footwear, …).
@@ -46,10 +46,10 @@ class ForumCategory(SQLModel, table=True):
     """Reference data loaded by migration 0050."""
 
     __tablename__ = "forum_categories"
-    __table_args__ = (CheckConstraint(in_values("kind", ForumCategoryKind), name="kind"),)
+    __table_args__ = (one_of("kind", ForumCategoryKind),)
 
     slug: str = Field(primary_key=True, max_length=40)
-    kind: str = Field(max_length=16)
+    kind: ForumCategoryKind = Field(sa_type=EnumText(ForumCategoryKind, 16))
     phase_code: str | None = Field(
         default=None, sa_column=Column(String(40), ForeignKey("phases.code"), nullable=True)
     )
@@ -97,9 +97,9 @@ class ForumTopic(SQLModel, table=True):
     closes_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     hidden: bool = Field(default=False)
     post_count: int = Field(default=0)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     edited_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    last_activity_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_activity_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class ForumPost(SQLModel, table=True):
@@ -127,11 +127,11 @@ class ForumPost(SQLModel, table=True):
     body: str = Field(max_length=20000)
     body_html: str
     hidden: bool = Field(default=False)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     edited_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class ForumRevisionTarget(enum.StrEnum):
+class ForumRevisionTarget(StrEnum):
     TOPIC = "topic"
     POST = "post"
 
@@ -141,19 +141,19 @@ class ForumRevision(SQLModel, table=True):
 
     __tablename__ = "forum_revisions"
     __table_args__ = (
-        CheckConstraint(in_values("target_type", ForumRevisionTarget), name="target_type"),
+        one_of("target_type", ForumRevisionTarget),
         Index("ix_forum_revisions_target", "target_type", "target_id", "id"),
     )
 
     id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
-    target_type: str = Field(max_length=8)
+    target_type: ForumRevisionTarget = Field(sa_type=EnumText(ForumRevisionTarget, 8))
     target_id: int = Field(sa_type=BigId)
     title: str | None = Field(default=None, max_length=200)
     body: str = Field(max_length=20000)
     body_html: str
     # When this version was written (the creation or the previous edit).
     written_at: datetime = Field(sa_type=UTCDateTime)
-    replaced_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    replaced_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class ConsultationVote(SQLModel, table=True):
@@ -173,5 +173,5 @@ class ConsultationVote(SQLModel, table=True):
     voted_by_user_id: int | None = Field(
         default=None, sa_column=Column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     )
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)

@@ -1,15 +1,15 @@
 """Credit guarantees of a confidi (a consortium of kind ``credit_guarantee``): a member
 firm's request, the manager's decision, and the per-firm cap on live exposure."""
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from distretto.models.base import BigId, Money, UTCDateTime, utcnow
-from distretto.models.checks import in_values
+from distretto.kit import clock
+from distretto.models.base import BigId, EnumText, Money, UTCDateTime, one_of
 
 # A guaranteed share in percent with two decimals (50.00, 62.50).
 PERCENT = Numeric(5, 2)
@@ -17,7 +17,9 @@ PERCENT = Numeric(5, 2)
 MAX_GUARANTEED_PERCENT = Decimal("80")
 
 
-class GuaranteeStatus(enum.StrEnum):
+class GuaranteeStatus(StrEnum):
+    """Where a guarantee request stands."""
+
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
@@ -46,13 +48,13 @@ class GuaranteeCap(SQLModel, table=True):
     set_by_user_id: int | None = Field(
         default=None, sa_column=Column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     )
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class Guarantee(SQLModel, table=True):
     __tablename__ = "guarantees"
     __table_args__ = (
-        CheckConstraint(in_values("status", GuaranteeStatus), name="status"),
+        one_of("status", GuaranteeStatus),
         CheckConstraint("requested_amount > 0", name="requested_amount_positive"),
         CheckConstraint(
             "guaranteed_percent IS NULL OR "
@@ -78,7 +80,9 @@ class Guarantee(SQLModel, table=True):
     )
     requested_amount: Decimal = Field(sa_type=Money)
     purpose: str = Field(max_length=2000)
-    status: str = Field(default=GuaranteeStatus.PENDING, max_length=10)
+    status: GuaranteeStatus = Field(
+        default=GuaranteeStatus.PENDING, sa_type=EnumText(GuaranteeStatus, 10)
+    )
     requested_by_user_id: int | None = Field(
         default=None, sa_column=Column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     )
@@ -92,4 +96,4 @@ class Guarantee(SQLModel, table=True):
     )
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     expired_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)

@@ -4,14 +4,15 @@ Each one changes the firm, tells the firm's live channels, and lands in the audi
 in the same transaction.
 """
 
-from datetime import UTC, datetime
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
+from distretto.kit import clock
 from distretto.kit.audit import record
 from distretto.kit.events import STAFF, emit, firm_key
 from distretto.models import Firm, FirmWarning
+from distretto.models.firms import FirmStatus
+from distretto.moderation import events
 from distretto.moderation.repositories.governance import SUSPENSION_ACTION, GovernanceRepository
 
 
@@ -19,15 +20,13 @@ async def suspend(
     session: AsyncSession, staff: Viewer, firm: Firm, reason: str, *, flag_id: int | None = None
 ) -> None:
     assert firm.id is not None
-    firm.status = "suspended"
-    firm.updated_at = datetime.now(UTC)
-    session.add(firm)
-    await session.flush()
+    firm.status = FirmStatus.SUSPENDED
+    firm.updated_at = clock.now()
+    await GovernanceRepository(session).add_and_flush(firm)
     # Live sockets of the firm's members close when they see this event.
     await emit(
         session,
-        "firm.suspended",
-        {"firm_id": firm.id, "reason": reason},
+        events.FirmSuspended(firm_id=firm.id, reason=reason),
         # Staff hear it too: every moderator's view of the firm stays current.
         [firm_key(firm.id), STAFF],
     )
@@ -44,11 +43,10 @@ async def suspend(
 
 async def reinstate(session: AsyncSession, staff: Viewer, firm: Firm, note: str) -> None:
     assert firm.id is not None
-    firm.status = "active"
-    firm.updated_at = datetime.now(UTC)
-    session.add(firm)
-    await session.flush()
-    await emit(session, "firm.reinstated", {"firm_id": firm.id}, [firm_key(firm.id), STAFF])
+    firm.status = FirmStatus.ACTIVE
+    firm.updated_at = clock.now()
+    await GovernanceRepository(session).add_and_flush(firm)
+    await emit(session, events.FirmReinstated(firm_id=firm.id), [firm_key(firm.id), STAFF])
     await record(
         session,
         "moderation.firm_reinstated",
@@ -69,8 +67,7 @@ async def warn(
     )
     await emit(
         session,
-        "firm.warned",
-        {"firm_id": firm_id, "warning_id": warning.id, "reason": reason},
+        events.FirmWarned(firm_id=firm_id, warning_id=warning.id, reason=reason),
         [firm_key(firm_id)],
     )
     await record(
@@ -89,10 +86,9 @@ async def warn(
 async def verify(session: AsyncSession, staff: Viewer, firm: Firm, note: str) -> None:
     assert firm.id is not None
     firm.verified = True
-    firm.updated_at = datetime.now(UTC)
-    session.add(firm)
-    await session.flush()
-    await emit(session, "firm.verified", {"firm_id": firm.id}, [firm_key(firm.id)])
+    firm.updated_at = clock.now()
+    await GovernanceRepository(session).add_and_flush(firm)
+    await emit(session, events.FirmVerified(firm_id=firm.id), [firm_key(firm.id)])
     await record(
         session,
         "moderation.firm_verified",

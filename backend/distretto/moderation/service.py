@@ -7,9 +7,11 @@ from distretto.auth.viewer import Viewer
 from distretto.kit.errors import Conflict, NotFound
 from distretto.kit.pagination import Page, PageParams
 from distretto.models import Firm
+from distretto.models.firms import FirmStatus
 from distretto.moderation import sanctions, schemas
 from distretto.moderation.repositories.flags import FlagRepository
-from distretto.moderation.repositories.governance import AuditFilters, GovernanceRepository
+from distretto.moderation.repositories.governance import GovernanceRepository
+from distretto.moderation.schemas import AuditFilters
 
 
 async def _firm(session: AsyncSession, firm_id: int) -> Firm:
@@ -25,7 +27,7 @@ async def _firms_out(session: AsyncSession, firms: list[Firm]) -> list[schemas.M
     warnings = await repo.warning_counts(ids)
     open_flags = await flags.open_counts_on_firms(ids)
     suspensions = await repo.latest_suspensions(
-        [f.id for f in firms if f.id is not None and f.status == "suspended"]
+        [f.id for f in firms if f.id is not None and f.status == FirmStatus.SUSPENDED]
     )
     out = []
     for firm in firms:
@@ -63,7 +65,7 @@ async def suspend_firm(
     session: AsyncSession, staff: Viewer, firm_id: int, reason: str
 ) -> schemas.ModeratedFirmOut:
     firm = await _firm(session, firm_id)
-    if firm.status == "suspended":
+    if firm.status == FirmStatus.SUSPENDED:
         raise Conflict("This firm is already suspended")
     await sanctions.suspend(session, staff, firm, reason)
     return (await _firms_out(session, [firm]))[0]
@@ -73,7 +75,7 @@ async def reinstate_firm(
     session: AsyncSession, staff: Viewer, firm_id: int, note: str
 ) -> schemas.ModeratedFirmOut:
     firm = await _firm(session, firm_id)
-    if firm.status != "suspended":
+    if firm.status != FirmStatus.SUSPENDED:
         raise Conflict("This firm is not suspended")
     await sanctions.reinstate(session, staff, firm, note)
     return (await _firms_out(session, [firm]))[0]

@@ -1,5 +1,5 @@
-// The shape of a feature catalogue (see index.ts): Italian first, English and Chinese with
-// exactly the same keys.
+// The shape of a feature catalogue, in its own module so feature files and index.ts
+// import it without a cycle. `en` and `zh` must carry exactly the keys of `it`.
 
 export interface FeatureCatalog<K extends string> {
   it: Record<K, string>
