@@ -44,7 +44,7 @@ async def close_now(app: Any, topic_id: int) -> None:
     async with app.state.ctx.sessionmaker() as session:
         await session.execute(
             update(ForumTopic)
-            .where(ForumTopic.id == topic_id)  # type: ignore[arg-type]
+            .where(ForumTopic.id == topic_id)
             .values(closes_at=datetime.now(UTC) - timedelta(seconds=1))
         )
         await session.commit()

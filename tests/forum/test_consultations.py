@@ -124,7 +124,7 @@ async def _vote_rows(app: Any, topic_id: int) -> list[tuple[int, str]]:
     async with app.state.ctx.sessionmaker() as session:
         rows = await session.execute(
             select(ConsultationVote.firm_id, ConsultationVote.option).where(
-                ConsultationVote.topic_id == topic_id  # type: ignore[arg-type]
+                ConsultationVote.topic_id == topic_id
             )
         )
         return [(f, o) for f, o in rows.all()]

@@ -20,7 +20,7 @@ async def test_request_approve_and_exposure(client: httpx.AsyncClient, app: Any)
     asked = await ask(client, cid, owner, "12000.00")
     assert asked.status_code == 201, asked.text
     assert asked.json()["status"] == "pending"
-    assert await events_for(client._transport.app, f"user:{manager.user_id}", "guarantee.requested")  # type: ignore[attr-defined]
+    assert await events_for(client._transport.app, f"user:{manager.user_id}", "guarantee.requested")
 
     approved = await approve(client, asked.json()["id"], manager, percent="50", amount="12000")
     assert approved.status_code == 200, approved.text

@@ -17,7 +17,7 @@ from distretto.models.forum import ForumCategoryKind
 STAFF_ONLY_KINDS = {ForumCategoryKind.ANNOUNCEMENTS, ForumCategoryKind.CONSULTATIONS}
 
 
-def is_staff_only(category_kind: str) -> bool:
+def is_staff_only(category_kind: ForumCategoryKind) -> bool:
     return category_kind in STAFF_ONLY_KINDS
 
 
@@ -40,7 +40,7 @@ def writing_firm(viewer: Viewer, requested: int | None) -> int | None:
     raise Forbidden("Join or register a firm to write in the forum", code="forum.no_firm")
 
 
-def require_may_open(viewer: Viewer, category_kind: str) -> None:
+def require_may_open(viewer: Viewer, category_kind: ForumCategoryKind) -> None:
     if is_staff_only(category_kind) and not viewer.is_staff:
         raise Forbidden(
             "Only association staff open topics in this category",

@@ -9,13 +9,13 @@ from typing import Any
 from sqlalchemy import String, and_, bindparam, exists, false, func, literal_column, or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from distretto.auth.viewer import Viewer
 from distretto.kit.pagination import PageParams, keyset_page
+from distretto.kit.repository import Repository
 from distretto.models import (
     ConsultationVote,
     Firm,
@@ -25,6 +25,7 @@ from distretto.models import (
     ForumTopic,
     User,
 )
+from distretto.models.firms import FirmStatus
 from distretto.models.forum import SEARCH_LANGUAGES
 
 # Words of a search: letters and digits only (any script), so nothing needs escaping
@@ -102,10 +103,7 @@ def search_condition(
     )
 
 
-class ForumRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class ForumRepository(Repository):
     @property
     def dialect(self) -> str:
         return self.session.get_bind().dialect.name
@@ -208,7 +206,7 @@ class ForumRepository:
 
     async def active_firm_ids(self) -> list[int]:
         rows = await self.session.scalars(
-            select(Firm.id).where(Firm.status == "active").order_by(col(Firm.id))
+            select(Firm.id).where(Firm.status == FirmStatus.ACTIVE).order_by(col(Firm.id))
         )
         return [i for i in rows.all() if i is not None]
 

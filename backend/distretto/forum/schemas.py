@@ -1,12 +1,13 @@
 """Request and response bodies of the forum and its consultations."""
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from distretto.consortia.schemas import as_utc
 from distretto.kit.params import INT32_MAX
+from distretto.models.forum import ForumCategoryKind
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
 Body = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000)]
@@ -77,7 +78,7 @@ class VoteIn(BaseModel):
 
 class CategoryOut(BaseModel):
     slug: str
-    kind: str
+    kind: ForumCategoryKind
     phase_code: str | None
     name_it: str
     name_en: str
@@ -164,6 +165,3 @@ class VoteOut(BaseModel):
     firm_id: int
     option: str
     updated_at: datetime
-
-
-TargetKind = Literal["topic", "post"]

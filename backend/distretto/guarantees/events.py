@@ -4,6 +4,7 @@ from datetime import date
 from typing import ClassVar
 
 from distretto.kit.events import EventPayload
+from distretto.models.guarantees import GuaranteeStatus
 
 
 class GuaranteeRequested(EventPayload):
@@ -19,7 +20,7 @@ class GuaranteeDecided(EventPayload):
     TYPE: ClassVar[str] = "guarantee.decided"
     guarantee_id: int
     consortium_id: int
-    status: str
+    status: GuaranteeStatus
     amount: str | None = None
     guaranteed_percent: str | None = None
     expires_on: date | None = None

@@ -5,13 +5,15 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import and_, false, func, or_, update
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from distretto.auth.viewer import Viewer
 from distretto.kit.pagination import PageParams, keyset_page
+from distretto.kit.repository import Repository
 from distretto.models import ConsortiumMember, Contract, Firm, Guarantee, GuaranteeCap
+from distretto.models.consortia import MemberStatus
+from distretto.models.contracts import ContractStatus
 from distretto.models.guarantees import GuaranteeStatus
 
 
@@ -29,10 +31,7 @@ def live(today: date) -> list[object]:
     return [Guarantee.status == GuaranteeStatus.APPROVED, col(Guarantee.expires_on) > today]
 
 
-class GuaranteeRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class GuaranteeRepository(Repository):
     async def add(self, row: Guarantee) -> Guarantee:
         self.session.add(row)
         await self.session.flush()
@@ -52,7 +51,7 @@ class GuaranteeRepository:
         consortium_id: int,
         params: PageParams,
         *,
-        status: str | None,
+        status: GuaranteeStatus | None,
         firm_id: int | None,
         today: date,
     ) -> tuple[list[Guarantee], str | None]:
@@ -157,7 +156,7 @@ class GuaranteeRepository:
             .join(ConsortiumMember, ConsortiumMember.firm_id == Firm.id)
             .where(
                 ConsortiumMember.consortium_id == consortium_id,
-                ConsortiumMember.status == "active",
+                ConsortiumMember.status == MemberStatus.ACTIVE,
             )
             .order_by(Firm.name, Firm.id)
         )
@@ -168,7 +167,7 @@ class GuaranteeRepository:
             select(ConsortiumMember.id).where(
                 ConsortiumMember.consortium_id == consortium_id,
                 ConsortiumMember.firm_id == firm_id,
-                ConsortiumMember.status == "active",
+                ConsortiumMember.status == MemberStatus.ACTIVE,
             )
         )
         return found is not None
@@ -179,7 +178,7 @@ class GuaranteeRepository:
                 select(Contract).where(
                     Contract.id == contract_id,
                     Contract.supplier_firm_id == firm_id,
-                    Contract.status == "active",
+                    Contract.status == ContractStatus.ACTIVE,
                 )
             )
         ).first()

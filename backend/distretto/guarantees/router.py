@@ -1,4 +1,4 @@
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
@@ -11,7 +11,6 @@ from distretto.kit.params import BigIdPath, IdPath, IdQuery
 
 router = APIRouter(tags=["guarantees"])
 PageDep = Annotated[PageParams, Depends(page_params)]
-StatusFilter = Literal["pending", "approved", "rejected", "expired"]
 
 
 @router.post(
@@ -41,7 +40,7 @@ async def list_guarantees(
     session: SessionDep,
     page: PageDep,
     clock: ClockDep,
-    status: Annotated[StatusFilter | None, Query()] = None,
+    status: Annotated[schemas.StatusFilter | None, Query()] = None,
     firm_id: IdQuery | None = None,
 ) -> Page[schemas.GuaranteeOut]:
     return await service.for_consortium(

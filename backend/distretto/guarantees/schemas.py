@@ -8,6 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from distretto.consortia.schemas import MoneyIn, MoneyOut
 from distretto.kit.params import INT32_MAX, INT64_MAX
+from distretto.models.guarantees import GuaranteeStatus
+
+StatusFilter = GuaranteeStatus
 
 Purpose = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
@@ -56,7 +59,7 @@ class GuaranteeOut(BaseModel):
     requested_amount: MoneyOut
     purpose: str
     # pending, approved, rejected, expired (an approval past its expiry reads expired).
-    status: str
+    status: GuaranteeStatus
     amount: MoneyOut | None
     guaranteed_percent: Decimal | None
     expires_on: date | None

@@ -15,8 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
-from distretto.consortia.repository import ConsortiumRepository
-from distretto.consortia.service import get_consortium
+from distretto.consortia import service as consortia
 from distretto.guarantees import policies, schemas
 from distretto.guarantees.events import GuaranteeDecided, GuaranteeRequested
 from distretto.guarantees.repository import GuaranteeRepository
@@ -59,7 +58,7 @@ def total_exposure(guarantees: Sequence[Guarantee], today: date) -> Decimal:
 
 
 async def _confidi(session: AsyncSession, consortium_id: int) -> Consortium:
-    consortium = await get_consortium(session, consortium_id)
+    consortium = await consortia.get_consortium(session, consortium_id)
     if consortium.kind != ConsortiumKind.CREDIT_GUARANTEE:
         raise Conflict(
             "This consortium does not give credit guarantees",
@@ -73,10 +72,7 @@ async def _outs(
 ) -> list[schemas.GuaranteeOut]:
     repo = GuaranteeRepository(session)
     firms = await repo.firms([g.firm_id for g in rows])
-    names: dict[int, str] = {}
-    for cid in {g.consortium_id for g in rows}:
-        consortium = await ConsortiumRepository(session).get(cid)
-        names[cid] = consortium.name if consortium else ""
+    names = await consortia.consortium_names(session, [g.consortium_id for g in rows])
     return [
         schemas.GuaranteeOut(
             id=g.id,
@@ -143,7 +139,7 @@ async def request(
     )
     assert guarantee.id is not None
     firm = (await repo.firms([data.firm_id]))[data.firm_id]
-    managers = await ConsortiumRepository(session).manager_user_ids(consortium_id)
+    managers = await consortia.manager_user_ids(session, consortium_id)
     await emit(
         session,
         GuaranteeRequested(
@@ -177,12 +173,12 @@ async def for_consortium(
     consortium_id: int,
     params: PageParams,
     *,
-    status: str | None,
+    status: GuaranteeStatus | None,
     firm_id: int | None,
     now: datetime,
 ) -> Page[schemas.GuaranteeOut]:
     await _confidi(session, consortium_id)
-    member_of = await ConsortiumRepository(session).member_of([consortium_id], viewer.firm_ids)
+    member_of = await consortia.member_of(session, [consortium_id], viewer.firm_ids)
     if not viewer.manages(consortium_id) and not member_of:
         raise NotFound(
             "No guarantees of this consortium that you can see", code="guarantees.not_found"
@@ -265,7 +261,7 @@ async def approve(
     )
     if not decided:
         raise Conflict("This request has already been decided", code="guarantees.decided")
-    await session.refresh(guarantee)
+    await GuaranteeRepository(session).reload_row(guarantee)
     await _decided(session, viewer, guarantee)
     return await _one_out(session, guarantee, today)
 
@@ -289,7 +285,7 @@ async def reject(
     )
     if not decided:
         raise Conflict("This request has already been decided", code="guarantees.decided")
-    await session.refresh(guarantee)
+    await GuaranteeRepository(session).reload_row(guarantee)
     await _decided(session, viewer, guarantee)
     return await _one_out(session, guarantee, now.date())
 
