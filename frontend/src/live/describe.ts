@@ -2,6 +2,7 @@
 
 import type { MessageKey, Vars } from '../i18n'
 import type { ToastTone } from '../components/Toasts'
+import type { LiveEvent, LiveEventType } from '../api/types'
 
 export interface Described {
   title: string
@@ -13,6 +14,9 @@ export interface Described {
 }
 
 type Translate = (key: MessageKey, vars?: Vars) => string
+
+/** The typed payload of one live event type (LiveEvent, generated from the backend). */
+type LiveData<T extends LiveEventType> = Extract<LiveEvent, { type: T }>['data']
 
 function num(data: Record<string, unknown>, ...keys: string[]): number | null {
   for (const key of keys) {
@@ -126,12 +130,18 @@ export function describeEvent(type: string, data: Record<string, unknown>, t: Tr
       const campaign = num(data, 'campaign_id', 'id')
       return { title: t('event.campaignCreated'), body: title, link: campaign ? `/campaigns/${campaign}` : undefined, tone: 'info', important: false }
     }
-    case 'consultation.opened':
-      return { title: t('event.consultationOpened'), body: title, link: `/forum/topics/${num(data, 'topic_id') ?? ''}`, tone: 'info', important: true }
-    case 'guarantee.requested':
-      return { title: t('event.guaranteeRequested'), body: text(data, 'firm_name'), link: `/consortia/${num(data, 'consortium_id') ?? ''}?tab=guarantees`, tone: 'info', important: true }
-    case 'guarantee.decided':
-      return { title: t('event.guaranteeDecided'), body: t(`confidi.status.${text(data, 'status') as 'approved'}`), link: `/consortia/${num(data, 'consortium_id') ?? ''}?tab=guarantees`, tone: text(data, 'status') === 'approved' ? 'success' : 'warning', important: true }
+    case 'consultation.opened': {
+      const opened = data as LiveData<'consultation.opened'>
+      return { title: t('event.consultationOpened'), body: opened.title, link: `/forum/topics/${opened.topic_id}`, tone: 'info', important: true }
+    }
+    case 'guarantee.requested': {
+      const requested = data as LiveData<'guarantee.requested'>
+      return { title: t('event.guaranteeRequested'), body: requested.firm_name, link: `/consortia/${requested.consortium_id}?tab=guarantees`, tone: 'info', important: true }
+    }
+    case 'guarantee.decided': {
+      const decided = data as LiveData<'guarantee.decided'>
+      return { title: t('event.guaranteeDecided'), body: t(`confidi.status.${decided.status}`), link: `/consortia/${decided.consortium_id}?tab=guarantees`, tone: decided.status === 'approved' ? 'success' : 'warning', important: true }
+    }
     default:
       return { title: fallbackTitle || t('event.generic'), tone: 'info', important: false }
   }
