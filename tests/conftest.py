@@ -19,6 +19,7 @@ import asyncpg
 import httpx
 import pytest
 from fastapi import FastAPI
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 
 from distretto.app import create_app
@@ -31,6 +32,10 @@ PG_ADMIN_DSN = os.environ.get("DISTRETTO_TEST_PG", "postgresql://postgres@127.0.
 REDIS_URL = os.environ.get("DISTRETTO_TEST_REDIS", "redis://127.0.0.1:6379/0")
 # Reference data loaded by migrations: never truncated.
 KEEP_TABLES = {"phases", "alembic_version", "forum_categories"}
+# Property tests check values, not speed: on a shared CI box a 200 ms deadline fails
+# correct code at random (Hypothesis' FlakyFailure), so no deadline.
+hypothesis_settings.register_profile("distretto", deadline=None)
+hypothesis_settings.load_profile("distretto")
 # "gw0", "gw1"… under pytest-xdist; "main" in a plain run.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 

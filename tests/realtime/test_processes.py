@@ -67,7 +67,8 @@ async def app_process(
     running = AppProcess(f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}", deque(maxlen=200))
     drain = asyncio.create_task(_drain(process.stdout, running.output))
     try:
-        async with asyncio.timeout(60), httpx.AsyncClient() as client:
+        # Generous: a loaded CI box took over a minute to start a server process.
+        async with asyncio.timeout(180), httpx.AsyncClient() as client:
             while True:
                 try:
                     if (await client.get(f"{running.http}/readyz")).status_code == 200:
