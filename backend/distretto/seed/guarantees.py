@@ -17,7 +17,7 @@ from distretto.models import (
     GuaranteeCap,
     User,
 )
-from distretto.models.consortia import ConsortiumKind
+from distretto.models.consortia import ConsortiumKind, MemberStatus
 from distretto.models.guarantees import GuaranteeStatus
 from distretto.seed.forum import CHINESE_FIRM
 from distretto.seed.world import DemoWorld
@@ -54,7 +54,9 @@ async def seed_guarantees(world: DemoWorld) -> None:
     chinese = [f for f in prato if f.name == CHINESE_FIRM]
     members = (chinese + [f for f in prato if f.name != CHINESE_FIRM])[:9]
     for firm in members:
-        session.add(ConsortiumMember(consortium_id=confidi.id, firm_id=firm.id, status="active"))
+        session.add(
+            ConsortiumMember(consortium_id=confidi.id, firm_id=firm.id, status=MemberStatus.ACTIVE)
+        )
         cap = Decimal(world.rng.choice((40_000, 60_000, 80_000, 120_000, 150_000)))
         session.add(
             GuaranteeCap(
