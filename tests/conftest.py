@@ -31,7 +31,7 @@ BACKEND = os.environ.get("DISTRETTO_TEST_DB", "sqlite")
 PG_ADMIN_DSN = os.environ.get("DISTRETTO_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("DISTRETTO_TEST_REDIS", "redis://127.0.0.1:6379/0")
 # Reference data loaded by migrations: never truncated.
-KEEP_TABLES = {"phases", "alembic_version"}
+KEEP_TABLES = {"phases", "alembic_version", "forum_categories"}
 # Property tests check values, not speed: on a shared CI box a 200 ms deadline fails
 # correct code at random (Hypothesis' FlakyFailure), so no deadline.
 hypothesis_settings.register_profile("distretto", deadline=None)

@@ -18,6 +18,8 @@ from distretto.db import create_engine, create_sessionmaker
 from distretto.documents.receiving import MULTIPART_OVERHEAD_BYTES, UPLOAD_PATHS
 from distretto.documents.router import router as documents_router
 from distretto.firms.router import router as firms_router
+from distretto.forum.router import router as forum_router
+from distretto.guarantees.router import router as guarantees_router
 from distretto.kit.collector import tune_for_serving
 from distretto.kit.context import AppContext
 from distretto.kit.errors import install_error_handlers
@@ -83,6 +85,8 @@ def api_router() -> APIRouter:
         documents_router,
         tariffs_router,
         capacity_router,
+        forum_router,
+        guarantees_router,
     ):
         api.include_router(router)
     return api

@@ -1,4 +1,5 @@
-"""The ``distretto`` command: serve, migrate, create-staff, seed-demo, reputation, documents."""
+"""The ``distretto`` command: serve, migrate, create-staff, seed-demo, reputation, documents,
+guarantees."""
 
 import asyncio
 from pathlib import Path
@@ -16,6 +17,8 @@ reputation_cli = typer.Typer(help="Reputation scores.", no_args_is_help=True)
 documents_cli = typer.Typer(help="Stored documents and firm credentials.", no_args_is_help=True)
 cli.add_typer(reputation_cli, name="reputation")
 cli.add_typer(documents_cli, name="documents")
+guarantees_cli = typer.Typer(help="Confidi guarantees.", no_args_is_help=True)
+cli.add_typer(guarantees_cli, name="guarantees")
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -175,3 +178,27 @@ def documents_notify_expiring() -> None:
     """Tell firms about approved credentials expiring within 30 days (run daily)."""
     sent = asyncio.run(send_expiry_notices(get_settings()))
     typer.echo(f"{sent} expiry notices sent")
+
+
+async def expire_database(settings: Settings) -> int:
+    """Mark due guarantees expired in one transaction; returns how many."""
+    # Imported here: the ``distretto`` command loads this module for every subcommand.
+    from distretto.app import build_context, close_context
+    from distretto.db import session_scope
+    from distretto.guarantees.service import expire_due
+    from distretto.kit import clock
+
+    ctx = build_context(settings)
+    try:
+        # session_scope publishes the guarantee.decided events once committed.
+        async with session_scope(ctx.sessionmaker, None) as session:
+            return await expire_due(session, clock.now())
+    finally:
+        await close_context(ctx)
+
+
+@guarantees_cli.command()
+def expire() -> None:
+    """Mark approved guarantees past their expiry day as expired (run it daily)."""
+    count = asyncio.run(expire_database(get_settings()))
+    typer.echo(f"{count} guarantee(s) expired")

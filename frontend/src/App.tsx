@@ -15,6 +15,8 @@ import { ContractsPage } from './pages/Contracts'
 import { FirmNewPage } from './pages/FirmNew'
 import { FirmProfilePage } from './pages/FirmProfile'
 import { FirmsPage } from './pages/Firms'
+import { ForumPage } from './pages/forum/ForumPage'
+import { TopicPage } from './pages/forum/TopicPage'
 import { HomePage, NotFoundPage } from './pages/Home'
 import { NotificationsPage } from './pages/Notifications'
 import { ObservatoryPage } from './pages/Observatory'
@@ -69,6 +71,8 @@ function AppRoutes() {
         <Route path="/courses/:id" element={<Private><CoursePage /></Private>} />
         <Route path="/observatory" element={<ObservatoryPage />} />
         <Route path="/tariffs" element={<TariffsPage />} />
+        <Route path="/forum" element={<ForumPage />} />
+        <Route path="/forum/topics/:id" element={<TopicPage />} />
         <Route path="/notifications" element={<Private><NotificationsPage /></Private>} />
         <Route path="/staff" element={<Private staff><StaffPage /></Private>} />
         <Route path="*" element={<NotFoundPage />} />

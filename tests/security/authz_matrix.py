@@ -405,6 +405,47 @@ MATRIX: dict[str, Row] = {
                                                 path={"firm_id": "firm_home"}),
     "GET /api/v1/capacity/summary":         Row("401 200 200 200 200 200",
                                                 query={"phase": "dyeing"}),
+    # --- Forum: everybody reads; firm users (and staff, for the association) write;
+    # only the author edits; a firm's owner or manager votes in a consultation.
+    "GET /api/v1/forum/categories":         Row("200 200 200 200 200 200"),
+    "GET /api/v1/forum/topics":             Row("200 200 200 200 200 200"),
+    "POST /api/v1/forum/topics":            Row("401 201 201 201 403 201", json=per_role(
+        lambda _w, role: {"category": "tessile", "title": f"Filati {role}", "body": "Chi ha"})),
+    "POST /api/v1/forum/preview":           Row("401 200 200 200 200 200",
+                                                json=fixed({"body": "**ciao**"})),
+    "GET /api/v1/forum/topics/{topic_id}":  Row("200 200 200 200 200 200",
+                                                path={"topic_id": "forum_topic"}),
+    "PATCH /api/v1/forum/topics/{topic_id}": Row("401 403 403 200 403 403",
+        path={"topic_id": "forum_topic"}, json=fixed({"body": "Corretto"})),
+    "GET /api/v1/forum/topics/{topic_id}/history": Row("200 200 200 200 200 200",
+        path={"topic_id": "forum_topic"}),
+    "POST /api/v1/forum/topics/{topic_id}/posts": Row("401 201 201 201 403 201",
+        path={"topic_id": "forum_topic"}, json=fixed({"body": "D'accordo"})),
+    "PATCH /api/v1/forum/posts/{post_id}":  Row("401 403 403 200 403 403",
+        path={"post_id": "forum_post"}, json=fixed({"body": "Rivisto"})),
+    "GET /api/v1/forum/posts/{post_id}/history": Row("200 200 200 200 200 200",
+        path={"post_id": "forum_post"}),
+    "POST /api/v1/forum/topics/{topic_id}/votes": Row("401 404 403 200 404 404",
+        path={"topic_id": "consultation"}, json=home(option="Favorevole")),
+
+    # --- Confidi: the firm and the consortium's managers see a request; nobody else.
+    "POST /api/v1/consortia/{consortium_id}/guarantees": Row("401 404 403 201 404 404",
+        path={"consortium_id": "confidi"}, json=home(amount="15000.00", purpose="Scorte")),
+    "GET /api/v1/consortia/{consortium_id}/guarantees": Row("401 404 200 200 200 404",
+        path={"consortium_id": "confidi"}),
+    "GET /api/v1/consortia/{consortium_id}/caps": Row("401 404 200 200 200 404",
+        path={"consortium_id": "confidi"}),
+    "PUT /api/v1/consortia/{consortium_id}/members/{firm_id}/cap": Row(
+        "401 403 403 403 200 403",
+        path={"consortium_id": "confidi", "firm_id": "firm_home"},
+        json=fixed({"cap": "50000.00"})),
+    "GET /api/v1/guarantees/{guarantee_id}": Row("401 404 200 200 200 404",
+                                                 path={"guarantee_id": "guarantee"}),
+    "POST /api/v1/guarantees/{guarantee_id}/approve": Row("401 404 403 403 200 404",
+        path={"guarantee_id": "guarantee"}, json=per_role(lambda _w, _role: {
+            "guaranteed_percent": "50", "amount": "20000.00", "expires_on": _day(365)})),
+    "POST /api/v1/guarantees/{guarantee_id}/reject": Row("401 404 403 403 200 404",
+        path={"guarantee_id": "guarantee"}, json=fixed({"reason": "Garanzie insufficienti"})),
 
     # --- Live events and notifications (the websocket has its own tests)
     "WS /api/v1/ws":                        Row("0 0 0 0 0 0",

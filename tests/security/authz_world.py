@@ -47,6 +47,7 @@ from distretto.models import (
 )
 from tests.helpers import valid_vat
 from tests.security.authz_documents import add_documents
+from tests.security.authz_world_institutions import add_institutions
 
 ROLES = ("anonymous", "other", "member", "owner", "consortium_manager", "staff")
 
@@ -318,6 +319,7 @@ async def build_authz_world(app: FastAPI) -> AuthzWorld:
                 status="enrolled",
             ),
         )
+        await add_institutions(b, owner=owner, home=home, partner=partner, manager=manager)
         await b.add(
             "flag",
             Flag(

@@ -427,3 +427,23 @@ require_manager_or_staff = policies.require_manager_or_staff
 
 async def active_member_firm_ids(session: AsyncSession, consortium_id: int) -> list[int]:
     return await ConsortiumRepository(session).active_member_firm_ids(consortium_id)
+
+
+async def consortium_names(session: AsyncSession, consortium_ids: Sequence[int]) -> dict[int, str]:
+    repo = ConsortiumRepository(session)
+    names: dict[int, str] = {}
+    for consortium_id in set(consortium_ids):
+        consortium = await repo.get(consortium_id)
+        names[consortium_id] = consortium.name if consortium else ""
+    return names
+
+
+async def manager_user_ids(session: AsyncSession, consortium_id: int) -> list[int]:
+    return await ConsortiumRepository(session).manager_user_ids(consortium_id)
+
+
+async def member_of(
+    session: AsyncSession, consortium_ids: Sequence[int], firm_ids: Sequence[int]
+) -> set[int]:
+    """The consortia among ``consortium_ids`` where one of ``firm_ids`` is an active member."""
+    return await ConsortiumRepository(session).member_of(consortium_ids, firm_ids)

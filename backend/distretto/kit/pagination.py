@@ -7,6 +7,7 @@ the first one (no OFFSET scans).
 import base64
 import json
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
@@ -77,6 +78,14 @@ def _typed(values: list[Any], keys: Sequence[ColumnElement[Any]]) -> list[Any]:
             raise Invalid("cursor", "is not a cursor this list returned")
         if expected is str and not isinstance(value, str):
             raise Invalid("cursor", "is not a cursor this list returned")
+        if expected is datetime:
+            # Timestamps travel as text; compared as text, SQLite would order them wrongly.
+            try:
+                value = datetime.fromisoformat(value)
+            except (TypeError, ValueError) as exc:
+                raise Invalid("cursor", "is not a cursor this list returned") from exc
+            if value.tzinfo is None:
+                raise Invalid("cursor", "is not a cursor this list returned")
         typed.append(value)
     return typed
 

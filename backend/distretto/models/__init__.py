@@ -22,6 +22,14 @@ from distretto.models.contracts import (
 from distretto.models.documents import Attachment, FirmDocument
 from distretto.models.events import Event, EventAudience
 from distretto.models.firms import Firm, FirmPhase, Membership, OwnershipGroup, Phase
+from distretto.models.forum import (
+    ConsultationVote,
+    ForumCategory,
+    ForumPost,
+    ForumRevision,
+    ForumTopic,
+)
+from distretto.models.guarantees import Guarantee, GuaranteeCap
 from distretto.models.identity import OidcIdentity, RefreshToken, User
 from distretto.models.market import Bid, IdempotencyRecord, Order, OrderInvitation, Question
 from distretto.models.moderation import FirmWarning, Flag
@@ -41,6 +49,7 @@ __all__ = [
     "Consortium",
     "ConsortiumManager",
     "ConsortiumMember",
+    "ConsultationVote",
     "Contract",
     "ContractMessage",
     "Course",
@@ -53,6 +62,12 @@ __all__ = [
     "FirmPhase",
     "FirmWarning",
     "Flag",
+    "ForumCategory",
+    "ForumPost",
+    "ForumRevision",
+    "ForumTopic",
+    "Guarantee",
+    "GuaranteeCap",
     "IdempotencyRecord",
     "Membership",
     "Notification",

@@ -34,6 +34,8 @@ class ConsortiumKind(StrEnum):
     MARKETING = "marketing"
     TRAINING = "training"
     GENERAL = "general"
+    # A confidi: backs its member firms' bank credit within a cap per firm (guarantees/).
+    CREDIT_GUARANTEE = "credit_guarantee"
 
 
 class MemberStatus(StrEnum):
@@ -52,7 +54,7 @@ class Consortium(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=160, unique=True)
     description: str = Field(default="", max_length=4000)
-    kind: ConsortiumKind = Field(sa_type=EnumText(ConsortiumKind, 12))
+    kind: ConsortiumKind = Field(sa_type=EnumText(ConsortiumKind, 16))
     created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 

@@ -24,6 +24,8 @@ class FlagTarget(StrEnum):
     REVIEW = "review"
     MESSAGE = "message"
     FIRM = "firm"
+    FORUM_TOPIC = "forum_topic"
+    FORUM_POST = "forum_post"
 
 
 class FlagStatus(StrEnum):
@@ -69,7 +71,7 @@ class Flag(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
-    target_type: FlagTarget = Field(sa_type=EnumText(FlagTarget, 10))
+    target_type: FlagTarget = Field(sa_type=EnumText(FlagTarget, 12))
     # Orders, bids, reviews and messages have 64-bit ids; firms fit as well.
     target_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     reporter_user_id: int = Field(sa_column=Column(ForeignKey("users.id"), nullable=False))

@@ -91,7 +91,7 @@ def _summary(
             author_firm_status=None,
             hidden=None,
         )
-    author = firms.get(target.author_firm_id)
+    author = firms.get(target.author_firm_id) if target.author_firm_id is not None else None
     return schemas.TargetSummary(
         type=target.type,
         id=target.id,
@@ -167,6 +167,8 @@ async def resolve(
         raise Conflict("This flag has already been resolved")
     policies.check_sanction(flag.target_type, data.action, data.note)
     target = await targets.load(flag.target_type, flag.target_id)
+    if target is not None:
+        policies.check_sanctionable_author(data.action, target.author_firm_id)
     if target is None and data.action != FlagResolution.DISMISS:
         raise Conflict("The flagged content no longer exists; the flag can only be dismissed")
     now = clock.now()
@@ -218,11 +220,12 @@ async def _apply(
         if target.subject_firm_id is not None:
             # A hidden review no longer counts toward the reviewed firm's reputation.
             await reputation.refresh_firms(session, [target.subject_firm_id], clock.now())
-        await emit(
-            session,
-            events.ContentHidden(target_type=target.type, target_id=target.id),
-            [firm_key(target.author_firm_id)],
-        )
+        if target.author_firm_id is not None:
+            await emit(
+                session,
+                events.ContentHidden(target_type=target.type, target_id=target.id),
+                [firm_key(target.author_firm_id)],
+            )
         await record(
             session,
             "moderation.content_hidden",
@@ -232,6 +235,8 @@ async def _apply(
             reason=data.note,
             flag_id=flag_id,
         )
+    elif target.author_firm_id is None:
+        return  # association content: only hiding applies (check_sanction)
     elif data.action == FlagResolution.WARN:
         await sanctions.warn(session, staff, target.author_firm_id, data.note, flag_id=flag_id)
     elif data.action == FlagResolution.SUSPEND:

@@ -46,6 +46,9 @@ TEMPLATES: dict[str, str] = {
     "seal.revoked": "The {seal_name} seal was withdrawn from your firm",
     "tariff.published": "New reference tariff for {phase}: minimum {min_price} EUR per {unit}",
     "capacity.overbooked": "Contract #{contract_id} overbooks your {phase} capacity",
+    "consultation.opened": "New consultation: {title}",
+    "guarantee.requested": "{firm_name} asks for a guarantee of {amount} EUR",
+    "guarantee.decided": "Your guarantee request #{guarantee_id} is now {status}",
 }
 
 

@@ -17,6 +17,8 @@ from distretto.seed.consortia import seed_consortia
 from distretto.seed.consortia_activity import seed_consortia_activity
 from distretto.seed.documents import seed_documents
 from distretto.seed.firms import seed_firms
+from distretto.seed.forum import seed_forum
+from distretto.seed.guarantees import seed_guarantees
 from distretto.seed.market import seed_market
 from distretto.seed.moderation import seed_moderation
 from distretto.seed.tariffs import seed_tariffs
@@ -32,6 +34,8 @@ STEPS: list[Step] = [
     seed_documents,
     seed_tariffs,
     seed_capacity,
+    seed_forum,
+    seed_guarantees,
 ]
 
 

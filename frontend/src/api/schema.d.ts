@@ -411,6 +411,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/consortia/{consortium_id}/caps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Caps */
+        get: operations["list_guarantee_caps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/consortia/{consortium_id}/courses": {
         parameters: {
             query?: never;
@@ -423,6 +440,24 @@ export interface paths {
         put?: never;
         /** Create Course */
         post: operations["create_course"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/consortia/{consortium_id}/guarantees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Guarantees */
+        get: operations["list_guarantees"];
+        put?: never;
+        /** Request Guarantee */
+        post: operations["request_guarantee"];
         delete?: never;
         options?: never;
         head?: never;
@@ -512,6 +547,23 @@ export interface paths {
         put?: never;
         /** Approve Member */
         post: operations["approve_consortium_member"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/consortia/{consortium_id}/members/{firm_id}/cap": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set Cap */
+        put: operations["set_guarantee_cap"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1064,6 +1116,212 @@ export interface paths {
         put?: never;
         /** Create Flag */
         post: operations["create_flag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forum/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Categories */
+        get: operations["forum_categories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forum/posts/{post_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit Post */
+        patch: operations["edit_forum_post"];
+        trace?: never;
+    };
+    "/api/v1/forum/posts/{post_id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Post History */
+        get: operations["forum_post_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forum/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Preview */
+        post: operations["preview_forum_markdown"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forum/topics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Topics */
+        get: operations["list_forum_topics"];
+        put?: never;
+        /** Create Topic */
+        post: operations["create_forum_topic"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forum/topics/{topic_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Topic */
+        get: operations["get_forum_topic"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit Topic */
+        patch: operations["edit_forum_topic"];
+        trace?: never;
+    };
+    "/api/v1/forum/topics/{topic_id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Topic History */
+        get: operations["forum_topic_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forum/topics/{topic_id}/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create Post */
+        post: operations["create_forum_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forum/topics/{topic_id}/votes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Vote */
+        post: operations["vote_in_consultation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/guarantees/{guarantee_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Guarantee */
+        get: operations["get_guarantee"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/guarantees/{guarantee_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve */
+        post: operations["approve_guarantee"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/guarantees/{guarantee_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject */
+        post: operations["reject_guarantee"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1861,6 +2119,18 @@ export interface components {
             /** Text */
             text: string;
         };
+        /** ApproveIn */
+        ApproveIn: {
+            /** Amount */
+            amount: number | string;
+            /**
+             * Expires On
+             * Format: date
+             */
+            expires_on: string;
+            /** Guaranteed Percent */
+            guaranteed_percent: number | string;
+        };
         /** AttachmentOut */
         AttachmentOut: {
             /** Content Type */
@@ -1947,6 +2217,17 @@ export interface components {
             target_id: string | null;
             /** Target Type */
             target_type: string | null;
+        };
+        /** AuthorOut */
+        AuthorOut: {
+            /** Association */
+            association: boolean;
+            /** Firm Id */
+            firm_id: number | null;
+            /** Firm Name */
+            firm_name: string | null;
+            /** User Name */
+            user_name: string | null;
         };
         /** AwardIn */
         AwardIn: {
@@ -2307,6 +2588,28 @@ export interface components {
              */
             reason: string;
         };
+        /** CapOut */
+        CapOut: {
+            /** Available */
+            available: string | null;
+            /** Cap */
+            cap: string | null;
+            /** Consortium Id */
+            consortium_id: number;
+            /** Exposure */
+            exposure: string;
+            /** Firm Id */
+            firm_id: number;
+            /** Firm Name */
+            firm_name: string;
+            /** Pending Requests */
+            pending_requests: number;
+        };
+        /** CapPut */
+        CapPut: {
+            /** Cap */
+            cap: number | string;
+        };
         /** CapacityEntryIn */
         CapacityEntryIn: {
             /** Phase */
@@ -2374,6 +2677,24 @@ export interface components {
              */
             week_start: string;
         };
+        /** CategoryOut */
+        CategoryOut: {
+            kind: components["schemas"]["ForumCategoryKind"];
+            /** Name En */
+            name_en: string;
+            /** Name It */
+            name_it: string;
+            /** Name Zh */
+            name_zh: string;
+            /** Phase Code */
+            phase_code: string | null;
+            /** Slug */
+            slug: string;
+            /** Staff Only */
+            staff_only: boolean;
+            /** Topic Count */
+            topic_count: number;
+        };
         /**
          * CertificationBadge
          * @description A certification on the public profile: its label and expiry, never the file.
@@ -2427,7 +2748,7 @@ export interface components {
          * @description Why a consortium exists.
          * @enum {string}
          */
-        ConsortiumKind: "export" | "marketing" | "training" | "general";
+        ConsortiumKind: "export" | "marketing" | "training" | "general" | "credit_guarantee";
         /** ConsortiumOut */
         ConsortiumOut: {
             /**
@@ -2462,6 +2783,38 @@ export interface components {
             kind?: components["schemas"]["ConsortiumKind"] | null;
             /** Name */
             name?: string | null;
+        };
+        /** ConsultationOpened */
+        ConsultationOpened: {
+            /**
+             * Closes At
+             * Format: date-time
+             */
+            closes_at: string;
+            /** Options */
+            options: string[];
+            /** Title */
+            title: string;
+            /** Topic Id */
+            topic_id: number;
+        };
+        /** ConsultationOut */
+        ConsultationOut: {
+            /** Closed */
+            closed: boolean;
+            /**
+             * Closes At
+             * Format: date-time
+             */
+            closes_at: string;
+            /** My Votes */
+            my_votes: components["schemas"]["FirmVoteOut"][];
+            /** Options */
+            options: string[];
+            /** Results */
+            results: components["schemas"]["OptionCount"][] | null;
+            /** Total Votes */
+            total_votes: number | null;
         };
         /** ContentHidden */
         ContentHidden: {
@@ -3176,6 +3529,18 @@ export interface components {
             /** Firm Id */
             firm_id: number;
         };
+        /** FirmVoteOut */
+        FirmVoteOut: {
+            /** Firm Id */
+            firm_id: number;
+            /** Option */
+            option: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /** FirmWarned */
         FirmWarned: {
             /** Firm Id */
@@ -3264,12 +3629,112 @@ export interface components {
          * @description What a flag reports.
          * @enum {string}
          */
-        FlagTarget: "order" | "bid" | "review" | "message" | "firm";
+        FlagTarget: "order" | "bid" | "review" | "message" | "firm" | "forum_topic" | "forum_post";
+        /**
+         * ForumCategoryKind
+         * @enum {string}
+         */
+        ForumCategoryKind: "announcements" | "phase" | "consultations";
         /** GrantIn */
         GrantIn: {
             /** Firm Id */
             firm_id: number;
         };
+        /** GuaranteeDecided */
+        GuaranteeDecided: {
+            /**
+             * Amount
+             * @default null
+             */
+            amount: string | null;
+            /** Consortium Id */
+            consortium_id: number;
+            /**
+             * Expires On
+             * @default null
+             */
+            expires_on: string | null;
+            /** Guarantee Id */
+            guarantee_id: number;
+            /**
+             * Guaranteed Percent
+             * @default null
+             */
+            guaranteed_percent: string | null;
+            /**
+             * Reason
+             * @default null
+             */
+            reason: string | null;
+            status: components["schemas"]["GuaranteeStatus"];
+        };
+        /** GuaranteeIn */
+        GuaranteeIn: {
+            /** Amount */
+            amount: number | string;
+            /** Contract Id */
+            contract_id?: number | null;
+            /** Firm Id */
+            firm_id: number;
+            /** Purpose */
+            purpose: string;
+        };
+        /** GuaranteeOut */
+        GuaranteeOut: {
+            /** Amount */
+            amount: string | null;
+            /** Consortium Id */
+            consortium_id: number;
+            /** Consortium Name */
+            consortium_name: string;
+            /** Contract Id */
+            contract_id: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decided At */
+            decided_at: string | null;
+            /** Expires On */
+            expires_on: string | null;
+            /** Exposure */
+            exposure: string;
+            /** Firm Id */
+            firm_id: number;
+            /** Firm Name */
+            firm_name: string;
+            /** Guaranteed Percent */
+            guaranteed_percent: string | null;
+            /** Id */
+            id: number;
+            /** Purpose */
+            purpose: string;
+            /** Reject Reason */
+            reject_reason: string | null;
+            /** Requested Amount */
+            requested_amount: string;
+            status: components["schemas"]["GuaranteeStatus"];
+        };
+        /** GuaranteeRequested */
+        GuaranteeRequested: {
+            /** Amount */
+            amount: string;
+            /** Consortium Id */
+            consortium_id: number;
+            /** Firm Id */
+            firm_id: number;
+            /** Firm Name */
+            firm_name: string;
+            /** Guarantee Id */
+            guarantee_id: number;
+        };
+        /**
+         * GuaranteeStatus
+         * @description Where a guarantee request stands.
+         * @enum {string}
+         */
+        GuaranteeStatus: "pending" | "approved" | "rejected" | "expired";
         /** HistoryPointOut */
         HistoryPointOut: {
             /**
@@ -3387,6 +3852,22 @@ export interface components {
              */
             type: "capacity.overbooked";
         };
+        /** LiveConsultationOpened */
+        LiveConsultationOpened: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["ConsultationOpened"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "consultation.opened";
+        };
         /** LiveContentHidden */
         LiveContentHidden: {
             /**
@@ -3483,7 +3964,7 @@ export interface components {
              */
             type: "enrolment.promoted";
         };
-        LiveEvent: components["schemas"]["LiveBidCreated"] | components["schemas"]["LiveBidRejected"] | components["schemas"]["LiveBidUpdated"] | components["schemas"]["LiveBidWithdrawn"] | components["schemas"]["LiveCampaignCreated"] | components["schemas"]["LiveCapacityOverbooked"] | components["schemas"]["LiveContentHidden"] | components["schemas"]["LiveContractCreated"] | components["schemas"]["LiveContractFileAdded"] | components["schemas"]["LiveContractUpdated"] | components["schemas"]["LiveCourseCreated"] | components["schemas"]["LiveEnrolmentPromoted"] | components["schemas"]["LiveFirmReinstated"] | components["schemas"]["LiveFirmSuspended"] | components["schemas"]["LiveFirmVerified"] | components["schemas"]["LiveFirmWarned"] | components["schemas"]["LiveFirmDocumentExpiring"] | components["schemas"]["LiveFirmDocumentReviewed"] | components["schemas"]["LiveFirmDocumentSubmitted"] | components["schemas"]["LiveFlagCreated"] | components["schemas"]["LiveMembershipApproved"] | components["schemas"]["LiveMembershipEnded"] | components["schemas"]["LiveMembershipRejected"] | components["schemas"]["LiveMembershipRequested"] | components["schemas"]["LiveMessageCreated"] | components["schemas"]["LiveOrderAwarded"] | components["schemas"]["LiveOrderCancelled"] | components["schemas"]["LiveOrderCreated"] | components["schemas"]["LiveOrderUpdated"] | components["schemas"]["LiveQuestionAnswered"] | components["schemas"]["LiveQuestionCreated"] | components["schemas"]["LiveReviewCreated"] | components["schemas"]["LiveSealGranted"] | components["schemas"]["LiveSealRevoked"] | components["schemas"]["LiveTariffPublished"] | components["schemas"]["LiveTradeFairCreated"];
+        LiveEvent: components["schemas"]["LiveBidCreated"] | components["schemas"]["LiveBidRejected"] | components["schemas"]["LiveBidUpdated"] | components["schemas"]["LiveBidWithdrawn"] | components["schemas"]["LiveCampaignCreated"] | components["schemas"]["LiveCapacityOverbooked"] | components["schemas"]["LiveConsultationOpened"] | components["schemas"]["LiveContentHidden"] | components["schemas"]["LiveContractCreated"] | components["schemas"]["LiveContractFileAdded"] | components["schemas"]["LiveContractUpdated"] | components["schemas"]["LiveCourseCreated"] | components["schemas"]["LiveEnrolmentPromoted"] | components["schemas"]["LiveFirmReinstated"] | components["schemas"]["LiveFirmSuspended"] | components["schemas"]["LiveFirmVerified"] | components["schemas"]["LiveFirmWarned"] | components["schemas"]["LiveFirmDocumentExpiring"] | components["schemas"]["LiveFirmDocumentReviewed"] | components["schemas"]["LiveFirmDocumentSubmitted"] | components["schemas"]["LiveFlagCreated"] | components["schemas"]["LiveGuaranteeDecided"] | components["schemas"]["LiveGuaranteeRequested"] | components["schemas"]["LiveMembershipApproved"] | components["schemas"]["LiveMembershipEnded"] | components["schemas"]["LiveMembershipRejected"] | components["schemas"]["LiveMembershipRequested"] | components["schemas"]["LiveMessageCreated"] | components["schemas"]["LiveOrderAwarded"] | components["schemas"]["LiveOrderCancelled"] | components["schemas"]["LiveOrderCreated"] | components["schemas"]["LiveOrderUpdated"] | components["schemas"]["LiveQuestionAnswered"] | components["schemas"]["LiveQuestionCreated"] | components["schemas"]["LiveReviewCreated"] | components["schemas"]["LiveSealGranted"] | components["schemas"]["LiveSealRevoked"] | components["schemas"]["LiveTariffPublished"] | components["schemas"]["LiveTradeFairCreated"];
         /** LiveFirmDocumentExpiring */
         LiveFirmDocumentExpiring: {
             /**
@@ -3611,6 +4092,38 @@ export interface components {
              * @enum {string}
              */
             type: "flag.created";
+        };
+        /** LiveGuaranteeDecided */
+        LiveGuaranteeDecided: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["GuaranteeDecided"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "guarantee.decided";
+        };
+        /** LiveGuaranteeRequested */
+        LiveGuaranteeRequested: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["GuaranteeRequested"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "guarantee.requested";
         };
         /** LiveMembershipApproved */
         LiveMembershipApproved: {
@@ -4197,6 +4710,13 @@ export interface components {
             /** Suppressed */
             suppressed: boolean;
         };
+        /** OptionCount */
+        OptionCount: {
+            /** Option */
+            option: string;
+            /** Votes */
+            votes: number;
+        };
         /**
          * OrderAwarded
          * @description Every bidder hears who won, never at what price.
@@ -4588,6 +5108,13 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
+        /** Page[GuaranteeOut] */
+        Page_GuaranteeOut_: {
+            /** Items */
+            items: components["schemas"]["GuaranteeOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
         /** Page[MessageOut] */
         Page_MessageOut_: {
             /** Items */
@@ -4627,6 +5154,13 @@ export interface components {
         Page_QueueItemOut_: {
             /** Items */
             items: components["schemas"]["QueueItemOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** Page[TopicOut] */
+        Page_TopicOut_: {
+            /** Items */
+            items: components["schemas"]["TopicOut"][];
             /** Next Cursor */
             next_cursor: string | null;
         };
@@ -4681,6 +5215,51 @@ export interface components {
             contracts: number;
             /** Score */
             score: number | null;
+        };
+        /** PostEdit */
+        PostEdit: {
+            /** Body */
+            body: string;
+        };
+        /** PostIn */
+        PostIn: {
+            /** Body */
+            body: string;
+            /** Firm Id */
+            firm_id?: number | null;
+        };
+        /** PostOut */
+        PostOut: {
+            author: components["schemas"]["AuthorOut"];
+            /** Body */
+            body: string;
+            /** Body Html */
+            body_html: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Edited At */
+            edited_at: string | null;
+            /** Hidden */
+            hidden: boolean;
+            /** Id */
+            id: number;
+            /** Mine */
+            mine: boolean;
+            /** Topic Id */
+            topic_id: number;
+        };
+        /** PreviewIn */
+        PreviewIn: {
+            /** Body */
+            body: string;
+        };
+        /** PreviewOut */
+        PreviewOut: {
+            /** Body Html */
+            body_html: string;
         };
         /** PriceCell */
         PriceCell: {
@@ -4846,6 +5425,11 @@ export interface components {
             full_name: string;
             /** Password */
             password: string;
+        };
+        /** RejectIn */
+        RejectIn: {
+            /** Reason */
+            reason: string;
         };
         /** ReputationBadgeOut */
         ReputationBadgeOut: {
@@ -5357,6 +5941,97 @@ export interface components {
              */
             token_type: string;
         };
+        /** TopicDetail */
+        TopicDetail: {
+            author: components["schemas"]["AuthorOut"];
+            /** Body */
+            body: string;
+            /** Body Html */
+            body_html: string;
+            /** Category */
+            category: string;
+            /** Closes At */
+            closes_at: string | null;
+            consultation: components["schemas"]["ConsultationOut"] | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Edited At */
+            edited_at: string | null;
+            /** Hidden */
+            hidden: boolean;
+            /** Id */
+            id: number;
+            /** Is Consultation */
+            is_consultation: boolean;
+            /**
+             * Last Activity At
+             * Format: date-time
+             */
+            last_activity_at: string;
+            /** Mine */
+            mine: boolean;
+            /** Post Count */
+            post_count: number;
+            /** Posts */
+            posts: components["schemas"]["PostOut"][];
+            /** Title */
+            title: string;
+        };
+        /** TopicEdit */
+        TopicEdit: {
+            /** Body */
+            body?: string | null;
+            /** Title */
+            title?: string | null;
+        };
+        /** TopicIn */
+        TopicIn: {
+            /** Body */
+            body: string;
+            /** Category */
+            category: string;
+            /** Closes At */
+            closes_at?: string | null;
+            /** Firm Id */
+            firm_id?: number | null;
+            /** Options */
+            options?: string[] | null;
+            /** Title */
+            title: string;
+        };
+        /** TopicOut */
+        TopicOut: {
+            author: components["schemas"]["AuthorOut"];
+            /** Category */
+            category: string;
+            /** Closes At */
+            closes_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Edited At */
+            edited_at: string | null;
+            /** Hidden */
+            hidden: boolean;
+            /** Id */
+            id: number;
+            /** Is Consultation */
+            is_consultation: boolean;
+            /**
+             * Last Activity At
+             * Format: date-time
+             */
+            last_activity_at: string;
+            /** Post Count */
+            post_count: number;
+            /** Title */
+            title: string;
+        };
         /** TradeFairCreate */
         TradeFairCreate: {
             /** Booth Area M2 */
@@ -5500,6 +6175,43 @@ export interface components {
             title: string;
             /** @description URI naming the kind of problem */
             type: string;
+        };
+        /** VersionOut */
+        VersionOut: {
+            /** Body */
+            body: string;
+            /** Body Html */
+            body_html: string;
+            /** Current */
+            current: boolean;
+            /** Title */
+            title: string | null;
+            /**
+             * Written At
+             * Format: date-time
+             */
+            written_at: string;
+        };
+        /** VoteIn */
+        VoteIn: {
+            /** Firm Id */
+            firm_id: number;
+            /** Option */
+            option: string;
+        };
+        /** VoteOut */
+        VoteOut: {
+            /** Firm Id */
+            firm_id: number;
+            /** Option */
+            option: string;
+            /** Topic Id */
+            topic_id: number;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
         };
         /** MembershipOut */
         distretto__auth__schemas__MembershipOut: {
@@ -6739,6 +7451,46 @@ export interface operations {
             };
         };
     };
+    list_guarantee_caps: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                consortium_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CapOut"][];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_courses: {
         parameters: {
             query?: {
@@ -6804,6 +7556,95 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CourseOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_guarantees: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["GuaranteeStatus"] | null;
+                firm_id?: number | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                consortium_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_GuaranteeOut_"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    request_guarantee: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                consortium_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GuaranteeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuaranteeOut"];
                 };
             };
             /** @description Invalid input */
@@ -7051,6 +7892,51 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["distretto__consortia__schemas__MembershipOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_guarantee_cap: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                consortium_id: number;
+                firm_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CapPut"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CapOut"];
                 };
             };
             /** @description Invalid input */
@@ -8896,6 +9782,586 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FlagOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    forum_categories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryOut"][];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    edit_forum_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostEdit"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    forum_post_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionOut"][];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    preview_forum_markdown: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_forum_topics: {
+        parameters: {
+            query?: {
+                category?: string | null;
+                q?: string | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_TopicOut_"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_forum_topic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TopicIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicDetail"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_forum_topic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                topic_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicDetail"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    edit_forum_topic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                topic_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TopicEdit"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicDetail"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    forum_topic_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                topic_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionOut"][];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_forum_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                topic_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    vote_in_consultation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                topic_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoteIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoteOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_guarantee: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                guarantee_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuaranteeOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approve_guarantee: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                guarantee_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApproveIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuaranteeOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reject_guarantee: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                guarantee_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuaranteeOut"];
                 };
             };
             /** @description Invalid input */

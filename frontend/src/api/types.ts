@@ -32,7 +32,7 @@ export type ContractMessage = Schemas['MessageOut']
 export type Review = Schemas['ReviewOut']
 export type ContractReviews = Schemas['ContractReviewsOut']
 
-export type ConsortiumKind = 'export' | 'marketing' | 'training' | 'general'
+export type ConsortiumKind = 'export' | 'marketing' | 'training' | 'general' | 'credit_guarantee'
 export type Consortium = Schemas['ConsortiumOut']
 export type ConsortiumDetail = Schemas['ConsortiumDetail']
 export type TradeFair = Schemas['TradeFairOut']

@@ -142,6 +142,7 @@ export function Layout({ children }: { children: ReactNode }) {
         { to: '/firms', label: t('nav.firms') },
         { to: '/observatory', label: t('nav.observatory') },
         { to: '/tariffs', label: t('nav.tariffs') },
+        { to: '/forum', label: t('nav.forum') },
         ...(me.is_staff ? [{ to: '/staff', label: t('nav.staff') }] : []),
       ]
     : [
@@ -149,6 +150,7 @@ export function Layout({ children }: { children: ReactNode }) {
         { to: '/consortia', label: t('nav.consortia') },
         { to: '/observatory', label: t('nav.observatory') },
         { to: '/tariffs', label: t('nav.tariffs') },
+        { to: '/forum', label: t('nav.forum') },
       ]
 
   return (

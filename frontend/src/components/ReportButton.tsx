@@ -6,7 +6,7 @@ import { useI18n } from '../i18n'
 import { TextArea, TextField } from './Field'
 import { ErrorBanner } from './ui'
 
-type Target = 'order' | 'bid' | 'review' | 'message' | 'firm'
+type Target = 'order' | 'bid' | 'review' | 'message' | 'firm' | 'forum_topic' | 'forum_post'
 
 /** "Report to the association": a flag that lands in the staff's moderation queue. */
 export function ReportButton({ targetType, targetId }: { targetType: Target; targetId: number }) {

@@ -18,6 +18,8 @@ type Translate = (key: MessageKey, vars?: Vars) => string
 /** The typed payload of one live event type (from the backend's `LiveEvent` union).
  * Notifications hand over the same payload as stored, so each field is still checked. */
 type DataOf<T extends LiveEventType> = Partial<Extract<LiveEvent, { type: T }>['data']>
+/** The typed payload of one live event type (LiveEvent, generated from the backend). */
+type LiveData<T extends LiveEventType> = Extract<LiveEvent, { type: T }>['data']
 
 function num(data: Record<string, unknown>, ...keys: string[]): number | null {
   for (const key of keys) {
@@ -139,6 +141,18 @@ export function describeEvent(type: string, data: Record<string, unknown>, t: Tr
       const overbooked: DataOf<'capacity.overbooked'> = data
       const contract = typeof overbooked.contract_id === 'number' ? overbooked.contract_id : contractId
       return { title: t('event.capacityOverbooked'), link: contract ? `/contracts/${contract}` : undefined, tone: 'warning', important: true }
+    }
+    case 'consultation.opened': {
+      const opened = data as LiveData<'consultation.opened'>
+      return { title: t('event.consultationOpened'), body: opened.title, link: `/forum/topics/${opened.topic_id}`, tone: 'info', important: true }
+    }
+    case 'guarantee.requested': {
+      const requested = data as LiveData<'guarantee.requested'>
+      return { title: t('event.guaranteeRequested'), body: requested.firm_name, link: `/consortia/${requested.consortium_id}?tab=guarantees`, tone: 'info', important: true }
+    }
+    case 'guarantee.decided': {
+      const decided = data as LiveData<'guarantee.decided'>
+      return { title: t('event.guaranteeDecided'), body: t(`confidi.status.${decided.status}`), link: `/consortia/${decided.consortium_id}?tab=guarantees`, tone: decided.status === 'approved' ? 'success' : 'warning', important: true }
     }
     default:
       return { title: fallbackTitle || t('event.generic'), tone: 'info', important: false }

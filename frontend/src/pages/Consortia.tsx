@@ -9,7 +9,7 @@ import { useForm } from '../hooks/useForm'
 import { useLoad } from '../hooks/useLoad'
 import { useI18n, type MessageKey } from '../i18n'
 
-const KINDS: ConsortiumKind[] = ['export', 'marketing', 'training', 'general']
+const KINDS: ConsortiumKind[] = ['export', 'marketing', 'training', 'general', 'credit_guarantee']
 
 export function ConsortiaPage() {
   const { t, fmt } = useI18n()

@@ -10,8 +10,9 @@ import { useLoad } from '../hooks/useLoad'
 import { useI18n, type MessageKey } from '../i18n'
 import { phaseName } from '../lib/phases'
 import { useLiveEvents } from '../live/LiveContext'
+import { ConfidiPanel } from '../components/guarantees/ConfidiPanel'
 
-type Tab = 'members' | 'fairs' | 'campaigns' | 'courses'
+type Tab = 'members' | 'fairs' | 'campaigns' | 'courses' | 'guarantees'
 
 export function ConsortiumDetailPage() {
   const { id } = useParams()
@@ -47,6 +48,7 @@ export function ConsortiumDetailPage() {
           { id: 'fairs', label: t('consortia.tabFairs') },
           { id: 'campaigns', label: t('consortia.tabCampaigns') },
           { id: 'courses', label: t('consortia.tabCourses') },
+          ...(c.kind === 'credit_guarantee' ? [{ id: 'guarantees' as const, label: t('confidi.title') }] : []),
         ]}
       />
       <div className="tab-panel" role="tabpanel">
@@ -54,6 +56,7 @@ export function ConsortiumDetailPage() {
         {tab === 'fairs' && <Fairs consortiumId={c.id} manager={manager} />}
         {tab === 'campaigns' && <Campaigns consortiumId={c.id} manager={manager} />}
         {tab === 'courses' && <Courses consortiumId={c.id} manager={manager} />}
+        {tab === 'guarantees' && <ConfidiPanel consortiumId={c.id} manager={manager} member={c.viewer_role === 'member'} />}
       </div>
     </div>
   )

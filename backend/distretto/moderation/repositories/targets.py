@@ -14,17 +14,25 @@ from sqlmodel import col, select
 
 from distretto.kit.params import INT32_MAX
 from distretto.kit.repository import Repository
-from distretto.models import Bid, ContractMessage, Firm, Order, Review
+from distretto.models import Bid, ContractMessage, Firm, ForumPost, ForumTopic, Order, Review
 
 EXCERPT_CHARS = 500
-HIDEABLE = {"order": Order, "bid": Bid, "review": Review, "message": ContractMessage}
+HIDEABLE = {
+    "order": Order,
+    "bid": Bid,
+    "review": Review,
+    "message": ContractMessage,
+    "forum_topic": ForumTopic,
+    "forum_post": ForumPost,
+}
 
 
 @dataclass(frozen=True)
 class TargetRecord:
     type: str
     id: int
-    author_firm_id: int
+    # None: written by association staff for the association (forum announcements).
+    author_firm_id: int | None
     label: str
     excerpt: str
     hidden: bool | None
@@ -48,11 +56,13 @@ class TargetRepository(Repository):
             "review": self._reviews,
             "message": self._messages,
             "firm": self._firms,
+            "forum_topic": self._forum_topics,
+            "forum_post": self._forum_posts,
         }[target_type]
         return {r.id: r for r in await loader(list(set(ids)))}
 
-    async def firms(self, firm_ids: Iterable[int]) -> dict[int, Firm]:
-        ids = set(firm_ids)
+    async def firms(self, firm_ids: Iterable[int | None]) -> dict[int, Firm]:
+        ids = {i for i in firm_ids if i is not None}
         if not ids:
             return {}
         rows = await self.session.scalars(select(Firm).where(col(Firm.id).in_(ids)))
@@ -136,4 +146,36 @@ class TargetRepository(Repository):
         return [
             TargetRecord("firm", i, i, f"Firm «{name}»", _excerpt(text), None)
             for i, name, text in rows.all()
+        ]
+
+    async def _forum_topics(self, ids: list[int]) -> list[TargetRecord]:
+        rows = await self.session.execute(
+            select(
+                ForumTopic.id,
+                ForumTopic.author_firm_id,
+                ForumTopic.title,
+                ForumTopic.body,
+                ForumTopic.hidden,
+            ).where(col(ForumTopic.id).in_(ids))
+        )
+        return [
+            TargetRecord("forum_topic", i, firm, f"Forum topic «{title}»", _excerpt(body), h)
+            for i, firm, title, body, h in rows.all()
+        ]
+
+    async def _forum_posts(self, ids: list[int]) -> list[TargetRecord]:
+        rows = await self.session.execute(
+            select(
+                ForumPost.id,
+                ForumPost.author_firm_id,
+                ForumTopic.title,
+                ForumPost.body,
+                ForumPost.hidden,
+            )
+            .join(ForumTopic, ForumTopic.id == ForumPost.topic_id)
+            .where(col(ForumPost.id).in_(ids))
+        )
+        return [
+            TargetRecord("forum_post", i, firm, f"Reply in forum topic «{title}»", _excerpt(b), h)
+            for i, firm, title, b, h in rows.all()
         ]

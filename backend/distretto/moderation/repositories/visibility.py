@@ -12,9 +12,10 @@ from sqlmodel import select
 
 from distretto.auth.viewer import Viewer
 from distretto.contracts.service import readable_messages, readable_reviews
+from distretto.forum.service import readable_posts, readable_topics
 from distretto.kit.repository import Repository
 from distretto.market.service import readable_bids, readable_orders
-from distretto.models import Bid, ContractMessage, Firm, Order, Review
+from distretto.models import Bid, ContractMessage, Firm, ForumPost, ForumTopic, Order, Review
 
 
 def _readable(viewer: Viewer, target_type: str, target_id: int, now: datetime) -> Any:
@@ -31,6 +32,16 @@ def _readable(viewer: Viewer, target_type: str, target_id: int, now: datetime) -
             readable_messages(viewer)
             .where(ContractMessage.id == target_id)
             .with_only_columns(ContractMessage.id)
+        )
+    if target_type == "forum_topic":
+        return (
+            readable_topics(viewer)
+            .where(ForumTopic.id == target_id)
+            .with_only_columns(ForumTopic.id)
+        )
+    if target_type == "forum_post":
+        return (
+            readable_posts(viewer).where(ForumPost.id == target_id).with_only_columns(ForumPost.id)
         )
     # Firms are public: the directory shows every one of them.
     return select(Firm.id).where(Firm.id == target_id)
