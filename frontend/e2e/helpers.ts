@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url'
 export const PASSWORD = 'correct-horse-battery'
 export const STAFF = { email: process.env.E2E_STAFF_EMAIL ?? 'staff@e2e.distretto.it', password: process.env.E2E_STAFF_PASSWORD ?? 'staff-password-e2e' }
 const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-results', 'screenshots')
-const DESKTOP = { width: 1280, height: 800 }
-const PHONE = { width: 390, height: 844 }
+export const DESKTOP = { width: 1366, height: 900 }
+export const PHONE = { width: 390, height: 844 }
 
 let counter = Date.now() % 1_000_000
 
