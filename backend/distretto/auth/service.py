@@ -22,7 +22,7 @@ async def register(session: AsyncSession, ctx: AppContext, data: schemas.Registe
     users = UserRepository(session)
     email = data.email.lower()
     if await users.email_taken(email):
-        raise Conflict("An account with this email already exists")
+        raise Conflict("An account with this email already exists", code="auth.email_taken")
     password_hash = await hash_password(ctx.hasher, data.password)
     return await users.add(User(email=email, full_name=data.full_name, password_hash=password_hash))
 
@@ -58,7 +58,9 @@ async def login(
         or await ctx.limiter.count(address_key, window) >= limit * ADDRESS_LIMIT_FACTOR
     ):
         raise TooManyRequests(
-            "Too many failed sign-in attempts; try again later", window
+            "Too many failed sign-in attempts; try again later",
+            window,
+            code="auth.too_many_attempts",
         ).after_rollback(
             audit_after_rollback(
                 "auth.login_throttled", actor_user_id=None, ip=ip, email=username.lower()
@@ -72,7 +74,7 @@ async def login(
     ):
         await ctx.limiter.hit(account_key, window)
         await ctx.limiter.hit(address_key, window)
-        raise Unauthorized("Wrong email or password").after_rollback(
+        raise Unauthorized("Wrong email or password", code="auth.wrong_credentials").after_rollback(
             audit_after_rollback(
                 "auth.login_failed", actor_user_id=None, ip=ip, email=username.lower()
             )
@@ -87,12 +89,12 @@ async def refresh(session: AsyncSession, ctx: AppContext, token: str, ip: str) -
     stored = await repo.by_hash(digest(token))
     now = datetime.now(UTC)
     if stored is None or stored.revoked_at is not None or stored.expires_at <= now:
-        raise Unauthorized("Refresh token is invalid or expired")
+        raise Unauthorized("Refresh token is invalid or expired", code="auth.refresh_invalid")
     assert stored.id is not None
     if stored.used_at is not None or not await repo.consume(stored.id, now):
-        raise Unauthorized("Refresh token was already used; please sign in again").after_rollback(
-            _revoke_stolen_family(stored.family_id, stored.user_id, now, ip)
-        )
+        raise Unauthorized(
+            "Refresh token was already used; please sign in again", code="auth.refresh_reused"
+        ).after_rollback(_revoke_stolen_family(stored.family_id, stored.user_id, now, ip))
     return await issue_tokens(session, ctx, stored.user_id, stored.family_id)
 
 
@@ -135,7 +137,7 @@ async def me(session: AsyncSession, user_id: int) -> schemas.MeOut:
     users = UserRepository(session)
     user = await session.get(User, user_id)
     if user is None or user.id is None:
-        raise Unauthorized()
+        raise Unauthorized(code="auth.unauthenticated")
     return schemas.MeOut(
         id=user.id,
         email=user.email,

@@ -42,13 +42,23 @@ class Viewer:
     def require_role(self, firm_id: int, minimum: str) -> None:
         """404 if the viewer is not in the firm at all, 403 if the role is too low."""
         if firm_id not in self.firm_roles:
-            raise NotFound(f"Firm {firm_id} not found among your firms")
+            raise NotFound(
+                f"Firm {firm_id} not found among your firms",
+                code="firm.not_found",
+                params={"id": firm_id},
+            )
         if not self.has_role(firm_id, minimum):
-            raise Forbidden(f"This needs the {minimum} role in the firm")
+            raise Forbidden(
+                f"This needs the {minimum} role in the firm",
+                code="firm.role_required",
+                params={"role": minimum},
+            )
 
     def require_active_firm(self, firm_id: int) -> None:
         if firm_id in self.suspended_firms:
-            raise Forbidden("The firm is suspended by the association and cannot do this")
+            raise Forbidden(
+                "The firm is suspended by the association and cannot do this", code="firm.suspended"
+            )
 
     def manages(self, consortium_id: int) -> bool:
         return consortium_id in self.managed_consortia
@@ -81,22 +91,22 @@ async def optional_viewer(
         return None
     claims = request.app.state.tokens.verify_access(token)
     if claims is None:
-        raise Unauthorized()
+        raise Unauthorized(code="auth.unauthenticated")
     viewer = await load_viewer(session, claims.user_id)
     if viewer is None:
-        raise Unauthorized()
+        raise Unauthorized(code="auth.unauthenticated")
     return viewer
 
 
 async def current_viewer(viewer: Annotated[Viewer | None, Depends(optional_viewer)]) -> Viewer:
     if viewer is None:
-        raise Unauthorized()
+        raise Unauthorized(code="auth.unauthenticated")
     return viewer
 
 
 async def staff_viewer(viewer: Annotated[Viewer, Depends(current_viewer)]) -> Viewer:
     if not viewer.is_staff:
-        raise Forbidden("Only association staff may do this")
+        raise Forbidden("Only association staff may do this", code="auth.staff_only")
     return viewer
 
 

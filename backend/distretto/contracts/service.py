@@ -57,7 +57,11 @@ async def contract_out(
 async def readable_contract(session: AsyncSession, viewer: Viewer, contract_id: int) -> Contract:
     contract = await ContractRepository(session).readable(viewer, contract_id)
     if contract is None:
-        raise NotFound(f"Contract {contract_id} not found")
+        raise NotFound(
+            f"Contract {contract_id} not found",
+            code="contract.not_found",
+            params={"id": contract_id},
+        )
     return contract
 
 
@@ -93,7 +97,11 @@ async def _move(
 ) -> None:
     moved = await ContractRepository(session).transition(contract, transition.from_statuses, values)
     if not moved:
-        raise Conflict(f"{refusal}; this contract is {contract.status}")
+        raise Conflict(
+            f"{refusal}; this contract is {contract.status}",
+            code="contract.wrong_status",
+            params={"status": contract.status},
+        )
 
 
 async def _announce(
@@ -177,7 +185,10 @@ async def resolve(
 ) -> schemas.ContractOut:
     contract = await readable_contract(session, viewer, contract_id)
     if {contract.client_firm_id, contract.supplier_firm_id} & set(viewer.firm_roles):
-        raise Forbidden("You belong to one of the firms: another staff member must decide")
+        raise Forbidden(
+            "You belong to one of the firms: another staff member must decide",
+            code="dispute.own_firm",
+        )
     stamp = "completed_at" if data.outcome == "completed" else "cancelled_at"
     await _move(
         session,

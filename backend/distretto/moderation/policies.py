@@ -16,11 +16,17 @@ def reporting_firm(viewer: Viewer, requested: int | None) -> int | None:
 
 def may_flag(viewer: Viewer, author_firm_id: int) -> None:
     if author_firm_id in viewer.firm_roles:
-        raise Invalid("target_id", "is your own firm's content; you cannot flag it")
+        raise Invalid(
+            "target_id", "is your own firm's content; you cannot flag it", code="flag.own_content"
+        )
 
 
 def check_sanction(target_type: str, action: str, note: str) -> None:
     if action == "hide" and target_type == "firm":
-        raise Invalid("action", "a firm cannot be hidden; warn or suspend it instead")
+        raise Invalid(
+            "action",
+            "a firm cannot be hidden; warn or suspend it instead",
+            code="flag.firm_not_hideable",
+        )
     if action in ("warn", "suspend") and not note:
-        raise Invalid("note", "tell the firm why it is sanctioned")
+        raise Invalid("note", "tell the firm why it is sanctioned", code="flag.note_required")

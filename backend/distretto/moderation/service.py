@@ -15,7 +15,7 @@ from distretto.moderation.repositories.governance import AuditFilters, Governanc
 async def _firm(session: AsyncSession, firm_id: int) -> Firm:
     firm = await GovernanceRepository(session).firm(firm_id)
     if firm is None:
-        raise NotFound(f"Firm {firm_id} not found")
+        raise NotFound(f"Firm {firm_id} not found", code="firm.not_found", params={"id": firm_id})
     return firm
 
 
@@ -54,7 +54,7 @@ async def verify_firm(
 ) -> schemas.ModeratedFirmOut:
     firm = await _firm(session, firm_id)
     if firm.verified:
-        raise Conflict("This firm is already verified")
+        raise Conflict("This firm is already verified", code="firm.already_verified")
     await sanctions.verify(session, staff, firm, note)
     return (await _firms_out(session, [firm]))[0]
 
@@ -64,7 +64,7 @@ async def suspend_firm(
 ) -> schemas.ModeratedFirmOut:
     firm = await _firm(session, firm_id)
     if firm.status == "suspended":
-        raise Conflict("This firm is already suspended")
+        raise Conflict("This firm is already suspended", code="firm.already_suspended")
     await sanctions.suspend(session, staff, firm, reason)
     return (await _firms_out(session, [firm]))[0]
 
@@ -74,7 +74,7 @@ async def reinstate_firm(
 ) -> schemas.ModeratedFirmOut:
     firm = await _firm(session, firm_id)
     if firm.status != "suspended":
-        raise Conflict("This firm is not suspended")
+        raise Conflict("This firm is not suspended", code="firm.not_suspended")
     await sanctions.reinstate(session, staff, firm, note)
     return (await _firms_out(session, [firm]))[0]
 
