@@ -7,9 +7,7 @@ from fastapi import FastAPI
 from tests.market.builders import district, place_bid, post_order
 
 
-async def test_missing_order_names_its_code_and_id(
-    client: httpx.AsyncClient, app: FastAPI
-) -> None:
+async def test_missing_order_names_its_code_and_id(client: httpx.AsyncClient, app: FastAPI) -> None:
     d = await district(client, app)
     response = await client.get("/orders/987654", headers=d.bidder.headers)
     assert response.status_code == 404
