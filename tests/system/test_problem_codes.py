@@ -87,3 +87,20 @@ async def test_every_raise_in_the_backend_has_a_code() -> None:
                 if name in errors and not any(k.arg == "code" for k in call.keywords):
                     missing.append(f"{path.name}:{node.lineno}")
     assert missing == []
+
+
+async def test_the_web_app_words_every_code_the_backend_sends() -> None:
+    import re
+    from pathlib import Path
+
+    import distretto
+
+    backend = Path(distretto.__file__).parent
+    sent = {
+        code
+        for path in backend.rglob("*.py")
+        for code in re.findall(r'code="([a-z_]+\.[a-z_]+)"', path.read_text())
+    }
+    catalogue = Path(__file__).parents[2] / "frontend/src/i18n/features/problems.ts"
+    worded = set(re.findall(r"'problem\.([a-z_]+\.[a-z_]+)'", catalogue.read_text()))
+    assert sent and sent - worded == set()

@@ -7,7 +7,7 @@ import { TextArea, TextField } from '../components/Field'
 import { Card, Empty, ErrorBanner, Loading, Notice, PageHeader, ScoreBadge, StatusBadge } from '../components/ui'
 import { ReportButton } from '../components/ReportButton'
 import { useToast } from '../components/Toasts'
-import { describeError, useForm } from '../hooks/useForm'
+import { describeError, fieldMessages, useForm } from '../hooks/useForm'
 import { useLoad } from '../hooks/useLoad'
 import { useI18n, type MessageKey } from '../i18n'
 import { phaseName } from '../lib/phases'
@@ -577,7 +577,7 @@ function AnswerForm({ orderId, question, onDone }: { orderId: number; question: 
       await api.post(`/orders/${orderId}/questions/${question.id}/answer`, { text: text.trim() })
       onDone()
     } catch (failure) {
-      setError(failure instanceof ApiError ? (failure.fields.text ?? failure.detail) : describeError(failure, t))
+      setError(failure instanceof ApiError && failure.fields.text ? fieldMessages(failure, t).text! : describeError(failure, t))
     }
   }
   return (

@@ -6,9 +6,10 @@
 // and is listed below; `en` and `zh` must carry exactly the keys of `it` (the type checks it).
 
 import type { FeatureCatalog } from './define'
+import { problems } from './problems'
 
 // List every feature catalogue here: import it at the top, add it to this list.
-export const FEATURE_CATALOGS = [] as const
+export const FEATURE_CATALOGS = [problems] as const
 
 type Keys<C> = C extends FeatureCatalog<infer K> ? K : never
 export type FeatureMessageKey = Keys<(typeof FEATURE_CATALOGS)[number]>
