@@ -45,7 +45,7 @@ frontend:
 	@if [ -f frontend/package.json ]; then cd frontend && npm ci --no-audit --no-fund && npm run build; fi
 
 frontend-check:
-	@if [ -f frontend/package.json ]; then cd frontend && npm ci --no-audit --no-fund && npm run lint && npm run typecheck && npm run build; fi
+	@if [ -f frontend/package.json ]; then cd frontend && npm ci --no-audit --no-fund && npm run lint && npm run typecheck && npm run check:api && npm run build; fi
 
 e2e: install frontend
 	@if [ -f frontend/package.json ]; then cd frontend && npm run e2e; fi

@@ -1,5 +1,7 @@
 import { useEffect, type ReactNode } from 'react'
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom'
+import { QueryClientProvider } from '@tanstack/react-query'
+import { queryClient } from './api/query'
 import { AuthProvider, useAuth } from './auth/AuthContext'
 import { Layout } from './components/Layout'
 import { ToastProvider } from './components/Toasts'
@@ -77,6 +79,7 @@ function AppRoutes() {
 
 export function App() {
   return (
+    <QueryClientProvider client={queryClient}>
     <I18nProvider>
       <BrowserRouter>
         <AuthProvider>
@@ -88,5 +91,6 @@ export function App() {
         </AuthProvider>
       </BrowserRouter>
     </I18nProvider>
+    </QueryClientProvider>
   )
 }

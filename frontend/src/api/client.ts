@@ -173,6 +173,36 @@ async function send(method: string, path: string, options: RequestOptions): Prom
   return response
 }
 
+/** fetch with the session's bearer token, one refresh on 401 and problem+json → ApiError:
+ * the transport of the typed client (typed.ts). `input` is a full URL or a Request. */
+export async function authedFetch(input: Request): Promise<Response> {
+  const body = input.body ? await input.text() : undefined
+  const send1 = (session: Session | null) => {
+    const headers = new Headers(input.headers)
+    if (session) headers.set('Authorization', `Bearer ${session.access_token}`)
+    return fetch(input.url, { method: input.method, headers, body, signal: input.signal })
+  }
+  const session = tokenStore.read()
+  let response: Response
+  try {
+    response = await send1(session)
+    if (response.status === 401 && session) {
+      const renewed = await refreshSession(session.access_token)
+      if (!renewed) {
+        tokenStore.clear()
+        onSignedOut()
+      } else {
+        response = await send1(renewed)
+      }
+    }
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error
+    throw new NetworkError(String(error))
+  }
+  if (!response.ok) throw await toApiError(response)
+  return response
+}
+
 async function json<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const response = await send(method, path, options)
   if (response.status === 204) return undefined as T

@@ -1848,6 +1848,69 @@ export interface components {
             /** Name */
             name?: string | null;
         };
+        /** ContractOut */
+        ContractOut: {
+            /** Bid Id */
+            bid_id: number;
+            /** Cancelled At */
+            cancelled_at: string | null;
+            /** Client Firm Id */
+            client_firm_id: number;
+            /** Client Firm Name */
+            client_firm_name: string;
+            /** Completed At */
+            completed_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Delivered At */
+            delivered_at: string | null;
+            /** Dispute Note */
+            dispute_note: string | null;
+            /** Dispute Opened By Firm Id */
+            dispute_opened_by_firm_id: number | null;
+            /** Dispute Outcome */
+            dispute_outcome: string | null;
+            /** Dispute Reason */
+            dispute_reason: string | null;
+            /** Dispute Resolved At */
+            dispute_resolved_at: string | null;
+            /** Disputed At */
+            disputed_at: string | null;
+            /**
+             * Due Date
+             * Format: date
+             */
+            due_date: string;
+            /** Id */
+            id: number;
+            /** On Time */
+            on_time: boolean | null;
+            /** Order Id */
+            order_id: number;
+            /** Order Title */
+            order_title: string;
+            /** Overdue */
+            overdue: boolean;
+            /** Phase */
+            phase: string;
+            /** Quantity */
+            quantity: number;
+            /** Status */
+            status: string;
+            /** Supplier Firm Id */
+            supplier_firm_id: number;
+            /** Supplier Firm Name */
+            supplier_firm_name: string;
+            /** Total Price */
+            total_price: string;
+            /** Unit */
+            unit: string;
+            /** Unit Price */
+            unit_price: string;
+        };
         /**
          * ContractReviewsOut
          * @description The reviews of one contract the caller may read (a list page of at most two).
@@ -1997,9 +2060,12 @@ export interface components {
         };
         /** FieldError */
         FieldError: {
+            /** @description Stable code the client translates */
+            code?: string;
             /** @description The field as the client sent it */
             field: string;
             message: string;
+            params?: Record<string, never>;
             type: string;
         };
         /** FirmCreate */
@@ -2235,6 +2301,19 @@ export interface components {
             target_id: number;
             /** Target Type */
             target_type: string;
+        };
+        /** FlagResolutionIn */
+        FlagResolutionIn: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "dismiss" | "hide" | "warn" | "suspend";
+            /**
+             * Note
+             * @default
+             */
+            note: string;
         };
         /** GrantIn */
         GrantIn: {
@@ -2717,7 +2796,7 @@ export interface components {
         /** Page[ContractOut] */
         Page_ContractOut_: {
             /** Items */
-            items: components["schemas"]["distretto__contracts__schemas__ContractOut"][];
+            items: components["schemas"]["ContractOut"][];
             /** Next Cursor */
             next_cursor: string | null;
         };
@@ -2855,9 +2934,13 @@ export interface components {
          * @description RFC 9457 problem details
          */
         Problem: {
+            /** @description Stable code the client translates */
+            code?: string;
             /** @description What went wrong, for a person to read */
             detail: string;
             errors?: components["schemas"]["FieldError"][];
+            /** @description Values the translated message names */
+            params?: Record<string, never>;
             status: number;
             title: string;
             /** @description URI naming the kind of problem */
@@ -3014,6 +3097,16 @@ export interface components {
             target_id: number;
             /** Target Type */
             target_type: string;
+        };
+        /** ResolveIn */
+        ResolveIn: {
+            /** Note */
+            note: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "completed" | "cancelled";
         };
         /** ReviewIn */
         ReviewIn: {
@@ -3390,9 +3483,13 @@ export interface components {
          * @description RFC 9457 problem details naming each invalid field
          */
         ValidationProblem: {
+            /** @description Stable code the client translates */
+            code?: string;
             /** @description What went wrong, for a person to read */
             detail: string;
             errors: components["schemas"]["FieldError"][];
+            /** @description Values the translated message names */
+            params?: Record<string, never>;
             status: number;
             title: string;
             /** @description URI naming the kind of problem */
@@ -3422,131 +3519,6 @@ export interface components {
             requested_at: string;
             /** Status */
             status: string;
-        };
-        /** ContractOut */
-        distretto__contracts__schemas__ContractOut: {
-            /** Bid Id */
-            bid_id: number;
-            /** Cancelled At */
-            cancelled_at: string | null;
-            /** Client Firm Id */
-            client_firm_id: number;
-            /** Client Firm Name */
-            client_firm_name: string;
-            /** Completed At */
-            completed_at: string | null;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Delivered At */
-            delivered_at: string | null;
-            /** Dispute Note */
-            dispute_note: string | null;
-            /** Dispute Opened By Firm Id */
-            dispute_opened_by_firm_id: number | null;
-            /** Dispute Outcome */
-            dispute_outcome: string | null;
-            /** Dispute Reason */
-            dispute_reason: string | null;
-            /** Dispute Resolved At */
-            dispute_resolved_at: string | null;
-            /** Disputed At */
-            disputed_at: string | null;
-            /**
-             * Due Date
-             * Format: date
-             */
-            due_date: string;
-            /** Id */
-            id: number;
-            /** On Time */
-            on_time: boolean | null;
-            /** Order Id */
-            order_id: number;
-            /** Order Title */
-            order_title: string;
-            /** Overdue */
-            overdue: boolean;
-            /** Phase */
-            phase: string;
-            /** Quantity */
-            quantity: number;
-            /** Status */
-            status: string;
-            /** Supplier Firm Id */
-            supplier_firm_id: number;
-            /** Supplier Firm Name */
-            supplier_firm_name: string;
-            /** Total Price */
-            total_price: string;
-            /** Unit */
-            unit: string;
-            /** Unit Price */
-            unit_price: string;
-        };
-        /** ResolveIn */
-        distretto__contracts__schemas__ResolveIn: {
-            /** Note */
-            note: string;
-            /**
-             * Outcome
-             * @enum {string}
-             */
-            outcome: "completed" | "cancelled";
-        };
-        /** ContractOut */
-        distretto__market__schemas__ContractOut: {
-            /** Bid Id */
-            bid_id: number;
-            /** Client Firm Id */
-            client_firm_id: number;
-            /** Completed At */
-            completed_at: string | null;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Delivered At */
-            delivered_at: string | null;
-            /**
-             * Due Date
-             * Format: date
-             */
-            due_date: string;
-            /** Id */
-            id: number;
-            /** Order Id */
-            order_id: number;
-            /** Phase */
-            phase: string;
-            /** Quantity */
-            quantity: number;
-            /** Status */
-            status: string;
-            /** Supplier Firm Id */
-            supplier_firm_id: number;
-            /** Total Price */
-            total_price: string;
-            /** Unit */
-            unit: string;
-            /** Unit Price */
-            unit_price: string;
-        };
-        /** ResolveIn */
-        distretto__moderation__schemas__ResolveIn: {
-            /**
-             * Action
-             * @enum {string}
-             */
-            action: "dismiss" | "hide" | "warn" | "suspend";
-            /**
-             * Note
-             * @default
-             */
-            note: string;
         };
     };
     responses: never;
@@ -5066,7 +5038,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["distretto__contracts__schemas__ContractOut"];
+                    "application/json": components["schemas"]["ContractOut"];
                 };
             };
             /** @description Invalid input */
@@ -5106,7 +5078,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["distretto__contracts__schemas__ContractOut"];
+                    "application/json": components["schemas"]["ContractOut"];
                 };
             };
             /** @description Invalid input */
@@ -5146,7 +5118,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["distretto__contracts__schemas__ContractOut"];
+                    "application/json": components["schemas"]["ContractOut"];
                 };
             };
             /** @description Invalid input */
@@ -5190,7 +5162,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["distretto__contracts__schemas__ContractOut"];
+                    "application/json": components["schemas"]["ContractOut"];
                 };
             };
             /** @description Invalid input */
@@ -5466,8 +5438,13 @@ export interface operations {
     };
     course_calendar: {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /** @description Language of the file: it, en or zh */
+                lang?: string | null;
+            };
+            header?: {
+                "accept-language"?: string | null;
+            };
             path: {
                 course_id: number;
             };
@@ -6373,7 +6350,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["distretto__contracts__schemas__ResolveIn"];
+                "application/json": components["schemas"]["ResolveIn"];
             };
         };
         responses: {
@@ -6383,7 +6360,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["distretto__contracts__schemas__ContractOut"];
+                    "application/json": components["schemas"]["ContractOut"];
                 };
             };
             /** @description Invalid input */
@@ -6678,7 +6655,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["distretto__moderation__schemas__ResolveIn"];
+                "application/json": components["schemas"]["FlagResolutionIn"];
             };
         };
         responses: {
@@ -7062,7 +7039,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["distretto__market__schemas__ContractOut"];
+                    "application/json": components["schemas"]["ContractOut"];
                 };
             };
             /** @description Invalid input */
@@ -7667,8 +7644,13 @@ export interface operations {
     };
     trade_fair_calendar: {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /** @description Language of the file: it, en or zh */
+                lang?: string | null;
+            };
+            header?: {
+                "accept-language"?: string | null;
+            };
             path: {
                 fair_id: number;
             };
