@@ -4,6 +4,7 @@ Policies and scoped repository reads take a ``Viewer``; nothing else decides acc
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -12,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.repository import UserRepository
 from distretto.db import SessionDep
+from distretto.firms.suspensions import lift_ended_suspensions
+from distretto.kit.clock import ClockDep, system_clock
 from distretto.kit.errors import Forbidden, NotFound, Unauthorized
 
 ROLE_RANK = {"member": 1, "manager": 2, "owner": 3}
@@ -64,20 +67,25 @@ class Viewer:
         return consortium_id in self.managed_consortia
 
 
-async def load_viewer(session: AsyncSession, user_id: int) -> Viewer | None:
+async def load_viewer(
+    session: AsyncSession, user_id: int, now: datetime | None = None
+) -> Viewer | None:
     """The viewer as the database says now (one statement), None for an unknown or
-    disabled account."""
+    disabled account. A suspension of one of its firms that has reached its end date is
+    lifted here, so the firm acts again from its first request after the date."""
     rows = await UserRepository(session).viewer_facts(user_id)
     user = next((row for row in rows if row.kind == "user"), None)
     if user is None:
         return None
     firms = [row for row in rows if row.kind == "firm"]
+    suspended = [row.ref_id for row in firms if row.firm_status == "suspended"]
+    lifted = await lift_ended_suspensions(session, suspended, now or system_clock())
     return Viewer(
         user_id=user.ref_id,
         email=user.detail,
         is_staff=bool(user.is_staff),
         firm_roles={row.ref_id: row.detail for row in firms},
-        suspended_firms=frozenset(row.ref_id for row in firms if row.firm_status == "suspended"),
+        suspended_firms=frozenset(suspended) - lifted,
         managed_consortia=frozenset(row.ref_id for row in rows if row.kind == "consortium"),
     )
 
@@ -86,13 +94,14 @@ async def optional_viewer(
     request: Request,
     session: SessionDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
+    clock: ClockDep,
 ) -> Viewer | None:
     if not token:
         return None
     claims = request.app.state.tokens.verify_access(token)
     if claims is None:
         raise Unauthorized(code="auth.unauthenticated")
-    viewer = await load_viewer(session, claims.user_id)
+    viewer = await load_viewer(session, claims.user_id, clock())
     if viewer is None:
         raise Unauthorized(code="auth.unauthenticated")
     return viewer

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
-from distretto.contracts import policies, schemas
+from distretto.contracts import policies, rules, schemas
 from distretto.contracts.repository import ContractRepository, party_contracts
 from distretto.contracts.rules import (
     ACCEPT,
@@ -189,17 +189,19 @@ async def resolve(
             "You belong to one of the firms: another staff member must decide",
             code="dispute.own_firm",
         )
-    stamp = "completed_at" if data.outcome == "completed" else "cancelled_at"
+    reduction = rules.settlement_reduction(data.outcome, data.price_reduction, contract)
+    status = "cancelled" if data.outcome == "cancelled" else "completed"
     await _move(
         session,
         contract,
         RESOLVE,
         {
-            "status": data.outcome,
-            stamp: now,
+            "status": status,
+            f"{status}_at": now,
             "dispute_outcome": data.outcome,
             "dispute_note": data.note,
             "dispute_resolved_at": now,
+            "price_reduction": reduction,
         },
         "Only a disputed contract can be resolved",
     )
@@ -211,6 +213,7 @@ async def resolve(
         target_id=contract.id,
         reason=data.note,
         outcome=data.outcome,
+        price_reduction=None if reduction is None else f"{reduction:.2f}",
         client_firm_id=contract.client_firm_id,
         supplier_firm_id=contract.supplier_firm_id,
         dispute_opened_by_firm_id=contract.dispute_opened_by_firm_id,

@@ -1,5 +1,6 @@
 """Contracts (born of an award), their message threads, reviews and reputation."""
 
+import enum
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -21,6 +22,18 @@ from distretto.models.base import BigId, Money, UTCDateTime, utcnow
 CONTRACT_STATUSES = ("active", "delivered", "completed", "disputed", "cancelled")
 
 
+class DisputeOutcome(enum.StrEnum):
+    """Staff's decision on a dispute: the delivery stands, the contract is cancelled, or
+    the parties settle with a price reduction (the contract completes at the lower price)."""
+
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    SETTLED = "settled"
+
+
+_OUTCOMES = ",".join(f"'{o.value}'" for o in DisputeOutcome)
+
+
 class Contract(SQLModel, table=True):
     __tablename__ = "contracts"
     __table_args__ = (
@@ -28,7 +41,7 @@ class Contract(SQLModel, table=True):
             "status IN ('active','delivered','completed','disputed','cancelled')", name="status"
         ),
         CheckConstraint(
-            "dispute_outcome IS NULL OR dispute_outcome IN ('completed','cancelled')",
+            f"dispute_outcome IS NULL OR dispute_outcome IN ({_OUTCOMES})",
             name="dispute_outcome",
         ),
         Index("ix_contracts_client", "client_firm_id", "id"),
@@ -61,6 +74,8 @@ class Contract(SQLModel, table=True):
     dispute_outcome: str | None = Field(default=None, max_length=12)
     dispute_resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     dispute_note: str | None = Field(default=None, max_length=4000)
+    # A settlement's discount on total_price (the client pays total_price - reduction).
+    price_reduction: Decimal | None = Field(default=None, sa_type=Money)
 
 
 class ContractMessage(SQLModel, table=True):

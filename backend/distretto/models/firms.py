@@ -51,6 +51,8 @@ class Firm(SQLModel, table=True):
     size_class: str = Field(max_length=10)
     description: str = Field(default="", max_length=4000)
     status: str = Field(default="active", max_length=12)
+    # A suspension with an end: the firm is active again once the clock passes it.
+    suspended_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     verified: bool = Field(default=False)
     ownership_group_id: int | None = Field(
         default=None,

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
+from distretto.firms.events import FirmReinstated, FirmSuspended
 from distretto.kit.audit import record
 from distretto.kit.events import STAFF, emit, firm_key
 from distretto.models import Firm, FirmWarning
@@ -16,18 +17,24 @@ from distretto.moderation.repositories.governance import SUSPENSION_ACTION, Gove
 
 
 async def suspend(
-    session: AsyncSession, staff: Viewer, firm: Firm, reason: str, *, flag_id: int | None = None
+    session: AsyncSession,
+    staff: Viewer,
+    firm: Firm,
+    reason: str,
+    *,
+    flag_id: int | None = None,
+    until: datetime | None = None,
 ) -> None:
     assert firm.id is not None
     firm.status = "suspended"
+    firm.suspended_until = until
     firm.updated_at = datetime.now(UTC)
     session.add(firm)
     await session.flush()
     # Live sockets of the firm's members close when they see this event.
     await emit(
         session,
-        "firm.suspended",
-        {"firm_id": firm.id, "reason": reason},
+        FirmSuspended(firm_id=firm.id, reason=reason, until=until),
         # Staff hear it too: every moderator's view of the firm stays current.
         [firm_key(firm.id), STAFF],
     )
@@ -39,16 +46,18 @@ async def suspend(
         target_id=firm.id,
         reason=reason,
         flag_id=flag_id,
+        until=None if until is None else until.isoformat(),
     )
 
 
 async def reinstate(session: AsyncSession, staff: Viewer, firm: Firm, note: str) -> None:
     assert firm.id is not None
     firm.status = "active"
+    firm.suspended_until = None
     firm.updated_at = datetime.now(UTC)
     session.add(firm)
     await session.flush()
-    await emit(session, "firm.reinstated", {"firm_id": firm.id}, [firm_key(firm.id), STAFF])
+    await emit(session, FirmReinstated(firm_id=firm.id), [firm_key(firm.id), STAFF])
     await record(
         session,
         "moderation.firm_reinstated",

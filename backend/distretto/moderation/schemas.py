@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 TargetType = Literal["order", "bid", "review", "message", "firm"]
 FlagStatus = Literal["open", "resolved"]
@@ -96,6 +96,8 @@ class SuspendIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: RequiredNote
+    # Optional end of the suspension (in the future); without it, until reinstated.
+    until: AwareDatetime | None = None
 
 
 class StaffNoteIn(BaseModel):
@@ -115,6 +117,7 @@ class ModeratedFirmOut(BaseModel):
     open_flags: int
     suspended_at: datetime | None
     suspension_reason: str | None
+    suspended_until: datetime | None = None
     created_at: datetime
 
 
@@ -128,3 +131,8 @@ class AuditEntryOut(BaseModel):
     reason: str
     ip: str | None
     details: dict[str, Any]
+    # Resolved server-side so the log reads as names: the acting person, the firm or the
+    # order/contract title the entry is about, and the firms its details name.
+    actor_name: str | None = None
+    target_name: str | None = None
+    firm_names: dict[str, str] = {}

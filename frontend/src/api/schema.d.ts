@@ -1582,6 +1582,8 @@ export interface components {
         AuditEntryOut: {
             /** Action */
             action: string;
+            /** Actor Name */
+            actor_name?: string | null;
             /** Actor User Id */
             actor_user_id: number | null;
             /**
@@ -1593,6 +1595,13 @@ export interface components {
             details: {
                 [key: string]: unknown;
             };
+            /**
+             * Firm Names
+             * @default {}
+             */
+            firm_names: {
+                [key: string]: string;
+            };
             /** Id */
             id: number;
             /** Ip */
@@ -1601,6 +1610,8 @@ export interface components {
             reason: string;
             /** Target Id */
             target_id: string | null;
+            /** Target Name */
+            target_name?: string | null;
             /** Target Type */
             target_type: string | null;
         };
@@ -1896,6 +1907,8 @@ export interface components {
             overdue: boolean;
             /** Phase */
             phase: string;
+            /** Price Reduction */
+            price_reduction?: string | null;
             /** Quantity */
             quantity: number;
             /** Status */
@@ -2513,6 +2526,8 @@ export interface components {
             status: string;
             /** Suspended At */
             suspended_at: string | null;
+            /** Suspended Until */
+            suspended_until?: string | null;
             /** Suspension Reason */
             suspension_reason: string | null;
             /** Vat Number */
@@ -3106,7 +3121,9 @@ export interface components {
              * Outcome
              * @enum {string}
              */
-            outcome: "completed" | "cancelled";
+            outcome: "completed" | "cancelled" | "settled";
+            /** Price Reduction */
+            price_reduction?: number | string | null;
         };
         /** ReviewIn */
         ReviewIn: {
@@ -3331,6 +3348,8 @@ export interface components {
         SuspendIn: {
             /** Reason */
             reason: string;
+            /** Until */
+            until?: string | null;
         };
         /**
          * TargetSummary

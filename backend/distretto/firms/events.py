@@ -1,0 +1,21 @@
+"""Events about a firm's standing with the association (suspension and its end)."""
+
+from datetime import datetime
+from typing import ClassVar
+
+from distretto.kit.events import EventPayload
+
+
+class FirmSuspended(EventPayload):
+    TYPE: ClassVar[str] = "firm.suspended"
+    firm_id: int
+    reason: str
+    # None: until the association reinstates the firm.
+    until: datetime | None = None
+
+
+class FirmReinstated(EventPayload):
+    TYPE: ClassVar[str] = "firm.reinstated"
+    firm_id: int
+    # True when the suspension ended by its date rather than by a staff decision.
+    expired: bool = False
