@@ -24,6 +24,7 @@ import { OrderDetailPage } from './pages/OrderDetail'
 import { OrderNewPage } from './pages/OrderNew'
 import { RegisterPage, SignInPage, SsoPage } from './pages/SignIn'
 import { StaffPage } from './pages/Staff'
+import { SecretariatPage } from './pages/workplaces/Secretariat'
 
 /** Signed-in screens; `firm` ones also need the person to belong to a firm. */
 function Private({ children, firm, staff }: { children: ReactNode; firm?: boolean; staff?: boolean }) {
@@ -32,7 +33,11 @@ function Private({ children, firm, staff }: { children: ReactNode; firm?: boolea
   if (!ready) return <Loading />
   if (!me) return <Navigate to={`/signin?next=${encodeURIComponent(location.pathname + location.search)}`} replace />
   if (staff && !me.is_staff) return <Navigate to="/board" replace />
-  if (firm && me.memberships.length === 0 && !me.is_staff) return <Navigate to="/firms/new" replace />
+  if (firm && me.memberships.length === 0 && !me.is_staff) {
+    // Someone who runs a consortium without a firm of their own lands on their desk.
+    const runsConsortia = me.consortia.some((c) => c.role === 'manager')
+    return <Navigate to={runsConsortia ? '/secretariat' : '/firms/new'} replace />
+  }
   return <>{children}</>
 }
 
@@ -71,6 +76,7 @@ function AppRoutes() {
         <Route path="/observatory" element={<ObservatoryPage />} />
         <Route path="/notifications" element={<Private><NotificationsPage /></Private>} />
         <Route path="/staff" element={<Private staff><StaffPage /></Private>} />
+        <Route path="/secretariat" element={<Private><SecretariatPage /></Private>} />
         <Route path="*" element={<NotFoundPage />} />
       </Routes>
     </Layout>

@@ -151,6 +151,7 @@ export function Layout({ children }: { children: ReactNode }) {
         { to: '/consortia', label: t('nav.consortia') },
         { to: '/firms', label: t('nav.firms') },
         { to: '/observatory', label: t('nav.observatory') },
+        ...(me.consortia.some((c) => c.role === 'manager') ? [{ to: '/secretariat', label: t('nav.workplace') }] : []),
         ...(me.is_staff ? [{ to: '/staff', label: t('nav.staff') }] : []),
       ]
     : [

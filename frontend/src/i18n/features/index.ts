@@ -7,9 +7,10 @@
 
 import type { FeatureCatalog } from './define'
 import { problems } from './problems'
+import { workplaces } from './workplaces'
 
 // List every feature catalogue here: import it at the top, add it to this list.
-export const FEATURE_CATALOGS = [problems] as const
+export const FEATURE_CATALOGS = [problems, workplaces] as const
 
 type Keys<C> = C extends FeatureCatalog<infer K> ? K : never
 export type FeatureMessageKey = Keys<(typeof FEATURE_CATALOGS)[number]>
