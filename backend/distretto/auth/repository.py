@@ -65,14 +65,14 @@ class UserRepository:
         await self.session.flush()
         return user
 
-    async def memberships(self, user_id: int) -> list[tuple[int, str, str]]:
+    async def memberships(self, user_id: int) -> list[tuple[int, str, str, str]]:
         rows = await self.session.execute(
-            select(Membership.firm_id, Firm.name, Membership.role)
+            select(Membership.firm_id, Firm.name, Membership.role, Firm.status)
             .join(Firm, Firm.id == Membership.firm_id)
             .where(Membership.user_id == user_id)
             .order_by(Firm.name)
         )
-        return [(r[0], r[1], r[2]) for r in rows.all()]
+        return [(r[0], r[1], r[2], r[3]) for r in rows.all()]
 
     async def viewer_facts(self, user_id: int) -> list[Row[Any]]:
         """The rows of ``VIEWER_FACTS``: none when the account is unknown or disabled."""

@@ -144,8 +144,8 @@ async def me(session: AsyncSession, user_id: int) -> schemas.MeOut:
         full_name=user.full_name,
         is_staff=user.is_staff,
         memberships=[
-            schemas.MembershipOut(firm_id=f, firm_name=n, role=r)
-            for f, n, r in await users.memberships(user.id)
+            schemas.MembershipOut(firm_id=f, firm_name=n, role=r, firm_status=s)
+            for f, n, r, s in await users.memberships(user.id)
         ],
         consortia=[
             schemas.ConsortiumRoleOut(consortium_id=c, role=r)

@@ -9,6 +9,7 @@ from distretto.kit.events import EventPayload
 class FirmSuspended(EventPayload):
     TYPE: ClassVar[str] = "firm.suspended"
     firm_id: int
+    firm_name: str = ""
     reason: str
     # None: until the association reinstates the firm.
     until: datetime | None = None
@@ -17,5 +18,6 @@ class FirmSuspended(EventPayload):
 class FirmReinstated(EventPayload):
     TYPE: ClassVar[str] = "firm.reinstated"
     firm_id: int
+    firm_name: str = ""
     # True when the suspension ended by its date rather than by a staff decision.
     expired: bool = False

@@ -34,7 +34,7 @@ async def suspend(
     # Live sockets of the firm's members close when they see this event.
     await emit(
         session,
-        FirmSuspended(firm_id=firm.id, reason=reason, until=until),
+        FirmSuspended(firm_id=firm.id, firm_name=firm.name, reason=reason, until=until),
         # Staff hear it too: every moderator's view of the firm stays current.
         [firm_key(firm.id), STAFF],
     )
@@ -57,7 +57,9 @@ async def reinstate(session: AsyncSession, staff: Viewer, firm: Firm, note: str)
     firm.updated_at = datetime.now(UTC)
     session.add(firm)
     await session.flush()
-    await emit(session, FirmReinstated(firm_id=firm.id), [firm_key(firm.id), STAFF])
+    await emit(
+        session, FirmReinstated(firm_id=firm.id, firm_name=firm.name), [firm_key(firm.id), STAFF]
+    )
     await record(
         session,
         "moderation.firm_reinstated",

@@ -3520,6 +3520,11 @@ export interface components {
             firm_id: number;
             /** Firm Name */
             firm_name: string;
+            /**
+             * Firm Status
+             * @default active
+             */
+            firm_status: string;
             /** Role */
             role: string;
         };
