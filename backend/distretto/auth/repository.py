@@ -1,7 +1,17 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, Row, bindparam, func, literal_column, null, union_all, update
+from sqlalchemy import (
+    Integer,
+    Row,
+    bindparam,
+    func,
+    literal_column,
+    null,
+    type_coerce,
+    union_all,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -14,13 +24,14 @@ from distretto.models import (
     RefreshToken,
     User,
 )
+from distretto.models.base import UTCDateTime
 
 _USER_ID = bindparam("user_id", type_=Integer)
 
 # Everything a request's ``Viewer`` is made of, in one round trip (it is read on every
 # authenticated request, and never cached: a suspension or a removed membership must
 # count from the next request on). Rows of three kinds, columns (kind, ref_id, detail,
-# firm_status, is_staff):
+# firm_status, is_staff, suspended_until):
 #   user:       the account, only while it is usable; detail = email
 #   firm:       one per membership; ref_id = firm, detail = role, firm_status
 #   consortium: one per consortium the user manages; ref_id = consortium
@@ -32,6 +43,8 @@ VIEWER_FACTS = union_all(
         col(User.email).label("detail"),
         null().label("firm_status"),
         col(User.is_staff).label("is_staff"),
+        # Typed here, the first branch, so every row's value reads back as a datetime.
+        type_coerce(null(), UTCDateTime).label("suspended_until"),
     ).where(User.id == _USER_ID, col(User.is_active).is_(True), col(User.deleted_at).is_(None)),
     select(
         literal_column("'firm'"),
@@ -39,11 +52,17 @@ VIEWER_FACTS = union_all(
         Membership.role,
         Firm.status,
         null(),
+        Firm.suspended_until,
     )
     .join(Firm, Firm.id == Membership.firm_id)
     .where(Membership.user_id == _USER_ID),
     select(
-        literal_column("'consortium'"), ConsortiumManager.consortium_id, null(), null(), null()
+        literal_column("'consortium'"),
+        ConsortiumManager.consortium_id,
+        null(),
+        null(),
+        null(),
+        null(),
     ).where(ConsortiumManager.user_id == _USER_ID),
 )
 

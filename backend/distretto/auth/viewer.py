@@ -79,7 +79,16 @@ async def load_viewer(
         return None
     firms = [row for row in rows if row.kind == "firm"]
     suspended = [row.ref_id for row in firms if row.firm_status == "suspended"]
-    lifted = await lift_ended_suspensions(session, suspended, now or system_clock())
+    # Only a suspension whose end date has passed costs a write (most requests: none).
+    moment = now or system_clock()
+    ended = [
+        row.ref_id
+        for row in firms
+        if row.firm_status == "suspended"
+        and row.suspended_until is not None
+        and row.suspended_until <= moment
+    ]
+    lifted = await lift_ended_suspensions(session, ended, moment) if ended else set()
     return Viewer(
         user_id=user.ref_id,
         email=user.detail,
