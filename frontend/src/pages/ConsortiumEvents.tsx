@@ -76,7 +76,7 @@ function CostTable({ path, total, estimated = false, places }: { path: string; t
 export function TradeFairPage() {
   const { id } = useParams()
   const fairId = Number(id)
-  const { t, fmt } = useI18n()
+  const { t, fmt, locale } = useI18n()
   const { me, firmId, canManage } = useAuth()
   const runsIt = (consortiumId: number) => Boolean(me?.consortia.some((c) => c.consortium_id === consortiumId && c.role === 'manager'))
   const fair = useLoad((signal) => api.get<TradeFair>(`/trade-fairs/${fairId}`, undefined, signal), [fairId])
@@ -128,7 +128,7 @@ export function TradeFairPage() {
         }
         back={{ to: `/consortia/${f.consortium_id}?tab=fairs`, label: f.consortium_name }}
         actions={
-          <button type="button" className="btn btn-secondary" onClick={() => void api.download(`/trade-fairs/${f.id}/calendar.ics`, `fiera-${f.id}.ics`).catch(setError)}>
+          <button type="button" className="btn btn-secondary" onClick={() => void api.download(`/trade-fairs/${f.id}/calendar.ics?lang=${locale}`, `fiera-${f.id}.ics`).catch(setError)}>
             {t('fair.calendar')}
           </button>
         }
@@ -245,7 +245,7 @@ export function CampaignPage() {
 export function CoursePage() {
   const { id } = useParams()
   const courseId = Number(id)
-  const { t, fmt } = useI18n()
+  const { t, fmt, locale } = useI18n()
   const { me, firmId } = useAuth()
   const [cancelling, setCancelling] = useState<number | null>(null)
   const course = useLoad((signal) => api.get<Course>(`/courses/${courseId}`, undefined, signal), [courseId])
@@ -288,7 +288,7 @@ export function CoursePage() {
         title={c.title}
         back={{ to: `/consortia/${c.consortium_id}?tab=courses`, label: c.consortium_name }}
         actions={
-          <button type="button" className="btn btn-secondary" onClick={() => void api.download(`/courses/${c.id}/calendar.ics`, `corso-${c.id}.ics`).catch(setError)}>
+          <button type="button" className="btn btn-secondary" onClick={() => void api.download(`/courses/${c.id}/calendar.ics?lang=${locale}`, `corso-${c.id}.ics`).catch(setError)}>
             {t('fair.calendar')}
           </button>
         }

@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from distretto.kit.pagination import PageParams, keyset_page
-from distretto.models import AuditEntry, Contract, Firm, FirmWarning, Order, User
+from distretto.models import AuditEntry, Consortium, Contract, Firm, FirmWarning, Order, User
 
 SUSPENSION_ACTION = "moderation.firm_suspended"
 
@@ -137,8 +137,9 @@ class GovernanceRepository:
         return {int(fid): name for fid, name in rows.all()}
 
     async def target_titles(self, targets: Sequence[tuple[str, int]]) -> dict[tuple[str, int], str]:
-        """Order titles for orders, and for contracts the title of their order."""
+        """Order titles for orders, for contracts the title of their order, consortium names."""
         orders = sorted({tid for kind, tid in targets if kind == "order"})
+        consortia = sorted({tid for kind, tid in targets if kind == "consortium"})
         contracts = sorted({tid for kind, tid in targets if kind == "contract"})
         titles: dict[tuple[str, int], str] = {}
         if orders:
@@ -153,6 +154,11 @@ class GovernanceRepository:
                 .where(col(Contract.id).in_(contracts))
             )
             titles.update({("contract", int(cid)): title for cid, title in rows.all()})
+        if consortia:
+            rows = await self.session.execute(
+                select(Consortium.id, Consortium.name).where(col(Consortium.id).in_(consortia))
+            )
+            titles.update({("consortium", int(cid)): name for cid, name in rows.all()})
         return titles
 
     async def suspension_ended_ids(self, now: datetime) -> list[int]:

@@ -122,6 +122,7 @@ const rows = {
   'problem.contract.both_sides': ['Fai parte di entrambe le imprese: scegli per quale agisci.', 'You belong to both firms: choose which one acts.', '您同时属于双方企业：请选择以哪一方操作。'],
   'problem.dispute.own_firm': ['Fai parte di una delle imprese: deve decidere un altro collega.', 'You belong to one of the firms: another colleague must decide.', '您属于其中一方企业：需由其他同事裁决。'],
   'problem.dispute.reduction_too_large': ['Lo sconto non può superare il valore del contratto ({total}).', 'The reduction cannot exceed the contract value ({total}).', '减价不能超过合同金额（{total}）。'],
+  'problem.dispute.reduction_only_settled': ['Solo un accordo prevede una riduzione di prezzo.', 'Only a settlement carries a price reduction.', '只有和解才有减价。'],
   'problem.dispute.reduction_required': ['Indica lo sconto concordato.', 'Give the agreed price reduction.', '请填写约定的减价金额。'],
   'problem.review.not_completed': ['Le recensioni si scrivono a contratto completato.', 'Reviews are written once the contract is completed.', '合同完成后才能评价。'],
   'problem.review.duplicate': ['Hai già recensito questo contratto.', 'You have already reviewed this contract.', '您已经评价过该合同。'],

@@ -71,6 +71,8 @@ const rows = {
   'audit.auth.sso_login': ['Accesso con provider esterno', 'Signed in via external provider', '通过外部服务登录'],
   'audit.consortium.manager_added': ['Responsabile di consorzio aggiunto', 'Consortium manager added', '添加联合体管理人员'],
   'audit.consortium.manager_removed': ['Responsabile di consorzio rimosso', 'Consortium manager removed', '移除联合体管理人员'],
+  'audit.consortium.member_approved': ['Adesione al consorzio approvata', 'Consortium membership approved', '批准加入联合体'],
+  'audit.consortium.member_rejected': ['Adesione al consorzio respinta', 'Consortium membership declined', '拒绝加入联合体'],
   'audit.consortium.member_left': ['Impresa uscita dal consorzio', 'Firm left the consortium', '企业退出联合体'],
   'audit.consortium.member_removed': ['Impresa esclusa dal consorzio', 'Firm removed from the consortium', '企业被移出联合体'],
   'audit.contract.dispute_resolved': ['Contestazione decisa', 'Dispute decided', '纠纷已裁决'],

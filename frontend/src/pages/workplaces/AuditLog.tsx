@@ -19,6 +19,7 @@ const ACTIONS = [
   'moderation.content_hidden',
   'moderation.flag_resolved',
   'contract.dispute_resolved',
+  'consortium.member_approved',
   'consortium.manager_added',
   'consortium.manager_removed',
   'consortium.member_removed',

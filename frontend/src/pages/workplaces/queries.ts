@@ -20,7 +20,7 @@ export const load = {
   courses: (id: number) =>
     data(apiClient.GET('/api/v1/consortia/{consortium_id}/courses', { params: { path: { consortium_id: id }, query: { limit: 20 } } })),
   roster: (courseId: number) =>
-    data(apiClient.GET('/api/v1/courses/{course_id}/enrolments', { params: { path: { course_id: courseId }, query: { limit: 200 } } })),
+    data(apiClient.GET('/api/v1/courses/{course_id}/enrolments', { params: { path: { course_id: courseId }, query: { limit: 100 } } })),
   disputes: () => data(apiClient.GET('/api/v1/moderation/disputes', { params: { query: { limit: 50 } } })),
   thread: (contractId: number) =>
     data(apiClient.GET('/api/v1/contracts/{contract_id}/messages', { params: { path: { contract_id: contractId }, query: { limit: 100 } } })),
