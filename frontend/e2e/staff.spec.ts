@@ -56,7 +56,7 @@ test('association staff suspend a firm and the firm notices at once', async ({ b
   await snap(firmPage, 'suspended-firm')
   // A suspended firm is not offered the order form at all (it would only be refused).
   await firmPage.goto('/orders/new')
-  await expect(firmPage.locator('.banner-error').filter({ hasText: 'sospesa' })).toBeVisible()
+  await expect(firmPage.locator('main .narrow .banner-error').filter({ hasText: 'sospesa' })).toBeVisible()
   await expect(firmPage.getByRole('button', { name: 'Pubblica ordine' })).toHaveCount(0)
 
   // The audit log has the staff action, with its reason.
