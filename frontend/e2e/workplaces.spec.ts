@@ -162,3 +162,19 @@ test('the award button is whole at 1366 px, form rows line up, server refusals s
   await expect(visitor.getByText('Esiste già un account con questa email.')).toBeVisible()
 })
 
+
+test('the language is chosen from the menu, named by its visible label', async ({ browser }) => {
+  const page = await (await contextFor(browser)).newPage()
+  await page.goto('/')
+  // Not a button named "Cambia lingua" showing "English" (axe label-content-name-mismatch).
+  await expect(page.getByRole('button', { name: 'Cambia lingua' })).toHaveCount(0)
+  const menu = page.getByRole('combobox', { name: 'Lingua' })
+  await expect(menu).toHaveValue('it')
+  await menu.selectOption('zh')
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-Hans')
+  await expect(page.getByRole('heading', { name: '产业区的线上市场' })).toBeVisible()
+  await page.getByRole('combobox', { name: '语言' }).selectOption('en')
+  await expect(page.getByRole('heading', { name: 'The district’s market, online' })).toBeVisible()
+  await page.reload()
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en')
+})
