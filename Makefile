@@ -1,58 +1,92 @@
 # Distretto: every set-up step lives here so a fresh machine needs only `make demo` / `make test`.
 SHELL := /bin/bash
-UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+# uv: the one on PATH, else ours under ~/.cache (see the `uv` target). Recursive (`=`), so
+# it is looked up again after `make uv` installed it.
+UV_HOME := $(HOME)/.cache/distretto-uv
+UV = $(shell command -v uv 2>/dev/null || echo $(UV_HOME)/bin/uv)
 export DISTRETTO_DATABASE_URL ?= sqlite+aiosqlite:///./distretto.db
+# Test processes per database run (pytest-xdist): one database and Redis namespace each.
+PYTEST_WORKERS ?= auto
+PYTEST_FLAGS ?=
 
 .PHONY: uv install demo serve migrate seed test lint typecheck test-sqlite test-postgres \
-        frontend frontend-check e2e bench clean
+        coverage frontend frontend-deps frontend-check e2e bench clean
 
+# uv, installed where it works: a venv under ~/.cache (also where the system Python is
+# "externally managed", PEP 668), else pip --user, else Astral's installer. Fails loudly.
 uv:
-	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	@command -v uv >/dev/null 2>&1 || [ -x "$(UV_HOME)/bin/uv" ] || { \
+	  echo "installing uv into $(UV_HOME)"; \
+	  { python3 -m venv "$(UV_HOME)" && "$(UV_HOME)/bin/python" -m pip install --quiet uv; } \
+	  || { rm -rf "$(UV_HOME)"; python3 -m pip install --quiet --user --break-system-packages uv \
+	       && mkdir -p "$(UV_HOME)/bin" && ln -sf "$$(python3 -m site --user-base)/bin/uv" "$(UV_HOME)/bin/uv"; } \
+	  || { curl -LsSf https://astral.sh/uv/install.sh | env UV_INSTALL_DIR="$(UV_HOME)/bin" sh; } \
+	  || { echo "could not install uv (tried a venv, pip --user, the installer)" >&2; exit 1; }; }
+	@"$(UV)" --version
 
 install: uv
-	uv sync --frozen
+	$(UV) sync --frozen
 
 # One command: install, migrate, seed the demo district, serve on http://127.0.0.1:8000
 demo: install frontend
-	uv run distretto migrate
-	uv run distretto seed-demo
-	uv run distretto serve --host 127.0.0.1 --port 8000
+	$(UV) run distretto migrate
+	$(UV) run distretto seed-demo
+	$(UV) run distretto serve --host 127.0.0.1 --port 8000
 
 serve: install
-	uv run distretto serve
+	$(UV) run distretto serve
 
+# ruff, and the import contracts of pyproject.toml (layers, no cycles, feature boundaries).
 lint: install
-	uv run ruff check .
-	uv run ruff format --check .
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+	$(UV) run lint-imports
 
 typecheck: install
-	uv run mypy
+	$(UV) run mypy
 
+# Each run spreads over PYTEST_WORKERS processes and records coverage in its own file
+# (`make coverage` combines them and holds the floor).
 test-sqlite: install
-	DISTRETTO_TEST_DB=sqlite uv run pytest
+	COVERAGE_FILE=.coverage.sqlite DISTRETTO_TEST_DB=sqlite $(UV) run pytest \
+	  -n $(PYTEST_WORKERS) --cov --cov-report= --cov-fail-under=0 $(PYTEST_FLAGS)
 
 test-postgres: install
-	DISTRETTO_TEST_DB=postgres uv run pytest
+	COVERAGE_FILE=.coverage.postgres DISTRETTO_TEST_DB=postgres $(UV) run pytest \
+	  -n $(PYTEST_WORKERS) --cov --cov-report= --cov-fail-under=0 $(PYTEST_FLAGS)
 
-# The whole suite: static checks, API tests on both databases, web app build and browser tests.
-# The two database runs are independent (own database, own Redis namespace) and mostly wait
-# on their database, so they run side by side; --output-sync keeps each run's log in one piece.
-test: lint typecheck
-	$(MAKE) --no-print-directory --output-sync=target -j2 test-sqlite test-postgres
-	$(MAKE) --no-print-directory frontend-check e2e
+coverage: install
+	$(UV) run coverage combine --keep .coverage.sqlite .coverage.postgres
+	$(UV) run coverage report
 
-frontend:
-	@if [ -f frontend/package.json ]; then cd frontend && npm ci --no-audit --no-fund && npm run build; fi
+# The whole suite. Every phase runs and reports even when an earlier one failed; the run
+# fails if any did (.ci/phases prints the summary). The web app is built once.
+test: install
+	.ci/phases lint typecheck test-sqlite test-postgres coverage frontend frontend-check e2e
 
-frontend-check:
-	@if [ -f frontend/package.json ]; then cd frontend && npm ci --no-audit --no-fund && npm run lint && npm run typecheck && npm run check:api && npm run build; fi
+# npm ci once per lock file: a later phase reuses what an earlier one installed.
+frontend-deps:
+	@if [ -f frontend/package.json ]; then cd frontend && node scripts/check-node.mjs \
+	  && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } \
+	  && node scripts/check-node.mjs; fi
 
-e2e: install frontend
-	@if [ -f frontend/package.json ]; then cd frontend && npm run e2e; fi
+frontend: frontend-deps
+	@if [ -f frontend/package.json ]; then cd frontend && npm run build; fi
+
+# Static checks of the web app, and that the typed client matches the OpenAPI schema
+# (the build is the `frontend` target's).
+frontend-check: frontend-deps
+	@if [ -f frontend/package.json ]; then cd frontend && npm run lint && npm run typecheck && npm run check:api; fi
+
+# Browser tests against the build `frontend` made (a fresh database, a port from the OS).
+e2e: install
+	@if [ -f frontend/package.json ]; then \
+	  if [ ! -f frontend/dist/index.html ]; then $(MAKE) --no-print-directory frontend; fi; \
+	  cd frontend && E2E_SKIP_BUILD=1 npm run e2e; fi
 
 # Benchmark harness (bench/README.md); flags through BENCH_FLAGS, e.g. BENCH_FLAGS=--quick
 bench: install
-	uv run python -m bench.run $(BENCH_FLAGS)
+	$(UV) run python -m bench.run $(BENCH_FLAGS)
 
 clean:
-	rm -rf .venv frontend/node_modules frontend/dist distretto.db*
+	rm -rf .venv frontend/node_modules frontend/dist distretto.db* .coverage*

@@ -110,40 +110,6 @@ QUICK = Profile(
 PROFILES = {p.name: p for p in (FULL, QUICK)}
 
 
-@dataclass(frozen=True)
-class Target:
-    """One line of the issue's targets: what is measured, the bound, which way is good."""
-
-    key: str
-    label: str
-    bound: float
-    unit: str
-    higher_is_better: bool
-
-
-# The issue's targets (2 workers, 2 cores, PostgreSQL + Redis).
-TARGETS = {
-    t.key: t
-    for t in (
-        Target("board_first.rps", "Board first page throughput", 3000, "req/s", True),
-        Target("board_first.p99", "Board first page p99", 50, "ms", False),
-        Target("board_deep.rps", "Board deep page throughput", 3000, "req/s", True),
-        Target("board_deep.p99", "Board deep page p99", 50, "ms", False),
-        Target("explain.first_ms", "Board query DB time, first page", 2, "ms", False),
-        Target("explain.deep_ms", "Board query DB time, deep page", 2, "ms", False),
-        Target("search_rare.p99", "Search, selective word p99", 30, "ms", False),
-        Target("search_common.p99", "Search, most common word p99", 100, "ms", False),
-        Target("bids.rps", "Bid placement throughput", 1000, "bids/s", True),
-        Target("bids.p99", "Bid placement p99", 100, "ms", False),
-        Target("award.contracts_per_order", "Contracts per raced order", 1, "exactly", False),
-        Target("ws_capacity.connections", "Authenticated websockets held", 10_000, "conn", True),
-        Target("ws_capacity.kb_per_conn", "Server memory per websocket", 30, "KB", False),
-        Target("fanout.p99", "Fan-out delivery p99 (5,000 clients)", 500, "ms", False),
-        Target("fanout.msgs_per_s", "Delivered messages per second", 30_000, "msg/s", True),
-        Target("resume.recovered_pct", "Events recovered after disconnect", 100, "%", True),
-    )
-}
-
 # p99 bound each step search holds (ms): the issue's target where there is one, otherwise
 # the harness's own bound (said so in the report).
 P99_BOUNDS_MS = {

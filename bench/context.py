@@ -33,9 +33,6 @@ class Bench:
     def client(self, connections: int = 64) -> HttpClient:
         return HttpClient(HOST, self.server.port, connections)
 
-    def has_route(self, method: str, path: str) -> bool:
-        return f"{method.upper()} {path}" in self.routes
-
     def encode(
         self,
         method: str,

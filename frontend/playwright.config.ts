@@ -1,6 +1,15 @@
+import { execFileSync } from 'node:child_process'
 import { defineConfig } from '@playwright/test'
 
-const port = process.env.E2E_PORT ?? '8150'
+// E2E_PORT pins the server's port; otherwise the OS hands one out (bind to port 0), so
+// parallel runs and other servers on the box never collide. Set in the environment here,
+// so Playwright's workers (which load this file again) and e2e/server.mjs see the same one.
+function osPort(): string {
+  const script = "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})"
+  return execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim()
+}
+const port = process.env.E2E_PORT || osPort()
+process.env.E2E_PORT = port
 const baseURL = `http://127.0.0.1:${port}`
 
 // Debian's Chromium: no browser is ever downloaded.
@@ -31,6 +40,7 @@ export default defineConfig({
   },
   webServer: {
     command: 'node e2e/server.mjs',
+    env: { E2E_PORT: port },
     url: `${baseURL}/healthz`,
     timeout: 180_000,
     reuseExistingServer: Boolean(process.env.E2E_REUSE_SERVER),

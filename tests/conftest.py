@@ -1,7 +1,11 @@
-"""Test harness: one migrated database per run, every test isolated by truncation.
+"""Test harness: one migrated database per test process, every test isolated by truncation.
 
 ``DISTRETTO_TEST_DB=sqlite`` (default) or ``postgres`` picks the backend; with
 PostgreSQL the app also uses Redis (rate limits, live fan-out), as in production.
+
+Under pytest-xdist (``-n auto``) every worker is its own process with its own session
+fixtures: its own SQLite file or PostgreSQL database and its own Redis namespace, all
+named after the worker (``gw0``, ``gw1``…) so a leftover is easy to trace.
 """
 
 import asyncio
@@ -27,6 +31,8 @@ PG_ADMIN_DSN = os.environ.get("DISTRETTO_TEST_PG", "postgresql://postgres@127.0.
 REDIS_URL = os.environ.get("DISTRETTO_TEST_REDIS", "redis://127.0.0.1:6379/0")
 # Reference data loaded by migrations: never truncated.
 KEEP_TABLES = {"phases", "alembic_version"}
+# "gw0", "gw1"… under pytest-xdist; "main" in a plain run.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -54,14 +60,14 @@ async def _pg_admin(sql: str) -> None:
 @pytest.fixture(scope="session")
 def database_url() -> Iterator[str]:
     if BACKEND == "postgres":
-        name = f"distretto_test_{uuid.uuid4().hex[:10]}"
+        name = f"distretto_test_{WORKER}_{uuid.uuid4().hex[:10]}"
         asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
         url = _pg_url(name)
         run_migrations(url)
         yield url
         asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     else:
-        with tempfile.TemporaryDirectory() as tmp:
+        with tempfile.TemporaryDirectory(prefix=f"distretto-test-{WORKER}-") as tmp:
             url = f"sqlite+aiosqlite:///{Path(tmp) / 'test.db'}"
             run_migrations(url)
             yield url
@@ -74,7 +80,7 @@ def settings(database_url: str) -> Settings:
         database_url=database_url,
         redis_url=REDIS_URL if BACKEND == "postgres" else None,
         # Own keys per run: test runs sharing one Redis must not reset each other's limits.
-        redis_namespace=f"distretto-test-{uuid.uuid4().hex[:10]}",
+        redis_namespace=f"distretto-test-{WORKER}-{uuid.uuid4().hex[:10]}",
         secret_key="test-secret-key-with-enough-length-0123456789",
         frontend_dist=None,
     )

@@ -25,6 +25,7 @@ from distretto.moderation.router import router as moderation_router
 from distretto.observatory.router import router as observatory_router
 from distretto.privacy.router import router as privacy_router
 from distretto.realtime.endpoint import LiveSocketShortcut
+from distretto.realtime.live_schema import install_live_event_schema
 from distretto.realtime.router import router as realtime_router
 from distretto.realtime.runtime import Realtime
 from distretto.reputation.router import router as reputation_router
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/openapi.json" if docs else None,
     )
     install_error_handlers(app)
+    install_live_event_schema(app)
     app.include_router(system_router)
     app.include_router(api_router())
     if settings.cors_origins:

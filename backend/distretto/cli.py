@@ -8,11 +8,11 @@ import typer
 import uvicorn
 
 from distretto.config import Settings, get_settings
-from distretto.reputation.cli import reputation_cli
 
 cli = typer.Typer(
     help="Distretto: the digital platform of an industrial district.", no_args_is_help=True
 )
+reputation_cli = typer.Typer(help="Reputation scores.", no_args_is_help=True)
 cli.add_typer(reputation_cli, name="reputation")
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,8 +23,8 @@ def run_migrations(database_url: str | None = None) -> None:
 
     config = Config(str(REPO_ROOT / "alembic.ini"))
     config.attributes["database_url"] = database_url or get_settings().database_url
-    # "heads": feature branches of the migration tree may each add their own head.
-    command.upgrade(config, "heads")
+    # One head: a second one is a merge to write (tests/architecture/test_migrations.py).
+    command.upgrade(config, "head")
 
 
 @cli.command()
@@ -92,3 +92,26 @@ def seed_demo() -> None:
 
 def main() -> None:
     cli()
+
+
+async def recompute_database(settings: Settings) -> str:
+    """Recompute every firm now, in its own transaction; returns the summary."""
+    # Imported here: the ``distretto`` command loads this module for every subcommand.
+    from distretto.app import build_context, close_context
+    from distretto.kit import clock
+    from distretto.reputation.service import recompute_all
+
+    ctx = build_context(settings)
+    try:
+        async with ctx.sessionmaker() as session:
+            summary = await recompute_all(session, clock.now())
+            await session.commit()
+            return summary.describe()
+    finally:
+        await close_context(ctx)
+
+
+@reputation_cli.command()
+def recompute() -> None:
+    """Recompute every firm's reputation from scratch (run it daily: recency decays)."""
+    typer.echo(asyncio.run(recompute_database(get_settings())))

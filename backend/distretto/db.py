@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -114,3 +114,9 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 # scope="function": commit before the response is sent, so a 201 is never a lie.
 SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]
+
+
+async def ping(engine: AsyncEngine) -> None:
+    """Raise unless the database answers (the readiness probe)."""
+    async with engine.connect() as conn:
+        await conn.execute(text("SELECT 1"))

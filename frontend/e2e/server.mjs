@@ -3,13 +3,23 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const frontend = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const repo = resolve(frontend, '..')
-const port = process.env.E2E_PORT ?? '8150'
+// E2E_PORT (set by playwright.config.ts); run on its own, a port the OS hands out.
+async function osPort() {
+  const probe = createServer()
+  await new Promise((done) => probe.listen(0, '127.0.0.1', done))
+  const { port } = probe.address()
+  await new Promise((done) => probe.close(done))
+  return String(port)
+}
+const port = process.env.E2E_PORT || (await osPort())
+console.log(`e2e server on http://127.0.0.1:${port}`)
 const staffEmail = process.env.E2E_STAFF_EMAIL ?? 'staff@e2e.distretto.it'
 const staffPassword = process.env.E2E_STAFF_PASSWORD ?? 'staff-password-e2e'
 const dataDir = mkdtempSync(join(tmpdir(), 'distretto-e2e-'))

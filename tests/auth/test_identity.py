@@ -6,7 +6,7 @@ from distretto.models import AuditEntry, User
 from tests.helpers import PASSWORD, login, problem_fields, register
 
 
-async def _user_count(app) -> int:  # type: ignore[no-untyped-def]
+async def _user_count(app) -> int:
     async with app.state.ctx.sessionmaker() as session:
         return int(await session.scalar(select(func.count()).select_from(User)) or 0)
 
@@ -37,7 +37,7 @@ async def test_register_rejects_bad_input_and_writes_nothing(
     client: httpx.AsyncClient,
     app,
     payload: dict,
-    field: str,  # type: ignore[no-untyped-def]
+    field: str,
 ) -> None:
     response = await client.post("/auth/register", json=payload)
     assert response.status_code == 422
@@ -56,7 +56,7 @@ async def test_duplicate_email_conflicts_case_insensitively(client: httpx.AsyncC
     assert again.headers["content-type"].startswith("application/problem+json")
 
 
-async def test_wrong_password_is_401_and_audited(client: httpx.AsyncClient, app) -> None:  # type: ignore[no-untyped-def]
+async def test_wrong_password_is_401_and_audited(client: httpx.AsyncClient, app) -> None:
     await register(client, "p@example.it")
     response = await client.post(
         "/auth/token", data={"username": "p@example.it", "password": "wrong-password!"}
@@ -67,7 +67,7 @@ async def test_wrong_password_is_401_and_audited(client: httpx.AsyncClient, app)
     assert "auth.login_failed" in actions
 
 
-async def test_repeated_failures_are_rate_limited(client: httpx.AsyncClient, app) -> None:  # type: ignore[no-untyped-def]
+async def test_repeated_failures_are_rate_limited(client: httpx.AsyncClient, app) -> None:
     await register(client, "rl@example.it")
     limit = app.state.ctx.settings.login_attempts_per_window
     for _ in range(limit):
@@ -88,7 +88,7 @@ async def test_bad_token_is_401(client: httpx.AsyncClient, token: str) -> None:
     assert response.status_code == 401
 
 
-async def test_expired_and_foreign_tokens_are_401(client: httpx.AsyncClient, app) -> None:  # type: ignore[no-untyped-def]
+async def test_expired_and_foreign_tokens_are_401(client: httpx.AsyncClient, app) -> None:
     from datetime import UTC, datetime, timedelta
 
     from distretto.auth.security import TokenService

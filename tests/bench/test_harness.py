@@ -98,7 +98,7 @@ def test_summary_percentiles_in_milliseconds() -> None:
 
 
 def test_verdict_margins_say_by_how_much() -> None:
-    assert verdict(1500, 1000, higher_is_better=True).margin_pct == 50.0  # type: ignore[union-attr]
+    assert verdict(1500, 1000, higher_is_better=True).margin_pct == 50.0
     missed = verdict(250, 1000, higher_is_better=True)
     assert missed is not None and not missed.passed and missed.margin_pct == -75.0
     latency = verdict(150, 100, higher_is_better=False)

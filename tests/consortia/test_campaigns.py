@@ -75,7 +75,7 @@ async def test_bad_campaign_is_422(
     assert listed.json()["items"] == []
 
 
-async def test_campaign_participation_and_equal_costs(client: httpx.AsyncClient, app) -> None:  # type: ignore[no-untyped-def]
+async def test_campaign_participation_and_equal_costs(client: httpx.AsyncClient, app) -> None:
     manager, created = await consortium(client, kind="marketing")
     cid = created["id"]
     firms = [await member_firm(client, cid, manager) for _ in range(3)]
@@ -118,7 +118,7 @@ async def test_campaign_participation_and_equal_costs(client: httpx.AsyncClient,
     ).status_code == 403
 
 
-async def test_withdraw_until_the_campaign_starts(client: httpx.AsyncClient, app) -> None:  # type: ignore[no-untyped-def]
+async def test_withdraw_until_the_campaign_starts(client: httpx.AsyncClient, app) -> None:
     manager, created = await consortium(client, kind="marketing")
     cid = created["id"]
     firm_a = await member_firm(client, cid, manager)

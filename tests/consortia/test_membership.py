@@ -8,7 +8,7 @@ from tests.consortia.builders import approve, consortium, events_for, join, memb
 from tests.helpers import add_member, firm_owner, problem_fields, register
 
 
-async def _consortium_count(app) -> int:  # type: ignore[no-untyped-def]
+async def _consortium_count(app) -> int:
     async with app.state.ctx.sessionmaker() as session:
         return int(await session.scalar(select(func.count()).select_from(Consortium)) or 0)
 
@@ -41,7 +41,7 @@ async def test_bad_consortium_is_422_and_writes_nothing(
     client: httpx.AsyncClient,
     app,
     body: dict,
-    field: str,  # type: ignore[no-untyped-def]
+    field: str,
 ) -> None:
     user = await register(client)
     response = await client.post("/consortia", json=body, headers=user.headers)
@@ -74,7 +74,7 @@ async def test_anonymous_cannot_create_but_can_browse(client: httpx.AsyncClient)
     assert (await client.get("/consortia/999999")).status_code == 404
 
 
-async def test_join_approve_and_member_directory(client: httpx.AsyncClient, app) -> None:  # type: ignore[no-untyped-def]
+async def test_join_approve_and_member_directory(client: httpx.AsyncClient, app) -> None:
     manager, created = await consortium(client)
     cid = created["id"]
     owner = await firm_owner(client, name="Tintoria Lenzi S.r.l.", phases=["dyeing"])
@@ -161,7 +161,7 @@ async def test_rejected_or_departed_firm_may_ask_again(client: httpx.AsyncClient
     await join(client, cid, owner)
 
 
-async def test_manager_removes_a_member_others_cannot(client: httpx.AsyncClient, app) -> None:  # type: ignore[no-untyped-def]
+async def test_manager_removes_a_member_others_cannot(client: httpx.AsyncClient, app) -> None:
     manager, created = await consortium(client)
     cid = created["id"]
     owner = await member_firm(client, cid, manager)
@@ -179,7 +179,7 @@ async def test_manager_removes_a_member_others_cannot(client: httpx.AsyncClient,
     assert [m["firm_id"] for m in remaining] == [other.firm_id]
 
 
-async def test_suspended_firm_cannot_join(client: httpx.AsyncClient, app) -> None:  # type: ignore[no-untyped-def]
+async def test_suspended_firm_cannot_join(client: httpx.AsyncClient, app) -> None:
     _, created = await consortium(client)
     owner = await firm_owner(client)
     await set_firm(app, owner.firm_id, status="suspended")

@@ -68,7 +68,7 @@ async def test_bad_seal_is_422(client: httpx.AsyncClient, body: dict, field: str
     assert (await client.get(f"/consortia/{created['id']}/seals")).json() == []
 
 
-async def test_seal_criteria_are_enforced(client: httpx.AsyncClient, app) -> None:  # type: ignore[no-untyped-def]
+async def test_seal_criteria_are_enforced(client: httpx.AsyncClient, app) -> None:
     manager, created = await consortium(client, kind="marketing")
     cid = created["id"]
     seal = await _seal(client, manager, cid, min_reputation=70)
@@ -99,7 +99,7 @@ async def test_seal_criteria_are_enforced(client: httpx.AsyncClient, app) -> Non
     assert (await client.get(f"/firms/{member.firm_id}/seals")).json() == []
 
 
-async def test_grant_show_on_profile_and_revoke(client: httpx.AsyncClient, app) -> None:  # type: ignore[no-untyped-def]
+async def test_grant_show_on_profile_and_revoke(client: httpx.AsyncClient, app) -> None:
     manager, created = await consortium(client, kind="marketing", name="Marchio Moda Toscana")
     cid = created["id"]
     seal = await _seal(client, manager, cid, min_reputation=70)
@@ -131,7 +131,7 @@ async def test_grant_show_on_profile_and_revoke(client: httpx.AsyncClient, app) 
     ).status_code == 404
 
 
-async def test_leaving_the_consortium_takes_its_seals(client: httpx.AsyncClient, app) -> None:  # type: ignore[no-untyped-def]
+async def test_leaving_the_consortium_takes_its_seals(client: httpx.AsyncClient, app) -> None:
     manager, created = await consortium(client, kind="marketing")
     cid = created["id"]
     seal = await _seal(client, manager, cid, require_verified=False)
@@ -145,7 +145,7 @@ async def test_leaving_the_consortium_takes_its_seals(client: httpx.AsyncClient,
 
 async def test_showcase_shows_public_facts_of_members_in_good_standing(
     client: httpx.AsyncClient, app
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     manager, created = await consortium(client, name="Consorzio Export Tessile Pratese")
     cid = created["id"]
     seal = await _seal(client, manager, cid, require_verified=False)

@@ -27,12 +27,12 @@ from tests.consortia.builders import (
 from tests.helpers import add_member, firm_owner, make_staff, problem_fields, register
 
 
-async def _fair_count(app) -> int:  # type: ignore[no-untyped-def]
+async def _fair_count(app) -> int:
     async with app.state.ctx.sessionmaker() as session:
         return int(await session.scalar(select(func.count()).select_from(TradeFair)) or 0)
 
 
-async def test_manager_creates_fair_and_members_hear_of_it(client: httpx.AsyncClient, app) -> None:  # type: ignore[no-untyped-def]
+async def test_manager_creates_fair_and_members_hear_of_it(client: httpx.AsyncClient, app) -> None:
     manager, created = await consortium(client)
     cid = created["id"]
     member = await member_firm(client, cid, manager)
@@ -73,7 +73,7 @@ async def test_bad_fair_is_422_naming_the_field(
     client: httpx.AsyncClient,
     app,
     override: dict,
-    field: str,  # type: ignore[no-untyped-def]
+    field: str,
 ) -> None:
     manager, created = await consortium(client)
     response = await client.post(
@@ -101,7 +101,7 @@ async def test_only_managers_create_fairs(client: httpx.AsyncClient) -> None:
 
 async def test_fair_is_seen_by_members_managers_and_staff_only(
     client: httpx.AsyncClient, app
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     manager, created = await consortium(client)
     cid = created["id"]
     member = await member_firm(client, cid, manager)
@@ -128,7 +128,7 @@ async def test_fair_is_seen_by_members_managers_and_staff_only(
     assert past.json()["items"] == []
 
 
-async def test_sign_up_rules(client: httpx.AsyncClient, app) -> None:  # type: ignore[no-untyped-def]
+async def test_sign_up_rules(client: httpx.AsyncClient, app) -> None:
     manager, created = await consortium(client)
     cid = created["id"]
     fair = await trade_fair(client, manager, cid, max_firms=2)
@@ -166,7 +166,7 @@ async def test_sign_up_rules(client: httpx.AsyncClient, app) -> None:  # type: i
     assert [p["firm_id"] for p in detail["participants"]] == [first.firm_id, second.firm_id]
 
 
-async def test_deadline_and_closing_stop_signups(client: httpx.AsyncClient, app) -> None:  # type: ignore[no-untyped-def]
+async def test_deadline_and_closing_stop_signups(client: httpx.AsyncClient, app) -> None:
     manager, created = await consortium(client)
     cid = created["id"]
     firm_a = await member_firm(client, cid, manager)
@@ -233,7 +233,7 @@ async def test_withdraw_before_deadline(client: httpx.AsyncClient) -> None:
     assert not_there.status_code == 404
 
 
-async def test_by_area_needs_area_within_the_booth(client: httpx.AsyncClient, app) -> None:  # type: ignore[no-untyped-def]
+async def test_by_area_needs_area_within_the_booth(client: httpx.AsyncClient, app) -> None:
     manager, created = await consortium(client)
     cid = created["id"]
     fair = await trade_fair(client, manager, cid, cost_split="by_area", booth_area_m2=40)
@@ -253,7 +253,7 @@ async def test_by_area_needs_area_within_the_booth(client: httpx.AsyncClient, ap
     assert detail["area_taken_m2"] == 40.0
 
 
-async def test_equal_costs_sum_exactly(client: httpx.AsyncClient, app) -> None:  # type: ignore[no-untyped-def]
+async def test_equal_costs_sum_exactly(client: httpx.AsyncClient, app) -> None:
     manager, created = await consortium(client)
     cid = created["id"]
     fair = await trade_fair(client, manager, cid, total_cost="1000.00")

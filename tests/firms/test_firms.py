@@ -7,7 +7,7 @@ from distretto.models import Firm
 from tests.helpers import add_member, create_firm, firm_owner, problem_fields, register, valid_vat
 
 
-async def _firm_count(app) -> int:  # type: ignore[no-untyped-def]
+async def _firm_count(app) -> int:
     async with app.state.ctx.sessionmaker() as session:
         return int(await session.scalar(select(func.count()).select_from(Firm)) or 0)
 
@@ -56,7 +56,7 @@ async def test_bad_firm_input_is_422_and_writes_nothing(
     client: httpx.AsyncClient,
     app,
     override: dict,
-    field: str,  # type: ignore[no-untyped-def]
+    field: str,
 ) -> None:
     owner = await register(client)
     body = {

@@ -146,7 +146,7 @@ async def same_group(app: FastAPI, *firm_ids: int) -> None:
         session.add(group)
         await session.flush()
         await session.execute(
-            update(Firm).where(Firm.id.in_(firm_ids)).values(ownership_group_id=group.id)  # type: ignore[union-attr]
+            update(Firm).where(Firm.id.in_(firm_ids)).values(ownership_group_id=group.id)
         )
         await session.commit()
 

@@ -39,7 +39,7 @@ CONTRACT_FIELDS = (
 
 async def _award(
     client: httpx.AsyncClient, actor, order_id: int, bid_id: int, **headers: str
-) -> httpx.Response:  # type: ignore[no-untyped-def]
+) -> httpx.Response:
     return await client.post(
         f"/orders/{order_id}/award", json={"bid_id": bid_id}, headers={**actor.headers, **headers}
     )

@@ -74,7 +74,7 @@ async def test_twenty_simultaneous_bids_of_one_firm_leave_one_live_bid(
         Bid,
         Bid.order_id == order["id"],
         Bid.firm_id == d.bidder.firm_id,
-        Bid.status.in_(LIVE_BID_STATUSES),  # type: ignore[attr-defined]
+        Bid.status.in_(LIVE_BID_STATUSES),
     )
     assert live == 1
 

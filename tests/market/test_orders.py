@@ -278,7 +278,7 @@ async def test_consortium_orders_are_seen_by_active_members(
     await execute(
         app,
         update(ConsortiumMember)
-        .where(ConsortiumMember.firm_id.in_([d.bidder.firm_id, d.outsider.firm_id]))  # type: ignore[attr-defined]
+        .where(ConsortiumMember.firm_id.in_([d.bidder.firm_id, d.outsider.firm_id]))
         .values(status="left"),
     )
     assert await _visible(client, d.bidder, order["id"])

@@ -9,7 +9,7 @@ from tests.helpers import create_firm, problem_fields
 from tests.market.builders import district, events_of, execute, pass_deadline, post_order
 
 
-async def _ask(client: httpx.AsyncClient, actor, order_id: int, **body) -> httpx.Response:  # type: ignore[no-untyped-def]
+async def _ask(client: httpx.AsyncClient, actor, order_id: int, **body) -> httpx.Response:
     return await client.post(
         f"/orders/{order_id}/questions",
         json={"text": "Accettate filato in conto lavorazione?", **body},
@@ -17,7 +17,7 @@ async def _ask(client: httpx.AsyncClient, actor, order_id: int, **body) -> httpx
     )
 
 
-async def _question_ids(client: httpx.AsyncClient, actor, order_id: int) -> list[int]:  # type: ignore[no-untyped-def]
+async def _question_ids(client: httpx.AsyncClient, actor, order_id: int) -> list[int]:
     response = await client.get(f"/orders/{order_id}/questions", headers=actor.headers)
     assert response.status_code == 200, response.text
     return [q["id"] for q in response.json()["items"]]

@@ -33,7 +33,7 @@ async def test_postgres_search_is_answered_by_the_gin_index(app: FastAPI) -> Non
     statement = (
         select(Order.id)
         .where(search_condition(2, "postgresql"))
-        .order_by(Order.id.desc())  # type: ignore[union-attr]
+        .order_by(Order.id.desc())
         .limit(21)
         .params(search_parameters(["tessut", "lana"], "postgresql"))
     )

@@ -17,13 +17,13 @@ async def _firms(client: httpx.AsyncClient, count: int, phase: str = "dyeing") -
     return [(await firm_owner(client, phases=[phase])).firm_id for _ in range(count)]
 
 
-async def _summary(client: httpx.AsyncClient, **params: int) -> dict:  # type: ignore[type-arg]
+async def _summary(client: httpx.AsyncClient, **params: int) -> dict:
     response = await client.get("/observatory/summary", params=params)
     assert response.status_code == 200, response.text
     return dict(response.json())
 
 
-def _cell(cells: list[dict], **match: object) -> dict:  # type: ignore[type-arg]
+def _cell(cells: list[dict], **match: object) -> dict:
     found = [c for c in cells if all(c[k] == v for k, v in match.items())]
     assert len(found) == 1, (match, cells)
     return found[0]
@@ -46,7 +46,7 @@ async def test_empty_district_is_public_and_empty(client: httpx.AsyncClient) -> 
     assert summary["months"][-1] == _month(NOW)
 
 
-async def test_order_cells_need_three_client_firms(app, client: httpx.AsyncClient) -> None:  # type: ignore[no-untyped-def]
+async def test_order_cells_need_three_client_firms(app, client: httpx.AsyncClient) -> None:
     clients = await _firms(client, 3, "weaving")
     at = NOW - timedelta(hours=1)
     # Two firms post dyeing orders: too few to publish; three post stitching orders.
@@ -68,7 +68,7 @@ async def test_order_cells_need_three_client_firms(app, client: httpx.AsyncClien
     assert "4" not in {str(c["count"]) for c in summary["orders"]}  # dyeing's 4 never shows
 
 
-async def test_small_phases_pool_into_other(app, client: httpx.AsyncClient) -> None:  # type: ignore[no-untyped-def]
+async def test_small_phases_pool_into_other(app, client: httpx.AsyncClient) -> None:
     firms = await _firms(client, 3, "weaving")
     at = NOW - timedelta(hours=2)
     # Knitting has two clients and printing one: neither may be shown, together they may.
@@ -82,7 +82,7 @@ async def test_small_phases_pool_into_other(app, client: httpx.AsyncClient) -> N
     assert summary["total_orders"] == 3
 
 
-async def test_contracts_prices_and_punctuality(app, client: httpx.AsyncClient) -> None:  # type: ignore[no-untyped-def]
+async def test_contracts_prices_and_punctuality(app, client: httpx.AsyncClient) -> None:
     clients = await _firms(client, 3, "weaving")
     suppliers = await _firms(client, 3, "dyeing")
     at = NOW - timedelta(days=2)
@@ -124,7 +124,7 @@ async def test_contracts_prices_and_punctuality(app, client: httpx.AsyncClient) 
     assert punctuality["deliveries"] == 4 and punctuality["on_time_rate"] == 0.75
 
 
-async def test_two_suppliers_never_reveal_a_price(app, client: httpx.AsyncClient) -> None:  # type: ignore[no-untyped-def]
+async def test_two_suppliers_never_reveal_a_price(app, client: httpx.AsyncClient) -> None:
     clients = await _firms(client, 3, "weaving")
     suppliers = await _firms(client, 2, "stitching")
     at = NOW - timedelta(days=1)
@@ -147,7 +147,7 @@ async def test_two_suppliers_never_reveal_a_price(app, client: httpx.AsyncClient
     assert summary["total_contracts"] is None
 
 
-async def test_window_excludes_older_months(app, client: httpx.AsyncClient) -> None:  # type: ignore[no-untyped-def]
+async def test_window_excludes_older_months(app, client: httpx.AsyncClient) -> None:
     clients = await _firms(client, 3)
     old = month_start(NOW, 3) - timedelta(days=1)
     for firm in clients:

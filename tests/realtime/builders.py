@@ -21,7 +21,7 @@ from websockets.exceptions import ConnectionClosed
 from distretto.app import create_app
 from distretto.config import Settings
 from distretto.db import create_sessionmaker, session_scope
-from distretto.kit.events import OutboxEvent, emit, user_key
+from distretto.kit.events import OutboxEvent, user_key, write_outbox_event
 from distretto.models import Firm
 from tests.helpers import Actor, add_member, create_firm, firm_owner, make_staff, register
 
@@ -166,7 +166,7 @@ async def publish_many(
     written = []
     async with session_scope(app.state.sessionmaker, app.state.event_sink) as session:
         for type_, data, audience in events:
-            written.append(await emit(session, type_, data, audience))
+            written.append(await write_outbox_event(session, type_, data, audience))
     return written
 
 
@@ -235,16 +235,12 @@ async def district(client: httpx.AsyncClient, app: FastAPI) -> District:
     )
 
 
-def free_port(candidates: Iterable[int]) -> int:
-    """The first of ``candidates`` nobody listens on (our ranges: 8130-8139, 6390-6392)."""
-    for port in candidates:
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port among {candidates}")
+def free_port() -> int:
+    """A port the OS has just handed out (bind to port 0), never one from a fixed range:
+    another Redis or server on the box may hold any port we would pick ourselves."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 class RedisServer:
@@ -282,7 +278,7 @@ class RedisServer:
 
 @asynccontextmanager
 async def redis_server() -> AsyncIterator[RedisServer]:
-    server = RedisServer(free_port(range(6390, 6393)))
+    server = RedisServer(free_port())
     await server.start()
     try:
         yield server

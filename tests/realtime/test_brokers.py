@@ -10,7 +10,7 @@ import httpx
 from fastapi import FastAPI
 
 from distretto.db import session_scope
-from distretto.kit.events import OutboxEvent, emit, firm_key
+from distretto.kit.events import OutboxEvent, firm_key, write_outbox_event
 from distretto.realtime.broker import RESUBSCRIBED, BrokerItem, RedisBroker, decode, encode
 from tests.helpers import firm_owner
 from tests.realtime.builders import BARRIER, barrier, live, redis_server
@@ -19,7 +19,10 @@ from tests.realtime.builders import BARRIER, barrier, live, redis_server
 async def _write_unpublished(app: FastAPI, count: int, audience: list[str]) -> list[OutboxEvent]:
     """Commit events without publishing them (as a CLI command or a crashed request would)."""
     async with session_scope(app.state.sessionmaker, None) as session:
-        return [await emit(session, "contract.updated", {"n": n}, audience) for n in range(count)]
+        return [
+            await write_outbox_event(session, "contract.updated", {"n": n}, audience)
+            for n in range(count)
+        ]
 
 
 async def test_publishes_out_of_commit_order_still_arrive_in_id_order_once(

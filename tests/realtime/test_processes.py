@@ -50,8 +50,8 @@ async def _drain(stream: asyncio.StreamReader, into: deque[str]) -> None:
 async def app_process(
     settings: Settings, redis_url: str, namespace: str
 ) -> AsyncIterator[AppProcess]:
-    """``distretto serve`` in a subprocess on a free port of 8130-8139."""
-    port = free_port(range(8130, 8140))
+    """``distretto serve`` in a subprocess on a port the OS hands out."""
+    port = free_port()
     env = os.environ | {
         "DISTRETTO_ENVIRONMENT": "test",
         "DISTRETTO_DATABASE_URL": settings.database_url,

@@ -8,9 +8,9 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
+from distretto.cli import recompute_database
 from distretto.config import Settings
 from distretto.models import ReputationDistrictMean, ReputationScore, ReputationSnapshot
-from distretto.reputation.cli import recompute_database
 from distretto.reputation.service import recompute_all
 from tests.contracts.builders import (
     NOW,
@@ -29,6 +29,13 @@ PERFECT = {"quality": 5, "timeliness": 5, "communication": 5}
 async def _supplier_score(client: httpx.AsyncClient, firm_id: int) -> float | None:
     body = (await client.get(f"/firms/{firm_id}/reputation")).json()
     return body["as_supplier"]["score"]
+
+
+async def _scored(client: httpx.AsyncClient, firm_id: int) -> float:
+    """The supplier score of a firm that must have one."""
+    score = await _supplier_score(client, firm_id)
+    assert score is not None, f"firm {firm_id} has no supplier score"
+    return score
 
 
 async def _reviewed(
@@ -90,9 +97,7 @@ async def test_one_perfect_contract_ranks_below_forty_good_ones(
     for n in range(40):
         await _reviewed(app, buyer.firm_id, good.firm_id, days_ago=5 + 8 * n, stars=(4, 4, 4))
     await _recompute_at(app)
-    assert await _supplier_score(client, good.firm_id) > await _supplier_score(
-        client, perfect.firm_id
-    )
+    assert await _scored(client, good.firm_id) > await _scored(client, perfect.firm_id)
 
 
 async def _deliver_accept_review(
@@ -157,7 +162,7 @@ async def test_late_deliveries_and_lost_disputes_lower_the_score(
         dispute_opened_by_firm_id=buyer.firm_id,
     )
     await _recompute_at(app)
-    scores = {name: await _supplier_score(client, s.firm_id) for name, s in suppliers.items()}
+    scores = {name: await _scored(client, s.firm_id) for name, s in suppliers.items()}
     assert scores["clean"] > scores["late"] > scores["later"]
     assert scores["clean"] > scores["lost"]
     lost = (await client.get(f"/firms/{suppliers['lost'].firm_id}/reputation")).json()

@@ -74,7 +74,7 @@ class _Builder:
         self.session.add(row)
         await self.session.flush()
         if name is not None:
-            self.ids[name] = row.id  # type: ignore[attr-defined]
+            self.ids[name] = row.id
         return row
 
     async def user(self, name: str, *, staff: bool = False) -> User:

@@ -110,7 +110,7 @@ class _Payload(OAuth2Payload):
         return self._data
 
     @property
-    def datalist(self) -> dict[str, list[str]]:  # type: ignore[override]
+    def datalist(self) -> dict[str, list[str]]:
         return self._datalist
 
 
@@ -162,7 +162,7 @@ class LocalProvider:
                 return None
 
             def create_oauth2_request(self, request: Any) -> OAuth2Request:
-                return request  # type: ignore[no-any-return]
+                return request
 
             def handle_response(
                 self, status: int, body: Any, headers: list[tuple[str, str]]

@@ -26,7 +26,7 @@ async def test_metrics_need_the_scrape_token_when_one_is_set(
     assert allowed.status_code == 200 and "distretto_http_requests_total" in allowed.text
 
 
-async def test_security_headers_and_body_limit(client: httpx.AsyncClient, app) -> None:  # type: ignore[no-untyped-def]
+async def test_security_headers_and_body_limit(client: httpx.AsyncClient, app) -> None:
     response = await client.get("http://test/healthz")
     assert response.headers["x-content-type-options"] == "nosniff"
     limit = app.state.ctx.settings.max_body_bytes

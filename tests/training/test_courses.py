@@ -21,14 +21,14 @@ from tests.training.builders import (
 )
 
 
-async def _course_count(app) -> int:  # type: ignore[no-untyped-def]
+async def _course_count(app) -> int:
     async with app.state.ctx.sessionmaker() as session:
         return int(await session.scalar(select(func.count()).select_from(Course)) or 0)
 
 
 async def test_manager_creates_course_with_sessions_in_order(
     client: httpx.AsyncClient, app
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     manager, created = await consortium(client, kind="training", name="Scuola di Filiera")
     cid = created["id"]
     member = await member_firm(client, cid, manager)
@@ -79,7 +79,7 @@ async def test_bad_course_is_422_and_writes_nothing(
     client: httpx.AsyncClient,
     app,
     override: dict,
-    field: str,  # type: ignore[no-untyped-def]
+    field: str,
 ) -> None:
     manager, created = await consortium(client, kind="training")
     response = await client.post(
@@ -122,7 +122,7 @@ async def test_enrolment_fills_seats_then_the_waitlist(client: httpx.AsyncClient
     assert same_person.status_code == 409
 
 
-async def test_who_may_enrol(client: httpx.AsyncClient, app) -> None:  # type: ignore[no-untyped-def]
+async def test_who_may_enrol(client: httpx.AsyncClient, app) -> None:
     manager, created = await consortium(client, kind="training")
     cid = created["id"]
     made = await course(client, manager, cid)
@@ -157,7 +157,7 @@ async def test_who_may_enrol(client: httpx.AsyncClient, app) -> None:  # type: i
     assert late.status_code == 409 and "deadline" in late.json()["detail"]
 
 
-async def test_cancellation_promotes_the_first_waitlisted(client: httpx.AsyncClient, app) -> None:  # type: ignore[no-untyped-def]
+async def test_cancellation_promotes_the_first_waitlisted(client: httpx.AsyncClient, app) -> None:
     manager, created = await consortium(client, kind="training")
     cid = created["id"]
     firm_a = await member_firm(client, cid, manager)
@@ -224,7 +224,7 @@ async def test_cancellation_promotes_the_first_waitlisted(client: httpx.AsyncCli
     assert too_late.status_code == 409
 
 
-async def test_enrolment_lists_are_scoped(client: httpx.AsyncClient, app) -> None:  # type: ignore[no-untyped-def]
+async def test_enrolment_lists_are_scoped(client: httpx.AsyncClient, app) -> None:
     manager, created = await consortium(client, kind="training")
     cid = created["id"]
     firm_a = await member_firm(client, cid, manager)

@@ -11,7 +11,7 @@ from tests.training.builders import course, enrol
 pytestmark = pytest.mark.postgres_only
 
 
-async def _all_enrolments(client: httpx.AsyncClient, course_id: int, manager) -> list[dict]:  # type: ignore[no-untyped-def]
+async def _all_enrolments(client: httpx.AsyncClient, course_id: int, manager) -> list[dict]:
     items: list[dict] = []
     cursor = None
     while True:

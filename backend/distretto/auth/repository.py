@@ -12,9 +12,9 @@ from sqlalchemy import (
     union_all,
     update,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from distretto.kit.repository import Repository
 from distretto.models import (
     Consortium,
     ConsortiumManager,
@@ -25,6 +25,7 @@ from distretto.models import (
     User,
 )
 from distretto.models.base import UTCDateTime
+from distretto.models.consortia import MemberStatus
 
 _USER_ID = bindparam("user_id", type_=Integer)
 
@@ -67,9 +68,9 @@ VIEWER_FACTS = union_all(
 )
 
 
-class UserRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class UserRepository(Repository):
+    async def by_id(self, user_id: int) -> User | None:
+        return await self.session.get(User, user_id)
 
     async def by_email(self, email: str) -> User | None:
         return (
@@ -114,7 +115,10 @@ class UserRepository:
                     select(ConsortiumMember.consortium_id)
                     .join(Membership, Membership.firm_id == ConsortiumMember.firm_id)
                     .join(Consortium, Consortium.id == ConsortiumMember.consortium_id)
-                    .where(Membership.user_id == user_id, ConsortiumMember.status == "active")
+                    .where(
+                        Membership.user_id == user_id,
+                        ConsortiumMember.status == MemberStatus.ACTIVE,
+                    )
                 )
             ).all()
         )
@@ -123,10 +127,7 @@ class UserRepository:
         return sorted(roles.items())
 
 
-class RefreshTokenRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class RefreshTokenRepository(Repository):
     async def add(self, token: RefreshToken) -> None:
         self.session.add(token)
         await self.session.flush()

@@ -14,6 +14,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import OctKey
 
 from distretto.config import Settings
+from distretto.kit import clock
 
 ALGORITHM = "HS256"
 ACCESS_TYPE = "access"
@@ -58,7 +59,7 @@ class TokenService:
         self.refresh_ttl = timedelta(days=settings.refresh_token_days)
 
     def mint_access(self, user_id: int, now: datetime | None = None) -> str:
-        now = now or datetime.now(UTC)
+        now = now or clock.now()
         claims = {
             "sub": str(user_id),
             "iss": self._issuer,

@@ -2,13 +2,14 @@
 
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth import schemas
 from distretto.auth.repository import RefreshTokenRepository, UserRepository
 from distretto.auth.security import digest, hash_password, new_refresh_token, verify_password
+from distretto.kit import clock
 from distretto.kit.audit import audit_after_rollback, record
 from distretto.kit.context import AppContext
 from distretto.kit.errors import Conflict, TooManyRequests, Unauthorized
@@ -30,7 +31,7 @@ async def register(session: AsyncSession, ctx: AppContext, data: schemas.Registe
 async def issue_tokens(
     session: AsyncSession, ctx: AppContext, user_id: int, family_id: str | None = None
 ) -> schemas.TokenPair:
-    now = datetime.now(UTC)
+    now = clock.now()
     refresh = new_refresh_token()
     await RefreshTokenRepository(session).add(
         RefreshToken(
@@ -87,7 +88,7 @@ async def login(
 async def refresh(session: AsyncSession, ctx: AppContext, token: str, ip: str) -> schemas.TokenPair:
     repo = RefreshTokenRepository(session)
     stored = await repo.by_hash(digest(token))
-    now = datetime.now(UTC)
+    now = clock.now()
     if stored is None or stored.revoked_at is not None or stored.expires_at <= now:
         raise Unauthorized("Refresh token is invalid or expired", code="auth.refresh_invalid")
     assert stored.id is not None
@@ -122,7 +123,7 @@ def _revoke_stolen_family(
 
 async def logout(session: AsyncSession, user_id: int, token: str | None, ip: str) -> None:
     repo = RefreshTokenRepository(session)
-    now = datetime.now(UTC)
+    now = clock.now()
     stored = await repo.by_hash(digest(token)) if token else None
     if stored is not None and stored.user_id == user_id:
         await repo.revoke_family(stored.family_id, now)
@@ -135,7 +136,7 @@ async def logout(session: AsyncSession, user_id: int, token: str | None, ip: str
 
 async def me(session: AsyncSession, user_id: int) -> schemas.MeOut:
     users = UserRepository(session)
-    user = await session.get(User, user_id)
+    user = await users.by_id(user_id)
     if user is None or user.id is None:
         raise Unauthorized(code="auth.unauthenticated")
     return schemas.MeOut(
@@ -152,3 +153,22 @@ async def me(session: AsyncSession, user_id: int) -> schemas.MeOut:
             for c, r in await users.consortium_roles(user.id)
         ],
     )
+
+
+# --- For other features (they use auth through this module) -----------------------------
+
+
+async def user_by_id(session: AsyncSession, user_id: int) -> User | None:
+    return await UserRepository(session).by_id(user_id)
+
+
+async def user_by_email(session: AsyncSession, email: str) -> User | None:
+    return await UserRepository(session).by_email(email)
+
+
+async def add_user(session: AsyncSession, user: User) -> User:
+    return await UserRepository(session).add(user)
+
+
+async def revoke_refresh_tokens(session: AsyncSession, user_id: int, now: datetime) -> None:
+    await RefreshTokenRepository(session).revoke_all_for_user(user_id, now)

@@ -14,8 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from distretto.auth.repository import UserRepository
 from distretto.db import SessionDep
 from distretto.firms.suspensions import lift_ended_suspensions
-from distretto.kit.clock import ClockDep, system_clock
+from distretto.kit import clock as kit_clock
+from distretto.kit.clock import ClockDep
 from distretto.kit.errors import Forbidden, NotFound, Unauthorized
+from distretto.models.firms import FirmStatus
 
 ROLE_RANK = {"member": 1, "manager": 2, "owner": 3}
 
@@ -34,9 +36,6 @@ class Viewer:
     @property
     def firm_ids(self) -> list[int]:
         return sorted(self.firm_roles)
-
-    def role_in(self, firm_id: int) -> str | None:
-        return self.firm_roles.get(firm_id)
 
     def has_role(self, firm_id: int, minimum: str) -> bool:
         role = self.firm_roles.get(firm_id)
@@ -78,13 +77,13 @@ async def load_viewer(
     if user is None:
         return None
     firms = [row for row in rows if row.kind == "firm"]
-    suspended = [row.ref_id for row in firms if row.firm_status == "suspended"]
+    suspended = [row.ref_id for row in firms if row.firm_status == FirmStatus.SUSPENDED]
     # Only a suspension whose end date has passed costs a write (most requests: none).
-    moment = now or system_clock()
+    moment = now or kit_clock.now()
     ended = [
         row.ref_id
         for row in firms
-        if row.firm_status == "suspended"
+        if row.firm_status == FirmStatus.SUSPENDED
         and row.suspended_until is not None
         and row.suspended_until <= moment
     ]

@@ -6,15 +6,15 @@ money is spent, and only a manager can take a firm off).
 """
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
-from distretto.consortia import costs, policies, schemas
+from distretto.consortia import costs, events, policies, schemas
 from distretto.consortia.repository import CampaignRepository, ConsortiumRepository
 from distretto.consortia.service import get_consortium, require_member_firm
 from distretto.firms.service import get_firm
+from distretto.kit import clock
 from distretto.kit.errors import Conflict, NotFound
 from distretto.kit.events import emit, firm_key
 from distretto.kit.pagination import Page, PageParams
@@ -83,14 +83,13 @@ async def create(
     members = await ConsortiumRepository(session).active_member_firm_ids(consortium_id)
     await emit(
         session,
-        "campaign.created",
-        {
-            "campaign_id": campaign.id,
-            "consortium_id": consortium_id,
-            "consortium_name": consortium.name,
-            "title": campaign.title,
-            "starts_on": campaign.starts_on.isoformat(),
-        },
+        events.CampaignCreated(
+            campaign_id=campaign.id,
+            consortium_id=consortium_id,
+            consortium_name=consortium.name,
+            title=campaign.title,
+            starts_on=campaign.starts_on,
+        ),
         [firm_key(firm_id) for firm_id in members],
     )
     return (await _outs(session, [campaign], with_participants=True))[0]
@@ -126,7 +125,7 @@ async def join(
     consortium = await get_consortium(session, campaign.consortium_id)
     firm = await get_firm(session, data.firm_id)
     await require_member_firm(session, consortium, firm)
-    if datetime.now(UTC).date() > campaign.ends_on:
+    if clock.today() > campaign.ends_on:
         raise Conflict("This campaign is over", code="campaign.over")
     if await repo.participation(campaign_id, data.firm_id) is not None:
         raise Conflict(
@@ -155,7 +154,7 @@ async def withdraw(session: AsyncSession, viewer: Viewer, campaign_id: int, firm
             code="campaign.not_participant",
             params={"firm_id": firm_id},
         )
-    started = datetime.now(UTC).date() >= campaign.starts_on
+    started = clock.today() >= campaign.starts_on
     if started and not viewer.manages(campaign.consortium_id):
         raise Conflict(
             "The campaign has started: withdrawing is no longer possible", code="campaign.started"

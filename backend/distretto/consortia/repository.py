@@ -11,12 +11,12 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, false, func, or_
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from distretto.auth.viewer import Viewer
 from distretto.kit.pagination import PageParams, keyset_page
+from distretto.kit.repository import Repository
 from distretto.models import (
     Campaign,
     CampaignParticipation,
@@ -31,12 +31,15 @@ from distretto.models import (
     TradeFairParticipation,
     User,
 )
+from distretto.models.consortia import MemberStatus
+from distretto.models.contracts import PartyRole
+from distretto.models.firms import FirmStatus
 
 
 def member_consortium_ids(firm_ids: Sequence[int]) -> SelectOfScalar[int]:
     """Consortia in which one of these firms is an active member."""
     return select(ConsortiumMember.consortium_id).where(
-        col(ConsortiumMember.firm_id).in_(firm_ids), ConsortiumMember.status == "active"
+        col(ConsortiumMember.firm_id).in_(firm_ids), ConsortiumMember.status == MemberStatus.ACTIVE
     )
 
 
@@ -50,10 +53,7 @@ def _consortium_scope(viewer: Viewer | None, consortium_column: Any) -> Any:
     )
 
 
-class ConsortiumRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class ConsortiumRepository(Repository):
     async def get(self, consortium_id: int) -> Consortium | None:
         return await self.session.get(Consortium, consortium_id)
 
@@ -98,7 +98,7 @@ class ConsortiumRepository:
             select(ConsortiumMember.consortium_id, func.count())
             .where(
                 col(ConsortiumMember.consortium_id).in_(consortium_ids),
-                ConsortiumMember.status == "active",
+                ConsortiumMember.status == MemberStatus.ACTIVE,
             )
             .group_by(ConsortiumMember.consortium_id)
         )
@@ -134,7 +134,7 @@ class ConsortiumRepository:
 
     async def is_active_member(self, consortium_id: int, firm_id: int) -> bool:
         membership = await self.membership(consortium_id, firm_id)
-        return membership is not None and membership.status == "active"
+        return membership is not None and membership.status == MemberStatus.ACTIVE
 
     async def save_membership(self, membership: ConsortiumMember) -> ConsortiumMember:
         self.session.add(membership)
@@ -162,7 +162,7 @@ class ConsortiumRepository:
                     select(ConsortiumMember.firm_id)
                     .where(
                         ConsortiumMember.consortium_id == consortium_id,
-                        ConsortiumMember.status == "active",
+                        ConsortiumMember.status == MemberStatus.ACTIVE,
                     )
                     .order_by(ConsortiumMember.firm_id)
                 )
@@ -178,8 +178,8 @@ class ConsortiumRepository:
                     .join(ConsortiumMember, ConsortiumMember.firm_id == Firm.id)
                     .where(
                         ConsortiumMember.consortium_id == consortium_id,
-                        ConsortiumMember.status == "active",
-                        Firm.status == "active",
+                        ConsortiumMember.status == MemberStatus.ACTIVE,
+                        Firm.status == FirmStatus.ACTIVE,
                     )
                     .order_by(Firm.name, Firm.id)
                 )
@@ -228,10 +228,7 @@ class ConsortiumRepository:
         await self.session.flush()
 
 
-class TradeFairRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class TradeFairRepository(Repository):
     def readable(self, viewer: Viewer | None) -> SelectOfScalar[TradeFair]:
         stmt = select(TradeFair)
         if viewer is not None and viewer.is_staff:
@@ -355,10 +352,7 @@ class TradeFairRepository:
         await self.session.flush()
 
 
-class CampaignRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class CampaignRepository(Repository):
     def readable(self, viewer: Viewer | None) -> SelectOfScalar[Campaign]:
         stmt = select(Campaign)
         if viewer is not None and viewer.is_staff:
@@ -444,11 +438,8 @@ class CampaignRepository:
         await self.session.flush()
 
 
-class SealRepository:
+class SealRepository(Repository):
     """Seals and their grants are public: they exist to be shown to buyers."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
 
     async def get(self, seal_id: int) -> QualitySeal | None:
         return await self.session.get(QualitySeal, seal_id)
@@ -535,7 +526,7 @@ class SealRepository:
         rows = await self.session.scalars(
             select(ReputationScore).where(
                 col(ReputationScore.firm_id).in_(firm_ids),
-                ReputationScore.role == "supplier",
+                ReputationScore.role == PartyRole.SUPPLIER,
                 ReputationScore.phase == "*",
             )
         )

@@ -16,10 +16,11 @@ from pydantic import (
     field_validator,
 )
 
+from distretto.kit import clock
 from distretto.kit.params import INT32_MAX
+from distretto.models.consortia import ConsortiumKind, CostSplit
 
-Kind = Literal["export", "marketing", "training", "general"]
-CostSplit = Literal["equal", "by_area"]
+Kind = ConsortiumKind
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
 ConsortiumName = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=2, max_length=160)
@@ -47,7 +48,7 @@ def as_utc(value: datetime) -> datetime:
 
 def _within_horizon(value: date) -> date:
     day = value.date() if isinstance(value, datetime) else value
-    if day > datetime.now(UTC).date() + PLANNING_HORIZON:
+    if day > clock.today() + PLANNING_HORIZON:
         raise ValueError("is more than five years ahead")
     return value
 
@@ -58,7 +59,7 @@ PlannedMoment = Annotated[datetime, AfterValidator(as_utc), AfterValidator(_with
 
 def in_future(value: datetime) -> datetime:
     value = as_utc(value)
-    if value <= datetime.now(UTC):
+    if value <= clock.now():
         raise ValueError("must be in the future")
     return value
 
@@ -284,7 +285,7 @@ class CampaignCreate(BaseModel):
     @classmethod
     def _ends_after_start(cls, value: date, info: ValidationInfo) -> date:
         _not_before(info, "starts_on", value, "must be on or after starts_on")
-        if value < datetime.now(UTC).date():
+        if value < clock.today():
             raise ValueError("the campaign would already be over")
         return value
 

@@ -4,7 +4,7 @@ its criteria, shown publicly on firm profiles and on the consortium's showcase."
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
-from distretto.consortia import policies, schemas
+from distretto.consortia import events, policies, schemas
 from distretto.consortia.repository import ConsortiumRepository, SealRepository
 from distretto.consortia.service import get_consortium
 from distretto.firms.service import get_firm
@@ -12,6 +12,7 @@ from distretto.kit.audit import record
 from distretto.kit.errors import Conflict, NotFound
 from distretto.kit.events import emit, firm_key
 from distretto.models import Consortium, Firm, QualitySeal, SealGrant
+from distretto.models.firms import FirmStatus
 
 
 async def _seal(session: AsyncSession, seal_id: int) -> QualitySeal:
@@ -86,7 +87,7 @@ async def _check_criteria(
             code="seal.not_member",
             params={"firm": firm.name},
         )
-    if firm.status != "active":
+    if firm.status != FirmStatus.ACTIVE:
         raise Conflict(
             f"{firm.name} is suspended by the association and cannot receive a seal",
             code="seal.firm_suspended",
@@ -139,8 +140,7 @@ async def grant(
     )
     await emit(
         session,
-        "seal.granted",
-        {"seal_id": seal_id, "seal_name": seal.name, "firm_id": data.firm_id},
+        events.SealGranted(seal_id=seal_id, seal_name=seal.name, firm_id=data.firm_id),
         [firm_key(data.firm_id)],
     )
     await record(
@@ -170,8 +170,7 @@ async def revoke(session: AsyncSession, viewer: Viewer, seal_id: int, firm_id: i
     await repo.remove_grant(existing)
     await emit(
         session,
-        "seal.revoked",
-        {"seal_id": seal_id, "seal_name": seal.name, "firm_id": firm_id},
+        events.SealRevoked(seal_id=seal_id, seal_name=seal.name, firm_id=firm_id),
         [firm_key(firm_id)],
     )
     await record(

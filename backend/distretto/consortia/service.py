@@ -1,27 +1,27 @@
 """Consortia, their managers and member firms, and the public showcase for buyers."""
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from distretto.auth.repository import UserRepository
+from distretto.auth.service import user_by_email
 from distretto.auth.viewer import Viewer
-from distretto.consortia import policies, schemas
+from distretto.consortia import events, policies, schemas
 from distretto.consortia.repository import (
     ConsortiumRepository,
     SealRepository,
     TradeFairRepository,
 )
-from distretto.firms.repository import FirmRepository
-from distretto.firms.service import get_firm
+from distretto.firms.service import get_firm, phases_of
+from distretto.kit import clock
 from distretto.kit.audit import record
 from distretto.kit.errors import Conflict, Invalid, NotFound
 from distretto.kit.events import emit, firm_key, user_key
 from distretto.kit.pagination import Page, PageParams
 from distretto.models import Consortium, ConsortiumManager, ConsortiumMember, Firm
+from distretto.models.consortia import MemberStatus
 
-LIVE_MEMBER_STATUSES = ("pending", "active")
+LIVE_MEMBER_STATUSES = (MemberStatus.PENDING, MemberStatus.ACTIVE)
 
 
 async def get_consortium(session: AsyncSession, consortium_id: int) -> Consortium:
@@ -80,7 +80,7 @@ async def _outs(
 async def _member_outs(
     session: AsyncSession, rows: Sequence[tuple[ConsortiumMember, Firm]]
 ) -> list[schemas.MemberFirmOut]:
-    phases = await FirmRepository(session).phases_of([f.id for _, f in rows if f.id is not None])
+    phases = await phases_of(session, [f.id for _, f in rows if f.id is not None])
     return [
         schemas.MemberFirmOut(
             firm_id=f.id,
@@ -108,10 +108,14 @@ async def _detail(
     assert consortium.id is not None
     repo = ConsortiumRepository(session)
     summary = (await _outs(session, viewer, [consortium], roles))[0]
-    members = await _member_outs(session, await repo.members_with_firms(consortium.id, ["active"]))
+    members = await _member_outs(
+        session, await repo.members_with_firms(consortium.id, [MemberStatus.ACTIVE])
+    )
     sees_requests = viewer is not None and (viewer.is_staff or summary.viewer_role == "manager")
     pending = (
-        await _member_outs(session, await repo.members_with_firms(consortium.id, ["pending"]))
+        await _member_outs(
+            session, await repo.members_with_firms(consortium.id, [MemberStatus.PENDING])
+        )
         if sees_requests
         else None
     )
@@ -169,8 +173,7 @@ async def update(
         raise Conflict("A consortium with this name already exists", code="consortium.name_taken")
     for field, value in changes.items():
         setattr(consortium, field, value)
-    session.add(consortium)
-    await session.flush()
+    await ConsortiumRepository(session).add_and_flush(consortium)
     return await _detail(session, viewer, consortium)
 
 
@@ -193,7 +196,7 @@ async def add_manager(
 ) -> schemas.ManagerOut:
     await get_consortium(session, consortium_id)
     policies.require_manager(viewer, consortium_id)
-    user = await UserRepository(session).by_email(data.email)
+    user = await user_by_email(session, data.email)
     if user is None or user.id is None or user.deleted_at is not None or not user.is_active:
         raise Invalid(
             "email",
@@ -272,7 +275,9 @@ async def request_membership(
     repo = ConsortiumRepository(session)
     membership = await repo.membership(consortium_id, data.firm_id)
     if membership is not None and membership.status in LIVE_MEMBER_STATUSES:
-        state = "already a member" if membership.status == "active" else "already waiting"
+        state = (
+            "already a member" if membership.status == MemberStatus.ACTIVE else "already waiting"
+        )
         raise Conflict(
             f"{firm.name} is {state} of {consortium.name}",
             code="consortium.already_member",
@@ -281,14 +286,15 @@ async def request_membership(
     if membership is None:
         membership = ConsortiumMember(consortium_id=consortium_id, firm_id=data.firm_id)
     # A firm that left or was turned down may ask again: the same row starts over.
-    membership.status = "pending"
-    membership.requested_at = datetime.now(UTC)
+    membership.status = MemberStatus.PENDING
+    membership.requested_at = clock.now()
     membership.decided_at = None
     await repo.save_membership(membership)
     await emit(
         session,
-        "membership.requested",
-        {"consortium_id": consortium_id, "firm_id": data.firm_id, "firm_name": firm.name},
+        events.MembershipRequested(
+            consortium_id=consortium_id, firm_id=data.firm_id, firm_name=firm.name
+        ),
         [user_key(uid) for uid in await repo.manager_user_ids(consortium_id)],
     )
     return _membership_out(membership)
@@ -306,7 +312,7 @@ async def _pending_request(
             code="membership.not_found",
             params={"firm_id": firm_id},
         )
-    if membership.status != "pending":
+    if membership.status != MemberStatus.PENDING:
         raise Conflict(
             f"This request was already decided (status: {membership.status})",
             code="membership.already_decided",
@@ -319,14 +325,13 @@ async def decide_membership(
     session: AsyncSession, viewer: Viewer, consortium_id: int, firm_id: int, *, approve: bool
 ) -> schemas.MembershipOut:
     membership = await _pending_request(session, viewer, consortium_id, firm_id)
-    membership.status = "active" if approve else "rejected"
-    membership.decided_at = datetime.now(UTC)
+    membership.status = MemberStatus.ACTIVE if approve else MemberStatus.REJECTED
+    membership.decided_at = clock.now()
     await ConsortiumRepository(session).save_membership(membership)
-    event = "membership.approved" if approve else "membership.rejected"
+    decision = events.MembershipApproved if approve else events.MembershipRejected
     await emit(
         session,
-        event,
-        {"consortium_id": consortium_id, "firm_id": firm_id, "status": membership.status},
+        decision(consortium_id=consortium_id, firm_id=firm_id, status=membership.status),
         [firm_key(firm_id)],
     )
     await record(
@@ -359,16 +364,17 @@ async def end_membership(
             code="membership.not_member",
             params={"firm_id": firm_id},
         )
-    membership.status = "left"
-    membership.decided_at = datetime.now(UTC)
+    membership.status = MemberStatus.LEFT
+    membership.decided_at = clock.now()
     await repo.save_membership(membership)
     revoked = await SealRepository(session).revoke_consortium_seals(consortium_id, firm_id)
     by_firm = viewer.has_role(firm_id, "owner")
     if not by_firm:
         await emit(
             session,
-            "membership.ended",
-            {"consortium_id": consortium_id, "firm_id": firm_id, "status": "left"},
+            events.MembershipEnded(
+                consortium_id=consortium_id, firm_id=firm_id, status=MemberStatus.LEFT
+            ),
             [firm_key(firm_id)],
         )
     await record(
@@ -390,7 +396,7 @@ async def showcase(session: AsyncSession, consortium_id: int) -> schemas.Showcas
     consortium = await get_consortium(session, consortium_id)
     firms = await ConsortiumRepository(session).showcase_firms(consortium_id)
     firm_ids = [f.id for f in firms if f.id is not None]
-    phases = await FirmRepository(session).phases_of(firm_ids)
+    phases = await phases_of(session, firm_ids)
     seals = SealRepository(session)
     badges: dict[int, list[schemas.SealBadgeOut]] = {fid: [] for fid in firm_ids}
     for grant, seal, owner in await seals.badges_of(firm_ids):
@@ -400,9 +406,7 @@ async def showcase(session: AsyncSession, consortium_id: int) -> schemas.Showcas
             )
         )
     scores = await seals.supplier_reputation(firm_ids)
-    fairs = await TradeFairRepository(session).upcoming_for_consortium(
-        consortium_id, datetime.now(UTC).date()
-    )
+    fairs = await TradeFairRepository(session).upcoming_for_consortium(consortium_id, clock.today())
     return schemas.ShowcaseOut(
         id=consortium_id,
         name=consortium.name,
@@ -442,3 +446,16 @@ async def showcase(session: AsyncSession, consortium_id: int) -> schemas.Showcas
             for t in fairs
         ],
     )
+
+
+# --- For other features (training runs courses of a consortium) ---------------------------
+
+# The consortium roles, for features that act on a consortium's behalf.
+require_manager = policies.require_manager
+require_firm_acting = policies.require_firm_acting
+require_firm_or_manager = policies.require_firm_or_manager
+require_manager_or_staff = policies.require_manager_or_staff
+
+
+async def active_member_firm_ids(session: AsyncSession, consortium_id: int) -> list[int]:
+    return await ConsortiumRepository(session).active_member_firm_ids(consortium_id)

@@ -6,28 +6,30 @@ or the booth area (see ``TradeFairRepository.lock``).
 """
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
-from distretto.consortia import costs, policies, schemas
+from distretto.consortia import costs, events, policies, schemas
 from distretto.consortia.repository import ConsortiumRepository, TradeFairRepository
 from distretto.consortia.service import get_consortium, require_member_firm
 from distretto.firms.service import get_firm
+from distretto.kit import clock
 from distretto.kit.errors import Conflict, Invalid, NotFound
 from distretto.kit.events import emit, firm_key
 from distretto.kit.exports import CalendarEntry, csv_bytes, ics_bytes
 from distretto.kit.messages import DEFAULT_LANG, Lang, text
 from distretto.kit.pagination import Page, PageParams
 from distretto.models import Firm, TradeFair, TradeFairParticipation, User
+from distretto.models.consortia import CostSplit, TradeFairStatus
 
 Participant = tuple[TradeFairParticipation, Firm, User | None]
 
 
 def signups_open(fair: TradeFair, now: datetime) -> bool:
-    return fair.status == "open" and now < fair.signup_deadline
+    return fair.status == TradeFairStatus.OPEN and now < fair.signup_deadline
 
 
 def _area(value: Decimal | None) -> float | None:
@@ -57,7 +59,7 @@ async def _outs(
 ) -> list[schemas.TradeFairOut]:
     repo = TradeFairRepository(session)
     totals = await repo.totals([f.id for f in fairs if f.id is not None])
-    now = datetime.now(UTC)
+    now = clock.now()
     names: dict[int, str] = {}
     outs = []
     for fair in fairs:
@@ -118,16 +120,15 @@ async def create(
     members = await ConsortiumRepository(session).active_member_firm_ids(consortium_id)
     await emit(
         session,
-        "trade_fair.created",
-        {
-            "trade_fair_id": fair.id,
-            "consortium_id": consortium_id,
-            "consortium_name": consortium.name,
-            "name": fair.name,
-            "city": fair.city,
-            "starts_on": fair.starts_on.isoformat(),
-            "signup_deadline": fair.signup_deadline.isoformat(),
-        },
+        events.TradeFairCreated(
+            trade_fair_id=fair.id,
+            consortium_id=consortium_id,
+            consortium_name=consortium.name,
+            name=fair.name,
+            city=fair.city,
+            starts_on=fair.starts_on,
+            signup_deadline=fair.signup_deadline,
+        ),
         [firm_key(firm_id) for firm_id in members],
     )
     return (await _outs(session, [fair], with_participants=True))[0]
@@ -142,7 +143,7 @@ async def list_for_consortium(
 ) -> Page[schemas.TradeFairOut]:
     await get_consortium(session, consortium_id)
     rows, cursor = await TradeFairRepository(session).page_for_consortium(
-        viewer, consortium_id, upcoming, datetime.now(UTC).date(), params
+        viewer, consortium_id, upcoming, clock.today(), params
     )
     return Page(items=await _outs(session, rows, with_participants=False), next_cursor=cursor)
 
@@ -161,11 +162,11 @@ async def sign_up(
     consortium = await get_consortium(session, fair.consortium_id)
     firm = await get_firm(session, data.firm_id)
     await require_member_firm(session, consortium, firm)
-    if fair.status == "closed":
+    if fair.status == TradeFairStatus.CLOSED:
         raise Conflict(
             "The consortium has closed signups for this fair", code="fair.signups_closed"
         )
-    if datetime.now(UTC) >= fair.signup_deadline:
+    if clock.now() >= fair.signup_deadline:
         raise Conflict("The signup deadline for this fair has passed", code="fair.deadline_passed")
     if await repo.participation(fair_id, data.firm_id) is not None:
         raise Conflict(
@@ -173,7 +174,7 @@ async def sign_up(
             code="fair.already_signed_up",
             params={"firm": firm.name},
         )
-    if fair.cost_split == "by_area" and data.area_m2 is None:
+    if fair.cost_split == CostSplit.BY_AREA and data.area_m2 is None:
         raise Invalid(
             "area_m2",
             "this fair splits costs by booth area: say how many m² you need",
@@ -222,7 +223,7 @@ async def withdraw(session: AsyncSession, viewer: Viewer, fair_id: int, firm_id:
             code="fair.not_signed_up",
             params={"firm_id": firm_id},
         )
-    if not viewer.manages(fair.consortium_id) and not signups_open(fair, datetime.now(UTC)):
+    if not viewer.manages(fair.consortium_id) and not signups_open(fair, clock.now()):
         raise Conflict(
             "Signups are closed: withdrawing is no longer possible, ask the consortium",
             code="fair.withdraw_closed",
@@ -238,23 +239,23 @@ async def set_signups(
     policies.require_manager(viewer, fair.consortium_id)
     fair = await _lock(repo, fair_id)
     if open_:
-        if fair.status == "open":
+        if fair.status == TradeFairStatus.OPEN:
             raise Conflict("Signups for this fair are already open", code="fair.already_open")
-        if datetime.now(UTC) >= fair.signup_deadline:
+        if clock.now() >= fair.signup_deadline:
             raise Conflict(
                 "The signup deadline has passed: signups cannot reopen", code="fair.cannot_reopen"
             )
-        fair.status, fair.closed_at = "open", None
+        fair.status, fair.closed_at = TradeFairStatus.OPEN, None
     else:
-        if fair.status == "closed":
+        if fair.status == TradeFairStatus.CLOSED:
             raise Conflict("Signups for this fair are already closed", code="fair.already_closed")
-        fair.status, fair.closed_at = "closed", datetime.now(UTC)
+        fair.status, fair.closed_at = TradeFairStatus.CLOSED, clock.now()
     await repo.save(fair)
     return (await _outs(session, [fair], with_participants=True))[0]
 
 
 def _cost_lines(fair: TradeFair, participants: Sequence[Participant]) -> list[schemas.CostLineOut]:
-    if fair.cost_split == "by_area":
+    if fair.cost_split == CostSplit.BY_AREA:
         claims = [costs.Claim(f.id, p.area_m2) for p, f, _ in participants if f.id and p.area_m2]
     else:
         claims = costs.equal_claims([f.id for _, f, _ in participants if f.id is not None])

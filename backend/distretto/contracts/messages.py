@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
-from distretto.contracts import policies, schemas
+from distretto.contracts import events, policies, schemas
 from distretto.contracts.repository import ContractRepository, MessageRepository
 from distretto.contracts.service import readable_contract
 from distretto.kit.events import emit, firm_key
@@ -60,8 +60,7 @@ async def post(
     out = (await _out(session, [message]))[0]
     await emit(
         session,
-        "message.created",
-        out.model_dump(mode="json"),
+        events.MessageCreated(**out.model_dump()),
         [firm_key(contract.client_firm_id), firm_key(contract.supplier_firm_id)],
     )
     return out

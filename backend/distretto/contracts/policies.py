@@ -54,7 +54,3 @@ def acting_firm(
         )
     viewer.require_active_firm(able[0])
     return able[0]
-
-
-def side_of(contract: Contract, firm_id: int) -> str:
-    return "client" if firm_id == contract.client_firm_id else "supplier"

@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, false, or_, update
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -17,7 +16,9 @@ from sqlmodel.sql.expression import SelectOfScalar
 from distretto.auth.viewer import Viewer
 from distretto.contracts.rules import REVIEW_BLIND_PERIOD
 from distretto.kit.pagination import PageParams, keyset_page
+from distretto.kit.repository import Repository
 from distretto.models import Contract, ContractMessage, Firm, Order, Review, User
+from distretto.models.contracts import ContractStatus
 
 
 def readable_contracts(viewer: Viewer) -> SelectOfScalar[Contract]:
@@ -104,10 +105,7 @@ def readable_reviews(viewer: Viewer, now: datetime) -> SelectOfScalar[Review]:
     )
 
 
-class ContractRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class ContractRepository(Repository):
     async def readable(self, viewer: Viewer, contract_id: int) -> Contract | None:
         return (
             await self.session.scalars(readable_contracts(viewer).where(Contract.id == contract_id))
@@ -120,7 +118,7 @@ class ContractRepository:
 
     def disputes(self, state: str) -> SelectOfScalar[Contract]:
         if state == "open":
-            return select(Contract).where(Contract.status == "disputed")
+            return select(Contract).where(Contract.status == ContractStatus.DISPUTED)
         return select(Contract).where(col(Contract.dispute_outcome).is_not(None))
 
     async def transition(
@@ -153,10 +151,7 @@ class ContractRepository:
         return {order_id: title for order_id, title in rows.all()}
 
 
-class MessageRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class MessageRepository(Repository):
     async def page(
         self, viewer: Viewer, contract_id: int, params: PageParams
     ) -> tuple[list[ContractMessage], str | None]:
@@ -176,10 +171,7 @@ class MessageRepository:
         return {user_id: name for user_id, name in rows.all()}
 
 
-class ReviewRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class ReviewRepository(Repository):
     async def readable_for(self, viewer: Viewer, contract_id: int, now: datetime) -> list[Review]:
         return list(
             (

@@ -10,13 +10,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
-from distretto.contracts import policies, schemas
+from distretto.contracts import events, policies, schemas
 from distretto.contracts.repository import ReviewRepository
 from distretto.contracts.rules import reviews_released_at
 from distretto.contracts.service import readable_contract
 from distretto.kit.errors import Conflict
 from distretto.kit.events import emit, firm_key
 from distretto.models import Contract, Review
+from distretto.models.contracts import ContractStatus, PartyRole
 from distretto.reputation.service import refresh_firms
 
 ALREADY_REVIEWED = "Your firm has already reviewed this contract; a review is written once"
@@ -27,7 +28,7 @@ def _out(review: Review) -> schemas.ReviewOut:
 
 
 async def _released_at(session: AsyncSession, contract: Contract) -> datetime | None:
-    if contract.status != "completed" or contract.completed_at is None:
+    if contract.status != ContractStatus.COMPLETED or contract.completed_at is None:
         return None
     written = await ReviewRepository(session).written_at(contract.id or 0)
     return reviews_released_at(contract.completed_at, written)
@@ -54,7 +55,7 @@ async def write(
     firm_id = policies.acting_firm(
         viewer, contract, ("client", "supplier"), "manager", data.firm_id
     )
-    if contract.status != "completed":
+    if contract.status != ContractStatus.COMPLETED:
         raise Conflict(
             f"Reviews are written once a contract is completed; this one is {contract.status}",
             code="review.not_completed",
@@ -70,7 +71,7 @@ async def write(
         reviewee_firm_id=contract.supplier_firm_id
         if reviewer_is_client
         else contract.client_firm_id,
-        reviewee_role="supplier" if reviewer_is_client else "client",
+        reviewee_role=PartyRole.SUPPLIER if reviewer_is_client else PartyRole.CLIENT,
         quality=data.quality,
         timeliness=data.timeliness,
         communication=data.communication,
@@ -89,14 +90,13 @@ async def write(
         await refresh_firms(session, [contract.client_firm_id, contract.supplier_firm_id], now)
     await emit(
         session,
-        "review.created",
-        {
-            "id": review.id,
-            "contract_id": contract_id,
-            "reviewer_firm_id": firm_id,
-            "reviewee_firm_id": review.reviewee_firm_id,
-            "released": released,
-        },
+        events.ReviewCreated(
+            id=review.id,
+            contract_id=contract_id,
+            reviewer_firm_id=firm_id,
+            reviewee_firm_id=review.reviewee_firm_id,
+            released=released,
+        ),
         audience,
     )
     return _out(review)

@@ -6,53 +6,45 @@ contract completes with a price reduction).
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from distretto.kit.errors import Invalid
-from distretto.models import Contract
+
+# The time rules reputation reads too live beside the contracts table (no cycle between
+# contracts and reputation); re-exported here for the contracts feature.
+from distretto.models.contracts import REVIEW_BLIND_PERIOD as REVIEW_BLIND_PERIOD
+from distretto.models.contracts import Contract, ContractStatus, DisputeOutcome
+from distretto.models.contracts import delivered_on_time as delivered_on_time
+from distretto.models.contracts import reviews_released_at as reviews_released_at
 
 
 @dataclass(frozen=True)
 class Transition:
     name: str
-    from_statuses: frozenset[str]
+    from_statuses: frozenset[ContractStatus]
     to_status: str
 
 
-DELIVER = Transition("deliver", frozenset({"active"}), "delivered")
-ACCEPT = Transition("accept", frozenset({"delivered"}), "completed")
-DISPUTE = Transition("dispute", frozenset({"active", "delivered"}), "disputed")
-RESOLVE = Transition("resolve", frozenset({"disputed"}), "resolved")
-
-# Double-blind reviews: each side's review stays hidden from the other until both are
-# in, or until this long after completion, so neither can answer the other's review.
-REVIEW_BLIND_PERIOD = timedelta(days=14)
-
-
-def delivered_on_time(delivered_at: datetime, due_date: date) -> bool:
-    """On time means delivered on or before the due date (UTC calendar day)."""
-    return delivered_at.astimezone(UTC).date() <= due_date
+DELIVER = Transition("deliver", frozenset({ContractStatus.ACTIVE}), ContractStatus.DELIVERED)
+ACCEPT = Transition("accept", frozenset({ContractStatus.DELIVERED}), ContractStatus.COMPLETED)
+DISPUTE = Transition(
+    "dispute", frozenset({ContractStatus.ACTIVE, ContractStatus.DELIVERED}), ContractStatus.DISPUTED
+)
+# "resolved" is not a stored status: resolving sets the outcome (completed or cancelled).
+RESOLVE = Transition("resolve", frozenset({ContractStatus.DISPUTED}), "resolved")
 
 
 def is_overdue(status: str, due_date: date, now: datetime) -> bool:
-    return status == "active" and now.astimezone(UTC).date() > due_date
-
-
-def reviews_released_at(completed_at: datetime, review_times: list[datetime]) -> datetime:
-    """When the reviews of a completed contract become visible to the other side."""
-    deadline = completed_at + REVIEW_BLIND_PERIOD
-    if len(review_times) >= 2:
-        return min(deadline, max(review_times))
-    return deadline
+    return status == ContractStatus.ACTIVE and now.astimezone(UTC).date() > due_date
 
 
 def settlement_reduction(
-    outcome: str, price_reduction: Decimal | None, contract: Contract
+    outcome: DisputeOutcome, price_reduction: Decimal | None, contract: Contract
 ) -> Decimal | None:
     """The discount a settlement records: required for ``settled`` and below the contract's
     total; refused with any other outcome (422 naming ``price_reduction``)."""
-    if outcome != "settled":
+    if outcome != DisputeOutcome.SETTLED:
         if price_reduction is not None:
             raise Invalid(
                 "price_reduction",

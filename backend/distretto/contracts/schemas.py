@@ -6,8 +6,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
 
-ContractStatus = Literal["active", "delivered", "completed", "disputed", "cancelled"]
-PartyRole = Literal["client", "supplier"]
+from distretto.models.contracts import ContractStatus as ContractStatus
+from distretto.models.contracts import DisputeOutcome
+from distretto.models.contracts import PartyRole as PartyRole
+
 DisputeState = Literal["open", "resolved"]
 FirmId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
@@ -70,7 +72,7 @@ class ResolveIn(BaseModel):
 
     # completed: the delivery stands; cancelled: the contract falls; settled: the parties
     # agree on a lower price (price_reduction) and the contract completes.
-    outcome: Literal["completed", "cancelled", "settled"]
+    outcome: DisputeOutcome
     note: Reason
     price_reduction: Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)] | None = None
 

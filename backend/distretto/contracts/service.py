@@ -12,8 +12,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
-from distretto.contracts import policies, rules, schemas
+from distretto.contracts import events, policies, rules, schemas
 from distretto.contracts.repository import ContractRepository, party_contracts
+
+# Re-exported: the scoped reads other features compose (moderation, privacy).
+from distretto.contracts.repository import readable_messages as readable_messages
+from distretto.contracts.repository import readable_reviews as readable_reviews
 from distretto.contracts.rules import (
     ACCEPT,
     DELIVER,
@@ -28,6 +32,7 @@ from distretto.kit.errors import Conflict, Forbidden, NotFound
 from distretto.kit.events import STAFF, emit, firm_key
 from distretto.kit.pagination import Page, PageParams
 from distretto.models import Contract
+from distretto.models.contracts import ContractStatus, DisputeOutcome
 from distretto.reputation.service import refresh_firms
 
 
@@ -109,9 +114,9 @@ async def _announce(
 ) -> schemas.ContractOut:
     out = (await contract_out(session, [contract], now))[0]
     audience = [firm_key(contract.client_firm_id), firm_key(contract.supplier_firm_id)]
-    if contract.status == "disputed" or contract.dispute_outcome is not None:
+    if contract.status == ContractStatus.DISPUTED or contract.dispute_outcome is not None:
         audience.append(STAFF)  # the staff console's dispute queue
-    await emit(session, "contract.updated", out.model_dump(mode="json"), audience)
+    await emit(session, events.ContractUpdated(**out.model_dump()), audience)
     return out
 
 
@@ -190,7 +195,11 @@ async def resolve(
             code="dispute.own_firm",
         )
     reduction = rules.settlement_reduction(data.outcome, data.price_reduction, contract)
-    status = "cancelled" if data.outcome == "cancelled" else "completed"
+    status = (
+        ContractStatus.CANCELLED
+        if data.outcome == DisputeOutcome.CANCELLED
+        else ContractStatus.COMPLETED
+    )
     await _move(
         session,
         contract,

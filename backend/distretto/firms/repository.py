@@ -1,18 +1,16 @@
 from collections.abc import Sequence
 
 from sqlalchemy import delete, func, or_, update
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from distretto.kit.pagination import PageParams, keyset_page
+from distretto.kit.repository import Repository
 from distretto.models import Firm, FirmPhase, Membership, OwnershipGroup, Phase, User
+from distretto.models.firms import FirmRole
 
 
-class PhaseRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class PhaseRepository(Repository):
     async def all(self) -> list[Phase]:
         return list(
             (await self.session.scalars(select(Phase).order_by(Phase.position, Phase.code))).all()
@@ -29,10 +27,7 @@ class PhaseRepository:
         return sorted(set(codes) - known)
 
 
-class FirmRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class FirmRepository(Repository):
     async def get(self, firm_id: int) -> Firm | None:
         return await self.session.get(Firm, firm_id)
 
@@ -131,7 +126,7 @@ class FirmRepository:
             await self.session.scalar(
                 select(func.count())
                 .select_from(Membership)
-                .where(Membership.firm_id == firm_id, Membership.role == "owner")
+                .where(Membership.firm_id == firm_id, Membership.role == FirmRole.OWNER)
             )
             or 0
         )

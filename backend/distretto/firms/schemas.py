@@ -1,13 +1,13 @@
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
 
 from distretto.firms.regions import canonical_region
 from distretto.firms.vat import normalize_vat, vat_problem
+from distretto.models.firms import FirmRole, SizeClass
 
-SizeClass = Literal["micro", "small", "medium", "large"]
-Role = Literal["owner", "manager", "member"]
+Role = FirmRole
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=160)]
 PhaseCode = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 Province = Annotated[

@@ -1,19 +1,20 @@
 """Firm rules: creation with VAT and phase checks, profile edits, members, groups."""
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from distretto.auth.repository import UserRepository
+from distretto.auth.service import user_by_email
 from distretto.auth.viewer import Viewer
 from distretto.firms import policies, schemas
 from distretto.firms.repository import FirmRepository, PhaseRepository
+from distretto.kit import clock
 from distretto.kit.errors import Conflict, Invalid, NotFound
 from distretto.kit.pagination import Page, PageParams
 from distretto.models import Firm, Membership
-from distretto.reputation.repository import ReputationRepository
-from distretto.reputation.service import refresh_firms
+from distretto.models.firms import FirmRole
+from distretto.reputation.service import refresh_firms, summaries
 
 
 async def _require_phases(session: AsyncSession, codes: Sequence[str]) -> None:
@@ -30,7 +31,7 @@ async def _require_phases(session: AsyncSession, codes: Sequence[str]) -> None:
 async def to_out(session: AsyncSession, firms: Sequence[Firm]) -> list[schemas.FirmOut]:
     ids = [f.id for f in firms if f.id is not None]
     phases = await FirmRepository(session).phases_of(ids)
-    reputation = await ReputationRepository(session).summaries(ids)
+    reputation = await summaries(session, ids)
     return [
         schemas.FirmOut(
             id=f.id,
@@ -78,7 +79,9 @@ async def create(
         data.phases,
     )
     assert firm.id is not None
-    await repo.add_membership(Membership(firm_id=firm.id, user_id=viewer.user_id, role="owner"))
+    await repo.add_membership(
+        Membership(firm_id=firm.id, user_id=viewer.user_id, role=FirmRole.OWNER)
+    )
     return (await to_out(session, [firm]))[0]
 
 
@@ -109,9 +112,8 @@ async def update(
         await FirmRepository(session).set_phases(firm, phases)
     for field, value in changes.items():
         setattr(firm, field, value)
-    firm.updated_at = datetime.now(UTC)
-    session.add(firm)
-    await session.flush()
+    firm.updated_at = clock.now()
+    await FirmRepository(session).add_and_flush(firm)
     return (await to_out(session, [firm]))[0]
 
 
@@ -128,7 +130,7 @@ async def add_member(
     session: AsyncSession, viewer: Viewer, firm_id: int, data: schemas.MemberIn
 ) -> schemas.MemberOut:
     policies.can_manage_members(viewer, firm_id)
-    user = await UserRepository(session).by_email(data.email)
+    user = await user_by_email(session, data.email)
     if user is None or user.id is None or user.deleted_at is not None:
         raise Invalid(
             "email",
@@ -157,7 +159,7 @@ async def _existing_membership(session: AsyncSession, firm_id: int, user_id: int
 
 async def _keep_an_owner(session: AsyncSession, membership: Membership) -> None:
     if (
-        membership.role == "owner"
+        membership.role == FirmRole.OWNER
         and await FirmRepository(session).owner_count(membership.firm_id) <= 1
     ):
         raise Conflict("A firm must keep at least one owner", code="firm.last_owner")
@@ -168,11 +170,10 @@ async def change_role(
 ) -> schemas.MemberOut:
     policies.can_manage_members(viewer, firm_id)
     membership = await _existing_membership(session, firm_id, user_id)
-    if data.role != "owner":
+    if data.role != FirmRole.OWNER:
         await _keep_an_owner(session, membership)
     membership.role = data.role
-    session.add(membership)
-    await session.flush()
+    await FirmRepository(session).add_and_flush(membership)
     return next(m for m in await members(session, viewer, firm_id) if m.user_id == user_id)
 
 
@@ -215,3 +216,18 @@ async def phases(session: AsyncSession) -> list[schemas.PhaseOut]:
         schemas.PhaseOut(code=p.code, name=p.name, name_it=p.name_it, parent=p.parent)
         for p in await PhaseRepository(session).all()
     ]
+
+
+# --- For other features -------------------------------------------------------------------
+
+
+async def phases_of(session: AsyncSession, firm_ids: Sequence[int]) -> dict[int, list[str]]:
+    return await FirmRepository(session).phases_of(firm_ids)
+
+
+async def firms_by_id(session: AsyncSession, firm_ids: Sequence[int]) -> list[Firm]:
+    return await FirmRepository(session).firms(firm_ids)
+
+
+async def unknown_phase_codes(session: AsyncSession, codes: Sequence[str]) -> list[str]:
+    return await PhaseRepository(session).unknown_codes(codes)

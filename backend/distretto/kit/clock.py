@@ -1,12 +1,22 @@
-"""The server's clock as a dependency.
+"""The server's one clock.
 
-Rules that stamp times (a delivery, an acceptance) or compute with them (reputation's
-recency weights) take ``now`` from here, so tests can fix the instant and compare an
-incremental update with a full recompute made at exactly the same moment.
+Everything that needs the time asks here: rules that stamp times (a delivery, an
+acceptance) or compute with them (reputation's recency weights), column defaults, the seed.
+A check (tests/architecture/test_clock.py) forbids ``datetime.now``/``utcnow``/``date.today``
+anywhere else in the backend, so a test that pins the instant pins it everywhere::
+
+    with clock.pinned(datetime(2026, 3, 1, 9, tzinfo=UTC)):
+        ...
+
+Request handlers may take the clock as a dependency (``clock: ClockDep``) and pass ``now``
+on; ``app.dependency_overrides[get_clock]`` still replaces it for one app.
+
+This module imports nothing from distretto: the tables' column defaults use it too.
 """
 
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 from fastapi import Depends
@@ -18,9 +28,40 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
+_current: Clock = system_clock
+
+
+def now() -> datetime:
+    """The current instant (UTC-aware) from the installed clock."""
+    return _current()
+
+
+def today() -> date:
+    """Today's date in UTC, from the same clock."""
+    return now().date()
+
+
+@contextmanager
+def pinned(at: datetime | Clock) -> Iterator[None]:
+    """Install a fixed instant (or another clock) for the duration of the block."""
+    global _current
+    if isinstance(at, datetime):
+        if at.tzinfo is None:
+            raise ValueError("pin the clock to a UTC-aware instant")
+        fixed = at
+        clock: Clock = lambda: fixed  # noqa: E731
+    else:
+        clock = at
+    previous, _current = _current, clock
+    try:
+        yield
+    finally:
+        _current = previous
+
+
 def get_clock() -> Clock:
-    """Override in tests with ``app.dependency_overrides[get_clock] = lambda: fixed``."""
-    return system_clock
+    """The clock as a request dependency (reads whatever is installed at call time)."""
+    return now
 
 
 ClockDep = Annotated[Clock, Depends(get_clock)]

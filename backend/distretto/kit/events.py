@@ -95,19 +95,23 @@ class EventSink(Protocol):
 
 
 async def emit(
-    session: AsyncSession,
-    event: EventPayload | str,
-    data_or_audience: dict[str, Any] | Iterable[str],
-    audience: Iterable[str] | None = None,
+    session: AsyncSession, payload: EventPayload, audience: Iterable[str]
 ) -> OutboxEvent:
-    """``emit(session, payload, audience)``; the older ``emit(session, type, data, audience)``
-    form stays only until every feature declares its payloads."""
-    if isinstance(event, EventPayload):
-        type_, data = event.TYPE, event.model_dump(mode="json")
-        audience = data_or_audience
-    else:
-        type_, data = event, data_or_audience  # type: ignore[assignment]
-    assert audience is not None
+    """Write one event and who may hear it, in the caller's transaction.
+
+    The session dependency publishes it to the live channel once the transaction commits.
+    """
+    return await write_outbox_event(
+        session, payload.TYPE, payload.model_dump(mode="json"), audience
+    )
+
+
+async def write_outbox_event(
+    session: AsyncSession, type_: str, data: dict[str, Any], audience: Iterable[str]
+) -> OutboxEvent:
+    """The outbox write under ``emit``, for the live channel's own transport tests (which
+    send arbitrary data). Features emit typed payloads; an architecture test keeps this
+    out of their code."""
     keys = tuple(sorted(set(audience)))
     await _serialize_outbox_writers(session)
     row = Event(type=type_, data=data)

@@ -4,11 +4,13 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from fastapi import Response
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
+
+from distretto.kit import clock
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 ICS_MEDIA_TYPE = "text/calendar; charset=utf-8"
@@ -59,7 +61,7 @@ def ics_bytes(name: str, entries: Iterable[CalendarEntry]) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
-    stamp = datetime.now(UTC)
+    stamp = clock.now()
     for entry in entries:
         event = CalendarEvent()
         event.add("uid", entry.uid)

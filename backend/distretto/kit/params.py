@@ -17,4 +17,3 @@ IdPath = Annotated[int, Path(ge=1, le=INT32_MAX)]
 IdQuery = Annotated[int, Query(ge=1, le=INT32_MAX)]
 # Tables keyed by BIGINT (orders, bids, contracts, messages, flags, audit log, …).
 BigIdPath = Annotated[int, Path(ge=1, le=INT64_MAX)]
-BigIdQuery = Annotated[int, Query(ge=1, le=INT64_MAX)]

@@ -10,13 +10,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
 from distretto.contracts.service import contract_out
+from distretto.kit import clock
 from distretto.kit.errors import Conflict, Invalid
 from distretto.market import events, lifecycle, policies, schemas
 from distretto.market.idempotency import IdempotentCreate, Outcome
 from distretto.market.repository import BidRepository, ContractWriter, FirmLookup, OrderRepository
 from distretto.market.service import readable_order
 from distretto.models import Bid, Contract, Order
-from distretto.models.base import utcnow
+from distretto.models.contracts import ContractStatus
+from distretto.models.firms import FirmStatus
+from distretto.models.market import BidStatus, OrderStatus
 
 
 async def _winning_bid(session: AsyncSession, order: Order, bid_id: int) -> Bid:
@@ -24,19 +27,19 @@ async def _winning_bid(session: AsyncSession, order: Order, bid_id: int) -> Bid:
     bid = await BidRepository(session).get(bid_id, lock="update")
     if bid is None or bid.order_id != order.id or bid.hidden:
         raise Invalid("bid_id", "is not a bid on this order", code="award.not_a_bid")
-    if bid.status == "needs_confirmation":
+    if bid.status == BidStatus.NEEDS_CONFIRMATION:
         raise Conflict(
             "The bid was made for earlier terms of the order; its firm must confirm it first",
             code="award.bid_needs_confirmation",
         )
-    if bid.status != "active":
+    if bid.status != BidStatus.ACTIVE:
         raise Conflict(
             f"The bid is {bid.status}; only an active bid can be awarded",
             code="award.bid_not_active",
             params={"status": bid.status},
         )
     supplier = await FirmLookup(session).firm(bid.firm_id)
-    if supplier is None or supplier.status == "suspended":
+    if supplier is None or supplier.status == FirmStatus.SUSPENDED:
         raise Conflict(
             "The bidding firm is suspended by the association and cannot be awarded",
             code="award.bidder_suspended",
@@ -56,7 +59,7 @@ async def award(
     )
     if (earlier := await request.begin()) is not None:
         return earlier
-    now = utcnow()
+    now = clock.now()
     order = await readable_order(session, viewer, order_id)
     policies.require_client(viewer, order, "award it")
     bids = BidRepository(session)
@@ -71,7 +74,7 @@ async def award(
             params={"status": lifecycle.effective_status(order, now)},
         )
     if not await OrderRepository(session).move(
-        order, ["open"], {"status": "awarded", "updated_at": now}
+        order, [OrderStatus.OPEN], {"status": OrderStatus.AWARDED, "updated_at": now}
     ):
         raise Conflict(
             "The order has just been awarded or cancelled by another request",
@@ -79,7 +82,7 @@ async def award(
         )
     bid = await _winning_bid(session, order, data.bid_id)
     bidder_firms = await OrderRepository(session).live_bidder_firms(order_id)
-    bid.status = "awarded"
+    bid.status = BidStatus.AWARDED
     bid.updated_at = now
     await bids.save(bid)
     losers = await bids.reject_live_except(order_id, bid.id, now)
@@ -96,7 +99,7 @@ async def award(
             unit_price=bid.unit_price,
             total_price=bid.total_price,
             due_date=bid.delivery_date,
-            status="active",
+            status=ContractStatus.ACTIVE,
             created_at=now,
         )
     )

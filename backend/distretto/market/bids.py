@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
+from distretto.kit import clock
 from distretto.kit.context import AppContext
 from distretto.kit.errors import Conflict, Forbidden, Invalid, NotFound, TooManyRequests
 from distretto.kit.pagination import Page, PageParams
@@ -17,7 +18,7 @@ from distretto.market.idempotency import IdempotentCreate, Outcome
 from distretto.market.repository import BidRepository, OrderRepository, is_unique_violation
 from distretto.market.service import readable_order
 from distretto.models import Bid, Order
-from distretto.models.base import utcnow
+from distretto.models.market import BidStatus
 
 RATE_WINDOW_SECONDS = 60
 
@@ -96,7 +97,7 @@ async def place(
     )
     if (earlier := await request.begin()) is not None:
         return earlier
-    now = utcnow()
+    now = clock.now()
     policies.require_acting_firm(viewer, data.firm_id)
     await _rate_limit(ctx, data.firm_id)
     # FOR SHARE: bids on one order do not wait for each other, but an award, an edit or
@@ -142,7 +143,7 @@ async def place(
                 "Your firm already has a live bid on this order", code="bid.duplicate"
             ) from exc
         raise
-    await events.bid_changed(session, "bid.created", bid, order, now)
+    await events.bid_changed(session, events.BidCreated, bid, order, now)
     body = own_bid_out(bid, target.bidder.name).model_dump(mode="json")
     return await request.store(201, body)
 
@@ -160,12 +161,14 @@ async def list_for_order(
             code="order.not_found",
             params={"id": order_id},
         )
-    rows, cursor = await BidRepository(session).page_for_order(viewer, order_id, utcnow(), params)
+    rows, cursor = await BidRepository(session).page_for_order(
+        viewer, order_id, clock.now(), params
+    )
     return Page(items=[row_out(r) for r in rows], next_cursor=cursor)
 
 
 async def get_bid(session: AsyncSession, viewer: Viewer, bid_id: int) -> schemas.BidOut:
-    row = await BidRepository(session).readable(viewer, bid_id, utcnow())
+    row = await BidRepository(session).readable(viewer, bid_id, clock.now())
     if row is None:
         raise NotFound(f"Bid {bid_id} not found", code="bid.not_found", params={"id": bid_id})
     return row_out(row)
@@ -177,7 +180,7 @@ async def _own_live_bid(
     """The bid, locked with its order, for a change by the bidding firm (and the firm's
     name, for the answer)."""
     repo = BidRepository(session)
-    now = utcnow()
+    now = clock.now()
     seen = await repo.readable(viewer, bid_id, now)
     if seen is None:
         raise NotFound(f"Bid {bid_id} not found", code="bid.not_found", params={"id": bid_id})
@@ -187,7 +190,7 @@ async def _own_live_bid(
     bid = await repo.get(bid_id, lock="update")
     assert bid is not None
     _require_open(order, now)
-    if bid.status not in ("active", "needs_confirmation"):
+    if bid.status not in (BidStatus.ACTIVE, BidStatus.NEEDS_CONFIRMATION):
         raise Conflict(
             f"The bid is {bid.status}; only live bids can be changed",
             code="bid.not_live",
@@ -200,7 +203,7 @@ async def revise(
     session: AsyncSession, viewer: Viewer, bid_id: int, data: schemas.BidUpdate
 ) -> schemas.BidOut:
     bid, order, firm_name = await _own_live_bid(session, viewer, bid_id, "revise it")
-    now = utcnow()
+    now = clock.now()
     changes = data.model_dump(exclude_unset=True)
     for field in ("unit_price", "delivery_date", "notes"):
         if field in changes and changes[field] is None:
@@ -211,27 +214,27 @@ async def revise(
         setattr(bid, field, value)
     # A revision is made against the order's current terms: it confirms them too.
     bid.total_price = total_for(bid.unit_price, order.quantity)
-    bid.status = "active"
+    bid.status = BidStatus.ACTIVE
     bid.order_revision = order.revision
     bid.updated_at = now
     await BidRepository(session).save(bid)
-    await events.bid_changed(session, "bid.updated", bid, order, now)
+    await events.bid_changed(session, events.BidUpdated, bid, order, now)
     return own_bid_out(bid, firm_name)
 
 
 async def confirm(session: AsyncSession, viewer: Viewer, bid_id: int) -> schemas.BidOut:
     bid, order, firm_name = await _own_live_bid(session, viewer, bid_id, "confirm it")
-    if bid.status != "needs_confirmation":
+    if bid.status != BidStatus.NEEDS_CONFIRMATION:
         raise Conflict(
             "The bid is already confirmed for the order's current terms",
             code="bid.already_confirmed",
         )
-    now = utcnow()
-    bid.status = "active"
+    now = clock.now()
+    bid.status = BidStatus.ACTIVE
     bid.order_revision = order.revision
     bid.updated_at = now
     await BidRepository(session).save(bid)
-    await events.bid_changed(session, "bid.updated", bid, order, now)
+    await events.bid_changed(session, events.BidUpdated, bid, order, now)
     return own_bid_out(bid, firm_name)
 
 
@@ -240,9 +243,9 @@ async def withdraw(session: AsyncSession, viewer: Viewer, bid_id: int) -> schema
     bid, order, firm_name = await _own_live_bid(
         session, viewer, bid_id, "withdraw it", active=False
     )
-    now = utcnow()
-    bid.status = "withdrawn"
+    now = clock.now()
+    bid.status = BidStatus.WITHDRAWN
     bid.updated_at = now
     await BidRepository(session).save(bid)
-    await events.bid_changed(session, "bid.withdrawn", bid, order, now)
+    await events.bid_changed(session, events.BidWithdrawn, bid, order, now)
     return own_bid_out(bid, firm_name)

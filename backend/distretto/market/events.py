@@ -5,24 +5,141 @@ the bidder and the client alone, and not even to the client while a sealed order
 deadline has not passed.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
+from pydantic import SerializerFunctionWrapHandler, model_serializer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from distretto.kit.events import emit, firm_key, phase_key
+from distretto.kit.events import EventPayload, emit, firm_key, phase_key
 from distretto.market import lifecycle
 from distretto.market.repository import FirmLookup, OrderRepository
 from distretto.models import Bid, Contract, Order, Question
+from distretto.models.contracts import ContractStatus
+from distretto.models.market import BidStatus, OrderStatus, OrderVisibility
 
 
 def _money(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
-def order_data(order: Order, now: datetime) -> dict[str, Any]:
+class OrderFacts(EventPayload):
     """What anybody who sees the order reads on the board (no invitations, no parent)."""
+
+    order_id: int
+    client_firm_id: int
+    title: str
+    phase: str
+    quantity: int
+    unit: str
+    target_unit_price: str | None
+    region: str
+    visibility: OrderVisibility
+    sealed: bool
+    status: OrderStatus
+    revision: int
+    bid_deadline: datetime
+    delivery_due: date
+
+
+class OrderCreated(OrderFacts):
+    TYPE: ClassVar[str] = "order.created"
+
+
+class OrderUpdated(OrderFacts):
+    TYPE: ClassVar[str] = "order.updated"
+    bids_need_confirmation: bool
+
+
+class OrderCancelled(OrderFacts):
+    TYPE: ClassVar[str] = "order.cancelled"
+    reason: str
+
+
+class OrderAwarded(OrderFacts):
+    """Every bidder hears who won, never at what price."""
+
+    TYPE: ClassVar[str] = "order.awarded"
+    winning_bid_id: int
+    supplier_firm_id: int
+
+
+class BidFacts(EventPayload):
+    """For the client and the bidder together: amounts only once the client may see them
+    (absent, not null, while a sealed order's deadline has not passed)."""
+
+    bid_id: int
+    order_id: int
+    firm_id: int
+    status: BidStatus
+    delivery_date: date
+    order_revision: int
+    unit_price: str | None = None
+    total_price: str | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_sealed_amounts(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if self.unit_price is None:
+            data.pop("unit_price", None)
+            data.pop("total_price", None)
+        return data
+
+
+class BidCreated(BidFacts):
+    TYPE: ClassVar[str] = "bid.created"
+
+
+class BidUpdated(BidFacts):
+    TYPE: ClassVar[str] = "bid.updated"
+
+
+class BidWithdrawn(BidFacts):
+    TYPE: ClassVar[str] = "bid.withdrawn"
+
+
+class BidRejected(EventPayload):
+    TYPE: ClassVar[str] = "bid.rejected"
+    bid_id: int
+    order_id: int
+    reason: str
+
+
+class ContractCreated(EventPayload):
+    TYPE: ClassVar[str] = "contract.created"
+    contract_id: int
+    order_id: int
+    bid_id: int
+    client_firm_id: int
+    supplier_firm_id: int
+    phase: str
+    quantity: int
+    unit: str
+    unit_price: str | None
+    total_price: str | None
+    due_date: date
+    status: ContractStatus
+
+
+class QuestionFacts(EventPayload):
+    question_id: int
+    order_id: int
+    asker_firm_id: int
+    text: str
+    answer: str | None
+
+
+class QuestionCreated(QuestionFacts):
+    TYPE: ClassVar[str] = "question.created"
+
+
+class QuestionAnswered(QuestionFacts):
+    TYPE: ClassVar[str] = "question.answered"
+
+
+def order_facts(order: Order, now: datetime) -> dict[str, Any]:
+    assert order.id is not None
     return {
         "order_id": order.id,
         "client_firm_id": order.client_firm_id,
@@ -36,19 +153,19 @@ def order_data(order: Order, now: datetime) -> dict[str, Any]:
         "sealed": order.sealed,
         "status": lifecycle.effective_status(order, now),
         "revision": order.revision,
-        "bid_deadline": order.bid_deadline.isoformat(),
-        "delivery_due": order.delivery_due.isoformat(),
+        "bid_deadline": order.bid_deadline,
+        "delivery_due": order.delivery_due,
     }
 
 
-def bid_data(bid: Bid, order: Order, now: datetime) -> dict[str, Any]:
-    """For the client and the bidder together: amounts only once the client may see them."""
+def bid_facts(bid: Bid, order: Order, now: datetime) -> dict[str, Any]:
+    assert bid.id is not None
     data: dict[str, Any] = {
         "bid_id": bid.id,
         "order_id": bid.order_id,
         "firm_id": bid.firm_id,
         "status": bid.status,
-        "delivery_date": bid.delivery_date.isoformat(),
+        "delivery_date": bid.delivery_date,
         "order_revision": bid.order_revision,
     }
     if not lifecycle.amounts_sealed(order, now):
@@ -57,24 +174,26 @@ def bid_data(bid: Bid, order: Order, now: datetime) -> dict[str, Any]:
     return data
 
 
-def contract_data(contract: Contract) -> dict[str, Any]:
-    return {
-        "contract_id": contract.id,
-        "order_id": contract.order_id,
-        "bid_id": contract.bid_id,
-        "client_firm_id": contract.client_firm_id,
-        "supplier_firm_id": contract.supplier_firm_id,
-        "phase": contract.phase,
-        "quantity": contract.quantity,
-        "unit": contract.unit,
-        "unit_price": _money(contract.unit_price),
-        "total_price": _money(contract.total_price),
-        "due_date": contract.due_date.isoformat(),
-        "status": contract.status,
-    }
+def contract_created(contract: Contract) -> ContractCreated:
+    assert contract.id is not None
+    return ContractCreated(
+        contract_id=contract.id,
+        order_id=contract.order_id,
+        bid_id=contract.bid_id,
+        client_firm_id=contract.client_firm_id,
+        supplier_firm_id=contract.supplier_firm_id,
+        phase=contract.phase,
+        quantity=contract.quantity,
+        unit=contract.unit,
+        unit_price=_money(contract.unit_price),
+        total_price=_money(contract.total_price),
+        due_date=contract.due_date,
+        status=contract.status,
+    )
 
 
-def question_data(question: Question) -> dict[str, Any]:
+def question_facts(question: Question) -> dict[str, Any]:
+    assert question.id is not None
     return {
         "question_id": question.id,
         "order_id": question.order_id,
@@ -88,12 +207,12 @@ async def order_audience(session: AsyncSession, order: Order) -> set[str]:
     """Who is told about a published order: the firms that may see it (and the client)."""
     audience = {firm_key(order.client_firm_id)}
     assert order.id is not None
-    if order.visibility == "public":
+    if order.visibility == OrderVisibility.PUBLIC:
         audience.add(phase_key(order.phase))
-    elif order.visibility == "invited":
+    elif order.visibility == OrderVisibility.INVITED:
         invited = (await OrderRepository(session).invitations([order.id]))[order.id]
         audience.update(firm_key(f) for f in invited)
-    elif order.visibility == "consortium" and order.consortium_id is not None:
+    elif order.visibility == OrderVisibility.CONSORTIUM and order.consortium_id is not None:
         members = await FirmLookup(session).consortium_firms_in_phase(
             order.consortium_id, order.phase
         )
@@ -102,9 +221,8 @@ async def order_audience(session: AsyncSession, order: Order) -> set[str]:
 
 
 async def order_published(session: AsyncSession, order: Order, now: datetime) -> None:
-    await emit(
-        session, "order.created", order_data(order, now), await order_audience(session, order)
-    )
+    payload = OrderCreated(**order_facts(order, now))
+    await emit(session, payload, await order_audience(session, order))
 
 
 async def order_updated(
@@ -112,24 +230,23 @@ async def order_updated(
 ) -> None:
     audience = await order_audience(session, order)
     audience.update(firm_key(f) for f in bidder_firms)
-    data = order_data(order, now) | {"bids_need_confirmation": bool(bidder_firms)}
-    await emit(session, "order.updated", data, audience)
+    payload = OrderUpdated(**order_facts(order, now), bids_need_confirmation=bool(bidder_firms))
+    await emit(session, payload, audience)
 
 
 async def order_cancelled(
     session: AsyncSession, order: Order, now: datetime, bidder_firms: list[int], reason: str
 ) -> None:
     audience = {firm_key(order.client_firm_id)} | {firm_key(f) for f in bidder_firms}
-    await emit(session, "order.cancelled", order_data(order, now) | {"reason": reason}, audience)
+    await emit(session, OrderCancelled(**order_facts(order, now), reason=reason), audience)
 
 
 async def bid_changed(
-    session: AsyncSession, type_: str, bid: Bid, order: Order, now: datetime
+    session: AsyncSession, kind: type[BidFacts], bid: Bid, order: Order, now: datetime
 ) -> None:
     await emit(
         session,
-        type_,
-        bid_data(bid, order, now),
+        kind(**bid_facts(bid, order, now)),
         {firm_key(order.client_firm_id), firm_key(bid.firm_id)},
     )
 
@@ -144,39 +261,33 @@ async def awarded(
 ) -> None:
     audience = {firm_key(order.client_firm_id), firm_key(contract.supplier_firm_id)}
     audience.update(firm_key(f) for f in bidder_firms)
-    # Every bidder hears who won, never at what price.
-    await emit(
-        session,
-        "order.awarded",
-        order_data(order, now)
-        | {"winning_bid_id": contract.bid_id, "supplier_firm_id": contract.supplier_firm_id},
-        audience,
+    assert order.id is not None
+    award = OrderAwarded(
+        **order_facts(order, now),
+        winning_bid_id=contract.bid_id,
+        supplier_firm_id=contract.supplier_firm_id,
     )
+    await emit(session, award, audience)
     for bid in losers:
-        await emit(
-            session,
-            "bid.rejected",
-            {"bid_id": bid.id, "order_id": order.id, "reason": "awarded to another bid"},
-            {firm_key(bid.firm_id)},
-        )
+        assert bid.id is not None
+        rejected = BidRejected(bid_id=bid.id, order_id=order.id, reason="awarded to another bid")
+        await emit(session, rejected, {firm_key(bid.firm_id)})
     await emit(
         session,
-        "contract.created",
-        contract_data(contract),
+        contract_created(contract),
         {firm_key(contract.client_firm_id), firm_key(contract.supplier_firm_id)},
     )
 
 
 async def question_asked(session: AsyncSession, question: Question, order: Order) -> None:
     await emit(
-        session, "question.created", question_data(question), {firm_key(order.client_firm_id)}
+        session, QuestionCreated(**question_facts(question)), {firm_key(order.client_firm_id)}
     )
 
 
 async def question_answered(session: AsyncSession, question: Question, order: Order) -> None:
     await emit(
         session,
-        "question.answered",
-        question_data(question),
+        QuestionAnswered(**question_facts(question)),
         {firm_key(order.client_firm_id), firm_key(question.asker_firm_id)},
     )

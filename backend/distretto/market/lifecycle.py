@@ -9,17 +9,18 @@ award: that is when sealed bids are compared.
 from datetime import datetime
 
 from distretto.models import Order
+from distretto.models.market import OrderStatus
 
 
-def effective_status(order: Order, now: datetime) -> str:
-    if order.status == "open" and order.bid_deadline <= now:
-        return "closed"
-    return order.status
+def effective_status(order: Order, now: datetime) -> OrderStatus:
+    if order.status == OrderStatus.OPEN and order.bid_deadline <= now:
+        return OrderStatus.CLOSED
+    return OrderStatus(order.status)
 
 
 def accepting_bids(order: Order, now: datetime) -> bool:
     """Bids are placed, revised, confirmed and withdrawn only while this holds."""
-    return not order.hidden and effective_status(order, now) == "open"
+    return not order.hidden and effective_status(order, now) == OrderStatus.OPEN
 
 
 def amounts_sealed(order: Order, now: datetime) -> bool:
@@ -30,4 +31,4 @@ def amounts_sealed(order: Order, now: datetime) -> bool:
 
 def awardable(order: Order) -> bool:
     """Open for bids or past its deadline (closed), but not yet awarded or cancelled."""
-    return order.status == "open"
+    return order.status == OrderStatus.OPEN

@@ -3,13 +3,13 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
+from distretto.kit import clock
 from distretto.kit.errors import Conflict, Forbidden, NotFound
 from distretto.kit.pagination import Page, PageParams
 from distretto.market import events, lifecycle, policies, schemas
 from distretto.market.repository import OrderRepository, QuestionRepository
 from distretto.market.service import readable_order
 from distretto.models import Question
-from distretto.models.base import utcnow
 
 
 def to_out(question: Question) -> schemas.QuestionOut:
@@ -28,7 +28,7 @@ def to_out(question: Question) -> schemas.QuestionOut:
 async def ask(
     session: AsyncSession, viewer: Viewer, order_id: int, data: schemas.QuestionCreate
 ) -> schemas.QuestionOut:
-    now = utcnow()
+    now = clock.now()
     order = await readable_order(session, viewer, order_id)
     firm_id = policies.asking_firm(viewer, order, data.firm_id)
     if firm_id == order.client_firm_id:
@@ -89,7 +89,7 @@ async def answer(
     if question.answer is not None:
         raise Conflict("This question is already answered", code="question.already_answered")
     question.answer = data.text
-    question.answered_at = utcnow()
+    question.answered_at = clock.now()
     await repo.save(question)
     await events.question_answered(session, question, order)
     return to_out(question)

@@ -14,6 +14,9 @@ from pydantic import (
     StringConstraints,
 )
 
+from distretto.models.market import OrderStatus as OrderStatus
+from distretto.models.market import OrderVisibility
+
 # Firm and consortium ids are 32-bit columns, market rows 64-bit: bound them so no request
 # can make the database overflow (a 500) instead of answering 404/422.
 MAX_ID32 = 2_147_483_647
@@ -21,8 +24,7 @@ MAX_ID64 = 9_223_372_036_854_775_807
 # The largest amount a ``Money`` column (NUMERIC(14, 2)) holds.
 MAX_AMOUNT = Decimal("999999999999.99")
 
-OrderStatus = Literal["draft", "open", "awarded", "closed", "cancelled"]
-Visibility = Literal["public", "invited", "consortium"]
+Visibility = OrderVisibility
 Id32 = Annotated[int, Field(ge=1, le=MAX_ID32)]
 Id64 = Annotated[int, Field(ge=1, le=MAX_ID64)]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
@@ -79,13 +81,13 @@ class OrderCreate(BaseModel):
     target_unit_price: MoneyIn | None = None
     bid_deadline: Deadline
     delivery_due: CalendarDate
-    visibility: Visibility = "public"
+    visibility: Visibility = OrderVisibility.PUBLIC
     invited_firm_ids: list[Id32] | None = Field(default=None, max_length=200)
     consortium_id: Id32 | None = None
     sealed: bool = False
     parent_contract_id: Id64 | None = None
     # "draft" keeps the order to the client until ``POST /orders/{id}/publish``.
-    status: Literal["open", "draft"] = "open"
+    status: Literal[OrderStatus.OPEN, OrderStatus.DRAFT] = OrderStatus.OPEN
 
 
 class OrderUpdate(BaseModel):

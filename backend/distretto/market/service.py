@@ -6,10 +6,15 @@ from datetime import date, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
-from distretto.firms.repository import PhaseRepository
+from distretto.firms.service import unknown_phase_codes
+from distretto.kit import clock
 from distretto.kit.errors import Conflict, Forbidden, Invalid, NotFound
 from distretto.kit.pagination import Page, PageParams
 from distretto.market import events, lifecycle, policies, schemas
+
+# Re-exported: the scoped reads other features compose (moderation, privacy).
+from distretto.market.repositories.bids import readable_bids as readable_bids
+from distretto.market.repositories.visibility import readable_orders as readable_orders
 from distretto.market.repository import (
     BidRepository,
     FirmLookup,
@@ -18,7 +23,8 @@ from distretto.market.repository import (
     OrderRepository,
 )
 from distretto.models import Order
-from distretto.models.base import utcnow
+from distretto.models.contracts import ContractStatus
+from distretto.models.market import BidStatus, OrderStatus, OrderVisibility
 
 
 def order_out(
@@ -42,7 +48,9 @@ def order_out(
         bid_deadline=o.bid_deadline,
         delivery_due=o.delivery_due,
         visibility=o.visibility,
-        invited_firm_ids=invited_firm_ids if private and o.visibility == "invited" else None,
+        invited_firm_ids=invited_firm_ids
+        if private and o.visibility == OrderVisibility.INVITED
+        else None,
         consortium_id=o.consortium_id,
         sealed=o.sealed,
         parent_contract_id=o.parent_contract_id if private else None,
@@ -64,7 +72,7 @@ async def to_out(
         item.order.id
         for item in listed
         if item.order.id is not None
-        and item.order.visibility == "invited"
+        and item.order.visibility == OrderVisibility.INVITED
         and policies.sees_client_details(viewer, item.order)
     )
     invitations = (
@@ -78,7 +86,7 @@ async def to_out(
 
 async def _one_out(session: AsyncSession, viewer: Viewer, order: Order) -> schemas.OrderOut:
     listed = await OrderRepository(session).listed(order)
-    return (await to_out(session, viewer, [listed], utcnow()))[0]
+    return (await to_out(session, viewer, [listed], clock.now()))[0]
 
 
 async def readable_order(
@@ -103,7 +111,7 @@ def check_schedule(bid_deadline: datetime, delivery_due: date, now: datetime) ->
 
 async def _invited_firms(session: AsyncSession, data: schemas.OrderCreate) -> list[int]:
     requested = list(dict.fromkeys(data.invited_firm_ids or []))
-    if data.visibility != "invited":
+    if data.visibility != OrderVisibility.INVITED:
         if requested:
             raise Invalid(
                 "invited_firm_ids",
@@ -132,7 +140,7 @@ async def _invited_firms(session: AsyncSession, data: schemas.OrderCreate) -> li
 
 
 async def _check_consortium(session: AsyncSession, data: schemas.OrderCreate) -> None:
-    if data.visibility != "consortium":
+    if data.visibility != OrderVisibility.CONSORTIUM:
         if data.consortium_id is not None:
             raise Invalid(
                 "consortium_id",
@@ -173,7 +181,7 @@ async def _check_parent_contract(
             "Only the supplier of a contract can post sub-orders for it",
             code="order.suborder_supplier_only",
         )
-    if contract.status != "active":
+    if contract.status != ContractStatus.ACTIVE:
         raise Conflict(
             f"Contract {contract.id} is {contract.status}; sub-orders need an active contract",
             code="order.suborder_needs_active",
@@ -184,9 +192,9 @@ async def _check_parent_contract(
 async def create_order(
     session: AsyncSession, viewer: Viewer, data: schemas.OrderCreate
 ) -> schemas.OrderOut:
-    now = utcnow()
+    now = clock.now()
     policies.require_acting_firm(viewer, data.firm_id)
-    if await PhaseRepository(session).unknown_codes([data.phase]):
+    if await unknown_phase_codes(session, [data.phase]):
         raise Invalid(
             "phase",
             f"unknown phase code: {data.phase}",
@@ -222,7 +230,7 @@ async def create_order(
         ),
         invited,
     )
-    if order.status == "open":
+    if order.status == OrderStatus.OPEN:
         await events.order_published(session, order, now)
     # Everything the answer shows is known here: no read back.
     return order_out(viewer, ListedOrder(order, client.name, 0), sorted(invited), now)
@@ -240,7 +248,7 @@ async def board(
     region: str | None,
     mine: bool,
 ) -> Page[schemas.OrderOut]:
-    now = utcnow()
+    now = clock.now()
     listed, cursor = await OrderRepository(session).board(
         viewer,
         params,
@@ -261,11 +269,14 @@ async def get_order(session: AsyncSession, viewer: Viewer, order_id: int) -> sch
         raise NotFound(
             f"Order {order_id} not found", code="order.not_found", params={"id": order_id}
         )
-    return (await to_out(session, viewer, [listed], utcnow()))[0]
+    return (await to_out(session, viewer, [listed], clock.now()))[0]
 
 
 def _require_editable(order: Order, now: datetime) -> None:
-    if order.status == "draft" or lifecycle.effective_status(order, now) == "open":
+    if (
+        order.status == OrderStatus.DRAFT
+        or lifecycle.effective_status(order, now) == OrderStatus.OPEN
+    ):
         return
     raise Conflict(
         f"The order is {lifecycle.effective_status(order, now)}; "
@@ -278,7 +289,7 @@ def _require_editable(order: Order, now: datetime) -> None:
 async def update_order(
     session: AsyncSession, viewer: Viewer, order_id: int, data: schemas.OrderUpdate
 ) -> schemas.OrderOut:
-    now = utcnow()
+    now = clock.now()
     order = await readable_order(session, viewer, order_id, lock="update")
     policies.require_client(viewer, order, "edit it")
     _require_editable(order, now)
@@ -303,7 +314,7 @@ async def update_order(
     order.revision += 1
     order.updated_at = now
     await OrderRepository(session).save(order)
-    if order.status == "open":
+    if order.status == OrderStatus.OPEN:
         bidders = await _ask_bidders_to_confirm(session, order, now)
         await events.order_updated(session, order, now, bidders)
     return await _one_out(session, viewer, order)
@@ -314,9 +325,13 @@ async def _ask_bidders_to_confirm(session: AsyncSession, order: Order, now: date
     Totals follow a changed quantity at once; the unit price is the bidder's offer."""
     assert order.id is not None
     repo = BidRepository(session)
-    bids = [b for b in await repo.live_on_order(order.id, lock="update") if b.status != "awarded"]
+    bids = [
+        b
+        for b in await repo.live_on_order(order.id, lock="update")
+        if b.status != BidStatus.AWARDED
+    ]
     for bid in bids:
-        bid.status = "needs_confirmation"
+        bid.status = BidStatus.NEEDS_CONFIRMATION
         bid.total_price = (bid.unit_price * order.quantity).quantize(schemas.CENT)
         bid.updated_at = now
         await repo.save(bid)
@@ -324,10 +339,10 @@ async def _ask_bidders_to_confirm(session: AsyncSession, order: Order, now: date
 
 
 async def publish_order(session: AsyncSession, viewer: Viewer, order_id: int) -> schemas.OrderOut:
-    now = utcnow()
+    now = clock.now()
     order = await readable_order(session, viewer, order_id, lock="update")
     policies.require_client(viewer, order, "publish it")
-    if order.status != "draft":
+    if order.status != OrderStatus.DRAFT:
         raise Conflict(
             f"The order is {lifecycle.effective_status(order, now)}, not a draft",
             code="order.not_draft",
@@ -340,7 +355,7 @@ async def publish_order(session: AsyncSession, viewer: Viewer, order_id: int) ->
             code="order.deadline_passed",
         )
     if not await OrderRepository(session).move(
-        order, ["draft"], {"status": "open", "updated_at": now}
+        order, [OrderStatus.DRAFT], {"status": OrderStatus.OPEN, "updated_at": now}
     ):
         raise Conflict(
             "The order was published or cancelled meanwhile", code="order.changed_meanwhile"
@@ -352,13 +367,15 @@ async def publish_order(session: AsyncSession, viewer: Viewer, order_id: int) ->
 async def cancel_order(
     session: AsyncSession, viewer: Viewer, order_id: int, data: schemas.CancelIn
 ) -> schemas.OrderOut:
-    now = utcnow()
+    now = clock.now()
     order = await readable_order(session, viewer, order_id)
     # A suspended client may still call an order off: that only releases the bidders.
     policies.require_client(viewer, order, "cancel it", active=False)
-    was_open = order.status == "open"
+    was_open = order.status == OrderStatus.OPEN
     if not await OrderRepository(session).move(
-        order, ["draft", "open"], {"status": "cancelled", "updated_at": now}
+        order,
+        [OrderStatus.DRAFT, OrderStatus.OPEN],
+        {"status": OrderStatus.CANCELLED, "updated_at": now},
     ):
         raise Conflict(
             f"The order is {order.status} and can no longer be cancelled",

@@ -16,17 +16,15 @@ from distretto.models.consortia import (
 from distretto.models.contracts import (
     Contract,
     ContractMessage,
-    ReputationDistrictMean,
-    ReputationScore,
-    ReputationSnapshot,
     Review,
 )
 from distretto.models.events import Event, EventAudience
 from distretto.models.firms import Firm, FirmPhase, Membership, OwnershipGroup, Phase
-from distretto.models.identity import RefreshToken, User
+from distretto.models.identity import OidcIdentity, RefreshToken, User
 from distretto.models.market import Bid, IdempotencyRecord, Order, OrderInvitation, Question
-from distretto.models.moderation import FirmWarning, Flag, OidcIdentity
+from distretto.models.moderation import FirmWarning, Flag
 from distretto.models.notifications import Notification, OutboxCursor
+from distretto.models.reputation import ReputationDistrictMean, ReputationScore, ReputationSnapshot
 from distretto.models.training import Course, CourseSession, Enrolment, SessionAttendance
 
 __all__ = [

@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
-from distretto.models.base import BigId, UTCDateTime, utcnow
+from distretto.kit import clock
+from distretto.models.base import BigId, UTCDateTime
 
 
 class AuditEntry(SQLModel, table=True):
@@ -19,7 +20,7 @@ class AuditEntry(SQLModel, table=True):
     __table_args__ = (Index("ix_audit_log_target", "target_type", "target_id", "id"),)
 
     id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
-    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime, index=True)
     actor_user_id: int | None = Field(default=None, index=True)
     action: str = Field(max_length=60, index=True)
     target_type: str | None = Field(default=None, max_length=30)

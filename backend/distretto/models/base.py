@@ -2,9 +2,10 @@
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Integer, MetaData, Numeric
+from sqlalchemy import BigInteger, CheckConstraint, DateTime, Integer, MetaData, Numeric, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import SQLModel
@@ -24,8 +25,36 @@ metadata: MetaData = SQLModel.metadata
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+def one_of(
+    column: str, values: type[StrEnum], *, nullable: bool = False, name: str | None = None
+) -> CheckConstraint:
+    """The CHECK constraint that keeps ``column`` within an enum's values.
+
+    Built from the enum so the two cannot drift; the SQL text is exactly what the
+    migrations wrote (``status IN ('a','b')``), so alembic sees no change.
+    """
+    allowed = f"{column} IN ({','.join(repr(str(v)) for v in values)})"
+    sql = f"{column} IS NULL OR {allowed}" if nullable else allowed
+    # The enum rides along so a test can compare it with what the migrations created.
+    return CheckConstraint(sql, name=name or column, info={"enum": values, "column": column})
+
+
+class EnumText(TypeDecorator[StrEnum]):
+    """A StrEnum stored as VARCHAR(length): rows load as enum members, not bare strings,
+    and a value outside the enum is refused before it reaches the database."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[StrEnum], length: int) -> None:
+        super().__init__(length)
+        self.enum = enum
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else str(self.enum(value))
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> StrEnum | None:
+        return None if value is None else self.enum(value)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

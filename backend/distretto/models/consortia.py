@@ -7,37 +7,60 @@ Consortia and membership are defined with the foundation because market visibili
 
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, Numeric, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Numeric,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
-from distretto.models.base import Money, UTCDateTime, utcnow
+from distretto.kit import clock
+from distretto.models.base import EnumText, Money, UTCDateTime, one_of
 
 # Square metres with two decimals (a booth corner of 7.25 m² is normal).
 AREA = Numeric(10, 2)
 
-CONSORTIUM_KINDS = ("export", "marketing", "training", "general")
-MEMBER_STATUSES = ("pending", "active", "left", "rejected")
+
+class ConsortiumKind(StrEnum):
+    """Why a consortium exists."""
+
+    EXPORT = "export"
+    MARKETING = "marketing"
+    TRAINING = "training"
+    GENERAL = "general"
+
+
+class MemberStatus(StrEnum):
+    """Where a firm stands with a consortium."""
+
+    PENDING = "pending"
+    ACTIVE = "active"
+    LEFT = "left"
+    REJECTED = "rejected"
 
 
 class Consortium(SQLModel, table=True):
     __tablename__ = "consortia"
-    __table_args__ = (
-        CheckConstraint("kind IN ('export','marketing','training','general')", name="kind"),
-    )
+    __table_args__ = (one_of("kind", ConsortiumKind),)
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=160, unique=True)
     description: str = Field(default="", max_length=4000)
-    kind: str = Field(max_length=12)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    kind: ConsortiumKind = Field(sa_type=EnumText(ConsortiumKind, 12))
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class ConsortiumMember(SQLModel, table=True):
     __tablename__ = "consortium_members"
     __table_args__ = (
         UniqueConstraint("consortium_id", "firm_id"),
-        CheckConstraint("status IN ('pending','active','left','rejected')", name="status"),
+        one_of("status", MemberStatus),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -47,8 +70,8 @@ class ConsortiumMember(SQLModel, table=True):
     firm_id: int = Field(
         sa_column=Column(ForeignKey("firms.id", ondelete="CASCADE"), nullable=False, index=True)
     )
-    status: str = Field(default="pending", max_length=10)
-    requested_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    status: MemberStatus = Field(default=MemberStatus.PENDING, sa_type=EnumText(MemberStatus, 10))
+    requested_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
@@ -63,13 +86,24 @@ class ConsortiumManager(SQLModel, table=True):
     user_id: int = Field(
         sa_column=Column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
     )
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 # --- Shared marketing: trade fairs, campaigns, quality seals -------------------------------
 
-COST_SPLITS = ("equal", "by_area")
-TRADE_FAIR_STATUSES = ("open", "closed")
+
+class CostSplit(StrEnum):
+    """How a trade fair's cost is shared among its participants."""
+
+    EQUAL = "equal"
+    BY_AREA = "by_area"
+
+
+class TradeFairStatus(StrEnum):
+    """Whether a trade fair still takes sign-ups."""
+
+    OPEN = "open"
+    CLOSED = "closed"
 
 
 class TradeFair(SQLModel, table=True):
@@ -77,8 +111,8 @@ class TradeFair(SQLModel, table=True):
 
     __tablename__ = "trade_fairs"
     __table_args__ = (
-        CheckConstraint("cost_split IN ('equal','by_area')", name="cost_split"),
-        CheckConstraint("status IN ('open','closed')", name="status"),
+        one_of("cost_split", CostSplit),
+        one_of("status", TradeFairStatus),
         CheckConstraint("ends_on >= starts_on", name="dates_ordered"),
         CheckConstraint("total_cost > 0", name="total_cost_positive"),
         CheckConstraint("booth_area_m2 > 0", name="booth_area_positive"),
@@ -102,11 +136,13 @@ class TradeFair(SQLModel, table=True):
     signup_deadline: datetime = Field(sa_type=UTCDateTime)
     total_cost: Decimal = Field(sa_type=Money)
     booth_area_m2: Decimal = Field(sa_type=AREA)
-    cost_split: str = Field(max_length=10)
+    cost_split: CostSplit = Field(sa_type=EnumText(CostSplit, 10))
     max_firms: int
-    status: str = Field(default="open", max_length=10)
+    status: TradeFairStatus = Field(
+        default=TradeFairStatus.OPEN, sa_type=EnumText(TradeFairStatus, 10)
+    )
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class TradeFairParticipation(SQLModel, table=True):
@@ -129,7 +165,7 @@ class TradeFairParticipation(SQLModel, table=True):
     signed_up_by_user_id: int | None = Field(
         default=None, sa_column=Column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     )
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class Campaign(SQLModel, table=True):
@@ -154,7 +190,7 @@ class Campaign(SQLModel, table=True):
     budget: Decimal = Field(sa_type=Money)
     starts_on: date = Field(sa_type=Date)
     ends_on: date = Field(sa_type=Date)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class CampaignParticipation(SQLModel, table=True):
@@ -171,7 +207,7 @@ class CampaignParticipation(SQLModel, table=True):
     joined_by_user_id: int | None = Field(
         default=None, sa_column=Column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     )
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class QualitySeal(SQLModel, table=True):
@@ -194,7 +230,7 @@ class QualitySeal(SQLModel, table=True):
     description: str = Field(default="", max_length=4000)
     min_reputation: float | None = Field(default=None)
     require_verified: bool = Field(default=False)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class SealGrant(SQLModel, table=True):
@@ -213,4 +249,4 @@ class SealGrant(SQLModel, table=True):
     granted_by_user_id: int | None = Field(
         default=None, sa_column=Column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     )
-    granted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    granted_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)

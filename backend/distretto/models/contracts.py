@@ -1,12 +1,10 @@
 """Contracts (born of an award), their message threads, reviews and reputation."""
 
-import enum
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from enum import StrEnum
 
 from sqlalchemy import (
-    JSON,
     CheckConstraint,
     Column,
     Date,
@@ -17,12 +15,21 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from distretto.models.base import BigId, Money, UTCDateTime, utcnow
+from distretto.kit import clock
+from distretto.models.base import BigId, EnumText, Money, UTCDateTime, one_of
 
-CONTRACT_STATUSES = ("active", "delivered", "completed", "disputed", "cancelled")
+
+class ContractStatus(StrEnum):
+    """The life of a contract."""
+
+    ACTIVE = "active"
+    DELIVERED = "delivered"
+    COMPLETED = "completed"
+    DISPUTED = "disputed"
+    CANCELLED = "cancelled"
 
 
-class DisputeOutcome(enum.StrEnum):
+class DisputeOutcome(StrEnum):
     """Staff's decision on a dispute: the delivery stands, the contract is cancelled, or
     the parties settle with a price reduction (the contract completes at the lower price)."""
 
@@ -31,19 +38,18 @@ class DisputeOutcome(enum.StrEnum):
     SETTLED = "settled"
 
 
-_OUTCOMES = ",".join(f"'{o.value}'" for o in DisputeOutcome)
+class PartyRole(StrEnum):
+    """A firm's side of a contract: reviews and reputation are kept per side."""
+
+    SUPPLIER = "supplier"
+    CLIENT = "client"
 
 
 class Contract(SQLModel, table=True):
     __tablename__ = "contracts"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('active','delivered','completed','disputed','cancelled')", name="status"
-        ),
-        CheckConstraint(
-            f"dispute_outcome IS NULL OR dispute_outcome IN ({_OUTCOMES})",
-            name="dispute_outcome",
-        ),
+        one_of("status", ContractStatus),
+        one_of("dispute_outcome", DisputeOutcome, nullable=True),
         Index("ix_contracts_client", "client_firm_id", "id"),
         Index("ix_contracts_supplier", "supplier_firm_id", "id"),
     )
@@ -62,8 +68,10 @@ class Contract(SQLModel, table=True):
     unit_price: Decimal = Field(sa_type=Money)
     total_price: Decimal = Field(sa_type=Money)
     due_date: date = Field(sa_type=Date)
-    status: str = Field(default="active", max_length=12)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    status: ContractStatus = Field(
+        default=ContractStatus.ACTIVE, sa_type=EnumText(ContractStatus, 12)
+    )
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     delivered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -71,7 +79,9 @@ class Contract(SQLModel, table=True):
     dispute_reason: str | None = Field(default=None, max_length=4000)
     dispute_opened_by_firm_id: int | None = Field(default=None)
     # Staff's decision: completed (supplier's delivery stands) or cancelled.
-    dispute_outcome: str | None = Field(default=None, max_length=12)
+    dispute_outcome: DisputeOutcome | None = Field(
+        default=None, sa_type=EnumText(DisputeOutcome, 12)
+    )
     dispute_resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     dispute_note: str | None = Field(default=None, max_length=4000)
     # A settlement's discount on total_price (the client pays total_price - reduction).
@@ -92,7 +102,7 @@ class ContractMessage(SQLModel, table=True):
     )
     text: str = Field(max_length=4000)
     hidden: bool = Field(default=False)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class Review(SQLModel, table=True):
@@ -102,7 +112,7 @@ class Review(SQLModel, table=True):
         CheckConstraint("quality BETWEEN 1 AND 5", name="quality"),
         CheckConstraint("timeliness BETWEEN 1 AND 5", name="timeliness"),
         CheckConstraint("communication BETWEEN 1 AND 5", name="communication"),
-        CheckConstraint("reviewee_role IN ('supplier','client')", name="reviewee_role"),
+        one_of("reviewee_role", PartyRole),
     )
 
     id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
@@ -115,61 +125,30 @@ class Review(SQLModel, table=True):
     reviewee_firm_id: int = Field(
         sa_column=Column(ForeignKey("firms.id"), nullable=False, index=True)
     )
-    reviewee_role: str = Field(max_length=10)
+    reviewee_role: PartyRole = Field(sa_type=EnumText(PartyRole, 10))
     quality: int
     timeliness: int
     communication: int
     comment: str = Field(default="", max_length=2000)
     hidden: bool = Field(default=False)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
-class ReputationScore(SQLModel, table=True):
-    """Current score of a firm in one role, overall (phase '*') or in one phase."""
+# --- Time rules of a contract, shared by the contracts feature and reputation ---------
 
-    __tablename__ = "reputation_scores"
-
-    firm_id: int = Field(
-        sa_column=Column(ForeignKey("firms.id", ondelete="CASCADE"), primary_key=True)
-    )
-    role: str = Field(sa_column=Column(String(10), primary_key=True))
-    phase: str = Field(sa_column=Column(String(40), primary_key=True))
-    score: float | None = Field(default=None)
-    contracts: int = Field(default=0)
-    components: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    formula_version: str = Field(max_length=20)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+# Double-blind reviews: each side's review stays hidden from the other until both are
+# in, or until this long after completion, so neither can answer the other's review.
+REVIEW_BLIND_PERIOD = timedelta(days=14)
 
 
-class ReputationSnapshot(SQLModel, table=True):
-    """The overall score after each change, for the chart of a firm's score over time."""
-
-    __tablename__ = "reputation_snapshots"
-    __table_args__ = (Index("ix_reputation_snapshots_firm", "firm_id", "role", "at"),)
-
-    id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
-    firm_id: int = Field(
-        sa_column=Column(ForeignKey("firms.id", ondelete="CASCADE"), nullable=False)
-    )
-    role: str = Field(max_length=10)
-    score: float | None = Field(default=None)
-    contracts: int = Field(default=0)
-    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+def delivered_on_time(delivered_at: datetime, due_date: date) -> bool:
+    """On time means delivered on or before the due date (UTC calendar day)."""
+    return delivered_at.astimezone(UTC).date() <= due_date
 
 
-class ReputationDistrictMean(SQLModel, table=True):
-    """The district's mean of each reputation signal as of the start of a UTC day.
-
-    Written by the daily recompute; every score computed until the next one shrinks
-    toward the latest row, so an update made for one contract and a full recompute at
-    the same instant agree exactly.
-    """
-
-    __tablename__ = "reputation_district_means"
-
-    formula_version: str = Field(sa_column=Column(String(20), primary_key=True))
-    role: str = Field(sa_column=Column(String(10), primary_key=True))
-    as_of: datetime = Field(sa_column=Column(UTCDateTime, primary_key=True))
-    means: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    contracts: int = Field(default=0)
-    computed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+def reviews_released_at(completed_at: datetime, review_times: list[datetime]) -> datetime:
+    """When the reviews of a completed contract become visible to the other side."""
+    deadline = completed_at + REVIEW_BLIND_PERIOD
+    if len(review_times) >= 2:
+        return min(deadline, max(review_times))
+    return deadline

@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, ForeignKey, Index, String
 from sqlmodel import Field, SQLModel
 
-from distretto.models.base import BigId, UTCDateTime, utcnow
+from distretto.kit import clock
+from distretto.models.base import BigId, UTCDateTime
 
 
 class Event(SQLModel, table=True):
@@ -21,7 +22,7 @@ class Event(SQLModel, table=True):
     id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
     type: str = Field(max_length=60)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class EventAudience(SQLModel, table=True):

@@ -1,15 +1,37 @@
 """Firms, their members, phases of the chain and ownership groups."""
 
 from datetime import datetime
+from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from distretto.models.base import UTCDateTime, utcnow
+from distretto.kit import clock
+from distretto.models.base import EnumText, UTCDateTime, one_of
 
-FIRM_ROLES = ("owner", "manager", "member")
-SIZE_CLASSES = ("micro", "small", "medium", "large")
-FIRM_STATUSES = ("active", "suspended")
+
+class FirmRole(StrEnum):
+    """A user's role in a firm."""
+
+    OWNER = "owner"
+    MANAGER = "manager"
+    MEMBER = "member"
+
+
+class SizeClass(StrEnum):
+    """A firm's size class (EU definitions)."""
+
+    MICRO = "micro"
+    SMALL = "small"
+    MEDIUM = "medium"
+    LARGE = "large"
+
+
+class FirmStatus(StrEnum):
+    """Whether a firm may act on the platform."""
+
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
 
 
 class Phase(SQLModel, table=True):
@@ -33,14 +55,14 @@ class OwnershipGroup(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=160)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class Firm(SQLModel, table=True):
     __tablename__ = "firms"
     __table_args__ = (
-        CheckConstraint("size_class IN ('micro','small','medium','large')", name="size_class"),
-        CheckConstraint("status IN ('active','suspended')", name="status"),
+        one_of("size_class", SizeClass),
+        one_of("status", FirmStatus),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -48,9 +70,9 @@ class Firm(SQLModel, table=True):
     vat_number: str = Field(sa_column=Column(String(11), nullable=False, unique=True))
     region: str = Field(max_length=60, index=True)
     province: str | None = Field(default=None, max_length=2)
-    size_class: str = Field(max_length=10)
+    size_class: SizeClass = Field(sa_type=EnumText(SizeClass, 10))
     description: str = Field(default="", max_length=4000)
-    status: str = Field(default="active", max_length=12)
+    status: FirmStatus = Field(default=FirmStatus.ACTIVE, sa_type=EnumText(FirmStatus, 12))
     # A suspension with an end: the firm is active again once the clock passes it.
     suspended_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     verified: bool = Field(default=False)
@@ -60,8 +82,8 @@ class Firm(SQLModel, table=True):
             ForeignKey("ownership_groups.id", ondelete="SET NULL"), nullable=True, index=True
         ),
     )
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class FirmPhase(SQLModel, table=True):
@@ -79,7 +101,7 @@ class Membership(SQLModel, table=True):
     __tablename__ = "memberships"
     __table_args__ = (
         UniqueConstraint("firm_id", "user_id"),
-        CheckConstraint("role IN ('owner','manager','member')", name="role"),
+        one_of("role", FirmRole),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -89,5 +111,5 @@ class Membership(SQLModel, table=True):
     user_id: int = Field(
         sa_column=Column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
     )
-    role: str = Field(max_length=10)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    role: FirmRole = Field(sa_type=EnumText(FirmRole, 10))
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -17,13 +18,40 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from distretto.models.base import BigId, Money, UTCDateTime, utcnow
+from distretto.kit import clock
+from distretto.models.base import BigId, EnumText, Money, UTCDateTime, one_of
 
-ORDER_STATUSES = ("draft", "open", "awarded", "closed", "cancelled")
-VISIBILITIES = ("public", "invited", "consortium")
-BID_STATUSES = ("active", "needs_confirmation", "withdrawn", "rejected", "awarded")
+
+class OrderStatus(StrEnum):
+    """The life of a production order."""
+
+    DRAFT = "draft"
+    OPEN = "open"
+    AWARDED = "awarded"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class OrderVisibility(StrEnum):
+    """Who may see an order."""
+
+    PUBLIC = "public"
+    INVITED = "invited"
+    CONSORTIUM = "consortium"
+
+
+class BidStatus(StrEnum):
+    """The life of a bid."""
+
+    ACTIVE = "active"
+    NEEDS_CONFIRMATION = "needs_confirmation"
+    WITHDRAWN = "withdrawn"
+    REJECTED = "rejected"
+    AWARDED = "awarded"
+
+
 # Statuses in which a bid still counts as the firm's one live bid on the order.
-LIVE_BID_STATUSES = ("active", "needs_confirmation", "awarded")
+LIVE_BID_STATUSES = (BidStatus.ACTIVE, BidStatus.NEEDS_CONFIRMATION, BidStatus.AWARDED)
 # The text the board's full-text search reads on PostgreSQL, written exactly as
 # PostgreSQL prints it back so alembic sees the GIN index below as unchanged. Queries
 # must use the same expression (``market.repository``) for the planner to pick the index.
@@ -35,8 +63,8 @@ ORDER_SEARCH_DOCUMENT = (
 class Order(SQLModel, table=True):
     __tablename__ = "orders"
     __table_args__ = (
-        CheckConstraint("status IN ('draft','open','awarded','closed','cancelled')", name="status"),
-        CheckConstraint("visibility IN ('public','invited','consortium')", name="visibility"),
+        one_of("status", OrderStatus),
+        one_of("visibility", OrderVisibility),
         CheckConstraint("quantity > 0", name="quantity_positive"),
         Index("ix_orders_status_id", "status", "id"),
         Index("ix_orders_phase_id", "phase", "id"),
@@ -67,7 +95,9 @@ class Order(SQLModel, table=True):
     target_unit_price: Decimal | None = Field(default=None, sa_type=Money)
     bid_deadline: datetime = Field(sa_type=UTCDateTime)
     delivery_due: date = Field(sa_type=Date)
-    visibility: str = Field(default="public", max_length=12)
+    visibility: OrderVisibility = Field(
+        default=OrderVisibility.PUBLIC, sa_type=EnumText(OrderVisibility, 12)
+    )
     consortium_id: int | None = Field(
         default=None, sa_column=Column(ForeignKey("consortia.id"), nullable=True, index=True)
     )
@@ -79,11 +109,11 @@ class Order(SQLModel, table=True):
         ),
     )
     region: str = Field(max_length=60, index=True)
-    status: str = Field(default="open", max_length=12)
+    status: OrderStatus = Field(default=OrderStatus.OPEN, sa_type=EnumText(OrderStatus, 12))
     revision: int = Field(default=1)
     hidden: bool = Field(default=False)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class OrderInvitation(SQLModel, table=True):
@@ -100,10 +130,7 @@ class OrderInvitation(SQLModel, table=True):
 class Bid(SQLModel, table=True):
     __tablename__ = "bids"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('active','needs_confirmation','withdrawn','rejected','awarded')",
-            name="status",
-        ),
+        one_of("status", BidStatus),
         CheckConstraint("unit_price > 0", name="unit_price_positive"),
         # One live bid per firm per order, enforced by the database itself.
         Index(
@@ -130,11 +157,11 @@ class Bid(SQLModel, table=True):
     total_price: Decimal = Field(sa_type=Money)
     delivery_date: date = Field(sa_type=Date)
     notes: str = Field(default="", max_length=2000)
-    status: str = Field(default="active", max_length=20)
+    status: BidStatus = Field(default=BidStatus.ACTIVE, sa_type=EnumText(BidStatus, 20))
     order_revision: int = Field(default=1)
     hidden: bool = Field(default=False)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class Question(SQLModel, table=True):
@@ -154,7 +181,7 @@ class Question(SQLModel, table=True):
     answer: str | None = Field(default=None, max_length=4000)
     answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     hidden: bool = Field(default=False)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class IdempotencyRecord(SQLModel, table=True):
@@ -172,4 +199,4 @@ class IdempotencyRecord(SQLModel, table=True):
     request_hash: str = Field(max_length=64)
     status_code: int
     body: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)

@@ -1,26 +1,49 @@
 """Moderation: flags raised by users, warnings given to firms, external sign-in links."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     BigInteger,
-    CheckConstraint,
     Column,
     ForeignKey,
     Index,
-    String,
-    UniqueConstraint,
     text,
 )
 from sqlmodel import Field, SQLModel
 
-from distretto.models.base import BigId, UTCDateTime, utcnow
+from distretto.kit import clock
+from distretto.models.base import BigId, EnumText, UTCDateTime, one_of
 
-FLAG_TARGETS = ("order", "bid", "review", "message", "firm")
-FLAG_STATUSES = ("open", "resolved")
-FLAG_ACTIONS = ("dismiss", "hide", "warn", "suspend")
+
+class FlagTarget(StrEnum):
+    """What a flag reports."""
+
+    ORDER = "order"
+    BID = "bid"
+    REVIEW = "review"
+    MESSAGE = "message"
+    FIRM = "firm"
+
+
+class FlagStatus(StrEnum):
+    """Whether staff still have to decide a flag."""
+
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+class FlagResolution(StrEnum):
+    """What staff decided about a flag."""
+
+    DISMISS = "dismiss"
+    HIDE = "hide"
+    WARN = "warn"
+    SUSPEND = "suspend"
+
+
 # Resolutions that agree with the reporter: they raise the reporter's credibility.
-UPHELD_ACTIONS = ("hide", "warn", "suspend")
+UPHELD_ACTIONS = (FlagResolution.HIDE, FlagResolution.WARN, FlagResolution.SUSPEND)
 
 
 class Flag(SQLModel, table=True):
@@ -28,14 +51,9 @@ class Flag(SQLModel, table=True):
 
     __tablename__ = "flags"
     __table_args__ = (
-        CheckConstraint(
-            "target_type IN ('order','bid','review','message','firm')", name="target_type"
-        ),
-        CheckConstraint("status IN ('open','resolved')", name="status"),
-        CheckConstraint(
-            "resolution IS NULL OR resolution IN ('dismiss','hide','warn','suspend')",
-            name="resolution",
-        ),
+        one_of("target_type", FlagTarget),
+        one_of("status", FlagStatus),
+        one_of("resolution", FlagResolution, nullable=True),
         # One open flag per reporter per target, whatever races the application loses.
         Index(
             "uq_flags_one_open_per_reporter",
@@ -51,7 +69,7 @@ class Flag(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, sa_type=BigId, primary_key=True)
-    target_type: str = Field(max_length=10)
+    target_type: FlagTarget = Field(sa_type=EnumText(FlagTarget, 10))
     # Orders, bids, reviews and messages have 64-bit ids; firms fit as well.
     target_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     reporter_user_id: int = Field(sa_column=Column(ForeignKey("users.id"), nullable=False))
@@ -60,13 +78,13 @@ class Flag(SQLModel, table=True):
     )
     reason: str = Field(max_length=200)
     details: str = Field(default="", max_length=2000)
-    status: str = Field(default="open", max_length=10)
-    resolution: str | None = Field(default=None, max_length=10)
+    status: FlagStatus = Field(default=FlagStatus.OPEN, sa_type=EnumText(FlagStatus, 10))
+    resolution: FlagResolution | None = Field(default=None, sa_type=EnumText(FlagResolution, 10))
     resolved_by_user_id: int | None = Field(
         default=None, sa_column=Column(ForeignKey("users.id"), nullable=True)
     )
     resolution_note: str | None = Field(default=None, max_length=2000)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
@@ -87,21 +105,4 @@ class FirmWarning(SQLModel, table=True):
         default=None, sa_column=Column(ForeignKey("users.id"), nullable=True)
     )
     reason: str = Field(max_length=2000)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-
-
-class OidcIdentity(SQLModel, table=True):
-    """A user's account at an external OpenID Connect provider, linked to ours."""
-
-    __tablename__ = "oidc_identities"
-    __table_args__ = (UniqueConstraint("provider", "subject"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    provider: str = Field(sa_column=Column(String(40), nullable=False))
-    subject: str = Field(sa_column=Column(String(255), nullable=False))
-    user_id: int = Field(
-        sa_column=Column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
-    )
-    email: str = Field(max_length=254)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    last_login_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)

@@ -11,7 +11,8 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Column, ForeignKey, Index, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from distretto.models.base import BigId, UTCDateTime, utcnow
+from distretto.kit import clock
+from distretto.models.base import BigId, UTCDateTime
 
 
 class Notification(SQLModel, table=True):
@@ -38,7 +39,7 @@ class Notification(SQLModel, table=True):
     type: str = Field(max_length=60)
     title: str = Field(max_length=200)
     # When the event happened (not when the relay got to it).
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     read_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
@@ -49,4 +50,4 @@ class OutboxCursor(SQLModel, table=True):
 
     name: str = Field(sa_column=Column(String(40), primary_key=True))
     last_event_id: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)

@@ -6,15 +6,25 @@ in the order the requests were served).
 """
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from distretto.models.base import BigId, UTCDateTime, utcnow
+from distretto.kit import clock
+from distretto.models.base import BigId, EnumText, UTCDateTime, one_of
 
-ENROLMENT_STATUSES = ("enrolled", "waitlisted", "cancelled")
+
+class EnrolmentStatus(StrEnum):
+    """Where a firm stands with a course."""
+
+    ENROLLED = "enrolled"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+
+
 # Statuses that hold a seat or a place in the queue.
-LIVE_ENROLMENT_STATUSES = ("enrolled", "waitlisted")
+LIVE_ENROLMENT_STATUSES = (EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITLISTED)
 
 
 class Course(SQLModel, table=True):
@@ -35,7 +45,7 @@ class Course(SQLModel, table=True):
     description: str = Field(default="", max_length=8000)
     capacity: int
     enrol_deadline: datetime = Field(sa_type=UTCDateTime)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class CourseSession(SQLModel, table=True):
@@ -60,7 +70,7 @@ class CourseSession(SQLModel, table=True):
 class Enrolment(SQLModel, table=True):
     __tablename__ = "enrolments"
     __table_args__ = (
-        CheckConstraint("status IN ('enrolled','waitlisted','cancelled')", name="status"),
+        one_of("status", EnrolmentStatus),
         # One live seat or queue place per person per course, whatever races happen.
         Index(
             "uq_enrolments_live_participant",
@@ -86,8 +96,8 @@ class Enrolment(SQLModel, table=True):
     )
     participant_name: str = Field(max_length=120)
     participant_email: str = Field(max_length=254)
-    status: str = Field(max_length=12)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    status: EnrolmentStatus = Field(sa_type=EnumText(EnrolmentStatus, 12))
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     promoted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
@@ -107,4 +117,4 @@ class SessionAttendance(SQLModel, table=True):
     marked_by_user_id: int | None = Field(
         default=None, sa_column=Column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     )
-    marked_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    marked_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)

@@ -2,19 +2,21 @@
 sanction on the responsible firm."""
 
 from collections import defaultdict
-from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
+from distretto.kit import clock
 from distretto.kit.audit import record
 from distretto.kit.context import AppContext
 from distretto.kit.errors import Conflict, NotFound, TooManyRequests
 from distretto.kit.events import STAFF, emit, firm_key
 from distretto.kit.pagination import Page, PageParams
 from distretto.models import Firm, Flag
-from distretto.moderation import policies, sanctions, schemas
+from distretto.models.firms import FirmStatus
+from distretto.models.moderation import FlagResolution, FlagStatus
+from distretto.moderation import events, policies, sanctions, schemas
 from distretto.moderation.repositories.flags import FlagRepository, QueueGroup
 from distretto.moderation.repositories.governance import GovernanceRepository
 from distretto.moderation.repositories.targets import TargetRecord, TargetRepository
@@ -45,7 +47,7 @@ async def create_flag(
     firm_id = policies.reporting_firm(viewer, data.firm_id)
     target = await TargetRepository(session).load(data.target_type, data.target_id)
     if target is None or not await VisibilityRepository(session).can_see(
-        viewer, data.target_type, data.target_id, datetime.now(UTC)
+        viewer, data.target_type, data.target_id, clock.now()
     ):
         raise NotFound(
             f"No {data.target_type} {data.target_id} that you can see",
@@ -60,7 +62,7 @@ async def create_flag(
             code="flag.duplicate",
         )
     try:
-        async with session.begin_nested():
+        async with flags.savepoint():
             flag = await flags.add(
                 Flag(
                     target_type=data.target_type,
@@ -78,8 +80,7 @@ async def create_flag(
         ) from exc
     await emit(
         session,
-        "flag.created",
-        {"flag_id": flag.id, "target_type": flag.target_type, "target_id": flag.target_id},
+        events.FlagCreated(flag_id=flag.id, target_type=flag.target_type, target_id=flag.target_id),
         [STAFF],
     )
     return _flag_out(flag)
@@ -172,16 +173,16 @@ async def resolve(
     flag = await flags_repo.get(flag_id)
     if flag is None or flag.id is None:
         raise NotFound(f"Flag {flag_id} not found", code="flag.not_found", params={"id": flag_id})
-    if flag.status != "open":
+    if flag.status != FlagStatus.OPEN:
         raise Conflict("This flag has already been resolved", code="flag.already_resolved")
     policies.check_sanction(flag.target_type, data.action, data.note)
     target = await targets.load(flag.target_type, flag.target_id)
-    if target is None and data.action != "dismiss":
+    if target is None and data.action != FlagResolution.DISMISS:
         raise Conflict(
             "The flagged content no longer exists; the flag can only be dismissed",
             code="flag.target_gone",
         )
-    now = datetime.now(UTC)
+    now = clock.now()
     resolved = await flags_repo.resolve_open(
         flag.target_type,
         flag.target_id,
@@ -227,15 +228,14 @@ async def _apply(
     target: TargetRecord,
     data: schemas.FlagResolutionIn,
 ) -> None:
-    if data.action == "hide":
+    if data.action == FlagResolution.HIDE:
         await TargetRepository(session).hide(target.type, target.id)
         if target.subject_firm_id is not None:
             # A hidden review no longer counts toward the reviewed firm's reputation.
-            await reputation.refresh_firms(session, [target.subject_firm_id], datetime.now(UTC))
+            await reputation.refresh_firms(session, [target.subject_firm_id], clock.now())
         await emit(
             session,
-            "content.hidden",
-            {"target_type": target.type, "target_id": target.id},
+            events.ContentHidden(target_type=target.type, target_id=target.id),
             [firm_key(target.author_firm_id)],
         )
         await record(
@@ -247,9 +247,9 @@ async def _apply(
             reason=data.note,
             flag_id=flag_id,
         )
-    elif data.action == "warn":
+    elif data.action == FlagResolution.WARN:
         await sanctions.warn(session, staff, target.author_firm_id, data.note, flag_id=flag_id)
-    elif data.action == "suspend":
+    elif data.action == FlagResolution.SUSPEND:
         firm = await GovernanceRepository(session).firm(target.author_firm_id)
-        if firm is not None and firm.status != "suspended":
+        if firm is not None and firm.status != FirmStatus.SUSPENDED:
             await sanctions.suspend(session, staff, firm, data.note, flag_id=flag_id)

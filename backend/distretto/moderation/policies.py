@@ -2,6 +2,7 @@
 
 from distretto.auth.viewer import Viewer
 from distretto.kit.errors import Invalid
+from distretto.models.moderation import FlagResolution, FlagTarget
 
 
 def reporting_firm(viewer: Viewer, requested: int | None) -> int | None:
@@ -22,11 +23,11 @@ def may_flag(viewer: Viewer, author_firm_id: int) -> None:
 
 
 def check_sanction(target_type: str, action: str, note: str) -> None:
-    if action == "hide" and target_type == "firm":
+    if action == FlagResolution.HIDE and target_type == FlagTarget.FIRM:
         raise Invalid(
             "action",
             "a firm cannot be hidden; warn or suspend it instead",
             code="flag.firm_not_hideable",
         )
-    if action in ("warn", "suspend") and not note:
+    if action in (FlagResolution.WARN, FlagResolution.SUSPEND) and not note:
         raise Invalid("note", "tell the firm why it is sanctioned", code="flag.note_required")

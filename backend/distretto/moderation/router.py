@@ -10,7 +10,6 @@ from distretto.kit.context import ContextDep
 from distretto.kit.pagination import Page, PageParams, page_params
 from distretto.kit.params import BigIdPath, IdPath, IdQuery
 from distretto.moderation import flags, schemas, service
-from distretto.moderation.repositories.governance import AuditFilters
 
 router = APIRouter(tags=["moderation"])
 PageDep = Annotated[PageParams, Depends(page_params)]
@@ -37,7 +36,7 @@ async def moderation_queue(
     _: StaffDep,
     session: SessionDep,
     page: PageDep,
-    status: schemas.FlagStatus = "open",
+    status: schemas.FlagStatus = schemas.FlagStatus.OPEN,
     target_type: schemas.TargetType | None = None,
 ) -> Page[schemas.QueueItemOut]:
     return await flags.queue(session, status, target_type, page)
@@ -120,5 +119,5 @@ async def audit_log(
     since: AwareDatetime | None = None,
     until: AwareDatetime | None = None,
 ) -> Page[schemas.AuditEntryOut]:
-    filters = AuditFilters(action, actor_user_id, target_type, target_id, since, until)
+    filters = schemas.AuditFilters(action, actor_user_id, target_type, target_id, since, until)
     return await service.audit_log(session, filters, page)

@@ -4,15 +4,18 @@ Each one changes the firm, tells the firm's live channels, and lands in the audi
 in the same transaction.
 """
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
 from distretto.firms.events import FirmReinstated, FirmSuspended
+from distretto.kit import clock
 from distretto.kit.audit import record
 from distretto.kit.events import STAFF, emit, firm_key
 from distretto.models import Firm, FirmWarning
+from distretto.models.firms import FirmStatus
+from distretto.moderation import events
 from distretto.moderation.repositories.governance import SUSPENSION_ACTION, GovernanceRepository
 
 
@@ -26,11 +29,10 @@ async def suspend(
     until: datetime | None = None,
 ) -> None:
     assert firm.id is not None
-    firm.status = "suspended"
+    firm.status = FirmStatus.SUSPENDED
     firm.suspended_until = until
-    firm.updated_at = datetime.now(UTC)
-    session.add(firm)
-    await session.flush()
+    firm.updated_at = clock.now()
+    await GovernanceRepository(session).add_and_flush(firm)
     # Live sockets of the firm's members close when they see this event.
     await emit(
         session,
@@ -52,11 +54,10 @@ async def suspend(
 
 async def reinstate(session: AsyncSession, staff: Viewer, firm: Firm, note: str) -> None:
     assert firm.id is not None
-    firm.status = "active"
+    firm.status = FirmStatus.ACTIVE
     firm.suspended_until = None
-    firm.updated_at = datetime.now(UTC)
-    session.add(firm)
-    await session.flush()
+    firm.updated_at = clock.now()
+    await GovernanceRepository(session).add_and_flush(firm)
     await emit(
         session, FirmReinstated(firm_id=firm.id, firm_name=firm.name), [firm_key(firm.id), STAFF]
     )
@@ -80,8 +81,7 @@ async def warn(
     )
     await emit(
         session,
-        "firm.warned",
-        {"firm_id": firm_id, "warning_id": warning.id, "reason": reason},
+        events.FirmWarned(firm_id=firm_id, warning_id=warning.id, reason=reason),
         [firm_key(firm_id)],
     )
     await record(
@@ -100,10 +100,9 @@ async def warn(
 async def verify(session: AsyncSession, staff: Viewer, firm: Firm, note: str) -> None:
     assert firm.id is not None
     firm.verified = True
-    firm.updated_at = datetime.now(UTC)
-    session.add(firm)
-    await session.flush()
-    await emit(session, "firm.verified", {"firm_id": firm.id}, [firm_key(firm.id)])
+    firm.updated_at = clock.now()
+    await GovernanceRepository(session).add_and_flush(firm)
+    await emit(session, events.FirmVerified(firm_id=firm.id), [firm_key(firm.id)])
     await record(
         session,
         "moderation.firm_verified",

@@ -1,12 +1,15 @@
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
-TargetType = Literal["order", "bid", "review", "message", "firm"]
-FlagStatus = Literal["open", "resolved"]
-Action = Literal["dismiss", "hide", "warn", "suspend"]
-FirmStatus = Literal["active", "suspended"]
+from distretto.models.firms import FirmStatus as FirmStatus
+from distretto.models.moderation import FlagResolution, FlagTarget
+from distretto.models.moderation import FlagStatus as FlagStatus
+
+TargetType = FlagTarget
+Action = FlagResolution
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 RequiredNote = Annotated[
@@ -136,3 +139,15 @@ class AuditEntryOut(BaseModel):
     actor_name: str | None = None
     target_name: str | None = None
     firm_names: dict[str, str] = {}
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    """The audit log's filters, as the query string gives them."""
+
+    action: str | None = None
+    actor_user_id: int | None = None
+    target_type: str | None = None
+    target_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None

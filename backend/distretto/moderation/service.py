@@ -10,9 +10,11 @@ from distretto.firms.suspensions import lift_ended_suspensions
 from distretto.kit.errors import Conflict, Invalid, NotFound
 from distretto.kit.pagination import Page, PageParams
 from distretto.models import Firm
+from distretto.models.firms import FirmStatus
 from distretto.moderation import sanctions, schemas
 from distretto.moderation.repositories.flags import FlagRepository
-from distretto.moderation.repositories.governance import AuditFilters, GovernanceRepository
+from distretto.moderation.repositories.governance import GovernanceRepository
+from distretto.moderation.schemas import AuditFilters
 
 
 async def _firm(session: AsyncSession, firm_id: int) -> Firm:
@@ -28,7 +30,7 @@ async def _firms_out(session: AsyncSession, firms: list[Firm]) -> list[schemas.M
     warnings = await repo.warning_counts(ids)
     open_flags = await flags.open_counts_on_firms(ids)
     suspensions = await repo.latest_suspensions(
-        [f.id for f in firms if f.id is not None and f.status == "suspended"]
+        [f.id for f in firms if f.id is not None and f.status == FirmStatus.SUSPENDED]
     )
     out = []
     for firm in firms:
@@ -75,8 +77,8 @@ async def suspend_firm(
         raise Invalid("until", "must be in the future", code="suspension.until_past")
     firm = await _firm(session, firm_id)
     await lift_ended_suspensions(session, [firm_id], now)
-    await session.refresh(firm)
-    if firm.status == "suspended":
+    await GovernanceRepository(session).reload_row(firm)
+    if firm.status == FirmStatus.SUSPENDED:
         raise Conflict("This firm is already suspended", code="firm.already_suspended")
     await sanctions.suspend(session, staff, firm, reason, until=until)
     return (await _firms_out(session, [firm]))[0]
@@ -86,7 +88,7 @@ async def reinstate_firm(
     session: AsyncSession, staff: Viewer, firm_id: int, note: str
 ) -> schemas.ModeratedFirmOut:
     firm = await _firm(session, firm_id)
-    if firm.status != "suspended":
+    if firm.status != FirmStatus.SUSPENDED:
         raise Conflict("This firm is not suspended", code="firm.not_suspended")
     await sanctions.reinstate(session, staff, firm, note)
     return (await _firms_out(session, [firm]))[0]

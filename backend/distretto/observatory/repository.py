@@ -9,19 +9,23 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Date, case, cast, func
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
 
+from distretto.kit.repository import Repository
 from distretto.models import Contract, Order
+from distretto.models.contracts import ContractStatus
+from distretto.models.market import OrderStatus
 
-COUNTED_ORDER_STATUSES = ("open", "awarded", "closed", "cancelled")
+COUNTED_ORDER_STATUSES = (
+    OrderStatus.OPEN,
+    OrderStatus.AWARDED,
+    OrderStatus.CLOSED,
+    OrderStatus.CANCELLED,
+)
 
 
-class ObservatoryRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class ObservatoryRepository(Repository):
     def _month(self, column: Any) -> ColumnElement[str]:
         if self.session.get_bind().dialect.name == "postgresql":
             return func.to_char(func.timezone("UTC", column), "YYYY-MM")
@@ -80,7 +84,7 @@ class ObservatoryRepository:
                 Contract.client_firm_id,
                 Contract.supplier_firm_id,
             )
-            .where(Contract.created_at >= since, Contract.status != "cancelled")
+            .where(Contract.created_at >= since, Contract.status != ContractStatus.CANCELLED)
             .order_by(Contract.phase, Contract.unit, Contract.unit_price)
         )
         return [(r[0], r[1], r[2], r[3], r[4]) for r in rows.all()]

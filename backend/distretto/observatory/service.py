@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from distretto.kit import clock
 from distretto.observatory import schemas
 from distretto.observatory.repository import ObservatoryRepository
 
@@ -103,7 +104,7 @@ def _median(prices: list[Decimal]) -> Decimal:
 async def summary(
     session: AsyncSession, months: int, now: datetime | None = None
 ) -> schemas.ObservatorySummary:
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     since = month_start(now, months)
     repo = ObservatoryRepository(session)
 

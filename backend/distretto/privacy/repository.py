@@ -5,11 +5,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, delete, func, or_, update
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from distretto.auth.viewer import Viewer
-from distretto.contracts.repository import readable_messages, readable_reviews
+from distretto.contracts.service import readable_messages, readable_reviews
+from distretto.kit.repository import Repository
 from distretto.models import (
     Bid,
     CampaignParticipation,
@@ -33,13 +33,11 @@ from distretto.models import (
     TradeFairParticipation,
     User,
 )
+from distretto.models.firms import FirmRole
 from distretto.models.notifications import Notification
 
 
-class ExportRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class ExportRepository(Repository):
     async def _all(self, stmt: Any) -> list[Any]:
         return list((await self.session.scalars(stmt)).all())
 
@@ -141,17 +139,14 @@ class ExportRepository:
         )
 
 
-class AccountRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class AccountRepository(Repository):
     async def user(self, user_id: int) -> User | None:
         return await self.session.get(User, user_id)
 
     async def sole_owner_of_shared_firms(self, user_id: int) -> list[str]:
         """Firms the user alone owns while other people still work for them."""
         owned = select(Membership.firm_id).where(
-            Membership.user_id == user_id, Membership.role == "owner"
+            Membership.user_id == user_id, Membership.role == FirmRole.OWNER
         )
         rows = await self.session.execute(
             select(Firm.name)
@@ -159,7 +154,7 @@ class AccountRepository:
             .where(col(Firm.id).in_(owned))
             .group_by(Firm.id, Firm.name)
             .having(
-                func.sum(case((Membership.role == "owner", 1), else_=0)) == 1,
+                func.sum(case((Membership.role == FirmRole.OWNER, 1), else_=0)) == 1,
                 func.count() > 1,
             )
             .order_by(Firm.name)

@@ -1,20 +1,20 @@
 """A firm's data export and a person's account deletion (both audited)."""
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel
 
-from distretto.auth.repository import RefreshTokenRepository
+from distretto.auth.service import revoke_refresh_tokens
 from distretto.auth.viewer import Viewer
+from distretto.kit import clock
 from distretto.kit.audit import record
 from distretto.kit.errors import NotFound, Unauthorized
 from distretto.privacy import policies
 from distretto.privacy.repository import AccountRepository, ExportRepository
 from distretto.privacy.schemas import FirmExport
-from distretto.sso.repository import IdentityRepository
+from distretto.sso.service import unlink_identities
 
 EXPORT_FORMAT = "1"
 
@@ -29,7 +29,7 @@ async def export_firm(session: AsyncSession, viewer: Viewer, firm_id: int, ip: s
     firm = await repo.firm(firm_id)
     if firm is None:
         raise NotFound(f"Firm {firm_id} not found", code="firm.not_found", params={"id": firm_id})
-    now = datetime.now(UTC)
+    now = clock.now()
     # Shared content (threads, reviews) is exported as this firm reads it, through the
     # same readable statements as its everyday reads, never as the exporting person.
     as_firm = Viewer(
@@ -84,11 +84,11 @@ async def delete_account(session: AsyncSession, viewer: Viewer, ip: str) -> None
     policies.can_leave(
         await accounts.sole_owner_of_shared_firms(user.id), await accounts.sole_manager_of(user.id)
     )
-    now = datetime.now(UTC)
+    now = clock.now()
     await accounts.remove_roles(user.id)
     await accounts.remove_personal_records(user.id)
-    await IdentityRepository(session).unlink_all(user.id)
-    await RefreshTokenRepository(session).revoke_all_for_user(user.id, now)
+    await unlink_identities(session, user.id)
+    await revoke_refresh_tokens(session, user.id, now)
     await accounts.tombstone(user.id, now)
     await record(
         session,

@@ -22,11 +22,12 @@ import logging
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDisconnected
 
 from distretto.config import Settings
+from distretto.kit import clock
 from distretto.kit.events import OutboxEvent
 from distretto.realtime.metrics import CLOSED, DELIVERED, DROPPED
 from distretto.realtime.policies import Audience
@@ -198,7 +199,7 @@ class LiveConnection:
     def _schedule_deadline(self, loop: asyncio.AbstractEventLoop) -> asyncio.TimerHandle:
         """One timer per socket: the token expiry or the lifetime cap, whichever comes first."""
         now = loop.time()
-        token_end = now + (self._expires_at - datetime.now(UTC)).total_seconds()
+        token_end = now + (self._expires_at - clock.now()).total_seconds()
         # Jitter, so sockets opened together (after a deploy) do not all reconnect together.
         lifetime_end = now + self._limits.lifetime_seconds * random.uniform(0.9, 1.0)
         if token_end <= lifetime_end:

@@ -23,9 +23,6 @@ class Audience:
     # closes the socket, so the client reconnects without that firm's market keys.
     active_firm_ids: frozenset[int]
 
-    def receives(self, event_audience: Iterable[str]) -> bool:
-        return not self.keys.isdisjoint(event_audience)
-
 
 def audience_keys(
     *,

@@ -7,10 +7,11 @@ from typing import Any
 from sqlalchemy import Select, func, literal, union, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from distretto.kit import clock
 from distretto.kit.events import OutboxEvent
+from distretto.kit.repository import Repository
 from distretto.models import (
     Event,
     EventAudience,
@@ -21,14 +22,12 @@ from distretto.models import (
     OutboxCursor,
     User,
 )
-from distretto.models.base import UTCDateTime, utcnow
+from distretto.models.base import UTCDateTime
+from distretto.models.firms import FirmStatus
 from distretto.realtime.policies import AudienceSpec
 
 
-class EventRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class EventRepository(Repository):
     async def latest_id(self) -> int:
         return int(await self.session.scalar(select(func.max(Event.id))) or 0)
 
@@ -74,17 +73,14 @@ class EventRepository:
         ]
 
 
-class AudienceRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class AudienceRepository(Repository):
     async def active_firm_phases(self, firm_ids: Sequence[int]) -> list[str]:
         if not firm_ids:
             return []
         rows = await self.session.scalars(
             select(FirmPhase.phase_code)
             .join(Firm, Firm.id == FirmPhase.firm_id)
-            .where(col(FirmPhase.firm_id).in_(firm_ids), Firm.status == "active")
+            .where(col(FirmPhase.firm_id).in_(firm_ids), Firm.status == FirmStatus.ACTIVE)
             .distinct()
         )
         return list(rows.all())
@@ -93,7 +89,7 @@ class AudienceRepository:
         if not firm_ids:
             return set()
         rows = await self.session.scalars(
-            select(Firm.id).where(col(Firm.id).in_(firm_ids), Firm.status == "suspended")
+            select(Firm.id).where(col(Firm.id).in_(firm_ids), Firm.status == FirmStatus.SUSPENDED)
         )
         return set(rows.all())
 
@@ -116,7 +112,7 @@ class AudienceRepository:
                 .join(Firm, Firm.id == Membership.firm_id)
                 .join(FirmPhase, FirmPhase.firm_id == Firm.id)
                 .where(
-                    Firm.status == "active",
+                    Firm.status == FirmStatus.ACTIVE,
                     col(FirmPhase.phase_code).in_(spec.phases),
                     member_then,
                 )
@@ -133,10 +129,7 @@ class AudienceRepository:
         )
 
 
-class NotificationRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class NotificationRepository(Repository):
     # --- the relay's cursor ---------------------------------------------------------------
 
     async def cursor(self, name: str) -> int:
@@ -169,7 +162,7 @@ class NotificationRepository:
             insert = pg_insert if dialect == "postgresql" else sqlite_insert
             await self.session.execute(
                 insert(OutboxCursor)
-                .values(name=name, last_event_id=0, updated_at=utcnow())
+                .values(name=name, last_event_id=0, updated_at=clock.now())
                 .on_conflict_do_nothing(index_elements=["name"])
             )
             row = (await self.session.execute(locked)).first()
@@ -179,7 +172,7 @@ class NotificationRepository:
         await self.session.execute(
             update(OutboxCursor)
             .where(OutboxCursor.name == name)
-            .values(last_event_id=event_id, updated_at=utcnow())
+            .values(last_event_id=event_id, updated_at=clock.now())
         )
 
     # --- writing ----------------------------------------------------------------------------

@@ -3,11 +3,11 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer, load_viewer
+from distretto.kit import clock
 from distretto.kit.errors import Invalid
 from distretto.kit.events import OutboxEvent
 from distretto.kit.pagination import Page, decode_cursor, encode_cursor
 from distretto.models import Event, Notification
-from distretto.models.base import utcnow
 from distretto.realtime import schemas
 from distretto.realtime.policies import Audience, audience_keys
 from distretto.realtime.relay import materialise_pending
@@ -142,5 +142,5 @@ async def mark_read(
     repo = NotificationRepository(session)
     # Ids that are not the viewer's (or already read) are ignored: their existence is
     # none of the viewer's business, and marking twice is harmless.
-    marked = await repo.mark_read(viewer.user_id, data.ids, utcnow())
+    marked = await repo.mark_read(viewer.user_id, data.ids, clock.now())
     return schemas.MarkReadOut(marked=marked, unread=await repo.unread_count(viewer.user_id))

@@ -10,9 +10,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
-from distretto.contracts.rules import delivered_on_time, reviews_released_at
+from distretto.models.contracts import (
+    ContractStatus,
+    DisputeOutcome,
+    PartyRole,
+    delivered_on_time,
+    reviews_released_at,
+)
 
 FORMULA_VERSION = "2026.1"
 HALF_LIFE_DAYS = 365.0
@@ -22,8 +28,8 @@ PRIOR_REFERENCE_VALUE = Decimal("10000.00")
 PRIOR_WEIGHT = PRIOR_CONTRACTS * math.log1p(float(PRIOR_REFERENCE_VALUE))
 ALL_PHASES = "*"
 
-Role = Literal["supplier", "client"]
-ROLES: tuple[Role, Role] = ("supplier", "client")
+Role = PartyRole
+ROLES: tuple[Role, Role] = (PartyRole.SUPPLIER, PartyRole.CLIENT)
 
 
 @dataclass(frozen=True)
@@ -36,7 +42,7 @@ class Signal:
 
 
 SIGNALS: dict[Role, tuple[Signal, ...]] = {
-    "supplier": (
+    PartyRole.SUPPLIER: (
         Signal("on_time", 0.30, 0.85, "share of contracts delivered and accepted by the due date"),
         Signal("dispute_free", 0.15, 0.95, "share of contracts without a lost dispute"),
         Signal("delivery_accepted", 0.15, 0.97, "share of deliveries not rejected by the client"),
@@ -44,7 +50,7 @@ SIGNALS: dict[Role, tuple[Signal, ...]] = {
         Signal("review_timeliness", 0.10, 0.75, "clients' rating of timeliness"),
         Signal("review_communication", 0.10, 0.75, "clients' rating of communication"),
     ),
-    "client": (
+    PartyRole.CLIENT: (
         Signal("dispute_free", 0.40, 0.95, "share of contracts without a lost dispute"),
         Signal("review_quality", 0.20, 0.75, "suppliers' rating of the order's clarity"),
         Signal("review_timeliness", 0.20, 0.75, "suppliers' rating of acceptance and payment"),
@@ -84,33 +90,36 @@ class ContractFact:
 
     @property
     def concluded_at(self) -> datetime:
-        moment = self.completed_at if self.status == "completed" else self.cancelled_at
+        moment = self.completed_at if self.status == ContractStatus.COMPLETED else self.cancelled_at
         assert moment is not None, f"contract {self.id} is not concluded"
         return moment
 
     def firm_in(self, role: Role) -> int:
-        return self.supplier_firm_id if role == "supplier" else self.client_firm_id
+        return self.supplier_firm_id if role == PartyRole.SUPPLIER else self.client_firm_id
 
     @property
     def supplier_lost_dispute(self) -> bool:
-        return self.status == "cancelled"
+        return self.status == ContractStatus.CANCELLED
 
     @property
     def client_lost_dispute(self) -> bool:
-        return self.status == "completed" and self.dispute_outcome == "completed"
+        return (
+            self.status == ContractStatus.COMPLETED
+            and self.dispute_outcome == DisputeOutcome.COMPLETED
+        )
 
     @property
     def rejected_delivery(self) -> bool:
         """The client disputed a delivery and staff cancelled the contract."""
         return (
-            self.status == "cancelled"
+            self.status == ContractStatus.CANCELLED
             and self.delivered_at is not None
             and self.dispute_opened_by_firm_id == self.client_firm_id
         )
 
     @property
     def on_time(self) -> bool:
-        if self.status != "completed":
+        if self.status != ContractStatus.COMPLETED:
             return False
         # A contract completed by staff without a recorded delivery counts the resolution.
         delivered = self.delivered_at or self.completed_at
@@ -123,9 +132,9 @@ class ContractFact:
         A review counts once the other firm could read it (double-blind release), so a
         score never moves in a way that betrays a review still hidden.
         """
-        if self.status != "completed" or self.completed_at is None:
+        if self.status != ContractStatus.COMPLETED or self.completed_at is None:
             return None
-        author = self.client_firm_id if role == "supplier" else self.supplier_firm_id
+        author = self.client_firm_id if role == PartyRole.SUPPLIER else self.supplier_firm_id
         written = [r for r in self.reviews if r.created_at <= now]
         review = next((r for r in written if r.reviewer_firm_id == author), None)
         if review is None or review.hidden:
@@ -143,7 +152,7 @@ def contract_weight(fact: ContractFact, now: datetime) -> float:
 def contract_signals(fact: ContractFact, role: Role, now: datetime) -> dict[str, float]:
     """Each signal's value in [0, 1] for one contract; a missing key has no evidence."""
     values: dict[str, float] = {}
-    if role == "supplier":
+    if role == PartyRole.SUPPLIER:
         values["on_time"] = 1.0 if fact.on_time else 0.0
         values["dispute_free"] = 0.0 if fact.supplier_lost_dispute else 1.0
         values["delivery_accepted"] = 0.0 if fact.rejected_delivery else 1.0
@@ -177,10 +186,12 @@ class Evidence:
         for name, value in signals.items():
             self.sums[name] = self.sums.get(name, 0.0) + weight * value
             self.weights[name] = self.weights.get(name, 0.0) + weight
-        lost = fact.supplier_lost_dispute if role == "supplier" else fact.client_lost_dispute
+        lost = (
+            fact.supplier_lost_dispute if role == PartyRole.SUPPLIER else fact.client_lost_dispute
+        )
         self.disputes_lost += lost
-        if role == "supplier":
-            self.late_deliveries += fact.status == "completed" and not fact.on_time
+        if role == PartyRole.SUPPLIER:
+            self.late_deliveries += fact.status == ContractStatus.COMPLETED and not fact.on_time
             self.rejected_deliveries += fact.rejected_delivery
         self.reviews += "review_quality" in signals
 
@@ -303,7 +314,7 @@ def explain(
             "contracts": district.contracts,
         },
     }
-    if role == "supplier":
+    if role == PartyRole.SUPPLIER:
         components["on_time_rate"] = _r(evidence.rate("on_time"))
         components["late_deliveries"] = evidence.late_deliveries
         components["rejected_delivery_rate"] = loss("delivery_accepted")

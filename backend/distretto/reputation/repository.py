@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import and_, delete, func, or_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
 
+from distretto.kit.repository import Repository
 from distretto.models import (
     Contract,
     Firm,
@@ -21,9 +21,10 @@ from distretto.models import (
     ReputationSnapshot,
     Review,
 )
+from distretto.models.contracts import ContractStatus
 from distretto.reputation.formula import ALL_PHASES, ContractFact, ReviewFact
 
-CONCLUDED = ("completed", "cancelled")
+CONCLUDED = (ContractStatus.COMPLETED, ContractStatus.CANCELLED)
 
 
 def _eligible_contracts() -> ColumnElement[bool]:
@@ -42,10 +43,7 @@ def _eligible_contracts() -> ColumnElement[bool]:
     return and_(col(Contract.status).in_(CONCLUDED), ~related.exists())
 
 
-class ReputationRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class ReputationRepository(Repository):
     async def lock_firms(self, firm_ids: Sequence[int] | None) -> None:
         """Serialise score writers per firm (PostgreSQL; SQLite serialises all writers).
 

@@ -268,3 +268,8 @@ async def firm_reputation(session: AsyncSession, firm_id: int) -> schemas.FirmRe
             for s in await repo.history(firm_id, HISTORY_POINTS)
         ],
     )
+
+
+async def summaries(session: AsyncSession, firm_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """Each firm's reputation at a glance (for the firm directory)."""
+    return await ReputationRepository(session).summaries(firm_ids)

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from sqlmodel import col, select
 
+from distretto.kit import clock
 from distretto.models import (
     Campaign,
     CampaignParticipation,
@@ -299,7 +300,7 @@ COURSES = (
 async def _course(
     world: DemoWorld, consortium_id: int, template: CourseTemplate, members: list[DemoFirm]
 ) -> None:
-    today = datetime.now(UTC).date()
+    today = clock.today()
     first = today + timedelta(days=template.first_session_in_days)
     start_hour, end_hour = template.hours
     course = Course(
@@ -358,7 +359,7 @@ async def _courses(world: DemoWorld) -> None:
 
 
 async def seed_consortia_activity(world: DemoWorld) -> None:
-    today = datetime.now(UTC).date()
+    today = clock.today()
     await _trade_fairs(world, today)
     await _campaign_and_seal(world, today)
     await _courses(world)

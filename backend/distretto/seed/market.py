@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from distretto.kit import clock
 from distretto.models import (
     Bid,
     Contract,
@@ -20,6 +21,8 @@ from distretto.models import (
     OrderInvitation,
     Review,
 )
+from distretto.models.contracts import ContractStatus, DisputeOutcome
+from distretto.models.market import BidStatus, OrderStatus
 from distretto.reputation.service import backfill_history, recompute_all
 from distretto.seed.market_catalogue import (
     CATALOGUE,
@@ -236,7 +239,7 @@ def _run_contract(market: Market, contract: Contract) -> None:
     delivered = max(delivered, contract.created_at + timedelta(days=3))
     if delivered > now:
         return  # still in the works (overdue if past its due date)
-    contract.status, contract.delivered_at = "delivered", delivered
+    contract.status, contract.delivered_at = ContractStatus.DELIVERED, delivered
     if rng.random() < profile.disputes:
         # Staff take a few days: a recent dispute is still waiting in their queue.
         recent = delivered > now - timedelta(days=25)
@@ -245,14 +248,14 @@ def _run_contract(market: Market, contract: Contract) -> None:
         return
     accepted = _at(delivered, rng, 0.5, 6)
     if accepted <= now:
-        contract.status, contract.completed_at = "completed", accepted
+        contract.status, contract.completed_at = ContractStatus.COMPLETED, accepted
 
 
 def _dispute(market: Market, contract: Contract, outcome: str) -> None:
     """The client contests the delivery; staff decide (or have yet to)."""
     rng = market.rng
     assert contract.delivered_at is not None
-    contract.status = "disputed"
+    contract.status = ContractStatus.DISPUTED
     contract.disputed_at = min(_at(contract.delivered_at, rng, 0.5, 3), market.now)
     contract.dispute_opened_by_firm_id = contract.client_firm_id
     contract.dispute_reason = (
@@ -263,7 +266,8 @@ def _dispute(market: Market, contract: Contract, outcome: str) -> None:
     if outcome == "open":
         return
     resolved = _at(contract.disputed_at, rng, 2, 6)
-    contract.status, contract.dispute_outcome = outcome, outcome
+    contract.status = ContractStatus(outcome)
+    contract.dispute_outcome = DisputeOutcome(outcome)
     contract.dispute_resolved_at = resolved
     if outcome == "completed":
         contract.completed_at = resolved
@@ -279,9 +283,9 @@ def _award(market: Market, order: Order, bids: list[Bid]) -> Contract:
     winner = rng.choice(cheapest)
     awarded_at = _at(order.bid_deadline, rng, 0.1, 2)
     for bid in bids:
-        bid.status = "awarded" if bid is winner else "rejected"
+        bid.status = BidStatus.AWARDED if bid is winner else BidStatus.REJECTED
         bid.updated_at = awarded_at
-    order.status, order.updated_at = "awarded", awarded_at
+    order.status, order.updated_at = OrderStatus.AWARDED, awarded_at
     assert order.id is not None and winner.id is not None
     return Contract(
         order_id=order.id,
@@ -331,9 +335,9 @@ async def _past_orders(market: Market, plans: list[Plan]) -> list[Contract]:
         fate = rng.random()
         if fate < 0.06:
             # Cancelled by the client, or closed at the deadline without an award.
-            order.status = "cancelled" if fate < 0.03 else "closed"
+            order.status = OrderStatus.CANCELLED if fate < 0.03 else OrderStatus.CLOSED
             for bid in bids:
-                bid.status = "rejected"
+                bid.status = BidStatus.REJECTED
             continue
         contracts.append(_award(market, order, bids))
     session.add_all(contracts)
@@ -422,7 +426,7 @@ def _month_ends(now: datetime) -> list[datetime]:
 
 
 async def seed_market(world: DemoWorld) -> None:
-    now = datetime.now(UTC)
+    now = clock.now()
     market = Market(
         world=world,
         now=now,

@@ -1,10 +1,11 @@
 """Demo moderation: reports waiting in the staff queue, and a little history behind them
 (a dismissed report, a warning), so the staff console shows a working association."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
+from distretto.kit import clock
 from distretto.kit.audit import record
 from distretto.models import Firm, FirmWarning, Flag, Order
 from distretto.seed.world import DemoFirm, DemoWorld
@@ -16,7 +17,7 @@ def _reporters(world: DemoWorld, *authors: int) -> list[DemoFirm]:
 
 async def seed_moderation(world: DemoWorld) -> None:
     session, rng = world.session, world.rng
-    now = datetime.now(UTC)
+    now = clock.now()
     staff = world.staff_user_id
     open_orders = list(
         (

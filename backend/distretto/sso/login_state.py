@@ -9,13 +9,14 @@ passed off as the other.
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import OctKey
 
 from distretto.config import Settings
+from distretto.kit import clock
 
 COOKIE_NAME = "distretto_oidc"
 LIFETIME = timedelta(minutes=10)
@@ -47,7 +48,7 @@ def _key(settings: Settings) -> OctKey:
 
 
 def seal(settings: Settings, login: LoginState) -> str:
-    now = datetime.now(UTC)
+    now = clock.now()
     claims = {
         "typ": TOKEN_TYPE,
         "iss": settings.jwt_issuer,

@@ -1,16 +1,13 @@
 from datetime import datetime
 
 from sqlalchemy import delete, update
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
+from distretto.kit.repository import Repository
 from distretto.models import OidcIdentity
 
 
-class IdentityRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class IdentityRepository(Repository):
     async def find(self, provider: str, subject: str) -> OidcIdentity | None:
         return (
             await self.session.scalars(
@@ -30,15 +27,6 @@ class IdentityRepository:
             update(OidcIdentity)
             .where(OidcIdentity.id == identity_id)
             .values(email=email, last_login_at=now)
-        )
-
-    async def of_user(self, user_id: int) -> list[OidcIdentity]:
-        return list(
-            (
-                await self.session.scalars(
-                    select(OidcIdentity).where(OidcIdentity.user_id == user_id)
-                )
-            ).all()
         )
 
     async def unlink_all(self, user_id: int) -> None:

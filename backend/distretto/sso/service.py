@@ -6,15 +6,14 @@ unverified address the sign-in is refused (no account is created either), becaus
 that address may belong to someone else and a new account would squat it.
 """
 
-from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from distretto.auth.repository import UserRepository
-from distretto.auth.service import issue_tokens
+from distretto.auth.service import add_user, issue_tokens, user_by_email, user_by_id
 from distretto.config import Settings
+from distretto.kit import clock
 from distretto.kit.audit import record
 from distretto.kit.context import AppContext
 from distretto.kit.errors import NotFound
@@ -150,11 +149,11 @@ def _usable(user: User | None) -> bool:
 
 async def _account(session: AsyncSession, provider: str, identity: Identity) -> tuple[User, str]:
     """The user this identity signs in: already linked, linked now, or registered now."""
-    links, users = IdentityRepository(session), UserRepository(session)
-    now = datetime.now(UTC)
+    links = IdentityRepository(session)
+    now = clock.now()
     linked = await links.find(provider, identity.subject)
     if linked is not None and linked.id is not None:
-        user = await session.get(User, linked.user_id)
+        user = await user_by_id(session, linked.user_id)
         if user is None or not _usable(user):
             raise SignInRefused("account_closed", "This Distretto account has been closed.")
         await links.touch(linked.id, identity.email or linked.email, now)
@@ -172,17 +171,18 @@ async def _account(session: AsyncSession, provider: str, identity: Identity) -> 
             "sign you in here. Verify it there, or sign in with your password.",
         )
     try:
-        async with session.begin_nested():
-            existing = await users.by_email(email)
+        async with links.savepoint():
+            existing = await user_by_email(session, email)
             if existing is not None and not _usable(existing):
                 raise SignInRefused("account_closed", "This Distretto account has been closed.")
             how = "linked" if existing is not None else "registered"
-            user = existing or await users.add(
+            user = existing or await add_user(
+                session,
                 User(
                     email=email,
                     full_name=(identity.name or email.split("@")[0])[:NAME_MAX],
                     password_hash=None,
-                )
+                ),
             )
             assert user.id is not None
             await links.add(
@@ -193,3 +193,8 @@ async def _account(session: AsyncSession, provider: str, identity: Identity) -> 
     except IntegrityError as exc:  # the same person finishing two sign-ins at once
         raise SignInRefused("try_again", "Please sign in again.") from exc
     return user, how
+
+
+async def unlink_identities(session: AsyncSession, user_id: int) -> None:
+    """Forget every external identity of the user (account deletion)."""
+    await IdentityRepository(session).unlink_all(user_id)

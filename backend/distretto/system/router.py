@@ -4,8 +4,8 @@ import hmac
 
 from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from sqlalchemy import text
 
+from distretto.db import ping
 from distretto.kit.errors import Unauthorized, problem
 
 router = APIRouter(tags=["system"])
@@ -19,8 +19,7 @@ async def healthz() -> dict[str, str]:
 @router.get("/readyz", operation_id="readyz", response_model=None)
 async def readyz(request: Request) -> dict[str, str] | Response:
     try:
-        async with request.app.state.ctx.engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
+        await ping(request.app.state.ctx.engine)
     except Exception:
         return problem(503, "Not ready", "The database is not reachable", "not-ready")
     return {"status": "ready"}

@@ -8,21 +8,18 @@ its firm, by the managers of the course's consortium, and by staff.
 from collections.abc import Sequence
 
 from sqlalchemy import false, func, or_
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from distretto.auth.viewer import Viewer
-from distretto.consortia.repository import member_consortium_ids
 from distretto.kit.pagination import PageParams, keyset_page
-from distretto.models import Course, CourseSession, Enrolment, SessionAttendance
-from distretto.models.training import LIVE_ENROLMENT_STATUSES
+from distretto.kit.repository import Repository
+from distretto.models import ConsortiumMember, Course, CourseSession, Enrolment, SessionAttendance
+from distretto.models.consortia import MemberStatus
+from distretto.models.training import LIVE_ENROLMENT_STATUSES, EnrolmentStatus
 
 
-class CourseRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class CourseRepository(Repository):
     def readable(self, viewer: Viewer | None) -> SelectOfScalar[Course]:
         stmt = select(Course)
         if viewer is None:
@@ -100,10 +97,7 @@ class CourseRepository:
         return (await self.session.scalars(stmt)).first()
 
 
-class EnrolmentRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class EnrolmentRepository(Repository):
     def readable(self, viewer: Viewer) -> SelectOfScalar[Enrolment]:
         stmt = select(Enrolment)
         if viewer.is_staff:
@@ -184,7 +178,7 @@ class EnrolmentRepository:
         )
         counts = {cid: [0, 0] for cid in course_ids}
         for course_id, status, n in rows.all():
-            counts[course_id][0 if status == "enrolled" else 1] = int(n)
+            counts[course_id][0 if status == EnrolmentStatus.ENROLLED else 1] = int(n)
         return {cid: (e, w) for cid, (e, w) in counts.items()}
 
     async def participant_enrolled(self, course_id: int, email: str) -> bool:
@@ -204,7 +198,7 @@ class EnrolmentRepository:
         """Waitlisted enrolments in arrival order (the first one moves up next)."""
         stmt = (
             select(Enrolment)
-            .where(Enrolment.course_id == course_id, Enrolment.status == "waitlisted")
+            .where(Enrolment.course_id == course_id, Enrolment.status == EnrolmentStatus.WAITLISTED)
             .order_by(Enrolment.id)
         )
         if limit is not None:
@@ -214,7 +208,10 @@ class EnrolmentRepository:
     async def waitlist_ids(self, course_ids: Sequence[int]) -> dict[int, list[int]]:
         rows = await self.session.execute(
             select(Enrolment.course_id, Enrolment.id)
-            .where(col(Enrolment.course_id).in_(course_ids), Enrolment.status == "waitlisted")
+            .where(
+                col(Enrolment.course_id).in_(course_ids),
+                Enrolment.status == EnrolmentStatus.WAITLISTED,
+            )
             .order_by(Enrolment.id)
         )
         result: dict[int, list[int]] = {cid: [] for cid in course_ids}
@@ -244,3 +241,10 @@ class EnrolmentRepository:
     async def save_attendance(self, mark: SessionAttendance) -> None:
         self.session.add(mark)
         await self.session.flush()
+
+
+def member_consortium_ids(firm_ids: Sequence[int]) -> SelectOfScalar[int]:
+    """Consortia in which one of these firms is an active member."""
+    return select(ConsortiumMember.consortium_id).where(
+        col(ConsortiumMember.firm_id).in_(firm_ids), ConsortiumMember.status == MemberStatus.ACTIVE
+    )

@@ -1,7 +1,7 @@
 """Request and response bodies for training courses, enrolments and attendance."""
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import (
     BaseModel,
@@ -15,8 +15,8 @@ from pydantic import (
 
 from distretto.consortia.schemas import PlannedMoment, in_future
 from distretto.kit.params import INT32_MAX
+from distretto.models.training import EnrolmentStatus
 
-EnrolmentStatus = Literal["enrolled", "waitlisted", "cancelled"]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
 PersonName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120)]
 Location = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]

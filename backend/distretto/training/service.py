@@ -11,23 +11,21 @@ starts; when a seat frees up, the longest-waiting waitlisted enrolment moves up.
 """
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
-from distretto.consortia import policies
-from distretto.consortia.repository import ConsortiumRepository
-from distretto.consortia.service import get_consortium, require_member_firm
-from distretto.firms.repository import FirmRepository
-from distretto.firms.service import get_firm
+from distretto.consortia.service import active_member_firm_ids, get_consortium, require_member_firm
+from distretto.firms.service import firms_by_id, get_firm
+from distretto.kit import clock
 from distretto.kit.errors import Conflict, Invalid, NotFound
 from distretto.kit.events import emit, firm_key
 from distretto.kit.exports import CalendarEntry, csv_bytes, ics_bytes
 from distretto.kit.messages import DEFAULT_LANG, Lang, text
 from distretto.kit.pagination import Page, PageParams
 from distretto.models import Course, CourseSession, Enrolment, SessionAttendance
-from distretto.training import schemas
+from distretto.models.training import EnrolmentStatus
+from distretto.training import events, policies, schemas
 from distretto.training.repository import CourseRepository, EnrolmentRepository
 
 
@@ -69,8 +67,7 @@ async def _enrolment_outs(
     ids = [e.id for e in enrolments if e.id is not None]
     repo = EnrolmentRepository(session)
     firms = {
-        f.id: f.name
-        for f in await FirmRepository(session).firms(sorted({e.firm_id for e in enrolments}))
+        f.id: f.name for f in await firms_by_id(session, sorted({e.firm_id for e in enrolments}))
     }
     queues = await repo.waitlist_ids(sorted({e.course_id for e in enrolments}))
     positions = {eid: n for queue in queues.values() for n, eid in enumerate(queue, start=1)}
@@ -114,7 +111,7 @@ async def _course_outs(
     sessions = await CourseRepository(session).sessions_of(ids)
     enrolments = EnrolmentRepository(session)
     seats = await enrolments.seat_counts(ids)
-    now = datetime.now(UTC)
+    now = clock.now()
     outs = []
     for course in courses:
         assert course.id is not None
@@ -181,18 +178,17 @@ async def create_course(
             for index, s in enumerate(chronological)
         ]
     )
-    members = await ConsortiumRepository(session).active_member_firm_ids(consortium_id)
+    members = await active_member_firm_ids(session, consortium_id)
     await emit(
         session,
-        "course.created",
-        {
-            "course_id": course.id,
-            "consortium_id": consortium_id,
-            "consortium_name": consortium.name,
-            "title": course.title,
-            "first_session_at": chronological[0].starts_at.isoformat(),
-            "enrol_deadline": course.enrol_deadline.isoformat(),
-        },
+        events.CourseCreated(
+            course_id=course.id,
+            consortium_id=consortium_id,
+            consortium_name=consortium.name,
+            title=course.title,
+            first_session_at=chronological[0].starts_at,
+            enrol_deadline=course.enrol_deadline,
+        ),
         [firm_key(firm_id) for firm_id in members],
     )
     return (await _course_outs(session, viewer, [course], with_my_enrolments=True))[0]
@@ -229,7 +225,7 @@ async def enrol(
     consortium = await get_consortium(session, course.consortium_id)
     firm = await get_firm(session, data.firm_id)
     await require_member_firm(session, consortium, firm)
-    if datetime.now(UTC) >= course.enrol_deadline:
+    if clock.now() >= course.enrol_deadline:
         raise Conflict(
             "The enrolment deadline for this course has passed", code="course.deadline_passed"
         )
@@ -248,7 +244,9 @@ async def enrol(
             enrolled_by_user_id=viewer.user_id,
             participant_name=data.participant_name,
             participant_email=data.participant_email,
-            status="enrolled" if taken < course.capacity else "waitlisted",
+            status=EnrolmentStatus.ENROLLED
+            if taken < course.capacity
+            else EnrolmentStatus.WAITLISTED,
         )
     )
     return (await _enrolment_outs(session, [enrolment]))[0]
@@ -269,19 +267,18 @@ async def _fill_free_seats(session: AsyncSession, course: Course) -> None:
     free = course.capacity - taken
     if free <= 0:
         return
-    now = datetime.now(UTC)
+    now = clock.now()
     for waiting in await repo.waitlist(course.id, limit=free):
-        waiting.status, waiting.promoted_at = "enrolled", now
+        waiting.status, waiting.promoted_at = EnrolmentStatus.ENROLLED, now
         await repo.save(waiting)
         await emit(
             session,
-            "enrolment.promoted",
-            {
-                "enrolment_id": waiting.id,
-                "course_id": course.id,
-                "course_title": course.title,
-                "participant_name": waiting.participant_name,
-            },
+            events.EnrolmentPromoted(
+                enrolment_id=waiting.id,
+                course_id=course.id,
+                course_title=course.title,
+                participant_name=waiting.participant_name,
+            ),
             [firm_key(waiting.firm_id)],
         )
 
@@ -292,18 +289,18 @@ async def cancel(session: AsyncSession, viewer: Viewer, enrolment_id: int) -> No
     assert course is not None and course.id is not None
     policies.require_firm_or_manager(viewer, enrolment.firm_id, course.consortium_id)
     # Read again under the lock: a promotion may have changed it meanwhile.
-    await session.refresh(enrolment)
-    if enrolment.status == "cancelled":
+    await EnrolmentRepository(session).reload_row(enrolment)
+    if enrolment.status == EnrolmentStatus.CANCELLED:
         raise Conflict("This enrolment is already cancelled", code="enrolment.already_cancelled")
     sessions = (await CourseRepository(session).sessions_of([course.id]))[course.id]
-    now = datetime.now(UTC)
+    now = clock.now()
     if sessions and now >= sessions[0].starts_at:
         raise Conflict(
             "The course has started: enrolments can no longer be cancelled",
             code="enrolment.course_started",
         )
-    held_a_seat = enrolment.status == "enrolled"
-    enrolment.status, enrolment.cancelled_at = "cancelled", now
+    held_a_seat = enrolment.status == EnrolmentStatus.ENROLLED
+    enrolment.status, enrolment.cancelled_at = EnrolmentStatus.CANCELLED, now
     await EnrolmentRepository(session).save(enrolment)
     if held_a_seat:
         await _fill_free_seats(session, course)
@@ -338,7 +335,7 @@ async def mark_attendance(
             "give either session_id or session_index (not both)",
             code="attendance.session_ambiguous",
         )
-    if enrolment.status != "enrolled":
+    if enrolment.status != EnrolmentStatus.ENROLLED:
         raise Conflict(
             f"Only enrolled participants attend; this enrolment is {enrolment.status}",
             code="attendance.not_enrolled",
@@ -358,7 +355,7 @@ async def mark_attendance(
     mark.present, mark.marked_by_user_id, mark.marked_at = (
         data.present,
         viewer.user_id,
-        datetime.now(UTC),
+        clock.now(),
     )
     await repo.save_attendance(mark)
     return (await _enrolment_outs(session, [enrolment]))[0]

@@ -48,7 +48,10 @@ export type AuditEntry = Schemas['AuditEntryOut']
 export type ObservatorySummary = Schemas['ObservatorySummary']
 export type MonthCell = Schemas['MonthCell']
 
-export type LiveEvent = Schemas['EventOut']
+/** An event of the live channel, discriminated on `type`: generated from the backend's
+ * typed payloads (`LiveEvent` in the OpenAPI schema), so `event.data` is known per type. */
+export type LiveEvent = Schemas['LiveEvent']
+export type LiveEventType = LiveEvent['type']
 export type Notification = Schemas['NotificationOut']
 export type UnreadCount = Schemas['UnreadCount']
 

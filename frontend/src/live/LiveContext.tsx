@@ -5,20 +5,26 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import { api } from '../api/client'
 import { tokenStore } from '../api/session'
-import type { LiveEvent } from '../api/types'
+import type { LiveEvent, LiveEventType } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
 
 export type LiveStatus = 'offline' | 'connecting' | 'live'
-type Handler = (event: LiveEvent) => void
 
 /** A synthetic event after every reconnect: screens reload what they show. */
 export const RECONNECTED = 'live.reconnected'
+
+/** What screens receive: a server event, or the synthetic reconnect. */
+export type LiveMessage =
+  | LiveEvent
+  | { id: 0; type: typeof RECONNECTED; data: Record<string, never>; created_at: string }
+export type LiveMessageType = LiveEventType | typeof RECONNECTED
+type Handler = (event: LiveMessage) => void
 
 interface Live {
   status: LiveStatus
   unread: number
   refreshUnread: () => void
-  subscribe: (types: string[] | '*', handler: Handler) => () => void
+  subscribe: (types: LiveMessageType[] | '*', handler: Handler) => () => void
 }
 
 const LiveContext = createContext<Live | null>(null)
@@ -33,14 +39,14 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const { me, reloadMe } = useAuth()
   const [status, setStatus] = useState<LiveStatus>('offline')
   const [unread, setUnread] = useState(0)
-  const handlers = useRef(new Map<Handler, string[] | '*'>())
+  const handlers = useRef(new Map<Handler, LiveMessageType[] | '*'>())
   const lastId = useRef<number | null>(null)
   const signedIn = me !== null
   // The server decides a socket's audience when it connects: joining or leaving a firm
   // needs a fresh connection (which resumes after the last event seen).
   const audience = me ? me.memberships.map((m) => m.firm_id).sort((a, b) => a - b).join(',') : ''
 
-  const dispatch = useCallback((event: LiveEvent) => {
+  const dispatch = useCallback((event: LiveMessage) => {
     for (const [handler, types] of handlers.current) {
       if (types === '*' || types.includes(event.type)) handler(event)
     }
@@ -134,7 +140,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     }
   }, [signedIn, audience, dispatch, refreshUnread, reloadMe])
 
-  const subscribe = useCallback((types: string[] | '*', handler: Handler) => {
+  const subscribe = useCallback((types: LiveMessageType[] | '*', handler: Handler) => {
     handlers.current.set(handler, types)
     return () => {
       handlers.current.delete(handler)
@@ -154,8 +160,12 @@ export function useLive(): Live {
   return value
 }
 
-/** Calls `handler` for each live event of these types while the component is shown. */
-export function useLiveEvents(types: string[] | '*', handler: Handler): void {
+/** Calls `handler` for each live event of these types while the component is shown; the
+ * handler's event is narrowed to those types. */
+export function useLiveEvents<T extends LiveMessageType = LiveMessageType>(
+  types: T[] | '*',
+  handler: (event: Extract<LiveMessage, { type: T }>) => void,
+): void {
   const { subscribe } = useLive()
   const latest = useRef(handler)
   useEffect(() => {
@@ -163,7 +173,8 @@ export function useLiveEvents(types: string[] | '*', handler: Handler): void {
   })
   const key = types === '*' ? '*' : types.join(',')
   useEffect(() => {
-    const list = key === '*' ? '*' : key.split(',')
-    return subscribe(list, (event) => latest.current(event))
+    const list = key === '*' ? '*' : (key.split(',') as LiveMessageType[])
+    // subscribe() only calls back with the listed types, which is what T says.
+    return subscribe(list, (event) => latest.current(event as Extract<LiveMessage, { type: T }>))
   }, [key, subscribe])
 }

@@ -130,7 +130,7 @@ export function BoardPage() {
       setGeneration((g) => g + 1)
       return
     }
-    const id = Number(event.data.order_id ?? event.data.id)
+    const id = event.data.order_id
     if (!id) return
     api.get<Order>(`/orders/${id}`).then(
       (order) => {

@@ -19,7 +19,7 @@ export function ContractDetailPage() {
   const { me, phases } = useAuth()
   const contract = useLoad((signal) => api.get<Contract>(`/contracts/${contractId}`, undefined, signal), [contractId])
   useLiveEvents(['contract.updated', RECONNECTED], (event) => {
-    if (event.type === RECONNECTED || Number(event.data.contract_id ?? event.data.id) === contractId) contract.reload()
+    if (event.type === RECONNECTED || event.data.id === contractId) contract.reload()
   })
   if (contract.error) {
     return (
@@ -259,7 +259,8 @@ function Reviews({ contract: c, side, canAct }: { contract: Contract; side: 'cli
   )
   const form = useForm({ quality: 0, timeliness: 0, communication: 0, comment: '' })
   useLiveEvents(['review.created', 'contract.updated'], (event) => {
-    if (Number(event.data.contract_id) === c.id) reviews.reload()
+    // contract.updated carries the contract itself (its `id`), review.created its contract_id.
+    if ((event.type === 'review.created' ? event.data.contract_id : event.data.id) === c.id) reviews.reload()
   })
   const mine = reviews.data?.find((r) => r.reviewer_firm_id === myFirmId)
   const theirs = reviews.data?.find((r) => r.reviewer_firm_id !== myFirmId)

@@ -41,7 +41,7 @@ export function OrderDetailPage() {
   )
 
   useLiveEvents(['bid.created', 'bid.updated', 'bid.withdrawn', 'bid.rejected', 'order.awarded', 'order.updated', 'order.cancelled', 'question.created', 'question.answered', RECONNECTED], (event) => {
-    if (event.type !== RECONNECTED && Number(event.data.order_id ?? event.data.id) !== orderId) return
+    if (event.type !== RECONNECTED && event.data.order_id !== orderId) return
     order.reload()
     bids.reload()
     if (event.type.startsWith('question') || event.type === RECONNECTED) questions.reload()

@@ -6,12 +6,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, Float, case, cast, func, tuple_, update
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from distretto.kit.pagination import PageParams, decode_cursor, encode_cursor
+from distretto.kit.repository import Repository
 from distretto.models import Flag
-from distretto.models.moderation import UPHELD_ACTIONS
+from distretto.models.moderation import UPHELD_ACTIONS, FlagStatus, FlagTarget
 
 # A reporter with no resolved flag yet: (1 + 0) / (2 + 0).
 NEWCOMER_CREDIBILITY = 0.5
@@ -39,16 +39,13 @@ def _credibility() -> Any:
             Flag.reporter_user_id.label("reporter_user_id"),
             (cast(1 + upheld, Float) / cast(2 + func.count(), Float)).label("credibility"),
         )
-        .where(Flag.status == "resolved")
+        .where(Flag.status == FlagStatus.RESOLVED)
         .group_by(Flag.reporter_user_id)
         .subquery("credibility")
     )
 
 
-class FlagRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class FlagRepository(Repository):
     async def add(self, flag: Flag) -> Flag:
         self.session.add(flag)
         await self.session.flush()
@@ -63,7 +60,7 @@ class FlagRepository:
                 Flag.reporter_user_id == reporter_user_id,
                 Flag.target_type == target_type,
                 Flag.target_id == target_id,
-                Flag.status == "open",
+                Flag.status == FlagStatus.OPEN,
             )
         )
         return found is not None
@@ -83,16 +80,16 @@ class FlagRepository:
         open_on_target = (
             Flag.target_type == target_type,
             Flag.target_id == target_id,
-            Flag.status == "open",
+            Flag.status == FlagStatus.OPEN,
         )
         ids = list((await self.session.scalars(select(Flag.id).where(*open_on_target))).all())
         if not ids:
             return []
         result = await self.session.execute(
             update(Flag)
-            .where(col(Flag.id).in_(ids), Flag.status == "open")
+            .where(col(Flag.id).in_(ids), Flag.status == FlagStatus.OPEN)
             .values(
-                status="resolved",
+                status=FlagStatus.RESOLVED,
                 resolution=action,
                 resolution_note=note,
                 resolved_by_user_id=staff_user_id,
@@ -187,19 +184,10 @@ class FlagRepository:
         rows = await self.session.execute(
             select(Flag.target_id, func.count())
             .where(
-                Flag.target_type == "firm",
+                Flag.target_type == FlagTarget.FIRM,
                 col(Flag.target_id).in_(firm_ids),
-                Flag.status == "open",
+                Flag.status == FlagStatus.OPEN,
             )
             .group_by(Flag.target_id)
         )
         return {int(firm_id): int(n) for firm_id, n in rows.all()}
-
-    async def by_reporter_firm(self, firm_id: int) -> list[Flag]:
-        return list(
-            (
-                await self.session.scalars(
-                    select(Flag).where(Flag.reporter_firm_id == firm_id).order_by(Flag.id)
-                )
-            ).all()
-        )

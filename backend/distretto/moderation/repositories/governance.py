@@ -5,12 +5,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, or_
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from distretto.kit.pagination import PageParams, keyset_page
+from distretto.kit.repository import Repository
 from distretto.models import AuditEntry, Consortium, Contract, Firm, FirmWarning, Order, User
+from distretto.models.firms import FirmStatus
+from distretto.moderation.schemas import AuditFilters
 
 SUSPENSION_ACTION = "moderation.firm_suspended"
 
@@ -21,20 +23,7 @@ class Suspension:
     reason: str
 
 
-@dataclass(frozen=True)
-class AuditFilters:
-    action: str | None = None
-    actor_user_id: int | None = None
-    target_type: str | None = None
-    target_id: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-
-
-class GovernanceRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class GovernanceRepository(Repository):
     async def firm(self, firm_id: int) -> Firm | None:
         return await self.session.get(Firm, firm_id)
 
@@ -70,17 +59,6 @@ class GovernanceRepository:
             .group_by(FirmWarning.firm_id)
         )
         return {firm_id: int(n) for firm_id, n in rows.all()}
-
-    async def warnings_of(self, firm_id: int) -> list[FirmWarning]:
-        return list(
-            (
-                await self.session.scalars(
-                    select(FirmWarning)
-                    .where(FirmWarning.firm_id == firm_id)
-                    .order_by(FirmWarning.id)
-                )
-            ).all()
-        )
 
     async def latest_suspensions(self, firm_ids: Sequence[int]) -> dict[int, Suspension]:
         """When and why each firm was last suspended, read from the audit log."""
@@ -165,7 +143,7 @@ class GovernanceRepository:
         """Firms whose dated suspension has reached its end (to lift before listing)."""
         rows = await self.session.execute(
             select(Firm.id).where(
-                col(Firm.status) == "suspended",
+                col(Firm.status) == FirmStatus.SUSPENDED,
                 col(Firm.suspended_until).is_not(None),
                 col(Firm.suspended_until) <= now,
             )

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from distretto.kit.params import INT32_MAX
+from distretto.kit.repository import Repository
 from distretto.models import Bid, ContractMessage, Firm, Order, Review
 
 EXCERPT_CHARS = 500
@@ -37,10 +37,7 @@ def _excerpt(text: str | None) -> str:
     return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
 
 
-class TargetRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class TargetRepository(Repository):
     async def load(self, target_type: str, target_id: int) -> TargetRecord | None:
         return (await self.load_many(target_type, [target_id])).get(target_id)
 

@@ -8,12 +8,12 @@ confidentiality, double-blind reviews, hidden content).
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
 from distretto.auth.viewer import Viewer
-from distretto.contracts.repository import readable_messages, readable_reviews
-from distretto.market.repository import readable_bids, readable_orders
+from distretto.contracts.service import readable_messages, readable_reviews
+from distretto.kit.repository import Repository
+from distretto.market.service import readable_bids, readable_orders
 from distretto.models import Bid, ContractMessage, Firm, Order, Review
 
 
@@ -36,10 +36,7 @@ def _readable(viewer: Viewer, target_type: str, target_id: int, now: datetime) -
     return select(Firm.id).where(Firm.id == target_id)
 
 
-class VisibilityRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class VisibilityRepository(Repository):
     async def can_see(
         self, viewer: Viewer, target_type: str, target_id: int, now: datetime
     ) -> bool:

@@ -1,0 +1,1 @@
+"""Every query of the market, one module per aggregate (see ``market/repository.py``)."""
