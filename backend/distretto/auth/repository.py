@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +27,7 @@ from distretto.models import (
 )
 from distretto.models.base import UTCDateTime
 from distretto.models.consortia import MemberStatus
+from distretto.models.firms import FirmStatus
 
 _USER_ID = bindparam("user_id", type_=Integer)
 
@@ -125,6 +127,25 @@ class UserRepository(Repository):
         roles = {cid: "manager" for cid in managed}
         roles.update({cid: "member" for cid in member_of - managed})
         return sorted(roles.items())
+
+
+class FirmStandingRepository(Repository):
+    async def lift_ended(self, firm_ids: Sequence[int], now: datetime) -> set[int]:
+        """Reinstate those of ``firm_ids`` whose dated suspension ended by ``now``: one
+        conditional UPDATE, so two requests lifting at once reinstate a firm once."""
+        lifted = await self.session.execute(
+            update(Firm)
+            .where(
+                col(Firm.id).in_(list(firm_ids)),
+                col(Firm.status) == FirmStatus.SUSPENDED,
+                col(Firm.suspended_until).is_not(None),
+                col(Firm.suspended_until) <= now,
+            )
+            .values(status=FirmStatus.ACTIVE, suspended_until=None, updated_at=now)
+            .returning(col(Firm.id))
+            .execution_options(synchronize_session="fetch")
+        )
+        return {int(firm_id) for (firm_id,) in lifted if firm_id is not None}
 
 
 class RefreshTokenRepository(Repository):

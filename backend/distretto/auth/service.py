@@ -1,18 +1,24 @@
 """Registration, sign-in with rate limiting, refresh rotation with reuse detection."""
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth import schemas
-from distretto.auth.repository import RefreshTokenRepository, UserRepository
+from distretto.auth.events import FirmReinstated
+from distretto.auth.repository import (
+    FirmStandingRepository,
+    RefreshTokenRepository,
+    UserRepository,
+)
 from distretto.auth.security import digest, hash_password, new_refresh_token, verify_password
 from distretto.kit import clock
 from distretto.kit.audit import audit_after_rollback, record
 from distretto.kit.context import AppContext
 from distretto.kit.errors import Conflict, TooManyRequests, Unauthorized
+from distretto.kit.events import STAFF, emit, firm_key
 from distretto.models import RefreshToken, User
 
 # An address may try a few accounts before being stopped (shared office NAT).
@@ -172,3 +178,32 @@ async def add_user(session: AsyncSession, user: User) -> User:
 
 async def revoke_refresh_tokens(session: AsyncSession, user_id: int, now: datetime) -> None:
     await RefreshTokenRepository(session).revoke_all_for_user(user_id, now)
+
+
+# Suspensions with an end date: a firm is active again once the clock passes the date.
+# Lifted when the firm's people next act (their viewer is loaded) and when staff list or
+# suspend firms; the conditional UPDATE makes two requests lifting at once reinstate the
+# firm once, with one event and one entry in the audit log.
+SUSPENSION_EXPIRY_ACTION = "moderation.suspension_expired"
+
+
+async def lift_ended_suspensions(
+    session: AsyncSession, firm_ids: Sequence[int], now: datetime
+) -> set[int]:
+    """Reinstate those of ``firm_ids`` whose suspension ended by ``now``; their ids."""
+    if not firm_ids:
+        return set()
+    ids = await FirmStandingRepository(session).lift_ended(firm_ids, now)
+    for firm_id in sorted(ids):
+        await emit(
+            session, FirmReinstated(firm_id=firm_id, expired=True), [firm_key(firm_id), STAFF]
+        )
+        await record(
+            session,
+            SUSPENSION_EXPIRY_ACTION,
+            actor_user_id=None,
+            target_type="firm",
+            target_id=firm_id,
+            reason="",
+        )
+    return ids

@@ -12,8 +12,8 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.repository import UserRepository
+from distretto.auth.service import lift_ended_suspensions
 from distretto.db import SessionDep
-from distretto.firms.suspensions import lift_ended_suspensions
 from distretto.kit import clock as kit_clock
 from distretto.kit.clock import ClockDep
 from distretto.kit.errors import Forbidden, NotFound, Unauthorized

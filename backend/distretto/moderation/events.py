@@ -19,8 +19,8 @@ class ContentHidden(EventPayload):
     target_id: int
 
 
-# A suspension and its end are the firm's events (distretto.firms.events): a dated
-# suspension ends by the clock, outside moderation.
+# A suspension and its end are declared with the viewer (distretto.auth.events): a dated
+# suspension ends by the clock when the firm's people next act, outside moderation.
 
 
 class FirmWarned(EventPayload):

@@ -8,8 +8,8 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from distretto.auth.events import FirmReinstated, FirmSuspended
 from distretto.auth.viewer import Viewer
-from distretto.firms.events import FirmReinstated, FirmSuspended
 from distretto.kit import clock
 from distretto.kit.audit import record
 from distretto.kit.events import STAFF, emit, firm_key

@@ -5,8 +5,8 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from distretto.auth.service import lift_ended_suspensions
 from distretto.auth.viewer import Viewer
-from distretto.firms.suspensions import lift_ended_suspensions
 from distretto.kit.errors import Conflict, Invalid, NotFound
 from distretto.kit.pagination import Page, PageParams
 from distretto.models import Firm

@@ -1582,6 +1582,8 @@ export interface components {
         AuditEntryOut: {
             /** Action */
             action: string;
+            /** Actor Name */
+            actor_name?: string | null;
             /** Actor User Id */
             actor_user_id: number | null;
             /**
@@ -1593,6 +1595,13 @@ export interface components {
             details: {
                 [key: string]: unknown;
             };
+            /**
+             * Firm Names
+             * @default {}
+             */
+            firm_names: {
+                [key: string]: string;
+            };
             /** Id */
             id: number;
             /** Ip */
@@ -1601,6 +1610,8 @@ export interface components {
             reason: string;
             /** Target Id */
             target_id: string | null;
+            /** Target Name */
+            target_name?: string | null;
             /** Target Type */
             target_type: string | null;
         };
@@ -2044,6 +2055,8 @@ export interface components {
             overdue: boolean;
             /** Phase */
             phase: string;
+            /** Price Reduction */
+            price_reduction?: string | null;
             /** Quantity */
             quantity: number;
             /** Status */
@@ -2128,6 +2141,11 @@ export interface components {
             overdue: boolean;
             /** Phase */
             phase: string;
+            /**
+             * Price Reduction
+             * @default null
+             */
+            price_reduction: number | string | null;
             /** Quantity */
             quantity: number;
             /** Status */
@@ -2249,10 +2267,11 @@ export interface components {
         };
         /**
          * DisputeOutcome
-         * @description How staff settled a disputed contract.
+         * @description Staff's decision on a dispute: the delivery stands, the contract is cancelled, or
+         *     the parties settle with a price reduction (the contract completes at the lower price).
          * @enum {string}
          */
-        DisputeOutcome: "completed" | "cancelled";
+        DisputeOutcome: "completed" | "cancelled" | "settled";
         /** EnrolmentIn */
         EnrolmentIn: {
             /** Firm Id */
@@ -2475,8 +2494,18 @@ export interface components {
         };
         /** FirmReinstated */
         FirmReinstated: {
+            /**
+             * Expired
+             * @default false
+             */
+            expired: boolean;
             /** Firm Id */
             firm_id: number;
+            /**
+             * Firm Name
+             * @default
+             */
+            firm_name: string;
         };
         /** FirmReputationOut */
         FirmReputationOut: {
@@ -2527,8 +2556,18 @@ export interface components {
         FirmSuspended: {
             /** Firm Id */
             firm_id: number;
+            /**
+             * Firm Name
+             * @default
+             */
+            firm_name: string;
             /** Reason */
             reason: string;
+            /**
+             * Until
+             * @default null
+             */
+            until: string | null;
         };
         /** FirmUpdate */
         FirmUpdate: {
@@ -3372,6 +3411,8 @@ export interface components {
             status: string;
             /** Suspended At */
             suspended_at: string | null;
+            /** Suspended Until */
+            suspended_until?: string | null;
             /** Suspension Reason */
             suspension_reason: string | null;
             /** Vat Number */
@@ -4153,6 +4194,8 @@ export interface components {
             /** Note */
             note: string;
             outcome: components["schemas"]["DisputeOutcome"];
+            /** Price Reduction */
+            price_reduction?: number | string | null;
         };
         /**
          * ReviewCreated
@@ -4417,6 +4460,8 @@ export interface components {
         SuspendIn: {
             /** Reason */
             reason: string;
+            /** Until */
+            until?: string | null;
         };
         /**
          * TargetSummary
@@ -4606,6 +4651,11 @@ export interface components {
             firm_id: number;
             /** Firm Name */
             firm_name: string;
+            /**
+             * Firm Status
+             * @default active
+             */
+            firm_status: string;
             /** Role */
             role: string;
         };
@@ -6543,8 +6593,13 @@ export interface operations {
     };
     course_calendar: {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /** @description Language of the file: it, en or zh */
+                lang?: string | null;
+            };
+            header?: {
+                "accept-language"?: string | null;
+            };
             path: {
                 course_id: number;
             };
@@ -8744,8 +8799,13 @@ export interface operations {
     };
     trade_fair_calendar: {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /** @description Language of the file: it, en or zh */
+                lang?: string | null;
+            };
+            header?: {
+                "accept-language"?: string | null;
+            };
             path: {
                 fair_id: number;
             };

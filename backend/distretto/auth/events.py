@@ -1,4 +1,7 @@
-"""Events about a firm's standing with the association (suspension and its end)."""
+"""Events about a firm's standing with the association (a suspension and its end).
+
+Declared with the viewer, which reads that standing on every request: a dated suspension
+ends there, by the clock, when the firm's people next act (moderation emits them too)."""
 
 from datetime import datetime
 from typing import ClassVar
