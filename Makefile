@@ -73,9 +73,10 @@ frontend-deps:
 frontend: frontend-deps
 	@if [ -f frontend/package.json ]; then cd frontend && npm run build; fi
 
-# Static checks of the web app (the build is the `frontend` target's).
+# Static checks of the web app, and that the typed client matches the OpenAPI schema
+# (the build is the `frontend` target's).
 frontend-check: frontend-deps
-	@if [ -f frontend/package.json ]; then cd frontend && npm run lint && npm run typecheck; fi
+	@if [ -f frontend/package.json ]; then cd frontend && npm run lint && npm run typecheck && npm run check:api; fi
 
 # Browser tests against the build `frontend` made (a fresh database, a port from the OS).
 e2e: install

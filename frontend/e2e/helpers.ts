@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url'
 export const PASSWORD = 'correct-horse-battery'
 export const STAFF = { email: process.env.E2E_STAFF_EMAIL ?? 'staff@e2e.distretto.it', password: process.env.E2E_STAFF_PASSWORD ?? 'staff-password-e2e' }
 const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-results', 'screenshots')
-const DESKTOP = { width: 1280, height: 800 }
-const PHONE = { width: 390, height: 844 }
+export const DESKTOP = { width: 1366, height: 900 }
+export const PHONE = { width: 390, height: 844 }
 
 let counter = Date.now() % 1_000_000
 
@@ -109,3 +109,73 @@ export async function snap(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}-phone.png`), fullPage: true })
   await page.setViewportSize(original)
 }
+
+// --- Districts the role specs share ---------------------------------------------------
+
+const DAY = 86400_000
+const day = (d: Date) => d.toISOString().slice(0, 10)
+
+/** A final firm's order with two bids, awarded to one supplier: a contract, disputed. */
+export async function tradedDistrict(request: APIRequestContext) {
+  const client = await createFirm(request, await registerPerson(request, 'Francesca Mazzoni'), 'Maison Arno Moda', ['apparel'], 'Toscana')
+  const dyer = await createFirm(request, await registerPerson(request, 'Matteo Nesti'), 'Tintoria Nesti', ['dyeing'])
+  const rival = await createFirm(request, await registerPerson(request, 'Elena Benassi'), 'Tintoria Benassi', ['dyeing'])
+  const order = await apiPost<{ id: number; title: string }>(request, client, '/orders', {
+    firm_id: client.firmId,
+    title: unique('Tintura capi in maglia merino, lotto '),
+    description: 'Blu navy, solidità alla luce 5, 1.800 capi.',
+    phase: 'dyeing',
+    quantity: 1800,
+    unit: 'capi',
+    target_unit_price: '3.20',
+    bid_deadline: new Date(Date.now() + 7 * DAY).toISOString(),
+    delivery_due: day(new Date(Date.now() + 40 * DAY)),
+    visibility: 'public',
+  })
+  const bid = await apiPost<{ id: number }>(request, dyer, `/orders/${order.id}/bids`, { firm_id: dyer.firmId, unit_price: '3.10', delivery_date: day(new Date(Date.now() + 30 * DAY)), notes: 'Tintura in capo, campionatura in 5 giorni' })
+  await apiPost(request, rival, `/orders/${order.id}/bids`, { firm_id: rival.firmId, unit_price: '2.95', delivery_date: day(new Date(Date.now() + 35 * DAY)) })
+  return { client, dyer, rival, order, bid }
+}
+
+/** A consortium run by a secretary without a firm, with a fair, a one-seat course and a
+ * firm waiting for approval. */
+export async function consortiumDistrict(request: APIRequestContext) {
+  const secretary = await registerPerson(request, 'Sara Segreteria')
+  const consortium = await apiPost<{ id: number; name: string }>(request, secretary, '/consortia', {
+    name: unique('Consorzio Export Tessile Pratese '),
+    description: 'Stand collettivi alle fiere internazionali per lanifici e tintorie di Prato.',
+    kind: 'export',
+  })
+  const start = new Date(Date.now() + 60 * DAY)
+  const fair = await apiPost<{ id: number; name: string }>(request, secretary, `/consortia/${consortium.id}/trade-fairs`, {
+    name: unique('Milano Unica '),
+    venue: 'Fiera Milano Rho',
+    city: 'Milano',
+    country: 'Italia',
+    starts_on: day(start),
+    ends_on: day(new Date(start.getTime() + 2 * DAY)),
+    signup_deadline: new Date(Date.now() + 30 * DAY).toISOString(),
+    total_cost: '48500.00',
+    booth_area_m2: 120,
+    cost_split: 'equal',
+    max_firms: 8,
+  })
+  const member = await createFirm(request, await registerPerson(request, 'Paolo Cecchi'), 'Lanificio Cecchi', ['spinning'])
+  await apiPost(request, member, `/consortia/${consortium.id}/members`, { firm_id: member.firmId })
+  await apiPost(request, secretary, `/consortia/${consortium.id}/members/${member.firmId}/approve`, {})
+  await apiPost(request, member, `/trade-fairs/${fair.id}/participations`, { firm_id: member.firmId })
+  const applicant = await createFirm(request, await registerPerson(request, 'Anna Santini'), 'Tessitura Santini', ['weaving'])
+  await apiPost(request, applicant, `/consortia/${consortium.id}/members`, { firm_id: applicant.firmId })
+  const lesson = new Date(Date.now() + 20 * DAY)
+  const course = await apiPost<{ id: number; title: string }>(request, secretary, `/consortia/${consortium.id}/courses`, {
+    title: unique('Sicurezza sulle macchine di tintoria '),
+    description: 'Corso obbligatorio per addetti.',
+    capacity: 1,
+    enrol_deadline: new Date(Date.now() + 10 * DAY).toISOString(),
+    sessions: [{ starts_at: lesson.toISOString(), ends_at: new Date(lesson.getTime() + 4 * 3600_000).toISOString(), location: 'Sede del consorzio, Prato' }],
+  })
+  await apiPost(request, member, `/courses/${course.id}/enrolments`, { firm_id: member.firmId, participant_name: 'Marco Cecchi', participant_email: 'marco.cecchi@e2e.distretto.it' })
+  await apiPost(request, member, `/courses/${course.id}/enrolments`, { firm_id: member.firmId, participant_name: 'Lucia Cecchi', participant_email: 'lucia.cecchi@e2e.distretto.it' })
+  return { secretary, consortium, fair, course, member, applicant }
+}
+

@@ -10,6 +10,8 @@ async function review(page: Page, labels: string[], submit: string) {
 }
 
 test('a client posts an order, two subsuppliers bid live, the client awards and the contract runs to a review', async ({ browser, request }) => {
+  // Four browsers and a live channel each: on a loaded CI machine this takes over 90 s.
+  test.setTimeout(180_000)
   // Two dyeing subsuppliers, one Italian-speaking and one English-speaking, watching the board.
   const alfa = await createFirm(request, await registerPerson(request, 'Marta Alfa'), 'Tintoria Alfa', ['dyeing'])
   const beta = await createFirm(request, await registerPerson(request, 'John Beta'), 'Tintoria Beta', ['dyeing', 'finishing'])

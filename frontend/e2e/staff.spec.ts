@@ -46,22 +46,26 @@ test('association staff suspend a firm and the firm notices at once', async ({ b
   await card.getByLabel('Motivo della sospensione').fill('Dati fiscali non verificabili dopo segnalazione.')
   await card.getByRole('button', { name: 'Conferma sospensione' }).click()
   await expect(card.locator('.badge', { hasText: 'Sospesa' })).toBeVisible()
+  // Defect 5: the staff member is never told "your firm was suspended".
+  await expect(staffPage.locator('.toast').filter({ hasText: 'La tua impresa' })).toHaveCount(0)
   await snap(staffPage, 'staff-firms')
 
   // The firm sees the banner and a toast without reloading, and can no longer post.
   await expect(firmPage.getByTestId('suspended-banner')).toBeVisible()
   await expect(firmPage.locator('.toast').filter({ hasText: 'sospesa' })).toBeVisible()
   await snap(firmPage, 'suspended-firm')
+  // A suspended firm is not offered the order form at all (it would only be refused).
   await firmPage.goto('/orders/new')
-  await firmPage.getByLabel('Titolo').fill('Cucitura 500 camicie popeline')
-  await firmPage.getByRole('combobox', { name: /^Fase/ }).selectOption('stitching')
-  await firmPage.getByLabel('Quantità').fill('500')
-  await firmPage.getByRole('button', { name: 'Pubblica ordine' }).click()
-  await expect(firmPage.locator('.banner-error').filter({ hasText: 'Non hai i permessi' })).toBeVisible()
+  await expect(firmPage.locator('main .narrow .banner-error').filter({ hasText: 'sospesa' })).toBeVisible()
+  await expect(firmPage.getByRole('button', { name: 'Pubblica ordine' })).toHaveCount(0)
 
   // The audit log has the staff action, with its reason.
   await staffPage.getByRole('tab', { name: 'Registro' }).click()
   await expect(staffPage.getByTestId('audit-log')).toContainText('Dati fiscali non verificabili')
+  // Defect 4: names and words, not codes and ids.
+  await expect(staffPage.getByTestId('audit-log')).toContainText('Impresa sospesa')
+  await expect(staffPage.getByTestId('audit-log')).toContainText(rogue.firmName!)
+  await expect(staffPage.getByTestId('audit-log')).not.toContainText('moderation.firm_suspended')
   await snap(staffPage, 'staff-audit')
 
   // Public pages for everyone: the district dashboard.

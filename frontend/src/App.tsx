@@ -1,5 +1,7 @@
 import { useEffect, type ReactNode } from 'react'
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom'
+import { QueryClientProvider } from '@tanstack/react-query'
+import { queryClient } from './api/query'
 import { AuthProvider, useAuth } from './auth/AuthContext'
 import { Layout } from './components/Layout'
 import { ToastProvider } from './components/Toasts'
@@ -25,6 +27,7 @@ import { OrderNewPage } from './pages/OrderNew'
 import { RegisterPage, SignInPage, SsoPage } from './pages/SignIn'
 import { StaffPage } from './pages/Staff'
 import { TariffsPage } from './pages/Tariffs'
+import { SecretariatPage } from './pages/workplaces/Secretariat'
 
 /** Signed-in screens; `firm` ones also need the person to belong to a firm. */
 function Private({ children, firm, staff }: { children: ReactNode; firm?: boolean; staff?: boolean }) {
@@ -33,7 +36,11 @@ function Private({ children, firm, staff }: { children: ReactNode; firm?: boolea
   if (!ready) return <Loading />
   if (!me) return <Navigate to={`/signin?next=${encodeURIComponent(location.pathname + location.search)}`} replace />
   if (staff && !me.is_staff) return <Navigate to="/board" replace />
-  if (firm && me.memberships.length === 0 && !me.is_staff) return <Navigate to="/firms/new" replace />
+  if (firm && me.memberships.length === 0 && !me.is_staff) {
+    // Someone who runs a consortium without a firm of their own lands on their desk.
+    const runsConsortia = me.consortia.some((c) => c.role === 'manager')
+    return <Navigate to={runsConsortia ? '/secretariat' : '/firms/new'} replace />
+  }
   return <>{children}</>
 }
 
@@ -75,6 +82,7 @@ function AppRoutes() {
         <Route path="/forum/topics/:id" element={<TopicPage />} />
         <Route path="/notifications" element={<Private><NotificationsPage /></Private>} />
         <Route path="/staff" element={<Private staff><StaffPage /></Private>} />
+        <Route path="/secretariat" element={<Private><SecretariatPage /></Private>} />
         <Route path="*" element={<NotFoundPage />} />
       </Routes>
     </Layout>
@@ -83,6 +91,7 @@ function AppRoutes() {
 
 export function App() {
   return (
+    <QueryClientProvider client={queryClient}>
     <I18nProvider>
       <BrowserRouter>
         <AuthProvider>
@@ -94,5 +103,6 @@ export function App() {
         </AuthProvider>
       </BrowserRouter>
     </I18nProvider>
+    </QueryClientProvider>
   )
 }

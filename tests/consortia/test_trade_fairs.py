@@ -337,7 +337,9 @@ async def test_calendar_file(client: httpx.AsyncClient) -> None:
     fair = await trade_fair(client, manager, cid)
     outsider = await firm_owner(client)
 
-    response = await client.get(f"/trade-fairs/{fair['id']}/calendar.ics", headers=member.headers)
+    response = await client.get(
+        f"/trade-fairs/{fair['id']}/calendar.ics", params={"lang": "en"}, headers=member.headers
+    )
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/calendar")
     calendar = Calendar.from_ical(response.content)
@@ -380,3 +382,38 @@ async def test_concurrent_signups_never_exceed_max_firms(client: httpx.AsyncClie
     assert codes == [201] * 5 + [409] * 10
     detail = (await client.get(f"/trade-fairs/{fair['id']}", headers=manager.headers)).json()
     assert detail["participant_count"] == 5
+
+
+@pytest.mark.parametrize(
+    ("accept", "lang", "summary_start", "description_start"),
+    [
+        (None, None, "Scadenza iscrizioni", "Stand collettivo di"),
+        ("zh-CN,zh;q=0.9,en;q=0.5", None, "报名截止", "Parma"),
+        ("de-DE,en;q=0.8", None, "Signup deadline", "Shared booth of"),
+        ("en-GB", "it", "Scadenza iscrizioni", "Stand collettivo di"),
+    ],
+)
+async def test_calendar_speaks_the_requester_language(
+    client: httpx.AsyncClient,
+    accept: str | None,
+    lang: str | None,
+    summary_start: str,
+    description_start: str,
+) -> None:
+    manager, created = await consortium(client)
+    member = await member_firm(client, created["id"], manager)
+    fair = await trade_fair(client, manager, created["id"])
+    headers = {**member.headers, **({"Accept-Language": accept} if accept else {})}
+    response = await client.get(
+        f"/trade-fairs/{fair['id']}/calendar.ics",
+        params={"lang": lang} if lang else {},
+        headers=headers,
+    )
+    assert response.status_code == 200
+    events = list(Calendar.from_ical(response.content).walk("VEVENT"))
+    deadline = next(e for e in events if str(e["summary"]) != fair["name"])
+    main = next(e for e in events if str(e["summary"]) == fair["name"])
+    assert str(deadline["summary"]).startswith(summary_start)
+    assert str(main["description"]).startswith(description_start) or (
+        description_start == "Parma" and "联合展位" in str(main["description"])
+    )

@@ -32,7 +32,7 @@ async def test_create_firm_makes_creator_owner(client: httpx.AsyncClient) -> Non
     assert firm["region"] == "Toscana" and sorted(firm["phases"]) == ["dyeing", "finishing"]
     me = (await client.get("/me", headers=owner.headers)).json()
     assert me["memberships"] == [
-        {"firm_id": firm["id"], "firm_name": firm["name"], "role": "owner"}
+        {"firm_id": firm["id"], "firm_name": firm["name"], "role": "owner", "firm_status": "active"}
     ]
 
 

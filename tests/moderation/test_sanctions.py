@@ -46,7 +46,15 @@ async def test_suspend_through_the_queue(client: httpx.AsyncClient, app: Any) ->
         e for e in await events_for(app, f"firm:{rogue.firm_id}") if e[0] == "firm.suspended"
     ]
     assert suspended == [
-        ("firm.suspended", {"firm_id": rogue.firm_id, "reason": "Fraud confirmed by the police"})
+        (
+            "firm.suspended",
+            {
+                "firm_id": rogue.firm_id,
+                "firm_name": profile["name"],
+                "reason": "Fraud confirmed by the police",
+                "until": None,
+            },
+        )
     ]
     listed = await client.get(
         "/moderation/firms", params={"status": "suspended"}, headers=staff.headers

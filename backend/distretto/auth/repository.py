@@ -1,7 +1,18 @@
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, Row, bindparam, func, literal_column, null, union_all, update
+from sqlalchemy import (
+    Integer,
+    Row,
+    bindparam,
+    func,
+    literal_column,
+    null,
+    type_coerce,
+    union_all,
+    update,
+)
 from sqlmodel import col, select
 
 from distretto.kit.repository import Repository
@@ -14,14 +25,16 @@ from distretto.models import (
     RefreshToken,
     User,
 )
+from distretto.models.base import UTCDateTime
 from distretto.models.consortia import MemberStatus
+from distretto.models.firms import FirmStatus
 
 _USER_ID = bindparam("user_id", type_=Integer)
 
 # Everything a request's ``Viewer`` is made of, in one round trip (it is read on every
 # authenticated request, and never cached: a suspension or a removed membership must
 # count from the next request on). Rows of three kinds, columns (kind, ref_id, detail,
-# firm_status, is_staff):
+# firm_status, is_staff, suspended_until):
 #   user:       the account, only while it is usable; detail = email
 #   firm:       one per membership; ref_id = firm, detail = role, firm_status
 #   consortium: one per consortium the user manages; ref_id = consortium
@@ -33,6 +46,8 @@ VIEWER_FACTS = union_all(
         col(User.email).label("detail"),
         null().label("firm_status"),
         col(User.is_staff).label("is_staff"),
+        # Typed here, the first branch, so every row's value reads back as a datetime.
+        type_coerce(null(), UTCDateTime).label("suspended_until"),
     ).where(User.id == _USER_ID, col(User.is_active).is_(True), col(User.deleted_at).is_(None)),
     select(
         literal_column("'firm'"),
@@ -40,11 +55,17 @@ VIEWER_FACTS = union_all(
         Membership.role,
         Firm.status,
         null(),
+        Firm.suspended_until,
     )
     .join(Firm, Firm.id == Membership.firm_id)
     .where(Membership.user_id == _USER_ID),
     select(
-        literal_column("'consortium'"), ConsortiumManager.consortium_id, null(), null(), null()
+        literal_column("'consortium'"),
+        ConsortiumManager.consortium_id,
+        null(),
+        null(),
+        null(),
+        null(),
     ).where(ConsortiumManager.user_id == _USER_ID),
 )
 
@@ -66,14 +87,14 @@ class UserRepository(Repository):
         await self.session.flush()
         return user
 
-    async def memberships(self, user_id: int) -> list[tuple[int, str, str]]:
+    async def memberships(self, user_id: int) -> list[tuple[int, str, str, str]]:
         rows = await self.session.execute(
-            select(Membership.firm_id, Firm.name, Membership.role)
+            select(Membership.firm_id, Firm.name, Membership.role, Firm.status)
             .join(Firm, Firm.id == Membership.firm_id)
             .where(Membership.user_id == user_id)
             .order_by(Firm.name)
         )
-        return [(r[0], r[1], r[2]) for r in rows.all()]
+        return [(r[0], r[1], r[2], r[3]) for r in rows.all()]
 
     async def viewer_facts(self, user_id: int) -> list[Row[Any]]:
         """The rows of ``VIEWER_FACTS``: none when the account is unknown or disabled."""
@@ -106,6 +127,25 @@ class UserRepository(Repository):
         roles = {cid: "manager" for cid in managed}
         roles.update({cid: "member" for cid in member_of - managed})
         return sorted(roles.items())
+
+
+class FirmStandingRepository(Repository):
+    async def lift_ended(self, firm_ids: Sequence[int], now: datetime) -> set[int]:
+        """Reinstate those of ``firm_ids`` whose dated suspension ended by ``now``: one
+        conditional UPDATE, so two requests lifting at once reinstate a firm once."""
+        lifted = await self.session.execute(
+            update(Firm)
+            .where(
+                col(Firm.id).in_(list(firm_ids)),
+                col(Firm.status) == FirmStatus.SUSPENDED,
+                col(Firm.suspended_until).is_not(None),
+                col(Firm.suspended_until) <= now,
+            )
+            .values(status=FirmStatus.ACTIVE, suspended_until=None, updated_at=now)
+            .returning(col(Firm.id))
+            .execution_options(synchronize_session="fetch")
+        )
+        return {int(firm_id) for (firm_id,) in lifted if firm_id is not None}
 
 
 class RefreshTokenRepository(Repository):

@@ -41,6 +41,8 @@ class MembershipOut(BaseModel):
     firm_id: int
     firm_name: str
     role: str
+    # "suspended": the screens show why the firm cannot post, bid or award.
+    firm_status: str = "active"
 
 
 class ConsortiumRoleOut(BaseModel):

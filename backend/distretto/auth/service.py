@@ -1,18 +1,24 @@
 """Registration, sign-in with rate limiting, refresh rotation with reuse detection."""
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth import schemas
-from distretto.auth.repository import RefreshTokenRepository, UserRepository
+from distretto.auth.events import FirmReinstated
+from distretto.auth.repository import (
+    FirmStandingRepository,
+    RefreshTokenRepository,
+    UserRepository,
+)
 from distretto.auth.security import digest, hash_password, new_refresh_token, verify_password
 from distretto.kit import clock
 from distretto.kit.audit import audit_after_rollback, record
 from distretto.kit.context import AppContext
 from distretto.kit.errors import Conflict, TooManyRequests, Unauthorized
+from distretto.kit.events import STAFF, emit, firm_key
 from distretto.models import RefreshToken, User
 
 # An address may try a few accounts before being stopped (shared office NAT).
@@ -23,7 +29,7 @@ async def register(session: AsyncSession, ctx: AppContext, data: schemas.Registe
     users = UserRepository(session)
     email = data.email.lower()
     if await users.email_taken(email):
-        raise Conflict("An account with this email already exists")
+        raise Conflict("An account with this email already exists", code="auth.email_taken")
     password_hash = await hash_password(ctx.hasher, data.password)
     return await users.add(User(email=email, full_name=data.full_name, password_hash=password_hash))
 
@@ -59,7 +65,9 @@ async def login(
         or await ctx.limiter.count(address_key, window) >= limit * ADDRESS_LIMIT_FACTOR
     ):
         raise TooManyRequests(
-            "Too many failed sign-in attempts; try again later", window
+            "Too many failed sign-in attempts; try again later",
+            window,
+            code="auth.too_many_attempts",
         ).after_rollback(
             audit_after_rollback(
                 "auth.login_throttled", actor_user_id=None, ip=ip, email=username.lower()
@@ -73,7 +81,7 @@ async def login(
     ):
         await ctx.limiter.hit(account_key, window)
         await ctx.limiter.hit(address_key, window)
-        raise Unauthorized("Wrong email or password").after_rollback(
+        raise Unauthorized("Wrong email or password", code="auth.wrong_credentials").after_rollback(
             audit_after_rollback(
                 "auth.login_failed", actor_user_id=None, ip=ip, email=username.lower()
             )
@@ -88,12 +96,12 @@ async def refresh(session: AsyncSession, ctx: AppContext, token: str, ip: str) -
     stored = await repo.by_hash(digest(token))
     now = clock.now()
     if stored is None or stored.revoked_at is not None or stored.expires_at <= now:
-        raise Unauthorized("Refresh token is invalid or expired")
+        raise Unauthorized("Refresh token is invalid or expired", code="auth.refresh_invalid")
     assert stored.id is not None
     if stored.used_at is not None or not await repo.consume(stored.id, now):
-        raise Unauthorized("Refresh token was already used; please sign in again").after_rollback(
-            _revoke_stolen_family(stored.family_id, stored.user_id, now, ip)
-        )
+        raise Unauthorized(
+            "Refresh token was already used; please sign in again", code="auth.refresh_reused"
+        ).after_rollback(_revoke_stolen_family(stored.family_id, stored.user_id, now, ip))
     return await issue_tokens(session, ctx, stored.user_id, stored.family_id)
 
 
@@ -136,15 +144,15 @@ async def me(session: AsyncSession, user_id: int) -> schemas.MeOut:
     users = UserRepository(session)
     user = await users.by_id(user_id)
     if user is None or user.id is None:
-        raise Unauthorized()
+        raise Unauthorized(code="auth.unauthenticated")
     return schemas.MeOut(
         id=user.id,
         email=user.email,
         full_name=user.full_name,
         is_staff=user.is_staff,
         memberships=[
-            schemas.MembershipOut(firm_id=f, firm_name=n, role=r)
-            for f, n, r in await users.memberships(user.id)
+            schemas.MembershipOut(firm_id=f, firm_name=n, role=r, firm_status=s)
+            for f, n, r, s in await users.memberships(user.id)
         ],
         consortia=[
             schemas.ConsortiumRoleOut(consortium_id=c, role=r)
@@ -170,3 +178,32 @@ async def add_user(session: AsyncSession, user: User) -> User:
 
 async def revoke_refresh_tokens(session: AsyncSession, user_id: int, now: datetime) -> None:
     await RefreshTokenRepository(session).revoke_all_for_user(user_id, now)
+
+
+# Suspensions with an end date: a firm is active again once the clock passes the date.
+# Lifted when the firm's people next act (their viewer is loaded) and when staff list or
+# suspend firms; the conditional UPDATE makes two requests lifting at once reinstate the
+# firm once, with one event and one entry in the audit log.
+SUSPENSION_EXPIRY_ACTION = "moderation.suspension_expired"
+
+
+async def lift_ended_suspensions(
+    session: AsyncSession, firm_ids: Sequence[int], now: datetime
+) -> set[int]:
+    """Reinstate those of ``firm_ids`` whose suspension ended by ``now``; their ids."""
+    if not firm_ids:
+        return set()
+    ids = await FirmStandingRepository(session).lift_ended(firm_ids, now)
+    for firm_id in sorted(ids):
+        await emit(
+            session, FirmReinstated(firm_id=firm_id, expired=True), [firm_key(firm_id), STAFF]
+        )
+        await record(
+            session,
+            SUSPENSION_EXPIRY_ACTION,
+            actor_user_id=None,
+            target_type="firm",
+            target_id=firm_id,
+            reason="",
+        )
+    return ids

@@ -4,6 +4,7 @@ Policies and scoped repository reads take a ``Viewer``; nothing else decides acc
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -11,7 +12,10 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.repository import UserRepository
+from distretto.auth.service import lift_ended_suspensions
 from distretto.db import SessionDep
+from distretto.kit import clock as kit_clock
+from distretto.kit.clock import ClockDep
 from distretto.kit.errors import Forbidden, NotFound, Unauthorized
 from distretto.models.firms import FirmStatus
 
@@ -40,34 +44,56 @@ class Viewer:
     def require_role(self, firm_id: int, minimum: str) -> None:
         """404 if the viewer is not in the firm at all, 403 if the role is too low."""
         if firm_id not in self.firm_roles:
-            raise NotFound(f"Firm {firm_id} not found among your firms")
+            raise NotFound(
+                f"Firm {firm_id} not found among your firms",
+                code="firm.not_found",
+                params={"id": firm_id},
+            )
         if not self.has_role(firm_id, minimum):
-            raise Forbidden(f"This needs the {minimum} role in the firm")
+            raise Forbidden(
+                f"This needs the {minimum} role in the firm",
+                code="firm.role_required",
+                params={"role": minimum},
+            )
 
     def require_active_firm(self, firm_id: int) -> None:
         if firm_id in self.suspended_firms:
-            raise Forbidden("The firm is suspended by the association and cannot do this")
+            raise Forbidden(
+                "The firm is suspended by the association and cannot do this", code="firm.suspended"
+            )
 
     def manages(self, consortium_id: int) -> bool:
         return consortium_id in self.managed_consortia
 
 
-async def load_viewer(session: AsyncSession, user_id: int) -> Viewer | None:
+async def load_viewer(
+    session: AsyncSession, user_id: int, now: datetime | None = None
+) -> Viewer | None:
     """The viewer as the database says now (one statement), None for an unknown or
-    disabled account."""
+    disabled account. A suspension of one of its firms that has reached its end date is
+    lifted here, so the firm acts again from its first request after the date."""
     rows = await UserRepository(session).viewer_facts(user_id)
     user = next((row for row in rows if row.kind == "user"), None)
     if user is None:
         return None
     firms = [row for row in rows if row.kind == "firm"]
+    suspended = [row.ref_id for row in firms if row.firm_status == FirmStatus.SUSPENDED]
+    # Only a suspension whose end date has passed costs a write (most requests: none).
+    moment = now or kit_clock.now()
+    ended = [
+        row.ref_id
+        for row in firms
+        if row.firm_status == FirmStatus.SUSPENDED
+        and row.suspended_until is not None
+        and row.suspended_until <= moment
+    ]
+    lifted = await lift_ended_suspensions(session, ended, moment) if ended else set()
     return Viewer(
         user_id=user.ref_id,
         email=user.detail,
         is_staff=bool(user.is_staff),
         firm_roles={row.ref_id: row.detail for row in firms},
-        suspended_firms=frozenset(
-            row.ref_id for row in firms if row.firm_status == FirmStatus.SUSPENDED
-        ),
+        suspended_firms=frozenset(suspended) - lifted,
         managed_consortia=frozenset(row.ref_id for row in rows if row.kind == "consortium"),
     )
 
@@ -76,27 +102,28 @@ async def optional_viewer(
     request: Request,
     session: SessionDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
+    clock: ClockDep,
 ) -> Viewer | None:
     if not token:
         return None
     claims = request.app.state.tokens.verify_access(token)
     if claims is None:
-        raise Unauthorized()
-    viewer = await load_viewer(session, claims.user_id)
+        raise Unauthorized(code="auth.unauthenticated")
+    viewer = await load_viewer(session, claims.user_id, clock())
     if viewer is None:
-        raise Unauthorized()
+        raise Unauthorized(code="auth.unauthenticated")
     return viewer
 
 
 async def current_viewer(viewer: Annotated[Viewer | None, Depends(optional_viewer)]) -> Viewer:
     if viewer is None:
-        raise Unauthorized()
+        raise Unauthorized(code="auth.unauthenticated")
     return viewer
 
 
 async def staff_viewer(viewer: Annotated[Viewer, Depends(current_viewer)]) -> Viewer:
     if not viewer.is_staff:
-        raise Forbidden("Only association staff may do this")
+        raise Forbidden("Only association staff may do this", code="auth.staff_only")
     return viewer
 
 

@@ -26,7 +26,11 @@ async def _readable_campaign(
 ) -> Campaign:
     campaign = await CampaignRepository(session).get_readable(viewer, campaign_id)
     if campaign is None:
-        raise NotFound(f"Campaign {campaign_id} not found")
+        raise NotFound(
+            f"Campaign {campaign_id} not found",
+            code="campaign.not_found",
+            params={"id": campaign_id},
+        )
     return campaign
 
 
@@ -113,14 +117,22 @@ async def join(
     repo = CampaignRepository(session)
     campaign = await repo.lock(campaign_id)
     if campaign is None:
-        raise NotFound(f"Campaign {campaign_id} not found")
+        raise NotFound(
+            f"Campaign {campaign_id} not found",
+            code="campaign.not_found",
+            params={"id": campaign_id},
+        )
     consortium = await get_consortium(session, campaign.consortium_id)
     firm = await get_firm(session, data.firm_id)
     await require_member_firm(session, consortium, firm)
     if clock.today() > campaign.ends_on:
-        raise Conflict("This campaign is over")
+        raise Conflict("This campaign is over", code="campaign.over")
     if await repo.participation(campaign_id, data.firm_id) is not None:
-        raise Conflict(f"{firm.name} already takes part in this campaign")
+        raise Conflict(
+            f"{firm.name} already takes part in this campaign",
+            code="campaign.already_joined",
+            params={"firm": firm.name},
+        )
     participation = await repo.add_participation(
         CampaignParticipation(
             campaign_id=campaign_id, firm_id=data.firm_id, joined_by_user_id=viewer.user_id
@@ -137,10 +149,16 @@ async def withdraw(session: AsyncSession, viewer: Viewer, campaign_id: int, firm
     repo = CampaignRepository(session)
     participation = await repo.participation(campaign_id, firm_id)
     if participation is None:
-        raise NotFound(f"Firm {firm_id} does not take part in this campaign")
+        raise NotFound(
+            f"Firm {firm_id} does not take part in this campaign",
+            code="campaign.not_participant",
+            params={"firm_id": firm_id},
+        )
     started = clock.today() >= campaign.starts_on
     if started and not viewer.manages(campaign.consortium_id):
-        raise Conflict("The campaign has started: withdrawing is no longer possible")
+        raise Conflict(
+            "The campaign has started: withdrawing is no longer possible", code="campaign.started"
+        )
     await repo.remove_participation(participation)
 
 

@@ -15,7 +15,9 @@ from distretto.kit.errors import Forbidden
 
 def require_manager(viewer: Viewer, consortium_id: int) -> None:
     if not viewer.manages(consortium_id):
-        raise Forbidden("Only the consortium's managers can do this")
+        raise Forbidden(
+            "Only the consortium's managers can do this", code="consortium.managers_only"
+        )
 
 
 def require_firm_owner(viewer: Viewer, firm_id: int) -> None:
@@ -33,22 +35,34 @@ def require_firm_or_manager(viewer: Viewer, firm_id: int, consortium_id: int) ->
     if viewer.manages(consortium_id):
         return
     if viewer.is_staff and firm_id not in viewer.firm_roles:
-        raise Forbidden("Association staff do not act for firms or consortia")
+        raise Forbidden(
+            "Association staff do not act for firms or consortia",
+            code="consortium.staff_cannot_act",
+        )
     viewer.require_role(firm_id, "manager")
 
 
 def require_active_member(is_member: bool, firm_name: str, consortium_name: str) -> None:
     if not is_member:
-        raise Forbidden(f"{firm_name} is not an active member of {consortium_name}")
+        raise Forbidden(
+            f"{firm_name} is not an active member of {consortium_name}",
+            code="consortium.not_active_member",
+            params={"firm": firm_name, "consortium": consortium_name},
+        )
 
 
 def can_see_costs(viewer: Viewer, consortium_id: int, participant_firm_ids: set[int]) -> None:
     if viewer.is_staff or viewer.manages(consortium_id):
         return
     if not participant_firm_ids.intersection(viewer.firm_ids):
-        raise Forbidden("Only the consortium's managers and the participating firms see the costs")
+        raise Forbidden(
+            "Only the consortium's managers and the participating firms see the costs",
+            code="fair.costs_private",
+        )
 
 
 def require_manager_or_staff(viewer: Viewer, consortium_id: int) -> None:
     if not (viewer.is_staff or viewer.manages(consortium_id)):
-        raise Forbidden("Only the consortium's managers can see this")
+        raise Forbidden(
+            "Only the consortium's managers can see this", code="consortium.managers_only"
+        )

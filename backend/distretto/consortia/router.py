@@ -6,6 +6,7 @@ from distretto.auth.viewer import OptionalViewerDep, ViewerDep
 from distretto.consortia import campaigns, schemas, seals, service, trade_fairs
 from distretto.db import SessionDep
 from distretto.kit.exports import CSV_MEDIA_TYPE, ICS_MEDIA_TYPE, download
+from distretto.kit.messages import LangDep
 from distretto.kit.pagination import Page, PageParams, page_params
 from distretto.kit.params import IdPath
 
@@ -278,8 +279,10 @@ async def participants_csv(fair_id: IdPath, viewer: ViewerDep, session: SessionD
     operation_id="trade_fair_calendar",
     responses={200: {"content": {"text/calendar": {}}, "description": "iCalendar file"}},
 )
-async def fair_calendar(fair_id: IdPath, viewer: ViewerDep, session: SessionDep) -> Response:
-    content = await trade_fairs.calendar(session, viewer, fair_id)
+async def fair_calendar(
+    fair_id: IdPath, viewer: ViewerDep, session: SessionDep, lang: LangDep
+) -> Response:
+    content = await trade_fairs.calendar(session, viewer, fair_id, lang)
     return download(content, ICS_MEDIA_TYPE, f"trade-fair-{fair_id}.ics")
 
 

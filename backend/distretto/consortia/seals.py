@@ -18,7 +18,9 @@ from distretto.models.firms import FirmStatus
 async def _seal(session: AsyncSession, seal_id: int) -> QualitySeal:
     seal = await SealRepository(session).get(seal_id)
     if seal is None:
-        raise NotFound(f"Quality seal {seal_id} not found")
+        raise NotFound(
+            f"Quality seal {seal_id} not found", code="seal.not_found", params={"id": seal_id}
+        )
     return seal
 
 
@@ -54,7 +56,9 @@ async def create(
     policies.require_manager(viewer, consortium_id)
     repo = SealRepository(session)
     if await repo.name_taken(consortium_id, data.name):
-        raise Conflict(f"{consortium.name} already has a seal with this name")
+        raise Conflict(
+            f"{consortium.name} already has a seal with this name", code="seal.name_taken"
+        )
     seal = await repo.add(QualitySeal(consortium_id=consortium_id, **data.model_dump()))
     return (await _outs(session, consortium, [seal]))[0]
 
@@ -78,13 +82,23 @@ async def _check_criteria(
     """409 with the reason when ``firm`` may not carry ``seal``."""
     assert consortium.id is not None and firm.id is not None
     if not await ConsortiumRepository(session).is_active_member(consortium.id, firm.id):
-        raise Conflict(f"{firm.name} is not an active member of {consortium.name}")
+        raise Conflict(
+            f"{firm.name} is not an active member of {consortium.name}",
+            code="seal.not_member",
+            params={"firm": firm.name},
+        )
     if firm.status != FirmStatus.ACTIVE:
-        raise Conflict(f"{firm.name} is suspended by the association and cannot receive a seal")
+        raise Conflict(
+            f"{firm.name} is suspended by the association and cannot receive a seal",
+            code="seal.firm_suspended",
+            params={"firm": firm.name},
+        )
     if seal.require_verified and not firm.verified:
         raise Conflict(
             f"The seal {seal.name!r} requires a firm verified by the association; "
-            f"{firm.name} is not verified yet"
+            f"{firm.name} is not verified yet",
+            code="seal.needs_verified",
+            params={"firm": firm.name, "seal": seal.name},
         )
     if seal.min_reputation is None:
         return
@@ -93,12 +107,16 @@ async def _check_criteria(
         raise Conflict(
             f"The seal {seal.name!r} requires a supplier reputation of at least "
             f"{seal.min_reputation:g}; {firm.name} has no reputation yet "
-            "(no completed contract as a supplier)"
+            "(no completed contract as a supplier)",
+            code="seal.needs_reputation",
+            params={"firm": firm.name, "seal": seal.name, "min": seal.min_reputation},
         )
     if score.score < seal.min_reputation:
         raise Conflict(
             f"The seal {seal.name!r} requires a supplier reputation of at least "
-            f"{seal.min_reputation:g}; {firm.name} has {score.score:.1f}"
+            f"{seal.min_reputation:g}; {firm.name} has {score.score:.1f}",
+            code="seal.reputation_too_low",
+            params={"firm": firm.name, "seal": seal.name, "min": seal.min_reputation},
         )
 
 
@@ -111,7 +129,11 @@ async def grant(
     firm = await get_firm(session, data.firm_id)
     repo = SealRepository(session)
     if await repo.grant(seal_id, data.firm_id) is not None:
-        raise Conflict(f"{firm.name} already carries the seal {seal.name!r}")
+        raise Conflict(
+            f"{firm.name} already carries the seal {seal.name!r}",
+            code="seal.already_granted",
+            params={"firm": firm.name, "seal": seal.name},
+        )
     await _check_criteria(session, consortium, seal, firm)
     granted = await repo.add_grant(
         SealGrant(seal_id=seal_id, firm_id=data.firm_id, granted_by_user_id=viewer.user_id)
@@ -140,7 +162,11 @@ async def revoke(session: AsyncSession, viewer: Viewer, seal_id: int, firm_id: i
     repo = SealRepository(session)
     existing = await repo.grant(seal_id, firm_id)
     if existing is None:
-        raise NotFound(f"Firm {firm_id} does not carry this seal")
+        raise NotFound(
+            f"Firm {firm_id} does not carry this seal",
+            code="seal.not_granted",
+            params={"firm_id": firm_id},
+        )
     await repo.remove_grant(existing)
     await emit(
         session,

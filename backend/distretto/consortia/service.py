@@ -27,7 +27,11 @@ LIVE_MEMBER_STATUSES = (MemberStatus.PENDING, MemberStatus.ACTIVE)
 async def get_consortium(session: AsyncSession, consortium_id: int) -> Consortium:
     consortium = await ConsortiumRepository(session).get(consortium_id)
     if consortium is None:
-        raise NotFound(f"Consortium {consortium_id} not found")
+        raise NotFound(
+            f"Consortium {consortium_id} not found",
+            code="consortium.not_found",
+            params={"id": consortium_id},
+        )
     return consortium
 
 
@@ -126,7 +130,7 @@ async def create(
 ) -> schemas.ConsortiumDetail:
     repo = ConsortiumRepository(session)
     if await repo.name_taken(data.name):
-        raise Conflict("A consortium with this name already exists")
+        raise Conflict("A consortium with this name already exists", code="consortium.name_taken")
     consortium = await repo.add(
         Consortium(name=data.name, description=data.description, kind=data.kind)
     )
@@ -163,10 +167,10 @@ async def update(
     changes = data.model_dump(exclude_unset=True)
     for field, value in changes.items():
         if value is None:
-            raise Invalid(field, "cannot be null")
+            raise Invalid(field, "cannot be null", code="validation.not_null")
     name = changes.get("name")
     if name and await ConsortiumRepository(session).name_taken(name, other_than=consortium_id):
-        raise Conflict("A consortium with this name already exists")
+        raise Conflict("A consortium with this name already exists", code="consortium.name_taken")
     for field, value in changes.items():
         setattr(consortium, field, value)
     await ConsortiumRepository(session).add_and_flush(consortium)
@@ -194,10 +198,16 @@ async def add_manager(
     policies.require_manager(viewer, consortium_id)
     user = await user_by_email(session, data.email)
     if user is None or user.id is None or user.deleted_at is not None or not user.is_active:
-        raise Invalid("email", "no Distretto account uses this email; ask them to register first")
+        raise Invalid(
+            "email",
+            "no Distretto account uses this email; ask them to register first",
+            code="account.unknown_email",
+        )
     repo = ConsortiumRepository(session)
     if await repo.manager(consortium_id, user.id) is not None:
-        raise Conflict("This person already manages the consortium")
+        raise Conflict(
+            "This person already manages the consortium", code="consortium.already_manager"
+        )
     manager = await repo.add_manager(
         ConsortiumManager(consortium_id=consortium_id, user_id=user.id)
     )
@@ -222,9 +232,15 @@ async def remove_manager(
     repo = ConsortiumRepository(session)
     manager = await repo.manager(consortium_id, user_id)
     if manager is None:
-        raise NotFound(f"User {user_id} does not manage this consortium")
+        raise NotFound(
+            f"User {user_id} does not manage this consortium",
+            code="consortium.not_manager",
+            params={"user_id": user_id},
+        )
     if len(await repo.manager_user_ids(consortium_id)) <= 1:
-        raise Conflict("A consortium must keep at least one manager")
+        raise Conflict(
+            "A consortium must keep at least one manager", code="consortium.last_manager"
+        )
     await repo.remove_manager(manager)
     await record(
         session,
@@ -262,7 +278,11 @@ async def request_membership(
         state = (
             "already a member" if membership.status == MemberStatus.ACTIVE else "already waiting"
         )
-        raise Conflict(f"{firm.name} is {state} of {consortium.name}")
+        raise Conflict(
+            f"{firm.name} is {state} of {consortium.name}",
+            code="consortium.already_member",
+            params={"firm": firm.name, "consortium": consortium.name, "status": membership.status},
+        )
     if membership is None:
         membership = ConsortiumMember(consortium_id=consortium_id, firm_id=data.firm_id)
     # A firm that left or was turned down may ask again: the same row starts over.
@@ -287,9 +307,17 @@ async def _pending_request(
     policies.require_manager(viewer, consortium_id)
     membership = await ConsortiumRepository(session).membership(consortium_id, firm_id)
     if membership is None:
-        raise NotFound(f"Firm {firm_id} has not asked to join this consortium")
+        raise NotFound(
+            f"Firm {firm_id} has not asked to join this consortium",
+            code="membership.not_found",
+            params={"firm_id": firm_id},
+        )
     if membership.status != MemberStatus.PENDING:
-        raise Conflict(f"This request was already decided (status: {membership.status})")
+        raise Conflict(
+            f"This request was already decided (status: {membership.status})",
+            code="membership.already_decided",
+            params={"status": membership.status},
+        )
     return membership
 
 
@@ -331,7 +359,11 @@ async def end_membership(
     repo = ConsortiumRepository(session)
     membership = await repo.membership(consortium_id, firm_id)
     if membership is None or membership.status not in LIVE_MEMBER_STATUSES:
-        raise NotFound(f"Firm {firm_id} is not a member of this consortium")
+        raise NotFound(
+            f"Firm {firm_id} is not a member of this consortium",
+            code="membership.not_member",
+            params={"firm_id": firm_id},
+        )
     membership.status = MemberStatus.LEFT
     membership.decided_at = clock.now()
     await repo.save_membership(membership)

@@ -20,6 +20,7 @@ from distretto.kit import clock
 from distretto.kit.errors import Conflict, Invalid, NotFound
 from distretto.kit.events import emit, firm_key
 from distretto.kit.exports import CalendarEntry, csv_bytes, ics_bytes
+from distretto.kit.messages import DEFAULT_LANG, Lang, text
 from distretto.kit.pagination import Page, PageParams
 from distretto.models import Firm, TradeFair, TradeFairParticipation, User
 from distretto.models.consortia import CostSplit, TradeFairStatus
@@ -38,14 +39,18 @@ def _area(value: Decimal | None) -> float | None:
 async def _readable_fair(session: AsyncSession, viewer: Viewer | None, fair_id: int) -> TradeFair:
     fair = await TradeFairRepository(session).get_readable(viewer, fair_id)
     if fair is None:
-        raise NotFound(f"Trade fair {fair_id} not found")
+        raise NotFound(
+            f"Trade fair {fair_id} not found", code="fair.not_found", params={"id": fair_id}
+        )
     return fair
 
 
 async def _lock(repo: TradeFairRepository, fair_id: int) -> TradeFair:
     fair = await repo.lock(fair_id)
     if fair is None:
-        raise NotFound(f"Trade fair {fair_id} not found")
+        raise NotFound(
+            f"Trade fair {fair_id} not found", code="fair.not_found", params={"id": fair_id}
+        )
     return fair
 
 
@@ -158,19 +163,37 @@ async def sign_up(
     firm = await get_firm(session, data.firm_id)
     await require_member_firm(session, consortium, firm)
     if fair.status == TradeFairStatus.CLOSED:
-        raise Conflict("The consortium has closed signups for this fair")
+        raise Conflict(
+            "The consortium has closed signups for this fair", code="fair.signups_closed"
+        )
     if clock.now() >= fair.signup_deadline:
-        raise Conflict("The signup deadline for this fair has passed")
+        raise Conflict("The signup deadline for this fair has passed", code="fair.deadline_passed")
     if await repo.participation(fair_id, data.firm_id) is not None:
-        raise Conflict(f"{firm.name} is already signed up for this fair")
+        raise Conflict(
+            f"{firm.name} is already signed up for this fair",
+            code="fair.already_signed_up",
+            params={"firm": firm.name},
+        )
     if fair.cost_split == CostSplit.BY_AREA and data.area_m2 is None:
-        raise Invalid("area_m2", "this fair splits costs by booth area: say how many m² you need")
+        raise Invalid(
+            "area_m2",
+            "this fair splits costs by booth area: say how many m² you need",
+            code="fair.area_required",
+        )
     count, area_taken = (await repo.totals([fair_id]))[fair_id]
     if count >= fair.max_firms:
-        raise Conflict(f"The booth is full: all {fair.max_firms} places are taken")
+        raise Conflict(
+            f"The booth is full: all {fair.max_firms} places are taken",
+            code="fair.full",
+            params={"max": fair.max_firms},
+        )
     if data.area_m2 is not None and area_taken + data.area_m2 > fair.booth_area_m2:
         free = fair.booth_area_m2 - area_taken
-        raise Conflict(f"Only {free:.2f} m² of the booth are still free")
+        raise Conflict(
+            f"Only {free:.2f} m² of the booth are still free",
+            code="fair.area_exhausted",
+            params={"free": str(free)},
+        )
     participation = await repo.add_participation(
         TradeFairParticipation(
             trade_fair_id=fair_id,
@@ -195,9 +218,16 @@ async def withdraw(session: AsyncSession, viewer: Viewer, fair_id: int, firm_id:
     fair = await _lock(repo, fair_id)
     participation = await repo.participation(fair_id, firm_id)
     if participation is None:
-        raise NotFound(f"Firm {firm_id} is not signed up for this fair")
+        raise NotFound(
+            f"Firm {firm_id} is not signed up for this fair",
+            code="fair.not_signed_up",
+            params={"firm_id": firm_id},
+        )
     if not viewer.manages(fair.consortium_id) and not signups_open(fair, clock.now()):
-        raise Conflict("Signups are closed: withdrawing is no longer possible, ask the consortium")
+        raise Conflict(
+            "Signups are closed: withdrawing is no longer possible, ask the consortium",
+            code="fair.withdraw_closed",
+        )
     await repo.remove_participation(participation)
 
 
@@ -210,13 +240,15 @@ async def set_signups(
     fair = await _lock(repo, fair_id)
     if open_:
         if fair.status == TradeFairStatus.OPEN:
-            raise Conflict("Signups for this fair are already open")
+            raise Conflict("Signups for this fair are already open", code="fair.already_open")
         if clock.now() >= fair.signup_deadline:
-            raise Conflict("The signup deadline has passed: signups cannot reopen")
+            raise Conflict(
+                "The signup deadline has passed: signups cannot reopen", code="fair.cannot_reopen"
+            )
         fair.status, fair.closed_at = TradeFairStatus.OPEN, None
     else:
         if fair.status == TradeFairStatus.CLOSED:
-            raise Conflict("Signups for this fair are already closed")
+            raise Conflict("Signups for this fair are already closed", code="fair.already_closed")
         fair.status, fair.closed_at = TradeFairStatus.CLOSED, clock.now()
     await repo.save(fair)
     return (await _outs(session, [fair], with_participants=True))[0]
@@ -289,11 +321,15 @@ async def participant_sheet(session: AsyncSession, viewer: Viewer, fair_id: int)
     )
 
 
-async def calendar(session: AsyncSession, viewer: Viewer, fair_id: int) -> bytes:
+async def calendar(
+    session: AsyncSession, viewer: Viewer, fair_id: int, lang: Lang = DEFAULT_LANG
+) -> bytes:
     fair = await _readable_fair(session, viewer, fair_id)
     consortium = await get_consortium(session, fair.consortium_id)
     place = ", ".join(p for p in (fair.venue, fair.city, fair.country) if p)
-    about = f"Shared booth of {consortium.name} ({fair.booth_area_m2:.0f} m²)."
+    about = text(
+        "ics.fair.description", lang, consortium=consortium.name, area=f"{fair.booth_area_m2:.0f}"
+    )
     return ics_bytes(
         fair.name,
         [
@@ -307,9 +343,9 @@ async def calendar(session: AsyncSession, viewer: Viewer, fair_id: int) -> bytes
             ),
             CalendarEntry(
                 uid=f"trade-fair-{fair.id}-signup-deadline@distretto",
-                summary=f"Signup deadline: {fair.name}",
+                summary=text("ics.fair.deadline_summary", lang, fair=fair.name),
                 start=fair.signup_deadline,
-                description=f"Last moment to sign up for the shared booth of {consortium.name}.",
+                description=text("ics.fair.deadline_description", lang, consortium=consortium.name),
             ),
         ],
     )

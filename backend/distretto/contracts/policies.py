@@ -26,19 +26,31 @@ def acting_firm(
     who = " or ".join(f"the {side} firm" for side in sides)
     if requested is not None:
         if requested not in parties.values():
-            raise Invalid("firm_id", "is not one of the two firms of this contract")
+            raise Invalid(
+                "firm_id",
+                "is not one of the two firms of this contract",
+                code="contract.not_a_party",
+            )
         if requested not in allowed:
-            raise Forbidden(f"Only {who} may do this")
+            raise Forbidden(f"Only {who} may do this", code="contract.wrong_side")
         candidates = [requested]
     else:
         candidates = [firm for firm in allowed if firm in viewer.firm_roles]
     mine = [firm for firm in candidates if firm in viewer.firm_roles]
     if not mine:
-        raise Forbidden(f"Only {who} may do this")
+        raise Forbidden(f"Only {who} may do this", code="contract.wrong_side")
     able = [firm for firm in mine if viewer.has_role(firm, minimum)]
     if not able:
-        raise Forbidden(f"This needs the {minimum} role in the firm")
+        raise Forbidden(
+            f"This needs the {minimum} role in the firm",
+            code="firm.role_required",
+            params={"role": minimum},
+        )
     if len(able) > 1:
-        raise Invalid("firm_id", "you belong to both firms: say on whose behalf you act")
+        raise Invalid(
+            "firm_id",
+            "you belong to both firms: say on whose behalf you act",
+            code="contract.both_sides",
+        )
     viewer.require_active_firm(able[0])
     return able[0]

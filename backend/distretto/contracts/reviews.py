@@ -57,11 +57,13 @@ async def write(
     )
     if contract.status != ContractStatus.COMPLETED:
         raise Conflict(
-            f"Reviews are written once a contract is completed; this one is {contract.status}"
+            f"Reviews are written once a contract is completed; this one is {contract.status}",
+            code="review.not_completed",
+            params={"status": contract.status},
         )
     repo = ReviewRepository(session)
     if await repo.by_reviewer(contract_id, firm_id) is not None:
-        raise Conflict(ALREADY_REVIEWED)
+        raise Conflict(ALREADY_REVIEWED, code="review.duplicate")
     reviewer_is_client = firm_id == contract.client_firm_id
     review = Review(
         contract_id=contract_id,
@@ -79,7 +81,7 @@ async def write(
     try:
         await repo.add(review)
     except IntegrityError as exc:  # a concurrent request of the same firm won
-        raise Conflict(ALREADY_REVIEWED) from exc
+        raise Conflict(ALREADY_REVIEWED, code="review.duplicate") from exc
     released_at = await _released_at(session, contract)
     released = released_at is not None and released_at <= now
     audience = [firm_key(firm_id)]

@@ -47,6 +47,8 @@ class ContractOut(BaseModel):
     dispute_outcome: str | None
     dispute_note: str | None
     dispute_resolved_at: datetime | None
+    # A settlement's discount; the client pays total_price - price_reduction.
+    price_reduction: MoneyOut | None = None
     # Recorded by the system from the delivery time; null until delivered.
     on_time: bool | None
     # Still active after its due date.
@@ -68,8 +70,11 @@ class DisputeIn(PartyAction):
 class ResolveIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    # completed: the delivery stands; cancelled: the contract falls; settled: the parties
+    # agree on a lower price (price_reduction) and the contract completes.
     outcome: DisputeOutcome
     note: Reason
+    price_reduction: Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)] | None = None
 
 
 class MessageIn(PartyAction):

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
-from distretto.contracts import events, policies, schemas
+from distretto.contracts import events, policies, rules, schemas
 from distretto.contracts.repository import ContractRepository, party_contracts
 
 # Re-exported: the scoped reads other features compose (moderation, privacy, documents).
@@ -69,7 +69,11 @@ def acting_firm(viewer: Viewer, contract: Contract, sides: tuple[str, ...], mini
 async def readable_contract(session: AsyncSession, viewer: Viewer, contract_id: int) -> Contract:
     contract = await ContractRepository(session).readable(viewer, contract_id)
     if contract is None:
-        raise NotFound(f"Contract {contract_id} not found")
+        raise NotFound(
+            f"Contract {contract_id} not found",
+            code="contract.not_found",
+            params={"id": contract_id},
+        )
     return contract
 
 
@@ -105,7 +109,11 @@ async def _move(
 ) -> None:
     moved = await ContractRepository(session).transition(contract, transition.from_statuses, values)
     if not moved:
-        raise Conflict(f"{refusal}; this contract is {contract.status}")
+        raise Conflict(
+            f"{refusal}; this contract is {contract.status}",
+            code="contract.wrong_status",
+            params={"status": contract.status},
+        )
 
 
 async def _announce(
@@ -189,18 +197,27 @@ async def resolve(
 ) -> schemas.ContractOut:
     contract = await readable_contract(session, viewer, contract_id)
     if {contract.client_firm_id, contract.supplier_firm_id} & set(viewer.firm_roles):
-        raise Forbidden("You belong to one of the firms: another staff member must decide")
-    stamp = "completed_at" if data.outcome == DisputeOutcome.COMPLETED else "cancelled_at"
+        raise Forbidden(
+            "You belong to one of the firms: another staff member must decide",
+            code="dispute.own_firm",
+        )
+    reduction = rules.settlement_reduction(data.outcome, data.price_reduction, contract)
+    status = (
+        ContractStatus.CANCELLED
+        if data.outcome == DisputeOutcome.CANCELLED
+        else ContractStatus.COMPLETED
+    )
     await _move(
         session,
         contract,
         RESOLVE,
         {
-            "status": data.outcome,
-            stamp: now,
+            "status": status,
+            f"{status}_at": now,
             "dispute_outcome": data.outcome,
             "dispute_note": data.note,
             "dispute_resolved_at": now,
+            "price_reduction": reduction,
         },
         "Only a disputed contract can be resolved",
     )
@@ -212,6 +229,7 @@ async def resolve(
         target_id=contract.id,
         reason=data.note,
         outcome=data.outcome,
+        price_reduction=None if reduction is None else f"{reduction:.2f}",
         client_firm_id=contract.client_firm_id,
         supplier_firm_id=contract.supplier_firm_id,
         dispute_opened_by_firm_id=contract.dispute_opened_by_firm_id,

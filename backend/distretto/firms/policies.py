@@ -14,7 +14,11 @@ def can_manage_members(viewer: Viewer, firm_id: int) -> None:
 
 def can_see_private(viewer: Viewer, firm_id: int) -> None:
     if firm_id not in viewer.firm_roles and not viewer.is_staff:
-        raise NotFound(f"Firm {firm_id} not found among your firms")
+        raise NotFound(
+            f"Firm {firm_id} not found among your firms",
+            code="firm.not_found",
+            params={"id": firm_id},
+        )
 
 
 def can_group(viewer: Viewer, firm_ids: list[int]) -> None:
@@ -22,4 +26,7 @@ def can_group(viewer: Viewer, firm_ids: list[int]) -> None:
     if viewer.is_staff:
         return
     if not all(viewer.has_role(f, "owner") for f in firm_ids):
-        raise Forbidden("You must be owner of every firm to declare them one ownership group")
+        raise Forbidden(
+            "You must be owner of every firm to declare them one ownership group",
+            code="group.owner_required",
+        )

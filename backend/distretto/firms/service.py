@@ -20,7 +20,12 @@ from distretto.reputation.service import refresh_firms, summaries
 async def _require_phases(session: AsyncSession, codes: Sequence[str]) -> None:
     unknown = await PhaseRepository(session).unknown_codes(codes)
     if unknown:
-        raise Invalid("phases", f"unknown phase code(s): {', '.join(unknown)}")
+        raise Invalid(
+            "phases",
+            f"unknown phase code(s): {', '.join(unknown)}",
+            code="firm.unknown_phase",
+            params={"phases": ", ".join(unknown)},
+        )
 
 
 async def _certification_badges(
@@ -67,7 +72,7 @@ async def to_out(session: AsyncSession, firms: Sequence[Firm]) -> list[schemas.F
 async def get_firm(session: AsyncSession, firm_id: int) -> Firm:
     firm = await FirmRepository(session).get(firm_id)
     if firm is None:
-        raise NotFound(f"Firm {firm_id} not found")
+        raise NotFound(f"Firm {firm_id} not found", code="firm.not_found", params={"id": firm_id})
     return firm
 
 
@@ -77,7 +82,7 @@ async def create(
     await _require_phases(session, data.phases)
     repo = FirmRepository(session)
     if await repo.vat_taken(data.vat_number):
-        raise Conflict("A firm with this VAT number is already registered")
+        raise Conflict("A firm with this VAT number is already registered", code="firm.vat_taken")
     firm = await repo.add(
         Firm(
             name=data.name,
@@ -117,7 +122,7 @@ async def update(
     phases = changes.pop("phases", None)
     for field in ("name", "region", "size_class", "description"):
         if changes.get(field, ...) is None:
-            raise Invalid(field, "cannot be null")
+            raise Invalid(field, "cannot be null", code="validation.not_null")
     if phases is not None:
         await _require_phases(session, phases)
         await FirmRepository(session).set_phases(firm, phases)
@@ -143,10 +148,14 @@ async def add_member(
     policies.can_manage_members(viewer, firm_id)
     user = await user_by_email(session, data.email)
     if user is None or user.id is None or user.deleted_at is not None:
-        raise Invalid("email", "no Distretto account uses this email; ask them to register first")
+        raise Invalid(
+            "email",
+            "no Distretto account uses this email; ask them to register first",
+            code="account.unknown_email",
+        )
     repo = FirmRepository(session)
     if await repo.membership(firm_id, user.id) is not None:
-        raise Conflict("This person is already a member of the firm")
+        raise Conflict("This person is already a member of the firm", code="firm.already_member")
     await repo.add_membership(Membership(firm_id=firm_id, user_id=user.id, role=data.role))
     return schemas.MemberOut(
         user_id=user.id, email=user.email, full_name=user.full_name, role=data.role
@@ -156,7 +165,11 @@ async def add_member(
 async def _existing_membership(session: AsyncSession, firm_id: int, user_id: int) -> Membership:
     membership = await FirmRepository(session).membership(firm_id, user_id)
     if membership is None:
-        raise NotFound(f"User {user_id} is not a member of firm {firm_id}")
+        raise NotFound(
+            f"User {user_id} is not a member of firm {firm_id}",
+            code="firm.member_not_found",
+            params={"user_id": user_id},
+        )
     return membership
 
 
@@ -165,7 +178,7 @@ async def _keep_an_owner(session: AsyncSession, membership: Membership) -> None:
         membership.role == FirmRole.OWNER
         and await FirmRepository(session).owner_count(membership.firm_id) <= 1
     ):
-        raise Conflict("A firm must keep at least one owner")
+        raise Conflict("A firm must keep at least one owner", code="firm.last_owner")
 
 
 async def change_role(
@@ -192,14 +205,20 @@ async def create_group(
 ) -> schemas.OwnershipGroupOut:
     firm_ids = sorted(set(data.firm_ids))
     if len(firm_ids) < 2:
-        raise Invalid("firm_ids", "an ownership group needs at least two different firms")
+        raise Invalid(
+            "firm_ids",
+            "an ownership group needs at least two different firms",
+            code="group.too_few_firms",
+        )
     policies.can_group(viewer, firm_ids)
     repo = FirmRepository(session)
     firms = await repo.firms(firm_ids)
     if len(firms) != len(firm_ids):
-        raise Invalid("firm_ids", "unknown firm id(s)")
+        raise Invalid("firm_ids", "unknown firm id(s)", code="group.unknown_firms")
     if any(f.ownership_group_id is not None for f in firms):
-        raise Conflict("One of these firms already belongs to an ownership group")
+        raise Conflict(
+            "One of these firms already belongs to an ownership group", code="group.already_grouped"
+        )
     group = await repo.create_group(data.name, firm_ids)
     assert group.id is not None
     # Contracts between firms of one group stop counting for reputation from now on, not

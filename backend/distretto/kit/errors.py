@@ -251,9 +251,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
-        extra: dict[str, Any] = {"code": exc.code, "params": exc.params}
+        params = _jsonable_context(exc.params)
+        extra: dict[str, Any] = {"code": exc.code, "params": params}
         if isinstance(exc, Invalid):
-            extra["errors"] = exc.errors
+            extra["errors"] = [{**error, "params": params} for error in exc.errors]
         response = problem(exc.status, exc.title, exc.detail, exc.slug, **extra)
         response.headers.update(exc.headers)
         return response

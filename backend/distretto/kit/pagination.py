@@ -50,9 +50,11 @@ def decode_cursor(cursor: str, width: int) -> list[Any]:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, TypeError) as exc:
-        raise Invalid("cursor", "is not a cursor this list returned") from exc
+        raise Invalid(
+            "cursor", "is not a cursor this list returned", code="cursor.invalid"
+        ) from exc
     if not isinstance(values, list) or len(values) != width:
-        raise Invalid("cursor", "is not a cursor this list returned")
+        raise Invalid("cursor", "is not a cursor this list returned", code="cursor.invalid")
     return values
 
 
@@ -75,17 +77,19 @@ def _typed(values: list[Any], keys: Sequence[ColumnElement[Any]]) -> list[Any]:
     for value, key in zip(values, keys, strict=True):
         expected = _python_type(key)
         if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
-            raise Invalid("cursor", "is not a cursor this list returned")
+            raise Invalid("cursor", "is not a cursor this list returned", code="cursor.invalid")
         if expected is str and not isinstance(value, str):
-            raise Invalid("cursor", "is not a cursor this list returned")
+            raise Invalid("cursor", "is not a cursor this list returned", code="cursor.invalid")
         if expected is datetime:
             # Timestamps travel as text; compared as text, SQLite would order them wrongly.
             try:
                 value = datetime.fromisoformat(value)
             except (TypeError, ValueError) as exc:
-                raise Invalid("cursor", "is not a cursor this list returned") from exc
+                raise Invalid(
+                    "cursor", "is not a cursor this list returned", code="cursor.invalid"
+                ) from exc
             if value.tzinfo is None:
-                raise Invalid("cursor", "is not a cursor this list returned")
+                raise Invalid("cursor", "is not a cursor this list returned", code="cursor.invalid")
         typed.append(value)
     return typed
 

@@ -27,16 +27,24 @@ async def _winning_bid(session: AsyncSession, order: Order, bid_id: int) -> Bid:
     """The chosen bid, re-read under lock once the order is ours to award."""
     bid = await BidRepository(session).get(bid_id, lock="update")
     if bid is None or bid.order_id != order.id or bid.hidden:
-        raise Invalid("bid_id", "is not a bid on this order")
+        raise Invalid("bid_id", "is not a bid on this order", code="award.not_a_bid")
     if bid.status == BidStatus.NEEDS_CONFIRMATION:
         raise Conflict(
-            "The bid was made for earlier terms of the order; its firm must confirm it first"
+            "The bid was made for earlier terms of the order; its firm must confirm it first",
+            code="award.bid_needs_confirmation",
         )
     if bid.status != BidStatus.ACTIVE:
-        raise Conflict(f"The bid is {bid.status}; only an active bid can be awarded")
+        raise Conflict(
+            f"The bid is {bid.status}; only an active bid can be awarded",
+            code="award.bid_not_active",
+            params={"status": bid.status},
+        )
     supplier = await FirmLookup(session).firm(bid.firm_id)
     if supplier is None or supplier.status == FirmStatus.SUSPENDED:
-        raise Conflict("The bidding firm is suspended by the association and cannot be awarded")
+        raise Conflict(
+            "The bidding firm is suspended by the association and cannot be awarded",
+            code="award.bidder_suspended",
+        )
     return bid
 
 
@@ -59,15 +67,20 @@ async def award(
     chosen = await bids.get(data.bid_id)
     # A bid hidden by moderation is out of the client's sight, so out of its choice too.
     if chosen is None or chosen.order_id != order_id or chosen.hidden:
-        raise Invalid("bid_id", "is not a bid on this order")
+        raise Invalid("bid_id", "is not a bid on this order", code="award.not_a_bid")
     if not lifecycle.awardable(order):
         raise Conflict(
-            f"The order is {lifecycle.effective_status(order, now)}; it cannot be awarded"
+            f"The order is {lifecycle.effective_status(order, now)}; it cannot be awarded",
+            code="order.not_awardable",
+            params={"status": lifecycle.effective_status(order, now)},
         )
     if not await OrderRepository(session).move(
         order, [OrderStatus.OPEN], {"status": OrderStatus.AWARDED, "updated_at": now}
     ):
-        raise Conflict("The order has just been awarded or cancelled by another request")
+        raise Conflict(
+            "The order has just been awarded or cancelled by another request",
+            code="order.changed_meanwhile",
+        )
     bid = await _winning_bid(session, order, data.bid_id)
     bidder_firms = await OrderRepository(session).live_bidder_firms(order_id)
     bid.status = BidStatus.AWARDED
@@ -92,7 +105,7 @@ async def award(
         )
     )
     if contract is None:
-        raise Conflict("The order already has a contract")
+        raise Conflict("The order already has a contract", code="order.already_contracted")
     await capacity.book_award(session, contract, now)
     await events.awarded(session, order, contract, bidder_firms, losers, now)
     # The same body as GET /contracts/{id}: the award hands over to the contract.

@@ -31,20 +31,26 @@ def row_out(row: Row[Any]) -> schemas.BidOut:
 def total_for(unit_price: Decimal, quantity: int) -> Decimal:
     total = (unit_price * quantity).quantize(schemas.CENT)
     if total > schemas.MAX_AMOUNT:
-        raise Invalid("unit_price", "the total (unit price times quantity) is too large")
+        raise Invalid(
+            "unit_price",
+            "the total (unit price times quantity) is too large",
+            code="bid.total_too_large",
+        )
     return total
 
 
 def _check_delivery_date(value: date, now: datetime) -> None:
     if value < now.date():
-        raise Invalid("delivery_date", "must not be in the past")
+        raise Invalid("delivery_date", "must not be in the past", code="bid.delivery_past")
 
 
 def _require_open(order: Order, now: datetime) -> None:
     if not lifecycle.accepting_bids(order, now):
         raise Conflict(
             f"The order is {lifecycle.effective_status(order, now)}; "
-            "bids are taken, changed and withdrawn only while it is open"
+            "bids are taken, changed and withdrawn only while it is open",
+            code="order.not_open",
+            params={"status": lifecycle.effective_status(order, now)},
         )
 
 
@@ -54,6 +60,7 @@ async def _rate_limit(ctx: AppContext, firm_id: int) -> None:
         raise TooManyRequests(
             f"Your firm placed more than {limit} bids in a minute; wait a moment",
             retry_after=RATE_WINDOW_SECONDS,
+            code="bid.too_fast",
         )
 
 
@@ -111,15 +118,24 @@ async def place(
         viewer, order_id, data.firm_id, "share", now.date()
     )
     if target is None:
-        raise NotFound(f"Order {order_id} not found")
+        raise NotFound(
+            f"Order {order_id} not found", code="order.not_found", params={"id": order_id}
+        )
     order = target.order
     policies.require_may_bid(target.client, target.bidder)
     if not target.offered_to_bidder:
-        raise Forbidden(f"Firm {data.firm_id} is not among the firms this order is offered to")
+        raise Forbidden(
+            f"Firm {data.firm_id} is not among the firms this order is offered to",
+            code="order.not_offered",
+            params={"firm_id": data.firm_id},
+        )
     _require_open(order, now)
     _check_delivery_date(data.delivery_date, now)
     if target.bidder_has_live_bid:
-        raise Conflict("Your firm already has a live bid on this order; revise it instead")
+        raise Conflict(
+            "Your firm already has a live bid on this order; revise it instead",
+            code="bid.duplicate",
+        )
     bid = Bid(
         order_id=order_id,
         firm_id=data.firm_id,
@@ -140,7 +156,9 @@ async def place(
     except IntegrityError as exc:
         # The database's one-live-bid index decides races the check above cannot see.
         if is_unique_violation(exc, "uq_bids_one_live_per_firm"):
-            raise Conflict("Your firm already has a live bid on this order") from exc
+            raise Conflict(
+                "Your firm already has a live bid on this order", code="bid.duplicate"
+            ) from exc
         raise
     await events.bid_changed(session, events.BidCreated, bid, order, now)
     body = own_bid_out(bid, target.bidder.name).model_dump(mode="json")
@@ -155,7 +173,11 @@ async def list_for_order(
     if not policies.is_client(viewer, order) and not await BidRepository(session).firm_has_bid(
         order_id, viewer.firm_ids
     ):
-        raise NotFound(f"Order {order_id} has no bids you can read")
+        raise NotFound(
+            f"Order {order_id} has no bids you can read",
+            code="order.not_found",
+            params={"id": order_id},
+        )
     rows, cursor = await BidRepository(session).page_for_order(
         viewer, order_id, clock.now(), params
     )
@@ -165,7 +187,7 @@ async def list_for_order(
 async def get_bid(session: AsyncSession, viewer: Viewer, bid_id: int) -> schemas.BidOut:
     row = await BidRepository(session).readable(viewer, bid_id, clock.now())
     if row is None:
-        raise NotFound(f"Bid {bid_id} not found")
+        raise NotFound(f"Bid {bid_id} not found", code="bid.not_found", params={"id": bid_id})
     return row_out(row)
 
 
@@ -178,7 +200,7 @@ async def _own_live_bid(
     now = clock.now()
     seen = await repo.readable(viewer, bid_id, now)
     if seen is None:
-        raise NotFound(f"Bid {bid_id} not found")
+        raise NotFound(f"Bid {bid_id} not found", code="bid.not_found", params={"id": bid_id})
     policies.require_bidder(viewer, seen.firm_id, action, active=active)
     # Lock order then bid, the same order every market write uses (no deadlocks).
     order = await OrderRepository(session).locked(seen.order_id, "share")
@@ -186,7 +208,11 @@ async def _own_live_bid(
     assert bid is not None
     _require_open(order, now)
     if bid.status not in (BidStatus.ACTIVE, BidStatus.NEEDS_CONFIRMATION):
-        raise Conflict(f"The bid is {bid.status}; only live bids can be changed")
+        raise Conflict(
+            f"The bid is {bid.status}; only live bids can be changed",
+            code="bid.not_live",
+            params={"status": bid.status},
+        )
     return bid, order, seen.firm_name
 
 
@@ -198,7 +224,7 @@ async def revise(
     changes = data.model_dump(exclude_unset=True)
     for field in ("unit_price", "delivery_date", "notes"):
         if field in changes and changes[field] is None:
-            raise Invalid(field, "cannot be empty")
+            raise Invalid(field, "cannot be empty", code="validation.not_empty")
     if "delivery_date" in changes:
         _check_delivery_date(changes["delivery_date"], now)
     for field, value in changes.items():
@@ -217,7 +243,10 @@ async def revise(
 async def confirm(session: AsyncSession, viewer: Viewer, bid_id: int) -> schemas.BidOut:
     bid, order, firm_name = await _own_live_bid(session, viewer, bid_id, "confirm it")
     if bid.status != BidStatus.NEEDS_CONFIRMATION:
-        raise Conflict("The bid is already confirmed for the order's current terms")
+        raise Conflict(
+            "The bid is already confirmed for the order's current terms",
+            code="bid.already_confirmed",
+        )
     now = clock.now()
     bid.status = BidStatus.ACTIVE
     bid.order_revision = order.revision

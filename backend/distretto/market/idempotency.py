@@ -60,7 +60,11 @@ class IdempotentCreate:
         earlier = await self.repo.find(self.user_id, self.scope, self.key)
         assert earlier is not None, "a conflict on the unique key implies the row exists"
         if earlier.request_hash != self.hash:
-            raise Invalid(HEADER, "was already used for a different request; use a new key")
+            raise Invalid(
+                HEADER,
+                "was already used for a different request; use a new key",
+                code="idempotency.key_reused",
+            )
         return Outcome(earlier.status_code, earlier.body, replayed=True)
 
     async def store(self, status_code: int, body: dict[str, Any]) -> Outcome:

@@ -29,7 +29,9 @@ def require_client(viewer: Viewer, order: Order, action: str, *, active: bool = 
     """A manager of the order's client firm; ``active=False`` lets a suspended client
     still wind an order down (cancel it)."""
     if not is_client(viewer, order):
-        raise Forbidden(f"Only the firm that posted the order can {action}")
+        raise Forbidden(
+            f"Only the firm that posted the order can {action}", code="order.client_only"
+        )
     viewer.require_role(order.client_firm_id, "manager")
     if active:
         viewer.require_active_firm(order.client_firm_id)
@@ -39,7 +41,7 @@ def require_bidder(viewer: Viewer, bid_firm_id: int, action: str, *, active: boo
     """A manager of the bidding firm; ``active=False`` lets a suspended firm still
     withdraw what it offered."""
     if bid_firm_id not in viewer.firm_roles:
-        raise Forbidden(f"Only the bidding firm can {action}")
+        raise Forbidden(f"Only the bidding firm can {action}", code="bid.bidder_only")
     viewer.require_role(bid_firm_id, "manager")
     if active:
         viewer.require_active_firm(bid_firm_id)
@@ -47,11 +49,14 @@ def require_bidder(viewer: Viewer, bid_firm_id: int, action: str, *, active: boo
 
 def require_may_bid(client: Firm, bidder: Firm) -> None:
     if client.id == bidder.id:
-        raise Forbidden("A firm cannot bid on its own order")
+        raise Forbidden("A firm cannot bid on its own order", code="bid.own_order")
     if client.ownership_group_id is not None and (
         client.ownership_group_id == bidder.ownership_group_id
     ):
-        raise Forbidden("Firms of the same ownership group cannot bid on each other's orders")
+        raise Forbidden(
+            "Firms of the same ownership group cannot bid on each other's orders",
+            code="bid.same_group",
+        )
 
 
 def asking_firm(viewer: Viewer, order: Order, requested: int | None) -> int:
@@ -62,7 +67,12 @@ def asking_firm(viewer: Viewer, order: Order, requested: int | None) -> int:
     if len(candidates) == 1:
         return candidates[0]
     if not candidates and is_client(viewer, order):
-        raise Forbidden("The client firm answers questions on its order; it does not ask them")
+        raise Forbidden(
+            "The client firm answers questions on its order; it does not ask them",
+            code="question.client_cannot_ask",
+        )
     if not candidates:
-        raise Forbidden("Only a firm can ask questions on an order")
-    raise Invalid("firm_id", "you belong to several firms: say which one asks")
+        raise Forbidden("Only a firm can ask questions on an order", code="question.firm_required")
+    raise Invalid(
+        "firm_id", "you belong to several firms: say which one asks", code="firm.choose_one"
+    )

@@ -32,12 +32,22 @@ async def ask(
     order = await readable_order(session, viewer, order_id)
     firm_id = policies.asking_firm(viewer, order, data.firm_id)
     if firm_id == order.client_firm_id:
-        raise Forbidden("The client firm answers questions on its order; it does not ask them")
+        raise Forbidden(
+            "The client firm answers questions on its order; it does not ask them",
+            code="question.client_cannot_ask",
+        )
     policies.require_acting_firm(viewer, firm_id)
     if not await OrderRepository(session).visible_to_firm(order_id, firm_id):
-        raise Forbidden(f"Firm {firm_id} is not among the firms this order is offered to")
+        raise Forbidden(
+            f"Firm {firm_id} is not among the firms this order is offered to",
+            code="order.not_offered",
+            params={"firm_id": firm_id},
+        )
     if not lifecycle.accepting_bids(order, now):
-        raise Conflict("Questions can be asked only while the order is open for bids")
+        raise Conflict(
+            "Questions can be asked only while the order is open for bids",
+            code="question.order_not_open",
+        )
     question = await QuestionRepository(session).save(
         Question(
             order_id=order_id,
@@ -70,10 +80,14 @@ async def answer(
     repo = QuestionRepository(session)
     question = await repo.readable(viewer, order, question_id)
     if question is None:
-        raise NotFound(f"Question {question_id} not found on order {order_id}")
+        raise NotFound(
+            f"Question {question_id} not found on order {order_id}",
+            code="question.not_found",
+            params={"id": question_id},
+        )
     policies.require_client(viewer, order, "answer its questions")
     if question.answer is not None:
-        raise Conflict("This question is already answered")
+        raise Conflict("This question is already answered", code="question.already_answered")
     question.answer = data.text
     question.answered_at = clock.now()
     await repo.save(question)

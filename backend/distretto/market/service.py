@@ -98,43 +98,72 @@ async def readable_order(
 ) -> Order:
     order = await OrderRepository(session).readable(viewer, order_id, lock)
     if order is None:
-        raise NotFound(f"Order {order_id} not found")
+        raise NotFound(
+            f"Order {order_id} not found", code="order.not_found", params={"id": order_id}
+        )
     return order
 
 
 def check_schedule(bid_deadline: datetime, delivery_due: date, now: datetime) -> None:
     if bid_deadline <= now:
-        raise Invalid("bid_deadline", "must be in the future")
+        raise Invalid("bid_deadline", "must be in the future", code="order.deadline_past")
     if bid_deadline.date() > delivery_due:
-        raise Invalid("bid_deadline", "must not be after delivery_due")
+        raise Invalid(
+            "bid_deadline", "must not be after delivery_due", code="order.deadline_after_due"
+        )
 
 
 async def _invited_firms(session: AsyncSession, data: schemas.OrderCreate) -> list[int]:
     requested = list(dict.fromkeys(data.invited_firm_ids or []))
     if data.visibility != OrderVisibility.INVITED:
         if requested:
-            raise Invalid("invited_firm_ids", "is only for orders with invited visibility")
+            raise Invalid(
+                "invited_firm_ids",
+                "is only for orders with invited visibility",
+                code="order.invites_not_allowed",
+            )
         return []
     if not requested:
-        raise Invalid("invited_firm_ids", "name at least one firm to invite")
+        raise Invalid(
+            "invited_firm_ids", "name at least one firm to invite", code="order.invite_someone"
+        )
     if data.firm_id in requested:
-        raise Invalid("invited_firm_ids", "the posting firm cannot invite itself")
+        raise Invalid(
+            "invited_firm_ids", "the posting firm cannot invite itself", code="order.invite_self"
+        )
     unknown = set(requested) - await FirmLookup(session).existing(requested)
     if unknown:
         listed = ", ".join(str(f) for f in sorted(unknown))
-        raise Invalid("invited_firm_ids", f"no firm has id {listed}")
+        raise Invalid(
+            "invited_firm_ids",
+            f"no firm has id {listed}",
+            code="order.unknown_firms",
+            params={"ids": listed},
+        )
     return requested
 
 
 async def _check_consortium(session: AsyncSession, data: schemas.OrderCreate) -> None:
     if data.visibility != OrderVisibility.CONSORTIUM:
         if data.consortium_id is not None:
-            raise Invalid("consortium_id", "is only for orders with consortium visibility")
+            raise Invalid(
+                "consortium_id",
+                "is only for orders with consortium visibility",
+                code="order.consortium_not_allowed",
+            )
         return
     if data.consortium_id is None:
-        raise Invalid("consortium_id", "is required for orders with consortium visibility")
+        raise Invalid(
+            "consortium_id",
+            "is required for orders with consortium visibility",
+            code="order.consortium_required",
+        )
     if not await FirmLookup(session).is_active_consortium_member(data.consortium_id, data.firm_id):
-        raise Invalid("consortium_id", "the posting firm is not an active member of it")
+        raise Invalid(
+            "consortium_id",
+            "the posting firm is not an active member of it",
+            code="order.not_consortium_member",
+        )
 
 
 async def _check_parent_contract(
@@ -146,12 +175,21 @@ async def _check_parent_contract(
     contract = await FirmLookup(session).contract(data.parent_contract_id)
     parties = set() if contract is None else {contract.client_firm_id, contract.supplier_firm_id}
     if contract is None or not parties & set(viewer.firm_ids):
-        raise NotFound(f"Contract {data.parent_contract_id} not found among your contracts")
+        raise NotFound(
+            f"Contract {data.parent_contract_id} not found among your contracts",
+            code="contract.not_found",
+            params={"id": data.parent_contract_id},
+        )
     if contract.supplier_firm_id != data.firm_id:
-        raise Forbidden("Only the supplier of a contract can post sub-orders for it")
+        raise Forbidden(
+            "Only the supplier of a contract can post sub-orders for it",
+            code="order.suborder_supplier_only",
+        )
     if contract.status != ContractStatus.ACTIVE:
         raise Conflict(
-            f"Contract {contract.id} is {contract.status}; sub-orders need an active contract"
+            f"Contract {contract.id} is {contract.status}; sub-orders need an active contract",
+            code="order.suborder_needs_active",
+            params={"status": contract.status},
         )
 
 
@@ -161,7 +199,12 @@ async def create_order(
     now = clock.now()
     policies.require_acting_firm(viewer, data.firm_id)
     if await unknown_phase_codes(session, [data.phase]):
-        raise Invalid("phase", f"unknown phase code: {data.phase}")
+        raise Invalid(
+            "phase",
+            f"unknown phase code: {data.phase}",
+            code="order.unknown_phase",
+            params={"phase": data.phase},
+        )
     check_schedule(data.bid_deadline, data.delivery_due, now)
     invited = await _invited_firms(session, data)
     await _check_consortium(session, data)
@@ -236,7 +279,9 @@ async def board(
 async def get_order(session: AsyncSession, viewer: Viewer, order_id: int) -> schemas.OrderOut:
     listed = await OrderRepository(session).readable_listed(viewer, order_id)
     if listed is None:
-        raise NotFound(f"Order {order_id} not found")
+        raise NotFound(
+            f"Order {order_id} not found", code="order.not_found", params={"id": order_id}
+        )
     return (await to_out(session, viewer, [listed], clock.now()))[0]
 
 
@@ -248,7 +293,9 @@ def _require_editable(order: Order, now: datetime) -> None:
         return
     raise Conflict(
         f"The order is {lifecycle.effective_status(order, now)}; "
-        "only drafts and orders open for bids can be edited"
+        "only drafts and orders open for bids can be edited",
+        code="order.not_editable",
+        params={"status": lifecycle.effective_status(order, now)},
     )
 
 
@@ -266,7 +313,7 @@ async def update_order(
     }
     for field in ("title", "description", "quantity", "unit", "bid_deadline", "delivery_due"):
         if field in changes and changes[field] is None:
-            raise Invalid(field, "cannot be empty")
+            raise Invalid(field, "cannot be empty", code="validation.not_empty")
     if not changes:
         return await _one_out(session, viewer, order)
     if "bid_deadline" in changes or "delivery_due" in changes:
@@ -309,13 +356,23 @@ async def publish_order(session: AsyncSession, viewer: Viewer, order_id: int) ->
     order = await readable_order(session, viewer, order_id, lock="update")
     policies.require_client(viewer, order, "publish it")
     if order.status != OrderStatus.DRAFT:
-        raise Conflict(f"The order is {lifecycle.effective_status(order, now)}, not a draft")
+        raise Conflict(
+            f"The order is {lifecycle.effective_status(order, now)}, not a draft",
+            code="order.not_draft",
+            params={"status": lifecycle.effective_status(order, now)},
+        )
     if order.bid_deadline <= now:
-        raise Invalid("bid_deadline", "has passed; move it into the future before publishing")
+        raise Invalid(
+            "bid_deadline",
+            "has passed; move it into the future before publishing",
+            code="order.deadline_passed",
+        )
     if not await OrderRepository(session).move(
         order, [OrderStatus.DRAFT], {"status": OrderStatus.OPEN, "updated_at": now}
     ):
-        raise Conflict("The order was published or cancelled meanwhile")
+        raise Conflict(
+            "The order was published or cancelled meanwhile", code="order.changed_meanwhile"
+        )
     await events.order_published(session, order, now)
     return await _one_out(session, viewer, order)
 
@@ -333,7 +390,11 @@ async def cancel_order(
         [OrderStatus.DRAFT, OrderStatus.OPEN],
         {"status": OrderStatus.CANCELLED, "updated_at": now},
     ):
-        raise Conflict(f"The order is {order.status} and can no longer be cancelled")
+        raise Conflict(
+            f"The order is {order.status} and can no longer be cancelled",
+            code="order.not_cancellable",
+            params={"status": order.status},
+        )
     if was_open:
         assert order.id is not None
         rejected = await BidRepository(session).reject_live_except(order.id, None, now)
@@ -348,7 +409,11 @@ async def invitations(
 ) -> list[schemas.InvitedFirmOut]:
     order = await readable_order(session, viewer, order_id)
     if not policies.sees_client_details(viewer, order):
-        raise NotFound(f"Order {order_id} has no invitations you can read")
+        raise NotFound(
+            f"Order {order_id} has no invitations you can read",
+            code="order.not_found",
+            params={"id": order_id},
+        )
     invited = (await OrderRepository(session).invitations([order_id]))[order_id]
     names = await FirmLookup(session).names(invited)
     return [schemas.InvitedFirmOut(firm_id=f, firm_name=names.get(f, "")) for f in invited]

@@ -30,10 +30,12 @@ class ContractStatus(StrEnum):
 
 
 class DisputeOutcome(StrEnum):
-    """How staff settled a disputed contract."""
+    """Staff's decision on a dispute: the delivery stands, the contract is cancelled, or
+    the parties settle with a price reduction (the contract completes at the lower price)."""
 
     COMPLETED = "completed"
     CANCELLED = "cancelled"
+    SETTLED = "settled"
 
 
 class PartyRole(StrEnum):
@@ -82,6 +84,8 @@ class Contract(SQLModel, table=True):
     )
     dispute_resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     dispute_note: str | None = Field(default=None, max_length=4000)
+    # A settlement's discount on total_price (the client pays total_price - reduction).
+    price_reduction: Decimal | None = Field(default=None, sa_type=Money)
 
 
 class ContractMessage(SQLModel, table=True):

@@ -73,6 +73,8 @@ class Firm(SQLModel, table=True):
     size_class: SizeClass = Field(sa_type=EnumText(SizeClass, 10))
     description: str = Field(default="", max_length=4000)
     status: FirmStatus = Field(default=FirmStatus.ACTIVE, sa_type=EnumText(FirmStatus, 12))
+    # A suspension with an end: the firm is active again once the clock passes it.
+    suspended_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     verified: bool = Field(default=False)
     ownership_group_id: int | None = Field(
         default=None,

@@ -19,15 +19,8 @@ class ContentHidden(EventPayload):
     target_id: int
 
 
-class FirmSuspended(EventPayload):
-    TYPE: ClassVar[str] = "firm.suspended"
-    firm_id: int
-    reason: str
-
-
-class FirmReinstated(EventPayload):
-    TYPE: ClassVar[str] = "firm.reinstated"
-    firm_id: int
+# A suspension and its end are declared with the viewer (distretto.auth.events): a dated
+# suspension ends by the clock when the firm's people next act, outside moderation.
 
 
 class FirmWarned(EventPayload):

@@ -34,7 +34,9 @@ async def _within_flag_rate(ctx: AppContext, user_id: int) -> None:
     hits = await ctx.limiter.hit(f"flag:user:{user_id}", FLAG_WINDOW_SECONDS)
     if hits > ctx.settings.flag_rate_per_minute:
         raise TooManyRequests(
-            "You are reporting too quickly; please wait a minute", FLAG_WINDOW_SECONDS
+            "You are reporting too quickly; please wait a minute",
+            FLAG_WINDOW_SECONDS,
+            code="flag.too_fast",
         )
 
 
@@ -47,11 +49,18 @@ async def create_flag(
     if target is None or not await VisibilityRepository(session).can_see(
         viewer, data.target_type, data.target_id, clock.now()
     ):
-        raise NotFound(f"No {data.target_type} {data.target_id} that you can see")
+        raise NotFound(
+            f"No {data.target_type} {data.target_id} that you can see",
+            code="flag.target_not_found",
+            params={"target_type": data.target_type, "id": data.target_id},
+        )
     policies.may_flag(viewer, target.author_firm_id)
     flags = FlagRepository(session)
     if await flags.open_flag_by(viewer.user_id, data.target_type, data.target_id):
-        raise Conflict("You have already reported this; the association is looking into it")
+        raise Conflict(
+            "You have already reported this; the association is looking into it",
+            code="flag.duplicate",
+        )
     try:
         async with flags.savepoint():
             flag = await flags.add(
@@ -66,7 +75,8 @@ async def create_flag(
             )
     except IntegrityError as exc:  # the same report sent twice at once
         raise Conflict(
-            "You have already reported this; the association is looking into it"
+            "You have already reported this; the association is looking into it",
+            code="flag.duplicate",
         ) from exc
     await emit(
         session,
@@ -162,15 +172,18 @@ async def resolve(
     flags_repo, targets = FlagRepository(session), TargetRepository(session)
     flag = await flags_repo.get(flag_id)
     if flag is None or flag.id is None:
-        raise NotFound(f"Flag {flag_id} not found")
+        raise NotFound(f"Flag {flag_id} not found", code="flag.not_found", params={"id": flag_id})
     if flag.status != FlagStatus.OPEN:
-        raise Conflict("This flag has already been resolved")
+        raise Conflict("This flag has already been resolved", code="flag.already_resolved")
     policies.check_sanction(flag.target_type, data.action, data.note)
     target = await targets.load(flag.target_type, flag.target_id)
     if target is not None:
         policies.check_sanctionable_author(data.action, target.author_firm_id)
     if target is None and data.action != FlagResolution.DISMISS:
-        raise Conflict("The flagged content no longer exists; the flag can only be dismissed")
+        raise Conflict(
+            "The flagged content no longer exists; the flag can only be dismissed",
+            code="flag.target_gone",
+        )
     now = clock.now()
     resolved = await flags_repo.resolve_open(
         flag.target_type,
@@ -181,7 +194,9 @@ async def resolve(
         now=now,
     )
     if flag.id not in resolved:
-        raise Conflict("This flag has just been resolved by someone else")
+        raise Conflict(
+            "This flag has just been resolved by someone else", code="flag.already_resolved"
+        )
     responsible = target.author_firm_id if target else None
     await record(
         session,

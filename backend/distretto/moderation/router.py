@@ -5,6 +5,7 @@ from pydantic import AwareDatetime
 
 from distretto.auth.viewer import StaffDep, ViewerDep
 from distretto.db import SessionDep
+from distretto.kit.clock import ClockDep
 from distretto.kit.context import ContextDep
 from distretto.kit.pagination import Page, PageParams, page_params
 from distretto.kit.params import BigIdPath, IdPath, IdQuery
@@ -61,11 +62,12 @@ async def moderation_firms(
     _: StaffDep,
     session: SessionDep,
     page: PageDep,
+    clock: ClockDep,
     status: schemas.FirmStatus | None = None,
     verified: bool | None = None,
     q: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Page[schemas.ModeratedFirmOut]:
-    return await service.firms(session, page, status=status, verified=verified, q=q)
+    return await service.firms(session, page, status=status, verified=verified, q=q, now=clock())
 
 
 @router.post(
@@ -85,9 +87,9 @@ async def verify_firm(
     operation_id="suspend_firm",
 )
 async def suspend_firm(
-    firm_id: IdPath, data: schemas.SuspendIn, staff: StaffDep, session: SessionDep
+    firm_id: IdPath, data: schemas.SuspendIn, staff: StaffDep, session: SessionDep, clock: ClockDep
 ) -> schemas.ModeratedFirmOut:
-    return await service.suspend_firm(session, staff, firm_id, data.reason)
+    return await service.suspend_firm(session, staff, firm_id, data.reason, data.until, clock())
 
 
 @router.post(

@@ -4,8 +4,11 @@ Each one changes the firm, tells the firm's live channels, and lands in the audi
 in the same transaction.
 """
 
+from datetime import datetime
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from distretto.auth.events import FirmReinstated, FirmSuspended
 from distretto.auth.viewer import Viewer
 from distretto.kit import clock
 from distretto.kit.audit import record
@@ -17,16 +20,23 @@ from distretto.moderation.repositories.governance import SUSPENSION_ACTION, Gove
 
 
 async def suspend(
-    session: AsyncSession, staff: Viewer, firm: Firm, reason: str, *, flag_id: int | None = None
+    session: AsyncSession,
+    staff: Viewer,
+    firm: Firm,
+    reason: str,
+    *,
+    flag_id: int | None = None,
+    until: datetime | None = None,
 ) -> None:
     assert firm.id is not None
     firm.status = FirmStatus.SUSPENDED
+    firm.suspended_until = until
     firm.updated_at = clock.now()
     await GovernanceRepository(session).add_and_flush(firm)
     # Live sockets of the firm's members close when they see this event.
     await emit(
         session,
-        events.FirmSuspended(firm_id=firm.id, reason=reason),
+        FirmSuspended(firm_id=firm.id, firm_name=firm.name, reason=reason, until=until),
         # Staff hear it too: every moderator's view of the firm stays current.
         [firm_key(firm.id), STAFF],
     )
@@ -38,15 +48,19 @@ async def suspend(
         target_id=firm.id,
         reason=reason,
         flag_id=flag_id,
+        until=None if until is None else until.isoformat(),
     )
 
 
 async def reinstate(session: AsyncSession, staff: Viewer, firm: Firm, note: str) -> None:
     assert firm.id is not None
     firm.status = FirmStatus.ACTIVE
+    firm.suspended_until = None
     firm.updated_at = clock.now()
     await GovernanceRepository(session).add_and_flush(firm)
-    await emit(session, events.FirmReinstated(firm_id=firm.id), [firm_key(firm.id), STAFF])
+    await emit(
+        session, FirmReinstated(firm_id=firm.id, firm_name=firm.name), [firm_key(firm.id), STAFF]
+    )
     await record(
         session,
         "moderation.firm_reinstated",

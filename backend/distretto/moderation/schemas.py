@@ -2,7 +2,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from distretto.models.firms import FirmStatus as FirmStatus
 from distretto.models.moderation import FlagResolution, FlagTarget
@@ -99,6 +99,8 @@ class SuspendIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: RequiredNote
+    # Optional end of the suspension (in the future); without it, until reinstated.
+    until: AwareDatetime | None = None
 
 
 class StaffNoteIn(BaseModel):
@@ -118,6 +120,7 @@ class ModeratedFirmOut(BaseModel):
     open_flags: int
     suspended_at: datetime | None
     suspension_reason: str | None
+    suspended_until: datetime | None = None
     created_at: datetime
 
 
@@ -131,6 +134,11 @@ class AuditEntryOut(BaseModel):
     reason: str
     ip: str | None
     details: dict[str, Any]
+    # Resolved server-side so the log reads as names: the acting person, the firm or the
+    # order/contract title the entry is about, and the firms its details name.
+    actor_name: str | None = None
+    target_name: str | None = None
+    firm_names: dict[str, str] = {}
 
 
 @dataclass(frozen=True)

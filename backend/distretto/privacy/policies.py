@@ -14,11 +14,15 @@ def can_leave(sole_owner_of: list[str], sole_manager_of: list[str]) -> None:
         raise Conflict(
             "You are the last owner of "
             + ", ".join(sole_owner_of)
-            + ", which other people still work for: make one of them owner first"
+            + ", which other people still work for: make one of them owner first",
+            code="account.last_owner",
+            params={"firms": ", ".join(sole_owner_of)},
         )
     if sole_manager_of:
         raise Conflict(
             "You are the only manager of "
             + ", ".join(sole_manager_of)
-            + ": appoint another manager first"
+            + ": appoint another manager first",
+            code="account.last_manager",
+            params={"consortia": ", ".join(sole_manager_of)},
         )

@@ -28,7 +28,7 @@ async def export_firm(session: AsyncSession, viewer: Viewer, firm_id: int, ip: s
     repo = ExportRepository(session)
     firm = await repo.firm(firm_id)
     if firm is None:
-        raise NotFound(f"Firm {firm_id} not found")
+        raise NotFound(f"Firm {firm_id} not found", code="firm.not_found", params={"id": firm_id})
     now = clock.now()
     # Shared content (threads, reviews) is exported as this firm reads it, through the
     # same readable statements as its everyday reads, never as the exporting person.
@@ -80,7 +80,7 @@ async def delete_account(session: AsyncSession, viewer: Viewer, ip: str) -> None
     accounts = AccountRepository(session)
     user = await accounts.user(viewer.user_id)
     if user is None or user.id is None:
-        raise Unauthorized()
+        raise Unauthorized(code="auth.unauthenticated")
     policies.can_leave(
         await accounts.sole_owner_of_shared_firms(user.id), await accounts.sole_manager_of(user.id)
     )

@@ -64,12 +64,12 @@ async def events_after(
 ) -> Page[schemas.EventOut]:
     """What ``resume`` replays, over HTTP: the viewer's events after an id, oldest first."""
     if after is not None and cursor is not None:
-        raise Invalid("cursor", "send either after or cursor, not both")
+        raise Invalid("cursor", "send either after or cursor, not both", code="cursor.both_given")
     start = after or 0
     if cursor is not None:
         (value,) = decode_cursor(cursor, 1)
         if not isinstance(value, int) or value < 0:
-            raise Invalid("cursor", "is not a cursor this list returned")
+            raise Invalid("cursor", "is not a cursor this list returned", code="cursor.invalid")
         start = value
     audience = await audience_of_viewer(session, viewer)
     events = await visible_events(session, audience.keys, start, limit + 1)
@@ -103,7 +103,7 @@ async def notifications(
     if cursor is not None:
         (value,) = decode_cursor(cursor, 1)
         if not isinstance(value, int):
-            raise Invalid("cursor", "is not a cursor this list returned")
+            raise Invalid("cursor", "is not a cursor this list returned", code="cursor.invalid")
         before = value
     repo = NotificationRepository(session)
     rows = await repo.page(
@@ -128,9 +128,15 @@ async def mark_read(
     session: AsyncSession, viewer: Viewer, data: schemas.MarkRead
 ) -> schemas.MarkReadOut:
     if (data.ids is None) == (data.all is None):
-        raise Invalid("ids", "send either ids (a list of notification ids) or all: true")
+        raise Invalid(
+            "ids",
+            "send either ids (a list of notification ids) or all: true",
+            code="notification.ids_or_all",
+        )
     if data.all is False:
-        raise Invalid("all", "must be true (or send ids instead)")
+        raise Invalid(
+            "all", "must be true (or send ids instead)", code="notification.all_must_be_true"
+        )
     # Marking all read covers what has happened so far, including not yet materialised.
     await materialise_pending(session, max_events=READ_CATCH_UP)
     repo = NotificationRepository(session)

@@ -251,7 +251,7 @@ def _role_out(rows: list[ReputationScore], role: str) -> schemas.RoleReputationO
 async def firm_reputation(session: AsyncSession, firm_id: int) -> schemas.FirmReputationOut:
     repo = ReputationRepository(session)
     if not await repo.firm_exists(firm_id):
-        raise NotFound(f"Firm {firm_id} not found")
+        raise NotFound(f"Firm {firm_id} not found", code="firm.not_found", params={"id": firm_id})
     rows = await repo.scores_of(firm_id)
     components: dict[str, Any] = {"formula": formula_description()}
     for role in ROLES:

@@ -45,7 +45,11 @@ def providers(settings: Settings) -> list[ProviderOut]:
 
 def _require_provider(settings: Settings, provider: str) -> str:
     if not settings.oidc_enabled or provider != settings.oidc_provider_name:
-        raise NotFound(f"No sign-in provider called {provider!r} is configured")
+        raise NotFound(
+            f"No sign-in provider called {provider!r} is configured",
+            code="sso.unknown_provider",
+            params={"provider": provider},
+        )
     assert settings.oidc_issuer is not None
     return settings.oidc_issuer
 

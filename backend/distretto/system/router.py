@@ -31,5 +31,5 @@ async def metrics(request: Request) -> Response:
     if expected:
         given = request.headers.get("authorization", "")
         if not hmac.compare_digest(given.encode(), f"Bearer {expected}".encode()):
-            raise Unauthorized("Metrics need the scrape token")
+            raise Unauthorized("Metrics need the scrape token", code="metrics.token_required")
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -5,6 +5,7 @@ from fastapi import APIRouter, Depends, Query, Response, status
 from distretto.auth.viewer import OptionalViewerDep, ViewerDep
 from distretto.db import SessionDep
 from distretto.kit.exports import CSV_MEDIA_TYPE, ICS_MEDIA_TYPE, download
+from distretto.kit.messages import LangDep
 from distretto.kit.pagination import Page, PageParams, page_params
 from distretto.kit.params import BigIdPath, IdPath
 from distretto.training import schemas, service
@@ -80,8 +81,10 @@ async def list_enrolments(
     operation_id="course_calendar",
     responses={200: {"content": {"text/calendar": {}}, "description": "iCalendar file"}},
 )
-async def course_calendar(course_id: IdPath, viewer: ViewerDep, session: SessionDep) -> Response:
-    content = await service.calendar(session, viewer, course_id)
+async def course_calendar(
+    course_id: IdPath, viewer: ViewerDep, session: SessionDep, lang: LangDep
+) -> Response:
+    content = await service.calendar(session, viewer, course_id, lang)
     return download(content, ICS_MEDIA_TYPE, f"course-{course_id}.ics")
 
 

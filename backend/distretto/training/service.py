@@ -21,6 +21,7 @@ from distretto.kit import clock
 from distretto.kit.errors import Conflict, Invalid, NotFound
 from distretto.kit.events import emit, firm_key
 from distretto.kit.exports import CalendarEntry, csv_bytes, ics_bytes
+from distretto.kit.messages import DEFAULT_LANG, Lang, text
 from distretto.kit.pagination import Page, PageParams
 from distretto.models import Course, CourseSession, Enrolment, SessionAttendance
 from distretto.models.training import EnrolmentStatus
@@ -31,7 +32,9 @@ from distretto.training.repository import CourseRepository, EnrolmentRepository
 async def _readable_course(session: AsyncSession, viewer: Viewer | None, course_id: int) -> Course:
     course = await CourseRepository(session).get_readable(viewer, course_id)
     if course is None:
-        raise NotFound(f"Course {course_id} not found")
+        raise NotFound(
+            f"Course {course_id} not found", code="course.not_found", params={"id": course_id}
+        )
     return course
 
 
@@ -40,7 +43,11 @@ async def _readable_enrolment(
 ) -> Enrolment:
     enrolment = await EnrolmentRepository(session).get_readable(viewer, enrolment_id)
     if enrolment is None:
-        raise NotFound(f"Enrolment {enrolment_id} not found")
+        raise NotFound(
+            f"Enrolment {enrolment_id} not found",
+            code="enrolment.not_found",
+            params={"id": enrolment_id},
+        )
     return enrolment
 
 
@@ -212,15 +219,23 @@ async def enrol(
     policies.require_firm_acting(viewer, data.firm_id)
     course = await CourseRepository(session).lock(course_id)
     if course is None:
-        raise NotFound(f"Course {course_id} not found")
+        raise NotFound(
+            f"Course {course_id} not found", code="course.not_found", params={"id": course_id}
+        )
     consortium = await get_consortium(session, course.consortium_id)
     firm = await get_firm(session, data.firm_id)
     await require_member_firm(session, consortium, firm)
     if clock.now() >= course.enrol_deadline:
-        raise Conflict("The enrolment deadline for this course has passed")
+        raise Conflict(
+            "The enrolment deadline for this course has passed", code="course.deadline_passed"
+        )
     repo = EnrolmentRepository(session)
     if await repo.participant_enrolled(course_id, data.participant_email):
-        raise Conflict(f"{data.participant_email} is already enrolled or waitlisted in this course")
+        raise Conflict(
+            f"{data.participant_email} is already enrolled or waitlisted in this course",
+            code="enrolment.duplicate",
+            params={"email": data.participant_email},
+        )
     taken, _ = (await repo.seat_counts([course_id]))[course_id]
     enrolment = await repo.add(
         Enrolment(
@@ -276,11 +291,14 @@ async def cancel(session: AsyncSession, viewer: Viewer, enrolment_id: int) -> No
     # Read again under the lock: a promotion may have changed it meanwhile.
     await EnrolmentRepository(session).reload_row(enrolment)
     if enrolment.status == EnrolmentStatus.CANCELLED:
-        raise Conflict("This enrolment is already cancelled")
+        raise Conflict("This enrolment is already cancelled", code="enrolment.already_cancelled")
     sessions = (await CourseRepository(session).sessions_of([course.id]))[course.id]
     now = clock.now()
     if sessions and now >= sessions[0].starts_at:
-        raise Conflict("The course has started: enrolments can no longer be cancelled")
+        raise Conflict(
+            "The course has started: enrolments can no longer be cancelled",
+            code="enrolment.course_started",
+        )
     held_a_seat = enrolment.status == EnrolmentStatus.ENROLLED
     enrolment.status, enrolment.cancelled_at = EnrolmentStatus.CANCELLED, now
     await EnrolmentRepository(session).save(enrolment)
@@ -312,15 +330,23 @@ async def mark_attendance(
     assert course is not None and course.id is not None
     policies.require_manager(viewer, course.consortium_id)
     if (data.session_id is None) == (data.session_index is None):
-        raise Invalid("session_id", "give either session_id or session_index (not both)")
+        raise Invalid(
+            "session_id",
+            "give either session_id or session_index (not both)",
+            code="attendance.session_ambiguous",
+        )
     if enrolment.status != EnrolmentStatus.ENROLLED:
-        raise Conflict(f"Only enrolled participants attend; this enrolment is {enrolment.status}")
+        raise Conflict(
+            f"Only enrolled participants attend; this enrolment is {enrolment.status}",
+            code="attendance.not_enrolled",
+            params={"status": enrolment.status},
+        )
     course_session = await courses.session_by(
         course.id, session_id=data.session_id, position=data.session_index
     )
     if course_session is None or course_session.id is None:
         field = "session_id" if data.session_id is not None else "session_index"
-        raise Invalid(field, "this course has no such session")
+        raise Invalid(field, "this course has no such session", code="attendance.no_such_session")
     repo = EnrolmentRepository(session)
     assert enrolment.id is not None
     mark = await repo.attendance(enrolment.id, course_session.id) or SessionAttendance(
@@ -338,7 +364,9 @@ async def mark_attendance(
 # --- Files -----------------------------------------------------------------------------------
 
 
-async def calendar(session: AsyncSession, viewer: Viewer, course_id: int) -> bytes:
+async def calendar(
+    session: AsyncSession, viewer: Viewer, course_id: int, lang: Lang = DEFAULT_LANG
+) -> bytes:
     course = await _readable_course(session, viewer, course_id)
     assert course.id is not None
     consortium = await get_consortium(session, course.consortium_id)
@@ -352,7 +380,7 @@ async def calendar(session: AsyncSession, viewer: Viewer, course_id: int) -> byt
                 start=s.starts_at,
                 end=s.ends_at,
                 location=s.location,
-                description=f"Training course of {consortium.name}.",
+                description=text("ics.course.description", lang, consortium=consortium.name),
             )
             for s in sessions
         ],

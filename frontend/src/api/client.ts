@@ -10,18 +10,37 @@ export interface FieldErrors {
   [field: string]: string
 }
 
+/** A refusal's stable code and the values its message names (problem+json `code`/`params`). */
+export interface Problem {
+  code: string
+  params: Record<string, string | number>
+}
+
 export class ApiError extends Error {
   readonly status: number
   readonly title: string
   readonly detail: string
+  /** The server's English message per field (the fallback when a code is unknown). */
   readonly fields: FieldErrors
+  readonly problem: Problem | null
+  /** Code and params per field, for the web app to word in the person's language. */
+  readonly fieldProblems: Record<string, Problem>
 
-  constructor(status: number, title: string, detail: string, fields: FieldErrors = {}) {
+  constructor(
+    status: number,
+    title: string,
+    detail: string,
+    fields: FieldErrors = {},
+    problem: Problem | null = null,
+    fieldProblems: Record<string, Problem> = {},
+  ) {
     super(detail || title)
     this.status = status
     this.title = title
     this.detail = detail
     this.fields = fields
+    this.problem = problem
+    this.fieldProblems = fieldProblems
   }
 
   /** True when the server named at least one field the form shows. */
@@ -36,7 +55,9 @@ export class NetworkError extends Error {}
 interface ProblemBody {
   title?: string
   detail?: string
-  errors?: { field: string; message: string }[]
+  code?: string
+  params?: Record<string, string | number>
+  errors?: { field: string; message: string; code?: string; params?: Record<string, string | number> }[]
 }
 
 async function toApiError(response: Response): Promise<ApiError> {
@@ -47,15 +68,19 @@ async function toApiError(response: Response): Promise<ApiError> {
     // Not JSON (a proxy error page): keep the status text.
   }
   const fields: FieldErrors = {}
+  const fieldProblems: Record<string, Problem> = {}
   for (const error of body.errors ?? []) {
     // Keep the first message per field; nested fields arrive as "sessions.0.starts_at".
     fields[error.field] ??= error.message
+    if (error.code) fieldProblems[error.field] ??= { code: error.code, params: error.params ?? {} }
   }
   return new ApiError(
     response.status,
     body.title ?? response.statusText,
     body.detail ?? body.title ?? response.statusText,
     fields,
+    body.code ? { code: body.code, params: body.params ?? {} } : null,
+    fieldProblems,
   )
 }
 
@@ -132,6 +157,36 @@ async function send(method: string, path: string, options: RequestOptions): Prom
     })
   }
   const session = options.anonymous ? null : tokenStore.read()
+  let response: Response
+  try {
+    response = await send1(session)
+    if (response.status === 401 && session) {
+      const renewed = await refreshSession(session.access_token)
+      if (!renewed) {
+        tokenStore.clear()
+        onSignedOut()
+      } else {
+        response = await send1(renewed)
+      }
+    }
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error
+    throw new NetworkError(String(error))
+  }
+  if (!response.ok) throw await toApiError(response)
+  return response
+}
+
+/** fetch with the session's bearer token, one refresh on 401 and problem+json → ApiError:
+ * the transport of the typed client (typed.ts). `input` is a full URL or a Request. */
+export async function authedFetch(input: Request): Promise<Response> {
+  const body = input.body ? await input.text() : undefined
+  const send1 = (session: Session | null) => {
+    const headers = new Headers(input.headers)
+    if (session) headers.set('Authorization', `Bearer ${session.access_token}`)
+    return fetch(input.url, { method: input.method, headers, body, signal: input.signal })
+  }
+  const session = tokenStore.read()
   let response: Response
   try {
     response = await send1(session)

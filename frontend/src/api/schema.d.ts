@@ -2196,6 +2196,8 @@ export interface components {
         AuditEntryOut: {
             /** Action */
             action: string;
+            /** Actor Name */
+            actor_name?: string | null;
             /** Actor User Id */
             actor_user_id: number | null;
             /**
@@ -2207,6 +2209,13 @@ export interface components {
             details: {
                 [key: string]: unknown;
             };
+            /**
+             * Firm Names
+             * @default {}
+             */
+            firm_names: {
+                [key: string]: string;
+            };
             /** Id */
             id: number;
             /** Ip */
@@ -2215,6 +2224,8 @@ export interface components {
             reason: string;
             /** Target Id */
             target_id: string | null;
+            /** Target Name */
+            target_name?: string | null;
             /** Target Type */
             target_type: string | null;
         };
@@ -2913,6 +2924,8 @@ export interface components {
             overdue: boolean;
             /** Phase */
             phase: string;
+            /** Price Reduction */
+            price_reduction?: string | null;
             /** Quantity */
             quantity: number;
             /** Status */
@@ -2997,6 +3010,11 @@ export interface components {
             overdue: boolean;
             /** Phase */
             phase: string;
+            /**
+             * Price Reduction
+             * @default null
+             */
+            price_reduction: number | string | null;
             /** Quantity */
             quantity: number;
             /** Status */
@@ -3128,10 +3146,11 @@ export interface components {
         };
         /**
          * DisputeOutcome
-         * @description How staff settled a disputed contract.
+         * @description Staff's decision on a dispute: the delivery stands, the contract is cancelled, or
+         *     the parties settle with a price reduction (the contract completes at the lower price).
          * @enum {string}
          */
-        DisputeOutcome: "completed" | "cancelled";
+        DisputeOutcome: "completed" | "cancelled" | "settled";
         /** DocumentReviewIn */
         DocumentReviewIn: {
             /**
@@ -3455,8 +3474,18 @@ export interface components {
         };
         /** FirmReinstated */
         FirmReinstated: {
+            /**
+             * Expired
+             * @default false
+             */
+            expired: boolean;
             /** Firm Id */
             firm_id: number;
+            /**
+             * Firm Name
+             * @default
+             */
+            firm_name: string;
         };
         /** FirmReputationOut */
         FirmReputationOut: {
@@ -3507,8 +3536,18 @@ export interface components {
         FirmSuspended: {
             /** Firm Id */
             firm_id: number;
+            /**
+             * Firm Name
+             * @default
+             */
+            firm_name: string;
             /** Reason */
             reason: string;
+            /**
+             * Until
+             * @default null
+             */
+            until: string | null;
         };
         /** FirmUpdate */
         FirmUpdate: {
@@ -4608,6 +4647,8 @@ export interface components {
             status: string;
             /** Suspended At */
             suspended_at: string | null;
+            /** Suspended Until */
+            suspended_until?: string | null;
             /** Suspension Reason */
             suspension_reason: string | null;
             /** Vat Number */
@@ -5479,6 +5520,8 @@ export interface components {
             /** Note */
             note: string;
             outcome: components["schemas"]["DisputeOutcome"];
+            /** Price Reduction */
+            price_reduction?: number | string | null;
         };
         /**
          * ReviewCreated
@@ -5764,6 +5807,8 @@ export interface components {
         SuspendIn: {
             /** Reason */
             reason: string;
+            /** Until */
+            until?: string | null;
         };
         /**
          * TargetSummary
@@ -6219,6 +6264,11 @@ export interface components {
             firm_id: number;
             /** Firm Name */
             firm_name: string;
+            /**
+             * Firm Status
+             * @default active
+             */
+            firm_status: string;
             /** Role */
             role: string;
         };
@@ -8777,8 +8827,13 @@ export interface operations {
     };
     course_calendar: {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /** @description Language of the file: it, en or zh */
+                lang?: string | null;
+            };
+            header?: {
+                "accept-language"?: string | null;
+            };
             path: {
                 course_id: number;
             };
@@ -12149,8 +12204,13 @@ export interface operations {
     };
     trade_fair_calendar: {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /** @description Language of the file: it, en or zh */
+                lang?: string | null;
+            };
+            header?: {
+                "accept-language"?: string | null;
+            };
             path: {
                 fair_id: number;
             };

@@ -3,7 +3,7 @@ import { Link, NavLink, useLocation, useNavigate } from 'react-router-dom'
 import { api } from '../api/client'
 import type { Firm } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
-import { useI18n, type Locale } from '../i18n'
+import { LOCALE_NAMES, LOCALES, useI18n, type Locale } from '../i18n'
 import { RECONNECTED, useLive, useLiveEvents } from '../live/LiveContext'
 import { describeEvent } from '../live/describe'
 import { useToast } from './Toasts'
@@ -21,13 +21,23 @@ function Brand() {
   )
 }
 
-function LanguageSwitch() {
+/** A menu of the three languages; each option is written in its own language, and the
+ * control's accessible name ("Lingua") is its visible label for screen readers. */
+function LanguageSwitch({ id }: { id: string }) {
   const { locale, setLocale, t } = useI18n()
-  const other: Locale = locale === 'it' ? 'en' : 'it'
   return (
-    <button type="button" className="btn btn-ghost btn-small lang" onClick={() => setLocale(other)} aria-label={t('nav.language')} lang={other}>
-      {other === 'it' ? 'Italiano' : 'English'}
-    </button>
+    <span className="lang">
+      <label className="sr-only" htmlFor={id}>
+        {t('nav.language')}
+      </label>
+      <select id={id} className="lang-select" value={locale} onChange={(event) => setLocale(event.target.value as Locale)}>
+        {LOCALES.map((code) => (
+          <option key={code} value={code} lang={code === 'zh' ? 'zh-Hans' : code}>
+            {LOCALE_NAMES[code]}
+          </option>
+        ))}
+      </select>
+    </span>
   )
 }
 
@@ -143,6 +153,7 @@ export function Layout({ children }: { children: ReactNode }) {
         { to: '/observatory', label: t('nav.observatory') },
         { to: '/tariffs', label: t('nav.tariffs') },
         { to: '/forum', label: t('nav.forum') },
+        ...(me.consortia.some((c) => c.role === 'manager') ? [{ to: '/secretariat', label: t('nav.workplace') }] : []),
         ...(me.is_staff ? [{ to: '/staff', label: t('nav.staff') }] : []),
       ]
     : [
@@ -179,7 +190,7 @@ export function Layout({ children }: { children: ReactNode }) {
                 </li>
               ))}
               <li className="nav-extra">
-                <LanguageSwitch />
+                <LanguageSwitch id="lang-menu" />
                 {me && (
                   <button type="button" className="btn btn-ghost btn-small" onClick={() => void signOut().then(() => navigate('/'))}>
                     {t('nav.signOut')}
@@ -192,7 +203,7 @@ export function Layout({ children }: { children: ReactNode }) {
             {me && <FirmSwitcher />}
             {me && <Bell />}
             <span className="wide-only">
-              <LanguageSwitch />
+              <LanguageSwitch id="lang-top" />
             </span>
             {me ? (
               <button

@@ -1,6 +1,6 @@
 import { useCallback, useState } from 'react'
-import { ApiError, NetworkError } from '../api/client'
-import { useI18n } from '../i18n'
+import { ApiError, NetworkError, type Problem } from '../api/client'
+import { hasMessage, useI18n, type MessageKey } from '../i18n'
 
 export type Errors<T> = Partial<Record<keyof T | string, string>>
 
@@ -43,7 +43,7 @@ export function useForm<T extends object>(initial: T) {
       } catch (error) {
         setBanner(describeError(error, t))
         if (error instanceof ApiError && error.hasFieldErrors()) {
-          setErrors(error.fields as Errors<T>)
+          setErrors(fieldMessages(error, t) as Errors<T>)
           setBanner(t('form.fixFields'))
         }
         return false
@@ -59,16 +59,37 @@ export function useForm<T extends object>(initial: T) {
 
 type Translate = ReturnType<typeof useI18n>['t']
 
+/** The server's refusal worded from its code in the person's language, or undefined
+ * when the web app does not know that code (then the caller falls back). */
+export function problemMessage(problem: Problem | null | undefined, t: Translate): string | undefined {
+  if (!problem) return undefined
+  const key = `problem.${problem.code}`
+  return hasMessage(key) ? t(key as MessageKey, problem.params) : undefined
+}
+
+/** Per-field messages of a 422, each from its code when known, else the server's text. */
+export function fieldMessages(error: ApiError, t: Translate): Record<string, string> {
+  const messages: Record<string, string> = {}
+  for (const [field, message] of Object.entries(error.fields)) {
+    messages[field] = problemMessage(error.fieldProblems[field], t) ?? message
+  }
+  return messages
+}
+
 /** A sentence telling a person what went wrong and what to do about it. */
 export function describeError(error: unknown, t: Translate): string {
   if (error instanceof NetworkError) return t('error.network')
   if (error instanceof ApiError) {
+    const worded = problemMessage(error.problem, t)
     if (error.status === 401) return t('error.signedOut')
-    if (error.status === 403) return `${t('error.forbidden')} ${error.detail}`
+    if (error.status === 403) return worded ?? `${t('error.forbidden')} ${error.detail}`
     if (error.status === 404) return t('error.notFound')
-    if (error.status === 429) return t('error.tooMany')
+    if (error.status === 429) return worded ?? t('error.tooMany')
     if (error.status >= 500) return t('error.server')
-    return error.detail
+    if (error.hasFieldErrors() && error.problem?.code === 'validation-error') {
+      return Object.values(fieldMessages(error, t)).join(' ')
+    }
+    return worded ?? error.detail
   }
   return t('error.unexpected')
 }

@@ -1,45 +1,92 @@
-// Italian and English: the language comes from the browser the first time, can be
-// switched, and is remembered. Dates, numbers and euro amounts go through Intl.
+// Italian, English and Simplified Chinese through i18next with ICU messages
+// ("{n, plural, one {1 contratto} other {# contratti}}"). The language comes from the
+// browser the first time, can be switched from the menu, and is remembered. Dates,
+// numbers and euro amounts go through Intl. Pages use `useI18n()` only: the library
+// stays behind it.
 
+import i18next, { type i18n as I18next } from 'i18next'
+import ICU from 'i18next-icu'
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
 import { it, type MessageKey as CoreMessageKey } from './it'
 import { en } from './en'
+import { zh } from './zh'
 import { featureMessages, type FeatureMessageKey } from './features'
 
-export type Locale = 'it' | 'en'
+export type Locale = 'it' | 'en' | 'zh'
 export type MessageKey = CoreMessageKey | FeatureMessageKey
+export const LOCALES: readonly Locale[] = ['it', 'en', 'zh']
+/** Each language named in itself, for the language menu. */
+export const LOCALE_NAMES: Record<Locale, string> = { it: 'Italiano', en: 'English', zh: '中文' }
+/** BCP 47 tags: the document language and Intl formatting. */
+export const LOCALE_TAGS: Record<Locale, string> = { it: 'it-IT', en: 'en-GB', zh: 'zh-Hans-CN' }
 
-const CATALOGS: Record<Locale, Record<string, string>> = {
-  it: { ...it, ...featureMessages.it },
-  en: { ...en, ...featureMessages.en },
+/** Older feature catalogues may still write a singular as a `key_one` sibling: fold it
+ * into an ICU plural so every catalogue speaks one syntax. */
+export function withIcuPlurals(catalog: Record<string, string>): Record<string, string> {
+  const result: Record<string, string> = {}
+  for (const [key, text] of Object.entries(catalog)) {
+    if (key.endsWith('_one')) continue
+    const one = catalog[`${key}_one`]
+    result[key] =
+      one === undefined
+        ? text
+        : `{n, plural, one {${one.replaceAll('{n}', '#')}} other {${text.replaceAll('{n}', '#')}}}`
+  }
+  return result
+}
+
+export const CATALOGS: Record<Locale, Record<string, string>> = {
+  it: withIcuPlurals({ ...it, ...featureMessages.it }),
+  en: withIcuPlurals({ ...en, ...featureMessages.en }),
+  zh: withIcuPlurals({ ...zh, ...featureMessages.zh }),
 }
 const STORAGE_KEY = 'distretto.locale'
 
+function isLocale(value: unknown): value is Locale {
+  return value === 'it' || value === 'en' || value === 'zh'
+}
+
 export function initialLocale(): Locale {
   const stored = localStorage.getItem(STORAGE_KEY)
-  if (stored === 'it' || stored === 'en') return stored
+  if (isLocale(stored)) return stored
   for (const language of navigator.languages ?? [navigator.language]) {
     const base = language.toLowerCase().slice(0, 2)
-    if (base === 'it' || base === 'en') return base
+    if (isLocale(base)) return base
   }
   return 'it'
 }
 
+function createI18next(locale: Locale): I18next {
+  const instance = i18next.createInstance()
+  void instance.use(ICU).init({
+    lng: locale,
+    fallbackLng: 'it',
+    resources: Object.fromEntries(LOCALES.map((l) => [l, { translation: CATALOGS[l] }])),
+    // Our keys are flat ("order.title"): no nesting, no namespaces in the key.
+    keySeparator: false,
+    nsSeparator: false,
+    interpolation: { escapeValue: false },
+    initAsync: false,
+    returnNull: false,
+  })
+  return instance
+}
+
+const shared = createI18next(initialLocale())
+
 export type Vars = Record<string, string | number>
 
 export function translate(locale: Locale, key: MessageKey, vars?: Vars): string {
-  // Italian and English both have one singular form: "{n} contratti" has a "_one" sibling.
-  const catalog = CATALOGS[locale]
-  const singular = vars && Number(vars.n) === 1 ? catalog[`${key}_one`] : undefined
-  const template = singular ?? catalog[key] ?? key
-  if (!vars) return template
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in vars ? String(vars[name]) : whole,
-  )
+  return shared.t(key, { ...vars, lng: locale }) as string
+}
+
+/** The catalogue has this key (feature codes sent by the server may be unknown). */
+export function hasMessage(key: string): boolean {
+  return key in CATALOGS.it
 }
 
 function formatters(locale: Locale) {
-  const tag = locale === 'it' ? 'it-IT' : 'en-GB'
+  const tag = LOCALE_TAGS[locale]
   // Grouping always: Italian business documents write 5.700,00 € even below 10.000.
   const euro = new Intl.NumberFormat(tag, { style: 'currency', currency: 'EUR', useGrouping: 'always' })
   const number = new Intl.NumberFormat(tag, { useGrouping: 'always' })
@@ -94,10 +141,11 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   const [locale, setLocaleState] = useState<Locale>(initialLocale)
   const setLocale = useCallback((next: Locale) => {
     localStorage.setItem(STORAGE_KEY, next)
+    void shared.changeLanguage(next)
     setLocaleState(next)
   }, [])
   useEffect(() => {
-    document.documentElement.lang = locale
+    document.documentElement.lang = locale === 'zh' ? 'zh-Hans' : locale
   }, [locale])
   const value = useMemo<I18n>(
     () => ({

@@ -99,10 +99,22 @@ export function describeEvent(type: string, data: Record<string, unknown>, t: Tr
       return { title: t('event.reviewCreated'), link: contractLink, tone: 'info', important: false }
     case 'flag.created':
       return { title: t('event.flagCreated'), body: text(data, 'reason'), link: '/staff', tone: 'info', important: false }
-    case 'firm.suspended':
+    // Staff hear about every firm they suspend or reinstate: only the firm's own people
+    // are told "your firm"; a moderator reads the firm's name (defect 5).
+    case 'firm.suspended': {
+      const firmId = num(data, 'firm_id')
+      if (firmId !== null && !myFirmIds.includes(firmId)) {
+        return { title: t('staff.youSuspended', { firm: text(data, 'firm_name') || `#${firmId}` }), body: text(data, 'reason'), link: '/staff?tab=firms', tone: 'info', important: false }
+      }
       return { title: t('event.firmSuspended'), body: text(data, 'reason'), tone: 'error', important: true }
-    case 'firm.reinstated':
+    }
+    case 'firm.reinstated': {
+      const firmId = num(data, 'firm_id')
+      if (firmId !== null && !myFirmIds.includes(firmId)) {
+        return { title: t('staff.youReinstated', { firm: text(data, 'firm_name') || `#${firmId}` }), link: '/staff?tab=firms', tone: 'info', important: false }
+      }
       return { title: t('event.firmReinstated'), tone: 'success', important: true }
+    }
     case 'firm.warned':
       return { title: t('event.firmWarned'), body: text(data, 'reason', 'note'), tone: 'warning', important: true }
     case 'firm.verified':

@@ -135,9 +135,9 @@ function Members({ consortium: c, manager, onChanged }: { consortium: Consortium
         <ul className="firm-grid">
           {c.members.map((m) => (
             <li key={m.firm_id} className="firm-card">
-              <h3>
+              <h2 className="item-heading">
                 <Link to={`/firms/${m.firm_id}`}>{m.firm_name}</Link> {m.verified && <span className="verified">✓</span>}
-              </h3>
+              </h2>
               <p className="muted small">
                 {m.region}
                 {m.province ? ` (${m.province})` : ''}
@@ -180,9 +180,9 @@ function Fairs({ consortiumId, manager }: { consortiumId: number; manager: boole
               <span>{fmt.date(fair.starts_on)}</span>
             </div>
             <div>
-              <h3>
+              <h2 className="item-heading">
                 <Link to={`/trade-fairs/${fair.id}`}>{fair.name}</Link>
-              </h3>
+              </h2>
               <p className="muted small">
                 {fair.venue}, {fair.city} · {fmt.date(fair.starts_on)} – {fmt.date(fair.ends_on)}
               </p>
@@ -337,9 +337,9 @@ function Campaigns({ consortiumId, manager }: { consortiumId: number; manager: b
         {campaigns.data?.map((campaign) => (
           <li key={campaign.id} className="event-card">
             <div>
-              <h3>
+              <h2 className="item-heading">
                 <Link to={`/campaigns/${campaign.id}`}>{campaign.title}</Link>
-              </h3>
+              </h2>
               <p className="muted small">
                 {fmt.date(campaign.starts_on)} – {fmt.date(campaign.ends_on)} · {t('campaign.budget')}: {fmt.money(campaign.budget)} · {t('campaign.firms', { n: campaign.participant_count })}
               </p>
@@ -450,9 +450,9 @@ function Courses({ consortiumId, manager }: { consortiumId: number; manager: boo
         {courses.data?.map((course) => (
           <li key={course.id} className="event-card">
             <div>
-              <h3>
+              <h2 className="item-heading">
                 <Link to={`/courses/${course.id}`}>{course.title}</Link>
-              </h3>
+              </h2>
               <p className="muted small">
                 {course.sessions[0] ? fmt.dateTime(course.sessions[0].starts_at) : ''} · {t('course.seatsFree', { free: course.seats_free, capacity: course.capacity })}
                 {course.waitlist_length > 0 && ` · ${t('course.waitlistLength', { n: course.waitlist_length })}`}

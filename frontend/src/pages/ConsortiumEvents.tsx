@@ -11,8 +11,12 @@ import { useForm } from '../hooks/useForm'
 import { useLoad } from '../hooks/useLoad'
 import { useI18n } from '../i18n'
 import { useLiveEvents } from '../live/LiveContext'
+import { CourseRoster } from './workplaces/CourseRoster'
+import { FairManagerPanel } from './workplaces/FairManagerPanel'
 
-function CostTable({ path, total }: { path: string; total: string }) {
+/** `estimated`: sign-ups are still open, so each share will shrink as firms join (the
+ * first firm must not read the whole cost as its bill); `places` is the most firms. */
+function CostTable({ path, total, estimated = false, places }: { path: string; total: string; estimated?: boolean; places?: number }) {
   const { t, fmt } = useI18n()
   const costs = useLoad((signal) => api.get<CostShare[] | Page<CostShare>>(path, undefined, signal).then(itemsOf), [path])
   if (costs.error) return <p className="muted">{t('fair.costsPrivate')}</p>
@@ -34,7 +38,7 @@ function CostTable({ path, total }: { path: string; total: string }) {
               </th>
             )}
             <th scope="col" className="num">
-              {t('fair.share')}
+              {estimated ? t('fair.estimatedShare') : t('fair.share')}
             </th>
           </tr>
         </thead>
@@ -60,6 +64,11 @@ function CostTable({ path, total }: { path: string; total: string }) {
           </tr>
         </tfoot>
       </table>
+      {estimated && places ? (
+        <p className="muted small" data-testid="estimated-note">
+          {t('fair.estimatedNote', { max: places, min: fmt.money(Number(total) / places) })}
+        </p>
+      ) : null}
     </div>
   )
 }
@@ -67,8 +76,9 @@ function CostTable({ path, total }: { path: string; total: string }) {
 export function TradeFairPage() {
   const { id } = useParams()
   const fairId = Number(id)
-  const { t, fmt } = useI18n()
+  const { t, fmt, locale } = useI18n()
   const { me, firmId, canManage } = useAuth()
+  const runsIt = (consortiumId: number) => Boolean(me?.consortia.some((c) => c.consortium_id === consortiumId && c.role === 'manager'))
   const fair = useLoad((signal) => api.get<TradeFair>(`/trade-fairs/${fairId}`, undefined, signal), [fairId])
   const [area, setArea] = useState('')
   const [error, setError] = useState<unknown>(null)
@@ -118,7 +128,7 @@ export function TradeFairPage() {
         }
         back={{ to: `/consortia/${f.consortium_id}?tab=fairs`, label: f.consortium_name }}
         actions={
-          <button type="button" className="btn btn-secondary" onClick={() => void api.download(`/trade-fairs/${f.id}/calendar.ics`, `fiera-${f.id}.ics`).catch(setError)}>
+          <button type="button" className="btn btn-secondary" onClick={() => void api.download(`/trade-fairs/${f.id}/calendar.ics?lang=${locale}`, `fiera-${f.id}.ics`).catch(setError)}>
             {t('fair.calendar')}
           </button>
         }
@@ -131,9 +141,10 @@ export function TradeFairPage() {
       </div>
       <div className="detail-grid">
         <div className="detail-main">
+          {runsIt(f.consortium_id) && firmId ? <FairManagerPanel fair={f} onChange={fair.reload} /> : null}
           <Card title={t('fair.costs')}>
             <p className="muted small">{f.cost_split === 'equal' ? t('fair.splitEqualHelp') : t('fair.splitAreaHelp')}</p>
-            <CostTable key={f.participant_count} path={`/trade-fairs/${f.id}/costs`} total={f.total_cost} />
+            <CostTable key={f.participant_count} path={`/trade-fairs/${f.id}/costs`} total={f.total_cost} estimated={f.signups_open} places={f.max_firms} />
           </Card>
         </div>
         <aside className="detail-side">
@@ -148,6 +159,8 @@ export function TradeFairPage() {
                   </button>
                 )}
               </>
+            ) : runsIt(f.consortium_id) && !firmId ? (
+              <FairManagerPanel fair={f} onChange={fair.reload} />
             ) : !me || !firmId ? (
               <p className="muted">{t('fair.signInToJoin')}</p>
             ) : !f.signups_open ? (
@@ -232,8 +245,9 @@ export function CampaignPage() {
 export function CoursePage() {
   const { id } = useParams()
   const courseId = Number(id)
-  const { t, fmt } = useI18n()
+  const { t, fmt, locale } = useI18n()
   const { me, firmId } = useAuth()
+  const [cancelling, setCancelling] = useState<number | null>(null)
   const course = useLoad((signal) => api.get<Course>(`/courses/${courseId}`, undefined, signal), [courseId])
   const form = useForm({ participant_name: me?.full_name ?? '', participant_email: me?.email ?? '' })
   const [error, setError] = useState<unknown>(null)
@@ -274,7 +288,7 @@ export function CoursePage() {
         title={c.title}
         back={{ to: `/consortia/${c.consortium_id}?tab=courses`, label: c.consortium_name }}
         actions={
-          <button type="button" className="btn btn-secondary" onClick={() => void api.download(`/courses/${c.id}/calendar.ics`, `corso-${c.id}.ics`).catch(setError)}>
+          <button type="button" className="btn btn-secondary" onClick={() => void api.download(`/courses/${c.id}/calendar.ics?lang=${locale}`, `corso-${c.id}.ics`).catch(setError)}>
             {t('fair.calendar')}
           </button>
         }
@@ -289,6 +303,7 @@ export function CoursePage() {
       <ErrorBanner error={error} />
       <div className="detail-grid">
         <div className="detail-main">
+          {me?.consortia.some((m) => m.consortium_id === c.consortium_id && m.role === 'manager') && <CourseRoster course={c} />}
           <Card title={t('course.sessions')}>
             <ol className="sessions">
               {c.sessions.map((s) => (
@@ -300,6 +315,7 @@ export function CoursePage() {
           </Card>
         </div>
         <aside className="detail-side">
+          {firmId ? (
           <Card title={t('course.yourEnrolments')}>
             {live.length === 0 && <p className="muted">{t('course.noneYet')}</p>}
             <ul className="plain-list" data-testid="enrolments">
@@ -309,9 +325,21 @@ export function CoursePage() {
                     <strong>{e.participant_name}</strong> <StatusBadge status={e.status} />
                     {e.status === 'waitlisted' && e.waitlist_position && <span className="small"> {t('course.position', { n: e.waitlist_position })}</span>}
                   </span>
-                  <button type="button" className="btn btn-ghost btn-small" onClick={() => void cancel(e)}>
-                    {t('course.cancel')}
-                  </button>
+                  {cancelling === e.id ? (
+                    <span className="confirm-inline" role="group" aria-label={t('course.cancel')}>
+                      <span className="small">{t('course.cancelConfirm', { name: e.participant_name })}</span>
+                      <button type="button" className="btn btn-danger btn-small" onClick={() => void cancel(e).then(() => setCancelling(null))}>
+                        {t('course.cancelYes')}
+                      </button>
+                      <button type="button" className="btn btn-ghost btn-small" onClick={() => setCancelling(null)}>
+                        {t('course.keep')}
+                      </button>
+                    </span>
+                  ) : (
+                    <button type="button" className="btn btn-ghost btn-small" onClick={() => setCancelling(e.id)}>
+                      {t('course.cancel')}
+                    </button>
+                  )}
                 </li>
               ))}
             </ul>
@@ -330,6 +358,7 @@ export function CoursePage() {
               !c.enrolment_open && <Notice>{t('course.closed')}</Notice>
             )}
           </Card>
+          ) : null}
         </aside>
       </div>
       {!me && <Empty title={t('fair.signInToJoin')} />}

@@ -5,7 +5,12 @@ import { useI18n } from '../i18n'
 export function HomePage() {
   const { t } = useI18n()
   const { me } = useAuth()
-  if (me) return <Navigate to={me.memberships.length ? '/board' : '/firms/new'} replace />
+  if (me) {
+    // Each role lands on its own workplace: a firm's board, a secretary's desk.
+    const runsConsortia = me.consortia.some((c) => c.role === 'manager')
+    const landing = me.memberships.length || me.is_staff ? '/board' : runsConsortia ? '/secretariat' : '/firms/new'
+    return <Navigate to={landing} replace />
+  }
   return (
     <div className="hero">
       <div className="hero-text">

@@ -1,9 +1,8 @@
 import { Link } from 'react-router-dom'
-import { api } from '../api/client'
-import type { Notification, Page } from '../api/types'
+import { useQuery, useQueryClient } from '@tanstack/react-query'
+import { apiClient, data } from '../api/typed'
 import { useAuth } from '../auth/AuthContext'
 import { Empty, ErrorBanner, Loading, PageHeader } from '../components/ui'
-import { useLoad } from '../hooks/useLoad'
 import { useI18n } from '../i18n'
 import { describeEvent } from '../live/describe'
 import { useLive, useLiveEvents } from '../live/LiveContext'
@@ -12,11 +11,16 @@ export function NotificationsPage() {
   const { t, fmt } = useI18n()
   const { me } = useAuth()
   const { refreshUnread } = useLive()
-  const list = useLoad((signal) => api.get<Page<Notification>>('/notifications', { limit: 50 }, signal), [])
+  const queryClient = useQueryClient()
+  const query = useQuery({
+    queryKey: ['notifications'],
+    queryFn: () => data(apiClient.GET('/api/v1/notifications', { params: { query: { limit: 50 } } })),
+  })
+  const list = { data: query.data, error: query.error, reload: () => void queryClient.invalidateQueries({ queryKey: ['notifications'] }) }
   useLiveEvents('*', () => list.reload())
   const myFirms = me?.memberships.map((m) => m.firm_id) ?? []
   const markRead = async (body: { ids: number[] } | { all: true }) => {
-    await api.post('/notifications/read', body).catch(() => undefined)
+    await apiClient.POST('/api/v1/notifications/read', { body }).catch(() => undefined)
     list.reload()
     refreshUnread()
   }

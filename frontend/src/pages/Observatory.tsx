@@ -5,6 +5,7 @@ import { useAuth } from '../auth/AuthContext'
 import { BarList, StackedColumns, type StackedColumn } from '../components/Charts'
 import { Card, Empty, ErrorBanner, Loading, PageHeader, Stat } from '../components/ui'
 import { useLoad } from '../hooks/useLoad'
+import { unitName } from '../lib/units'
 import { useI18n } from '../i18n'
 import { phaseName } from '../lib/phases'
 
@@ -106,9 +107,9 @@ export function ObservatoryPage() {
             <BarList
               label={t('obs.pricesChart')}
               rows={prices.map((p) => ({
-                name: `${name(p.phase)} · ${p.unit}`,
+                name: `${name(p.phase)} · ${unitName(p.unit, locale)}`,
                 value: Number(p.median_unit_price),
-                text: `${fmt.money(p.median_unit_price)} / ${p.unit}`,
+                text: t('obs.perUnit', { price: fmt.money(p.median_unit_price), unit: unitName(p.unit, locale) }),
                 note: t('obs.basedOn', { n: p.contracts ?? 0 }),
               }))}
             />

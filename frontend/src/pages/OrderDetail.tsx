@@ -9,7 +9,7 @@ import { ReportButton } from '../components/ReportButton'
 import { BelowTariffBadge } from '../components/tariffs/BelowTariffBadge'
 import { TariffPriceCheck } from '../components/tariffs/TariffPriceCheck'
 import { useToast } from '../components/Toasts'
-import { describeError, useForm } from '../hooks/useForm'
+import { describeError, fieldMessages, useForm } from '../hooks/useForm'
 import { useLoad } from '../hooks/useLoad'
 import { useI18n, type MessageKey } from '../i18n'
 import { phaseName } from '../lib/phases'
@@ -594,7 +594,7 @@ function AnswerForm({ orderId, question, onDone }: { orderId: number; question: 
       await api.post(`/orders/${orderId}/questions/${question.id}/answer`, { text: text.trim() })
       onDone()
     } catch (failure) {
-      setError(failure instanceof ApiError ? (failure.fields.text ?? failure.detail) : describeError(failure, t))
+      setError(failure instanceof ApiError && failure.fields.text ? fieldMessages(failure, t).text! : describeError(failure, t))
     }
   }
   return (

@@ -43,6 +43,9 @@ interface OrderForm {
 export function OrderNewPage() {
   const { t, locale } = useI18n()
   const { firmId, canManage, phases, me } = useAuth()
+  // A suspended firm is not offered the form at all (it would only be refused).
+  const activeFirm = me?.memberships.find((m) => m.firm_id === firmId)
+  const suspended = activeFirm?.firm_status === 'suspended'
   const navigate = useNavigate()
   const push = useToast()
   const [pendingFiles, setPendingFiles] = useState<File[]>([])
@@ -130,6 +133,8 @@ export function OrderNewPage() {
     <div className="narrow">
       <PageHeader title={t('orderNew.title')} subtitle={parentContract ? t('orderNew.subOrderLead', { id: parentContract }) : t('orderNew.lead')} back={{ to: '/board', label: t('nav.board') }} />
       {!canManage && <ErrorBanner message={t('orderNew.needManager')} />}
+      {suspended && <ErrorBanner message={t('firm.suspendedBanner', { name: activeFirm?.firm_name ?? '' })} />}
+      {!suspended && (
       <form className="card form" onSubmit={onSubmit} noValidate>
         <ErrorBanner message={form.banner} />
         <TextField label={t('order.title')} required maxLength={200} value={v.title} placeholder={t('orderNew.titlePlaceholder')} onChange={(e) => form.set('title', e.target.value)} error={form.errors.title} />
@@ -206,6 +211,7 @@ export function OrderNewPage() {
           </button>
         </div>
       </form>
+      )}
     </div>
   )
 }

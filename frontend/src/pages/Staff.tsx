@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react'
 import { Link, useSearchParams } from 'react-router-dom'
 import { api } from '../api/client'
-import type { AuditEntry, Contract, ModeratedFirm, Page, QueueItem } from '../api/types'
+import type { ModeratedFirm, Page, QueueItem } from '../api/types'
 import { SelectField, TextArea, TextField } from '../components/Field'
 import { BelowTariffReport } from '../components/tariffs/BelowTariffReport'
 import { Empty, ErrorBanner, Loading, PageHeader, StatusBadge, Tabs } from '../components/ui'
@@ -10,6 +10,8 @@ import { useLoad } from '../hooks/useLoad'
 import { useI18n, type MessageKey } from '../i18n'
 import { RECONNECTED, useLiveEvents } from '../live/LiveContext'
 import { DocumentReviewQueue } from '../documents/ReviewQueue'
+import { AuditLog } from './workplaces/AuditLog'
+import { DisputeDesk } from './workplaces/DisputeDesk'
 
 type Tab = 'queue' | 'firms' | 'disputes' | 'documents' | 'audit' | 'below-tariff'
 
@@ -36,9 +38,9 @@ export function StaffPage() {
       <div className="tab-panel" role="tabpanel">
         {tab === 'queue' && <Queue />}
         {tab === 'firms' && <Firms />}
-        {tab === 'disputes' && <Disputes />}
+        {tab === 'disputes' && <DisputeDesk />}
         {tab === 'documents' && <DocumentReviewQueue />}
-        {tab === 'audit' && <Audit />}
+        {tab === 'audit' && <AuditLog />}
         {tab === 'below-tariff' && <BelowTariffReport />}
       </div>
     </div>
@@ -175,6 +177,7 @@ function Firms() {
                 {firm.suspension_reason && (
                   <div className="small warn-text">
                     {t('staff.suspendedFor', { when: fmt.date(firm.suspended_at), reason: firm.suspension_reason })}
+                    {firm.suspended_until && <> · {t('staff.suspendedUntil', { date: fmt.dateTime(firm.suspended_until) })}</>}
                   </div>
                 )}
               </div>
@@ -191,7 +194,7 @@ function FirmActions({ firm, onDone }: { firm: ModeratedFirm; onDone: () => void
   const { t } = useI18n()
   const [suspending, setSuspending] = useState(false)
   const [error, setError] = useState<unknown>(null)
-  const form = useForm({ reason: '' })
+  const form = useForm({ reason: '', until: '' })
   const run = async (path: string, body?: unknown) => {
     setError(null)
     try {
@@ -205,7 +208,10 @@ function FirmActions({ firm, onDone }: { firm: ModeratedFirm; onDone: () => void
     event.preventDefault()
     const ok = await form.submit(
       async () => {
-        await api.post(`/moderation/firms/${firm.id}/suspend`, { reason: form.values.reason.trim() })
+        await api.post(`/moderation/firms/${firm.id}/suspend`, {
+          reason: form.values.reason.trim(),
+          ...(form.values.until ? { until: new Date(`${form.values.until}T00:00:00`).toISOString() } : {}),
+        })
       },
       () => (form.values.reason.trim().length >= 5 ? {} : { reason: t('staff.reasonNeeded') }),
     )
@@ -239,6 +245,7 @@ function FirmActions({ firm, onDone }: { firm: ModeratedFirm; onDone: () => void
         <form className="form" onSubmit={suspend} noValidate>
           <ErrorBanner message={form.banner} />
           <TextArea label={t('staff.suspendReason')} rows={2} value={form.values.reason} onChange={(e) => form.set('reason', e.target.value)} error={form.errors.reason} />
+          <TextField label={t('staff.suspendUntil')} type="date" value={form.values.until} onChange={(e) => form.set('until', e.target.value)} error={form.errors.until} hint={t('staff.suspendUntilHint')} />
           <div className="button-row">
             <button type="submit" className="btn btn-danger btn-small" disabled={form.busy}>
               {t('staff.suspendConfirm')}
@@ -250,138 +257,5 @@ function FirmActions({ firm, onDone }: { firm: ModeratedFirm; onDone: () => void
         </form>
       )}
     </div>
-  )
-}
-
-function Disputes() {
-  const { t, fmt } = useI18n()
-  const disputes = useLoad((signal) => api.get<Page<Contract> | Contract[]>('/moderation/disputes', { limit: 50 }, signal).then((r) => (Array.isArray(r) ? r : r.items)), [])
-  if (disputes.error) return <ErrorBanner error={disputes.error} onRetry={disputes.reload} />
-  if (!disputes.data) return <Loading />
-  if (disputes.data.length === 0) return <Empty title={t('staff.noDisputes')} />
-  return (
-    <ul className="queue">
-      {disputes.data.map((c) => (
-        <li key={c.id} className="card queue-item">
-          <div className="row-between">
-            <div>
-              <strong>
-                <Link to={`/contracts/${c.id}`}>{c.order_title ?? t('contracts.number', { id: c.id })}</Link>
-              </strong>
-              <div className="muted small">
-                {c.client_firm_name ?? `#${c.client_firm_id}`} → {c.supplier_firm_name ?? `#${c.supplier_firm_id}`} · {fmt.money(c.total_price)} · {t('contracts.due')} {fmt.date(c.due_date)}
-              </div>
-            </div>
-            <StatusBadge status={c.status} />
-          </div>
-          {c.dispute_reason && <blockquote className="excerpt">{c.dispute_reason}</blockquote>}
-          <DisputeForm contractId={c.id} onDone={disputes.reload} />
-        </li>
-      ))}
-    </ul>
-  )
-}
-
-function DisputeForm({ contractId, onDone }: { contractId: number; onDone: () => void }) {
-  const { t } = useI18n()
-  const form = useForm({ outcome: 'completed', note: '' })
-  const submit = async (event: FormEvent) => {
-    event.preventDefault()
-    const ok = await form.submit(
-      async () => {
-        await api.post(`/moderation/contracts/${contractId}/resolve`, form.values)
-      },
-      () => (form.values.note.trim() ? {} : { note: t('staff.noteNeeded') }),
-    )
-    if (ok) onDone()
-  }
-  return (
-    <form className="resolve-form" onSubmit={submit} noValidate>
-      <ErrorBanner message={form.banner} />
-      <div className="row-2">
-        <SelectField
-          label={t('staff.outcome')}
-          value={form.values.outcome}
-          onChange={(e) => form.set('outcome', e.target.value)}
-          options={[
-            { value: 'completed', label: t('staff.outcomeCompleted') },
-            { value: 'cancelled', label: t('staff.outcomeCancelled') },
-          ]}
-        />
-        <TextField label={t('staff.note')} value={form.values.note} onChange={(e) => form.set('note', e.target.value)} error={form.errors.note} />
-      </div>
-      <button type="submit" className="btn btn-primary btn-small" disabled={form.busy}>
-        {t('staff.decide')}
-      </button>
-    </form>
-  )
-}
-
-function Audit() {
-  const { t, fmt } = useI18n()
-  const [action, setAction] = useState('')
-  const [extra, setExtra] = useState<{ items: AuditEntry[]; cursor: string | null } | null>(null)
-  const first = useLoad(
-    (signal) => {
-      setExtra(null)
-      return api.get<Page<AuditEntry>>('/moderation/audit-log', { action, limit: 50 }, signal)
-    },
-    [action],
-  )
-  const items = [...(first.data?.items ?? []), ...(extra?.items ?? [])]
-  const cursor = extra ? extra.cursor : first.data?.next_cursor
-  const more = async () => {
-    if (!cursor) return
-    const page = await api.get<Page<AuditEntry>>('/moderation/audit-log', { action, limit: 50, cursor })
-    setExtra((previous) => ({ items: [...(previous?.items ?? []), ...page.items], cursor: page.next_cursor }))
-  }
-  return (
-    <>
-      <div className="toolbar">
-        <label className="inline-select">
-          {t('staff.auditAction')}{' '}
-          <input value={action} onChange={(e) => setAction(e.target.value.trim())} placeholder="firm.suspend" />
-        </label>
-      </div>
-      <ErrorBanner error={first.error} onRetry={first.reload} />
-      {!first.data && <Loading />}
-      {first.data && items.length === 0 && <Empty title={t('staff.auditEmpty')} />}
-      {items.length > 0 && (
-        <div className="table-wrap card">
-          <table className="table compact" data-testid="audit-log">
-            <caption className="sr-only">{t('staff.audit')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('staff.when')}</th>
-                <th scope="col">{t('staff.auditAction')}</th>
-                <th scope="col">{t('staff.who')}</th>
-                <th scope="col">{t('staff.target')}</th>
-                <th scope="col">{t('staff.reason')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((entry) => (
-                <tr key={entry.id}>
-                  <td>{fmt.dateTime(entry.at)}</td>
-                  <td>
-                    <code>{entry.action}</code>
-                  </td>
-                  <td>{entry.actor_user_id ?? '—'}</td>
-                  <td>{entry.target_type ? `${entry.target_type} ${entry.target_id ?? ''}` : '—'}</td>
-                  <td>{entry.reason || '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {cursor && (
-        <div className="load-more">
-          <button type="button" className="btn btn-secondary" onClick={() => void more()}>
-            {t('common.loadMore')}
-          </button>
-        </div>
-      )}
-    </>
   )
 }

@@ -31,7 +31,7 @@ def _checked_cursor(params: PageParams) -> int | None:
         return None
     (after,) = decode_cursor(params.cursor, 1)
     if not isinstance(after, int) or isinstance(after, bool):
-        raise Invalid("cursor", "is not a cursor this list returned")
+        raise Invalid("cursor", "is not a cursor this list returned", code="cursor.invalid")
     return after
 
 

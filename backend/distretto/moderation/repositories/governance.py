@@ -10,7 +10,8 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from distretto.kit.pagination import PageParams, keyset_page
 from distretto.kit.repository import Repository
-from distretto.models import AuditEntry, Firm, FirmWarning
+from distretto.models import AuditEntry, Consortium, Contract, Firm, FirmWarning, Order, User
+from distretto.models.firms import FirmStatus
 from distretto.moderation.schemas import AuditFilters
 
 SUSPENSION_ACTION = "moderation.firm_suspended"
@@ -94,3 +95,57 @@ class GovernanceRepository(Repository):
         if filters.until is not None:
             stmt = stmt.where(AuditEntry.at < filters.until)
         return await keyset_page(self.session, stmt, [AuditEntry.id], params)
+
+    # --- Names for the audit log -----------------------------------------------------------
+
+    async def user_names(self, user_ids: Sequence[int]) -> dict[int, str]:
+        if not user_ids:
+            return {}
+        rows = await self.session.execute(
+            select(User.id, User.full_name).where(col(User.id).in_(sorted(set(user_ids))))
+        )
+        return {int(uid): name for uid, name in rows.all()}
+
+    async def firm_names(self, firm_ids: Sequence[int]) -> dict[int, str]:
+        if not firm_ids:
+            return {}
+        rows = await self.session.execute(
+            select(Firm.id, Firm.name).where(col(Firm.id).in_(sorted(set(firm_ids))))
+        )
+        return {int(fid): name for fid, name in rows.all()}
+
+    async def target_titles(self, targets: Sequence[tuple[str, int]]) -> dict[tuple[str, int], str]:
+        """Order titles for orders, for contracts the title of their order, consortium names."""
+        orders = sorted({tid for kind, tid in targets if kind == "order"})
+        consortia = sorted({tid for kind, tid in targets if kind == "consortium"})
+        contracts = sorted({tid for kind, tid in targets if kind == "contract"})
+        titles: dict[tuple[str, int], str] = {}
+        if orders:
+            rows = await self.session.execute(
+                select(Order.id, Order.title).where(col(Order.id).in_(orders))
+            )
+            titles.update({("order", int(oid)): title for oid, title in rows.all()})
+        if contracts:
+            rows = await self.session.execute(
+                select(Contract.id, Order.title)
+                .join(Order, col(Order.id) == col(Contract.order_id))
+                .where(col(Contract.id).in_(contracts))
+            )
+            titles.update({("contract", int(cid)): title for cid, title in rows.all()})
+        if consortia:
+            rows = await self.session.execute(
+                select(Consortium.id, Consortium.name).where(col(Consortium.id).in_(consortia))
+            )
+            titles.update({("consortium", int(cid)): name for cid, name in rows.all()})
+        return titles
+
+    async def suspension_ended_ids(self, now: datetime) -> list[int]:
+        """Firms whose dated suspension has reached its end (to lift before listing)."""
+        rows = await self.session.execute(
+            select(Firm.id).where(
+                col(Firm.status) == FirmStatus.SUSPENDED,
+                col(Firm.suspended_until).is_not(None),
+                col(Firm.suspended_until) <= now,
+            )
+        )
+        return [int(r[0]) for r in rows.all()]

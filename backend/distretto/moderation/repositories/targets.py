@@ -79,7 +79,7 @@ class TargetRepository(Repository):
             ).where(col(Order.id).in_(ids))
         )
         return [
-            TargetRecord("order", i, firm, f"Order «{title}»", _excerpt(text), hidden)
+            TargetRecord("order", i, firm, f"«{title}»", _excerpt(text), hidden)
             for i, firm, title, text, hidden in rows.all()
         ]
 
@@ -91,7 +91,7 @@ class TargetRepository(Repository):
             .where(col(Bid.id).in_(ids))
         )
         return [
-            TargetRecord("bid", i, firm, f"Bid on order «{title}»", _excerpt(notes), hidden)
+            TargetRecord("bid", i, firm, f"«{title}»", _excerpt(notes), hidden)
             for i, firm, title, notes, hidden in rows.all()
         ]
 
@@ -114,7 +114,7 @@ class TargetRepository(Repository):
                 "review",
                 i,
                 firm,
-                f"Review on contract {contract} (quality {q}, timeliness {t}, communication {c})",
+                f"#{contract} · ★ {q}/{t}/{c}",
                 _excerpt(comment),
                 hidden,
                 subject_firm_id=reviewee,
@@ -133,7 +133,7 @@ class TargetRepository(Repository):
             ).where(col(ContractMessage.id).in_(ids))
         )
         return [
-            TargetRecord("message", i, firm, f"Message on contract {contract}", _excerpt(t), h)
+            TargetRecord("message", i, firm, f"#{contract}", _excerpt(t), h)
             for i, firm, contract, t, h in rows.all()
         ]
 
@@ -144,7 +144,7 @@ class TargetRepository(Repository):
             select(Firm.id, Firm.name, Firm.description).where(col(Firm.id).in_(ids))
         )
         return [
-            TargetRecord("firm", i, i, f"Firm «{name}»", _excerpt(text), None)
+            TargetRecord("firm", i, i, f"«{name}»", _excerpt(text), None)
             for i, name, text in rows.all()
         ]
 
