@@ -17,7 +17,51 @@ from decimal import Decimal
 from bench.config import Sizes
 from bench.text import order_text
 from distretto.firms.vat import vat_for_company
-from distretto.seed.firms import AREAS, FIRST_NAMES, PREFIXES, SUFFIXES, SURNAMES
+from distretto.seed.firms import FIRST_NAMES, SURNAMES
+
+# The benchmark's own geography: a large synthetic district spread over the Italian
+# clusters (the demo seed is one believable district; the bench needs breadth).
+# (province, region, town, typical phases)
+AREAS = (
+    (
+        "PO",
+        "Toscana",
+        "Prato",
+        ["wool_regeneration", "carding", "spinning", "weaving", "dyeing", "finishing", "knitting"],
+    ),
+    ("FI", "Toscana", "Scandicci", ["leather_goods", "cutting", "stitching", "quality_control"]),
+    ("PT", "Toscana", "Quarrata", ["knitting", "printing", "embroidery", "packaging"]),
+    (
+        "FM",
+        "Marche",
+        "Montegranaro",
+        ["upper_cutting", "upper_stitching", "lasting", "shoe_finishing", "sole_making"],
+    ),
+    ("MC", "Marche", "Civitanova Marche", ["sole_making", "upper_stitching", "packaging"]),
+    ("VE", "Veneto", "Stra", ["upper_cutting", "upper_stitching", "lasting", "shoe_finishing"]),
+    ("VI", "Veneto", "Arzignano", ["tanning", "finishing"]),
+    ("BI", "Piemonte", "Biella", ["spinning", "twisting", "weaving", "finishing"]),
+    ("CO", "Lombardia", "Como", ["printing", "weaving", "dyeing", "finishing"]),
+    ("BG", "Lombardia", "Bergamo", ["warping", "weaving", "logistics"]),
+)
+PREFIXES = (
+    "Tessitura",
+    "Lanificio",
+    "Tintoria",
+    "Filatura",
+    "Maglificio",
+    "Calzaturificio",
+    "Tomaificio",
+    "Suolificio",
+    "Conceria",
+    "Pelletteria",
+    "Stamperia",
+    "Ricamificio",
+    "Confezioni",
+    "Orlatura",
+    "Finissaggio",
+)
+SUFFIXES = ("S.r.l.", "S.n.c.", "S.p.A.", "& C. S.a.s.", "S.r.l.")
 
 # Phases each kind of final firm farms out, all worked by the suppliers of AREAS.
 CHAINS = {
