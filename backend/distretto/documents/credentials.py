@@ -70,7 +70,10 @@ def _label(fields: dict[str, str], kind: CredentialKind) -> str:
     label = " ".join(fields.get("label", "").split())
     if len(label) > MAX_LABEL_CHARS:
         raise Invalid(
-            "label", f"at most {MAX_LABEL_CHARS} characters", code="documents.label_too_long"
+            "label",
+            f"at most {MAX_LABEL_CHARS} characters",
+            code="documents.label_too_long",
+            params={"max_length": MAX_LABEL_CHARS},
         )
     if not label:
         if kind is CredentialKind.CERTIFICATION:

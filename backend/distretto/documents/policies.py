@@ -69,4 +69,8 @@ def require_credential_manager(viewer: Viewer, firm_id: int) -> None:
 
 def require_credential_reader(viewer: Viewer, firm_id: int) -> None:
     if not viewer.is_staff and firm_id not in viewer.firm_roles:
-        raise NotFound(f"Firm {firm_id} not found among your firms")
+        raise NotFound(
+            f"Firm {firm_id} not found among your firms",
+            code="firm.not_found",
+            params={"id": firm_id},
+        )

@@ -137,7 +137,9 @@ class _Collector:
             return
         text = bytes(self._text).decode("utf-8", "replace")
         if "\x00" in text:
-            raise Invalid(self._name, "must not contain NUL characters")
+            raise Invalid(
+                self._name, "must not contain NUL characters", code="documents.nul_character"
+            )
         self.fields[self._name] = text
 
 

@@ -110,7 +110,10 @@ def _title(fields: dict[str, str]) -> str:
     title = " ".join(fields.get("title", "").split())
     if len(title) > MAX_TITLE_CHARS:
         raise Invalid(
-            "title", f"at most {MAX_TITLE_CHARS} characters", code="documents.title_too_long"
+            "title",
+            f"at most {MAX_TITLE_CHARS} characters",
+            code="documents.title_too_long",
+            params={"max_length": MAX_TITLE_CHARS},
         )
     return title
 

@@ -258,7 +258,11 @@ async def board(
     if fits_capacity:
         # ``firm_id`` then names the firm whose capacity filters, not a client.
         if firm_id is None:
-            raise Invalid("firm_id", "name the firm whose capacity the board should fit")
+            raise Invalid(
+                "firm_id",
+                "name the firm whose capacity the board should fit",
+                code="order.capacity_firm_required",
+            )
         capacity.require_firm_member(viewer, firm_id)
         capacity_firm, firm_id = firm_id, None
     listed, cursor = await OrderRepository(session).board(
