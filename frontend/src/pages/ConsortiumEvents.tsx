@@ -144,7 +144,12 @@ export function TradeFairPage() {
           {runsIt(f.consortium_id) && firmId ? <FairManagerPanel fair={f} onChange={fair.reload} /> : null}
           <Card title={t('fair.costs')}>
             <p className="muted small">{f.cost_split === 'equal' ? t('fair.splitEqualHelp') : t('fair.splitAreaHelp')}</p>
-            <CostTable key={f.participant_count} path={`/trade-fairs/${f.id}/costs`} total={f.total_cost} estimated={f.signups_open} places={f.max_firms} />
+            {/* Shares are the participants' and the managers' to read: others are not asked to load them (the API would refuse). */}
+            {mine || runsIt(f.consortium_id) ? (
+              <CostTable key={f.participant_count} path={`/trade-fairs/${f.id}/costs`} total={f.total_cost} estimated={f.signups_open} places={f.max_firms} />
+            ) : (
+              <p className="muted">{t('fair.costsPrivate')}</p>
+            )}
           </Card>
         </div>
         <aside className="detail-side">
