@@ -131,6 +131,8 @@ test('a client sees the district free capacity while posting, and a dyer filters
   const finisherPage = await (await contextFor(browser)).newPage()
   await signIn(finisherPage, finishers[0])
   await finisherPage.goto('/board')
+  // The filter goes into the address once the board has loaded its first page: wait for it.
+  await expect(finisherPage.getByTestId('order-card').filter({ hasText: title })).toBeVisible()
   await finisherPage.getByTestId('fits-capacity').check()
   await expect(finisherPage).toHaveURL(/fits=1/)
   await expect(finisherPage.getByTestId('order-card').filter({ hasText: title })).toBeVisible()
