@@ -7,6 +7,10 @@ UV = $(shell command -v uv 2>/dev/null || echo $(UV_HOME)/bin/uv)
 export DISTRETTO_DATABASE_URL ?= sqlite+aiosqlite:///./distretto.db
 # Test processes per database run (pytest-xdist): one database and Redis namespace each.
 PYTEST_WORKERS ?= auto
+# Some environments (CI images, sandboxes) set PYTHONDONTWRITEBYTECODE: then every Python
+# process of the suite (each pytest worker, alembic, the e2e server, the API check)
+# compiles every module it imports from source again, ~4 CPU seconds each. Not here.
+unexport PYTHONDONTWRITEBYTECODE
 PYTEST_FLAGS ?=
 
 .PHONY: uv install demo serve migrate seed test lint typecheck test-sqlite test-postgres \
@@ -61,8 +65,12 @@ coverage: install
 
 # The whole suite. Every phase runs and reports even when an earlier one failed; the run
 # fails if any did (.ci/phases prints the summary). The web app is built once.
+# Phases joined by "+" run at the same time (each logs on its own, printed whole when it
+# ends): the static checks and the build first, then both database runs, the browser tests
+# (mostly waiting on the browser and the server) and the web app's checks, then coverage
+# combines what the two database runs recorded. docs/testing.md has the timings.
 test: install
-	.ci/phases lint typecheck test-sqlite test-postgres coverage frontend frontend-check e2e
+	.ci/phases lint+typecheck+frontend test-sqlite+test-postgres+e2e+frontend-check coverage
 
 # npm ci once per lock file: a later phase reuses what an earlier one installed.
 frontend-deps:
@@ -70,8 +78,9 @@ frontend-deps:
 	  && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } \
 	  && node scripts/check-node.mjs; fi
 
+# vite only: `npm run build` would also run tsc, which `frontend-check`'s typecheck runs.
 frontend: frontend-deps
-	@if [ -f frontend/package.json ]; then cd frontend && npm run build; fi
+	@if [ -f frontend/package.json ]; then cd frontend && npx vite build; fi
 
 # Static checks of the web app, and that the typed client matches the OpenAPI schema
 # (the build is the `frontend` target's).

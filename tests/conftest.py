@@ -3,6 +3,10 @@
 ``DISTRETTO_TEST_DB=sqlite`` (default) or ``postgres`` picks the backend; with
 PostgreSQL the app also uses Redis (rate limits, live fan-out), as in production.
 
+A test that asks for none of ``DATABASE_FIXTURES`` (directly or through its fixtures)
+touches no database: it starts no app, needs no clean-up, and runs in the SQLite run
+only (the PostgreSQL run deselects it, as it would prove nothing new there).
+
 Under pytest-xdist (``-n auto``) every worker is its own process with its own session
 fixtures: its own SQLite file or PostgreSQL database and its own Redis namespace, all
 named after the worker (``gw0``, ``gw1``…) so a leftover is easy to trace.
@@ -40,8 +44,24 @@ hypothesis_settings.load_profile("distretto")
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
+# The fixtures through which a test reaches the worker's database (every database fixture
+# of the suite depends on one of them).
+DATABASE_FIXTURES = {"app", "settings", "database_url"}
+# Ramdisk for the SQLite files when the box has one: the tests check behaviour, not
+# durability, and fsync on every commit costs more wall time than the queries.
+FAST_TMP = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    return bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if BACKEND == "postgres":
+        unit = [item for item in items if not _uses_database(item)]
+        if unit:
+            config.hook.pytest_deselected(items=unit)
+            items[:] = [item for item in items if _uses_database(item)]
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL (run with DISTRETTO_TEST_DB=postgres)")
     for item in items:
@@ -67,12 +87,15 @@ def database_url() -> Iterator[str]:
     if BACKEND == "postgres":
         name = f"distretto_test_{WORKER}_{uuid.uuid4().hex[:10]}"
         asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+        # A commit need not wait for the WAL flush: the server's durability is not what
+        # the tests check, and the wait is most of a short request's time.
+        asyncio.run(_pg_admin(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
         url = _pg_url(name)
         run_migrations(url)
         yield url
         asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     else:
-        with tempfile.TemporaryDirectory(prefix=f"distretto-test-{WORKER}-") as tmp:
+        with tempfile.TemporaryDirectory(prefix=f"distretto-test-{WORKER}-", dir=FAST_TMP) as tmp:
             url = f"sqlite+aiosqlite:///{Path(tmp) / 'test.db'}"
             run_migrations(url)
             yield url
@@ -137,10 +160,15 @@ async def _truncate(application: FastAPI) -> None:
 
 
 @pytest.fixture(autouse=True)
-async def clean_state(app: FastAPI) -> AsyncIterator[None]:
+async def clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
+    if not DATABASE_FIXTURES & set(request.fixturenames):
+        # Touches no database: nothing to clean, and no app to start for it.
+        yield
+        return
+    application: FastAPI = request.getfixturevalue("app")
     yield
-    await _truncate(app)
-    await app.state.ctx.limiter.reset()
+    await _truncate(application)
+    await application.state.ctx.limiter.reset()
 
 
 @pytest.fixture
