@@ -26,8 +26,9 @@ def test_the_cheap_test_hashes_are_still_verified_by_production() -> None:
     cheap = make_hasher(Settings(environment="test", secret_key=SECRET))
     production = make_hasher(Settings(environment="production", secret_key=SECRET))
     stored = cheap.hash(PASSWORD)
-    assert extract_parameters(stored).time_cost < extract_parameters(
-        production.hash(PASSWORD)
-    ).time_cost
+    assert (
+        extract_parameters(stored).time_cost
+        < extract_parameters(production.hash(PASSWORD)).time_cost
+    )
     # Parameters travel in the hash: a user created by a test can sign in anywhere.
     assert production.verify(stored, PASSWORD)
