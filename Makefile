@@ -4,6 +4,10 @@ SHELL := /bin/bash
 # it is looked up again after `make uv` installed it.
 UV_HOME := $(HOME)/.cache/distretto-uv
 UV = $(shell command -v uv 2>/dev/null || echo $(UV_HOME)/bin/uv)
+# Scripts the phases start (check-api.mjs, the e2e server, the API drift test) call `uv`
+# by name: ours must be found when none is on PATH. Last, so a uv (and python3) already on
+# PATH win.
+export PATH := $(PATH):$(UV_HOME)/bin
 export DISTRETTO_DATABASE_URL ?= sqlite+aiosqlite:///./distretto.db
 # Test processes per database run (pytest-xdist): one database and Redis namespace each.
 PYTEST_WORKERS ?= auto
