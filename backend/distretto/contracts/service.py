@@ -32,6 +32,7 @@ from distretto.kit import audit
 from distretto.kit.errors import Conflict, Forbidden, NotFound
 from distretto.kit.events import STAFF, emit, firm_key
 from distretto.kit.pagination import Page, PageParams
+from distretto.kit.terms import PaymentTerms
 from distretto.models import Contract
 from distretto.models.contracts import ContractStatus, DisputeOutcome
 from distretto.reputation.service import refresh_firms
@@ -51,6 +52,9 @@ async def contract_out(
             order_title=titles.get(c.order_id, ""),
             client_firm_name=names.get(c.client_firm_id, ""),
             supplier_firm_name=names.get(c.supplier_firm_id, ""),
+            payment_terms=PaymentTerms(
+                method=c.payment_method, days=c.payment_days, end_of_month=c.payment_end_of_month
+            ),
             on_time=None
             if c.delivered_at is None
             else delivered_on_time(c.delivered_at, c.due_date),
