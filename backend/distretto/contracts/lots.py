@@ -114,6 +114,12 @@ async def record(
     if data.ddt_date > now.date():
         raise Invalid("ddt_date", "cannot be in the future", code="lot.ddt_date_future")
     lots = await repo.for_contract(contract.id)
+    if any(lot.ddt_number == data.ddt_number for lot in lots):
+        raise Conflict(
+            f"A lot with DDT {data.ddt_number} is already recorded on this contract",
+            code="lot.duplicate_ddt",
+            params={"ddt_number": data.ddt_number},
+        )
     lot = new_lot(
         contract,
         lots,
@@ -149,8 +155,9 @@ async def check(
     lot_id: int,
     data: schemas.LotCheckIn,
     now: datetime,
-) -> tuple[schemas.LotOut, Contract, bool]:
-    """The client's check of a lot; also whether the contract is now fully accepted."""
+) -> tuple[schemas.LotOut, Contract, datetime | None]:
+    """The client's check of a lot; once the contract is fully accepted, also when it was
+    delivered."""
     assert contract.id is not None
     policies.acting_firm(viewer, contract, ("client",), "manager", data.firm_id)
     repo = LotRepository(session)
@@ -174,16 +181,28 @@ async def check(
     await repo.save(lot)
     low, _ = bounds(contract)
     lots = await repo.for_contract(contract.id)
-    return lot_out(lot), contract, accepted(lots) >= low
+    if accepted(lots) < low:
+        return lot_out(lot), contract, None
+    # Delivered when the last accepted lot arrived (a late last lot makes it late).
+    return (
+        lot_out(lot),
+        contract,
+        max(lot.delivered_at for lot in lots if lot.status == LotStatus.ACCEPTED),
+    )
 
 
 async def dispute(
-    session: AsyncSession, viewer: Viewer, contract: Contract, lot_id: int, now: datetime
+    session: AsyncSession,
+    viewer: Viewer,
+    contract: Contract,
+    lot_id: int,
+    firm_id: int | None,
+    now: datetime,
 ) -> tuple[schemas.LotOut, DeliveryLot]:
     """The client contests a lot: it stays out of the accepted quantity while staff
     resolve the contract's dispute."""
     assert contract.id is not None
-    policies.acting_firm(viewer, contract, ("client",), "manager")
+    policies.acting_firm(viewer, contract, ("client",), "manager", firm_id)
     repo = LotRepository(session)
     contract = await repo.lock_contract(contract.id)
     _require_status(contract, CHECKING)

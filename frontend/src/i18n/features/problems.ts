@@ -271,6 +271,7 @@ const rows = {
   'problem.lot.over_delivery': ['Con questo lotto la consegna ({delivered}) supererebbe il massimo consentito di {allowed} (quantità {quantity} con la tolleranza).', 'With this lot the delivery ({delivered}) would exceed the {allowed} allowed (quantity {quantity} with its tolerance).', '加上此批次，交货量（{delivered}）将超过允许的 {allowed}（数量 {quantity} 含容差）。'],
   'problem.lot.not_pending': ['Questo lotto è già stato controllato ({status}).', 'This lot has already been checked ({status}).', '该批次已经验收（{status}）。'],
   'problem.lot.quantities_mismatch': ['Accettato più rifiutato deve fare {quantity}, la quantità del lotto.', 'Accepted plus rejected must make {quantity}, the lot’s quantity.', '接受量加拒收量必须等于批次数量 {quantity}。'],
+  'problem.lot.duplicate_ddt': ['Il DDT {ddt_number} è già registrato su questo contratto.', 'DDT {ddt_number} is already recorded on this contract.', '运输单 {ddt_number} 已登记在此合同上。'],
   'problem.lot.not_found': ['Lotto non trovato.', 'Lot not found.', '找不到该批次。'],
   'problem.lot.contract_not_open': ['Il contratto è {status}: non si registrano né controllano lotti.', 'The contract is {status}: lots can no longer be recorded or checked.', '合同状态为 {status}：不能再登记或验收批次。'],
   'problem.lot.ddt_date_future': ['La data del DDT non può essere nel futuro.', 'The transport document date cannot be in the future.', '运输单日期不能晚于今天。'],
