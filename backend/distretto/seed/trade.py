@@ -168,9 +168,7 @@ async def seed_trade(world: DemoWorld) -> None:
     await _billing(world, rng)
     contracts = (
         await world.session.scalars(
-            select(Contract)
-            .where(Contract.delivered_at.is_not(None))
-            .order_by(Contract.id)
+            select(Contract).where(Contract.delivered_at.is_not(None)).order_by(Contract.id)
         )
     ).all()
     number = 101
