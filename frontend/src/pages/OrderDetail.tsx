@@ -510,7 +510,7 @@ function BidForm({ order, bid, onDone, onCancel }: { order: Order; bid?: Bid; on
         <TextField label={t('compare.delivery')} type="date" required value={v.delivery_date} onChange={(e) => form.set('delivery_date', e.target.value)} error={form.errors.delivery_date} hint={t('bid.dueHint', { date: fmt.date(order.delivery_due) })} />
       </div>
       <TariffPriceCheck phase={order.phase} unit={order.unit} price={price} />
-      {price > 0 && <p className="total-preview">{t('bid.totalPreview', { total: fmt.money(price * order.quantity), qty: fmt.number(order.quantity), unit: order.unit })}</p>}
+      {price > 0 && <p className="total-preview">{t('bid.totalPreview', { total: fmt.money(price * Number(order.quantity)), qty: fmt.number(Number(order.quantity)), unit: order.unit })}</p>}
       <TextArea label={t('bid.notes')} rows={3} maxLength={2000} value={v.notes} onChange={(e) => form.set('notes', e.target.value)} error={form.errors.notes} />
       <div className="button-row">
         <button type="submit" className="btn btn-primary" disabled={form.busy}>
