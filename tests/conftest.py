@@ -37,6 +37,8 @@ PG_ADMIN_DSN = os.environ.get("DISTRETTO_TEST_PG", "postgresql://postgres@127.0.
 REDIS_URL = os.environ.get("DISTRETTO_TEST_REDIS", "redis://127.0.0.1:6379/0")
 # Reference data loaded by migrations: never truncated.
 KEEP_TABLES = {"phases", "alembic_version", "forum_categories"}
+# Trade conventions (issue 13): the units catalogue loaded by migration 0080.
+KEEP_TABLES |= {"units"}
 # Property tests check values, not speed: on a shared CI box a 200 ms deadline fails
 # correct code at random (Hypothesis' FlakyFailure), so no deadline.
 hypothesis_settings.register_profile("distretto", deadline=None)

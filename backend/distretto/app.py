@@ -37,6 +37,7 @@ from distretto.reputation.router import router as reputation_router
 from distretto.sso.router import router as sso_router
 from distretto.system.router import router as system_router
 from distretto.tariffs.router import router as tariffs_router
+from distretto.trade.router import router as trade_router
 from distretto.training.router import router as training_router
 from distretto.web.spa import mount_spa, resolve_dist
 
@@ -87,6 +88,7 @@ def api_router() -> APIRouter:
         capacity_router,
         forum_router,
         guarantees_router,
+        trade_router,
     ):
         api.include_router(router)
     return api

@@ -67,6 +67,10 @@ export async function apiPost<T>(api: APIRequestContext, person: Person, path: s
   return ok<T>(await api.post(`/api/v1${path}`, { data, headers: { Authorization: `Bearer ${person.token}` } }))
 }
 
+export async function apiPatch<T>(api: APIRequestContext, person: Person, path: string, data: unknown): Promise<T> {
+  return ok<T>(await api.patch(`/api/v1${path}`, { data, headers: { Authorization: `Bearer ${person.token}` } }))
+}
+
 export async function staffToken(api: APIRequestContext): Promise<Person> {
   const tokens = await ok<{ access_token: string }>(await api.post('/api/v1/auth/token', { form: { username: STAFF.email, password: STAFF.password } }))
   return { email: STAFF.email, name: 'Staff', token: tokens.access_token }

@@ -62,7 +62,7 @@ test('a client posts an order, two subsuppliers bid live, the client awards and 
   await client.getByRole('button', { name: 'Pubblica ordine' }).click()
   await expect(client.getByText('Scrivi un titolo di almeno 3 caratteri.')).toBeVisible()
   await expect(client.getByText('Scegli la fase di lavorazione.')).toBeVisible()
-  await expect(client.getByText('Scrivi un numero intero maggiore di zero.')).toBeVisible()
+  await expect(client.getByLabel('Quantità')).toHaveAttribute('aria-invalid', 'true')
   await snap(client, 'order-new-validation')
   await client.getByLabel('Titolo').fill(ORDER_TITLE)
   await client.getByLabel('Descrizione').fill('Tintura in capo di maglie in lana merino 100%, colori da cartella Pantone, imballo singolo.')

@@ -66,7 +66,7 @@ async def test_award_creates_the_contract_and_rejects_the_others(
         "client_firm_id": d.client_owner.firm_id,
         "supplier_firm_id": d.bidder.firm_id,
         "phase": "dyeing",
-        "quantity": 300,
+        "quantity": "300",
         "unit_price": "12.34",
         "total_price": "3702.00",
         "due_date": day(25),

@@ -46,7 +46,7 @@ async def test_place_bid_computes_the_total(client: httpx.AsyncClient, app: Fast
     [
         ({"unit_price": 0}, "unit_price"),
         ({"unit_price": "-2"}, "unit_price"),
-        ({"unit_price": "2.999"}, "unit_price"),
+        ({"unit_price": "2.99999"}, "unit_price"),  # more than 4 decimals
         ({"unit_price": "lots"}, "unit_price"),
         ({"unit_price": "999999999999"}, "unit_price"),  # the total would overflow
         ({"delivery_date": "2020-01-01"}, "delivery_date"),

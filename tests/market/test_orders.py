@@ -75,7 +75,7 @@ INVALID_ORDERS: list[tuple[dict[str, Any], str]] = [
     ({"title": "  "}, "title"),
     ({"description": "d" * 8001}, "description"),
     ({"target_unit_price": "-1"}, "target_unit_price"),
-    ({"target_unit_price": "1.234"}, "target_unit_price"),
+    ({"target_unit_price": "1.23456"}, "target_unit_price"),
     ({"target_unit_price": "NaN"}, "target_unit_price"),
     ({"target_unit_price": "abc"}, "target_unit_price"),
     ({"visibility": "secret"}, "visibility"),
@@ -399,7 +399,7 @@ async def test_editing_an_open_order_asks_bidders_to_confirm(
         headers=d.client_owner.headers,
     )
     assert edited.status_code == 200, edited.text
-    assert edited.json()["revision"] == 2 and edited.json()["quantity"] == 1500
+    assert edited.json()["revision"] == 2 and edited.json()["quantity"] == "1500"
     statuses = await bid_statuses(app, order["id"])
     assert statuses == {first["id"]: "needs_confirmation", second["id"]: "withdrawn"}
     bid = (await client.get(f"/bids/{first['id']}", headers=d.bidder.headers)).json()

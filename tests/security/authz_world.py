@@ -31,6 +31,7 @@ from distretto.models import (
     ContractMessage,
     Course,
     CourseSession,
+    DeliveryLot,
     Enrolment,
     Firm,
     FirmPhase,
@@ -96,6 +97,11 @@ class _Builder:
                 province="PO",
                 size_class="small",
                 status=status,
+                # Billing data, so the parties' invoices can be drafted (issue 13).
+                address="Via Roma 1",
+                postal_code="59100",
+                city="Prato",
+                sdi_code="ABC1234",
             ),
         )
         for phase in phases:
@@ -200,6 +206,13 @@ async def build_authz_world(app: FastAPI) -> AuthzWorld:
             ContractMessage(contract_id=active.id, firm_id=partner.id, text="Campionatura pronta"),
         )
         await b.contract("home_supplies", partner, home, "active")
+        # A lot delivered on H's active contract, waiting for H's check (issue 13).
+        await b.add(
+            "lot_pending",
+            DeliveryLot(
+                contract_id=active.id, quantity=400, ddt_number="DDT 7/26", ddt_date=b.day(0)
+            ),
+        )
         await b.contract("delivered", home, partner, "delivered", delivered_at=b.now)
         await b.contract(
             "completed", home, partner, "completed", delivered_at=b.now, completed_at=b.now

@@ -19,9 +19,9 @@ async def test_demo_tariffs_capacity_and_below_tariff_work(
     await seed(settings)
     tariffs = (await client.get("/tariffs")).json()["items"]
     pairs = {(t["phase"], t["unit"]) for t in tariffs}
-    assert {("dyeing", "metri"), ("stitching", "capi"), ("spinning", "kg")} <= pairs
+    assert {("dyeing", "m"), ("stitching", "capi"), ("spinning", "kg")} <= pairs
     assert {("upper_stitching", "paia")} <= pairs
-    dyeing = next(t for t in tariffs if (t["phase"], t["unit"]) == ("dyeing", "metri"))
+    dyeing = next(t for t in tariffs if (t["phase"], t["unit"]) == ("dyeing", "m"))
     assert [v["version"] for v in dyeing["history"]] == [2, 1]
 
     async with app.state.ctx.sessionmaker() as session:

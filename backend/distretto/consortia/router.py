@@ -5,7 +5,7 @@ from fastapi import APIRouter, Depends, Query, Response, status
 from distretto.auth.viewer import OptionalViewerDep, ViewerDep
 from distretto.consortia import campaigns, schemas, seals, service, trade_fairs
 from distretto.db import SessionDep
-from distretto.kit.exports import CSV_MEDIA_TYPE, ICS_MEDIA_TYPE, download
+from distretto.kit.exports import CSV_MEDIA_TYPE, ICS_MEDIA_TYPE, CsvDialect, DialectQuery, download
 from distretto.kit.messages import LangDep
 from distretto.kit.pagination import Page, PageParams, page_params
 from distretto.kit.params import IdPath
@@ -268,8 +268,12 @@ async def fair_costs(
     operation_id="trade_fair_participants_csv",
     responses={200: {"content": {"text/csv": {}}, "description": "Participant sheet"}},
 )
-async def participants_csv(fair_id: IdPath, viewer: ViewerDep, session: SessionDep) -> Response:
-    content = await trade_fairs.participant_sheet(session, viewer, fair_id)
+async def participants_csv(
+    fair_id: IdPath, viewer: ViewerDep, session: SessionDep, dialect: DialectQuery = None
+) -> Response:
+    content = await trade_fairs.participant_sheet(
+        session, viewer, fair_id, dialect or CsvDialect.STANDARD
+    )
     return download(content, CSV_MEDIA_TYPE, f"trade-fair-{fair_id}-participants.csv")
 
 

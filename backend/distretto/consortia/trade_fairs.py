@@ -19,8 +19,9 @@ from distretto.firms.service import get_firm
 from distretto.kit import clock
 from distretto.kit.errors import Conflict, Invalid, NotFound
 from distretto.kit.events import emit, firm_key
-from distretto.kit.exports import CalendarEntry, csv_bytes, ics_bytes
+from distretto.kit.exports import CalendarEntry, CsvDialect, csv_bytes, ics_bytes
 from distretto.kit.messages import DEFAULT_LANG, Lang, text
+from distretto.kit.money import CENT
 from distretto.kit.pagination import Page, PageParams
 from distretto.models import Firm, TradeFair, TradeFairParticipation, User
 from distretto.models.consortia import CostSplit, TradeFairStatus
@@ -295,7 +296,12 @@ PARTICIPANT_SHEET_HEADER = (
 )
 
 
-async def participant_sheet(session: AsyncSession, viewer: Viewer, fair_id: int) -> bytes:
+async def participant_sheet(
+    session: AsyncSession,
+    viewer: Viewer,
+    fair_id: int,
+    dialect: CsvDialect = CsvDialect.STANDARD,
+) -> bytes:
     fair = await _readable_fair(session, viewer, fair_id)
     policies.require_manager_or_staff(viewer, fair.consortium_id)
     participants = await TradeFairRepository(session).participants(fair_id)
@@ -309,8 +315,8 @@ async def participant_sheet(session: AsyncSession, viewer: Viewer, fair_id: int)
                 f.vat_number,
                 f.region,
                 f.province or "",
-                "" if p.area_m2 is None else f"{p.area_m2:.2f}",
-                f"{shares[f.id]:.2f}",
+                "" if p.area_m2 is None else Decimal(p.area_m2).quantize(CENT),
+                shares[f.id].quantize(CENT),
                 p.created_at.isoformat(),
                 u.full_name if u else "",
                 u.email if u else "",
@@ -318,6 +324,7 @@ async def participant_sheet(session: AsyncSession, viewer: Viewer, fair_id: int)
             for p, f, u in participants
             if f.id is not None
         ],
+        dialect,
     )
 
 

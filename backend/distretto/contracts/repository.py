@@ -6,6 +6,7 @@ statements every read begins with (moderation resolves flag targets through them
 
 from collections.abc import Iterable
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, false, or_, update
@@ -17,7 +18,7 @@ from distretto.auth.viewer import Viewer
 from distretto.contracts.rules import REVIEW_BLIND_PERIOD
 from distretto.kit.pagination import PageParams, keyset_page
 from distretto.kit.repository import Repository
-from distretto.models import Contract, ContractMessage, Firm, Order, Review, User
+from distretto.models import Contract, ContractMessage, DeliveryLot, Firm, Order, Review, User
 from distretto.models.contracts import ContractStatus
 
 
@@ -206,3 +207,47 @@ class ReviewRepository(Repository):
         self.session.add(review)
         await self.session.flush()
         return review
+
+
+class LotRepository(Repository):
+    """Delivery lots. Every write locks the contract row first, so lots of one contract
+    are recorded and checked one at a time (SQLite: BEGIN IMMEDIATE does the same)."""
+
+    async def lock_contract(self, contract_id: int) -> Contract:
+        stmt = (
+            select(Contract)
+            .where(Contract.id == contract_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return (await self.session.scalars(stmt)).one()
+
+    async def for_contract(self, contract_id: int) -> list[DeliveryLot]:
+        stmt = (
+            select(DeliveryLot)
+            .where(DeliveryLot.contract_id == contract_id)
+            .order_by(col(DeliveryLot.id))
+            .execution_options(populate_existing=True)
+        )
+        return list((await self.session.scalars(stmt)).all())
+
+    async def accepted_by_contract(self, contract_ids: Iterable[int]) -> dict[int, Decimal]:
+        """Accepted quantity per contract, summed exactly (Decimal, never SQL floats)."""
+        rows = await self.session.execute(
+            select(DeliveryLot.contract_id, DeliveryLot.accepted_quantity).where(
+                col(DeliveryLot.contract_id).in_(set(contract_ids))
+            )
+        )
+        totals: dict[int, Decimal] = {}
+        for contract_id, accepted in rows.all():
+            totals[contract_id] = totals.get(contract_id, Decimal(0)) + accepted
+        return totals
+
+    async def add(self, lot: DeliveryLot) -> DeliveryLot:
+        self.session.add(lot)
+        await self.session.flush()
+        return lot
+
+    async def save(self, lot: DeliveryLot) -> None:
+        self.session.add(lot)
+        await self.session.flush()

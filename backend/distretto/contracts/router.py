@@ -161,3 +161,70 @@ async def list_disputes(
 ) -> Page[schemas.ContractOut]:
     """Staff: open disputes (``status=open``) or resolved ones, newest contract first."""
     return await service.disputes(session, page, status, clock())
+
+
+# --- Delivery lots (issue 13) ---------------------------------------------------------
+
+
+@router.post(
+    "/contracts/{contract_id}/deliveries",
+    status_code=status.HTTP_201_CREATED,
+    response_model=schemas.LotOut,
+    operation_id="record_lot",
+)
+async def record_lot(
+    contract_id: BigIdPath,
+    data: schemas.LotIn,
+    viewer: ViewerDep,
+    session: SessionDep,
+    clock: ClockDep,
+) -> schemas.LotOut:
+    """The supplier records a delivered lot with its DDT; beyond the tolerance 409."""
+    return await service.record_lot(session, viewer, contract_id, data, clock())
+
+
+@router.get(
+    "/contracts/{contract_id}/deliveries",
+    response_model=list[schemas.LotOut],
+    operation_id="list_lots",
+)
+async def list_lots(
+    contract_id: BigIdPath, viewer: ViewerDep, session: SessionDep
+) -> list[schemas.LotOut]:
+    """The contract's lots, oldest first (the two firms)."""
+    return await service.contract_lots(session, viewer, contract_id)
+
+
+@router.post(
+    "/contracts/{contract_id}/deliveries/{lot_id}/accept",
+    response_model=schemas.LotOut,
+    operation_id="accept_lot",
+)
+async def accept_lot(
+    contract_id: BigIdPath,
+    lot_id: BigIdPath,
+    data: schemas.LotCheckIn,
+    viewer: ViewerDep,
+    session: SessionDep,
+    clock: ClockDep,
+) -> schemas.LotOut:
+    """The client accepts a lot, wholly or in part (the rest rejected); the contract
+    completes when the accepted quantity reaches the order's within its tolerance."""
+    return await service.check_lot(session, viewer, contract_id, lot_id, data, clock())
+
+
+@router.post(
+    "/contracts/{contract_id}/deliveries/{lot_id}/dispute",
+    response_model=schemas.LotOut,
+    operation_id="dispute_lot",
+)
+async def dispute_lot(
+    contract_id: BigIdPath,
+    lot_id: BigIdPath,
+    data: schemas.DisputeIn,
+    viewer: ViewerDep,
+    session: SessionDep,
+    clock: ClockDep,
+) -> schemas.LotOut:
+    """The client contests a lot: the contract goes to staff as a dispute."""
+    return await service.dispute_lot(session, viewer, contract_id, lot_id, data, clock())

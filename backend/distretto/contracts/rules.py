@@ -31,6 +31,12 @@ ACCEPT = Transition("accept", frozenset({ContractStatus.DELIVERED}), ContractSta
 DISPUTE = Transition(
     "dispute", frozenset({ContractStatus.ACTIVE, ContractStatus.DELIVERED}), ContractStatus.DISPUTED
 )
+# The client's check of the last lot completes the contract (issue 13: lots).
+COMPLETE_BY_LOTS = Transition(
+    "complete_by_lots",
+    frozenset({ContractStatus.ACTIVE, ContractStatus.DELIVERED}),
+    ContractStatus.COMPLETED,
+)
 # "resolved" is not a stored status: resolving sets the outcome (completed or cancelled).
 RESOLVE = Transition("resolve", frozenset({ContractStatus.DISPUTED}), "resolved")
 

@@ -6,9 +6,19 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
 
+from distretto.kit.fields import (
+    MAX_QUANTITY,
+    CalendarDate,
+    PercentOut,
+    QuantityIn,
+    QuantityOut,
+    UnitPriceOut,
+)
+from distretto.kit.terms import PaymentTerms
 from distretto.models.contracts import ContractStatus as ContractStatus
 from distretto.models.contracts import DisputeOutcome
 from distretto.models.contracts import PartyRole as PartyRole
+from distretto.models.trade import LotStatus
 
 DisputeState = Literal["open", "resolved"]
 FirmId = Annotated[int, Field(ge=1, le=2**31 - 1)]
@@ -31,11 +41,19 @@ class ContractOut(BaseModel):
     supplier_firm_id: int
     supplier_firm_name: str
     phase: str
-    quantity: int
+    quantity: QuantityOut
     unit: str
-    unit_price: MoneyOut
+    unit_price: UnitPriceOut
+    # quantity times unit_price, half-up to the cent (``kit.money.line_total``).
     total_price: MoneyOut
     due_date: date
+    # Fixed at the award (issue 13).
+    vat_rate: PercentOut
+    vat_nature: str | None
+    payment_terms: PaymentTerms
+    delivery_tolerance_percent: PercentOut
+    # The quantity the client accepted so far, over every delivered lot.
+    accepted_quantity: QuantityOut = Decimal(0)
     status: str
     created_at: datetime
     delivered_at: datetime | None
@@ -122,3 +140,42 @@ class ContractReviewsOut(BaseModel):
     # When each side's review becomes readable by the other: as soon as both are in,
     # at the latest 14 days after completion. Null while the contract is not completed.
     released_at: datetime | None
+
+
+# --- Delivery lots (issue 13) ---------------------------------------------------------
+
+DdtNumber = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+
+
+class LotIn(PartyAction):
+    """A lot the supplier delivered, with its transport document (DDT)."""
+
+    quantity: QuantityIn
+    ddt_number: DdtNumber
+    ddt_date: CalendarDate
+
+
+class LotCheckIn(PartyAction):
+    """The client's check of a lot: what it takes and what it sends back."""
+
+    accepted_quantity: Annotated[Decimal, Field(ge=0, le=MAX_QUANTITY, decimal_places=3)]
+    rejected_quantity: Annotated[Decimal, Field(ge=0, le=MAX_QUANTITY, decimal_places=3)] = Decimal(
+        0
+    )
+    note: str = Field(default="", max_length=2000)
+
+
+class LotOut(BaseModel):
+    id: int
+    contract_id: int
+    quantity: QuantityOut
+    ddt_number: str
+    ddt_date: date
+    delivered_at: datetime
+    status: LotStatus
+    accepted_quantity: QuantityOut
+    rejected_quantity: QuantityOut
+    note: str
+    # Delivered on or before the contract's due date.
+    on_time: bool
+    checked_at: datetime | None

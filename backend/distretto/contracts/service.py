@@ -7,12 +7,13 @@ when it concludes the contract, updates both firms' reputation in the same trans
 
 from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
-from distretto.contracts import events, policies, rules, schemas
+from distretto.contracts import events, lots, policies, rules, schemas
 from distretto.contracts.repository import ContractRepository, party_contracts
 
 # Re-exported: the scoped reads other features compose (moderation, privacy, documents).
@@ -21,6 +22,7 @@ from distretto.contracts.repository import readable_messages as readable_message
 from distretto.contracts.repository import readable_reviews as readable_reviews
 from distretto.contracts.rules import (
     ACCEPT,
+    COMPLETE_BY_LOTS,
     DELIVER,
     DISPUTE,
     RESOLVE,
@@ -32,6 +34,7 @@ from distretto.kit import audit
 from distretto.kit.errors import Conflict, Forbidden, NotFound
 from distretto.kit.events import STAFF, emit, firm_key
 from distretto.kit.pagination import Page, PageParams
+from distretto.kit.terms import PaymentTerms
 from distretto.models import Contract
 from distretto.models.contracts import ContractStatus, DisputeOutcome
 from distretto.reputation.service import refresh_firms
@@ -45,12 +48,17 @@ async def contract_out(
         [c.client_firm_id for c in contracts] + [c.supplier_firm_id for c in contracts]
     )
     titles = await repo.order_titles([c.order_id for c in contracts])
+    accepted = await lots.accepted_totals(session, [c.id for c in contracts if c.id is not None])
     return [
         schemas.ContractOut(
             **c.model_dump(),
             order_title=titles.get(c.order_id, ""),
             client_firm_name=names.get(c.client_firm_id, ""),
             supplier_firm_name=names.get(c.supplier_firm_id, ""),
+            payment_terms=PaymentTerms(
+                method=c.payment_method, days=c.payment_days, end_of_month=c.payment_end_of_month
+            ),
+            accepted_quantity=accepted.get(c.id or 0, Decimal(0)),
             on_time=None
             if c.delivered_at is None
             else delivered_on_time(c.delivered_at, c.due_date),
@@ -139,6 +147,7 @@ async def deliver(
         {"status": DELIVER.to_status, "delivered_at": now},
         "Only an active contract can be marked delivered",
     )
+    await lots.record_outstanding(session, viewer, contract, now)
     return await _announce(session, contract, now)
 
 
@@ -158,6 +167,7 @@ async def accept(
         {"status": ACCEPT.to_status, "completed_at": now},
         "Only a delivered contract can be accepted",
     )
+    await lots.accept_pending(session, viewer, contract, now)
     await _conclude(session, contract, now)
     return await _announce(session, contract, now)
 
@@ -244,3 +254,76 @@ async def disputes(
     repo = ContractRepository(session)
     rows, cursor = await repo.page(repo.disputes(state), params)
     return Page(items=await contract_out(session, rows, now), next_cursor=cursor)
+
+
+# --- Delivery lots (issue 13) ---------------------------------------------------------
+
+
+async def record_lot(
+    session: AsyncSession, viewer: Viewer, contract_id: int, data: schemas.LotIn, now: datetime
+) -> schemas.LotOut:
+    contract = await readable_contract(session, viewer, contract_id)
+    lot = await lots.record(session, viewer, contract, data, now)
+    await _announce(session, contract, now)
+    return lot
+
+
+async def contract_lots(
+    session: AsyncSession, viewer: Viewer, contract_id: int
+) -> list[schemas.LotOut]:
+    return await lots.lots_of(session, await readable_contract(session, viewer, contract_id))
+
+
+async def check_lot(
+    session: AsyncSession,
+    viewer: Viewer,
+    contract_id: int,
+    lot_id: int,
+    data: schemas.LotCheckIn,
+    now: datetime,
+) -> schemas.LotOut:
+    contract = await readable_contract(session, viewer, contract_id)
+    lot, contract, delivered_at = await lots.check(session, viewer, contract, lot_id, data, now)
+    if delivered_at is not None:
+        await _move(
+            session,
+            contract,
+            COMPLETE_BY_LOTS,
+            {
+                "status": COMPLETE_BY_LOTS.to_status,
+                "delivered_at": contract.delivered_at or delivered_at,
+                "completed_at": now,
+            },
+            "Only an active or delivered contract completes by its lots",
+        )
+        await _conclude(session, contract, now)
+    await _announce(session, contract, now)
+    return lot
+
+
+async def dispute_lot(
+    session: AsyncSession,
+    viewer: Viewer,
+    contract_id: int,
+    lot_id: int,
+    data: schemas.DisputeIn,
+    now: datetime,
+) -> schemas.LotOut:
+    """The client contests a lot: the contract goes to staff's dispute queue."""
+    contract = await readable_contract(session, viewer, contract_id)
+    out, lot = await lots.dispute(session, viewer, contract, lot_id, data.firm_id, now)
+    firm_id = policies.acting_firm(viewer, contract, ("client",), "manager", data.firm_id)
+    await _move(
+        session,
+        contract,
+        DISPUTE,
+        {
+            "status": DISPUTE.to_status,
+            "disputed_at": now,
+            "dispute_reason": f"{lot.ddt_number or f'lot {lot.id}'}: {data.reason}"[:4000],
+            "dispute_opened_by_firm_id": firm_id,
+        },
+        "Only an active or delivered contract can be disputed",
+    )
+    await _announce(session, contract, now)
+    return out

@@ -1,64 +1,91 @@
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
-from distretto.firms.regions import canonical_region
-from distretto.firms.vat import normalize_vat, vat_problem
 from distretto.models.firms import FirmRole, SizeClass
 
 Role = FirmRole
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=160)]
 PhaseCode = Annotated[str, StringConstraints(min_length=1, max_length=40)]
-Province = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z]{2}$")
+# A province by its code ("PO") or its name ("Prato"); checked against the region.
+Province = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=40)]
+Country = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}$")
+]
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+PostalCode = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z0-9 -]{3,10}$")
+]
+City = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+# SdI recipient code: 7 characters for firms, 6 for public bodies; "0000000" with a PEC.
+SdiCode = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z0-9]{6,7}$")
+]
+FiscalCode = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=11, max_length=16)
+]
+# REA: the chamber of commerce's register number, "PO-512345".
+Rea = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}-?[0-9]{1,8}$"),
 ]
 
 
-def _region(value: str) -> str:
-    region = canonical_region(value)
-    if region is None:
-        raise ValueError("is not an Italian region")
-    return region
+class BillingIn(BaseModel):
+    """Billing data an invoice needs (optional until the first invoice)."""
+
+    address: Line | None = None
+    postal_code: PostalCode | None = None
+    city: City | None = None
+    sdi_code: SdiCode | None = None
+    pec: EmailStr | None = Field(default=None, max_length=254)
+    fiscal_code: FiscalCode | None = None
+    rea: Rea | None = None
 
 
-class FirmCreate(BaseModel):
+class FirmCreate(BillingIn):
     model_config = ConfigDict(extra="forbid")
 
     name: Name
-    vat_number: str = Field(max_length=16)
+    # Validated for ``country`` (every EU country's rules); see ``firms.vat``.
+    vat_number: str = Field(min_length=2, max_length=20)
+    country: Country = "IT"
     phases: list[PhaseCode] = Field(min_length=1, max_length=20)
-    region: str = Field(max_length=60)
+    # An Italian region for Italian firms; abroad, the firm's region or state as written.
+    region: str = Field(min_length=1, max_length=60)
     province: Province | None = None
     size_class: SizeClass
     description: str = Field(default="", max_length=4000)
 
-    @field_validator("vat_number")
-    @classmethod
-    def _vat(cls, value: str) -> str:
-        vat = normalize_vat(value)
-        problem = vat_problem(vat)
-        if problem:
-            raise ValueError(f"not a valid Italian VAT number: {problem}")
-        return vat
 
-    _check_region = field_validator("region")(_region)
-
-
-class FirmUpdate(BaseModel):
+class FirmUpdate(BillingIn):
     model_config = ConfigDict(extra="forbid")
 
     name: Name | None = None
     phases: list[PhaseCode] | None = Field(default=None, min_length=1, max_length=20)
-    region: str | None = Field(default=None, max_length=60)
+    region: str | None = Field(default=None, min_length=1, max_length=60)
     province: Province | None = None
     size_class: SizeClass | None = None
     description: str | None = Field(default=None, max_length=4000)
 
-    @field_validator("region")
-    @classmethod
-    def _region_or_none(cls, value: str | None) -> str | None:
-        return None if value is None else _region(value)
+
+class BillingOut(BaseModel):
+    """The firm's billing data (its members and staff; the parties' invoices use it)."""
+
+    firm_id: int
+    name: str
+    vat_number: str
+    country: str
+    region: str
+    province: str | None
+    address: str | None
+    postal_code: str | None
+    city: str | None
+    sdi_code: str | None
+    pec: str | None
+    fiscal_code: str | None
+    rea: str | None
 
 
 class ReputationSummaryOut(BaseModel):
@@ -81,8 +108,10 @@ class FirmOut(BaseModel):
     id: int
     name: str
     vat_number: str
+    country: str = "IT"
     region: str
     province: str | None
+    city: str | None = None
     size_class: str
     description: str
     phases: list[str]

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.service import user_by_email
 from distretto.auth.viewer import Viewer
-from distretto.firms import policies, schemas
+from distretto.firms import identity, policies, schemas
 from distretto.firms.repository import FirmRepository, PhaseRepository
 from distretto.kit import clock
 from distretto.kit.errors import Conflict, Invalid, NotFound
@@ -52,8 +52,10 @@ async def to_out(session: AsyncSession, firms: Sequence[Firm]) -> list[schemas.F
             id=f.id,
             name=f.name,
             vat_number=f.vat_number,
+            country=f.country,
             region=f.region,
             province=f.province,
+            city=f.city,
             size_class=f.size_class,
             description=f.description,
             phases=phases.get(f.id, []),
@@ -79,18 +81,25 @@ async def get_firm(session: AsyncSession, firm_id: int) -> Firm:
 async def create(
     session: AsyncSession, viewer: Viewer, data: schemas.FirmCreate
 ) -> schemas.FirmOut:
+    country = identity.check_country(data.country)
+    vat_number = identity.check_vat(data.vat_number, country)
+    place = identity.check_place(country, data.region, data.province)
+    if data.fiscal_code is not None:
+        identity.check_fiscal_code(data.fiscal_code, country)
     await _require_phases(session, data.phases)
     repo = FirmRepository(session)
-    if await repo.vat_taken(data.vat_number):
+    if await repo.vat_taken(vat_number):
         raise Conflict("A firm with this VAT number is already registered", code="firm.vat_taken")
     firm = await repo.add(
         Firm(
             name=data.name,
-            vat_number=data.vat_number,
-            region=data.region,
-            province=data.province,
+            vat_number=vat_number,
+            country=country,
+            region=place.region,
+            province=place.province,
             size_class=data.size_class,
             description=data.description,
+            **data.model_dump(include=BILLING_FIELDS),
         ),
         data.phases,
     )
@@ -123,6 +132,15 @@ async def update(
     for field in ("name", "region", "size_class", "description"):
         if changes.get(field, ...) is None:
             raise Invalid(field, "cannot be null", code="validation.not_null")
+    if "region" in changes or "province" in changes:
+        place = identity.check_place(
+            firm.country,
+            changes.get("region", firm.region),
+            changes.get("province", firm.province),
+        )
+        changes |= {"region": place.region, "province": place.province}
+    if changes.get("fiscal_code") is not None:
+        identity.check_fiscal_code(changes["fiscal_code"], firm.country)
     if phases is not None:
         await _require_phases(session, phases)
         await FirmRepository(session).set_phases(firm, phases)
@@ -247,3 +265,31 @@ async def firms_by_id(session: AsyncSession, firm_ids: Sequence[int]) -> list[Fi
 
 async def unknown_phase_codes(session: AsyncSession, codes: Sequence[str]) -> list[str]:
     return await PhaseRepository(session).unknown_codes(codes)
+
+
+BILLING_FIELDS = {"address", "postal_code", "city", "sdi_code", "pec", "fiscal_code", "rea"}
+
+
+def billing_out(firm: Firm) -> schemas.BillingOut:
+    assert firm.id is not None
+    return schemas.BillingOut(
+        firm_id=firm.id,
+        name=firm.name,
+        vat_number=firm.vat_number,
+        country=firm.country,
+        region=firm.region,
+        province=firm.province,
+        **{field: getattr(firm, field) for field in BILLING_FIELDS},
+    )
+
+
+async def billing(session: AsyncSession, viewer: Viewer, firm_id: int) -> schemas.BillingOut:
+    """A firm's billing data, for its members and staff."""
+    policies.can_see_private(viewer, firm_id)
+    return billing_out(await get_firm(session, firm_id))
+
+
+async def billing_of(session: AsyncSession, firm_ids: list[int]) -> dict[int, schemas.BillingOut]:
+    """The billing data of firms (invoicing reads the two parties of a contract)."""
+    firms = [await get_firm(session, firm_id) for firm_id in firm_ids]
+    return {f.id: billing_out(f) for f in firms if f.id is not None}

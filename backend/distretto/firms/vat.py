@@ -1,7 +1,22 @@
-"""Italian VAT number (partita IVA): 11 digits, the last a Luhn check digit."""
+"""VAT numbers: Italian (partita IVA) and those of the other EU countries, validated per
+country by python-stdnum; other countries' numbers are kept as typed (format only)."""
+
+import re
+
+from stdnum import exceptions
+from stdnum.eu import vat as eu_vat
+from stdnum.it import codicefiscale, iva
+
+# Greece writes its VAT prefix EL, not its ISO code.
+_VAT_PREFIX = {"GR": "EL"}
+EU_COUNTRIES = frozenset(
+    c.upper() for c in eu_vat.MEMBER_STATES if c != "xi"
+)  # xi: Northern Ireland, not an ISO 3166 code
+_OTHER = re.compile(r"^[A-Z0-9]{2,14}$")
 
 
 def vat_check_digit(first_ten: str) -> int:
+    """The Luhn check digit of a partita IVA (for building valid demo and test numbers)."""
     total = 0
     for index, char in enumerate(first_ten):
         digit = int(char)
@@ -20,20 +35,47 @@ def vat_for_company(company_number: int, office: str = "048") -> str:
     return base + str(vat_check_digit(base))
 
 
-def normalize_vat(raw: str) -> str:
-    value = raw.strip().upper().replace(" ", "")
-    return value[2:] if value.startswith("IT") else value
-
-
-def vat_problem(vat: str) -> str | None:
-    """Why ``vat`` is not a valid Italian VAT number, or None if it is."""
-    if len(vat) != 11 or not vat.isdigit():
-        return "must be 11 digits"
-    if vat[:7] == "0000000":
-        return "company number cannot be all zeros"
-    office = int(vat[7:10])
-    if not (1 <= office <= 100 or office in (120, 121, 888, 999)):
-        return "province office code (digits 8-10) does not exist"
-    if vat_check_digit(vat[:10]) != int(vat[10]):
+def _why(error: exceptions.ValidationError) -> str:
+    if isinstance(error, exceptions.InvalidLength):
+        return "has the wrong length"
+    if isinstance(error, exceptions.InvalidFormat):
+        return "has the wrong format"
+    if isinstance(error, exceptions.InvalidChecksum):
         return "check digit is wrong"
+    return "is not a number that can exist"
+
+
+def normalize_vat(raw: str, country: str = "IT") -> str:
+    """The VAT number as stored: Italian ones as their 11 digits (as always), others with
+    their country prefix ("DE136695976")."""
+    value = re.sub(r"[\s.\-/]", "", raw).upper()
+    if country == "IT":
+        return value[2:] if value.startswith("IT") else value
+    prefix = _VAT_PREFIX.get(country, country)
+    return value if value.startswith(prefix) else prefix + value
+
+
+def vat_problem(vat: str, country: str = "IT") -> str | None:
+    """Why ``vat`` (normalised) is not a valid VAT number of ``country``, or None."""
+    try:
+        if country == "IT":
+            iva.validate(vat)
+        elif country in EU_COUNTRIES:
+            eu_vat.validate(vat)
+        elif not _OTHER.match(vat[len(country) :]):
+            return "has the wrong format"
+    except exceptions.ValidationError as error:
+        return _why(error)
+    return None
+
+
+def fiscal_code_problem(code: str) -> str | None:
+    """An Italian codice fiscale: 16 characters for a person, 11 digits for a company."""
+    try:
+        if len(code) == 11:
+            iva.validate(code)
+        else:
+            codicefiscale.validate(code)
+    except exceptions.ValidationError as error:
+        return _why(error)
     return None

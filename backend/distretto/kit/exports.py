@@ -5,8 +5,11 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
 
-from fastapi import Response
+from fastapi import Query, Response
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
@@ -28,18 +31,45 @@ def download(content: bytes, media_type: str, filename: str) -> Response:
     )
 
 
-def _safe_cell(value: object) -> str:
+class CsvDialect(StrEnum):
+    """``standard``: comma-separated, decimal point. ``it``: what Italian Excel opens in
+    columns (semicolon-separated, decimal comma, dates dd/mm/yyyy)."""
+
+    STANDARD = "standard"
+    IT = "it"
+
+
+# ``?dialect=it`` on every CSV export.
+DialectQuery = Annotated[
+    CsvDialect | None,
+    Query(description="it: semicolons, decimal comma, dd/mm/yyyy (Italian Excel)"),
+]
+
+
+def _cell(value: object, dialect: CsvDialect) -> str:
+    """Numbers and dates written the dialect's way; text made formula-safe."""
+    if isinstance(value, Decimal):
+        text = format(value, "f")
+        return text.replace(".", ",") if dialect == CsvDialect.IT else text
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return f"{value:%d/%m/%Y}" if dialect == CsvDialect.IT else value.isoformat()
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    """UTF-8 CSV with a BOM (so Excel reads accented names right), formula-safe cells."""
+def csv_bytes(
+    header: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    dialect: CsvDialect = CsvDialect.STANDARD,
+) -> bytes:
+    """UTF-8 CSV with a BOM (so Excel reads accented names right), formula-safe cells.
+    Decimal cells carry their own decimals ("1250.50"); the dialect only writes them."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    delimiter = ";" if dialect == CsvDialect.IT else ","
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([_safe_cell(cell) for cell in row])
+        writer.writerow([_cell(cell, dialect) for cell in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

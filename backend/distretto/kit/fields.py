@@ -11,6 +11,14 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, StringConstraints
 
+from distretto.kit.money import (
+    PERCENT_QUANTUM,
+    QUANTITY_QUANTUM,
+    UNIT_PRICE_QUANTUM,
+    format_quantity,
+    format_unit_price,
+)
+
 # The largest amount a ``Money`` column (NUMERIC(14, 2)) holds.
 MAX_AMOUNT = Decimal("999999999999.99")
 CENT = Decimal("0.01")
@@ -46,3 +54,29 @@ def _utc_date(value: Any) -> Any:
 
 
 CalendarDate = Annotated[date, BeforeValidator(_utc_date)]
+
+
+# --- Trade conventions (issue 13): quantities to the thousandth, prices to 1/100 cent -----
+
+MAX_QUANTITY = Decimal("100000000")
+# Accepted as "1250.5", 1250.5 or 1250; never more precise than thousandths.
+QuantityIn = Annotated[
+    Decimal,
+    Field(gt=0, le=MAX_QUANTITY, decimal_places=3),
+    AfterValidator(lambda v: v.quantize(QUANTITY_QUANTUM)),
+]
+QuantityOut = Annotated[Decimal, PlainSerializer(format_quantity, return_type=str)]
+# A unit price: "0.035", "12.5"; up to 4 decimals (fabric is priced in fractions of a cent).
+UnitPriceIn = Annotated[
+    Decimal,
+    Field(gt=0, le=MAX_AMOUNT, decimal_places=4),
+    AfterValidator(lambda v: v.quantize(UNIT_PRICE_QUANTUM)),
+]
+UnitPriceOut = Annotated[Decimal, PlainSerializer(format_unit_price, return_type=str)]
+# A percentage with up to 2 decimals ("22.00", "5").
+PercentIn = Annotated[
+    Decimal,
+    Field(ge=0, le=100, decimal_places=2),
+    AfterValidator(lambda v: v.quantize(PERCENT_QUANTUM)),
+]
+PercentOut = Annotated[Decimal, PlainSerializer(lambda v: f"{v:.2f}", return_type=str)]

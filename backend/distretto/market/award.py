@@ -102,6 +102,13 @@ async def award(
             due_date=bid.delivery_date,
             status=ContractStatus.ACTIVE,
             created_at=now,
+            # Fixed here: the order's VAT and tolerance, the awarded bid's payment terms.
+            vat_rate=order.vat_rate,
+            vat_nature=order.vat_nature,
+            delivery_tolerance_percent=order.delivery_tolerance_percent,
+            payment_method=bid.payment_method,
+            payment_days=bid.payment_days,
+            payment_end_of_month=bid.payment_end_of_month,
         )
     )
     if contract is None:

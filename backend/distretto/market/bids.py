@@ -12,11 +12,13 @@ from distretto.auth.viewer import Viewer
 from distretto.kit import clock
 from distretto.kit.context import AppContext
 from distretto.kit.errors import Conflict, Forbidden, Invalid, NotFound, TooManyRequests
+from distretto.kit.money import line_total
 from distretto.kit.pagination import Page, PageParams
+from distretto.kit.terms import PaymentTerms
 from distretto.market import events, lifecycle, policies, schemas
 from distretto.market.idempotency import IdempotentCreate, Outcome
 from distretto.market.repository import BidRepository, OrderRepository, is_unique_violation
-from distretto.market.service import readable_order
+from distretto.market.service import order_terms, readable_order
 from distretto.models import Bid, Order
 from distretto.models.market import BidStatus
 from distretto.tariffs import service as tariffs
@@ -25,11 +27,29 @@ RATE_WINDOW_SECONDS = 60
 
 
 def row_out(row: Row[Any]) -> schemas.BidOut:
-    return schemas.BidOut.model_validate(row, from_attributes=True)
+    values = dict(row._mapping)
+    values["payment_terms"] = PaymentTerms(
+        method=values.pop("payment_method"),
+        days=values.pop("payment_days"),
+        end_of_month=values.pop("payment_end_of_month"),
+    )
+    return schemas.BidOut.model_validate(values)
 
 
-def total_for(unit_price: Decimal, quantity: int) -> Decimal:
-    total = (unit_price * quantity).quantize(schemas.CENT)
+def bid_terms(bid: Bid) -> PaymentTerms:
+    return PaymentTerms(
+        method=bid.payment_method, days=bid.payment_days, end_of_month=bid.payment_end_of_month
+    )
+
+
+def set_terms(bid: Bid, terms: PaymentTerms) -> None:
+    bid.payment_method = terms.method
+    bid.payment_days = terms.days
+    bid.payment_end_of_month = terms.end_of_month
+
+
+def total_for(unit_price: Decimal, quantity: Decimal) -> Decimal:
+    total = line_total(quantity, unit_price)
     if total > schemas.MAX_AMOUNT:
         raise Invalid(
             "unit_price",
@@ -80,6 +100,7 @@ def own_bid_out(bid: Bid, firm_name: str) -> schemas.BidOut:
         notes=bid.notes,
         status=bid.status,
         order_revision=bid.order_revision,
+        payment_terms=bid_terms(bid),
         below_tariff=bid.below_tariff,
         created_at=bid.created_at,
         updated_at=bid.updated_at,
@@ -148,6 +169,7 @@ async def place(
         created_at=now,
         updated_at=now,
     )
+    set_terms(bid, data.payment_terms or order_terms(order))
     # The tariff in force came with the order (no statement of its own on this hot path).
     check = tariffs.price_check(target.tariff, bid.unit_price)
     bid.tariff_id, bid.below_tariff = check.tariff_id, check.below_tariff
@@ -221,7 +243,7 @@ async def revise(
 ) -> schemas.BidOut:
     bid, order, firm_name = await _own_live_bid(session, viewer, bid_id, "revise it")
     now = clock.now()
-    changes = data.model_dump(exclude_unset=True)
+    changes = data.model_dump(exclude_unset=True, exclude={"payment_terms"})
     for field in ("unit_price", "delivery_date", "notes"):
         if field in changes and changes[field] is None:
             raise Invalid(field, "cannot be empty", code="validation.not_empty")
@@ -229,6 +251,8 @@ async def revise(
         _check_delivery_date(changes["delivery_date"], now)
     for field, value in changes.items():
         setattr(bid, field, value)
+    if data.payment_terms is not None:
+        set_terms(bid, data.payment_terms)
     # A revision is made against the order's current terms: it confirms them too.
     bid.total_price = total_for(bid.unit_price, order.quantity)
     bid.status = BidStatus.ACTIVE

@@ -13,6 +13,7 @@ from pydantic import SerializerFunctionWrapHandler, model_serializer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.kit.events import EventPayload, emit, firm_key, phase_key
+from distretto.kit.money import format_quantity, format_unit_price
 from distretto.market import lifecycle
 from distretto.market.repository import FirmLookup, OrderRepository
 from distretto.models import Bid, Contract, Order, Question
@@ -24,6 +25,10 @@ def _money(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
+def _unit_price(value: Decimal | None) -> str | None:
+    return None if value is None else format_unit_price(value)
+
+
 class OrderFacts(EventPayload):
     """What anybody who sees the order reads on the board (no invitations, no parent)."""
 
@@ -31,7 +36,7 @@ class OrderFacts(EventPayload):
     client_firm_id: int
     title: str
     phase: str
-    quantity: int
+    quantity: str
     unit: str
     target_unit_price: str | None
     region: str
@@ -118,7 +123,7 @@ class ContractCreated(EventPayload):
     client_firm_id: int
     supplier_firm_id: int
     phase: str
-    quantity: int
+    quantity: str
     unit: str
     unit_price: str | None
     total_price: str | None
@@ -149,9 +154,9 @@ def order_facts(order: Order, now: datetime) -> dict[str, Any]:
         "client_firm_id": order.client_firm_id,
         "title": order.title,
         "phase": order.phase,
-        "quantity": order.quantity,
+        "quantity": format_quantity(order.quantity),
         "unit": order.unit,
-        "target_unit_price": _money(order.target_unit_price),
+        "target_unit_price": _unit_price(order.target_unit_price),
         "region": order.region,
         "visibility": order.visibility,
         "sealed": order.sealed,
@@ -173,7 +178,7 @@ def bid_facts(bid: Bid, order: Order, now: datetime) -> dict[str, Any]:
         "order_revision": bid.order_revision,
     }
     if not lifecycle.amounts_sealed(order, now):
-        data["unit_price"] = _money(bid.unit_price)
+        data["unit_price"] = _unit_price(bid.unit_price)
         data["total_price"] = _money(bid.total_price)
         data["below_tariff"] = bid.below_tariff
     return data
@@ -188,9 +193,9 @@ def contract_created(contract: Contract) -> ContractCreated:
         client_firm_id=contract.client_firm_id,
         supplier_firm_id=contract.supplier_firm_id,
         phase=contract.phase,
-        quantity=contract.quantity,
+        quantity=format_quantity(contract.quantity),
         unit=contract.unit,
-        unit_price=_money(contract.unit_price),
+        unit_price=_unit_price(contract.unit_price),
         total_price=_money(contract.total_price),
         due_date=contract.due_date,
         status=contract.status,

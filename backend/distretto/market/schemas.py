@@ -1,6 +1,7 @@
 """Request and response bodies of the market board."""
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -16,11 +17,21 @@ from distretto.kit.fields import MAX_AMOUNT as MAX_AMOUNT
 from distretto.kit.fields import CalendarDate as CalendarDate
 from distretto.kit.fields import MoneyIn as MoneyIn
 from distretto.kit.fields import MoneyOut as MoneyOut
+from distretto.kit.fields import (
+    PercentIn,
+    PercentOut,
+    QuantityIn,
+    QuantityOut,
+    UnitPriceIn,
+    UnitPriceOut,
+)
 from distretto.kit.fields import PhaseCode as PhaseCode
 from distretto.kit.fields import Unit as Unit
 from distretto.kit.fields import as_utc as as_utc
+from distretto.kit.terms import PaymentTerms
 from distretto.models.market import OrderStatus as OrderStatus
 from distretto.models.market import OrderVisibility
+from distretto.models.trade import VatNature
 
 # Firm and consortium ids are 32-bit columns, market rows 64-bit: bound them so no request
 # can make the database overflow (a 500) instead of answering 404/422.
@@ -31,7 +42,8 @@ Visibility = OrderVisibility
 Id32 = Annotated[int, Field(ge=1, le=MAX_ID32)]
 Id64 = Annotated[int, Field(ge=1, le=MAX_ID64)]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
-Quantity = Annotated[int, Field(gt=0, le=100_000_000)]
+# Orders offer at most ±20% delivery tolerance (the district's usual is ±5%).
+Tolerance = Annotated[PercentIn, Field(le=20)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 AnswerText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 
@@ -49,11 +61,16 @@ class OrderCreate(BaseModel):
     title: Title
     description: str = Field(default="", max_length=8000)
     phase: PhaseCode
-    quantity: Quantity
+    quantity: QuantityIn
     unit: Unit
-    target_unit_price: MoneyIn | None = None
+    target_unit_price: UnitPriceIn | None = None
     bid_deadline: Deadline
     delivery_due: CalendarDate
+    # The trade terms the client proposes; a 0% VAT rate needs its nature code.
+    vat_rate: PercentIn = Decimal("22.00")
+    vat_nature: VatNature | None = None
+    payment_terms: PaymentTerms = Field(default_factory=PaymentTerms)
+    delivery_tolerance_percent: Tolerance = Decimal("0.00")
     visibility: Visibility = OrderVisibility.PUBLIC
     invited_firm_ids: list[Id32] | None = Field(default=None, max_length=200)
     consortium_id: Id32 | None = None
@@ -70,11 +87,15 @@ class OrderUpdate(BaseModel):
 
     title: Title | None = None
     description: str | None = Field(default=None, max_length=8000)
-    quantity: Quantity | None = None
+    quantity: QuantityIn | None = None
     unit: Unit | None = None
-    target_unit_price: MoneyIn | None = None
+    target_unit_price: UnitPriceIn | None = None
     bid_deadline: Deadline | None = None
     delivery_due: CalendarDate | None = None
+    vat_rate: PercentIn | None = None
+    vat_nature: VatNature | None = None
+    payment_terms: PaymentTerms | None = None
+    delivery_tolerance_percent: Tolerance | None = None
 
 
 class CancelIn(BaseModel):
@@ -93,11 +114,15 @@ class OrderOut(BaseModel):
     title: str
     description: str
     phase: str
-    quantity: int
+    quantity: QuantityOut
     unit: str
-    target_unit_price: MoneyOut | None
+    target_unit_price: UnitPriceOut | None
     bid_deadline: datetime
     delivery_due: date
+    vat_rate: PercentOut
+    vat_nature: VatNature | None
+    payment_terms: PaymentTerms
+    delivery_tolerance_percent: PercentOut
     visibility: str
     # Only the client firm (and staff) learn whom it invited and which of its contracts
     # it is subcontracting; everybody else reads null.
@@ -153,17 +178,20 @@ class BidCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     firm_id: Id32
-    unit_price: MoneyIn
+    unit_price: UnitPriceIn
     delivery_date: CalendarDate
     notes: str = Field(default="", max_length=2000)
+    # The payment terms the bidder confirms; left out, the order's.
+    payment_terms: PaymentTerms | None = None
 
 
 class BidUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    unit_price: MoneyIn | None = None
+    unit_price: UnitPriceIn | None = None
     delivery_date: CalendarDate | None = None
     notes: str | None = Field(default=None, max_length=2000)
+    payment_terms: PaymentTerms | None = None
 
 
 class BidOut(BaseModel):
@@ -172,9 +200,10 @@ class BidOut(BaseModel):
     firm_id: int
     firm_name: str
     # null for the client while the order is sealed and bidding is still open.
-    unit_price: MoneyOut | None
+    unit_price: UnitPriceOut | None
     total_price: MoneyOut | None
     amounts_hidden: bool
+    payment_terms: PaymentTerms
     delivery_date: date
     notes: str
     status: str

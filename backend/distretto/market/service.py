@@ -2,6 +2,8 @@
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -10,7 +12,10 @@ from distretto.capacity import service as capacity
 from distretto.firms.service import unknown_phase_codes
 from distretto.kit import clock
 from distretto.kit.errors import Conflict, Forbidden, Invalid, NotFound
+from distretto.kit.money import line_total
 from distretto.kit.pagination import Page, PageParams
+from distretto.kit.terms import PaymentTerms
+from distretto.kit.units import normalise_unit
 from distretto.market import events, lifecycle, policies, schemas
 
 # Re-exported: the scoped reads other features compose (moderation, privacy, documents),
@@ -29,6 +34,51 @@ from distretto.market.repository import (
 from distretto.models import Order
 from distretto.models.contracts import ContractStatus
 from distretto.models.market import BidStatus, OrderStatus, OrderVisibility
+from distretto.models.trade import VatNature
+
+
+def order_terms(order: Order) -> PaymentTerms:
+    return PaymentTerms(
+        method=order.payment_method,
+        days=order.payment_days,
+        end_of_month=order.payment_end_of_month,
+    )
+
+
+def check_vat(rate: Decimal, nature: VatNature | None) -> None:
+    """A 0% VAT line must say why (its FatturaPA nature code); a taxed one has none."""
+    if rate == 0 and nature is None:
+        raise Invalid(
+            "vat_nature",
+            "a 0% VAT rate needs its nature code (e.g. N6.2 reverse charge)",
+            code="vat.nature_required",
+        )
+    if rate != 0 and nature is not None:
+        raise Invalid(
+            "vat_nature",
+            "a nature code goes only with a 0% VAT rate",
+            code="vat.nature_with_rate",
+        )
+
+
+def _terms_columns(
+    vat_rate: Decimal | None,
+    vat_nature: VatNature | None,
+    terms: PaymentTerms | None,
+    tolerance: Decimal | None,
+) -> dict[str, Any]:
+    """The order's columns for the trade terms given (those not given are left out)."""
+    columns: dict[str, Any] = {}
+    if vat_rate is not None:
+        columns["vat_rate"] = vat_rate
+    columns["vat_nature"] = vat_nature
+    if terms is not None:
+        columns["payment_method"] = terms.method
+        columns["payment_days"] = terms.days
+        columns["payment_end_of_month"] = terms.end_of_month
+    if tolerance is not None:
+        columns["delivery_tolerance_percent"] = tolerance
+    return columns
 
 
 def order_out(
@@ -51,6 +101,10 @@ def order_out(
         target_unit_price=o.target_unit_price,
         bid_deadline=o.bid_deadline,
         delivery_due=o.delivery_due,
+        vat_rate=o.vat_rate,
+        vat_nature=o.vat_nature,
+        payment_terms=order_terms(o),
+        delivery_tolerance_percent=o.delivery_tolerance_percent,
         visibility=o.visibility,
         invited_firm_ids=invited_firm_ids
         if private and o.visibility == OrderVisibility.INVITED
@@ -206,6 +260,8 @@ async def create_order(
             params={"phase": data.phase},
         )
     check_schedule(data.bid_deadline, data.delivery_due, now)
+    check_vat(data.vat_rate, data.vat_nature)
+    unit = normalise_unit(data.unit)
     invited = await _invited_firms(session, data)
     await _check_consortium(session, data)
     await _check_parent_contract(session, viewer, data)
@@ -219,10 +275,16 @@ async def create_order(
             description=data.description,
             phase=data.phase,
             quantity=data.quantity,
-            unit=data.unit,
+            unit=unit,
             target_unit_price=data.target_unit_price,
             bid_deadline=data.bid_deadline,
             delivery_due=data.delivery_due,
+            **_terms_columns(
+                data.vat_rate,
+                data.vat_nature,
+                data.payment_terms,
+                data.delivery_tolerance_percent,
+            ),
             visibility=data.visibility,
             consortium_id=data.consortium_id,
             sealed=data.sealed,
@@ -310,11 +372,27 @@ async def update_order(
     order = await readable_order(session, viewer, order_id, lock="update")
     policies.require_client(viewer, order, "edit it")
     _require_editable(order, now)
-    changes = {
-        field: value
-        for field, value in data.model_dump(exclude_unset=True).items()
-        if value != getattr(order, field)
+    given = data.model_dump(
+        exclude_unset=True,
+        exclude={"vat_rate", "vat_nature", "payment_terms", "delivery_tolerance_percent"},
+    )
+    if given.get("unit") is not None:
+        given["unit"] = normalise_unit(given["unit"])
+    terms_given = data.model_fields_set & {
+        "vat_rate",
+        "vat_nature",
+        "payment_terms",
+        "delivery_tolerance_percent",
     }
+    if terms_given:
+        given |= _terms_columns(
+            data.vat_rate,
+            data.vat_nature if "vat_nature" in terms_given else order.vat_nature,
+            data.payment_terms,
+            data.delivery_tolerance_percent,
+        )
+        check_vat(given.get("vat_rate", order.vat_rate), given["vat_nature"])
+    changes = {field: value for field, value in given.items() if value != getattr(order, field)}
     for field in ("title", "description", "quantity", "unit", "bid_deadline", "delivery_due"):
         if field in changes and changes[field] is None:
             raise Invalid(field, "cannot be empty", code="validation.not_empty")
@@ -349,7 +427,7 @@ async def _ask_bidders_to_confirm(session: AsyncSession, order: Order, now: date
     ]
     for bid in bids:
         bid.status = BidStatus.NEEDS_CONFIRMATION
-        bid.total_price = (bid.unit_price * order.quantity).quantize(schemas.CENT)
+        bid.total_price = line_total(order.quantity, bid.unit_price)
         bid.updated_at = now
         await repo.save(bid)
     return [b.firm_id for b in bids]

@@ -36,6 +36,7 @@ from distretto.models.moderation import FirmWarning, Flag
 from distretto.models.notifications import Notification, OutboxCursor
 from distretto.models.reputation import ReputationDistrictMean, ReputationScore, ReputationSnapshot
 from distretto.models.tariffs import ReferenceTariff
+from distretto.models.trade import DeliveryLot, UnitOfMeasure
 from distretto.models.training import Course, CourseSession, Enrolment, SessionAttendance
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "ContractMessage",
     "Course",
     "CourseSession",
+    "DeliveryLot",
     "Enrolment",
     "Event",
     "EventAudience",
@@ -89,6 +91,7 @@ __all__ = [
     "SessionAttendance",
     "TradeFair",
     "TradeFairParticipation",
+    "UnitOfMeasure",
     "User",
     "metadata",
 ]

@@ -93,3 +93,47 @@ class Money(TypeDecorator[Decimal]):
         if value is None:
             return None
         return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+class _ScaledDecimal(TypeDecorator[Decimal]):
+    """An exact decimal with a fixed number of places. PostgreSQL keeps NUMERIC exactly;
+    SQLite has no DECIMAL type, so values are quantized on the way in and out (the number
+    of significant digits stays within what SQLite's REAL round-trips exactly)."""
+
+    impl = Numeric(15, 3)
+    cache_ok = True
+    quantum = Decimal("0.001")
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        return Decimal(value).quantize(self.quantum)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        return Decimal(str(value)).quantize(self.quantum)
+
+
+class Quantity(_ScaledDecimal):
+    """A quantity with up to three decimals (1250.5 kg, 18500 m)."""
+
+    impl = Numeric(15, 3)
+    cache_ok = True
+    quantum = Decimal("0.001")
+
+
+class UnitPrice(_ScaledDecimal):
+    """A unit price in EUR with up to four decimals (0.035 per metre)."""
+
+    impl = Numeric(14, 4)
+    cache_ok = True
+    quantum = Decimal("0.0001")
+
+
+class Percent(_ScaledDecimal):
+    """A percentage with two decimals (VAT 22.00, tolerance 5.00)."""
+
+    impl = Numeric(5, 2)
+    cache_ok = True
+    quantum = Decimal("0.01")

@@ -16,7 +16,17 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from distretto.kit import clock
-from distretto.models.base import BigId, EnumText, Money, UTCDateTime, one_of
+from distretto.models.base import (
+    BigId,
+    EnumText,
+    Money,
+    Percent,
+    Quantity,
+    UnitPrice,
+    UTCDateTime,
+    one_of,
+)
+from distretto.models.trade import PaymentMethod, VatNature
 
 
 class ContractStatus(StrEnum):
@@ -50,6 +60,8 @@ class Contract(SQLModel, table=True):
     __table_args__ = (
         one_of("status", ContractStatus),
         one_of("dispute_outcome", DisputeOutcome, nullable=True),
+        one_of("payment_method", PaymentMethod),
+        one_of("vat_nature", VatNature, nullable=True),
         Index("ix_contracts_client", "client_firm_id", "id"),
         Index("ix_contracts_supplier", "supplier_firm_id", "id"),
     )
@@ -63,10 +75,19 @@ class Contract(SQLModel, table=True):
     client_firm_id: int = Field(sa_column=Column(ForeignKey("firms.id"), nullable=False))
     supplier_firm_id: int = Field(sa_column=Column(ForeignKey("firms.id"), nullable=False))
     phase: str = Field(sa_column=Column(String(40), ForeignKey("phases.code"), nullable=False))
-    quantity: int
+    quantity: Decimal = Field(sa_type=Quantity)
     unit: str = Field(max_length=20)
-    unit_price: Decimal = Field(sa_type=Money)
+    unit_price: Decimal = Field(sa_type=UnitPrice)
     total_price: Decimal = Field(sa_type=Money)
+    # Fixed at the award: the order's VAT and tolerance, the awarded bid's payment terms.
+    vat_rate: Decimal = Field(default=Decimal("22.00"), sa_type=Percent)
+    vat_nature: VatNature | None = Field(default=None, sa_type=EnumText(VatNature, 6))
+    payment_method: PaymentMethod = Field(
+        default=PaymentMethod.BONIFICO, sa_type=EnumText(PaymentMethod, 10)
+    )
+    payment_days: int = Field(default=30)
+    payment_end_of_month: bool = Field(default=False)
+    delivery_tolerance_percent: Decimal = Field(default=Decimal("0.00"), sa_type=Percent)
     due_date: date = Field(sa_type=Date)
     status: ContractStatus = Field(
         default=ContractStatus.ACTIVE, sa_type=EnumText(ContractStatus, 12)

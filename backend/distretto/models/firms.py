@@ -67,9 +67,20 @@ class Firm(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=160, index=True)
-    vat_number: str = Field(sa_column=Column(String(11), nullable=False, unique=True))
+    # Italian: the 11 digits; other EU countries: the number with its country prefix.
+    vat_number: str = Field(sa_column=Column(String(16), nullable=False, unique=True))
+    # ISO 3166-1 alpha-2.
+    country: str = Field(default="IT", max_length=2)
     region: str = Field(max_length=60, index=True)
     province: str | None = Field(default=None, max_length=2)
+    # Billing data for invoices (FatturaPA CedentePrestatore / CessionarioCommittente).
+    address: str | None = Field(default=None, max_length=200)
+    postal_code: str | None = Field(default=None, max_length=10)
+    city: str | None = Field(default=None, max_length=80)
+    sdi_code: str | None = Field(default=None, max_length=7)
+    pec: str | None = Field(default=None, max_length=254)
+    fiscal_code: str | None = Field(default=None, max_length=16)
+    rea: str | None = Field(default=None, max_length=20)
     size_class: SizeClass = Field(sa_type=EnumText(SizeClass, 10))
     description: str = Field(default="", max_length=4000)
     status: FirmStatus = Field(default=FirmStatus.ACTIVE, sa_type=EnumText(FirmStatus, 12))

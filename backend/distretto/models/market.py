@@ -19,7 +19,17 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from distretto.kit import clock
-from distretto.models.base import BigId, EnumText, Money, UTCDateTime, one_of
+from distretto.models.base import (
+    BigId,
+    EnumText,
+    Money,
+    Percent,
+    Quantity,
+    UnitPrice,
+    UTCDateTime,
+    one_of,
+)
+from distretto.models.trade import PaymentMethod, VatNature
 
 
 class OrderStatus(StrEnum):
@@ -66,6 +76,9 @@ class Order(SQLModel, table=True):
         one_of("status", OrderStatus),
         one_of("visibility", OrderVisibility),
         CheckConstraint("quantity > 0", name="quantity_positive"),
+        one_of("payment_method", PaymentMethod),
+        one_of("vat_nature", VatNature, nullable=True),
+        CheckConstraint("payment_days BETWEEN 30 AND 120", name="payment_days"),
         Index("ix_orders_status_id", "status", "id"),
         Index("ix_orders_phase_id", "phase", "id"),
         Index("ix_orders_client_id", "client_firm_id", "id"),
@@ -90,9 +103,18 @@ class Order(SQLModel, table=True):
     title: str = Field(max_length=200)
     description: str = Field(default="", max_length=8000)
     phase: str = Field(sa_column=Column(String(40), ForeignKey("phases.code"), nullable=False))
-    quantity: int
+    quantity: Decimal = Field(sa_type=Quantity)
     unit: str = Field(max_length=20)
-    target_unit_price: Decimal | None = Field(default=None, sa_type=Money)
+    target_unit_price: Decimal | None = Field(default=None, sa_type=UnitPrice)
+    # The trade terms the client proposes (issue 13): VAT, payment terms, delivery tolerance.
+    vat_rate: Decimal = Field(default=Decimal("22.00"), sa_type=Percent)
+    vat_nature: VatNature | None = Field(default=None, sa_type=EnumText(VatNature, 6))
+    payment_method: PaymentMethod = Field(
+        default=PaymentMethod.BONIFICO, sa_type=EnumText(PaymentMethod, 10)
+    )
+    payment_days: int = Field(default=30)
+    payment_end_of_month: bool = Field(default=False)
+    delivery_tolerance_percent: Decimal = Field(default=Decimal("0.00"), sa_type=Percent)
     bid_deadline: datetime = Field(sa_type=UTCDateTime)
     delivery_due: date = Field(sa_type=Date)
     visibility: OrderVisibility = Field(
@@ -132,6 +154,8 @@ class Bid(SQLModel, table=True):
     __table_args__ = (
         one_of("status", BidStatus),
         CheckConstraint("unit_price > 0", name="unit_price_positive"),
+        one_of("payment_method", PaymentMethod),
+        CheckConstraint("payment_days BETWEEN 30 AND 120", name="payment_days"),
         # One live bid per firm per order, enforced by the database itself.
         Index(
             "uq_bids_one_live_per_firm",
@@ -153,10 +177,16 @@ class Bid(SQLModel, table=True):
     created_by_user_id: int | None = Field(
         default=None, sa_column=Column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     )
-    unit_price: Decimal = Field(sa_type=Money)
+    unit_price: Decimal = Field(sa_type=UnitPrice)
     total_price: Decimal = Field(sa_type=Money)
     delivery_date: date = Field(sa_type=Date)
     notes: str = Field(default="", max_length=2000)
+    # The payment terms the bidder confirms (the order's unless it proposes others).
+    payment_method: PaymentMethod = Field(
+        default=PaymentMethod.BONIFICO, sa_type=EnumText(PaymentMethod, 10)
+    )
+    payment_days: int = Field(default=30)
+    payment_end_of_month: bool = Field(default=False)
     status: BidStatus = Field(default=BidStatus.ACTIVE, sa_type=EnumText(BidStatus, 20))
     order_revision: int = Field(default=1)
     hidden: bool = Field(default=False)

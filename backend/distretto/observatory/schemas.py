@@ -1,7 +1,8 @@
 from datetime import datetime
-from decimal import Decimal
 
 from pydantic import BaseModel, Field
+
+from distretto.kit.fields import UnitPriceOut
 
 
 class MonthCell(BaseModel):
@@ -20,7 +21,7 @@ class MonthCell(BaseModel):
 class PriceCell(BaseModel):
     phase: str
     unit: str
-    median_unit_price: Decimal | None
+    median_unit_price: UnitPriceOut | None
     contracts: int | None
     suppressed: bool
 

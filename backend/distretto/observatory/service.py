@@ -13,17 +13,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.kit import clock
+from distretto.kit.money import UNIT_PRICE_QUANTUM
 from distretto.observatory import schemas
 from distretto.observatory.repository import ObservatoryRepository
 
 MIN_FIRMS = 3
 OTHER = "*"
-CENT = Decimal("0.01")
 
 
 def month_start(now: datetime, months_back: int) -> datetime:
@@ -98,7 +98,8 @@ def _total(cells: Iterable[_Cell]) -> int | None:
 
 
 def _median(prices: list[Decimal]) -> Decimal:
-    return Decimal(statistics.median(prices)).quantize(CENT)
+    # Unit prices have up to four decimals (fabric by the metre at 0.035 EUR).
+    return Decimal(statistics.median(prices)).quantize(UNIT_PRICE_QUANTUM, rounding=ROUND_HALF_UP)
 
 
 def price_cell_hidden(rows: Iterable[tuple[Decimal, int, int]]) -> bool:

@@ -22,6 +22,7 @@ from distretto.seed.guarantees import seed_guarantees
 from distretto.seed.market import seed_market
 from distretto.seed.moderation import seed_moderation
 from distretto.seed.tariffs import seed_tariffs
+from distretto.seed.trade import seed_trade
 from distretto.seed.world import DEMO_PASSWORD, DemoWorld
 
 Step = Callable[[DemoWorld], Awaitable[None]]
@@ -30,6 +31,7 @@ STEPS: list[Step] = [
     seed_consortia,
     seed_consortia_activity,
     seed_market,
+    seed_trade,
     seed_moderation,
     seed_documents,
     seed_tariffs,

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from distretto.documents.storage import storage_from_settings
 from distretto.documents.thumbnails import thumbnail_bytes
 from distretto.kit.clock import system_clock
+from distretto.kit.money import format_quantity
 from distretto.models import Attachment, FirmDocument, Order, Phase
 from distretto.models.documents import CredentialKind, CredentialStatus, FileKind
 from distretto.seed.document_files import swatch_image, technical_sheet_pdf
@@ -43,7 +44,7 @@ def _sheet(order: Order, phase_name: str) -> bytes:
         f"Scheda tecnica - {order.title}",
         [
             ("Lavorazione", phase_name),
-            ("Quantità", f"{order.quantity} {order.unit}"),
+            ("Quantità", f"{format_quantity(order.quantity)} {order.unit}"),
             ("Consegna entro", order.delivery_due.strftime("%d/%m/%Y")),
             ("Composizione", "70% lana rigenerata, 30% poliammide"),
             ("Peso", "420 g/m² ± 3%"),

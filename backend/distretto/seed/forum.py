@@ -104,6 +104,12 @@ async def _chinese_firm(world: DemoWorld) -> DemoFirm:
         size_class="small",
         description="Cucitura e confezione conto terzi di capi in maglia e tessuto. 12 addetti.",
         verified=True,
+        # Billing data (issue 13), as the other demo firms have.
+        address="Via Pistoiese 512",
+        postal_code="59100",
+        city="Prato",
+        sdi_code="KRRH6B9",
+        rea="PO-548817",
     )
     world.session.add_all([owner, firm])
     await world.session.flush()

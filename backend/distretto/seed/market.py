@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from distretto.kit import clock
+from distretto.kit.money import line_total
 from distretto.models import (
     Bid,
     Contract,
@@ -31,11 +32,11 @@ from distretto.seed.market_catalogue import (
     REVIEW_COMMENTS,
     Work,
 )
+from distretto.seed.trade import price_quantum, trade_terms
 from distretto.seed.world import DemoFirm, DemoWorld
 
 PAST_ORDERS = 150
 OPEN_ORDERS = 25
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ def _order(
     rng = market.rng
     work = rng.choice(CATALOGUE[phase])
     quantity = rng.randrange(work.quantity[0], work.quantity[1] + 1, 50)
-    target = Decimal(str(rng.uniform(*work.unit_price))).quantize(CENT)
+    target = Decimal(str(rng.uniform(*work.unit_price))).quantize(price_quantum(work.unit))
     order = Order(
         client_firm_id=client.id,
         created_by_user_id=client.owner_user_id,
@@ -122,7 +123,7 @@ def _order(
         region=client.region,
         created_at=created,
         updated_at=created,
-        **fields,
+        **(trade_terms(client, work.unit) | fields),
     )
     return order, work, quantity
 
@@ -139,7 +140,7 @@ def _bids(
     reference = rng.uniform(*work.unit_price)
     bids = []
     for firm in bidders:
-        price = Decimal(str(reference * rng.uniform(0.85, 1.2))).quantize(CENT)
+        price = Decimal(str(reference * rng.uniform(0.85, 1.2))).quantize(price_quantum(order.unit))
         created = _at(order.created_at, rng, 0.1, max(0.2, (until - order.created_at).days - 0.1))
         bids.append(
             Bid(
@@ -147,7 +148,11 @@ def _bids(
                 firm_id=firm.id,
                 created_by_user_id=firm.owner_user_id,
                 unit_price=price,
-                total_price=(price * order.quantity).quantize(CENT),
+                total_price=line_total(order.quantity, price),
+                # The bidders confirm the terms the client proposed.
+                payment_method=order.payment_method,
+                payment_days=order.payment_days,
+                payment_end_of_month=order.payment_end_of_month,
                 delivery_date=order.delivery_due - timedelta(days=rng.randint(0, 8)),
                 notes=rng.choice(
                     (
@@ -299,6 +304,12 @@ def _award(market: Market, order: Order, bids: list[Bid]) -> Contract:
         total_price=winner.total_price,
         due_date=winner.delivery_date,
         created_at=awarded_at,
+        vat_rate=order.vat_rate,
+        vat_nature=order.vat_nature,
+        delivery_tolerance_percent=order.delivery_tolerance_percent,
+        payment_method=winner.payment_method,
+        payment_days=winner.payment_days,
+        payment_end_of_month=winner.payment_end_of_month,
     )
 
 

@@ -63,7 +63,7 @@ CATALOGUE: dict[str, tuple[Work, ...]] = {
     "warping": (
         Work(
             "Orditura catene per camiceria {q} metri",
-            "metri",
+            "m",
             (3000, 15000),
             (0.3, 0.7),
             "Catene da 3.600 fili, altezza 160 cm, subbio del committente.",
@@ -72,14 +72,14 @@ CATALOGUE: dict[str, tuple[Work, ...]] = {
     "weaving": (
         Work(
             "Tessitura flanella pettinata {q} metri",
-            "metri",
+            "m",
             (1000, 6000),
             (3.5, 7.5),
             "Armatura saia 2/2, altezza finita 150 cm, peso 320 g/m.",
         ),
         Work(
             "Tessitura jacquard per capispalla {q} metri",
-            "metri",
+            "m",
             (500, 3000),
             (6.0, 12.0),
             "Disegno del committente, telai a 12.000 uncini.",
@@ -111,7 +111,7 @@ CATALOGUE: dict[str, tuple[Work, ...]] = {
         ),
         Work(
             "Tintura pezza lana cardata {q} metri",
-            "metri",
+            "m",
             (1000, 8000),
             (1.2, 2.8),
             "Tintura in jet, colori autunno-inverno, tolleranza Delta E < 1.",
@@ -120,14 +120,14 @@ CATALOGUE: dict[str, tuple[Work, ...]] = {
     "printing": (
         Work(
             "Stampa digitale su seta {q} metri",
-            "metri",
+            "m",
             (500, 4000),
             (4.0, 9.0),
             "Twill di seta 16 mm, 4 varianti colore, vaporizzo e lavaggio inclusi.",
         ),
         Work(
             "Stampa a quadro foulard {q} pezzi",
-            "pezzi",
+            "pz",
             (300, 2000),
             (3.0, 7.0),
             "Foulard 90x90, 8 colori, orlo a mano escluso.",
@@ -136,7 +136,7 @@ CATALOGUE: dict[str, tuple[Work, ...]] = {
     "finishing": (
         Work(
             "Finissaggio follatura e garzatura {q} metri",
-            "metri",
+            "m",
             (1000, 8000),
             (0.8, 1.8),
             "Mano morbida, decatissaggio finale, controllo restringimento.",
@@ -258,7 +258,7 @@ CATALOGUE: dict[str, tuple[Work, ...]] = {
     "leather_goods": (
         Work(
             "Assemblaggio {q} borse a mano",
-            "pezzi",
+            "pz",
             (200, 1200),
             (18.0, 35.0),
             "Modello tote, pelle e minuteria forniti, controllo qualità incluso.",

@@ -32,7 +32,7 @@ class PhaseAmounts:
     phase: str
     total_price: Decimal
     unit_price: Decimal
-    quantity: int
+    quantity: Decimal
     min_price: Decimal
 
 

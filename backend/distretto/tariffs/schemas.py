@@ -4,7 +4,15 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from distretto.kit.fields import CalendarDate, MoneyIn, MoneyOut, PhaseCode, Unit
+from distretto.kit.fields import (
+    CalendarDate,
+    MoneyIn,
+    MoneyOut,
+    PhaseCode,
+    QuantityOut,
+    Unit,
+    UnitPriceOut,
+)
 
 
 class TariffIn(BaseModel):
@@ -65,8 +73,8 @@ class BelowTariffAward(BaseModel):
     order_id: int
     phase: str
     unit: str
-    quantity: int
-    unit_price: MoneyOut
+    quantity: QuantityOut
+    unit_price: UnitPriceOut
     min_price: MoneyOut
     total_price: MoneyOut
     client_firm_id: int

@@ -18,6 +18,7 @@ from distretto.firms.service import unknown_phase_codes
 from distretto.kit import audit
 from distretto.kit.errors import Conflict, Invalid
 from distretto.kit.events import emit, phase_key
+from distretto.kit.money import to_cents
 from distretto.kit.units import normalise_unit
 from distretto.models import ReferenceTariff
 from distretto.observatory.service import month_start, price_cell_hidden, publishable_median
@@ -206,7 +207,7 @@ async def below_tariff_report(
             phase=name,
             awards=int(cell["awards"]),
             total_amount=cell["total"].quantize(CENT),
-            shortfall=cell["shortfall"].quantize(CENT),
+            shortfall=to_cents(cell["shortfall"]),
         )
         for name, cell in sorted(totals.items())
     ]

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Depends, Query, Response, status
 
 from distretto.auth.viewer import OptionalViewerDep, ViewerDep
 from distretto.db import SessionDep
-from distretto.kit.exports import CSV_MEDIA_TYPE, ICS_MEDIA_TYPE, download
+from distretto.kit.exports import CSV_MEDIA_TYPE, ICS_MEDIA_TYPE, CsvDialect, DialectQuery, download
 from distretto.kit.messages import LangDep
 from distretto.kit.pagination import Page, PageParams, page_params
 from distretto.kit.params import BigIdPath, IdPath
@@ -94,8 +94,12 @@ async def course_calendar(
     operation_id="course_attendance_csv",
     responses={200: {"content": {"text/csv": {}}, "description": "Attendance register"}},
 )
-async def attendance_csv(course_id: IdPath, viewer: ViewerDep, session: SessionDep) -> Response:
-    content = await service.attendance_register(session, viewer, course_id)
+async def attendance_csv(
+    course_id: IdPath, viewer: ViewerDep, session: SessionDep, dialect: DialectQuery = None
+) -> Response:
+    content = await service.attendance_register(
+        session, viewer, course_id, dialect or CsvDialect.STANDARD
+    )
     return download(content, CSV_MEDIA_TYPE, f"course-{course_id}-attendance.csv")
 
 

@@ -20,7 +20,7 @@ from distretto.firms.service import firms_by_id, get_firm
 from distretto.kit import clock
 from distretto.kit.errors import Conflict, Invalid, NotFound
 from distretto.kit.events import emit, firm_key
-from distretto.kit.exports import CalendarEntry, csv_bytes, ics_bytes
+from distretto.kit.exports import CalendarEntry, CsvDialect, csv_bytes, ics_bytes
 from distretto.kit.messages import DEFAULT_LANG, Lang, text
 from distretto.kit.pagination import Page, PageParams
 from distretto.models import Course, CourseSession, Enrolment, SessionAttendance
@@ -387,7 +387,12 @@ async def calendar(
     )
 
 
-async def attendance_register(session: AsyncSession, viewer: Viewer, course_id: int) -> bytes:
+async def attendance_register(
+    session: AsyncSession,
+    viewer: Viewer,
+    course_id: int,
+    dialect: CsvDialect = CsvDialect.STANDARD,
+) -> bytes:
     """The register a secretary prints: every live enrolment, a column per session."""
     course = await _readable_course(session, viewer, course_id)
     assert course.id is not None
@@ -412,6 +417,7 @@ async def attendance_register(session: AsyncSession, viewer: Viewer, course_id: 
             + [_mark(e, s) for s in sessions]
             for e in live
         ],
+        dialect,
     )
 
 

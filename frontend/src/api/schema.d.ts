@@ -735,6 +735,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/contracts/{contract_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Lots
+         * @description The contract's lots, oldest first (the two firms).
+         */
+        get: operations["list_lots"];
+        put?: never;
+        /**
+         * Record Lot
+         * @description The supplier records a delivered lot with its DDT; beyond the tolerance 409.
+         */
+        post: operations["record_lot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contracts/{contract_id}/deliveries/{lot_id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept Lot
+         * @description The client accepts a lot, wholly or in part (the rest rejected); the contract
+         *     completes when the accepted quantity reaches the order's within its tolerance.
+         */
+        post: operations["accept_lot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contracts/{contract_id}/deliveries/{lot_id}/dispute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dispute Lot
+         * @description The client contests a lot: the contract goes to staff as a dispute.
+         */
+        post: operations["dispute_lot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/contracts/{contract_id}/dispute": {
         parameters: {
             query?: never;
@@ -746,6 +811,47 @@ export interface paths {
         put?: never;
         /** Dispute */
         post: operations["dispute_contract"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contracts/{contract_id}/invoice.html": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Invoice Html
+         * @description The invoice draft's courtesy copy, for people to read and print.
+         */
+        get: operations["contract_invoice_html"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contracts/{contract_id}/invoice.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Invoice Xml
+         * @description The FatturaPA 1.2 XML invoice draft (TD01) from the supplier to the client of a
+         *     completed contract (the two firms); 409 while not completed or billing data is missing.
+         */
+        get: operations["contract_invoice_xml"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -955,6 +1061,27 @@ export interface paths {
         head?: never;
         /** Update Firm */
         patch: operations["update_firm"];
+        trace?: never;
+    };
+    "/api/v1/firms/{firm_id}/billing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Billing
+         * @description The firm's billing data (legal address, SdI code or PEC, fiscal code, REA): its
+         *     members and staff; set them with ``PATCH /firms/{id}``.
+         */
+        get: operations["get_firm_billing"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/firms/{firm_id}/capacity": {
@@ -2076,6 +2203,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Units
+         * @description The units of measure orders, tariffs and capacity calendars take (by ``code``).
+         */
+        get: operations["list_units"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -2265,7 +2412,7 @@ export interface components {
             /** Phase */
             phase: string;
             /** Quantity */
-            quantity: number;
+            quantity: string;
             /** Supplier Firm Id */
             supplier_firm_id: number;
             /** Supplier Firm Name */
@@ -2320,6 +2467,7 @@ export interface components {
              * @default
              */
             notes: string;
+            payment_terms?: components["schemas"]["PaymentTerms"] | null;
             /** Unit Price */
             unit_price: number | string;
         };
@@ -2383,6 +2531,7 @@ export interface components {
             order_id: number;
             /** Order Revision */
             order_revision: number;
+            payment_terms: components["schemas"]["PaymentTerms"];
             /** Status */
             status: string;
             /** Total Price */
@@ -2416,6 +2565,7 @@ export interface components {
             delivery_date?: string | null;
             /** Notes */
             notes?: string | null;
+            payment_terms?: components["schemas"]["PaymentTerms"] | null;
             /** Unit Price */
             unit_price?: number | string | null;
         };
@@ -2482,6 +2632,38 @@ export interface components {
              * @default null
              */
             unit_price: string | null;
+        };
+        /**
+         * BillingOut
+         * @description The firm's billing data (its members and staff; the parties' invoices use it).
+         */
+        BillingOut: {
+            /** Address */
+            address: string | null;
+            /** City */
+            city: string | null;
+            /** Country */
+            country: string;
+            /** Firm Id */
+            firm_id: number;
+            /** Fiscal Code */
+            fiscal_code: string | null;
+            /** Name */
+            name: string;
+            /** Pec */
+            pec: string | null;
+            /** Postal Code */
+            postal_code: string | null;
+            /** Province */
+            province: string | null;
+            /** Rea */
+            rea: string | null;
+            /** Region */
+            region: string;
+            /** Sdi Code */
+            sdi_code: string | null;
+            /** Vat Number */
+            vat_number: string;
         };
         /** Body_token */
         Body_token: {
@@ -2851,7 +3033,7 @@ export interface components {
             /** Phase */
             phase: string;
             /** Quantity */
-            quantity: number;
+            quantity: string;
             status: components["schemas"]["ContractStatus"];
             /** Supplier Firm Id */
             supplier_firm_id: number;
@@ -2878,6 +3060,11 @@ export interface components {
         };
         /** ContractOut */
         ContractOut: {
+            /**
+             * Accepted Quantity
+             * @default 0
+             */
+            accepted_quantity: string;
             /** Bid Id */
             bid_id: number;
             /** Cancelled At */
@@ -2895,6 +3082,8 @@ export interface components {
             created_at: string;
             /** Delivered At */
             delivered_at: string | null;
+            /** Delivery Tolerance Percent */
+            delivery_tolerance_percent: string;
             /** Dispute Note */
             dispute_note: string | null;
             /** Dispute Opened By Firm Id */
@@ -2922,12 +3111,13 @@ export interface components {
             order_title: string;
             /** Overdue */
             overdue: boolean;
+            payment_terms: components["schemas"]["PaymentTerms"];
             /** Phase */
             phase: string;
             /** Price Reduction */
             price_reduction?: string | null;
             /** Quantity */
-            quantity: number;
+            quantity: string;
             /** Status */
             status: string;
             /** Supplier Firm Id */
@@ -2940,6 +3130,10 @@ export interface components {
             unit: string;
             /** Unit Price */
             unit_price: string;
+            /** Vat Nature */
+            vat_nature: string | null;
+            /** Vat Rate */
+            vat_rate: string;
         };
         /**
          * ContractReviewsOut
@@ -2964,6 +3158,11 @@ export interface components {
          * @description The contract as both parties read it, after any move of its lifecycle.
          */
         ContractUpdated: {
+            /**
+             * Accepted Quantity
+             * @default 0
+             */
+            accepted_quantity: number | string;
             /** Bid Id */
             bid_id: number;
             /** Cancelled At */
@@ -2981,6 +3180,8 @@ export interface components {
             created_at: string;
             /** Delivered At */
             delivered_at: string | null;
+            /** Delivery Tolerance Percent */
+            delivery_tolerance_percent: number | string;
             /** Dispute Note */
             dispute_note: string | null;
             /** Dispute Opened By Firm Id */
@@ -3008,6 +3209,7 @@ export interface components {
             order_title: string;
             /** Overdue */
             overdue: boolean;
+            payment_terms: components["schemas"]["PaymentTerms"];
             /** Phase */
             phase: string;
             /**
@@ -3016,7 +3218,7 @@ export interface components {
              */
             price_reduction: number | string | null;
             /** Quantity */
-            quantity: number;
+            quantity: number | string;
             /** Status */
             status: string;
             /** Supplier Firm Id */
@@ -3029,6 +3231,10 @@ export interface components {
             unit: string;
             /** Unit Price */
             unit_price: number | string;
+            /** Vat Nature */
+            vat_nature: string | null;
+            /** Vat Rate */
+            vat_rate: number | string;
         };
         /** CostLineOut */
         CostLineOut: {
@@ -3137,6 +3343,13 @@ export interface components {
          * @enum {string}
          */
         CredentialStatus: "pending" | "approved" | "rejected";
+        /**
+         * CsvDialect
+         * @description ``standard``: comma-separated, decimal point. ``it``: what Italian Excel opens in
+         *     columns (semicolon-separated, decimal comma, dates dd/mm/yyyy).
+         * @enum {string}
+         */
+        CsvDialect: "standard" | "it";
         /** DisputeIn */
         DisputeIn: {
             /** Firm Id */
@@ -3255,19 +3468,38 @@ export interface components {
         };
         /** FirmCreate */
         FirmCreate: {
+            /** Address */
+            address?: string | null;
+            /** City */
+            city?: string | null;
+            /**
+             * Country
+             * @default IT
+             */
+            country: string;
             /**
              * Description
              * @default
              */
             description: string;
+            /** Fiscal Code */
+            fiscal_code?: string | null;
             /** Name */
             name: string;
+            /** Pec */
+            pec?: string | null;
             /** Phases */
             phases: string[];
+            /** Postal Code */
+            postal_code?: string | null;
             /** Province */
             province?: string | null;
+            /** Rea */
+            rea?: string | null;
             /** Region */
             region: string;
+            /** Sdi Code */
+            sdi_code?: string | null;
             size_class: components["schemas"]["SizeClass"];
             /** Vat Number */
             vat_number: string;
@@ -3443,6 +3675,13 @@ export interface components {
              * @default []
              */
             certifications: components["schemas"]["CertificationBadge"][];
+            /** City */
+            city?: string | null;
+            /**
+             * Country
+             * @default IT
+             */
+            country: string;
             /**
              * Created At
              * Format: date-time
@@ -3551,16 +3790,30 @@ export interface components {
         };
         /** FirmUpdate */
         FirmUpdate: {
+            /** Address */
+            address?: string | null;
+            /** City */
+            city?: string | null;
             /** Description */
             description?: string | null;
+            /** Fiscal Code */
+            fiscal_code?: string | null;
             /** Name */
             name?: string | null;
+            /** Pec */
+            pec?: string | null;
             /** Phases */
             phases?: string[] | null;
+            /** Postal Code */
+            postal_code?: string | null;
             /** Province */
             province?: string | null;
+            /** Rea */
+            rea?: string | null;
             /** Region */
             region?: string | null;
+            /** Sdi Code */
+            sdi_code?: string | null;
             size_class?: components["schemas"]["SizeClass"] | null;
         };
         /** FirmVerified */
@@ -4425,6 +4678,81 @@ export interface components {
             /** Refresh Token */
             refresh_token?: string | null;
         };
+        /**
+         * LotCheckIn
+         * @description The client's check of a lot: what it takes and what it sends back.
+         */
+        LotCheckIn: {
+            /** Accepted Quantity */
+            accepted_quantity: number | string;
+            /** Firm Id */
+            firm_id?: number | null;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /**
+             * Rejected Quantity
+             * @default 0
+             */
+            rejected_quantity: number | string;
+        };
+        /**
+         * LotIn
+         * @description A lot the supplier delivered, with its transport document (DDT).
+         */
+        LotIn: {
+            /**
+             * Ddt Date
+             * Format: date
+             */
+            ddt_date: string;
+            /** Ddt Number */
+            ddt_number: string;
+            /** Firm Id */
+            firm_id?: number | null;
+            /** Quantity */
+            quantity: number | string;
+        };
+        /** LotOut */
+        LotOut: {
+            /** Accepted Quantity */
+            accepted_quantity: string;
+            /** Checked At */
+            checked_at: string | null;
+            /** Contract Id */
+            contract_id: number;
+            /**
+             * Ddt Date
+             * Format: date
+             */
+            ddt_date: string;
+            /** Ddt Number */
+            ddt_number: string;
+            /**
+             * Delivered At
+             * Format: date-time
+             */
+            delivered_at: string;
+            /** Id */
+            id: number;
+            /** Note */
+            note: string;
+            /** On Time */
+            on_time: boolean;
+            /** Quantity */
+            quantity: string;
+            /** Rejected Quantity */
+            rejected_quantity: string;
+            status: components["schemas"]["LotStatus"];
+        };
+        /**
+         * LotStatus
+         * @description A delivered lot: waiting for the client, or checked by it.
+         * @enum {string}
+         */
+        LotStatus: "pending" | "accepted" | "disputed";
         /** ManagerIn */
         ManagerIn: {
             /**
@@ -4780,7 +5108,7 @@ export interface components {
             /** Phase */
             phase: string;
             /** Quantity */
-            quantity: number;
+            quantity: string;
             /** Region */
             region: string;
             /** Revision */
@@ -4819,7 +5147,7 @@ export interface components {
             /** Phase */
             phase: string;
             /** Quantity */
-            quantity: number;
+            quantity: string;
             /** Reason */
             reason: string;
             /** Region */
@@ -4862,6 +5190,11 @@ export interface components {
              */
             delivery_due: string;
             /**
+             * Delivery Tolerance Percent
+             * @default 0.00
+             */
+            delivery_tolerance_percent: number | string;
+            /**
              * Description
              * @default
              */
@@ -4872,10 +5205,11 @@ export interface components {
             invited_firm_ids?: number[] | null;
             /** Parent Contract Id */
             parent_contract_id?: number | null;
+            payment_terms?: components["schemas"]["PaymentTerms"];
             /** Phase */
             phase: string;
             /** Quantity */
-            quantity: number;
+            quantity: number | string;
             /**
              * Sealed
              * @default false
@@ -4893,6 +5227,12 @@ export interface components {
             title: string;
             /** Unit */
             unit: string;
+            vat_nature?: components["schemas"]["VatNature"] | null;
+            /**
+             * Vat Rate
+             * @default 22.00
+             */
+            vat_rate: number | string;
             /** @default public */
             visibility: components["schemas"]["OrderVisibility"];
         };
@@ -4915,7 +5255,7 @@ export interface components {
             /** Phase */
             phase: string;
             /** Quantity */
-            quantity: number;
+            quantity: string;
             /** Region */
             region: string;
             /** Revision */
@@ -4956,6 +5296,8 @@ export interface components {
              * Format: date
              */
             delivery_due: string;
+            /** Delivery Tolerance Percent */
+            delivery_tolerance_percent: string;
             /** Description */
             description: string;
             /** Firm Id */
@@ -4966,10 +5308,11 @@ export interface components {
             invited_firm_ids: number[] | null;
             /** Parent Contract Id */
             parent_contract_id: number | null;
+            payment_terms: components["schemas"]["PaymentTerms"];
             /** Phase */
             phase: string;
             /** Quantity */
-            quantity: number;
+            quantity: string;
             /** Region */
             region: string;
             /** Revision */
@@ -4989,6 +5332,9 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+            vat_nature: components["schemas"]["VatNature"] | null;
+            /** Vat Rate */
+            vat_rate: string;
             /** Visibility */
             visibility: string;
         };
@@ -5007,16 +5353,22 @@ export interface components {
             bid_deadline?: string | null;
             /** Delivery Due */
             delivery_due?: string | null;
+            /** Delivery Tolerance Percent */
+            delivery_tolerance_percent?: (number | string) | null;
             /** Description */
             description?: string | null;
+            payment_terms?: components["schemas"]["PaymentTerms"] | null;
             /** Quantity */
-            quantity?: number | null;
+            quantity?: number | string | null;
             /** Target Unit Price */
             target_unit_price?: number | string | null;
             /** Title */
             title?: string | null;
             /** Unit */
             unit?: string | null;
+            vat_nature?: components["schemas"]["VatNature"] | null;
+            /** Vat Rate */
+            vat_rate?: number | string | null;
         };
         /** OrderUpdated */
         OrderUpdated: {
@@ -5039,7 +5391,7 @@ export interface components {
             /** Phase */
             phase: string;
             /** Quantity */
-            quantity: number;
+            quantity: string;
             /** Region */
             region: string;
             /** Revision */
@@ -5239,6 +5591,30 @@ export interface components {
          * @enum {string}
          */
         PartyRole: "supplier" | "client";
+        /**
+         * PaymentMethod
+         * @description How the client pays: bank transfer, Ri.Ba. (bank receipt), RID/SDD (direct debit).
+         * @enum {string}
+         */
+        PaymentMethod: "bonifico" | "riba" | "rid";
+        /**
+         * PaymentTerms
+         * @description ``{method, days, end_of_month}`` as orders propose, bids confirm, contracts fix.
+         */
+        PaymentTerms: {
+            /**
+             * Days
+             * @default 30
+             */
+            days: number;
+            /**
+             * End Of Month
+             * @default false
+             */
+            end_of_month: boolean;
+            /** @default bonifico */
+            method: components["schemas"]["PaymentMethod"];
+        };
         /** PhaseOut */
         PhaseOut: {
             /** Code */
@@ -6183,6 +6559,22 @@ export interface components {
             /** Venue */
             venue: string;
         };
+        /**
+         * UnitKind
+         * @description What a unit of measure measures.
+         * @enum {string}
+         */
+        UnitKind: "count" | "length" | "mass" | "area";
+        /** UnitOut */
+        UnitOut: {
+            /** Code */
+            code: string;
+            kind: components["schemas"]["UnitKind"];
+            /** Name En */
+            name_en: string;
+            /** Name It */
+            name_it: string;
+        };
         /** UnreadCount */
         UnreadCount: {
             /** Unread */
@@ -6221,6 +6613,13 @@ export interface components {
             /** @description URI naming the kind of problem */
             type: string;
         };
+        /**
+         * VatNature
+         * @description FatturaPA ``Natura`` codes of a 0% line the sector uses: reverse charge between
+         *     subcontractors (N6.x), intra-EU (N3.2) and export (N3.1) supplies.
+         * @enum {string}
+         */
+        VatNature: "N3.1" | "N3.2" | "N6.1" | "N6.2" | "N6.9";
         /** VersionOut */
         VersionOut: {
             /** Body */
@@ -8530,6 +8929,180 @@ export interface operations {
             };
         };
     };
+    list_lots: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contract_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LotOut"][];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_lot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contract_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LotIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LotOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    accept_lot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contract_id: number;
+                lot_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LotCheckIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LotOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    dispute_lot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contract_id: number;
+                lot_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisputeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LotOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     dispute_contract: {
         parameters: {
             query?: never;
@@ -8552,6 +9125,86 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ContractOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    contract_invoice_html: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contract_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    contract_invoice_xml: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contract_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": unknown;
                 };
             };
             /** @description Invalid input */
@@ -8787,7 +9440,10 @@ export interface operations {
     };
     course_attendance_csv: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description it: semicolons, decimal comma, dd/mm/yyyy (Italian Excel) */
+                dialect?: components["schemas"]["CsvDialect"] | null;
+            };
             header?: never;
             path: {
                 course_id: number;
@@ -9273,6 +9929,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FirmOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_firm_billing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                firm_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingOut"];
                 };
             };
             /** @description Invalid input */
@@ -12329,7 +13025,10 @@ export interface operations {
     };
     trade_fair_participants_csv: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description it: semicolons, decimal comma, dd/mm/yyyy (Italian Excel) */
+                dialect?: components["schemas"]["CsvDialect"] | null;
+            };
             header?: never;
             path: {
                 fair_id: number;
@@ -12477,6 +13176,35 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_units: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitOut"][];
                 };
             };
             /** @description Error (RFC 9457 problem details) */

@@ -114,8 +114,6 @@ export const en: Record<MessageKey, string> = {
   'firmNew.vat.check': 'The check digit does not match: please check the VAT number.',
   'firmNew.phasesHint': 'Choose the phases you do in house: you will receive requests for them.',
   'firmNew.phasesNone': 'Choose at least one phase.',
-  'firmNew.provinceHint': 'Two-letter code, e.g. PO',
-  'firmNew.provinceFormat': 'Use the two-letter code, e.g. PO',
   'members.title': 'People of the firm',
   'members.add': 'Add a person',
   'members.addButton': 'Add',

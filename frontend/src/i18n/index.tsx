@@ -88,7 +88,8 @@ export function hasMessage(key: string): boolean {
 function formatters(locale: Locale) {
   const tag = LOCALE_TAGS[locale]
   // Grouping always: Italian business documents write 5.700,00 € even below 10.000.
-  const euro = new Intl.NumberFormat(tag, { style: 'currency', currency: 'EUR', useGrouping: 'always' })
+  // Up to 4 decimals: unit prices go below the cent (0,035 €/m); totals have 2.
+  const euro = new Intl.NumberFormat(tag, { style: 'currency', currency: 'EUR', useGrouping: 'always', minimumFractionDigits: 2, maximumFractionDigits: 4 })
   const number = new Intl.NumberFormat(tag, { useGrouping: 'always' })
   const percent = new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 0 })
   const date = new Intl.DateTimeFormat(tag, { day: 'numeric', month: 'short', year: 'numeric' })

@@ -114,8 +114,6 @@ export const it = {
   'firmNew.vat.check': 'La cifra di controllo non torna: ricontrolla la partita IVA.',
   'firmNew.phasesHint': 'Scegli le fasi che fate in casa: riceverai le richieste di quelle fasi.',
   'firmNew.phasesNone': 'Scegli almeno una fase.',
-  'firmNew.provinceHint': 'Sigla di due lettere, es. PO',
-  'firmNew.provinceFormat': 'Usa la sigla di due lettere, es. PO',
   'members.title': 'Persone dell’impresa',
   'members.add': 'Aggiungi una persona',
   'members.addButton': 'Aggiungi',

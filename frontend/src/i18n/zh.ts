@@ -116,8 +116,6 @@ export const zh: Record<MessageKey, string> = {
   'firmNew.vat.check': '校验位不对，请核对增值税号。',
   'firmNew.phasesHint': '选择本厂自己做的工序：您会收到这些工序的需求。',
   'firmNew.phasesNone': '请至少选择一道工序。',
-  'firmNew.provinceHint': '两个字母的省份缩写，例如 PO',
-  'firmNew.provinceFormat': '请使用两个字母的缩写，例如 PO',
   'members.title': '企业人员',
   'members.add': '添加人员',
   'members.addButton': '添加',

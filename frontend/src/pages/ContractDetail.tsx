@@ -9,7 +9,10 @@ import { Card, ErrorBanner, Loading, Notice, PageHeader, StatusBadge } from '../
 import { useForm } from '../hooks/useForm'
 import { useLoad } from '../hooks/useLoad'
 import { useI18n, type MessageKey } from '../i18n'
+import { formatDecimal } from '../lib/numbers'
 import { phaseName } from '../lib/phases'
+import { termsText, type PaymentTerms } from '../trade/fields'
+import { InvoiceCard, LotsCard } from '../trade/Lots'
 import { RECONNECTED, useLiveEvents } from '../live/LiveContext'
 import { AttachmentsCard, useOwnFiles } from '../documents/Attachments'
 import { MessageFileInput, MessageFiles, attachToMessage, useContractFiles } from '../documents/MessageFiles'
@@ -69,7 +72,7 @@ export function ContractDetailPage() {
               <div>
                 <dt>{t('order.quantity')}</dt>
                 <dd>
-                  {fmt.number(c.quantity)} {c.unit ?? ''}
+                  {formatDecimal(c.quantity, locale, 0, 3)} {c.unit ?? ''}
                 </dd>
               </div>
               <div>
@@ -86,8 +89,17 @@ export function ContractDetailPage() {
                 <dt>{t('contracts.due')}</dt>
                 <dd>{fmt.date(c.due_date)}</dd>
               </div>
+              <div>
+                <dt>{t('terms.title')}</dt>
+                <dd data-testid="contract-terms">
+                  {t('terms.vatLabel', { rate: formatDecimal(c.vat_rate, locale, 0, 2) })}
+                  {c.vat_nature ? ` (${c.vat_nature})` : ''} · {termsText(c.payment_terms as PaymentTerms, t)}
+                </dd>
+              </div>
             </dl>
           </Card>
+          {side && <LotsCard contract={c} side={side} canAct={canAct} onChanged={contract.reload} />}
+          {side && <InvoiceCard contract={c} />}
           <Card title={t('timeline.title')}>
             <Timeline contract={c} />
           </Card>

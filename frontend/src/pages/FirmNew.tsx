@@ -42,7 +42,6 @@ export function FirmNewPage() {
           ...(vat ? { vat_number: t(`firmNew.vat.${vat}` as MessageKey) } : {}),
           ...(v.phases.length ? {} : { phases: t('firmNew.phasesNone') }),
           ...(v.region ? {} : { region: t('form.required') }),
-          ...(!v.province || /^[A-Za-z]{2}$/.test(v.province.trim()) ? {} : { province: t('firmNew.provinceFormat') }),
         }
       },
     )
@@ -83,10 +82,10 @@ export function FirmNewPage() {
           />
           <TextField
             label={t('firm.province')}
-            hint={t('firmNew.provinceHint')}
+            hint={t('firmNew.provinceCodeOrName')}
             value={v.province}
-            maxLength={2}
-            onChange={(e) => form.set('province', e.target.value.toUpperCase())}
+            maxLength={40}
+            onChange={(e) => form.set('province', e.target.value)}
             error={form.errors.province}
           />
         </div>

@@ -12,7 +12,9 @@ import { useToast } from '../components/Toasts'
 import { describeError, fieldMessages, useForm } from '../hooks/useForm'
 import { useLoad } from '../hooks/useLoad'
 import { useI18n, type MessageKey } from '../i18n'
+import { formatDateInput, formatDecimal } from '../lib/numbers'
 import { phaseName } from '../lib/phases'
+import { checkDate, checkNumber, DateInput, DecimalField, PaymentTermsFields, termsText, type PaymentTerms } from '../trade/fields'
 import { RECONNECTED, useLiveEvents } from '../live/LiveContext'
 import { AttachmentsCard, ClientBidFiles, MyBidFiles, useOwnFiles } from '../documents/Attachments'
 
@@ -90,7 +92,14 @@ export function OrderDetailPage() {
               <div>
                 <dt>{t('order.quantity')}</dt>
                 <dd>
-                  {fmt.number(o.quantity)} {o.unit}
+                  {formatDecimal(o.quantity, locale, 0, 3)} {o.unit}
+                </dd>
+              </div>
+              <div>
+                <dt>{t('terms.title')}</dt>
+                <dd data-testid="order-terms">
+                  {o.vat_nature ? `${t('terms.vatLabel', { rate: formatDecimal(o.vat_rate, locale, 0, 2) })} (${o.vat_nature})` : t('terms.vatLabel', { rate: formatDecimal(o.vat_rate, locale, 0, 2) })} · {termsText(o.payment_terms as PaymentTerms, t)}
+                  {Number(o.delivery_tolerance_percent) > 0 && ` · ±${formatDecimal(o.delivery_tolerance_percent, locale, 0, 2)}%`}
                 </dd>
               </div>
               <div>
@@ -477,28 +486,38 @@ function WithdrawButton({ bid, onChanged }: { bid: Bid; onChanged: () => void })
 }
 
 function BidForm({ order, bid, onDone, onCancel }: { order: Order; bid?: Bid; onDone: () => void; onCancel?: () => void }) {
-  const { t, fmt } = useI18n()
+  const { t, fmt, locale } = useI18n()
   const { firmId } = useAuth()
   const [key] = useState(newIdempotencyKey)
   const form = useForm({
-    unit_price: bid?.unit_price ?? '',
-    delivery_date: bid?.delivery_date ?? order.delivery_due,
+    unit_price: bid?.unit_price ? formatDecimal(bid.unit_price, locale, 2, 4) : '',
+    delivery_date: formatDateInput(bid?.delivery_date ?? order.delivery_due, locale),
     notes: bid?.notes ?? '',
+    payment_terms: (bid?.payment_terms ?? order.payment_terms) as PaymentTerms,
   })
   const v = form.values
-  const price = Number(String(v.unit_price).replace(',', '.'))
+  const parsedPrice = checkNumber(String(v.unit_price), t, locale, 4)
+  const price = Number(parsedPrice.value ?? 0)
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault()
-    const body = { unit_price: String(v.unit_price).replace(',', '.'), delivery_date: v.delivery_date, notes: v.notes.trim() }
     const ok = await form.submit(
       async () => {
+        const body = {
+          unit_price: parsedPrice.value,
+          delivery_date: checkDate(v.delivery_date, t, locale).value,
+          notes: v.notes.trim(),
+          payment_terms: v.payment_terms,
+        }
         if (bid) await api.patch(`/bids/${bid.id}`, body)
         else await api.post(`/orders/${order.id}/bids`, { firm_id: firmId, ...body }, { idempotencyKey: key })
       },
-      () => ({
-        ...(price > 0 ? {} : { unit_price: t('bid.pricePositive') }),
-        ...(v.delivery_date ? {} : { delivery_date: t('form.required') }),
-      }),
+      () => {
+        const date = checkDate(v.delivery_date, t, locale)
+        return {
+          ...(parsedPrice.error ? { unit_price: parsedPrice.error } : {}),
+          ...(date.error ? { delivery_date: date.error } : {}),
+        }
+      },
     )
     if (ok) onDone()
   }
@@ -506,11 +525,16 @@ function BidForm({ order, bid, onDone, onCancel }: { order: Order; bid?: Bid; on
     <form className="form" onSubmit={onSubmit} noValidate aria-label={bid ? t('bid.revise') : t('bid.place')}>
       <ErrorBanner message={form.banner} />
       <div className="row-2">
-        <TextField label={t('bid.unitPrice', { unit: order.unit })} inputMode="decimal" required value={v.unit_price} onChange={(e) => form.set('unit_price', e.target.value)} error={form.errors.unit_price} />
-        <TextField label={t('compare.delivery')} type="date" required value={v.delivery_date} onChange={(e) => form.set('delivery_date', e.target.value)} error={form.errors.delivery_date} hint={t('bid.dueHint', { date: fmt.date(order.delivery_due) })} />
+        <DecimalField label={t('bid.unitPrice', { unit: order.unit })} required decimals={4} value={String(v.unit_price)} onChange={(value) => form.set('unit_price', value)} error={form.errors.unit_price} />
+        <DateInput label={t('compare.delivery')} required value={v.delivery_date} onChange={(value) => form.set('delivery_date', value)} error={form.errors.delivery_date} hint={t('bid.dueHint', { date: fmt.date(order.delivery_due) })} />
       </div>
+      <fieldset className="field">
+        <legend>{t('terms.bidTerms')}</legend>
+        <p className="field-hint">{t('terms.bidTermsHint')}</p>
+        <PaymentTermsFields value={v.payment_terms} onChange={(terms) => form.set('payment_terms', terms)} />
+      </fieldset>
       <TariffPriceCheck phase={order.phase} unit={order.unit} price={price} />
-      {price > 0 && <p className="total-preview">{t('bid.totalPreview', { total: fmt.money(price * order.quantity), qty: fmt.number(order.quantity), unit: order.unit })}</p>}
+      {price > 0 && <p className="total-preview">{t('bid.totalPreview', { total: fmt.money(Math.round(price * Number(order.quantity) * 100 + 1e-9) / 100), qty: formatDecimal(order.quantity, locale, 0, 3), unit: order.unit })}</p>}
       <TextArea label={t('bid.notes')} rows={3} maxLength={2000} value={v.notes} onChange={(e) => form.set('notes', e.target.value)} error={form.errors.notes} />
       <div className="button-row">
         <button type="submit" className="btn btn-primary" disabled={form.busy}>

@@ -12,9 +12,11 @@ import { PendingFiles, uploadAll } from '../documents/PendingFiles'
 import { useForm, type Errors } from '../hooks/useForm'
 import { useLoad } from '../hooks/useLoad'
 import { useI18n } from '../i18n'
+import { formatDateInput } from '../lib/numbers'
 import { groupedPhases } from '../lib/phases'
+import { checkDate, checkNumber, DateInput, DecimalField, PaymentTermsFields, UnitField, VatFields, type PaymentTerms } from '../trade/fields'
 
-const UNITS = ['pz', 'capi', 'paia', 'm', 'kg', 'm²']
+const TOLERANCES = ['0', '2', '3', '5', '10']
 
 function localInput(date: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0')
@@ -38,6 +40,10 @@ interface OrderForm {
   invited: { id: number; name: string }[]
   consortium_id: string
   sealed: boolean
+  vat_rate: string
+  vat_nature: string
+  payment_terms: PaymentTerms
+  delivery_tolerance_percent: string
 }
 
 export function OrderNewPage() {
@@ -70,11 +76,15 @@ export function OrderNewPage() {
     unit: 'pz',
     target_unit_price: '',
     bid_deadline: localInput(inAWeek),
-    delivery_due: dayInput(new Date(Date.now() + 35 * 86400_000)),
+    delivery_due: formatDateInput(dayInput(new Date(Date.now() + 35 * 86400_000)), locale),
     visibility: 'public',
     invited: [],
     consortium_id: '',
     sealed: false,
+    vat_rate: '22',
+    vat_nature: 'N6.9',
+    payment_terms: { method: 'riba', days: 60, end_of_month: true },
+    delivery_tolerance_percent: '0',
   })
   const v = form.values
   if (!firmId) return <Navigate to="/firms/new" replace />
@@ -83,15 +93,17 @@ export function OrderNewPage() {
     const errors: Errors<OrderForm> = {}
     if (v.title.trim().length < 3) errors.title = t('orderNew.titleShort')
     if (!v.phase) errors.phase = t('orderNew.phaseMissing')
-    const quantity = Number(v.quantity)
-    if (!Number.isInteger(quantity) || quantity <= 0) errors.quantity = t('orderNew.quantityPositive')
+    const quantity = checkNumber(v.quantity, t, locale, 3)
+    if (quantity.error) errors.quantity = quantity.error
     if (!v.unit.trim()) errors.unit = t('form.required')
-    if (v.target_unit_price && !(Number(v.target_unit_price.replace(',', '.')) > 0)) errors.target_unit_price = t('orderNew.pricePositive')
+    const price = v.target_unit_price.trim() ? checkNumber(v.target_unit_price, t, locale, 4) : {}
+    if (price.error) errors.target_unit_price = price.error
     const deadline = new Date(v.bid_deadline)
     if (!v.bid_deadline || Number.isNaN(deadline.getTime())) errors.bid_deadline = t('form.required')
     else if (deadline.getTime() <= Date.now()) errors.bid_deadline = t('orderNew.deadlinePast')
-    if (!v.delivery_due) errors.delivery_due = t('form.required')
-    else if (v.bid_deadline && new Date(`${v.delivery_due}T23:59:59`).getTime() < deadline.getTime()) errors.delivery_due = t('orderNew.dueBeforeDeadline')
+    const due = checkDate(v.delivery_due, t, locale)
+    if (due.error) errors.delivery_due = due.error
+    else if (v.bid_deadline && new Date(`${due.value}T23:59:59`).getTime() < deadline.getTime()) errors.delivery_due = t('orderNew.dueBeforeDeadline')
     if (v.visibility === 'invited' && v.invited.length === 0) errors.invited_firm_ids = t('orderNew.inviteSomeone')
     if (v.visibility === 'consortium' && !v.consortium_id) errors.consortium_id = t('orderNew.chooseConsortium')
     return errors
@@ -108,11 +120,15 @@ export function OrderNewPage() {
           title: v.title.trim(),
           description: v.description.trim(),
           phase: v.phase,
-          quantity: Number(v.quantity),
+          quantity: checkNumber(v.quantity, t, locale, 3).value,
           unit: v.unit.trim(),
-          target_unit_price: v.target_unit_price ? v.target_unit_price.replace(',', '.') : null,
+          target_unit_price: v.target_unit_price.trim() ? checkNumber(v.target_unit_price, t, locale, 4).value : null,
           bid_deadline: new Date(v.bid_deadline).toISOString(),
-          delivery_due: v.delivery_due,
+          delivery_due: checkDate(v.delivery_due, t, locale).value,
+          vat_rate: v.vat_rate,
+          vat_nature: v.vat_rate === '0' ? v.vat_nature : null,
+          payment_terms: v.payment_terms,
+          delivery_tolerance_percent: v.delivery_tolerance_percent,
           visibility: v.visibility,
           invited_firm_ids: v.visibility === 'invited' ? v.invited.map((f) => f.id) : undefined,
           consortium_id: v.visibility === 'consortium' ? Number(v.consortium_id) : undefined,
@@ -163,20 +179,28 @@ export function OrderNewPage() {
           )}
         </div>
         <div className="row-3">
-          <TextField label={t('order.quantity')} required inputMode="numeric" value={v.quantity} onChange={(e) => form.set('quantity', e.target.value)} error={form.errors.quantity} />
-          <TextField label={t('order.unit')} required list="units" maxLength={20} value={v.unit} onChange={(e) => form.set('unit', e.target.value)} error={form.errors.unit} />
-          <TextField label={t('order.targetPrice')} inputMode="decimal" hint={t('orderNew.targetHint')} value={v.target_unit_price} onChange={(e) => form.set('target_unit_price', e.target.value)} error={form.errors.target_unit_price} />
+          <DecimalField label={t('order.quantity')} required decimals={3} value={v.quantity} onChange={(value) => form.set('quantity', value)} error={form.errors.quantity} />
+          <UnitField label={t('order.unit')} value={v.unit} onChange={(value) => form.set('unit', value)} error={form.errors.unit} />
+          <DecimalField label={t('order.targetPrice')} decimals={4} hint={t('orderNew.targetHint')} value={v.target_unit_price} onChange={(value) => form.set('target_unit_price', value)} error={form.errors.target_unit_price} />
         </div>
-        <datalist id="units">
-          {UNITS.map((u) => (
-            <option key={u} value={u} />
-          ))}
-        </datalist>
         <div className="row-2">
           <TextField label={t('order.deadline')} type="datetime-local" required value={v.bid_deadline} onChange={(e) => form.set('bid_deadline', e.target.value)} error={form.errors.bid_deadline} />
-          <TextField label={t('order.deliveryDue')} type="date" required value={v.delivery_due} onChange={(e) => form.set('delivery_due', e.target.value)} error={form.errors.delivery_due} />
+          <DateInput label={t('order.deliveryDue')} required value={v.delivery_due} onChange={(value) => form.set('delivery_due', value)} error={form.errors.delivery_due} />
         </div>
-        <DistrictCapacity phase={v.phase} unit={v.unit} quantity={v.quantity} until={v.delivery_due} />
+        <DistrictCapacity phase={v.phase} unit={v.unit} quantity={checkNumber(v.quantity, t, locale, 3).value ?? ''} until={checkDate(v.delivery_due, t, locale).value ?? ''} />
+        <fieldset className="field">
+          <legend>{t('terms.title')}</legend>
+          <VatFields rate={v.vat_rate} nature={v.vat_nature} onRate={(value) => form.set('vat_rate', value)} onNature={(value) => form.set('vat_nature', value)} error={form.errors.vat_nature} />
+          <PaymentTermsFields value={v.payment_terms} onChange={(terms) => form.set('payment_terms', terms)} />
+          <SelectField
+            label={t('terms.tolerance')}
+            hint={t('terms.toleranceHint')}
+            options={TOLERANCES.map((p) => ({ value: p, label: `±${p}%` }))}
+            value={v.delivery_tolerance_percent}
+            onChange={(e) => form.set('delivery_tolerance_percent', e.target.value)}
+            error={form.errors.delivery_tolerance_percent}
+          />
+        </fieldset>
         <fieldset className="field">
           <legend>{t('order.visibility')}</legend>
           <div className="radio-cards">

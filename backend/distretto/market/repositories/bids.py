@@ -31,7 +31,7 @@ from distretto.models import (
     Firm,
     Order,
 )
-from distretto.models.base import Money
+from distretto.models.base import Money, UnitPrice
 from distretto.models.market import LIVE_BID_STATUSES, BidStatus
 
 
@@ -50,8 +50,8 @@ def readable_bids(viewer: Viewer, now: datetime) -> Select[Any]:
         col(Bid.firm_id).not_in(firms) if firms else true(),
     )
 
-    def amount(column: Any) -> Any:
-        return type_coerce(case((sealed, None), else_=column), Money)
+    def amount(column: Any, kind: Any = Money) -> Any:
+        return type_coerce(case((sealed, None), else_=column), kind)
 
     visible = (
         or_(
@@ -67,7 +67,7 @@ def readable_bids(viewer: Viewer, now: datetime) -> Select[Any]:
             Bid.order_id,
             Bid.firm_id,
             Firm.name.label("firm_name"),
-            amount(Bid.unit_price).label("unit_price"),
+            amount(Bid.unit_price, UnitPrice).label("unit_price"),
             amount(Bid.total_price).label("total_price"),
             type_coerce(sealed, Boolean).label("amounts_hidden"),
             type_coerce(case((sealed, None), else_=Bid.below_tariff), Boolean).label(
@@ -77,6 +77,9 @@ def readable_bids(viewer: Viewer, now: datetime) -> Select[Any]:
             Bid.notes,
             Bid.status,
             Bid.order_revision,
+            Bid.payment_method,
+            Bid.payment_days,
+            Bid.payment_end_of_month,
             Bid.created_at,
             Bid.updated_at,
         )

@@ -264,6 +264,27 @@ const rows = {
   'problem.guarantees.decided': ['La richiesta è già stata decisa.', 'This request has already been decided.', '该申请已经处理。'],
   'problem.guarantees.no_cap': ['Fissa il massimale dell’impresa prima di approvarne le garanzie.', 'Set the firm’s cap before approving its guarantees.', '批准担保前请先设定该企业的额度。'],
   'problem.guarantees.cap_exceeded': ['Approvando, l’esposizione dell’impresa ({exposure} + {requested}) supererebbe il massimale di {cap}.', 'Approving would take the firm’s exposure ({exposure} + {requested}) above its cap of {cap}.', '批准后该企业的担保总额（{exposure} + {requested}）将超过额度 {cap}。'],
+  // Trade conventions (issue 13): units, VAT, lots, billing data, invoices.
+  'problem.unit.unknown': ['«{unit}» non è un’unità del catalogo: scegline una dall’elenco.', '“{unit}” is not a unit of the catalogue: choose one from the list.', '“{unit}”不是目录中的计量单位：请从列表中选择。'],
+  'problem.vat.nature_required': ['Con IVA allo 0% indica la natura (es. N6.2 inversione contabile).', 'A 0% VAT rate needs its nature code (e.g. N6.2 reverse charge).', '增值税率为 0% 时须注明性质代码（如 N6.2 反向征收）。'],
+  'problem.vat.nature_with_rate': ['La natura si indica solo con IVA allo 0%.', 'A nature code goes only with a 0% VAT rate.', '只有增值税率为 0% 时才填写性质代码。'],
+  'problem.lot.over_delivery': ['Con questo lotto la consegna ({delivered}) supererebbe il massimo consentito di {allowed} (quantità {quantity} con la tolleranza).', 'With this lot the delivery ({delivered}) would exceed the {allowed} allowed (quantity {quantity} with its tolerance).', '加上此批次，交货量（{delivered}）将超过允许的 {allowed}（数量 {quantity} 含容差）。'],
+  'problem.lot.not_pending': ['Questo lotto è già stato controllato ({status}).', 'This lot has already been checked ({status}).', '该批次已经验收（{status}）。'],
+  'problem.lot.quantities_mismatch': ['Accettato più rifiutato deve fare {quantity}, la quantità del lotto.', 'Accepted plus rejected must make {quantity}, the lot’s quantity.', '接受量加拒收量必须等于批次数量 {quantity}。'],
+  'problem.lot.duplicate_ddt': ['Il DDT {ddt_number} è già registrato su questo contratto.', 'DDT {ddt_number} is already recorded on this contract.', '运输单 {ddt_number} 已登记在此合同上。'],
+  'problem.lot.not_found': ['Lotto non trovato.', 'Lot not found.', '找不到该批次。'],
+  'problem.lot.contract_not_open': ['Il contratto è {status}: non si registrano né controllano lotti.', 'The contract is {status}: lots can no longer be recorded or checked.', '合同状态为 {status}：不能再登记或验收批次。'],
+  'problem.lot.ddt_date_future': ['La data del DDT non può essere nel futuro.', 'The transport document date cannot be in the future.', '运输单日期不能晚于今天。'],
+  'problem.firm.vat_invalid': ['Partita IVA non valida per il paese {country}.', 'Not a valid VAT number for country {country}.', '对国家 {country} 而言增值税号无效。'],
+  'problem.firm.country_invalid': ['Codice paese ISO 3166 sconosciuto.', 'Unknown ISO 3166 country code.', '未知的 ISO 3166 国家代码。'],
+  'problem.firm.region_invalid': ['Non è una regione italiana.', 'Not an Italian region.', '不是意大利的大区。'],
+  'problem.firm.province_unknown': ['Provincia sconosciuta: «{province}».', 'Unknown province: “{province}”.', '未知省份：“{province}”。'],
+  'problem.firm.province_not_in_region': ['La provincia {province} non è in {region} (è in {actual}).', 'Province {province} is not in {region} (it is in {actual}).', '省份 {province} 不在 {region}（它属于 {actual}）。'],
+  'problem.firm.province_abroad': ['La provincia si indica solo per le imprese italiane.', 'A province is given only for Italian firms.', '只有意大利企业才填写省份。'],
+  'problem.firm.sdi_code_invalid': ['Il codice destinatario SdI ha 7 caratteri (6 per la PA).', 'The SdI recipient code has 7 characters (6 for public bodies).', 'SdI 接收代码为 7 位字符（公共机构为 6 位）。'],
+  'problem.firm.fiscal_code_invalid': ['Codice fiscale non valido.', 'Not a valid fiscal code.', '税号无效。'],
+  'problem.invoice.not_completed': ['La fattura si prepara a contratto concluso (ora: {status}).', 'The invoice is drafted once the contract is completed (now: {status}).', '合同完成后才能生成发票（当前：{status}）。'],
+  'problem.invoice.billing_missing': ['Mancano dati di fatturazione di {firm}: {fields}.', 'Billing data of {firm} is missing: {fields}.', '{firm} 缺少开票信息：{fields}。'],
 } satisfies Record<string, Row>
 
 type Key = keyof typeof rows

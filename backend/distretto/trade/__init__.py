@@ -1,0 +1,1 @@
+"""Trade conventions (issue 13): the units catalogue and FatturaPA invoice drafts."""

@@ -1,0 +1,104 @@
+// A firm's billing data (issue 13): what its e-invoices need. Its members read it; owners
+// and managers edit it (PATCH /firms/{id}); nobody else sees it.
+import { useState, type FormEvent } from 'react'
+import { api } from '../api/client'
+import { TextField } from '../components/Field'
+import { Card, ErrorBanner, Loading } from '../components/ui'
+import { useToast } from '../components/Toasts'
+import { useForm } from '../hooks/useForm'
+import { useLoad } from '../hooks/useLoad'
+import { useI18n, type MessageKey } from '../i18n'
+
+interface Billing {
+  firm_id: number
+  country: string
+  address: string | null
+  postal_code: string | null
+  city: string | null
+  sdi_code: string | null
+  pec: string | null
+  fiscal_code: string | null
+  rea: string | null
+}
+
+const FIELDS = [
+  ['address', 'billing.address'],
+  ['postal_code', 'billing.postalCode'],
+  ['city', 'billing.city'],
+  ['sdi_code', 'billing.sdiCode'],
+  ['pec', 'billing.pec'],
+  ['fiscal_code', 'billing.fiscalCode'],
+  ['rea', 'billing.rea'],
+] as const satisfies readonly (readonly [keyof Billing, MessageKey])[]
+
+type Editable = Record<(typeof FIELDS)[number][0], string>
+
+export function BillingCard({ firmId, canEdit }: { firmId: number; canEdit: boolean }) {
+  const { t } = useI18n()
+  const billing = useLoad((signal) => api.get<Billing>(`/firms/${firmId}/billing`, undefined, signal), [firmId])
+  const [editing, setEditing] = useState(false)
+  return (
+    <Card title={t('billing.title')} actions={canEdit && !editing && billing.data ? <button type="button" className="btn btn-ghost btn-small" onClick={() => setEditing(true)}>{t('billing.edit')}</button> : undefined}>
+      <p className="muted">{t('billing.lead')}</p>
+      <ErrorBanner error={billing.error} onRetry={billing.reload} />
+      {!billing.data && !billing.error && <Loading />}
+      {billing.data && !editing && (
+        <dl className="facts">
+          <div>
+            <dt>{t('billing.country')}</dt>
+            <dd>{billing.data.country}</dd>
+          </div>
+          {FIELDS.map(([field, label]) => (
+            <div key={field}>
+              <dt>{t(label)}</dt>
+              <dd>{billing.data?.[field] || <span className="muted">{t('billing.missing')}</span>}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+      {billing.data && editing && (
+        <BillingForm
+          firmId={firmId}
+          billing={billing.data}
+          onDone={() => {
+            setEditing(false)
+            billing.reload()
+          }}
+        />
+      )}
+    </Card>
+  )
+}
+
+function BillingForm({ firmId, billing, onDone }: { firmId: number; billing: Billing; onDone: () => void }) {
+  const { t } = useI18n()
+  const push = useToast()
+  const form = useForm<Editable>(Object.fromEntries(FIELDS.map(([field]) => [field, billing[field] ?? ''])) as Editable)
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault()
+    const body = Object.fromEntries(FIELDS.map(([field]) => [field, form.values[field].trim() || null]))
+    const ok = await form.submit(async () => {
+      await api.patch(`/firms/${firmId}`, body)
+    })
+    if (ok) {
+      push({ tone: 'success', title: t('billing.saved') })
+      onDone()
+    }
+  }
+  return (
+    <form className="form" onSubmit={onSubmit} noValidate aria-label={t('billing.title')}>
+      <ErrorBanner message={form.banner} />
+      {FIELDS.map(([field, label]) => (
+        <TextField key={field} label={t(label)} value={form.values[field]} onChange={(e) => form.set(field, e.target.value)} error={form.errors[field]} type={field === 'pec' ? 'email' : 'text'} />
+      ))}
+      <div className="button-row">
+        <button type="submit" className="btn btn-primary" disabled={form.busy}>
+          {form.busy ? t('common.wait') : t('billing.save')}
+        </button>
+        <button type="button" className="btn btn-ghost" onClick={onDone}>
+          {t('common.back')}
+        </button>
+      </div>
+    </form>
+  )
+}
