@@ -5379,7 +5379,7 @@ export interface components {
             /** Answered At */
             answered_at: string | null;
             /** Asker Firm Id */
-            asker_firm_id: number;
+            asker_firm_id: number | null;
             /**
              * Created At
              * Format: date-time
