@@ -5,6 +5,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, 
 
 from distretto.firms.regions import canonical_region
 from distretto.firms.vat import normalize_vat, vat_problem
+from distretto.kit.params import INT32_MAX
 from distretto.models.firms import FirmRole, SizeClass
 
 Role = FirmRole
@@ -127,7 +128,7 @@ class OwnershipGroupIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Name
-    firm_ids: list[int] = Field(min_length=2, max_length=50)
+    firm_ids: list[Annotated[int, Field(ge=1, le=INT32_MAX)]] = Field(min_length=2, max_length=50)
 
 
 class OwnershipGroupOut(BaseModel):
