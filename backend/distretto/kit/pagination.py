@@ -31,10 +31,14 @@ class PageParams(BaseModel):
     limit: int = 20
 
 
+# A cursor is URL-safe base64 (what ``encode_cursor`` writes); the schema says so.
+CursorQuery = Annotated[str | None, Query(max_length=200, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
 # async although it awaits nothing: FastAPI runs a plain ``def`` dependency in its thread
 # pool, a thread hop on every list request.
 async def page_params(
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: CursorQuery = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> PageParams:
     return PageParams(cursor=cursor, limit=limit)

@@ -2787,13 +2787,18 @@ export interface components {
             /** Role */
             role: string;
         };
-        /** ConsortiumUpdate */
+        /**
+         * ConsortiumUpdate
+         * @description Only the fields sent change. null is not a value of any of them: the schema says
+         *     so (``SkipJsonSchema``) and the service refuses it (422 ``validation.not_null``).
+         */
         ConsortiumUpdate: {
             /** Description */
-            description?: string | null;
-            kind?: components["schemas"]["ConsortiumKind"] | null;
+            description?: string;
+            /** Kind */
+            kind?: components["schemas"]["ConsortiumKind"];
             /** Name */
-            name?: string | null;
+            name?: string;
         };
         /** ConsultationOpened */
         ConsultationOpened: {
