@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     refresh_token_days: int = 30
     login_attempts_per_window: int = 5
     login_window_seconds: int = 300
+    # After the free attempts, each further failure from one address on one account
+    # doubles the wait, from this many seconds up to the maximum.
+    login_backoff_seconds: int = 2
+    login_backoff_max_seconds: int = 900
     bid_rate_per_minute: int = 120
     flag_rate_per_minute: int = 30
     max_body_bytes: int = 1_048_576

@@ -5,6 +5,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 import anyio
 from argon2 import PasswordHasher
@@ -31,13 +32,19 @@ async def hash_password(hasher: PasswordHasher, password: str) -> str:
     return await anyio.to_thread.run_sync(hasher.hash, password)
 
 
+@lru_cache(maxsize=4)
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """A hash with the hasher's own parameters, verified in place of a missing one."""
+    return hasher.hash(secrets.token_urlsafe(16))
+
+
 async def verify_password(hasher: PasswordHasher, stored: str | None, password: str) -> bool:
-    if stored is None:
-        return False
+    """Whether ``password`` matches ``stored``; with no stored hash (an unknown account,
+    an SSO-only one) the same argon2 work is done on a dummy hash, and the answer is no."""
 
     def _verify() -> bool:
         try:
-            return hasher.verify(stored, password)
+            return hasher.verify(stored or _dummy_hash(hasher), password) and stored is not None
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
 

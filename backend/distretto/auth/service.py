@@ -14,6 +14,7 @@ from distretto.auth.repository import (
     UserRepository,
 )
 from distretto.auth.security import digest, hash_password, new_refresh_token, verify_password
+from distretto.auth.throttle import LoginThrottle
 from distretto.kit import clock
 from distretto.kit.audit import audit_after_rollback, record
 from distretto.kit.context import AppContext
@@ -22,7 +23,6 @@ from distretto.kit.events import STAFF, emit, firm_key
 from distretto.models import RefreshToken, User
 
 # An address may try a few accounts before being stopped (shared office NAT).
-ADDRESS_LIMIT_FACTOR = 4
 
 
 async def register(session: AsyncSession, ctx: AppContext, data: schemas.RegisterIn) -> User:
@@ -57,16 +57,12 @@ async def issue_tokens(
 async def login(
     session: AsyncSession, ctx: AppContext, username: str, password: str, ip: str
 ) -> schemas.TokenPair:
-    settings = ctx.settings
-    window, limit = settings.login_window_seconds, settings.login_attempts_per_window
-    account_key, address_key = f"login:acct:{username.lower()}", f"login:ip:{ip}"
-    if (
-        await ctx.limiter.count(account_key, window) >= limit
-        or await ctx.limiter.count(address_key, window) >= limit * ADDRESS_LIMIT_FACTOR
-    ):
+    throttle = LoginThrottle(ctx.limiter, ctx.settings)
+    now = clock.now()
+    if wait := await throttle.wait_left(username, ip, now):
         raise TooManyRequests(
             "Too many failed sign-in attempts; try again later",
-            window,
+            wait,
             code="auth.too_many_attempts",
         ).after_rollback(
             audit_after_rollback(
@@ -75,19 +71,19 @@ async def login(
         )
 
     user = await UserRepository(session).by_email(username)
+    # The password is verified whoever asks (a dummy hash for an unknown account), so
+    # the answer takes as long for an email that exists as for one that does not.
+    matches = await verify_password(ctx.hasher, user.password_hash if user else None, password)
     usable = user is not None and user.is_active and user.deleted_at is None
-    if not usable or not await verify_password(
-        ctx.hasher, user.password_hash if user else None, password
-    ):
-        await ctx.limiter.hit(account_key, window)
-        await ctx.limiter.hit(address_key, window)
+    if not (usable and matches):
+        await throttle.failed(username, ip, now)
         raise Unauthorized("Wrong email or password", code="auth.wrong_credentials").after_rollback(
             audit_after_rollback(
                 "auth.login_failed", actor_user_id=None, ip=ip, email=username.lower()
             )
         )
     assert user is not None and user.id is not None
-    await ctx.limiter.clear(account_key)
+    await throttle.succeeded(username, ip)
     return await issue_tokens(session, ctx, user.id)
 
 
