@@ -39,7 +39,8 @@ class LoginThrottle:
         until = await self._limiter.get(self._pair(account, ip) + ":until")
         if until is None:
             return 0
-        return max(0, math.ceil(float(until) - now.timestamp()))
+        # Rounded to the millisecond first: float noise must not add a whole second.
+        return max(0, math.ceil(round(float(until) - now.timestamp(), 3)))
 
     async def failed(self, account: str, ip: str, now: datetime) -> None:
         await self._limiter.hit(f"login:ip:{ip}", self._window)
@@ -49,7 +50,7 @@ class LoginThrottle:
         if failures >= self._free:
             wait = min(self._base * 2 ** (failures - self._free), self._cap)
             until = now.timestamp() + wait
-            await self._limiter.put(self._pair(account, ip) + ":until", f"{until:.3f}", keep)
+            await self._limiter.put(self._pair(account, ip) + ":until", repr(until), keep)
 
     async def succeeded(self, account: str, ip: str) -> None:
         await self._limiter.clear(self._pair(account, ip))
