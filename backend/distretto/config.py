@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     bid_rate_per_minute: int = 120
     flag_rate_per_minute: int = 30
     max_body_bytes: int = 1_048_576
+    # Addresses or networks (CIDR) of the reverse proxies whose X-Forwarded-For is
+    # believed; nobody's by default, and then the connection's peer is the client.
+    trusted_proxies: list[str] = []
     cors_origins: list[str] = []
     docs_enabled: bool = True
     # When set, /metrics answers only to "Authorization: Bearer <token>" (Prometheus'
