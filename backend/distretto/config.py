@@ -21,7 +21,9 @@ class Settings(BaseSettings):
     secret_key: str = DEVELOPMENT_SECRET
     jwt_issuer: str = "distretto"
     jwt_audience: str = "distretto-api"
-    access_token_minutes: int = 15
+    # Short: a stolen access token is worth little, and revocation (logout, a revoked
+    # refresh family) is checked on every request anyway.
+    access_token_minutes: int = 5
     refresh_token_days: int = 30
     login_attempts_per_window: int = 5
     login_window_seconds: int = 300

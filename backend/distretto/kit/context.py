@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from distretto.config import Settings
 from distretto.kit.ratelimit import RateLimiter
+from distretto.kit.revocation import RevocationList
 
 
 @dataclass
@@ -23,6 +24,7 @@ class AppContext:
     tokens: Any  # distretto.auth.security.TokenService (kept loose to avoid an import cycle)
     limiter: RateLimiter
     redis: Redis | None
+    revocations: RevocationList
 
 
 # async although it awaits nothing: a plain ``def`` dependency runs in FastAPI's thread pool.

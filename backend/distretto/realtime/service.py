@@ -2,8 +2,9 @@
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from distretto.auth.viewer import Viewer, load_viewer
+from distretto.auth.viewer import AccessClaims, Viewer, is_revoked, load_viewer
 from distretto.kit import clock
+from distretto.kit.context import AppContext
 from distretto.kit.errors import Invalid
 from distretto.kit.events import OutboxEvent
 from distretto.kit.pagination import Page, decode_id_cursor, encode_cursor
@@ -138,3 +139,8 @@ async def mark_read(
     # none of the viewer's business, and marking twice is harmless.
     marked = await repo.mark_read(viewer.user_id, data.ids, clock.now())
     return schemas.MarkReadOut(marked=marked, unread=await repo.unread_count(viewer.user_id))
+
+
+async def access_revoked(ctx: AppContext, claims: AccessClaims) -> bool:
+    """A socket is refused for a token revoked before its expiry (logout, stolen family)."""
+    return await is_revoked(ctx, claims)
