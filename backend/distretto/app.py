@@ -25,6 +25,7 @@ from distretto.kit.context import AppContext
 from distretto.kit.errors import install_error_handlers
 from distretto.kit.middleware import HttpMiddleware, NulGuardMiddleware
 from distretto.kit.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from distretto.kit.revocation import RevocationList
 from distretto.market.router import router as market_router
 from distretto.moderation.router import router as moderation_router
 from distretto.observatory.router import router as observatory_router
@@ -59,6 +60,7 @@ def build_context(settings: Settings) -> AppContext:
         tokens=TokenService(settings),
         limiter=limiter,
         redis=redis,
+        revocations=RevocationList(redis, f"{settings.redis_namespace}:revoked:"),
     )
 
 

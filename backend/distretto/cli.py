@@ -55,6 +55,17 @@ def websocket_server_options(settings: Settings) -> dict[str, Any]:
     }
 
 
+def server_options(settings: Settings) -> dict[str, Any]:
+    """Everything ``serve`` passes to uvicorn besides the address."""
+    return {
+        **websocket_server_options(settings),
+        # uvicorn never rewrites the client address from headers: the app believes an
+        # X-Forwarded-For only from DISTRETTO_TRUSTED_PROXIES (kit.context.client_ip).
+        "proxy_headers": False,
+        "server_header": False,
+    }
+
+
 @cli.command()
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
@@ -68,9 +79,7 @@ def serve(
         host=host,
         port=port,
         workers=workers,
-        **websocket_server_options(get_settings()),
-        proxy_headers=True,
-        server_header=False,
+        **server_options(get_settings()),
         log_level="info",
     )
 

@@ -21,13 +21,22 @@ class Settings(BaseSettings):
     secret_key: str = DEVELOPMENT_SECRET
     jwt_issuer: str = "distretto"
     jwt_audience: str = "distretto-api"
-    access_token_minutes: int = 15
+    # Short: a stolen access token is worth little, and revocation (logout, a revoked
+    # refresh family) is checked on every request anyway.
+    access_token_minutes: int = 5
     refresh_token_days: int = 30
     login_attempts_per_window: int = 5
     login_window_seconds: int = 300
+    # After the free attempts, each further failure from one address on one account
+    # doubles the wait, from this many seconds up to the maximum.
+    login_backoff_seconds: int = 2
+    login_backoff_max_seconds: int = 900
     bid_rate_per_minute: int = 120
     flag_rate_per_minute: int = 30
     max_body_bytes: int = 1_048_576
+    # Addresses or networks (CIDR) of the reverse proxies whose X-Forwarded-For is
+    # believed; nobody's by default, and then the connection's peer is the client.
+    trusted_proxies: list[str] = []
     cors_origins: list[str] = []
     docs_enabled: bool = True
     # When set, /metrics answers only to "Authorization: Bearer <token>" (Prometheus'

@@ -110,7 +110,7 @@ MATRIX = [
         "/messages",
         {"text": "Confermate la data di consegna?"},
         "active",
-        {"competitor": 404, "staff": 403, ANON: 401, "client_member": 201, "supplier": 201},
+        {"competitor": 404, "staff": 403, ANON: 401, "client_member": 403, "supplier": 201},
     ),
     (
         "GET",

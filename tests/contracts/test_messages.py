@@ -12,7 +12,7 @@ from tests.helpers import add_member, make_staff, register
 
 async def test_post_and_read_thread_newest_first(client: httpx.AsyncClient, app: FastAPI) -> None:
     d = await deal(client, app)
-    worker = await add_member(client, d.supplier, "member")
+    worker = await add_member(client, d.supplier, "manager")
     texts = ["Pezza pronta lunedì", "Va bene, mandate il DDT", "Spedito con corriere"]
     authors = [d.supplier, d.client, worker]
     for text, author in zip(texts, authors, strict=True):
@@ -79,3 +79,16 @@ async def test_hidden_messages_only_for_author_firm_and_staff(
         for name, a in (("client", d.client), ("supplier", d.supplier), ("staff", staff))
     }
     assert seen == {"client": [], "supplier": ["Offesa"], "staff": ["Offesa"]}
+
+
+async def test_read_only_members_read_the_thread_but_cannot_post(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    """The design's ``member`` role reads; writing on a contract needs manager or owner."""
+    d = await deal(client, app)
+    reader = await add_member(client, d.supplier, "member")
+    refused = await client.post(f"{d.url}/messages", json={"text": "Ciao"}, headers=reader.headers)
+    assert refused.status_code == 403, refused.text
+    assert refused.json()["code"] == "firm.role_required"
+    assert await count(app, ContractMessage) == 0
+    assert (await client.get(f"{d.url}/messages", headers=reader.headers)).status_code == 200

@@ -130,3 +130,27 @@ async def test_questions_page_newest_first(client: httpx.AsyncClient, app: FastA
     assert (
         await client.get("/orders/999999/questions", headers=d.rival.headers)
     ).status_code == 404
+
+
+async def test_other_firms_do_not_learn_who_asked(client: httpx.AsyncClient, app: FastAPI) -> None:
+    """A competitor reading an answered question must not learn which firm is interested."""
+    d = await district(client, app)
+    order = await post_order(client, d.client_owner)
+    asked = await _ask(client, d.rival, order["id"])
+    assert asked.status_code == 201, asked.text
+    url = f"/orders/{order['id']}/questions/{asked.json()['id']}/answer"
+    answered = await client.post(url, json={"text": "Sì"}, headers=d.client_owner.headers)
+    assert answered.status_code == 200, answered.text
+
+    async def asker_seen_by(actor) -> object:
+        response = await client.get(f"/orders/{order['id']}/questions", headers=actor.headers)
+        assert response.status_code == 200, response.text
+        [question] = response.json()["items"]
+        return question["asker_firm_id"]
+
+    assert await asker_seen_by(d.bidder) is None
+    assert await asker_seen_by(d.outsider) is None
+    # The asker, the client who answers it and staff still know.
+    assert await asker_seen_by(d.rival) == d.rival.firm_id
+    assert await asker_seen_by(d.client_owner) == d.rival.firm_id
+    assert await asker_seen_by(d.staff) == d.rival.firm_id

@@ -8,6 +8,7 @@ import httpx
 from fastapi import FastAPI
 
 from tests.helpers import Actor, firm_owner
+from tests.market.builders import consortium_with
 from tests.realtime.builders import BARRIER, barrier, live
 
 
@@ -88,3 +89,38 @@ async def test_a_competitor_never_hears_of_another_firms_bid(
     for messages in heard.values():
         ids = [m["id"] for m in messages]
         assert ids == sorted(set(ids))
+
+
+async def test_a_consortium_order_is_heard_live_by_its_members_in_the_phase(
+    client: httpx.AsyncClient, app: FastAPI, live_server: str
+) -> None:
+    """Same rule as the REST read: active members of the consortium see the order; those
+    working in its phase are called to bid (told), nobody outside the consortium is."""
+    buyer = await firm_owner(client, phases=["weaving"])
+    member = await firm_owner(client, phases=["dyeing"])
+    member_elsewhere = await firm_owner(client, phases=["stitching"])
+    outsider = await firm_owner(client, phases=["dyeing"])
+    consortium_id = await consortium_with(
+        app,
+        {buyer.firm_id: "active", member.firm_id: "active", member_elsewhere.firm_id: "active"},
+    )
+    people = {"member": member, "elsewhere": member_elsewhere, "outsider": outsider}
+    async with AsyncExitStack() as stack:
+        sockets = {
+            name: await stack.enter_async_context(live(live_server, actor.token))
+            for name, actor in people.items()
+        }
+        order = await _post(
+            client,
+            buyer,
+            "/orders",
+            _order(buyer.firm_id, visibility="consortium", consortium_id=consortium_id),
+        )
+        await barrier(app, people.values())
+        heard = {name: await socket.events_until(BARRIER) for name, socket in sockets.items()}
+    created = [m for m in heard["member"] if m["type"] == "order.created"]
+    assert [m["data"]["order_id"] for m in created] == [order["id"]]
+    assert heard["outsider"] == [] and heard["elsewhere"] == []
+    for name, actor in people.items():
+        read = await client.get(f"/orders/{order['id']}", headers=actor.headers)
+        assert read.status_code == (404 if name == "outsider" else 200), name

@@ -253,8 +253,8 @@ MATRIX: dict[str, Row] = {
         json=fixed({"reason": "Consegna in ritardo"})),
     "GET /api/v1/contracts/{contract_id}/messages": Row("401 404 200 200 404 200",
         path={"contract_id": "contract_active"}),
-    # Every member of a party firm may write (production staff coordinate deliveries).
-    "POST /api/v1/contracts/{contract_id}/messages": Row("401 404 201 201 404 403",
+    # Plain members read the thread; writing needs manager or owner (the design: members read).
+    "POST /api/v1/contracts/{contract_id}/messages": Row("401 404 403 201 404 403",
         path={"contract_id": "contract_active"}, json=fixed({"text": "Ricevuto"})),
     "GET /api/v1/contracts/{contract_id}/reviews":  Row("401 404 200 200 404 200",
         path={"contract_id": "contract_completed"}),

@@ -180,6 +180,14 @@ class RefreshTokenRepository(Repository):
             .values(revoked_at=now)
         )
 
+    async def live_families(self, user_id: int) -> set[str]:
+        rows = await self.session.scalars(
+            select(RefreshToken.family_id).where(
+                RefreshToken.user_id == user_id, col(RefreshToken.revoked_at).is_(None)
+            )
+        )
+        return set(rows.all())
+
     async def revoke_all_for_user(self, user_id: int, now: datetime) -> None:
         await self.session.execute(
             update(RefreshToken)

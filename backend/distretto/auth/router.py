@@ -4,7 +4,7 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from distretto.auth import schemas, service
-from distretto.auth.viewer import ViewerDep
+from distretto.auth.viewer import AccessClaimsDep, ViewerDep
 from distretto.db import SessionDep
 from distretto.kit.context import ContextDep, client_ip
 
@@ -40,10 +40,14 @@ async def refresh(
 
 @router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT, operation_id="logout")
 async def logout(
-    viewer: ViewerDep, request: Request, session: SessionDep, data: schemas.LogoutIn | None = None
+    claims: AccessClaimsDep,
+    request: Request,
+    session: SessionDep,
+    ctx: ContextDep,
+    data: schemas.LogoutIn | None = None,
 ) -> Response:
     await service.logout(
-        session, viewer.user_id, data.refresh_token if data else None, client_ip(request)
+        session, ctx, claims, data.refresh_token if data else None, client_ip(request)
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

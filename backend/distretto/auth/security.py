@@ -5,6 +5,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 import anyio
 from argon2 import PasswordHasher
@@ -31,13 +32,19 @@ async def hash_password(hasher: PasswordHasher, password: str) -> str:
     return await anyio.to_thread.run_sync(hasher.hash, password)
 
 
+@lru_cache(maxsize=4)
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """A hash with the hasher's own parameters, verified in place of a missing one."""
+    return hasher.hash(secrets.token_urlsafe(16))
+
+
 async def verify_password(hasher: PasswordHasher, stored: str | None, password: str) -> bool:
-    if stored is None:
-        return False
+    """Whether ``password`` matches ``stored``; with no stored hash (an unknown account,
+    an SSO-only one) the same argon2 work is done on a dummy hash, and the answer is no."""
 
     def _verify() -> bool:
         try:
-            return hasher.verify(stored, password)
+            return hasher.verify(stored or _dummy_hash(hasher), password) and stored is not None
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
 
@@ -48,6 +55,9 @@ async def verify_password(hasher: PasswordHasher, stored: str | None, password: 
 class AccessClaims:
     user_id: int
     expires_at: datetime
+    jti: str | None = None
+    # The refresh-token family the token was minted for (revoked with it).
+    family: str | None = None
 
 
 class TokenService:
@@ -58,9 +68,11 @@ class TokenService:
         self.access_ttl = timedelta(minutes=settings.access_token_minutes)
         self.refresh_ttl = timedelta(days=settings.refresh_token_days)
 
-    def mint_access(self, user_id: int, now: datetime | None = None) -> str:
+    def mint_access(
+        self, user_id: int, now: datetime | None = None, family: str | None = None
+    ) -> str:
         now = now or clock.now()
-        claims = {
+        claims: dict[str, object] = {
             "sub": str(user_id),
             "iss": self._issuer,
             "aud": self._audience,
@@ -70,6 +82,8 @@ class TokenService:
             "typ": ACCESS_TYPE,
             "jti": uuid.uuid4().hex,
         }
+        if family is not None:
+            claims["fam"] = family
         return jwt.encode(
             {"alg": ALGORITHM, "typ": "JWT"}, claims, self._key, algorithms=[ALGORITHM]
         )
@@ -87,8 +101,12 @@ class TokenService:
                 typ={"essential": True, "value": ACCESS_TYPE},
             )
             registry.validate(decoded.claims)
+            jti, family = decoded.claims.get("jti"), decoded.claims.get("fam")
             return AccessClaims(
-                int(decoded.claims["sub"]), datetime.fromtimestamp(decoded.claims["exp"], UTC)
+                int(decoded.claims["sub"]),
+                datetime.fromtimestamp(decoded.claims["exp"], UTC),
+                jti=jti if isinstance(jti, str) else None,
+                family=family if isinstance(family, str) else None,
             )
         except (JoseError, ValueError, TypeError, KeyError):
             return None

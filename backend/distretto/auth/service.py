@@ -13,7 +13,15 @@ from distretto.auth.repository import (
     RefreshTokenRepository,
     UserRepository,
 )
-from distretto.auth.security import digest, hash_password, new_refresh_token, verify_password
+from distretto.auth.revocation import revoke_families, revoke_token
+from distretto.auth.security import (
+    AccessClaims,
+    digest,
+    hash_password,
+    new_refresh_token,
+    verify_password,
+)
+from distretto.auth.throttle import LoginThrottle
 from distretto.kit import clock
 from distretto.kit.audit import audit_after_rollback, record
 from distretto.kit.context import AppContext
@@ -22,7 +30,6 @@ from distretto.kit.events import STAFF, emit, firm_key
 from distretto.models import RefreshToken, User
 
 # An address may try a few accounts before being stopped (shared office NAT).
-ADDRESS_LIMIT_FACTOR = 4
 
 
 async def register(session: AsyncSession, ctx: AppContext, data: schemas.RegisterIn) -> User:
@@ -39,16 +46,18 @@ async def issue_tokens(
 ) -> schemas.TokenPair:
     now = clock.now()
     refresh = new_refresh_token()
+    family = family_id or str(uuid.uuid4())
     await RefreshTokenRepository(session).add(
         RefreshToken(
             user_id=user_id,
             token_hash=digest(refresh),
-            family_id=family_id or str(uuid.uuid4()),
+            family_id=family,
             expires_at=now + ctx.tokens.refresh_ttl,
         )
     )
     return schemas.TokenPair(
-        access_token=ctx.tokens.mint_access(user_id, now),
+        # The family rides in the token, so revoking the family revokes it too.
+        access_token=ctx.tokens.mint_access(user_id, now, family),
         expires_in=int(ctx.tokens.access_ttl.total_seconds()),
         refresh_token=refresh,
     )
@@ -57,16 +66,12 @@ async def issue_tokens(
 async def login(
     session: AsyncSession, ctx: AppContext, username: str, password: str, ip: str
 ) -> schemas.TokenPair:
-    settings = ctx.settings
-    window, limit = settings.login_window_seconds, settings.login_attempts_per_window
-    account_key, address_key = f"login:acct:{username.lower()}", f"login:ip:{ip}"
-    if (
-        await ctx.limiter.count(account_key, window) >= limit
-        or await ctx.limiter.count(address_key, window) >= limit * ADDRESS_LIMIT_FACTOR
-    ):
+    throttle = LoginThrottle(ctx.limiter, ctx.settings)
+    now = clock.now()
+    if wait := await throttle.wait_left(username, ip, now):
         raise TooManyRequests(
             "Too many failed sign-in attempts; try again later",
-            window,
+            wait,
             code="auth.too_many_attempts",
         ).after_rollback(
             audit_after_rollback(
@@ -75,19 +80,19 @@ async def login(
         )
 
     user = await UserRepository(session).by_email(username)
+    # The password is verified whoever asks (a dummy hash for an unknown account), so
+    # the answer takes as long for an email that exists as for one that does not.
+    matches = await verify_password(ctx.hasher, user.password_hash if user else None, password)
     usable = user is not None and user.is_active and user.deleted_at is None
-    if not usable or not await verify_password(
-        ctx.hasher, user.password_hash if user else None, password
-    ):
-        await ctx.limiter.hit(account_key, window)
-        await ctx.limiter.hit(address_key, window)
+    if not (usable and matches):
+        await throttle.failed(username, ip, now)
         raise Unauthorized("Wrong email or password", code="auth.wrong_credentials").after_rollback(
             audit_after_rollback(
                 "auth.login_failed", actor_user_id=None, ip=ip, email=username.lower()
             )
         )
     assert user is not None and user.id is not None
-    await ctx.limiter.clear(account_key)
+    await throttle.succeeded(username, ip)
     return await issue_tokens(session, ctx, user.id)
 
 
@@ -101,12 +106,12 @@ async def refresh(session: AsyncSession, ctx: AppContext, token: str, ip: str) -
     if stored.used_at is not None or not await repo.consume(stored.id, now):
         raise Unauthorized(
             "Refresh token was already used; please sign in again", code="auth.refresh_reused"
-        ).after_rollback(_revoke_stolen_family(stored.family_id, stored.user_id, now, ip))
+        ).after_rollback(_revoke_stolen_family(ctx, stored.family_id, stored.user_id, now, ip))
     return await issue_tokens(session, ctx, stored.user_id, stored.family_id)
 
 
 def _revoke_stolen_family(
-    family_id: str, user_id: int, now: datetime, ip: str
+    ctx: AppContext, family_id: str, user_id: int, now: datetime, ip: str
 ) -> Callable[[AsyncSession], Awaitable[None]]:
     """A used token shown again was copied: end every session of that sign-in.
 
@@ -115,6 +120,7 @@ def _revoke_stolen_family(
 
     async def _revoke(own: AsyncSession) -> None:
         await RefreshTokenRepository(own).revoke_family(family_id, now)
+        await revoke_families(ctx, {family_id})
         await record(
             own,
             "auth.refresh_reuse",
@@ -127,14 +133,29 @@ def _revoke_stolen_family(
     return _revoke
 
 
-async def logout(session: AsyncSession, user_id: int, token: str | None, ip: str) -> None:
+async def logout(
+    session: AsyncSession,
+    ctx: AppContext,
+    claims: AccessClaims,
+    token: str | None,
+    ip: str,
+) -> None:
+    """End this sign-in (the refresh family given), or all of the user's without one;
+    the access token used, and every one of those families, stop working at once."""
+    user_id = claims.user_id
     repo = RefreshTokenRepository(session)
     now = clock.now()
     stored = await repo.by_hash(digest(token)) if token else None
     if stored is not None and stored.user_id == user_id:
+        families = {stored.family_id}
         await repo.revoke_family(stored.family_id, now)
     else:
+        families = await repo.live_families(user_id)
         await repo.revoke_all_for_user(user_id, now)
+    if claims.family:
+        families.add(claims.family)
+    await revoke_token(ctx, claims, now)
+    await revoke_families(ctx, families)
     await record(
         session, "auth.logout", actor_user_id=user_id, ip=ip, target_type="user", target_id=user_id
     )

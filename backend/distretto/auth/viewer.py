@@ -12,6 +12,8 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.repository import UserRepository
+from distretto.auth.revocation import is_revoked as is_revoked
+from distretto.auth.security import AccessClaims
 from distretto.auth.service import lift_ended_suspensions
 from distretto.db import SessionDep
 from distretto.kit import clock as kit_clock
@@ -107,8 +109,9 @@ async def optional_viewer(
     if not token:
         return None
     claims = request.app.state.tokens.verify_access(token)
-    if claims is None:
+    if claims is None or await is_revoked(request.app.state.ctx, claims):
         raise Unauthorized(code="auth.unauthenticated")
+    request.state.access_claims = claims
     viewer = await load_viewer(session, claims.user_id, clock())
     if viewer is None:
         raise Unauthorized(code="auth.unauthenticated")
@@ -127,6 +130,15 @@ async def staff_viewer(viewer: Annotated[Viewer, Depends(current_viewer)]) -> Vi
     return viewer
 
 
+async def access_claims(
+    request: Request, viewer: Annotated[Viewer, Depends(current_viewer)]
+) -> AccessClaims:
+    """The verified claims of the request's access token (after ``current_viewer``)."""
+    claims: AccessClaims = request.state.access_claims
+    return claims
+
+
 ViewerDep = Annotated[Viewer, Depends(current_viewer)]
+AccessClaimsDep = Annotated[AccessClaims, Depends(access_claims)]
 OptionalViewerDep = Annotated[Viewer | None, Depends(optional_viewer)]
 StaffDep = Annotated[Viewer, Depends(staff_viewer)]

@@ -15,6 +15,7 @@ from pydantic import (
     ValidationInfo,
     field_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 
 from distretto.kit import clock
 from distretto.kit.params import INT32_MAX
@@ -82,11 +83,14 @@ class ConsortiumCreate(BaseModel):
 
 
 class ConsortiumUpdate(BaseModel):
+    """Only the fields sent change. null is not a value of any of them: the schema says
+    so (``SkipJsonSchema``) and the service refuses it (422 ``validation.not_null``)."""
+
     model_config = ConfigDict(extra="forbid")
 
-    name: ConsortiumName | None = None
-    description: str | None = Field(default=None, max_length=4000)
-    kind: Kind | None = None
+    name: ConsortiumName | SkipJsonSchema[None] = None
+    description: Annotated[str, Field(max_length=4000)] | SkipJsonSchema[None] = None
+    kind: Kind | SkipJsonSchema[None] = None
 
 
 class ConsortiumOut(BaseModel):

@@ -46,8 +46,10 @@ async def post(
     now: datetime,
 ) -> schemas.MessageOut:
     contract = await readable_contract(session, viewer, contract_id)
-    # Any member of a party firm may write: production staff coordinate deliveries too.
-    firm_id = policies.acting_firm(viewer, contract, ("client", "supplier"), "member", data.firm_id)
+    # The design's plain members read: writing on the contract needs manager or owner.
+    firm_id = policies.acting_firm(
+        viewer, contract, ("client", "supplier"), "manager", data.firm_id
+    )
     message = await MessageRepository(session).add(
         ContractMessage(
             contract_id=contract_id,

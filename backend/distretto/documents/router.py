@@ -4,6 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
+from pydantic import Field
 
 from distretto.auth.viewer import StaffDep, ViewerDep
 from distretto.config import Settings
@@ -13,7 +14,7 @@ from distretto.documents.filenames import content_disposition
 from distretto.documents.storage import Storage, storage_from_settings
 from distretto.kit.clock import ClockDep
 from distretto.kit.context import ContextDep
-from distretto.kit.params import BigIdPath, IdPath
+from distretto.kit.params import INT64_MAX, BigIdPath, IdPath
 
 router = APIRouter(tags=["documents"])
 MAX_COVERS = 100
@@ -216,7 +217,9 @@ async def list_order_covers(
     viewer: ViewerDep,
     session: SessionDep,
     clock: ClockDep,
-    order_id: Annotated[list[int], Query(max_length=MAX_COVERS)],
+    order_id: Annotated[
+        list[Annotated[int, Field(ge=1, le=INT64_MAX)]], Query(max_length=MAX_COVERS)
+    ],
 ) -> list[schemas.OrderCoverOut]:
     """The first picture of each of these orders that has one (the board's previews)."""
     return await service.order_covers(session, viewer, order_id, clock())

@@ -7,6 +7,7 @@ from distretto.db import SessionDep
 from distretto.firms import schemas, service
 from distretto.kit.clock import ClockDep
 from distretto.kit.pagination import Page, PageParams, page_params
+from distretto.kit.params import IdPath
 
 router = APIRouter(tags=["firms"])
 PageDep = Annotated[PageParams, Depends(page_params)]
@@ -53,13 +54,13 @@ async def list_firms(
 
 
 @router.get("/firms/{firm_id}", response_model=schemas.FirmOut, operation_id="get_firm")
-async def get_firm(firm_id: int, session: SessionDep) -> schemas.FirmOut:
+async def get_firm(firm_id: IdPath, session: SessionDep) -> schemas.FirmOut:
     return await service.profile(session, firm_id)
 
 
 @router.patch("/firms/{firm_id}", response_model=schemas.FirmOut, operation_id="update_firm")
 async def update_firm(
-    firm_id: int, data: schemas.FirmUpdate, viewer: ViewerDep, session: SessionDep
+    firm_id: IdPath, data: schemas.FirmUpdate, viewer: ViewerDep, session: SessionDep
 ) -> schemas.FirmOut:
     return await service.update(session, viewer, firm_id, data)
 
@@ -70,7 +71,7 @@ async def update_firm(
     operation_id="list_firm_members",
 )
 async def list_members(
-    firm_id: int, viewer: ViewerDep, session: SessionDep
+    firm_id: IdPath, viewer: ViewerDep, session: SessionDep
 ) -> list[schemas.MemberOut]:
     return await service.members(session, viewer, firm_id)
 
@@ -82,7 +83,7 @@ async def list_members(
     operation_id="add_firm_member",
 )
 async def add_member(
-    firm_id: int, data: schemas.MemberIn, viewer: ViewerDep, session: SessionDep
+    firm_id: IdPath, data: schemas.MemberIn, viewer: ViewerDep, session: SessionDep
 ) -> schemas.MemberOut:
     return await service.add_member(session, viewer, firm_id, data)
 
@@ -93,7 +94,11 @@ async def add_member(
     operation_id="change_firm_member_role",
 )
 async def change_role(
-    firm_id: int, user_id: int, data: schemas.MemberRoleIn, viewer: ViewerDep, session: SessionDep
+    firm_id: IdPath,
+    user_id: IdPath,
+    data: schemas.MemberRoleIn,
+    viewer: ViewerDep,
+    session: SessionDep,
 ) -> schemas.MemberOut:
     return await service.change_role(session, viewer, firm_id, user_id, data)
 
@@ -104,7 +109,7 @@ async def change_role(
     operation_id="remove_firm_member",
 )
 async def remove_member(
-    firm_id: int, user_id: int, viewer: ViewerDep, session: SessionDep
+    firm_id: IdPath, user_id: IdPath, viewer: ViewerDep, session: SessionDep
 ) -> Response:
     await service.remove_member(session, viewer, firm_id, user_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -3,6 +3,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
+from distretto.kit.params import INT32_MAX
 from distretto.models.firms import FirmRole, SizeClass
 
 Role = FirmRole
@@ -156,7 +157,7 @@ class OwnershipGroupIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Name
-    firm_ids: list[int] = Field(min_length=2, max_length=50)
+    firm_ids: list[Annotated[int, Field(ge=1, le=INT32_MAX)]] = Field(min_length=2, max_length=50)
 
 
 class OwnershipGroupOut(BaseModel):

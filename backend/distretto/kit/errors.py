@@ -5,6 +5,7 @@ know status codes.
 """
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -205,6 +206,7 @@ PROBLEM_SCHEMAS: dict[str, dict[str, Any]] = {
 }
 # FastAPI's own description of a 422, which our handler never sends.
 _FASTAPI_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
+_PATH_PARAM = re.compile(r"\{[^}]+\}")
 _HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 
 
@@ -246,6 +248,19 @@ def _install_problem_openapi(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+def _allowed_methods(app: FastAPI, request: Request, first: str) -> str:
+    """Every method of every documented path the URL matches, plus the one route Starlette
+    looked at (``first``): Starlette names only that route's methods (``/firms/1`` has
+    GET and PATCH on two routes, and its 405 said ``GET``)."""
+    methods = {m.strip() for m in first.split(",") if m.strip()}
+    path = request.url.path
+    for template, item in app.openapi().get("paths", {}).items():
+        pattern = "[^/]+".join(re.escape(part) for part in _PATH_PARAM.split(template))
+        if re.fullmatch(pattern, path):
+            methods |= {m.upper() for m in item if m in _HTTP_METHODS}
+    return ", ".join(sorted(methods))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     _install_problem_openapi(app)
 
@@ -264,10 +279,14 @@ def install_error_handlers(app: FastAPI) -> None:
         return _validation_response(exc)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         response = problem(exc.status_code, str(exc.detail), str(exc.detail), "http-error")
         if exc.headers:
             response.headers.update(exc.headers)
+        if exc.status_code == 405:
+            response.headers["Allow"] = _allowed_methods(
+                app, request, (exc.headers or {}).get("Allow", "")
+            )
         return response
 
     @app.exception_handler(Exception)

@@ -5,11 +5,19 @@ units, phases, prices and dates, and the market calls those features, so the typ
 below all of them (``market.schemas`` re-exports them under their old names).
 """
 
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 from distretto.kit.money import (
     PERCENT_QUANTUM,
@@ -27,10 +35,35 @@ Unit = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 PhaseCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 # Accepted as "1250.00", "1250.5" or 1250.5; never more precise than cents. Normalised to
 # cents so "1250" and 1250.0 are the same request (idempotency compares requests).
+# The schema says exactly what is accepted (a client generating input from it must not be
+# refused): a positive number in cents, or its decimal text (no exponent, no sign).
+AMOUNT_TEXT = r"^(?=.*[1-9])[0-9]{1,12}(\.[0-9]{1,2})?$"
+
+
+def _amount_text(value: Any) -> Any:
+    if isinstance(value, str) and not re.fullmatch(AMOUNT_TEXT, value):
+        raise ValueError("is not an amount in cents such as 1250.50")
+    return value
+
+
 MoneyIn = Annotated[
     Decimal,
+    BeforeValidator(_amount_text),
     Field(gt=0, le=MAX_AMOUNT, decimal_places=2),
     AfterValidator(lambda v: v.quantize(CENT)),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "maximum": float(MAX_AMOUNT),
+                    "multipleOf": 0.01,
+                },
+                {"type": "string", "pattern": AMOUNT_TEXT},
+            ]
+        }
+    ),
 ]
 # Always two decimals in JSON, whatever the database returned.
 MoneyOut = Annotated[Decimal, PlainSerializer(lambda v: f"{v:.2f}", return_type=str)]

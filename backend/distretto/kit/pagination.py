@@ -12,7 +12,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
 from pydantic import BaseModel
-from sqlalchemy import Select, tuple_
+from sqlalchemy import BigInteger, Select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -31,10 +31,14 @@ class PageParams(BaseModel):
     limit: int = 20
 
 
+# A cursor is URL-safe base64 (what ``encode_cursor`` writes); the schema says so.
+CursorQuery = Annotated[str | None, Query(max_length=200, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
 # async although it awaits nothing: FastAPI runs a plain ``def`` dependency in its thread
 # pool, a thread hop on every list request.
 async def page_params(
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: CursorQuery = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> PageParams:
     return PageParams(cursor=cursor, limit=limit)
@@ -58,6 +62,24 @@ def decode_cursor(cursor: str, width: int) -> list[Any]:
     return values
 
 
+def decode_int_cursor(cursor: str, width: int) -> list[int]:
+    """A cursor of ``width`` BIGINT values; a value the column cannot hold is refused
+    here, not by the database as an overflow (a 500)."""
+    values = decode_cursor(cursor, width)
+    for value in values:
+        if isinstance(value, bool) or not isinstance(value, int) or abs(value) > 2**63 - 1:
+            raise Invalid("cursor", "is not a cursor this list returned", code="cursor.invalid")
+    return values
+
+
+def decode_id_cursor(cursor: str) -> int:
+    """A cursor holding one id (0 allowed: "from the start")."""
+    (value,) = decode_int_cursor(cursor, 1)
+    if value < 0:
+        raise Invalid("cursor", "is not a cursor this list returned", code="cursor.invalid")
+    return value
+
+
 def _python_type(key: ColumnElement[Any]) -> type:
     # TypeDecorators (our UTCDateTime, SQLModel's AutoString) know it through their impl.
     for column_type in (getattr(key.type, "impl", None), key.type):
@@ -70,13 +92,21 @@ def _python_type(key: ColumnElement[Any]) -> type:
     return object
 
 
+def _int_range(key: ColumnElement[Any]) -> int:
+    """The largest magnitude the key column holds: a larger cursor value would overflow
+    the database's parameter (a 500) instead of naming a row."""
+    return 2**63 - 1 if isinstance(key.type, BigInteger) else 2**31 - 1
+
+
 def _typed(values: list[Any], keys: Sequence[ColumnElement[Any]]) -> list[Any]:
     """Refuse a forged cursor whose values do not fit the key columns (a 422, not a
     database type error)."""
     typed = []
     for value, key in zip(values, keys, strict=True):
         expected = _python_type(key)
-        if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
+        if expected is int and (
+            isinstance(value, bool) or not isinstance(value, int) or abs(value) > _int_range(key)
+        ):
             raise Invalid("cursor", "is not a cursor this list returned", code="cursor.invalid")
         if expected is str and not isinstance(value, str):
             raise Invalid("cursor", "is not a cursor this list returned", code="cursor.invalid")

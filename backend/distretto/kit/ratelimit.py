@@ -17,12 +17,17 @@ class RateLimiter(Protocol):
 
     async def clear(self, key: str) -> None: ...
 
+    async def get(self, key: str) -> str | None: ...
+
+    async def put(self, key: str, value: str, ttl: int) -> None: ...
+
     async def reset(self) -> None: ...
 
 
 class MemoryRateLimiter:
     def __init__(self) -> None:
         self._windows: dict[str, tuple[float, int]] = {}
+        self._values: dict[str, tuple[float, str]] = {}
 
     def _current(self, key: str, window: int) -> tuple[float, int]:
         started, hits = self._windows.get(key, (0.0, 0))
@@ -41,9 +46,18 @@ class MemoryRateLimiter:
 
     async def clear(self, key: str) -> None:
         self._windows.pop(key, None)
+        self._values.pop(key, None)
+
+    async def get(self, key: str) -> str | None:
+        expires, value = self._values.get(key, (0.0, ""))
+        return value if expires > time.monotonic() else None
+
+    async def put(self, key: str, value: str, ttl: int) -> None:
+        self._values[key] = (time.monotonic() + ttl, value)
 
     async def reset(self) -> None:
         self._windows.clear()
+        self._values.clear()
 
 
 class RedisRateLimiter:
@@ -65,6 +79,15 @@ class RedisRateLimiter:
 
     async def clear(self, key: str) -> None:
         await self._redis.delete(self._prefix + key)
+
+    async def get(self, key: str) -> str | None:
+        value = await self._redis.get(self._prefix + key)
+        if value is None:
+            return None
+        return value.decode() if isinstance(value, bytes) else str(value)
+
+    async def put(self, key: str, value: str, ttl: int) -> None:
+        await self._redis.set(self._prefix + key, value, ex=ttl)
 
     async def reset(self) -> None:
         async for key in self._redis.scan_iter(match=self._prefix + "*"):

@@ -9,15 +9,22 @@ from distretto.kit.pagination import Page, PageParams
 from distretto.market import events, lifecycle, policies, schemas
 from distretto.market.repository import OrderRepository, QuestionRepository
 from distretto.market.service import readable_order
-from distretto.models import Question
+from distretto.models import Order, Question
 
 
-def to_out(question: Question) -> schemas.QuestionOut:
+def to_out(question: Question, viewer: Viewer, order: Order) -> schemas.QuestionOut:
     assert question.id is not None
+    # Who asked tells a competitor who is interested: only the asker, the client who
+    # answers and staff learn it; everybody else reads the question anonymously.
+    knows_asker = (
+        viewer.is_staff
+        or question.asker_firm_id in viewer.firm_roles
+        or order.client_firm_id in viewer.firm_roles
+    )
     return schemas.QuestionOut(
         id=question.id,
         order_id=question.order_id,
-        asker_firm_id=question.asker_firm_id,
+        asker_firm_id=question.asker_firm_id if knows_asker else None,
         text=question.text,
         answer=question.answer,
         answered_at=question.answered_at,
@@ -58,7 +65,7 @@ async def ask(
         )
     )
     await events.question_asked(session, question, order)
-    return to_out(question)
+    return to_out(question, viewer, order)
 
 
 async def list_questions(
@@ -66,7 +73,7 @@ async def list_questions(
 ) -> Page[schemas.QuestionOut]:
     order = await readable_order(session, viewer, order_id)
     rows, cursor = await QuestionRepository(session).page(viewer, order, params)
-    return Page(items=[to_out(q) for q in rows], next_cursor=cursor)
+    return Page(items=[to_out(q, viewer, order) for q in rows], next_cursor=cursor)
 
 
 async def answer(
@@ -92,4 +99,4 @@ async def answer(
     question.answered_at = clock.now()
     await repo.save(question)
     await events.question_answered(session, question, order)
-    return to_out(question)
+    return to_out(question, viewer, order)

@@ -164,7 +164,8 @@ class AnswerIn(BaseModel):
 class QuestionOut(BaseModel):
     id: int
     order_id: int
-    asker_firm_id: int
+    # None unless the viewer is the asking firm, the client or staff.
+    asker_firm_id: int | None
     text: str
     answer: str | None
     answered_at: datetime | None

@@ -27,7 +27,7 @@ MAX_TOKEN_CHARS = 4096
 async def serve(websocket: WebSocket, token: str | None, live: Realtime) -> None:
     # Refuse before the handshake completes: a bad client never holds an open socket.
     claims = live.tokens.verify_access(token) if token and len(token) <= MAX_TOKEN_CHARS else None
-    if claims is None:
+    if claims is None or await live.is_revoked(claims):
         REJECTED.labels("token").inc()
         await websocket.close(code=POLICY_VIOLATION, reason="missing, invalid or expired token")
         return

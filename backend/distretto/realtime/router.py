@@ -4,12 +4,10 @@ from fastapi import APIRouter, Query, WebSocket
 
 from distretto.auth.viewer import ViewerDep
 from distretto.db import SessionDep
-from distretto.kit.pagination import Page
+from distretto.kit.pagination import CursorQuery, Page
 from distretto.realtime import endpoint, schemas, service
 
 router = APIRouter(tags=["live"])
-
-CursorQuery = Annotated[str | None, Query(max_length=200)]
 
 
 @router.websocket("/ws", name="live_events")

@@ -20,6 +20,7 @@ from typing import TypeVar
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from distretto.auth.viewer import AccessClaims
 from distretto.kit.context import AppContext
 from distretto.kit.events import OutboxEvent
 from distretto.realtime import service
@@ -57,6 +58,7 @@ class Realtime:
         )
         self.sessionmaker: async_sessionmaker[AsyncSession] = ctx.sessionmaker
         self.tokens = ctx.tokens
+        self.ctx = ctx
         self.limits = LiveLimits.from_settings(settings)
         self.hub = ConnectionHub()
         self.relay = NotificationRelay(ctx.sessionmaker)
@@ -78,6 +80,9 @@ class Realtime:
         await self.dispatcher.stop()
         await self.relay.stop()
         await self.broker.close()
+
+    async def is_revoked(self, claims: AccessClaims) -> bool:
+        return await service.access_revoked(self.ctx, claims)
 
     async def audience_of(self, user_id: int) -> Audience | None:
         """Raises ``sqlalchemy.exc.TimeoutError`` if the pool stayed exhausted too long."""

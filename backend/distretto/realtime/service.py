@@ -2,11 +2,12 @@
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from distretto.auth.viewer import Viewer, load_viewer
+from distretto.auth.viewer import AccessClaims, Viewer, is_revoked, load_viewer
 from distretto.kit import clock
+from distretto.kit.context import AppContext
 from distretto.kit.errors import Invalid
 from distretto.kit.events import OutboxEvent
-from distretto.kit.pagination import Page, decode_cursor, encode_cursor
+from distretto.kit.pagination import Page, decode_id_cursor, encode_cursor
 from distretto.models import Event, Notification
 from distretto.realtime import schemas
 from distretto.realtime.policies import Audience, audience_keys
@@ -67,10 +68,7 @@ async def events_after(
         raise Invalid("cursor", "send either after or cursor, not both", code="cursor.both_given")
     start = after or 0
     if cursor is not None:
-        (value,) = decode_cursor(cursor, 1)
-        if not isinstance(value, int) or value < 0:
-            raise Invalid("cursor", "is not a cursor this list returned", code="cursor.invalid")
-        start = value
+        start = decode_id_cursor(cursor)
     audience = await audience_of_viewer(session, viewer)
     events = await visible_events(session, audience.keys, start, limit + 1)
     more = len(events) > limit
@@ -101,10 +99,7 @@ async def notifications(
     await materialise_pending(session, max_events=READ_CATCH_UP)
     before = None
     if cursor is not None:
-        (value,) = decode_cursor(cursor, 1)
-        if not isinstance(value, int):
-            raise Invalid("cursor", "is not a cursor this list returned", code="cursor.invalid")
-        before = value
+        before = decode_id_cursor(cursor)
     repo = NotificationRepository(session)
     rows = await repo.page(
         repo.readable(viewer.user_id, unread_only=unread_only), before, limit + 1
@@ -144,3 +139,8 @@ async def mark_read(
     # none of the viewer's business, and marking twice is harmless.
     marked = await repo.mark_read(viewer.user_id, data.ids, clock.now())
     return schemas.MarkReadOut(marked=marked, unread=await repo.unread_count(viewer.user_id))
+
+
+async def access_revoked(ctx: AppContext, claims: AccessClaims) -> bool:
+    """A socket is refused for a token revoked before its expiry (logout, stolen family)."""
+    return await is_revoked(ctx, claims)

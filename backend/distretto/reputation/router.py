@@ -1,6 +1,7 @@
 from fastapi import APIRouter
 
 from distretto.db import SessionDep
+from distretto.kit.params import IdPath
 from distretto.reputation import schemas, service
 
 router = APIRouter(tags=["reputation"])
@@ -11,5 +12,5 @@ router = APIRouter(tags=["reputation"])
     response_model=schemas.FirmReputationOut,
     operation_id="get_firm_reputation",
 )
-async def firm_reputation(firm_id: int, session: SessionDep) -> schemas.FirmReputationOut:
+async def firm_reputation(firm_id: IdPath, session: SessionDep) -> schemas.FirmReputationOut:
     return await service.firm_reputation(session, firm_id)

@@ -2969,13 +2969,18 @@ export interface components {
             /** Role */
             role: string;
         };
-        /** ConsortiumUpdate */
+        /**
+         * ConsortiumUpdate
+         * @description Only the fields sent change. null is not a value of any of them: the schema says
+         *     so (``SkipJsonSchema``) and the service refuses it (422 ``validation.not_null``).
+         */
         ConsortiumUpdate: {
             /** Description */
-            description?: string | null;
-            kind?: components["schemas"]["ConsortiumKind"] | null;
+            description?: string;
+            /** Kind */
+            kind?: components["schemas"]["ConsortiumKind"];
             /** Name */
-            name?: string | null;
+            name?: string;
         };
         /** ConsultationOpened */
         ConsultationOpened: {
@@ -5755,7 +5760,7 @@ export interface components {
             /** Answered At */
             answered_at: string | null;
             /** Asker Firm Id */
-            asker_firm_id: number;
+            asker_firm_id: number | null;
             /**
              * Created At
              * Format: date-time

@@ -30,7 +30,8 @@ def _checked_cursor(params: PageParams) -> int | None:
     if not params.cursor:
         return None
     (after,) = decode_cursor(params.cursor, 1)
-    if not isinstance(after, int) or isinstance(after, bool):
+    # Market tables are keyed by BIGINT: a larger value would overflow the parameter.
+    if not isinstance(after, int) or isinstance(after, bool) or abs(after) > 2**63 - 1:
         raise Invalid("cursor", "is not a cursor this list returned", code="cursor.invalid")
     return after
 

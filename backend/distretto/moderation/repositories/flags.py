@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Float, case, cast, func, tuple_, update
 from sqlmodel import col, select
 
-from distretto.kit.pagination import PageParams, decode_cursor, encode_cursor
+from distretto.kit.pagination import PageParams, decode_int_cursor, encode_cursor
 from distretto.kit.repository import Repository
 from distretto.models import Flag
 from distretto.models.moderation import UPHELD_ACTIONS, FlagStatus, FlagTarget
@@ -130,8 +130,8 @@ class FlagRepository(Repository):
         if target_type:
             stmt = stmt.where(Flag.target_type == target_type)
         if params.cursor:
-            after_weight, after_id = decode_cursor(params.cursor, 2)
-            stmt = stmt.having(tuple_(weight, first_id) < tuple_(int(after_weight), int(after_id)))
+            after_weight, after_id = decode_int_cursor(params.cursor, 2)
+            stmt = stmt.having(tuple_(weight, first_id) < tuple_(after_weight, after_id))
         rows = (
             await self.session.execute(
                 stmt.order_by(weight.desc(), first_id.desc()).limit(params.limit + 1)

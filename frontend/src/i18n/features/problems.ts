@@ -35,7 +35,7 @@ const rows = {
 
   // Accounts and sign-in.
   'problem.auth.email_taken': ['Esiste già un account con questa email.', 'An account with this email already exists.', '这个邮箱已经注册过账户。'],
-  'problem.auth.too_many_attempts': ['Troppi tentativi di accesso falliti: riprova più tardi.', 'Too many failed sign-ins: try again later.', '登录失败次数过多，请稍后再试。'],
+  'problem.auth.too_many_attempts': ['Troppi tentativi di accesso falliti da qui: riprova tra {retry_after} secondi.', 'Too many failed sign-ins from here: try again in {retry_after} seconds.', '此处登录失败次数过多，请在 {retry_after} 秒后重试。'],
   'problem.auth.wrong_credentials': ['Email o password errate.', 'Wrong email or password.', '邮箱或密码错误。'],
   'problem.auth.refresh_invalid': ['La sessione è scaduta: accedi di nuovo.', 'Your session has expired: sign in again.', '登录已过期，请重新登录。'],
   'problem.auth.refresh_reused': ['La sessione è scaduta: accedi di nuovo.', 'Your session has expired: sign in again.', '登录已过期，请重新登录。'],

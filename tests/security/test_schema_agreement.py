@@ -1,0 +1,116 @@
+"""The API answers as its published schema says: a 405 lists every method of the path,
+and a PATCH body is accepted exactly when the schema calls it valid."""
+
+import json
+import re
+
+import httpx
+import jsonschema
+from fastapi import FastAPI
+from pydantic import TypeAdapter, ValidationError
+
+from distretto.kit.fields import MoneyIn
+from tests.consortia.builders import consortium
+from tests.helpers import firm_owner, problem_fields
+
+PARAM = re.compile(r"\{[^}]+\}")
+VERBS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
+
+
+def _pattern(path: str) -> re.Pattern[str]:
+    return re.compile("^" + PARAM.sub("[^/]+", path) + "$")
+
+
+async def test_405_lists_every_method_of_the_path(client: httpx.AsyncClient, app: FastAPI) -> None:
+    paths = {path: {m.upper() for m in item} for path, item in app.openapi()["paths"].items()}
+    checked = 0
+    for path in paths:
+        url = PARAM.sub("1", path)
+        # Every documented path this URL matches (``/orders/{id}`` and ``/orders/mine``…).
+        expected = set().union(*(ms for p, ms in paths.items() if _pattern(p).match(url)))
+        for method in VERBS - expected:
+            response = await client.request(method, f"http://test{url}")
+            assert response.status_code == 405, (method, url, response.status_code)
+            listed = {m.strip() for m in response.headers["allow"].split(",")} & VERBS
+            assert listed == expected, (method, url)
+            checked += 1
+    assert checked > 100
+
+
+def _valid(app: FastAPI, schema_name: str, body: object) -> bool:
+    spec = app.openapi()
+    schema = {"$ref": f"#/components/schemas/{schema_name}", "components": spec["components"]}
+    return jsonschema.Draft202012Validator(schema).is_valid(body)
+
+
+async def test_consortium_patch_is_accepted_exactly_when_the_schema_says(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    manager, created = await consortium(client)
+    bodies: list[object] = [
+        {},
+        {"description": "Consorzio export del distretto"},
+        {"name": "Consorzio Rinominato", "kind": "export"},
+        {"kind": None},
+        {"name": None},
+        {"description": None},
+        {"name": "x"},
+        {"kind": "nonsense"},
+        {"colour": "blu"},
+        [],
+    ]
+    for body in bodies:
+        response = await client.patch(
+            f"/consortia/{created['id']}", json=body, headers=manager.headers
+        )
+        assert response.status_code in {200, 422}, response.text
+        assert (response.status_code == 200) == _valid(app, "ConsortiumUpdate", body), body
+
+
+def test_amounts_are_accepted_exactly_when_the_schema_says() -> None:
+    adapter = TypeAdapter(MoneyIn)
+    validator = jsonschema.Draft202012Validator(adapter.json_schema())
+    samples = [
+        "1250.50",
+        "1250",
+        "0.01",
+        "999999999999.99",
+        1250.5,
+        12,
+        0.5,
+        "0",
+        "0.00",
+        "-1",
+        "1e3",
+        "1.234",
+        " 12",
+        "abc",
+        "",
+        "1000000000000",
+        0,
+        -3,
+        0.001,
+        1e13,
+        True,
+    ]
+    # Floats whose cents are not exact in binary (0.07) are left out: the reference
+    # validator's multipleOf is float arithmetic.
+    for sample in samples:
+        try:
+            adapter.validate_json(json.dumps(sample))
+            accepted = True
+        except ValidationError:
+            accepted = False
+        assert accepted == validator.is_valid(sample), sample
+
+
+async def test_cursor_pattern_is_published(client: httpx.AsyncClient, app: FastAPI) -> None:
+    [cursor] = [
+        p
+        for p in app.openapi()["paths"]["/api/v1/orders"]["get"]["parameters"]
+        if p["name"] == "cursor"
+    ]
+    assert cursor["schema"]["anyOf"][0]["pattern"] == "^[A-Za-z0-9_-]+$"
+    owner = await firm_owner(client)
+    refused = await client.get("/orders", params={"cursor": "not a cursor!"}, headers=owner.headers)
+    assert refused.status_code == 422 and problem_fields(refused) == {"cursor"}
