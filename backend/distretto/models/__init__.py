@@ -31,6 +31,14 @@ from distretto.models.forum import (
 )
 from distretto.models.guarantees import Guarantee, GuaranteeCap
 from distretto.models.identity import OidcIdentity, RefreshToken, User
+from distretto.models.mail import (
+    AccountToken,
+    Email,
+    FirmInvitation,
+    MailSettings,
+    SavedSearch,
+    ScheduledRun,
+)
 from distretto.models.market import Bid, IdempotencyRecord, Order, OrderInvitation, Question
 from distretto.models.moderation import FirmWarning, Flag
 from distretto.models.notifications import Notification, OutboxCursor
@@ -39,6 +47,7 @@ from distretto.models.tariffs import ReferenceTariff
 from distretto.models.training import Course, CourseSession, Enrolment, SessionAttendance
 
 __all__ = [
+    "AccountToken",
     "Attachment",
     "AuditEntry",
     "Bid",
@@ -54,11 +63,13 @@ __all__ = [
     "ContractMessage",
     "Course",
     "CourseSession",
+    "Email",
     "Enrolment",
     "Event",
     "EventAudience",
     "Firm",
     "FirmDocument",
+    "FirmInvitation",
     "FirmPhase",
     "FirmWarning",
     "Flag",
@@ -69,6 +80,7 @@ __all__ = [
     "Guarantee",
     "GuaranteeCap",
     "IdempotencyRecord",
+    "MailSettings",
     "Membership",
     "Notification",
     "OidcIdentity",
@@ -85,6 +97,8 @@ __all__ = [
     "ReputationScore",
     "ReputationSnapshot",
     "Review",
+    "SavedSearch",
+    "ScheduledRun",
     "SealGrant",
     "SessionAttendance",
     "TradeFair",
