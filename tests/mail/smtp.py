@@ -75,9 +75,7 @@ class Mailbox:
 
     def account_mail(self, address: str) -> list[Received]:
         """Verification, reset and invitation mail sent to ``address``."""
-        return [
-            r for r in self.received if address in r.rcpt and not r.message["List-Unsubscribe"]
-        ]
+        return [r for r in self.received if address in r.rcpt and not r.message["List-Unsubscribe"]]
 
     def message_ids(self) -> list[str]:
         return [str(r.message["Message-ID"]) for r in self.received]

@@ -15,6 +15,7 @@ class SavedSearchMatched(EventPayload):
 
     TYPE: ClassVar[str] = "saved_search.matched"
     order_id: int
+    client_firm_id: int
     title: str
     phase: str
     quantity: int

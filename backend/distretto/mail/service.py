@@ -188,6 +188,7 @@ async def match_saved_searches(session: AsyncSession, data: dict[str, Any]) -> i
             session,
             SavedSearchMatched(
                 order_id=order.id,
+                client_firm_id=order.client_firm_id,
                 title=order.title,
                 phase=order.phase,
                 quantity=order.quantity,
