@@ -82,7 +82,7 @@ async def test_two_clicks_at_once_spend_a_reset_link_once(
     me = await register(client)
     await client.post("/auth/password-reset", json={"email": me.email})
     box = await mailed(app, me.email)
-    token = [m for m in box.account_mail(me.email) if "password" in m.subject.lower()][0].link(
+    token = next(m for m in box.account_mail(me.email) if "password" in m.subject.lower()).link(
         "reset-password"
     )
     results = await asyncio.gather(

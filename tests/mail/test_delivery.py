@@ -69,7 +69,7 @@ async def test_the_right_people_get_the_right_mail_in_their_language(
 async def test_a_sealed_amount_never_appears_in_a_mail(
     client: httpx.AsyncClient, app: FastAPI
 ) -> None:
-    d, posted = await bid_on_order(client, app, sealed=True)
+    d, _posted = await bid_on_order(client, app, sealed=True)
     with smtp_server() as (box, url):
         await deliver(app, url)
     to_client = box.to(d.client_owner.email)
@@ -78,7 +78,7 @@ async def test_a_sealed_amount_never_appears_in_a_mail(
         assert "3.15" not in message.text + message.html
         assert "3.05" not in message.text + message.html
     # An open order shows the client the price it may see.
-    d2, open_order = await bid_on_order(client, app)
+    d2, _open_order = await bid_on_order(client, app)
     with smtp_server() as (box, url):
         await deliver(app, url)
     assert any("€ 3.15" in m.text for m in box.to(d2.client_owner.email))
@@ -104,7 +104,7 @@ async def test_kinds_turned_off_and_email_off_are_not_mailed(
 async def test_a_relay_restart_mid_batch_sends_nothing_twice(
     client: httpx.AsyncClient, app: FastAPI
 ) -> None:
-    d, posted = await bid_on_order(client, app)
+    _d, _posted = await bid_on_order(client, app)
     await notify(app)
 
     class Crash(BaseException):
@@ -146,7 +146,7 @@ async def test_a_relay_restart_mid_batch_sends_nothing_twice(
 async def test_an_smtp_outage_delays_mail_and_loses_none(
     client: httpx.AsyncClient, app: FastAPI
 ) -> None:
-    d, posted = await bid_on_order(client, app)
+    _d, _posted = await bid_on_order(client, app)
     with smtp_server() as (_, url):
         dead = url  # the server is gone once the block ends: its port refuses
     assert await deliver(app, dead) == 0
@@ -165,7 +165,7 @@ async def test_an_smtp_outage_delays_mail_and_loses_none(
 async def test_a_refused_mailbox_fails_alone_and_repeated_failures_end_failed(
     client: httpx.AsyncClient, app: FastAPI
 ) -> None:
-    d, posted = await bid_on_order(client, app)
+    d, _posted = await bid_on_order(client, app)
     with smtp_server() as (box, url):
         box.refuse.add(d.client_owner.email)
         await deliver(app, url)
