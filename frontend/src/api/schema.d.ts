@@ -127,6 +127,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Request Password Reset
+         * @description 202 whether or not an account uses the address.
+         */
+        post: operations["request_password_reset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm Password Reset
+         * @description The link works once, for an hour; every session of the account ends.
+         */
+        post: operations["confirm_password_reset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/providers": {
         parameters: {
             query?: never;
@@ -170,7 +210,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Register */
+        /**
+         * Register
+         * @description A new account (a verification mail goes out; signing in does not wait for it).
+         *     With ``invitation_token`` the account joins the inviting firm at once.
+         */
         post: operations["register"];
         delete?: never;
         options?: never;
@@ -189,6 +233,23 @@ export interface paths {
         put?: never;
         /** Token */
         post: operations["token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/verify-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify Email */
+        post: operations["verify_email"];
         delete?: never;
         options?: never;
         head?: never;
@@ -866,6 +927,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/email/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unsubscribe
+         * @description RFC 8058 one-click unsubscribe: the signed link is enough, no sign-in (a mail
+         *     client POSTs ``List-Unsubscribe=One-Click`` here; the body is not needed).
+         */
+        post: operations["unsubscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/enrolments/{enrolment_id}": {
         parameters: {
             query?: never;
@@ -1030,6 +1112,47 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/firms/{firm_id}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Firm Invitations
+         * @description Pending, unexpired invitations (firm owner).
+         */
+        get: operations["list_firm_invitations"];
+        put?: never;
+        /**
+         * Invite To Firm
+         * @description Mail a single-use link that joins the firm with ``role`` (firm owner).
+         */
+        post: operations["invite_to_firm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/firms/{firm_id}/invitations/{invitation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke Firm Invitation */
+        delete: operations["revoke_firm_invitation"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1328,6 +1451,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/invitations/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept Invitation
+         * @description The signed-in user with the invited address joins the firm with its role.
+         */
+        post: operations["accept_invitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invitations/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Preview Invitation
+         * @description Which firm an invitation link is for (anyone holding the link).
+         */
+        get: operations["preview_invitation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -1341,6 +1504,66 @@ export interface paths {
         post?: never;
         /** Delete Account */
         delete: operations["delete_account"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/notification-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Notification Settings
+         * @description How the signed-in user wants to hear news by email (defaults until they choose).
+         */
+        get: operations["get_notification_settings"];
+        /** Put Notification Settings */
+        put: operations["put_notification_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/saved-searches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Saved Searches */
+        get: operations["list_saved_searches"];
+        put?: never;
+        /**
+         * Create Saved Search
+         * @description A new public order that matches it notifies the user (in the app, and by email as
+         *     the settings say).
+         */
+        post: operations["create_saved_search"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/saved-searches/{search_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete Saved Search */
+        delete: operations["delete_saved_search"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2355,6 +2578,26 @@ export interface components {
              */
             unit_price: string | null;
         };
+        /**
+         * BidDeadlineReminder
+         * @description Bidding on an order closes within a day. ``bid_count`` only in the client's copy.
+         */
+        BidDeadlineReminder: {
+            /**
+             * Bid Count
+             * @default null
+             */
+            bid_count: number | null;
+            /**
+             * Bid Deadline
+             * Format: date-time
+             */
+            bid_deadline: string;
+            /** Order Id */
+            order_id: number;
+            /** Title */
+            title: string;
+        };
         /** BidOut */
         BidOut: {
             /** Amounts Hidden */
@@ -3137,6 +3380,18 @@ export interface components {
          * @enum {string}
          */
         CredentialStatus: "pending" | "approved" | "rejected";
+        /** DeliveryDueReminder */
+        DeliveryDueReminder: {
+            /** Contract Id */
+            contract_id: number;
+            /**
+             * Due Date
+             * Format: date
+             */
+            due_date: string;
+            /** Order Id */
+            order_id: number;
+        };
         /** DisputeIn */
         DisputeIn: {
             /** Firm Id */
@@ -3788,12 +4043,68 @@ export interface components {
             /** Score */
             score: number | null;
         };
+        /** InvitationIn */
+        InvitationIn: {
+            /**
+             * Email
+             * Format: email
+             */
+            email: string;
+            /** @default member */
+            role: components["schemas"]["FirmRole"];
+        };
+        /** InvitationOut */
+        InvitationOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Email */
+            email: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Id */
+            id: number;
+            role: components["schemas"]["FirmRole"];
+            /** Status */
+            status: string;
+        };
+        /**
+         * InvitationPreview
+         * @description What an invitation link shows before anyone signs in.
+         */
+        InvitationPreview: {
+            /** Email */
+            email: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Firm Id */
+            firm_id: number;
+            /** Firm Name */
+            firm_name: string;
+            role: components["schemas"]["FirmRole"];
+        };
         /** InvitedFirmOut */
         InvitedFirmOut: {
             /** Firm Id */
             firm_id: number;
             /** Firm Name */
             firm_name: string;
+        };
+        /** JoinedOut */
+        JoinedOut: {
+            /** Firm Id */
+            firm_id: number;
+            /** Firm Name */
+            firm_name: string;
+            role: components["schemas"]["FirmRole"];
         };
         /** LiveBidCreated */
         LiveBidCreated: {
@@ -3810,6 +4121,22 @@ export interface components {
              * @enum {string}
              */
             type: "bid.created";
+        };
+        /** LiveBidDeadlineReminder */
+        LiveBidDeadlineReminder: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["BidDeadlineReminder"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "reminder.bid_deadline";
         };
         /** LiveBidRejected */
         LiveBidRejected: {
@@ -3987,6 +4314,22 @@ export interface components {
              */
             type: "course.created";
         };
+        /** LiveDeliveryDueReminder */
+        LiveDeliveryDueReminder: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["DeliveryDueReminder"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "reminder.delivery_due";
+        };
         /** LiveEnrolmentPromoted */
         LiveEnrolmentPromoted: {
             /**
@@ -4003,7 +4346,7 @@ export interface components {
              */
             type: "enrolment.promoted";
         };
-        LiveEvent: components["schemas"]["LiveBidCreated"] | components["schemas"]["LiveBidRejected"] | components["schemas"]["LiveBidUpdated"] | components["schemas"]["LiveBidWithdrawn"] | components["schemas"]["LiveCampaignCreated"] | components["schemas"]["LiveCapacityOverbooked"] | components["schemas"]["LiveConsultationOpened"] | components["schemas"]["LiveContentHidden"] | components["schemas"]["LiveContractCreated"] | components["schemas"]["LiveContractFileAdded"] | components["schemas"]["LiveContractUpdated"] | components["schemas"]["LiveCourseCreated"] | components["schemas"]["LiveEnrolmentPromoted"] | components["schemas"]["LiveFirmReinstated"] | components["schemas"]["LiveFirmSuspended"] | components["schemas"]["LiveFirmVerified"] | components["schemas"]["LiveFirmWarned"] | components["schemas"]["LiveFirmDocumentExpiring"] | components["schemas"]["LiveFirmDocumentReviewed"] | components["schemas"]["LiveFirmDocumentSubmitted"] | components["schemas"]["LiveFlagCreated"] | components["schemas"]["LiveGuaranteeDecided"] | components["schemas"]["LiveGuaranteeRequested"] | components["schemas"]["LiveMembershipApproved"] | components["schemas"]["LiveMembershipEnded"] | components["schemas"]["LiveMembershipRejected"] | components["schemas"]["LiveMembershipRequested"] | components["schemas"]["LiveMessageCreated"] | components["schemas"]["LiveOrderAwarded"] | components["schemas"]["LiveOrderCancelled"] | components["schemas"]["LiveOrderCreated"] | components["schemas"]["LiveOrderUpdated"] | components["schemas"]["LiveQuestionAnswered"] | components["schemas"]["LiveQuestionCreated"] | components["schemas"]["LiveReviewCreated"] | components["schemas"]["LiveSealGranted"] | components["schemas"]["LiveSealRevoked"] | components["schemas"]["LiveTariffPublished"] | components["schemas"]["LiveTradeFairCreated"];
+        LiveEvent: components["schemas"]["LiveBidCreated"] | components["schemas"]["LiveBidRejected"] | components["schemas"]["LiveBidUpdated"] | components["schemas"]["LiveBidWithdrawn"] | components["schemas"]["LiveCampaignCreated"] | components["schemas"]["LiveCapacityOverbooked"] | components["schemas"]["LiveConsultationOpened"] | components["schemas"]["LiveContentHidden"] | components["schemas"]["LiveContractCreated"] | components["schemas"]["LiveContractFileAdded"] | components["schemas"]["LiveContractUpdated"] | components["schemas"]["LiveCourseCreated"] | components["schemas"]["LiveEnrolmentPromoted"] | components["schemas"]["LiveFirmReinstated"] | components["schemas"]["LiveFirmSuspended"] | components["schemas"]["LiveFirmVerified"] | components["schemas"]["LiveFirmWarned"] | components["schemas"]["LiveFirmDocumentExpiring"] | components["schemas"]["LiveFirmDocumentReviewed"] | components["schemas"]["LiveFirmDocumentSubmitted"] | components["schemas"]["LiveFlagCreated"] | components["schemas"]["LiveGuaranteeDecided"] | components["schemas"]["LiveGuaranteeRequested"] | components["schemas"]["LiveMembershipApproved"] | components["schemas"]["LiveMembershipEnded"] | components["schemas"]["LiveMembershipRejected"] | components["schemas"]["LiveMembershipRequested"] | components["schemas"]["LiveMessageCreated"] | components["schemas"]["LiveOrderAwarded"] | components["schemas"]["LiveOrderCancelled"] | components["schemas"]["LiveOrderCreated"] | components["schemas"]["LiveOrderUpdated"] | components["schemas"]["LiveQuestionAnswered"] | components["schemas"]["LiveQuestionCreated"] | components["schemas"]["LiveBidDeadlineReminder"] | components["schemas"]["LiveDeliveryDueReminder"] | components["schemas"]["LiveReviewPendingReminder"] | components["schemas"]["LiveReviewCreated"] | components["schemas"]["LiveSavedSearchMatched"] | components["schemas"]["LiveSealGranted"] | components["schemas"]["LiveSealRevoked"] | components["schemas"]["LiveTariffPublished"] | components["schemas"]["LiveTradeFairCreated"];
         /** LiveFirmDocumentExpiring */
         LiveFirmDocumentExpiring: {
             /**
@@ -4356,6 +4699,38 @@ export interface components {
              */
             type: "review.created";
         };
+        /** LiveReviewPendingReminder */
+        LiveReviewPendingReminder: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["ReviewPendingReminder"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "reminder.review_pending";
+        };
+        /** LiveSavedSearchMatched */
+        LiveSavedSearchMatched: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["SavedSearchMatched"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "saved_search.matched";
+        };
         /** LiveSealGranted */
         LiveSealGranted: {
             /**
@@ -4425,6 +4800,57 @@ export interface components {
             /** Refresh Token */
             refresh_token?: string | null;
         };
+        /**
+         * MailKinds
+         * @description Which kinds of news a user wants by email (all of them by default).
+         */
+        MailKinds: {
+            /**
+             * Awards
+             * @default true
+             */
+            awards: boolean;
+            /**
+             * Bids
+             * @default true
+             */
+            bids: boolean;
+            /**
+             * Consortium
+             * @default true
+             */
+            consortium: boolean;
+            /**
+             * Contracts
+             * @default true
+             */
+            contracts: boolean;
+            /**
+             * Messages
+             * @default true
+             */
+            messages: boolean;
+            /**
+             * Moderation
+             * @default true
+             */
+            moderation: boolean;
+            /**
+             * Order Matching
+             * @default true
+             */
+            order_matching: boolean;
+        };
+        /**
+         * MailLanguage
+         * @enum {string}
+         */
+        MailLanguage: "it" | "en" | "zh";
+        /**
+         * MailMode
+         * @enum {string}
+         */
+        MailMode: "immediate" | "daily" | "off";
         /** ManagerIn */
         ManagerIn: {
             /**
@@ -4470,6 +4896,11 @@ export interface components {
             consortia: components["schemas"]["ConsortiumRoleOut"][];
             /** Email */
             email: string;
+            /**
+             * Email Verified
+             * @default false
+             */
+            email_verified: boolean;
             /** Full Name */
             full_name: string;
             /** Id */
@@ -4704,6 +5135,14 @@ export interface components {
             title: string;
             /** Type */
             type: string;
+        };
+        /** NotificationSettings */
+        NotificationSettings: {
+            /** @default immediate */
+            email: components["schemas"]["MailMode"];
+            kinds?: components["schemas"]["MailKinds"];
+            /** @default it */
+            language: components["schemas"]["MailLanguage"];
         };
         /** ObservatorySummary */
         ObservatorySummary: {
@@ -5239,6 +5678,21 @@ export interface components {
          * @enum {string}
          */
         PartyRole: "supplier" | "client";
+        /** PasswordResetConfirmIn */
+        PasswordResetConfirmIn: {
+            /** New Password */
+            new_password: string;
+            /** Token */
+            token: string;
+        };
+        /** PasswordResetIn */
+        PasswordResetIn: {
+            /**
+             * Email
+             * Format: email
+             */
+            email: string;
+        };
         /** PhaseOut */
         PhaseOut: {
             /** Code */
@@ -5464,6 +5918,8 @@ export interface components {
             email: string;
             /** Full Name */
             full_name: string;
+            /** Invitation Token */
+            invitation_token?: string | null;
             /** Password */
             password: string;
         };
@@ -5583,6 +6039,13 @@ export interface components {
             /** Timeliness */
             timeliness: number;
         };
+        /** ReviewPendingReminder */
+        ReviewPendingReminder: {
+            /** Contract Id */
+            contract_id: number;
+            /** Order Id */
+            order_id: number;
+        };
         /** RoleReputationOut */
         RoleReputationOut: {
             /** By Phase */
@@ -5593,6 +6056,68 @@ export interface components {
             contracts: number;
             /** Score */
             score: number | null;
+        };
+        /** SavedSearchIn */
+        SavedSearchIn: {
+            /** Min Quantity */
+            min_quantity?: number | null;
+            /** Name */
+            name: string;
+            /** Phase */
+            phase?: string | null;
+            /** Province */
+            province?: string | null;
+            /** Q */
+            q?: string | null;
+            /** Region */
+            region?: string | null;
+        };
+        /**
+         * SavedSearchMatched
+         * @description A public order matched saved searches; the audience is their owners (``user:``).
+         */
+        SavedSearchMatched: {
+            /**
+             * Bid Deadline
+             * Format: date-time
+             */
+            bid_deadline: string;
+            /** Client Firm Id */
+            client_firm_id: number;
+            /** Order Id */
+            order_id: number;
+            /** Phase */
+            phase: string;
+            /** Quantity */
+            quantity: number;
+            /** Region */
+            region: string;
+            /** Title */
+            title: string;
+            /** Unit */
+            unit: string;
+        };
+        /** SavedSearchOut */
+        SavedSearchOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Min Quantity */
+            min_quantity: number | null;
+            /** Name */
+            name: string;
+            /** Phase */
+            phase: string | null;
+            /** Province */
+            province: string | null;
+            /** Q */
+            q: string | null;
+            /** Region */
+            region: string | null;
         };
         /** SealBadgeOut */
         SealBadgeOut: {
@@ -5972,6 +6497,11 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** TokenIn */
+        TokenIn: {
+            /** Token */
+            token: string;
+        };
         /** TokenPair */
         TokenPair: {
             /** Access Token */
@@ -6187,6 +6717,15 @@ export interface components {
         UnreadCount: {
             /** Unread */
             unread: number;
+        };
+        /**
+         * UnsubscribeOut
+         * @description What the link turned off: one kind, or all email (``kind`` null).
+         */
+        UnsubscribeOut: {
+            email: components["schemas"]["MailMode"];
+            /** Kind */
+            kind: string | null;
         };
         /** UserOut */
         UserOut: {
@@ -6618,6 +7157,88 @@ export interface operations {
             };
         };
     };
+    request_password_reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirm_password_reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetConfirmIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     auth_providers: {
         parameters: {
             query?: never;
@@ -6752,6 +7373,46 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["TokenPair"];
                 };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    verify_email: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid input */
             422: {
@@ -8958,6 +9619,46 @@ export interface operations {
             };
         };
     };
+    unsubscribe: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsubscribeOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_enrolment: {
         parameters: {
             query?: never;
@@ -9548,6 +10249,129 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["FirmExport"];
                 };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_firm_invitations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                firm_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationOut"][];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    invite_to_firm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                firm_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvitationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revoke_firm_invitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                firm_id: number;
+                invitation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid input */
             422: {
@@ -10439,6 +11263,88 @@ export interface operations {
             };
         };
     };
+    accept_invitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JoinedOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    preview_invitation: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationPreview"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     me: {
         parameters: {
             query?: never;
@@ -10483,6 +11389,186 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_notification_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_notification_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationSettings"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_saved_searches: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedSearchOut"][];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_saved_search: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedSearchIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedSearchOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_saved_search: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                search_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
             };
             /** @description Error (RFC 9457 problem details) */
             default: {
