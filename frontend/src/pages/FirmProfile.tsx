@@ -13,6 +13,7 @@ import { useLoad } from '../hooks/useLoad'
 import { useI18n, type MessageKey } from '../i18n'
 import { phaseName } from '../lib/phases'
 import { useLiveEvents } from '../live/LiveContext'
+import { FirmInvitationsCard } from '../mail/FirmInvitations'
 import { CertificationBadges, FirmCredentialsCard } from '../documents/Credentials'
 
 export function FirmProfilePage() {
@@ -72,6 +73,7 @@ export function FirmProfilePage() {
         </div>
         <aside className="detail-side">
           {membership && <MembersCard firmId={f.id} isOwner={membership.role === 'owner'} />}
+          {membership?.role === 'owner' && <FirmInvitationsCard firmId={f.id} />}
           {(membership || me?.is_staff) && <FirmCredentialsCard firmId={f.id} canSend={membership?.role === 'owner' || membership?.role === 'manager'} />}
         </aside>
       </div>
