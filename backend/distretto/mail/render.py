@@ -203,8 +203,9 @@ def build_message(
         # RFC 8058: a mail client POSTs "List-Unsubscribe=One-Click" to this address.
         message["List-Unsubscribe"] = f"<{list_unsubscribe}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message.set_content(letter.text)
-    message.add_alternative(letter.html, subtype="html")
+    # Quoted-printable keeps links readable in the raw message (and greppable in tests).
+    message.set_content(letter.text, cte="quoted-printable")
+    message.add_alternative(letter.html, subtype="html", cte="quoted-printable")
     return message
 
 
