@@ -88,7 +88,7 @@ test('alerts from the board, notification settings, an invitation and a password
   await accessible(newcomer, 'invitation')
   await snap(newcomer, 'mail-invitation')
   await newcomer.getByLabel('Nome e cognome').fill('Giulia Bardazzi')
-  await newcomer.getByLabel('Password', { exact: true }).fill(PASSWORD)
+  await newcomer.locator('input[type=password]').fill(PASSWORD)
   await newcomer.getByRole('button', { name: 'Crea il tuo account' }).click()
   await expect(newcomer).toHaveURL(new RegExp(`/firms/${owner.firmId}$`))
   await page.reload()

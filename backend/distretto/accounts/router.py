@@ -39,14 +39,15 @@ async def verify_email(data: schemas.TokenIn, session: SessionDep, clock: ClockD
 @router.post(
     "/auth/password-reset",
     status_code=status.HTTP_202_ACCEPTED,
+    response_model=schemas.ResetRequested,
     operation_id="request_password_reset",
 )
 async def request_password_reset(
     data: schemas.PasswordResetIn, session: SessionDep, ctx: ContextDep, clock: ClockDep
-) -> Response:
-    """202 whether or not an account uses the address."""
+) -> schemas.ResetRequested:
+    """202 and the same body whether or not an account uses the address."""
     await service.request_password_reset(session, ctx, data.email, clock())
-    return Response(status_code=status.HTTP_202_ACCEPTED)
+    return schemas.ResetRequested()
 
 
 @router.post(

@@ -13,6 +13,12 @@ class PasswordResetIn(BaseModel):
     email: EmailStr = Field(max_length=254)
 
 
+class ResetRequested(BaseModel):
+    """Says nothing about whether the address has an account."""
+
+    detail: str = "If an account uses this address, a reset link is on its way."
+
+
 class PasswordResetConfirmIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -138,7 +138,7 @@ export interface paths {
         put?: never;
         /**
          * Request Password Reset
-         * @description 202 whether or not an account uses the address.
+         * @description 202 and the same body whether or not an account uses the address.
          */
         post: operations["request_password_reset"];
         delete?: never;
@@ -5949,6 +5949,17 @@ export interface components {
             /** Supplier Score */
             supplier_score: number | null;
         };
+        /**
+         * ResetRequested
+         * @description Says nothing about whether the address has an account.
+         */
+        ResetRequested: {
+            /**
+             * Detail
+             * @default If an account uses this address, a reset link is on its way.
+             */
+            detail: string;
+        };
         /** ResolutionOut */
         ResolutionOut: {
             /** Action */
@@ -7176,7 +7187,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ResetRequested"];
                 };
             };
             /** @description Invalid input */

@@ -87,6 +87,16 @@ function SavedSearches() {
   const { phases } = useAuth()
   const push = useToast()
   const searches = useLoad((signal) => api.get<SavedSearch[]>('/me/saved-searches', undefined, signal), [])
+  const criteria = (search: SavedSearch) =>
+    [
+      search.phase ? phaseName(phases, search.phase, locale) : t('searches.anyPhase'),
+      search.region,
+      search.province,
+      search.q && t('searches.words', { q: search.q }),
+      search.min_quantity && t('searches.minQuantity', { n: fmt.number(search.min_quantity) }),
+    ]
+      .filter(Boolean)
+      .join(' · ')
   const remove = async (search: SavedSearch) => {
     try {
       await api.delete(`/me/saved-searches/${search.id}`)
@@ -111,17 +121,8 @@ function SavedSearches() {
           <li key={search.id} className="saved-search">
             <div>
               <strong>{search.name}</strong>
-              <div className="muted small">
-                {[
-                  search.phase ? phaseName(phases, search.phase, locale) : t('searches.anyPhase'),
-                  search.region,
-                  search.province,
-                  search.q && t('searches.words', { q: search.q }),
-                  search.min_quantity && t('searches.minQuantity', { n: fmt.number(search.min_quantity) }),
-                ]
-                  .filter(Boolean)
-                  .join(' · ')}
-              </div>
+              {/* The criteria, unless the name already says just that (an "Avvisami" search). */}
+              {criteria(search) !== search.name && <div className="muted small">{criteria(search)}</div>}
             </div>
             <button type="button" className="btn btn-ghost btn-small" aria-label={t('searches.deleteLabel', { name: search.name })} onClick={() => void remove(search)}>
               {t('searches.delete')}
