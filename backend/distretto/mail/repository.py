@@ -36,6 +36,7 @@ MAIL_CURSOR = "mail"
 # The notification relay's cursor: mail follows it, never overtakes it.
 NOTIFICATIONS_CURSOR = "notifications"
 LIVE_BIDS = (BidStatus.ACTIVE, BidStatus.NEEDS_CONFIRMATION)
+QUEUE_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -122,12 +123,16 @@ class MailQueueRepository(Repository):
     async def queue(self, rows: Sequence[dict[str, Any]]) -> int:
         """Insert emails, skipping any whose key (or user and event, or user and digest
         day) is already queued; how many were new."""
-        if not rows:
-            return 0
-        result = await self.session.execute(
-            self._insert()(Email).values(list(rows)).on_conflict_do_nothing()
-        )
-        return int(result.rowcount or 0)
+        new = 0
+        # In chunks: one statement's bound parameters are limited (32,767 in asyncpg and
+        # SQLite), and an order matching thousands of saved searches queues thousands.
+        for start in range(0, len(rows), QUEUE_CHUNK):
+            chunk = list(rows[start : start + QUEUE_CHUNK])
+            result = await self.session.execute(
+                self._insert()(Email).values(chunk).on_conflict_do_nothing()
+            )
+            new += int(result.rowcount or 0)
+        return new
 
     # --- the cursor over the notifications ----------------------------------------------
 
