@@ -158,6 +158,13 @@ def upgrade() -> None:
         sa.UniqueConstraint("token_hash", name=op.f("uq_firm_invitations_token_hash")),
     )
     op.create_index("ix_firm_invitations_firm_status", "firm_invitations", ["firm_id", "status"])
+    # Mail starts now: an existing district's history is not mailed to everyone at once.
+    op.execute(
+        sa.text(
+            "INSERT INTO outbox_cursors (name, last_event_id, updated_at)"
+            " SELECT 'mail', COALESCE(MAX(id), 0), CURRENT_TIMESTAMP FROM events"
+        )
+    )
     op.create_table(
         "scheduled_runs",
         sa.Column("job", sa.String(length=60), nullable=False),
@@ -171,6 +178,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("scheduled_runs")
+    op.execute(sa.text("DELETE FROM outbox_cursors WHERE name = 'mail'"))
     op.drop_index("ix_firm_invitations_firm_status", table_name="firm_invitations")
     op.drop_table("firm_invitations")
     op.drop_index(op.f("ix_account_tokens_user_id"), table_name="account_tokens")

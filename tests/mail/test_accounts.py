@@ -35,6 +35,30 @@ async def test_registration_mails_a_verification_link_that_never_blocks_sign_in(
     assert again.status_code == 400 and again.json()["code"] == "account.bad_link"
 
 
+async def test_account_mail_speaks_the_browser_language_until_settings_say_otherwise(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    body = {"email": "chen.wei@example.it", "password": PASSWORD, "full_name": "Chen Wei"}
+    created = await client.post(
+        "/auth/register", json=body, headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"}
+    )
+    assert created.status_code == 201
+    box = await mailed(app, "chen.wei@example.it")
+    assert box.account_mail("chen.wei@example.it")[0].subject == "请确认您的邮箱地址"
+    tokens = await login(client, "chen.wei@example.it")
+    settings = await client.get(
+        "/me/notification-settings", headers={"Authorization": f"Bearer {tokens['access_token']}"}
+    )
+    assert settings.json()["language"] == "zh"
+    await client.post(
+        "/auth/password-reset",
+        json={"email": "chen.wei@example.it"},
+        headers={"Accept-Language": "it"},
+    )
+    box = await mailed(app, "chen.wei@example.it")
+    assert box.account_mail("chen.wei@example.it")[0].subject == "重置密码"
+
+
 async def test_a_reset_link_works_once_and_not_after_an_hour(
     client: httpx.AsyncClient, app: FastAPI
 ) -> None:

@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Response, status
 
 from distretto.accounts import schemas, service
 from distretto.auth.schemas import RegisterIn, UserOut
@@ -8,8 +8,19 @@ from distretto.auth.viewer import ViewerDep
 from distretto.db import SessionDep
 from distretto.kit.clock import ClockDep
 from distretto.kit.context import ContextDep
+from distretto.kit.messages import negotiate
 
 router = APIRouter(tags=["identity"])
+
+
+async def _browser_language(
+    accept_language: Annotated[str | None, Header(max_length=200)] = None,
+) -> str:
+    """The mail language for someone without settings yet: their browser's, if we speak it."""
+    return negotiate(accept_language)
+
+
+BrowserLanguage = Annotated[str, Depends(_browser_language)]
 
 
 @router.post(
@@ -19,11 +30,11 @@ router = APIRouter(tags=["identity"])
     operation_id="register",
 )
 async def register(
-    data: RegisterIn, session: SessionDep, ctx: ContextDep, clock: ClockDep
+    data: RegisterIn, session: SessionDep, ctx: ContextDep, clock: ClockDep, lang: BrowserLanguage
 ) -> object:
     """A new account (a verification mail goes out; signing in does not wait for it).
     With ``invitation_token`` the account joins the inviting firm at once."""
-    return await service.register(session, ctx, data, clock())
+    return await service.register(session, ctx, data, lang, clock())
 
 
 @router.post(
@@ -43,10 +54,14 @@ async def verify_email(data: schemas.TokenIn, session: SessionDep, clock: ClockD
     operation_id="request_password_reset",
 )
 async def request_password_reset(
-    data: schemas.PasswordResetIn, session: SessionDep, ctx: ContextDep, clock: ClockDep
+    data: schemas.PasswordResetIn,
+    session: SessionDep,
+    ctx: ContextDep,
+    clock: ClockDep,
+    lang: BrowserLanguage,
 ) -> schemas.ResetRequested:
     """202 and the same body whether or not an account uses the address."""
-    await service.request_password_reset(session, ctx, data.email, clock())
+    await service.request_password_reset(session, ctx, data.email, lang, clock())
     return schemas.ResetRequested()
 
 

@@ -23,7 +23,7 @@ from distretto.auth.schemas import RegisterIn
 from distretto.auth.viewer import Viewer
 from distretto.kit.context import AppContext
 from distretto.kit.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
-from distretto.mail.service import language_of, queue_account_mail
+from distretto.mail.service import language_of, queue_account_mail, start_settings
 from distretto.models import AccountToken, FirmInvitation, User
 from distretto.models.mail import AccountTokenPurpose, InvitationStatus
 
@@ -106,7 +106,9 @@ async def verify_email(session: AsyncSession, secret: str, now: datetime) -> Non
 # --- registration -----------------------------------------------------------------------
 
 
-async def register(session: AsyncSession, ctx: AppContext, data: RegisterIn, now: datetime) -> User:
+async def register(
+    session: AsyncSession, ctx: AppContext, data: RegisterIn, language: str, now: datetime
+) -> User:
     """A new account; with an invitation token it joins the inviting firm at once (the
     link proved the address, so it counts as verified), otherwise a verification mail
     goes out. Signing in never waits for verification."""
@@ -120,6 +122,8 @@ async def register(session: AsyncSession, ctx: AppContext, data: RegisterIn, now
                 code="invitation.email_mismatch",
             )
     user = await auth_service.register(session, ctx, data)
+    assert user.id is not None
+    await start_settings(session, user.id, language, now)
     if invitation is None:
         await send_verification(session, ctx, user, now)
     else:
@@ -131,7 +135,7 @@ async def register(session: AsyncSession, ctx: AppContext, data: RegisterIn, now
 
 
 async def request_password_reset(
-    session: AsyncSession, ctx: AppContext, email: str, now: datetime
+    session: AsyncSession, ctx: AppContext, email: str, language: str, now: datetime
 ) -> None:
     address = email.lower()
     key = f"reset:{address}"
@@ -153,7 +157,7 @@ async def request_password_reset(
         context={
             "url": _link(ctx, "reset-password", secret),
             "name": user.full_name,
-            "language": await language_of(session, user.id),
+            "language": await language_of(session, user.id, fallback=language),
         },
         now=now,
     )

@@ -71,10 +71,24 @@ async def put_settings(
     return _settings_out(await SettingsRepository(session).put(row))
 
 
-async def language_of(session: AsyncSession, user_id: int | None) -> str:
-    """The language a user reads mail in (Italian until they choose)."""
+async def language_of(
+    session: AsyncSession, user_id: int | None, fallback: str = MailLanguage.IT
+) -> str:
+    """The language a user reads mail in (``fallback`` until they have settings)."""
     row = await SettingsRepository(session).get(user_id) if user_id is not None else None
-    return str(row.language) if row is not None else str(MailLanguage.IT)
+    return str(row.language) if row is not None else str(fallback)
+
+
+async def start_settings(session: AsyncSession, user_id: int, language: str, now: datetime) -> None:
+    """A new account's settings: the defaults, in the language its browser asked for."""
+    await SettingsRepository(session).put(
+        MailSettings(
+            user_id=user_id,
+            language=MailLanguage(language),
+            kinds=schemas.MailKinds().model_dump(),
+            updated_at=now,
+        )
+    )
 
 
 async def unsubscribe(
