@@ -235,3 +235,24 @@ async def test_accepting_needs_the_invited_address_and_revoked_or_expired_links_
         "/invitations/accept", json={"token": link}, headers=colleague.headers
     )
     assert again.status_code == 400
+
+
+async def test_two_accepts_at_once_join_the_firm_once(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    owner, colleague = await firm_owner(client), await register(client)
+    await client.post(
+        f"/firms/{owner.firm_id}/invitations",
+        json={"email": colleague.email},
+        headers=owner.headers,
+    )
+    link = (await mailed(app, colleague.email)).account_mail(colleague.email)[-1].link("invitation")
+    results = await asyncio.gather(
+        *(
+            client.post("/invitations/accept", json={"token": link}, headers=colleague.headers)
+            for _ in range(2)
+        )
+    )
+    assert sorted(r.status_code for r in results) in ([200, 400], [200, 409])
+    members = await client.get(f"/firms/{owner.firm_id}/members", headers=owner.headers)
+    assert [m["email"] for m in members.json()].count(colleague.email) == 1

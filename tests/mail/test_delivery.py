@@ -1,15 +1,18 @@
 """Email from the outbox: the right people, their language, nothing they may not see,
 each email once whatever crashes, and none lost to an SMTP outage."""
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import update
 
 from distretto.kit import clock
 from distretto.mail.sender import MAX_ATTEMPTS
+from distretto.models import OutboxCursor
 from tests.helpers import Actor
 from tests.mail.smtp import deliver, emails, notify, sender, smtp_server
 from tests.market.builders import District, district, place_bid, post_order
@@ -191,3 +194,37 @@ async def test_a_refused_mailbox_fails_alone_and_repeated_failures_end_failed(
     new = [r for r in await emails(app) if r.id not in before]
     assert new and all(r.status == "failed" and r.attempts == MAX_ATTEMPTS for r in new)
     assert all("Connect" in (r.last_error or "") for r in new)
+
+
+async def test_queueing_again_from_an_old_cursor_writes_no_second_email(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    """The unique keys alone: a relay that crashed after queueing, before its cursor
+    moved, queues the same notifications again and nothing doubles."""
+    await bid_on_order(client, app)
+    await notify(app)
+    await sender(app, "smtp://127.0.0.1:9").queue()
+    before = [(e.key, e.id) for e in await emails(app)]
+    async with app.state.ctx.sessionmaker() as session:
+        await session.execute(
+            update(OutboxCursor).where(OutboxCursor.name == "mail").values(last_event_id=0)
+        )
+        await session.commit()
+    await sender(app, "smtp://127.0.0.1:9").queue()
+    assert [(e.key, e.id) for e in await emails(app)] == before
+
+
+async def test_two_senders_at_once_send_each_email_once(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    await bid_on_order(client, app)
+    await notify(app)
+    with smtp_server() as (box, url):
+        await sender(app, url).queue()
+        queued = len(await emails(app))
+        first, second = sender(app, url), sender(app, url)
+        sent = await asyncio.gather(first.send_due(limit=3), second.send_due(limit=3))
+        sent_more = await asyncio.gather(first.run_once(), second.run_once())
+    assert sum(sent) + sum(sent_more) == queued
+    ids = box.message_ids()
+    assert len(ids) == queued and len(set(ids)) == queued
