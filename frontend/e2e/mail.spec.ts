@@ -130,3 +130,26 @@ test('alerts from the board, notification settings, an invitation and a password
   await accessible(anonymous, 'unsubscribe')
   await snap(anonymous, 'mail-unsubscribe-refused')
 })
+
+for (const locale of [
+  { tag: 'en-GB', code: 'en', settings: 'Email alerts', forgot: 'Forgotten password' },
+  { tag: 'zh-CN', code: 'zh', settings: '邮件提醒', forgot: '忘记密码' },
+]) {
+  test(`mail screens in ${locale.code}: screenshots and axe`, async ({ browser, request }) => {
+    const person = await createFirm(request, await registerPerson(request, 'Marco Lenzi'), 'Tintoria Lenzi', ['dyeing'])
+    const page = await (await contextFor(browser, locale.tag)).newPage()
+    await signIn(page, person)
+    await page.goto('/board?phase=dyeing')
+    await page.getByTestId('alert-me').click()
+    await page.goto('/settings/notifications')
+    await expect(page.getByRole('heading', { name: locale.settings, exact: true })).toBeVisible()
+    await expect(page.locator('.saved-search')).toHaveCount(1)
+    await accessible(page, `settings ${locale.code}`)
+    await snap(page, `mail-settings-${locale.code}`)
+    const anonymous = await (await contextFor(browser, locale.tag)).newPage()
+    await anonymous.goto('/forgot-password')
+    await expect(anonymous.getByRole('heading', { name: locale.forgot })).toBeVisible()
+    await accessible(anonymous, `forgot ${locale.code}`)
+    await snap(anonymous, `mail-forgot-${locale.code}`)
+  })
+}

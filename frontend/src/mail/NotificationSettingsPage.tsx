@@ -137,7 +137,7 @@ function SavedSearches() {
 export function NotificationSettingsPage() {
   const { t } = useI18n()
   return (
-    <div className="narrow">
+    <div className="narrow mail-settings">
       <PageHeader title={t('mailSettings.title')} subtitle={t('mailSettings.lead')} />
       <Card>
         <SettingsForm />
