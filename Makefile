@@ -39,6 +39,7 @@ install: uv
 demo: install frontend
 	$(UV) run distretto migrate
 	$(UV) run distretto seed-demo
+	@echo "Email: without DISTRETTO_SMTP_URL each message is written as an .eml file under $${DISTRETTO_MAIL_DIR:-./distretto-data/mail}"
 	$(UV) run distretto serve --host 127.0.0.1 --port 8000
 
 serve: install

@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { defineConfig } from '@playwright/test'
 
 // E2E_PORT pins the server's port; otherwise the OS hands one out (bind to port 0), so
@@ -11,6 +14,8 @@ function osPort(): string {
 const port = process.env.E2E_PORT || osPort()
 process.env.E2E_PORT = port
 const baseURL = `http://127.0.0.1:${port}`
+// Where the server writes its email (.eml files, no SMTP): the mail spec reads the links.
+process.env.E2E_MAIL_DIR ||= mkdtempSync(join(tmpdir(), 'distretto-e2e-mail-'))
 
 // Debian's Chromium: no browser is ever downloaded.
 const chromium = {
@@ -40,7 +45,7 @@ export default defineConfig({
   },
   webServer: {
     command: 'node e2e/server.mjs',
-    env: { E2E_PORT: port },
+    env: { E2E_PORT: port, E2E_MAIL_DIR: process.env.E2E_MAIL_DIR },
     url: `${baseURL}/healthz`,
     timeout: 180_000,
     reuseExistingServer: Boolean(process.env.E2E_REUSE_SERVER),

@@ -116,6 +116,9 @@ def settings(database_url: str) -> Settings:
         frontend_dist=None,
         # Uploaded documents of the run go to a directory of their own.
         documents_dir=tempfile.mkdtemp(prefix="distretto-test-documents-"),
+        # Mail and scheduled jobs run when a test says so (tests/mail), not behind others.
+        background_jobs=False,
+        mail_dir=tempfile.mkdtemp(prefix="distretto-test-mail-"),
     )
 
 

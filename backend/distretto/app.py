@@ -3,18 +3,21 @@
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import time
 
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from redis.asyncio import Redis
 
+from distretto.accounts.router import router as accounts_router
 from distretto.auth.router import router as auth_router
 from distretto.auth.security import TokenService, make_hasher
 from distretto.capacity.router import router as capacity_router
 from distretto.config import Settings, get_settings
 from distretto.consortia.router import router as consortia_router
 from distretto.contracts.router import router as contracts_router
-from distretto.db import create_engine, create_sessionmaker
+from distretto.db import create_engine, create_sessionmaker, session_scope
+from distretto.documents.credentials import notify_expiring
 from distretto.documents.receiving import MULTIPART_OVERHEAD_BYTES, UPLOAD_PATHS
 from distretto.documents.router import router as documents_router
 from distretto.firms.router import router as firms_router
@@ -26,6 +29,11 @@ from distretto.kit.errors import install_error_handlers
 from distretto.kit.middleware import HttpMiddleware, NulGuardMiddleware
 from distretto.kit.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from distretto.kit.revocation import RevocationList
+from distretto.kit.scheduling.scheduler import Job, Scheduler
+from distretto.mail.router import router as mail_router
+from distretto.mail.sender import MailSender
+from distretto.mail.service import scheduled_jobs
+from distretto.mail.transport import transport_for
 from distretto.market.router import router as market_router
 from distretto.moderation.router import router as moderation_router
 from distretto.observatory.router import router as observatory_router
@@ -70,6 +78,22 @@ async def close_context(ctx: AppContext) -> None:
     await ctx.engine.dispose()
 
 
+def jobs() -> list[Job]:
+    """Everything the scheduler fires (``distretto jobs run`` lists the same)."""
+    return [
+        *scheduled_jobs(),
+        Job("documents.expiring", notify_expiring, daily_at=time(5, 30)),
+    ]
+
+
+def background_work(ctx: AppContext, realtime: Realtime) -> tuple[MailSender, Scheduler]:
+    """The mail sender and the scheduler of one process (started unless the app runs
+    with ``DISTRETTO_BACKGROUND_JOBS=false``)."""
+    mail = MailSender(ctx.sessionmaker, transport_for(ctx.settings), ctx.settings, realtime.broker)
+    scheduler = Scheduler(jobs(), lambda: session_scope(ctx.sessionmaker, realtime.broker))
+    return mail, scheduler
+
+
 def api_router() -> APIRouter:
     api = APIRouter(prefix=API_PREFIX)
     for router in (
@@ -91,6 +115,8 @@ def api_router() -> APIRouter:
         forum_router,
         guarantees_router,
         trade_router,
+        mail_router,
+        accounts_router,
     ):
         api.include_router(router)
     return api
@@ -111,9 +137,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Committed outbox events go to the broker (distretto.db.session_scope).
         app.state.event_sink = realtime.broker
         tune_for_serving()
+        mail, scheduler = background_work(ctx, realtime)
+        app.state.mail = mail
+        if settings.background_jobs:
+            mail.start()
+            scheduler.start()
         try:
             yield
         finally:
+            await scheduler.stop()
+            await mail.stop()
             await realtime.stop()
             await close_context(ctx)
 

@@ -19,6 +19,10 @@ cli.add_typer(reputation_cli, name="reputation")
 cli.add_typer(documents_cli, name="documents")
 guarantees_cli = typer.Typer(help="Confidi guarantees.", no_args_is_help=True)
 cli.add_typer(guarantees_cli, name="guarantees")
+jobs_cli = typer.Typer(help="Scheduled jobs (reminders, digests).", no_args_is_help=True)
+cli.add_typer(jobs_cli, name="jobs")
+mail_cli = typer.Typer(help="Email delivery.", no_args_is_help=True)
+cli.add_typer(mail_cli, name="mail")
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -73,6 +77,7 @@ def serve(
     workers: Annotated[int, typer.Option(help="processes (use Redis when > 1)")] = 1,
 ) -> None:
     """Serve the API (and the built web app) with uvicorn."""
+    typer.echo(f"mail goes to: {describe_mail(get_settings())}")
     uvicorn.run(
         "distretto.app:create_app",
         factory=True,
@@ -211,3 +216,63 @@ def expire() -> None:
     """Mark approved guarantees past their expiry day as expired (run it daily)."""
     count = asyncio.run(expire_database(get_settings()))
     typer.echo(f"{count} guarantee(s) expired")
+
+
+def describe_mail(settings: Settings) -> str:
+    from distretto.mail.transport import transport_for
+
+    return transport_for(settings).describe()
+
+
+async def run_jobs(settings: Settings, names: list[str] | None) -> dict[str, int | None]:
+    """Fire the due jobs (or those named) once, with the same once-per-slot guarantee as
+    the app processes' scheduler."""
+    from distretto.app import build_context, close_context, jobs
+    from distretto.db import session_scope
+    from distretto.kit.scheduling.scheduler import Scheduler
+
+    ctx = build_context(settings)
+    try:
+        scheduler = Scheduler(jobs(), lambda: session_scope(ctx.sessionmaker, None))
+        return await scheduler.tick(names)
+    finally:
+        await close_context(ctx)
+
+
+@jobs_cli.command("run")
+def jobs_run(
+    names: Annotated[list[str] | None, typer.Argument(help="only these jobs")] = None,
+) -> None:
+    """Run the scheduled jobs due now (for a Kubernetes CronJob, with the app processes'
+    own scheduler off: DISTRETTO_BACKGROUND_JOBS=false)."""
+    for name, done in asyncio.run(run_jobs(get_settings(), names)).items():
+        typer.echo(f"{name}: {'already run for this slot' if done is None else done}")
+
+
+@jobs_cli.command("list")
+def jobs_list() -> None:
+    """The scheduled jobs and when they run (UTC)."""
+    from distretto.app import jobs
+
+    for job in jobs():
+        typer.echo(f"{job.name}: {job.daily_at or job.every}")
+
+
+async def send_mail(settings: Settings) -> int:
+    from distretto.app import build_context, close_context
+    from distretto.mail.sender import MailSender
+    from distretto.mail.transport import transport_for
+
+    ctx = build_context(settings)
+    try:
+        return await MailSender(ctx.sessionmaker, transport_for(settings), settings).run_once()
+    finally:
+        await close_context(ctx)
+
+
+@mail_cli.command("send")
+def mail_send() -> None:
+    """Queue and send the pending email now (the app processes do it every few seconds)."""
+    settings = get_settings()
+    sent = asyncio.run(send_mail(settings))
+    typer.echo(f"{sent} email(s) sent to {describe_mail(settings)}")

@@ -65,6 +65,15 @@ class Settings(BaseSettings):
     documents_s3_prefix: str = "documents/"
     # Objects younger than this are never swept: their upload may still be committing.
     documents_sweep_grace_hours: float = 24.0
+    # Email (distretto.mail): smtp://user:pass@host:port[?starttls=true] or smtps://…;
+    # without it, mail is written as .eml files to mail_dir.
+    smtp_url: str | None = None
+    mail_from: str = "Distretto <noreply@distretto.example>"
+    mail_dir: str = "./distretto-data/mail"
+    mail_poll_seconds: float = 5.0
+    # The mail sender and the scheduler run in every app process; off, only the CLI
+    # (`distretto jobs run`, a CronJob) does that work.
+    background_jobs: bool = True
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> "Settings":

@@ -33,6 +33,8 @@ const env = {
   DISTRETTO_SECRET_KEY: randomBytes(32).toString('hex'),
   DISTRETTO_DATABASE_URL: `sqlite+aiosqlite:///${join(dataDir, 'e2e.db')}`,
   DISTRETTO_DOCUMENTS_DIR: join(dataDir, 'documents'),
+  DISTRETTO_MAIL_DIR: process.env.E2E_MAIL_DIR ?? join(dataDir, 'mail'),
+  DISTRETTO_MAIL_POLL_SECONDS: '1',
   DISTRETTO_FRONTEND_DIST: join(frontend, 'dist'),
   DISTRETTO_PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
 }

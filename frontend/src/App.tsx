@@ -28,6 +28,9 @@ import { RegisterPage, SignInPage, SsoPage } from './pages/SignIn'
 import { StaffPage } from './pages/Staff'
 import { TariffsPage } from './pages/Tariffs'
 import { SecretariatPage } from './pages/workplaces/Secretariat'
+import { ForgotPasswordPage, ResetPasswordPage, UnsubscribePage, VerifyEmailPage } from './mail/AccountPages'
+import { InvitationPage } from './mail/InvitationPage'
+import { NotificationSettingsPage } from './mail/NotificationSettingsPage'
 
 /** Signed-in screens; `firm` ones also need the person to belong to a firm. */
 function Private({ children, firm, staff }: { children: ReactNode; firm?: boolean; staff?: boolean }) {
@@ -83,6 +86,12 @@ function AppRoutes() {
         <Route path="/notifications" element={<Private><NotificationsPage /></Private>} />
         <Route path="/staff" element={<Private staff><StaffPage /></Private>} />
         <Route path="/secretariat" element={<Private><SecretariatPage /></Private>} />
+        <Route path="/settings/notifications" element={<Private><NotificationSettingsPage /></Private>} />
+        <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+        <Route path="/reset-password" element={<ResetPasswordPage />} />
+        <Route path="/verify-email" element={<VerifyEmailPage />} />
+        <Route path="/unsubscribe" element={<UnsubscribePage />} />
+        <Route path="/invitation" element={<InvitationPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Routes>
     </Layout>

@@ -11,14 +11,7 @@ from distretto.kit.context import ContextDep, client_ip
 router = APIRouter(tags=["identity"])
 
 
-@router.post(
-    "/auth/register",
-    status_code=status.HTTP_201_CREATED,
-    response_model=schemas.UserOut,
-    operation_id="register",
-)
-async def register(data: schemas.RegisterIn, session: SessionDep, ctx: ContextDep) -> object:
-    return await service.register(session, ctx, data)
+# POST /auth/register is served by distretto.accounts (verification mail, invitations).
 
 
 @router.post("/auth/token", response_model=schemas.TokenPair, operation_id="token")

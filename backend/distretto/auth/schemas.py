@@ -12,6 +12,8 @@ class RegisterIn(BaseModel):
     email: EmailStr = Field(max_length=254)
     password: str = Field(min_length=10, max_length=128)
     full_name: FullName
+    # From an invitation link: the new account joins the inviting firm (accounts feature).
+    invitation_token: str | None = Field(default=None, min_length=1, max_length=200)
 
 
 class UserOut(BaseModel):
@@ -55,5 +57,6 @@ class MeOut(BaseModel):
     email: str
     full_name: str
     is_staff: bool
+    email_verified: bool = False
     memberships: list[MembershipOut]
     consortia: list[ConsortiumRoleOut]

@@ -171,6 +171,7 @@ async def me(session: AsyncSession, user_id: int) -> schemas.MeOut:
         email=user.email,
         full_name=user.full_name,
         is_staff=user.is_staff,
+        email_verified=user.email_verified_at is not None,
         memberships=[
             schemas.MembershipOut(firm_id=f, firm_name=n, role=r, firm_status=s)
             for f, n, r, s in await users.memberships(user.id)
@@ -195,6 +196,10 @@ async def user_by_email(session: AsyncSession, email: str) -> User | None:
 
 async def add_user(session: AsyncSession, user: User) -> User:
     return await UserRepository(session).add(user)
+
+
+async def new_password_hash(ctx: AppContext, password: str) -> str:
+    return await hash_password(ctx.hasher, password)
 
 
 async def revoke_refresh_tokens(session: AsyncSession, user_id: int, now: datetime) -> None:

@@ -31,6 +31,14 @@ from distretto.models.forum import (
 )
 from distretto.models.guarantees import Guarantee, GuaranteeCap
 from distretto.models.identity import OidcIdentity, RefreshToken, User
+from distretto.models.mail import (
+    AccountToken,
+    Email,
+    FirmInvitation,
+    MailSettings,
+    SavedSearch,
+    ScheduledRun,
+)
 from distretto.models.market import Bid, IdempotencyRecord, Order, OrderInvitation, Question
 from distretto.models.moderation import FirmWarning, Flag
 from distretto.models.notifications import Notification, OutboxCursor
@@ -40,6 +48,7 @@ from distretto.models.trade import DeliveryLot, UnitOfMeasure
 from distretto.models.training import Course, CourseSession, Enrolment, SessionAttendance
 
 __all__ = [
+    "AccountToken",
     "Attachment",
     "AuditEntry",
     "Bid",
@@ -56,11 +65,13 @@ __all__ = [
     "Course",
     "CourseSession",
     "DeliveryLot",
+    "Email",
     "Enrolment",
     "Event",
     "EventAudience",
     "Firm",
     "FirmDocument",
+    "FirmInvitation",
     "FirmPhase",
     "FirmWarning",
     "Flag",
@@ -71,6 +82,7 @@ __all__ = [
     "Guarantee",
     "GuaranteeCap",
     "IdempotencyRecord",
+    "MailSettings",
     "Membership",
     "Notification",
     "OidcIdentity",
@@ -87,6 +99,8 @@ __all__ = [
     "ReputationScore",
     "ReputationSnapshot",
     "Review",
+    "SavedSearch",
+    "ScheduledRun",
     "SealGrant",
     "SessionAttendance",
     "TradeFair",

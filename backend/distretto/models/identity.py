@@ -18,6 +18,8 @@ class User(SQLModel, table=True):
     password_hash: str | None = Field(default=None, max_length=255)
     is_staff: bool = Field(default=False)
     is_active: bool = Field(default=True)
+    # Set when the person opened the verification link; never needed to sign in.
+    email_verified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 

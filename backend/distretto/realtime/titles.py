@@ -49,6 +49,10 @@ TEMPLATES: dict[str, str] = {
     "consultation.opened": "New consultation: {title}",
     "guarantee.requested": "{firm_name} asks for a guarantee of {amount} EUR",
     "guarantee.decided": "Your guarantee request #{guarantee_id} is now {status}",
+    "saved_search.matched": "New order for your saved search: {title}",
+    "reminder.bid_deadline": "Bidding on {title} closes tomorrow",
+    "reminder.delivery_due": "Delivery for contract #{contract_id} is due on {due_date}",
+    "reminder.review_pending": "Leave a review of contract #{contract_id}",
 }
 
 

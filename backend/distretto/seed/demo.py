@@ -19,6 +19,7 @@ from distretto.seed.documents import seed_documents
 from distretto.seed.firms import seed_firms
 from distretto.seed.forum import seed_forum
 from distretto.seed.guarantees import seed_guarantees
+from distretto.seed.mail import seed_mail
 from distretto.seed.market import seed_market
 from distretto.seed.moderation import seed_moderation
 from distretto.seed.tariffs import seed_tariffs
@@ -38,6 +39,7 @@ STEPS: list[Step] = [
     seed_capacity,
     seed_forum,
     seed_guarantees,
+    seed_mail,
 ]
 
 

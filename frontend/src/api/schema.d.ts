@@ -127,6 +127,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Request Password Reset
+         * @description 202 and the same body whether or not an account uses the address.
+         */
+        post: operations["request_password_reset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm Password Reset
+         * @description The link works once, for an hour; every session of the account ends.
+         */
+        post: operations["confirm_password_reset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/providers": {
         parameters: {
             query?: never;
@@ -170,7 +210,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Register */
+        /**
+         * Register
+         * @description A new account (a verification mail goes out; signing in does not wait for it).
+         *     With ``invitation_token`` the account joins the inviting firm at once.
+         */
         post: operations["register"];
         delete?: never;
         options?: never;
@@ -189,6 +233,23 @@ export interface paths {
         put?: never;
         /** Token */
         post: operations["token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/verify-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify Email */
+        post: operations["verify_email"];
         delete?: never;
         options?: never;
         head?: never;
@@ -972,6 +1033,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/email/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unsubscribe
+         * @description RFC 8058 one-click unsubscribe: the signed link is enough, no sign-in (a mail
+         *     client POSTs ``List-Unsubscribe=One-Click`` here; the body is not needed).
+         */
+        post: operations["unsubscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/enrolments/{enrolment_id}": {
         parameters: {
             query?: never;
@@ -1157,6 +1239,47 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/firms/{firm_id}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Firm Invitations
+         * @description Pending, unexpired invitations (firm owner).
+         */
+        get: operations["list_firm_invitations"];
+        put?: never;
+        /**
+         * Invite To Firm
+         * @description Mail a single-use link that joins the firm with ``role`` (firm owner).
+         */
+        post: operations["invite_to_firm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/firms/{firm_id}/invitations/{invitation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke Firm Invitation */
+        delete: operations["revoke_firm_invitation"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1455,6 +1578,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/invitations/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept Invitation
+         * @description The signed-in user with the invited address joins the firm with its role.
+         */
+        post: operations["accept_invitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invitations/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Preview Invitation
+         * @description Which firm an invitation link is for (anyone holding the link).
+         */
+        get: operations["preview_invitation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -1468,6 +1631,66 @@ export interface paths {
         post?: never;
         /** Delete Account */
         delete: operations["delete_account"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/notification-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Notification Settings
+         * @description How the signed-in user wants to hear news by email (defaults until they choose).
+         */
+        get: operations["get_notification_settings"];
+        /** Put Notification Settings */
+        put: operations["put_notification_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/saved-searches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Saved Searches */
+        get: operations["list_saved_searches"];
+        put?: never;
+        /**
+         * Create Saved Search
+         * @description A new public order that matches it notifies the user (in the app, and by email as
+         *     the settings say).
+         */
+        post: operations["create_saved_search"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/saved-searches/{search_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete Saved Search */
+        delete: operations["delete_saved_search"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2503,6 +2726,26 @@ export interface components {
              */
             unit_price: string | null;
         };
+        /**
+         * BidDeadlineReminder
+         * @description Bidding on an order closes within a day. ``bid_count`` only in the client's copy.
+         */
+        BidDeadlineReminder: {
+            /**
+             * Bid Count
+             * @default null
+             */
+            bid_count: number | null;
+            /**
+             * Bid Deadline
+             * Format: date-time
+             */
+            bid_deadline: string;
+            /** Order Id */
+            order_id: number;
+            /** Title */
+            title: string;
+        };
         /** BidOut */
         BidOut: {
             /** Amounts Hidden */
@@ -3355,6 +3598,18 @@ export interface components {
          * @enum {string}
          */
         CsvDialect: "standard" | "it";
+        /** DeliveryDueReminder */
+        DeliveryDueReminder: {
+            /** Contract Id */
+            contract_id: number;
+            /**
+             * Due Date
+             * Format: date
+             */
+            due_date: string;
+            /** Order Id */
+            order_id: number;
+        };
         /** DisputeIn */
         DisputeIn: {
             /** Firm Id */
@@ -4046,12 +4301,68 @@ export interface components {
             /** Score */
             score: number | null;
         };
+        /** InvitationIn */
+        InvitationIn: {
+            /**
+             * Email
+             * Format: email
+             */
+            email: string;
+            /** @default member */
+            role: components["schemas"]["FirmRole"];
+        };
+        /** InvitationOut */
+        InvitationOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Email */
+            email: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Id */
+            id: number;
+            role: components["schemas"]["FirmRole"];
+            /** Status */
+            status: string;
+        };
+        /**
+         * InvitationPreview
+         * @description What an invitation link shows before anyone signs in.
+         */
+        InvitationPreview: {
+            /** Email */
+            email: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Firm Id */
+            firm_id: number;
+            /** Firm Name */
+            firm_name: string;
+            role: components["schemas"]["FirmRole"];
+        };
         /** InvitedFirmOut */
         InvitedFirmOut: {
             /** Firm Id */
             firm_id: number;
             /** Firm Name */
             firm_name: string;
+        };
+        /** JoinedOut */
+        JoinedOut: {
+            /** Firm Id */
+            firm_id: number;
+            /** Firm Name */
+            firm_name: string;
+            role: components["schemas"]["FirmRole"];
         };
         /** LiveBidCreated */
         LiveBidCreated: {
@@ -4068,6 +4379,22 @@ export interface components {
              * @enum {string}
              */
             type: "bid.created";
+        };
+        /** LiveBidDeadlineReminder */
+        LiveBidDeadlineReminder: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["BidDeadlineReminder"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "reminder.bid_deadline";
         };
         /** LiveBidRejected */
         LiveBidRejected: {
@@ -4245,6 +4572,22 @@ export interface components {
              */
             type: "course.created";
         };
+        /** LiveDeliveryDueReminder */
+        LiveDeliveryDueReminder: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["DeliveryDueReminder"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "reminder.delivery_due";
+        };
         /** LiveEnrolmentPromoted */
         LiveEnrolmentPromoted: {
             /**
@@ -4261,7 +4604,7 @@ export interface components {
              */
             type: "enrolment.promoted";
         };
-        LiveEvent: components["schemas"]["LiveBidCreated"] | components["schemas"]["LiveBidRejected"] | components["schemas"]["LiveBidUpdated"] | components["schemas"]["LiveBidWithdrawn"] | components["schemas"]["LiveCampaignCreated"] | components["schemas"]["LiveCapacityOverbooked"] | components["schemas"]["LiveConsultationOpened"] | components["schemas"]["LiveContentHidden"] | components["schemas"]["LiveContractCreated"] | components["schemas"]["LiveContractFileAdded"] | components["schemas"]["LiveContractUpdated"] | components["schemas"]["LiveCourseCreated"] | components["schemas"]["LiveEnrolmentPromoted"] | components["schemas"]["LiveFirmReinstated"] | components["schemas"]["LiveFirmSuspended"] | components["schemas"]["LiveFirmVerified"] | components["schemas"]["LiveFirmWarned"] | components["schemas"]["LiveFirmDocumentExpiring"] | components["schemas"]["LiveFirmDocumentReviewed"] | components["schemas"]["LiveFirmDocumentSubmitted"] | components["schemas"]["LiveFlagCreated"] | components["schemas"]["LiveGuaranteeDecided"] | components["schemas"]["LiveGuaranteeRequested"] | components["schemas"]["LiveMembershipApproved"] | components["schemas"]["LiveMembershipEnded"] | components["schemas"]["LiveMembershipRejected"] | components["schemas"]["LiveMembershipRequested"] | components["schemas"]["LiveMessageCreated"] | components["schemas"]["LiveOrderAwarded"] | components["schemas"]["LiveOrderCancelled"] | components["schemas"]["LiveOrderCreated"] | components["schemas"]["LiveOrderUpdated"] | components["schemas"]["LiveQuestionAnswered"] | components["schemas"]["LiveQuestionCreated"] | components["schemas"]["LiveReviewCreated"] | components["schemas"]["LiveSealGranted"] | components["schemas"]["LiveSealRevoked"] | components["schemas"]["LiveTariffPublished"] | components["schemas"]["LiveTradeFairCreated"];
+        LiveEvent: components["schemas"]["LiveBidCreated"] | components["schemas"]["LiveBidRejected"] | components["schemas"]["LiveBidUpdated"] | components["schemas"]["LiveBidWithdrawn"] | components["schemas"]["LiveCampaignCreated"] | components["schemas"]["LiveCapacityOverbooked"] | components["schemas"]["LiveConsultationOpened"] | components["schemas"]["LiveContentHidden"] | components["schemas"]["LiveContractCreated"] | components["schemas"]["LiveContractFileAdded"] | components["schemas"]["LiveContractUpdated"] | components["schemas"]["LiveCourseCreated"] | components["schemas"]["LiveEnrolmentPromoted"] | components["schemas"]["LiveFirmReinstated"] | components["schemas"]["LiveFirmSuspended"] | components["schemas"]["LiveFirmVerified"] | components["schemas"]["LiveFirmWarned"] | components["schemas"]["LiveFirmDocumentExpiring"] | components["schemas"]["LiveFirmDocumentReviewed"] | components["schemas"]["LiveFirmDocumentSubmitted"] | components["schemas"]["LiveFlagCreated"] | components["schemas"]["LiveGuaranteeDecided"] | components["schemas"]["LiveGuaranteeRequested"] | components["schemas"]["LiveMembershipApproved"] | components["schemas"]["LiveMembershipEnded"] | components["schemas"]["LiveMembershipRejected"] | components["schemas"]["LiveMembershipRequested"] | components["schemas"]["LiveMessageCreated"] | components["schemas"]["LiveOrderAwarded"] | components["schemas"]["LiveOrderCancelled"] | components["schemas"]["LiveOrderCreated"] | components["schemas"]["LiveOrderUpdated"] | components["schemas"]["LiveQuestionAnswered"] | components["schemas"]["LiveQuestionCreated"] | components["schemas"]["LiveBidDeadlineReminder"] | components["schemas"]["LiveDeliveryDueReminder"] | components["schemas"]["LiveReviewPendingReminder"] | components["schemas"]["LiveReviewCreated"] | components["schemas"]["LiveSavedSearchMatched"] | components["schemas"]["LiveSealGranted"] | components["schemas"]["LiveSealRevoked"] | components["schemas"]["LiveTariffPublished"] | components["schemas"]["LiveTradeFairCreated"];
         /** LiveFirmDocumentExpiring */
         LiveFirmDocumentExpiring: {
             /**
@@ -4614,6 +4957,38 @@ export interface components {
              */
             type: "review.created";
         };
+        /** LiveReviewPendingReminder */
+        LiveReviewPendingReminder: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["ReviewPendingReminder"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "reminder.review_pending";
+        };
+        /** LiveSavedSearchMatched */
+        LiveSavedSearchMatched: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            data: components["schemas"]["SavedSearchMatched"];
+            /** Id */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "saved_search.matched";
+        };
         /** LiveSealGranted */
         LiveSealGranted: {
             /**
@@ -4758,6 +5133,57 @@ export interface components {
          * @enum {string}
          */
         LotStatus: "pending" | "accepted" | "disputed";
+        /**
+         * MailKinds
+         * @description Which kinds of news a user wants by email (all of them by default).
+         */
+        MailKinds: {
+            /**
+             * Awards
+             * @default true
+             */
+            awards: boolean;
+            /**
+             * Bids
+             * @default true
+             */
+            bids: boolean;
+            /**
+             * Consortium
+             * @default true
+             */
+            consortium: boolean;
+            /**
+             * Contracts
+             * @default true
+             */
+            contracts: boolean;
+            /**
+             * Messages
+             * @default true
+             */
+            messages: boolean;
+            /**
+             * Moderation
+             * @default true
+             */
+            moderation: boolean;
+            /**
+             * Order Matching
+             * @default true
+             */
+            order_matching: boolean;
+        };
+        /**
+         * MailLanguage
+         * @enum {string}
+         */
+        MailLanguage: "it" | "en" | "zh";
+        /**
+         * MailMode
+         * @enum {string}
+         */
+        MailMode: "immediate" | "daily" | "off";
         /** ManagerIn */
         ManagerIn: {
             /**
@@ -4803,6 +5229,11 @@ export interface components {
             consortia: components["schemas"]["ConsortiumRoleOut"][];
             /** Email */
             email: string;
+            /**
+             * Email Verified
+             * @default false
+             */
+            email_verified: boolean;
             /** Full Name */
             full_name: string;
             /** Id */
@@ -5037,6 +5468,14 @@ export interface components {
             title: string;
             /** Type */
             type: string;
+        };
+        /** NotificationSettings */
+        NotificationSettings: {
+            /** @default immediate */
+            email: components["schemas"]["MailMode"];
+            kinds?: components["schemas"]["MailKinds"];
+            /** @default it */
+            language: components["schemas"]["MailLanguage"];
         };
         /** ObservatorySummary */
         ObservatorySummary: {
@@ -5596,6 +6035,21 @@ export interface components {
          * @enum {string}
          */
         PartyRole: "supplier" | "client";
+        /** PasswordResetConfirmIn */
+        PasswordResetConfirmIn: {
+            /** New Password */
+            new_password: string;
+            /** Token */
+            token: string;
+        };
+        /** PasswordResetIn */
+        PasswordResetIn: {
+            /**
+             * Email
+             * Format: email
+             */
+            email: string;
+        };
         /**
          * PaymentMethod
          * @description How the client pays: bank transfer, Ri.Ba. (bank receipt), RID/SDD (direct debit).
@@ -5845,6 +6299,8 @@ export interface components {
             email: string;
             /** Full Name */
             full_name: string;
+            /** Invitation Token */
+            invitation_token?: string | null;
             /** Password */
             password: string;
         };
@@ -5873,6 +6329,17 @@ export interface components {
             supplier_contracts: number;
             /** Supplier Score */
             supplier_score: number | null;
+        };
+        /**
+         * ResetRequested
+         * @description Says nothing about whether the address has an account.
+         */
+        ResetRequested: {
+            /**
+             * Detail
+             * @default If an account uses this address, a reset link is on its way.
+             */
+            detail: string;
         };
         /** ResolutionOut */
         ResolutionOut: {
@@ -5964,6 +6431,13 @@ export interface components {
             /** Timeliness */
             timeliness: number;
         };
+        /** ReviewPendingReminder */
+        ReviewPendingReminder: {
+            /** Contract Id */
+            contract_id: number;
+            /** Order Id */
+            order_id: number;
+        };
         /** RoleReputationOut */
         RoleReputationOut: {
             /** By Phase */
@@ -5974,6 +6448,68 @@ export interface components {
             contracts: number;
             /** Score */
             score: number | null;
+        };
+        /** SavedSearchIn */
+        SavedSearchIn: {
+            /** Min Quantity */
+            min_quantity?: number | null;
+            /** Name */
+            name: string;
+            /** Phase */
+            phase?: string | null;
+            /** Province */
+            province?: string | null;
+            /** Q */
+            q?: string | null;
+            /** Region */
+            region?: string | null;
+        };
+        /**
+         * SavedSearchMatched
+         * @description A public order matched saved searches; the audience is their owners (``user:``).
+         */
+        SavedSearchMatched: {
+            /**
+             * Bid Deadline
+             * Format: date-time
+             */
+            bid_deadline: string;
+            /** Client Firm Id */
+            client_firm_id: number;
+            /** Order Id */
+            order_id: number;
+            /** Phase */
+            phase: string;
+            /** Quantity */
+            quantity: number;
+            /** Region */
+            region: string;
+            /** Title */
+            title: string;
+            /** Unit */
+            unit: string;
+        };
+        /** SavedSearchOut */
+        SavedSearchOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Min Quantity */
+            min_quantity: number | null;
+            /** Name */
+            name: string;
+            /** Phase */
+            phase: string | null;
+            /** Province */
+            province: string | null;
+            /** Q */
+            q: string | null;
+            /** Region */
+            region: string | null;
         };
         /** SealBadgeOut */
         SealBadgeOut: {
@@ -6353,6 +6889,11 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** TokenIn */
+        TokenIn: {
+            /** Token */
+            token: string;
+        };
         /** TokenPair */
         TokenPair: {
             /** Access Token */
@@ -6584,6 +7125,15 @@ export interface components {
         UnreadCount: {
             /** Unread */
             unread: number;
+        };
+        /**
+         * UnsubscribeOut
+         * @description What the link turned off: one kind, or all email (``kind`` null).
+         */
+        UnsubscribeOut: {
+            email: components["schemas"]["MailMode"];
+            /** Kind */
+            kind: string | null;
         };
         /** UserOut */
         UserOut: {
@@ -7022,6 +7572,90 @@ export interface operations {
             };
         };
     };
+    request_password_reset: {
+        parameters: {
+            query?: never;
+            header?: {
+                "accept-language"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResetRequested"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirm_password_reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetConfirmIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     auth_providers: {
         parameters: {
             query?: never;
@@ -7096,7 +7730,9 @@ export interface operations {
     register: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "accept-language"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7156,6 +7792,46 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["TokenPair"];
                 };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    verify_email: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid input */
             422: {
@@ -9619,6 +10295,46 @@ export interface operations {
             };
         };
     };
+    unsubscribe: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsubscribeOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_enrolment: {
         parameters: {
             query?: never;
@@ -10249,6 +10965,129 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["FirmExport"];
                 };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_firm_invitations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                firm_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationOut"][];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    invite_to_firm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                firm_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvitationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revoke_firm_invitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                firm_id: number;
+                invitation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid input */
             422: {
@@ -11140,6 +11979,88 @@ export interface operations {
             };
         };
     };
+    accept_invitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JoinedOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    preview_invitation: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationPreview"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     me: {
         parameters: {
             query?: never;
@@ -11184,6 +12105,186 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_notification_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_notification_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationSettings"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_saved_searches: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedSearchOut"][];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_saved_search: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedSearchIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedSearchOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_saved_search: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                search_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
             };
             /** @description Error (RFC 9457 problem details) */
             default: {

@@ -51,6 +51,14 @@ export function describeEvent(type: string, data: Record<string, unknown>, t: Tr
         return { title: t('event.orderPublished'), body: title, link: orderLink, tone: 'success', important: false }
       }
       return { title: t('event.orderCreated'), body: title, link: orderLink ?? (num(data, 'id') ? `/orders/${num(data, 'id')}` : undefined), tone: 'info', important: true }
+    case 'saved_search.matched':
+      return { title: t('event.savedSearchMatched'), body: title, link: orderLink, tone: 'info', important: true }
+    case 'reminder.bid_deadline':
+      return { title: t('event.bidDeadlineReminder'), body: title, link: orderLink, tone: 'warning', important: true }
+    case 'reminder.delivery_due':
+      return { title: t('event.deliveryDueReminder'), link: contractLink, tone: 'warning', important: true }
+    case 'reminder.review_pending':
+      return { title: t('event.reviewPendingReminder'), link: contractLink, tone: 'info', important: false }
     case 'order.updated':
       return { title: t('event.orderUpdated'), body: title, link: orderLink, tone: 'info', important: false }
     case 'order.cancelled':

@@ -10,6 +10,7 @@ import { REGIONS } from '../lib/italy'
 import { groupedPhases, phaseName } from '../lib/phases'
 import { RECONNECTED, useLiveEvents } from '../live/LiveContext'
 import { OrderCoverImage, useOrderCovers } from '../documents/Covers'
+import { AlertMeButton } from '../mail/AlertMeButton'
 
 const PAGE_SIZE = 20
 
@@ -172,11 +173,14 @@ export function BoardPage() {
         title={t('board.title')}
         subtitle={t('board.lead')}
         actions={
-          canManage && (
-            <Link className="btn btn-primary" to="/orders/new">
-              {t('board.post')}
-            </Link>
-          )
+          <>
+            <AlertMeButton phase={filters.phase} region={filters.region} q={filters.q} />
+            {canManage && (
+              <Link className="btn btn-primary" to="/orders/new">
+                {t('board.post')}
+              </Link>
+            )}
+          </>
         }
       />
       <form className="filters card" onSubmit={onSearch} role="search" aria-label={t('board.filters')}>

@@ -14,6 +14,7 @@ import { useI18n, type MessageKey } from '../i18n'
 import { phaseName } from '../lib/phases'
 import { useLiveEvents } from '../live/LiveContext'
 import { BillingCard } from '../trade/Billing'
+import { FirmInvitationsCard } from '../mail/FirmInvitations'
 import { CertificationBadges, FirmCredentialsCard } from '../documents/Credentials'
 
 export function FirmProfilePage() {
@@ -74,6 +75,7 @@ export function FirmProfilePage() {
         <aside className="detail-side">
           {membership && <MembersCard firmId={f.id} isOwner={membership.role === 'owner'} />}
           {(membership || me?.is_staff) && <BillingCard firmId={f.id} canEdit={membership?.role === 'owner' || membership?.role === 'manager'} />}
+          {membership?.role === 'owner' && <FirmInvitationsCard firmId={f.id} />}
           {(membership || me?.is_staff) && <FirmCredentialsCard firmId={f.id} canSend={membership?.role === 'owner' || membership?.role === 'manager'} />}
         </aside>
       </div>

@@ -30,11 +30,16 @@ export function NotificationsPage() {
       <PageHeader
         title={t('notifications.title')}
         actions={
-          unread.length > 0 && (
-            <button type="button" className="btn btn-secondary" onClick={() => void markRead({ all: true })}>
-              {t('notifications.markAll')}
-            </button>
-          )
+          <>
+            <Link className="btn btn-ghost" to="/settings/notifications">
+              {t('nav.mailSettings')}
+            </Link>
+            {unread.length > 0 && (
+              <button type="button" className="btn btn-secondary" onClick={() => void markRead({ all: true })}>
+                {t('notifications.markAll')}
+              </button>
+            )}
+          </>
         }
       />
       <ErrorBanner error={list.error} onRetry={list.reload} />

@@ -86,6 +86,9 @@ export function SignInPage() {
             {form.busy ? t('common.wait') : t('auth.signIn')}
           </button>
         </form>
+        <p className="auth-switch">
+          <Link to="/forgot-password">{t('forgot.link')}</Link>
+        </p>
         <SsoButtons />
         <p className="auth-switch">
           {t('auth.noAccount')} <Link to="/register">{t('auth.registerLink')}</Link>

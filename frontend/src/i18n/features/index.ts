@@ -10,13 +10,14 @@ import { capacity } from './capacity'
 import { documents } from './documents'
 import { forum } from './forum'
 import { guarantees } from './guarantees'
+import { mail } from './mail'
 import { problems } from './problems'
 import { tariffs } from './tariffs'
 import { trade } from './trade'
 import { workplaces } from './workplaces'
 
 // List every feature catalogue here: import it at the top, add it to this list.
-export const FEATURE_CATALOGS = [problems, workplaces, documents, tariffs, capacity, forum, guarantees, trade] as const
+export const FEATURE_CATALOGS = [problems, workplaces, documents, tariffs, capacity, forum, guarantees, trade, mail] as const
 
 type Keys<C> = C extends FeatureCatalog<infer K> ? K : never
 export type FeatureMessageKey = Keys<(typeof FEATURE_CATALOGS)[number]>

@@ -285,6 +285,19 @@ const rows = {
   'problem.firm.fiscal_code_invalid': ['Codice fiscale non valido.', 'Not a valid fiscal code.', '税号无效。'],
   'problem.invoice.not_completed': ['La fattura si prepara a contratto concluso (ora: {status}).', 'The invoice is drafted once the contract is completed (now: {status}).', '合同完成后才能生成发票（当前：{status}）。'],
   'problem.invoice.billing_missing': ['Mancano dati di fatturazione di {firm}: {fields}.', 'Billing data of {firm} is missing: {fields}.', '{firm} 缺少开票信息：{fields}。'],
+
+  // Email, saved searches, account links and invitations.
+  'problem.mail.bad_unsubscribe_token': ['Questo link per disiscriversi non è valido o è scaduto: accedi e cambia le preferenze email.', 'This unsubscribe link is not valid or has expired: sign in and change your email preferences.', '此退订链接无效或已过期：请登录后修改邮件偏好。'],
+  'problem.mail.unknown_phase': ['Fase di lavorazione sconosciuta.', 'Unknown production phase.', '未知的生产工序。'],
+  'problem.mail.saved_search_not_found': ['Ricerca salvata non trovata.', 'Saved search not found.', '找不到该已保存的搜索。'],
+  'problem.mail.too_many_saved_searches': ['Puoi salvare al massimo {max} ricerche: eliminane una.', 'You can save at most {max} searches: delete one first.', '最多可保存 {max} 个搜索：请先删除一个。'],
+  'problem.account.bad_link': ['Il link non è valido, è già stato usato o è scaduto: chiedine uno nuovo.', 'This link is not valid, was already used or has expired: ask for a new one.', '该链接无效、已被使用或已过期：请重新申请。'],
+  'problem.invitation.email_mismatch': ['Registrati con l’indirizzo a cui è arrivato l’invito.', 'Register with the address the invitation was sent to.', '请使用收到邀请的邮箱注册。'],
+  'problem.invitation.already_pending': ['C’è già un invito in attesa per questo indirizzo.', 'An invitation to this address is already pending.', '该邮箱已有待处理的邀请。'],
+  'problem.invitation.not_found': ['Invito non trovato o non più in attesa.', 'Invitation not found or no longer pending.', '找不到该邀请，或邀请已不再待处理。'],
+  'problem.invitation.invalid': ['Questo invito non è più valido.', 'This invitation is no longer valid.', '此邀请已失效。'],
+  'problem.invitation.expired': ['Questo invito è scaduto: chiedine uno nuovo.', 'This invitation has expired: ask for a new one.', '此邀请已过期：请重新申请。'],
+  'problem.invitation.wrong_account': ['L’invito è per un altro indirizzo: accedi con quello.', 'The invitation is for another address: sign in with that one.', '该邀请发往其他邮箱：请用该邮箱登录。'],
 } satisfies Record<string, Row>
 
 type Key = keyof typeof rows

@@ -1,0 +1,1 @@
+"""Periodic jobs that every app process schedules and exactly one of them runs."""

@@ -1,0 +1,201 @@
+// Pages reached from account emails: forgotten password, reset, address verification,
+// one-click unsubscribe (confirmed by a press, so link scanners cannot unsubscribe anyone).
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react'
+import { Link, useSearchParams } from 'react-router-dom'
+import { api } from '../api/client'
+import { TextField } from '../components/Field'
+import { ErrorBanner, Loading, Notice } from '../components/ui'
+import { describeError, useForm } from '../hooks/useForm'
+import { useI18n } from '../i18n'
+import type { Unsubscribed } from './types'
+
+function AuthCard({ title, lead, children }: { title: string; lead?: string; children: ReactNode }) {
+  return (
+    <div className="auth-page">
+      <div className="auth-card card">
+        <h1>{title}</h1>
+        {lead && <p className="subtitle">{lead}</p>}
+        {children}
+      </div>
+    </div>
+  )
+}
+
+export function ForgotPasswordPage() {
+  const { t } = useI18n()
+  const form = useForm({ email: '' })
+  const [sent, setSent] = useState<string | null>(null)
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault()
+    const email = form.values.email.trim()
+    const ok = await form.submit(
+      () => api.post('/auth/password-reset', { email }, { anonymous: true }),
+      () => (/^\S+@\S+\.\S+$/.test(email) ? {} : { email: t('auth.emailInvalid') }),
+    )
+    if (ok) setSent(email)
+  }
+  return (
+    <AuthCard title={t('forgot.title')} lead={t('forgot.lead')}>
+      {sent ? (
+        <Notice tone="success">{t('forgot.sent', { email: sent })}</Notice>
+      ) : (
+        <>
+          <ErrorBanner message={form.banner} />
+          <form onSubmit={onSubmit} noValidate>
+            <TextField
+              label={t('auth.email')}
+              type="email"
+              autoComplete="email"
+              required
+              value={form.values.email}
+              onChange={(e) => form.set('email', e.target.value)}
+              error={form.errors.email}
+            />
+            <button type="submit" className="btn btn-primary btn-block" disabled={form.busy}>
+              {form.busy ? t('common.wait') : t('forgot.send')}
+            </button>
+          </form>
+        </>
+      )}
+      <p className="auth-switch">
+        <Link to="/signin">{t('forgot.back')}</Link>
+      </p>
+    </AuthCard>
+  )
+}
+
+export function ResetPasswordPage() {
+  const { t } = useI18n()
+  const [params] = useSearchParams()
+  const token = params.get('token') ?? ''
+  const form = useForm({ new_password: '', repeat: '' })
+  const [done, setDone] = useState(false)
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault()
+    const { new_password, repeat } = form.values
+    const ok = await form.submit(
+      () => api.post('/auth/password-reset/confirm', { token, new_password }, { anonymous: true }),
+      () => ({
+        ...(new_password.length >= 10 ? {} : { new_password: t('auth.passwordShort') }),
+        ...(repeat === new_password ? {} : { repeat: t('reset.mismatch') }),
+      }),
+    )
+    if (ok) setDone(true)
+  }
+  if (!token) {
+    return (
+      <AuthCard title={t('reset.title')}>
+        <ErrorBanner message={t('reset.noToken')} />
+        <Link className="btn btn-secondary btn-block" to="/forgot-password">{t('reset.askAgain')}</Link>
+      </AuthCard>
+    )
+  }
+  return (
+    <AuthCard title={t('reset.title')} lead={t('reset.lead')}>
+      {done ? (
+        <>
+          <Notice tone="success">{t('reset.done')}</Notice>
+          <Link className="btn btn-primary btn-block" to="/signin">{t('auth.signIn')}</Link>
+        </>
+      ) : (
+        <>
+          <ErrorBanner message={form.banner} />
+          <form onSubmit={onSubmit} noValidate>
+            <TextField
+              label={t('reset.newPassword')}
+              type="password"
+              autoComplete="new-password"
+              required
+              hint={t('auth.passwordHint')}
+              value={form.values.new_password}
+              onChange={(e) => form.set('new_password', e.target.value)}
+              error={form.errors.new_password}
+            />
+            <TextField
+              label={t('reset.repeat')}
+              type="password"
+              autoComplete="new-password"
+              required
+              value={form.values.repeat}
+              onChange={(e) => form.set('repeat', e.target.value)}
+              error={form.errors.repeat}
+            />
+            <button type="submit" className="btn btn-primary btn-block" disabled={form.busy}>
+              {form.busy ? t('common.wait') : t('reset.save')}
+            </button>
+          </form>
+          <p className="auth-switch">
+            <Link to="/forgot-password">{t('reset.askAgain')}</Link>
+          </p>
+        </>
+      )}
+    </AuthCard>
+  )
+}
+
+/** Runs one POST when the page opens (React's double effects in development included). */
+function useOnce(action: () => Promise<void>) {
+  const started = useRef(false)
+  useEffect(() => {
+    if (started.current) return
+    started.current = true
+    void action()
+  })
+}
+
+export function VerifyEmailPage() {
+  const { t } = useI18n()
+  const [params] = useSearchParams()
+  const [state, setState] = useState<'working' | 'done' | string>('working')
+  useOnce(async () => {
+    try {
+      await api.post('/auth/verify-email', { token: params.get('token') ?? '' }, { anonymous: true })
+      setState('done')
+    } catch (error) {
+      setState(describeError(error, t))
+    }
+  })
+  return (
+    <AuthCard title={t('verify.title')}>
+      {state === 'working' && <Loading label={t('verify.working')} />}
+      {state === 'done' && <Notice tone="success">{t('verify.done')}</Notice>}
+      {state !== 'working' && state !== 'done' && <ErrorBanner message={state} />}
+      {state !== 'working' && <Link className="btn btn-secondary btn-block" to="/board">{t('verify.continue')}</Link>}
+    </AuthCard>
+  )
+}
+
+export function UnsubscribePage() {
+  const { t } = useI18n()
+  const [params] = useSearchParams()
+  const [done, setDone] = useState<Unsubscribed | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const confirm = async () => {
+    setBusy(true)
+    setError(null)
+    try {
+      const token = encodeURIComponent(params.get('token') ?? '')
+      setDone(await api.post<Unsubscribed>(`/email/unsubscribe?token=${token}`, undefined, { anonymous: true }))
+    } catch (failure) {
+      setError(describeError(failure, t))
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <AuthCard title={t('unsubscribe.title')} lead={done ? undefined : t('unsubscribe.lead')}>
+      <ErrorBanner message={error} />
+      {done ? (
+        <Notice tone="success">
+          {done.kind ? t('unsubscribe.doneKind', { kind: t(`mailSettings.kind.${done.kind}` as 'mailSettings.kind.bids') }) : t('unsubscribe.doneAll')}
+        </Notice>
+      ) : (
+        <button type="button" className="btn btn-primary btn-block" disabled={busy} onClick={() => void confirm()}>
+          {busy ? t('common.wait') : t('unsubscribe.confirm')}
+        </button>
+      )}
+      <p className="muted small">{t('unsubscribe.manage')}</p>
+    </AuthCard>
+  )
+}

@@ -1,0 +1,79 @@
+import { useState, type FormEvent } from 'react'
+import { api } from '../api/client'
+import { SelectField, TextField } from '../components/Field'
+import { useToast } from '../components/Toasts'
+import { Card, ErrorBanner, Loading } from '../components/ui'
+import { describeError, useForm } from '../hooks/useForm'
+import { useLoad } from '../hooks/useLoad'
+import { useI18n } from '../i18n'
+import type { Invitation } from './types'
+
+/** The owner's view of the firm's pending invitations: invite by email with a role,
+ * revoke what is still pending. */
+export function FirmInvitationsCard({ firmId }: { firmId: number }) {
+  const { t, fmt } = useI18n()
+  const push = useToast()
+  const pending = useLoad((signal) => api.get<Invitation[]>(`/firms/${firmId}/invitations`, undefined, signal), [firmId])
+  const form = useForm({ email: '', role: 'member' })
+  const [sent, setSent] = useState<string | null>(null)
+  const invite = async (event: FormEvent) => {
+    event.preventDefault()
+    const email = form.values.email.trim()
+    setSent(null)
+    const ok = await form.submit(
+      () => api.post(`/firms/${firmId}/invitations`, { email, role: form.values.role }),
+      () => (/^\S+@\S+\.\S+$/.test(email) ? {} : { email: t('auth.emailInvalid') }),
+    )
+    if (ok) {
+      setSent(email)
+      form.set('email', '')
+      pending.reload()
+    }
+  }
+  const revoke = async (invitation: Invitation) => {
+    try {
+      await api.delete(`/firms/${firmId}/invitations/${invitation.id}`)
+      push({ tone: 'success', title: t('invites.revoked'), body: invitation.email })
+      pending.reload()
+    } catch (error) {
+      push({ tone: 'error', title: describeError(error, t) })
+    }
+  }
+  return (
+    <Card title={t('invites.title')}>
+      <p className="muted">{t('invites.lead')}</p>
+      <ErrorBanner error={pending.error} onRetry={pending.reload} />
+      {!pending.data && !pending.error && <Loading />}
+      {pending.data?.length === 0 && <p className="muted">{t('invites.empty')}</p>}
+      <ul className="plain-list invitations" aria-label={t('invites.title')}>
+        {pending.data?.map((invitation) => (
+          <li key={invitation.id} className="saved-search">
+            <div>
+              <strong>{invitation.email}</strong>
+              <div className="muted small">
+                {t(`role.${invitation.role}`)} · {t('invites.expires', { date: fmt.date(invitation.expires_at) })}
+              </div>
+            </div>
+            <button type="button" className="btn btn-ghost btn-small" aria-label={t('invites.revokeLabel', { email: invitation.email })} onClick={() => void revoke(invitation)}>
+              {t('invites.revoke')}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form onSubmit={invite} noValidate>
+        <ErrorBanner message={form.banner} />
+        {sent && <p className="success-text" role="status">{t('invites.sent', { email: sent })}</p>}
+        <TextField label={t('auth.email')} type="email" value={form.values.email} onChange={(e) => form.set('email', e.target.value)} error={form.errors.email} />
+        <SelectField
+          label={t('members.role')}
+          value={form.values.role}
+          onChange={(e) => form.set('role', e.target.value)}
+          options={(['owner', 'manager', 'member'] as const).map((r) => ({ value: r, label: t(`role.${r}`) }))}
+        />
+        <button type="submit" className="btn btn-primary" disabled={form.busy}>
+          {t('invites.send')}
+        </button>
+      </form>
+    </Card>
+  )
+}

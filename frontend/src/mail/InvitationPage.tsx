@@ -1,0 +1,127 @@
+import { useState, type FormEvent } from 'react'
+import { Link, useNavigate, useSearchParams } from 'react-router-dom'
+import { api } from '../api/client'
+import { useAuth } from '../auth/AuthContext'
+import { TextField } from '../components/Field'
+import { ErrorBanner, Loading, Notice } from '../components/ui'
+import { describeError, useForm } from '../hooks/useForm'
+import { useLoad } from '../hooks/useLoad'
+import { useI18n } from '../i18n'
+import type { InvitationPreview, Joined } from './types'
+
+function RegisterIntoFirm({ token, preview }: { token: string; preview: InvitationPreview }) {
+  const { t } = useI18n()
+  const { signIn } = useAuth()
+  const navigate = useNavigate()
+  const form = useForm({ full_name: '', password: '' })
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault()
+    const { full_name, password } = form.values
+    const ok = await form.submit(
+      async () => {
+        await api.post('/auth/register', { full_name, email: preview.email, password, invitation_token: token }, { anonymous: true })
+        await signIn(preview.email, password)
+      },
+      () => ({
+        ...(full_name.trim() ? {} : { full_name: t('form.required') }),
+        ...(password.length >= 10 ? {} : { password: t('auth.passwordShort') }),
+      }),
+    )
+    if (ok) navigate(`/firms/${preview.firm_id}`, { replace: true })
+  }
+  return (
+    <section aria-labelledby="invitation-register">
+      <h2 id="invitation-register">{t('invitation.register')}</h2>
+      <p className="muted">{t('invitation.registerLead')}</p>
+      <ErrorBanner message={form.banner} />
+      <form onSubmit={onSubmit} noValidate>
+        <TextField label={t('auth.email')} type="email" value={preview.email} readOnly />
+        <TextField
+          label={t('auth.fullName')}
+          autoComplete="name"
+          required
+          value={form.values.full_name}
+          onChange={(e) => form.set('full_name', e.target.value)}
+          error={form.errors.full_name}
+        />
+        <TextField
+          label={t('auth.password')}
+          type="password"
+          autoComplete="new-password"
+          required
+          hint={t('auth.passwordHint')}
+          value={form.values.password}
+          onChange={(e) => form.set('password', e.target.value)}
+          error={form.errors.password}
+        />
+        <button type="submit" className="btn btn-primary btn-block" disabled={form.busy}>
+          {form.busy ? t('common.wait') : t('invitation.register')}
+        </button>
+      </form>
+    </section>
+  )
+}
+
+export function InvitationPage() {
+  const { t, fmt } = useI18n()
+  const { me, ready, reloadMe } = useAuth()
+  const navigate = useNavigate()
+  const [params] = useSearchParams()
+  const token = params.get('token') ?? ''
+  const preview = useLoad(
+    (signal) => (token ? api.get<InvitationPreview>('/invitations/preview', { token }, signal) : Promise.reject(new Error('no token'))),
+    [token],
+  )
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const accept = async () => {
+    setBusy(true)
+    setError(null)
+    try {
+      const joined = await api.post<Joined>('/invitations/accept', { token })
+      await reloadMe()
+      navigate(`/firms/${joined.firm_id}`, { replace: true })
+    } catch (failure) {
+      setError(describeError(failure, t))
+    } finally {
+      setBusy(false)
+    }
+  }
+  const here = `/invitation?token=${encodeURIComponent(token)}`
+  const invited = preview.data
+  return (
+    <div className="auth-page">
+      <div className="auth-card card">
+        <h1>{t('invitation.title')}</h1>
+        {!token && <ErrorBanner message={t('invitation.noToken')} />}
+        {token && preview.error ? <ErrorBanner error={preview.error} /> : null}
+        {token && !invited && !preview.error && <Loading />}
+        {invited && ready && (
+          <>
+            <p className="subtitle">{t('invitation.lead', { firm: invited.firm_name, role: t(`role.${invited.role}`) })}</p>
+            <p className="muted small">
+              {t('invitation.for', { email: invited.email })} · {t('invitation.expires', { date: fmt.date(invited.expires_at) })}
+            </p>
+            <ErrorBanner message={error} />
+            {me && me.email.toLowerCase() === invited.email && (
+              <button type="button" className="btn btn-primary btn-block" disabled={busy} onClick={() => void accept()}>
+                {busy ? t('common.wait') : t('invitation.accept')}
+              </button>
+            )}
+            {me && me.email.toLowerCase() !== invited.email && (
+              <Notice tone="warning">{t('invitation.otherAccount', { email: me.email, invited: invited.email })}</Notice>
+            )}
+            {!me && (
+              <>
+                <RegisterIntoFirm token={token} preview={invited} />
+                <p className="auth-switch">
+                  {t('invitation.haveAccount')} <Link to={`/signin?next=${encodeURIComponent(here)}`}>{t('invitation.signIn')}</Link>
+                </p>
+              </>
+            )}
+          </>
+        )}
+      </div>
+    </div>
+  )
+}

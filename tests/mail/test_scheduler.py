@@ -1,0 +1,170 @@
+"""The scheduler fires each job once across processes; the reminders reach the right
+firms."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from distretto.db import create_engine, create_sessionmaker, session_scope
+from distretto.kit import clock
+from distretto.kit.scheduling.scheduler import Job, Scheduler
+from distretto.mail.service import scheduled_jobs
+from distretto.models import Event, EventAudience, ScheduledRun
+from tests.contracts.builders import insert_contract, insert_review
+from tests.helpers import firm_owner
+from tests.mail.smtp import deliver, smtp_server
+from tests.market.builders import district, place_bid
+
+MORNING = datetime(2031, 5, 10, 6, 5, tzinfo=UTC)
+
+
+async def events(app: FastAPI, type_: str) -> list[tuple[dict[str, Any], set[str]]]:
+    async with app.state.ctx.sessionmaker() as session:
+        rows = (await session.scalars(select(Event).where(Event.type == type_))).all()
+        found = []
+        for row in rows:
+            keys = await session.scalars(
+                select(EventAudience.audience_key).where(EventAudience.event_id == row.id)
+            )
+            found.append((row.data, set(keys.all())))
+        return found
+
+
+def scheduler_of(app: FastAPI) -> Scheduler:
+    ctx = app.state.ctx
+    return Scheduler(scheduled_jobs(), lambda: session_scope(ctx.sessionmaker, None))
+
+
+@pytest.fixture
+async def second_process(app: FastAPI) -> AsyncIterator[Scheduler]:
+    """A scheduler with its own engine and pool, as another app process has."""
+    engine = create_engine(app.state.ctx.settings.database_url)
+    sessions = create_sessionmaker(engine)
+    yield Scheduler(scheduled_jobs(), lambda: session_scope(sessions, None))
+    await engine.dispose()
+
+
+async def post_closing_tomorrow(client: httpx.AsyncClient, owner: Any) -> dict[str, Any]:
+    body = {
+        "firm_id": owner.firm_id,
+        "title": "Tintura in pezza, velluto a coste",
+        "description": "Colore bordeaux",
+        "phase": "dyeing",
+        "quantity": 800,
+        "unit": "m",
+        "bid_deadline": (MORNING + timedelta(days=1, hours=10)).isoformat(),
+        "delivery_due": (MORNING + timedelta(days=30)).date().isoformat(),
+        "visibility": "public",
+    }
+    response = await client.post("/orders", json=body, headers=owner.headers)
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+async def test_reminder_jobs_fire_once_with_two_schedulers(
+    client: httpx.AsyncClient, app: FastAPI, second_process: Scheduler
+) -> None:
+    d = await district(client, app)
+    with clock.pinned(MORNING):
+        order = await post_closing_tomorrow(client, d.client_owner)
+        await place_bid(
+            client,
+            d.bidder,
+            order["id"],
+            delivery_date=(MORNING + timedelta(days=20)).date().isoformat(),
+        )
+        asked = await client.post(
+            f"/orders/{order['id']}/questions",
+            json={"text": "Che solidità al lavaggio serve?"},
+            headers=d.rival.headers,
+        )
+        assert asked.status_code == 201, asked.text
+        first, second = await asyncio.gather(scheduler_of(app).tick(), second_process.tick())
+        again = await scheduler_of(app).tick()
+    fired = [
+        name
+        for name in ("reminders.bid_deadline",)
+        for result in (first, second)
+        if result[name] is not None
+    ]
+    assert fired == ["reminders.bid_deadline"]
+    assert all(v is None for v in again.values())
+    reminders = await events(app, "reminder.bid_deadline")
+    assert len(reminders) == 2
+    to_client = [data for data, keys in reminders if keys == {f"firm:{d.client_owner.firm_id}"}]
+    assert [data["bid_count"] for data in to_client] == [1]
+    (others,) = [keys for data, keys in reminders if data["bid_count"] is None]
+    assert others == {f"firm:{d.bidder.firm_id}", f"firm:{d.rival.firm_id}"}
+
+    async with app.state.ctx.sessionmaker() as session:
+        runs = (await session.scalars(select(ScheduledRun))).all()
+    assert {(r.job, r.slot) for r in runs} >= {("reminders.bid_deadline", "2031-05-10")}
+    # The next morning is a new slot.
+    with clock.pinned(MORNING + timedelta(days=1)):
+        tomorrow = await second_process.tick(["reminders.bid_deadline"])
+    assert tomorrow == {"reminders.bid_deadline": 0}
+
+    # The client's mail has the count; the bidders' mails do not.
+    with smtp_server() as (box, url), clock.pinned(MORNING):
+        await deliver(app, url)
+    (client_mail,) = [m for m in box.to(d.client_owner.email) if "chiudono" in m.subject]
+    assert "Offerte ricevute: 1" in client_mail.text
+    (rival_mail,) = [m for m in box.to(d.rival.email) if "chiudono" in m.subject]
+    assert "Offerte ricevute" not in rival_mail.text
+
+
+async def test_a_failing_job_rolls_back_and_the_next_tick_runs_it(app: FastAPI) -> None:
+    calls: list[str] = []
+
+    async def flaky(session: AsyncSession, now: datetime) -> int:
+        calls.append("run")
+        if len(calls) == 1:
+            raise RuntimeError("database hiccup")
+        return 7
+
+    ctx = app.state.ctx
+    scheduler = Scheduler(
+        [Job("test.flaky", flaky, every=timedelta(hours=1))],
+        lambda: session_scope(ctx.sessionmaker, None),
+    )
+    assert await scheduler.tick() == {}  # failed: logged, not recorded
+    assert await scheduler.tick() == {"test.flaky": 7}
+    assert await scheduler.tick() == {"test.flaky": None}
+    assert calls == ["run", "run"]
+    with pytest.raises(ValueError):
+        Job("test.bad", flaky)
+    assert Job("d", flaky, daily_at=time(6)).slot(MORNING - timedelta(hours=1)) == "2031-05-09"
+
+
+async def test_delivery_and_review_reminders(client: httpx.AsyncClient, app: FastAPI) -> None:
+    buyer, maker = await firm_owner(client), await firm_owner(client)
+    due = await insert_contract(
+        app, buyer.firm_id, maker.firm_id, due_date=(MORNING + timedelta(days=3)).date()
+    )
+    await insert_contract(
+        app, buyer.firm_id, maker.firm_id, due_date=(MORNING + timedelta(days=4)).date()
+    )
+    completed = await insert_contract(
+        app,
+        buyer.firm_id,
+        maker.firm_id,
+        status="completed",
+        due_date=(MORNING - timedelta(days=5)).date(),
+        completed_at=MORNING - timedelta(days=3, hours=2),
+    )
+    await insert_review(app, completed, buyer.firm_id)
+    with clock.pinned(MORNING):
+        fired = await scheduler_of(app).tick(["reminders.delivery_due", "reminders.review_pending"])
+    assert fired == {"reminders.delivery_due": 1, "reminders.review_pending": 1}
+    ((data, keys),) = await events(app, "reminder.delivery_due")
+    assert data["contract_id"] == due and keys == {f"firm:{maker.firm_id}"}
+    ((data, keys),) = await events(app, "reminder.review_pending")
+    # The buyer already reviewed: only the maker is reminded.
+    assert data["contract_id"] == completed and keys == {f"firm:{maker.firm_id}"}
