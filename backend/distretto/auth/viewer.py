@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.repository import UserRepository
 from distretto.auth.service import lift_ended_suspensions
+from distretto.auth.viewer_cache import ViewerCache
 from distretto.db import SessionDep
 from distretto.kit import clock as kit_clock
 from distretto.kit.clock import ClockDep
@@ -32,6 +33,9 @@ class Viewer:
     firm_roles: dict[int, str] = field(default_factory=dict)
     suspended_firms: frozenset[int] = frozenset()
     managed_consortia: frozenset[int] = frozenset()
+    # When a suspension of one of the firms reaches its end date: a viewer kept in the
+    # cache (``viewer_cache``) is read again then, and the suspension lifted.
+    valid_before: datetime | None = field(default=None, compare=False)
 
     @property
     def firm_ids(self) -> list[int]:
@@ -88,13 +92,20 @@ async def load_viewer(
         and row.suspended_until <= moment
     ]
     lifted = await lift_ended_suspensions(session, ended, moment) if ended else set()
+    still_suspended = frozenset(suspended) - lifted
+    ends = [
+        row.suspended_until
+        for row in firms
+        if row.ref_id in still_suspended and row.suspended_until is not None
+    ]
     return Viewer(
         user_id=user.ref_id,
         email=user.detail,
         is_staff=bool(user.is_staff),
         firm_roles={row.ref_id: row.detail for row in firms},
-        suspended_firms=frozenset(suspended) - lifted,
+        suspended_firms=still_suspended,
         managed_consortia=frozenset(row.ref_id for row in rows if row.kind == "consortium"),
+        valid_before=min(ends, default=None),
     )
 
 
@@ -106,12 +117,20 @@ async def optional_viewer(
 ) -> Viewer | None:
     if not token:
         return None
+    now = clock()
+    cache: ViewerCache | None = getattr(request.app.state, "viewers", None)
+    cached = cache.get(token, now) if cache is not None else None
+    if cached is not None:
+        return cached  # the same token verified moments ago, and not yet expired
     claims = request.app.state.tokens.verify_access(token)
     if claims is None:
         raise Unauthorized(code="auth.unauthenticated")
-    viewer = await load_viewer(session, claims.user_id, clock())
+    generation = ViewerCache.generation()
+    viewer = await load_viewer(session, claims.user_id, now)
     if viewer is None:
         raise Unauthorized(code="auth.unauthenticated")
+    if cache is not None:
+        cache.put(token, viewer, generation, viewer.valid_before, claims.expires_at)
     return viewer
 
 

@@ -21,6 +21,8 @@ OUTBOX_KEY = "outbox_events"
 STAFF = "staff"
 # Arbitrary fixed key of the PostgreSQL advisory lock that orders outbox writers.
 OUTBOX_WRITE_LOCK = 0x6F7574626F78
+# The session transaction that holds the outbox lock (``_serialize_outbox_writers``).
+_OUTBOX_LOCKED_BY = "outbox_locked_by"
 
 
 def user_key(user_id: int) -> str:
@@ -134,7 +136,15 @@ async def _serialize_outbox_writers(session: AsyncSession) -> None:
     by id (the lock is re-entrant; it is released at COMMIT or ROLLBACK). SQLite needs
     nothing: ``BEGIN IMMEDIATE`` already serialises every writer.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        await session.execute(
-            text("SELECT pg_advisory_xact_lock(:key)"), {"key": OUTBOX_WRITE_LOCK}
-        )
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    # Taken once per transaction: a request emitting three events (an award) would
+    # otherwise ask for the lock it already holds twice more, a round trip each.
+    transaction = session.get_transaction()
+    if transaction is not None and session.info.get(_OUTBOX_LOCKED_BY) is transaction:
+        return
+    await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": OUTBOX_WRITE_LOCK})
+    # A lock taken inside a savepoint is let go if the savepoint is rolled back: only one
+    # taken at the top level is known to last until COMMIT.
+    if not session.in_nested_transaction():
+        session.info[_OUTBOX_LOCKED_BY] = session.get_transaction()
