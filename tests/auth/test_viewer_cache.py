@@ -13,6 +13,7 @@ from sqlalchemy import text, update
 
 from distretto.auth.viewer_cache import ViewerCache
 from distretto.kit import clock
+from distretto.kit.events import OutboxEvent, firm_key
 from distretto.models import Firm
 from tests.market.builders import bid_body, district, post_order, statements
 
@@ -124,3 +125,24 @@ def test_an_entry_ends_at_its_time_to_live_and_at_a_suspension_end() -> None:
         "token", viewer, ViewerCache.generation(), None, datetime.fromtimestamp(time.time(), UTC)
     )
     assert lapsed.get("token", now) is None
+
+
+async def test_another_process_s_suspension_event_voids_the_cached_viewers(
+    client: httpx.AsyncClient, app: FastAPI, lasting_cache: ViewerCache
+) -> None:
+    """Another worker suspended a firm: nothing was written through this process's engine,
+    but the event reaches this process's live dispatcher, which forgets every viewer."""
+    d = await district(client, app)
+    assert (await client.get("/orders", headers=d.bidder.headers)).status_code == 200
+    token = d.bidder.headers["Authorization"].removeprefix("Bearer ")
+    assert lasting_cache.get(token, clock.now()) is not None
+    dispatcher = app.state.realtime.dispatcher
+    mark = dispatcher._mark  # the ids below are made up: leave the dispatcher as it was
+    audience = (firm_key(d.bidder.firm_id),)
+    try:
+        dispatcher._fan_out(OutboxEvent(10**12, "bid.created", {}, clock.now(), audience))
+        assert lasting_cache.get(token, clock.now()) is not None
+        dispatcher._fan_out(OutboxEvent(10**12 + 1, "firm.suspended", {}, clock.now(), audience))
+        assert lasting_cache.get(token, clock.now()) is None
+    finally:
+        dispatcher._mark = mark

@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from distretto.auth import viewer_cache
 from distretto.auth.repository import UserRepository
 from distretto.auth.service import lift_ended_suspensions
 from distretto.auth.viewer_cache import ViewerCache
@@ -68,6 +69,19 @@ class Viewer:
 
     def manages(self, consortium_id: int) -> bool:
         return consortium_id in self.managed_consortia
+
+
+# Events after which a viewer read earlier may be wrong. Every process forgets its cached
+# viewers when one reaches its live dispatcher: the writing process already did at
+# COMMIT, the others learn it here.
+VIEWER_EVENTS = frozenset(
+    {"firm.suspended", "firm.reinstated", "membership.approved", "membership.ended"}
+)
+
+
+def event_seen(event_type: str) -> None:
+    if event_type in VIEWER_EVENTS:
+        viewer_cache.forget_all()
 
 
 async def load_viewer(

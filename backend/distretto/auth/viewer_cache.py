@@ -8,8 +8,9 @@ process writes to a table the viewer is read from (users, memberships, firms,
 consortium managers): any statement on any connection of the engine, ORM or Core, is
 seen, and the generation moves both when its transaction commits and when the connection
 goes back to the pool (after the commit has landed), so a viewer read while such a
-transaction was committing is never kept. Other processes learn of the change through
-the TTL: a change made through another process reaches this one within it.
+transaction was committing is never kept. Other processes forget their entries when
+the change's event (a suspension, a membership approved or ended) reaches their live
+dispatcher, within milliseconds; a change that sends no event reaches them at the TTL.
 
 An entry also ends when a suspension of one of its firms reaches its end date (the
 request that finds it so lifts it: ``viewer.load_viewer``) and is keyed by the token, so a
@@ -102,6 +103,11 @@ class ViewerCache:
 
     def clear(self) -> None:
         self._entries.clear()
+
+
+def forget_all() -> None:
+    """Void every process-local entry (another process changed some viewer's facts)."""
+    _Generation.bump()
 
 
 def _is_viewer_write(context: Any, statement: str) -> bool:
