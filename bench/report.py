@@ -327,6 +327,30 @@ def correctness_lines(scenarios: dict[str, Any]) -> list[str]:
     return lines
 
 
+# Frames every sample passes through (the event loop, process start-up): no information.
+_PLUMBING = ("asyncio", "uvloop", "<module>", "runpy", "threading", "multiprocessing", "uvicorn/")
+
+
+def profile_lines(report: dict[str, Any], top: int = 12) -> list[str]:
+    """Per profiled scenario, the frames holding the largest inclusive share of the
+    first worker's py-spy samples (the other worker's are alike; both are in the JSON)."""
+    lines: list[str] = []
+    for scenario, workers in (report.get("profiles") or {}).items():
+        if not workers:
+            continue
+        first = next(iter(workers.values()))
+        frames = [
+            (frame, share)
+            for frame, share in first.get("inclusive", [])
+            if not any(word in frame for word in _PLUMBING)
+        ][:top]
+        if frames:
+            lines += [f"**{scenario}**", ""]
+            lines += [f"- {share:.1f}% `{frame}`" for frame, share in frames]
+            lines.append("")
+    return lines
+
+
 def markdown(report: dict[str, Any]) -> str:
     scenarios = report["scenarios"]
     ceiling = dig(scenarios, "ceiling", "max_rate")
@@ -364,6 +388,10 @@ def markdown(report: dict[str, Any]) -> str:
         out += ["## Not run", ""]
         out += [f"- {name}: {why}" for name, why in report["skipped"].items()]
         out.append("")
+    profiles = profile_lines(report)
+    if profiles:
+        out += ["## Where the workers' time went (py-spy, inclusive share of samples)", ""]
+        out += profiles
     if report.get("findings"):
         out += ["## Findings", ""]
         for finding in report["findings"]:

@@ -12,7 +12,7 @@ import pytest
 from bench.config import QUICK, Sizes
 from bench.district import BID_COLUMNS, CONTRACT_COLUMNS, ORDER_COLUMNS, District
 from bench.profiling import hot_frames
-from bench.report import markdown, target_table
+from bench.report import markdown, profile_lines, target_table
 from bench.schedule import (
     StepVerdict,
     intended_offsets,
@@ -247,3 +247,22 @@ def test_generated_district_keeps_the_market_rules() -> None:
         "tessuto" in (o["title"] + " " + o["description"]).lower().split() for o in orders.values()
     )
     assert 0.7 < common / len(orders) < 0.95  # the very common search word
+
+
+def test_profile_lines_skip_the_event_loop() -> None:
+    report = {
+        "profiles": {
+            "board": {
+                "p-1.txt": {
+                    "inclusive": [
+                        ("run (asyncio/runners.py:118)", 100.0),
+                        ("board (distretto/market/service.py:243)", 41.5),
+                        ("execute (sqlalchemy/orm/session.py:2251)", 30.0),
+                    ]
+                }
+            },
+            "award": {},
+        }
+    }
+    lines = profile_lines(report, top=1)
+    assert lines == ["**board**", "", "- 41.5% `board (distretto/market/service.py:243)`", ""]
