@@ -46,6 +46,10 @@ class Cast:
         self._tokens = tokens
         self._cache: dict[int, str] = {}
         self.by_phase: dict[str, list[FirmInfo]] = {}
+        # Every firm of each user: the raw ceiling applies their visibility in its SQL.
+        self.user_firms: dict[int, list[int]] = {}
+        for person in people:
+            self.user_firms.setdefault(person.user_id, []).append(person.firm_id)
         for firm in firms.values():
             if firm.status == "active":
                 for phase in firm.phases:

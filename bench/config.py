@@ -114,10 +114,10 @@ PROFILES = {p.name: p for p in (FULL, QUICK)}
 # the harness's own bound (said so in the report).
 P99_BOUNDS_MS = {
     "ceiling": 50.0,
-    "board_first": 50.0,
-    "board_deep": 50.0,
+    "board_first": 30.0,
+    "board_deep": 30.0,
     "search_rare": 30.0,
-    "search_common": 100.0,
+    "search_common": 30.0,
     "order_detail": 50.0,
     "bids": 100.0,
     "completion": 200.0,

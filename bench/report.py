@@ -115,23 +115,50 @@ def _explain_text(page: str) -> Callable[[dict[str, Any]], str]:
     return text
 
 
+def _raw_ratio(*path: str) -> Callable[[dict[str, Any]], float | None]:
+    """The app's max rate over the raw ceiling's for the same work (0 when the app held
+    no rate; None when either was not measured)."""
+
+    def value(s: dict[str, Any]) -> float | None:
+        summary = dig(s, *path)
+        raw = dig(summary, "raw", "max_rate")
+        if not summary or not raw or not dig(summary, "detail", "steps"):
+            return None
+        return round((summary.get("max_rate") or 0.0) / raw, 3)
+
+    return value
+
+
+def _raw_text(*path: str) -> Callable[[dict[str, Any]], str]:
+    def text(s: dict[str, Any]) -> str:
+        summary = dig(s, *path)
+        raw = dig(summary, "raw")
+        if not summary or not raw:
+            return "not run"
+        ratio_value = _raw_ratio(*path)(s)
+        ratio_text = f"ratio {ratio_value:.2f}" if ratio_value is not None else "no ratio"
+        raw_rate = raw.get("max_rate")
+        raw_text = f"{raw_rate:,.0f}/s" if raw_rate else "held no rate"
+        return f"app {_rate_text(*path)(s)}; raw {raw_text}: {ratio_text}"
+
+    return text
+
+
+def _ratio_row(label: str, bound: float, p99: str, *path: str) -> TargetRow:
+    return TargetRow(
+        label,
+        f"≥ {bound} x the raw ceiling, p99 ≤ {p99}",
+        bound,
+        True,
+        _raw_ratio(*path),
+        _raw_text(*path),
+    )
+
+
+# The targets of issue 18 (the rates are held at the p99 bound of each step search).
 TARGET_ROWS = (
-    TargetRow(
-        "Board, first page",
-        "≥ 3,000 req/s at p99 ≤ 50 ms",
-        3000,
-        True,
-        _rate_at_bound("board", "board_first"),
-        _rate_text("board", "board_first"),
-    ),
-    TargetRow(
-        "Board, deep pages",
-        "≥ 3,000 req/s at p99 ≤ 50 ms",
-        3000,
-        True,
-        _rate_at_bound("board", "board_deep"),
-        _rate_text("board", "board_deep"),
-    ),
+    _ratio_row("Board, first page", 0.5, "30 ms", "board", "board_first"),
+    _ratio_row("Board, deep pages", 0.5, "30 ms", "board", "board_deep"),
     TargetRow(
         "Board query DB time, first page",
         "≤ 2 ms",
@@ -148,29 +175,25 @@ TARGET_ROWS = (
         _explain("deep"),
         _explain_text("deep"),
     ),
-    TargetRow(
-        "Search, selective words",
-        "p99 ≤ 30 ms",
-        30,
-        False,
-        _lowest_step_p99("search", "search_rare"),
-        _latency_text("search", "search_rare"),
-    ),
-    TargetRow(
-        "Search, most common word",
-        "p99 ≤ 100 ms",
-        100,
-        False,
-        _lowest_step_p99("search", "search_common"),
-        _latency_text("search", "search_common"),
-    ),
+    _ratio_row("Search, selective words", 0.4, "30 ms", "search", "search_rare"),
+    _ratio_row("Search, most common word", 0.4, "30 ms", "search", "search_common"),
+    _ratio_row("Order detail", 0.5, "50 ms (harness)", "detail"),
     TargetRow(
         "Bid placement",
-        "≥ 1,000 bids/s at p99 ≤ 100 ms",
-        1000,
+        "≥ 300 bids/s at p99 ≤ 100 ms",
+        300,
         True,
         _rate_at_bound("bids"),
         _rate_text("bids"),
+    ),
+    _ratio_row("Bid placement against the raw insert", 0.3, "100 ms", "bids"),
+    TargetRow(
+        "Contract completion with reputation",
+        "≥ 100/s at p99 ≤ 200 ms (harness)",
+        100,
+        True,
+        _rate_at_bound("completion"),
+        _rate_text("completion"),
     ),
     TargetRow(
         "Award contention",
@@ -190,16 +213,16 @@ TARGET_ROWS = (
     ),
     TargetRow(
         "Memory per websocket",
-        "≤ 30 KB",
-        30,
+        "≤ 25 KB",
+        25,
         False,
         lambda s: dig(s, "ws_capacity", "kb_per_connection"),
         lambda s: dig(s, "ws_capacity", "memory_summary") or "not run",
     ),
     TargetRow(
         "Fan-out delivery latency",
-        "p99 ≤ 500 ms (one event to 5,000 clients)",
-        500,
+        "p99 ≤ 250 ms (one event to 5,000 clients)",
+        250,
         False,
         lambda s: dig(s, "fanout", "single_event", "p99_ms"),
         lambda s: dig(s, "fanout", "summary") or "not run",
@@ -250,8 +273,9 @@ def target_table(scenarios: dict[str, Any]) -> list[str]:
 def throughput_table(scenarios: dict[str, Any], ceiling: float | None) -> list[str]:
     lines = [
         "| scenario | max sustainable req/s | p50 ms | p99 ms | p99 bound | ratio to ceiling "
-        "| app CPU ms/op | PostgreSQL CPU ms/op |",
-        "|---|---|---|---|---|---|---|---|",
+        "| raw ceiling req/s | ratio to raw | app CPU ms/op | PostgreSQL CPU ms/op "
+        "| raw CPU ms/op | CPU ratio raw/app |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for label, path in THROUGHPUT_ROWS:
         summary = dig(scenarios, *path)
@@ -260,18 +284,33 @@ def throughput_table(scenarios: dict[str, Any], ceiling: float | None) -> list[s
             continue
         rate = summary.get("max_rate")
         cost = low.get("cpu_ms_per_op") or {}
-        costs = f"{cost.get('app_workers', '-')} | {cost.get('postgres', '-')}"
+        raw_low = lowest_step(summary.get("raw"))
+        raw_cost = ((raw_low or {}).get("cpu_ms_per_op") or {}).get("app_workers")
+        app_cost = cost.get("app_workers")
+        # Worker CPU per operation does not depend on the neighbours: the steadier ratio.
+        cpu_ratio = f"{raw_cost / app_cost:.2f}" if raw_cost and app_cost else "-"
+        costs = (
+            f"{app_cost if app_cost is not None else '-'} | {cost.get('postgres', '-')} | "
+            f"{raw_cost if raw_cost is not None else '-'} | {cpu_ratio}"
+        )
+        raw_rate = dig(summary, "raw", "max_rate")
+        raw_cols = (
+            f"{raw_rate:,.0f} | {_raw_ratio()(summary)} "
+            if raw_rate
+            else ("none held | 0 " if summary.get("raw") else "- | - ")
+        )
         bound = f"{summary['p99_bound_ms']:.0f} ms"
         if rate is None:
             lines.append(
                 f"| {label} | none held the bound (at {low['offered_rate']:,.0f}/s:) | "
-                f"{low['latency']['p50_ms']} | {low['latency']['p99_ms']} | {bound} | - | {costs} |"
+                f"{low['latency']['p50_ms']} | {low['latency']['p99_ms']} | {bound} | - | "
+                f"{raw_cols}| {costs} |"
             )
             continue
         ratio = f"{rate / ceiling:.2f}" if ceiling else "-"
         lines.append(
             f"| {label} | {rate:,.0f} | {summary['p50_ms']} | {summary['p99_ms']} | {bound} | "
-            f"{ratio} | {costs} |"
+            f"{ratio} | {raw_cols}| {costs} |"
         )
     return lines
 
@@ -285,6 +324,30 @@ def correctness_lines(scenarios: dict[str, Any]) -> list[str]:
         for check, value in checks.items():
             mark = "ok" if value.get("ok") else "**FAILED**"
             lines.append(f"- {name} / {check}: {mark} — {value.get('detail', '')}")
+    return lines
+
+
+# Frames every sample passes through (the event loop, process start-up): no information.
+_PLUMBING = ("asyncio", "uvloop", "<module>", "runpy", "threading", "multiprocessing", "uvicorn/")
+
+
+def profile_lines(report: dict[str, Any], top: int = 12) -> list[str]:
+    """Per profiled scenario, the frames holding the largest inclusive share of the
+    first worker's py-spy samples (the other worker's are alike; both are in the JSON)."""
+    lines: list[str] = []
+    for scenario, workers in (report.get("profiles") or {}).items():
+        if not workers:
+            continue
+        first = next(iter(workers.values()))
+        frames = [
+            (frame, share)
+            for frame, share in first.get("inclusive", [])
+            if not any(word in frame for word in _PLUMBING)
+        ][:top]
+        if frames:
+            lines += [f"**{scenario}**", ""]
+            lines += [f"- {share:.1f}% `{frame}`" for frame, share in frames]
+            lines.append("")
     return lines
 
 
@@ -310,7 +373,10 @@ def markdown(report: dict[str, Any]) -> str:
         "< 0.1% errors and ≥ 95% of the offered rate served. CPU per operation (measured at "
         "the lowest offered rate, from /proc) does not depend on what else runs on the box; "
         "PostgreSQL's share counts every backend on the server. Where no rate held, p50/p99 "
-        "are those of the lowest offered rate.",
+        "are those of the lowest offered rate. The raw ceiling (`bench/raw.py`) serves the same "
+        "answer (same rows and fields) straight from asyncpg to JSON, 2 workers, in the same "
+        "run right after the app's step: the ratio to raw is the app's overhead on the box "
+        "as it was then.",
         "",
         *throughput_table(scenarios, ceiling),
         "",
@@ -322,6 +388,10 @@ def markdown(report: dict[str, Any]) -> str:
         out += ["## Not run", ""]
         out += [f"- {name}: {why}" for name, why in report["skipped"].items()]
         out.append("")
+    profiles = profile_lines(report)
+    if profiles:
+        out += ["## Where the workers' time went (py-spy, inclusive share of samples)", ""]
+        out += profiles
     if report.get("findings"):
         out += ["## Findings", ""]
         for finding in report["findings"]:

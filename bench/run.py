@@ -34,7 +34,7 @@ from bench.profiling import Profiler
 from bench.report import write_report
 from bench.scenarios import live, market, reads
 from bench.seed import dsn, ensure_seeded, sqlalchemy_url
-from bench.server import AppServer, raise_open_file_limit
+from bench.server import AppServer, RawServer, raise_open_file_limit
 from bench.text import COMMON_WORD, RARE_WORDS
 from distretto.app import create_app
 from distretto.config import Settings
@@ -184,6 +184,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     log(f"seed: {'reused' if seed.reused else 'built'} in {seed.seconds:.0f} s: {seed.counts}")
     stamp = datetime.now(UTC)
     server = AppServer(profile.database, args.port, args.output / f"{stamp:%Y-%m-%d}-server.log")
+    raw_server = RawServer(
+        profile.database, args.port + 1, args.output / f"{stamp:%Y-%m-%d}-raw.log"
+    )
     pool = await asyncpg.create_pool(dsn(profile.database), min_size=1, max_size=4)
     prioritizer: asyncio.Task[None] | None = None
     report: dict[str, Any] = {
@@ -197,6 +200,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     try:
         await server.start()
         log(f"app up on {HOST}:{args.port}, workers {server.worker_pids()}")
+        await raw_server.start()
+        log(f"raw ceiling up on {HOST}:{raw_server.port}, workers {raw_server.worker_pids()}")
         if args.nice:
             prioritizer = asyncio.create_task(
                 keep_backends_prioritized(profile.database, args.nice)
@@ -212,6 +217,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             generator=LoadGenerator(HOST, args.port, profile.max_connections, server.worker_pids()),
             log=log,
             routes=routes,
+            raw_server=raw_server,
+            raw_generator=LoadGenerator(
+                HOST, raw_server.port, profile.max_connections, raw_server.worker_pids()
+            ),
         )
         async with pool.acquire() as conn:
             report["sign_in_works"] = await check_sign_in(bench.client(1), conn)
@@ -246,6 +255,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         if prioritizer is not None:
             prioritizer.cancel()
         await server.stop()
+        await raw_server.stop()
         await pool.close()
     report["total_seconds"] = round(time.monotonic() - started)
     paths = write_report(report, args.output, stamp)

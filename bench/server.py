@@ -18,7 +18,7 @@ from pathlib import Path
 from bench.config import HOST, REDIS_URL
 from bench.httpclient import HttpClient
 from bench.procs import children, cmdline, rss_bytes
-from bench.seed import sqlalchemy_url
+from bench.seed import dsn, sqlalchemy_url
 from distretto.cli import websocket_server_options
 from distretto.config import Settings
 
@@ -138,3 +138,32 @@ class AppServer:
             # Graceful shutdown waits for open websockets; past the grace, end the group.
             os.killpg(process.pid, signal.SIGKILL)
             await process.wait()
+
+
+class RawServer(AppServer):
+    """The raw ceiling (``bench/raw.py``) on the port after the app's, same worker count."""
+
+    @property
+    def environment(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DISTRETTO_")}
+        env["BENCH_RAW_DSN"] = dsn(self.database)
+        return env
+
+    @property
+    def command(self) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bench.raw:app",
+            "--host",
+            HOST,
+            "--port",
+            str(self.port),
+            "--workers",
+            str(self.workers),
+            "--no-server-header",
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ]

@@ -12,6 +12,7 @@ from redis.asyncio import Redis
 from distretto.accounts.router import router as accounts_router
 from distretto.auth.router import router as auth_router
 from distretto.auth.security import TokenService, make_hasher
+from distretto.auth.viewer_cache import ViewerCache, watch_engine
 from distretto.capacity.router import router as capacity_router
 from distretto.config import Settings, get_settings
 from distretto.consortia.router import router as consortia_router
@@ -131,6 +132,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.ctx = ctx
         app.state.sessionmaker = ctx.sessionmaker
         app.state.tokens = ctx.tokens
+        # Each token's viewer for a few seconds, forgotten on any write to its facts.
+        app.state.viewers = ViewerCache()
+        watch_engine(ctx.engine.sync_engine)
         realtime = Realtime(ctx)
         await realtime.start()
         app.state.realtime = realtime

@@ -37,13 +37,14 @@ async def bids(bench: Bench) -> dict[str, Any]:
     profile = bench.profile
     needed = bench.operations_budget(profile.start_rates["bids"], BID_MAX_RATE, 1000)
     async with bench.pool.acquire() as conn:
-        slots = await fixtures.bid_slots(conn, bench.cast, bench.rng, needed)
+        # Every other slot for the raw ceiling's inserts: both must succeed.
+        both = await fixtures.bid_slots(conn, bench.cast, bench.rng, needed * 2)
+    slots, raw_slots = both[::2], both[1::2]
     acknowledged: list[int] = []
     bodies: dict[int, tuple[bytes, bytes]] = {}
 
-    def request(index: int, key: str) -> bytes:
-        slot = slots[index]
-        body = json.dumps(
+    def bid_body(slot: fixtures.BidSlot, index: int) -> bytes:
+        return json.dumps(
             {
                 "firm_id": slot.firm_id,
                 "unit_price": f"{9 + index % 300 / 100:.2f}",
@@ -51,6 +52,10 @@ async def bids(bench: Bench) -> dict[str, Any]:
                 "notes": "Disponibilità immediata, consegna franco vostro magazzino.",
             }
         ).encode()
+
+    def request(index: int, key: str) -> bytes:
+        slot = slots[index]
+        body = bid_body(slot, index)
         return bench.encode(
             "POST",
             f"/orders/{slot.order_id}/bids",
@@ -84,6 +89,26 @@ async def bids(bench: Bench) -> dict[str, Any]:
     )
     result = summary_of(search, bench.ceiling_rate)
     result["correctness"] = await _bid_checks(bench, acknowledged, events_before, bodies, started)
+
+    async def place_raw(client: HttpClient, index: int) -> str | None:
+        if index >= len(raw_slots):
+            return "fixture exhausted"
+        slot = raw_slots[index]
+        raw = bench.encode_raw(
+            "POST", f"/orders/{slot.order_id}/bids", slot.user_id, bid_body(slot, index)
+        )
+        response = await client.send(raw)
+        return None if response.status == 201 else f"HTTP {response.status}"
+
+    await bench.against_raw(
+        "bids",
+        result,
+        place_raw,
+        start_rate=profile.start_rates["bids"] * 5,
+        p99_bound_ms=P99_BOUNDS_MS["bids"],
+        max_rate=BID_MAX_RATE,
+        warm=False,
+    )
     return result
 
 

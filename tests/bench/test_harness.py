@@ -12,7 +12,7 @@ import pytest
 from bench.config import QUICK, Sizes
 from bench.district import BID_COLUMNS, CONTRACT_COLUMNS, ORDER_COLUMNS, District
 from bench.profiling import hot_frames
-from bench.report import markdown, target_table
+from bench.report import markdown, profile_lines, target_table
 from bench.schedule import (
     StepVerdict,
     intended_offsets,
@@ -129,15 +129,20 @@ def _searched(max_rate: float | None, *rates: float) -> dict:
 def test_target_table_marks_pass_and_miss() -> None:
     scenarios = {
         "board": {
-            "board_first": _searched(750.0, 500, 750, 1125),
-            "board_deep": _searched(3300.0, 3000, 3300, 4500),
+            # Ratios to the raw ceiling of the same page: 750 / 6000 and 3300 / 6000.
+            "board_first": _searched(750.0, 500, 750, 1125) | {"raw": _searched(6000.0, 6000)},
+            "board_deep": _searched(3300.0, 3000, 3300, 4500) | {"raw": _searched(6000.0, 6000)},
         },
+        "detail": _searched(900.0, 900),
         "bids": _searched(None, 10, 5),
         "award": {"exactly_one_pct": 100.0, "summary": "1000 of 1000"},
     }
     rows = {line.split(" | ")[0].lstrip("| "): line for line in target_table(scenarios)}
     assert "**miss** by 75%" in rows["Board, first page"]
+    assert "raw 6,000/s: ratio 0.12" in rows["Board, first page"]
     assert "**pass** (+10% headroom)" in rows["Board, deep pages"]
+    # The app measured but no raw ceiling: no ratio to judge.
+    assert "not measured" in rows["Order detail"]
     assert "**pass**" in rows["Award contention"]
     # Measured, and no offered rate held the bound: a full miss, with the lowest step shown.
     assert "**miss** by 100%" in rows["Bid placement"]
@@ -242,3 +247,22 @@ def test_generated_district_keeps_the_market_rules() -> None:
         "tessuto" in (o["title"] + " " + o["description"]).lower().split() for o in orders.values()
     )
     assert 0.7 < common / len(orders) < 0.95  # the very common search word
+
+
+def test_profile_lines_skip_the_event_loop() -> None:
+    report = {
+        "profiles": {
+            "board": {
+                "p-1.txt": {
+                    "inclusive": [
+                        ("run (asyncio/runners.py:118)", 100.0),
+                        ("board (distretto/market/service.py:243)", 41.5),
+                        ("execute (sqlalchemy/orm/session.py:2251)", 30.0),
+                    ]
+                }
+            },
+            "award": {},
+        }
+    }
+    lines = profile_lines(report, top=1)
+    assert lines == ["**board**", "", "- 41.5% `board (distretto/market/service.py:243)`", ""]

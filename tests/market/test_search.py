@@ -53,6 +53,8 @@ async def test_postgres_search_is_answered_by_the_gin_index(app: FastAPI) -> Non
 def _sql_literal(value: object) -> str:
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, list):  # the viewer's firms: one array parameter on PostgreSQL
+        return "'{" + ",".join(str(v) for v in value) + "}'"
     text_value = value.isoformat() if isinstance(value, datetime) else str(value)
     return "'" + text_value.replace("'", "''") + "'"
 

@@ -5,16 +5,18 @@ Policies and scoped repository reads take a ``Viewer``; nothing else decides acc
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from distretto.auth import viewer_cache
 from distretto.auth.repository import UserRepository
 from distretto.auth.revocation import is_revoked as is_revoked
 from distretto.auth.security import AccessClaims
 from distretto.auth.service import lift_ended_suspensions
+from distretto.auth.viewer_cache import ViewerCache
 from distretto.db import SessionDep
 from distretto.kit import clock as kit_clock
 from distretto.kit.clock import ClockDep
@@ -34,6 +36,9 @@ class Viewer:
     firm_roles: dict[int, str] = field(default_factory=dict)
     suspended_firms: frozenset[int] = frozenset()
     managed_consortia: frozenset[int] = frozenset()
+    # When a suspension of one of the firms reaches its end date: a viewer kept in the
+    # cache (``viewer_cache``) is read again then, and the suspension lifted.
+    valid_before: datetime | None = field(default=None, compare=False)
 
     @property
     def firm_ids(self) -> list[int]:
@@ -68,6 +73,19 @@ class Viewer:
         return consortium_id in self.managed_consortia
 
 
+# Events after which a viewer read earlier may be wrong. Every process forgets its cached
+# viewers when one reaches its live dispatcher: the writing process already did at
+# COMMIT, the others learn it here.
+VIEWER_EVENTS = frozenset(
+    {"firm.suspended", "firm.reinstated", "membership.approved", "membership.ended"}
+)
+
+
+def event_seen(event_type: str) -> None:
+    if event_type in VIEWER_EVENTS:
+        viewer_cache.forget_all()
+
+
 async def load_viewer(
     session: AsyncSession, user_id: int, now: datetime | None = None
 ) -> Viewer | None:
@@ -90,13 +108,20 @@ async def load_viewer(
         and row.suspended_until <= moment
     ]
     lifted = await lift_ended_suspensions(session, ended, moment) if ended else set()
+    still_suspended = frozenset(suspended) - lifted
+    ends = [
+        row.suspended_until
+        for row in firms
+        if row.ref_id in still_suspended and row.suspended_until is not None
+    ]
     return Viewer(
         user_id=user.ref_id,
         email=user.detail,
         is_staff=bool(user.is_staff),
         firm_roles={row.ref_id: row.detail for row in firms},
-        suspended_firms=frozenset(suspended) - lifted,
+        suspended_firms=still_suspended,
         managed_consortia=frozenset(row.ref_id for row in rows if row.kind == "consortium"),
+        valid_before=min(ends, default=None),
     )
 
 
@@ -108,13 +133,27 @@ async def optional_viewer(
 ) -> Viewer | None:
     if not token:
         return None
+    now = clock()
+    cache: ViewerCache | None = getattr(request.app.state, "viewers", None)
+    cached = cache.get(token, now) if cache is not None else None
+    if cached is not None:
+        # The same token verified moments ago: its signature is not checked again, but
+        # revocation is (logout and a revoked refresh family end it at once, everywhere).
+        viewer, claims = cached
+        if await is_revoked(request.app.state.ctx, claims):
+            raise Unauthorized(code="auth.unauthenticated")
+        request.state.access_claims = claims
+        return cast(Viewer, viewer)
     claims = request.app.state.tokens.verify_access(token)
     if claims is None or await is_revoked(request.app.state.ctx, claims):
         raise Unauthorized(code="auth.unauthenticated")
     request.state.access_claims = claims
-    viewer = await load_viewer(session, claims.user_id, clock())
+    generation = ViewerCache.generation()
+    viewer = await load_viewer(session, claims.user_id, now)
     if viewer is None:
         raise Unauthorized(code="auth.unauthenticated")
+    if cache is not None:
+        cache.put(token, (viewer, claims), generation, viewer.valid_before, claims.expires_at)
     return viewer
 
 

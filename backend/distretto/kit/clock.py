@@ -59,7 +59,9 @@ def pinned(at: datetime | Clock) -> Iterator[None]:
         _current = previous
 
 
-def get_clock() -> Clock:
+# async: FastAPI runs a plain ``def`` dependency in its thread pool, a thread hop (and a
+# futex wake-up of another thread) on every request that takes the clock.
+async def get_clock() -> Clock:
     """The clock as a request dependency (reads whatever is installed at call time)."""
     return now
 

@@ -12,9 +12,11 @@ from functools import cached_property
 from typing import Any, ClassVar, Protocol
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import text
+from sqlalchemy import ARRAY, BigInteger, String, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from distretto.kit import clock
+from distretto.models.base import UTCDateTime
 from distretto.models.events import Event, EventAudience
 
 OUTBOX_KEY = "outbox_events"
@@ -113,28 +115,65 @@ async def write_outbox_event(
     send arbitrary data). Features emit typed payloads; an architecture test keeps this
     out of their code."""
     keys = tuple(sorted(set(audience)))
-    await _serialize_outbox_writers(session)
-    row = Event(type=type_, data=data)
-    session.add(row)
-    await session.flush()
-    assert row.id is not None
-    session.add_all([EventAudience(event_id=row.id, audience_key=k) for k in keys])
-    await session.flush()
-    published = OutboxEvent(row.id, row.type, row.data, row.created_at, keys)
+    if session.get_bind().dialect.name == "postgresql":
+        event_id, created_at = await _write_ordered(session, type_, data, keys)
+    else:
+        # SQLite needs no ordering lock: ``BEGIN IMMEDIATE`` already serialises writers.
+        row = Event(type=type_, data=data)
+        session.add(row)
+        await session.flush()
+        assert row.id is not None
+        session.add_all([EventAudience(event_id=row.id, audience_key=k) for k in keys])
+        await session.flush()
+        event_id, created_at = row.id, row.created_at
+    published = OutboxEvent(event_id, type_, data, created_at, keys)
     session.info.setdefault(OUTBOX_KEY, []).append(published)
     return published
 
 
-async def _serialize_outbox_writers(session: AsyncSession) -> None:
-    """Make events become visible in id order, so "everything after id N" never skips one.
-
-    Ids come from a sequence: on PostgreSQL a transaction holding id 10 could commit after
-    one holding id 11, and a client that already saw 11 would never ask for 10. Holding one
-    transaction-scoped lock from a transaction's first event to its COMMIT orders commits
-    by id (the lock is re-entrant; it is released at COMMIT or ROLLBACK). SQLite needs
-    nothing: ``BEGIN IMMEDIATE`` already serialises every writer.
+# Events become visible in id order, so "everything after id N" never skips one. Ids come
+# from a sequence: a transaction holding id 10 could commit after one holding id 11, and
+# a client that already saw 11 would never ask for 10. A transaction-scoped lock, taken
+# before the id is drawn and held to COMMIT, orders commits by id (it is re-entrant, and
+# released at COMMIT or ROLLBACK). The lock, the event and its audience are one statement:
+# the INSERT reads its row from the lock's CTE, so the lock is held before ``nextval``.
+_ORDERED_WRITE = text(
     """
-    if session.get_bind().dialect.name == "postgresql":
-        await session.execute(
-            text("SELECT pg_advisory_xact_lock(:key)"), {"key": OUTBOX_WRITE_LOCK}
-        )
+    WITH ordered AS (SELECT pg_advisory_xact_lock(CAST(:lock_key AS bigint))),
+    event AS (
+        INSERT INTO events (type, data, created_at)
+        SELECT CAST(:type AS varchar), CAST(:data AS json), CAST(:created_at AS timestamptz)
+        FROM ordered
+        RETURNING id
+    ),
+    audience AS (
+        INSERT INTO event_audience (event_id, audience_key)
+        SELECT event.id, key FROM event, unnest(CAST(:keys AS varchar[])) AS key
+    )
+    SELECT id FROM event
+    """
+).bindparams(
+    bindparam("lock_key", type_=BigInteger),
+    bindparam("type", type_=String),
+    bindparam("data", type_=Event.__table__.c.data.type),  # type: ignore[attr-defined]
+    bindparam("created_at", type_=UTCDateTime()),
+    bindparam("keys", type_=ARRAY(String)),
+)
+
+
+async def _write_ordered(
+    session: AsyncSession, type_: str, data: dict[str, Any], keys: tuple[str, ...]
+) -> tuple[int, datetime]:
+    created_at = clock.now()
+    event_id = await session.scalar(
+        _ORDERED_WRITE,
+        {
+            "lock_key": OUTBOX_WRITE_LOCK,
+            "type": type_,
+            "data": data,
+            "created_at": created_at,
+            "keys": list(keys),
+        },
+    )
+    assert event_id is not None
+    return int(event_id), created_at

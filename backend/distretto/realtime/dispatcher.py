@@ -23,6 +23,7 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from distretto.auth import viewer
 from distretto.kit.events import OutboxEvent
 from distretto.realtime.broker import Broker, Resubscribed
 from distretto.realtime.hub import ConnectionHub
@@ -140,6 +141,8 @@ class LiveDispatcher:
         return found
 
     def _fan_out(self, event: OutboxEvent) -> None:
+        # A suspension or membership change made by another process: drop cached viewers.
+        viewer.event_seen(event.type)
         self._hub.deliver(event)
         self._mark = event.id
 

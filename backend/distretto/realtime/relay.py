@@ -69,12 +69,14 @@ async def materialise_pending(
         batch = await events.after(position, min(BATCH, max_events - done))
         if not batch:
             break
+        writes = []
         for event in batch:
             recipients = audiences.recipients(parse_audience(event.audience), event.created_at)
             if recipients is not None:
-                await notifications.add_for_event(
-                    event, title_for(event.type, event.data), recipients
-                )
+                writes.append((event, title_for(event.type, event.data), recipients))
+        # One statement for the whole batch: a bid placed every few milliseconds would
+        # otherwise cost the relay a round trip (and a statement prepared anew) each.
+        await notifications.add_for_events(writes)
         position = batch[-1].id
         done += len(batch)
     if done:

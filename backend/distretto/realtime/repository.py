@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, literal, union, update
+from sqlalchemy import Select, func, literal, union, union_all, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
@@ -177,14 +177,23 @@ class NotificationRepository(Repository):
 
     # --- writing ----------------------------------------------------------------------------
 
-    async def add_for_event(self, event: OutboxEvent, title: str, recipients: Select[Any]) -> None:
-        rows = recipients.with_only_columns(
-            User.id,
-            literal(event.id),
-            literal(event.type),
-            literal(title),
-            literal(event.created_at, UTCDateTime()),
-        )
+    async def add_for_events(self, writes: Sequence[tuple[OutboxEvent, str, Select[Any]]]) -> None:
+        """The notifications of each (event, title, recipients), in one INSERT … SELECT."""
+        if not writes:
+            return
+        selects = [
+            recipients.with_only_columns(
+                User.id,
+                literal(event.id),
+                literal(event.type),
+                literal(title),
+                literal(event.created_at, UTCDateTime()),
+            )
+            for event, title, recipients in writes
+        ]
+        rows: Any = selects[0]
+        if len(selects) > 1:
+            rows = union_all(*selects)
         await self.session.execute(
             Notification.__table__.insert().from_select(
                 ["user_id", "event_id", "type", "title", "created_at"], rows

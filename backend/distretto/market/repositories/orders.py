@@ -4,7 +4,7 @@ import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy import (
@@ -39,13 +39,14 @@ from distretto.market.repositories.common import (
 )
 from distretto.market.repositories.visibility import (
     NOW,
-    VIEWER_FIRMS,
     Reach,
     _reach,
     _viewer_parameters,
     _visibility_of_viewer_firms,
+    in_firms,
     readable_orders,
     status_is,
+    viewer_firms,
     visible_to_firms,
 )
 from distretto.models import (
@@ -104,13 +105,15 @@ def search_parameters(words: Sequence[str], dialect: str) -> dict[str, str]:
     return {f"search_word_{i}": f"%{word}%" for i, word in enumerate(words)}
 
 
+def _live_bid() -> ColumnElement[bool]:
+    # Equalities, not ``IN (list)``: a list is an expanding parameter, and one of those
+    # makes SQLAlchemy render the whole (cached) statement anew at every execution.
+    return or_(*(Bid.status == status for status in LIVE_BID_STATUSES))
+
+
 def live_bid_count() -> Any:
     """The number of live bids of the order in the enclosing statement's row."""
-    return (
-        select(func.count())
-        .where(Bid.order_id == Order.id, col(Bid.status).in_(LIVE_BID_STATUSES))
-        .scalar_subquery()
-    )
+    return select(func.count()).where(Bid.order_id == Order.id, _live_bid()).scalar_subquery()
 
 
 @dataclass(frozen=True)
@@ -122,17 +125,28 @@ class ListedOrder:
     bid_count: int
 
 
+# Listings select the columns of orders (Core), not the mapped class: a row comes back as
+# a plain tuple instead of an ORM object with its identity-map entry and instance state,
+# which cost more CPU than the rest of reading a board page. Same columns, same names.
+_ORDER_COLUMNS = tuple(sa.inspect(Order).local_table.columns)
+
+
 def _listing(condition: ColumnElement[bool]) -> Select[Any]:
     return (
-        sa.select(Order, Firm.name, live_bid_count())
+        sa.select(
+            *_ORDER_COLUMNS,
+            Firm.name.label("client_firm_name"),
+            live_bid_count().label("bid_count"),
+        )
         .join(Firm, Firm.id == Order.client_firm_id)
         .where(condition)
     )
 
 
 def _listed(row: Row[Any]) -> ListedOrder:
-    order, client_firm_name, bid_count = row
-    return ListedOrder(order, client_firm_name, bid_count)
+    # The row has every column of orders under its attribute name: it reads as an Order
+    # (and is only ever read: nothing writes through a listing).
+    return ListedOrder(cast(Order, row), row.client_firm_name, row.bid_count)
 
 
 @dataclass(frozen=True)
@@ -153,7 +167,7 @@ class _BoardShape:
 
 @functools.cache
 def _board_statement(shape: _BoardShape) -> Select[Any]:
-    conditions = [_visibility_of_viewer_firms(shape.reach)]
+    conditions = [_visibility_of_viewer_firms(shape.reach, shape.dialect)]
     if shape.status:
         conditions.append(status_is(shape.status, NOW))
     if shape.phase:
@@ -163,7 +177,7 @@ def _board_statement(shape: _BoardShape) -> Select[Any]:
     if shape.region:
         conditions.append(func.lower(Order.region) == bindparam("region"))
     if shape.mine:
-        conditions.append(col(Order.client_firm_id).in_(VIEWER_FIRMS))
+        conditions.append(in_firms(Order.client_firm_id, viewer_firms(shape.dialect)))
     if shape.search_words:
         conditions.append(search_condition(shape.search_words, shape.dialect))
     if shape.after_cursor:
@@ -178,8 +192,10 @@ def _board_statement(shape: _BoardShape) -> Select[Any]:
 
 
 @functools.cache
-def _readable_listed_statement(reach: Reach) -> Select[Any]:
-    return _listing(and_(Order.id == bindparam("order_id"), _visibility_of_viewer_firms(reach)))
+def _readable_listed_statement(reach: Reach, dialect: str) -> Select[Any]:
+    return _listing(
+        and_(Order.id == bindparam("order_id"), _visibility_of_viewer_firms(reach, dialect))
+    )
 
 
 @dataclass(frozen=True)
@@ -195,22 +211,26 @@ class BidTarget:
     tariff: ReferenceTariff | None = None
 
 
+def _bidder_firms(dialect: str) -> Any:
+    if dialect == "postgresql":
+        return bindparam("bidder_firm_ids", type_=sa.ARRAY(Integer))
+    return bindparam("bidder_firm_ids", expanding=True)
+
+
 _CLIENT_FIRM = aliased(Firm, name="client_firm")
 _BIDDER_FIRM = aliased(Firm, name="bidder_firm")
 
 
 @functools.cache
-def _bid_target_statement(reach: Reach, lock: Lock) -> Select[Any]:
+def _bid_target_statement(reach: Reach, lock: Lock, dialect: str) -> Select[Any]:
     bidder_id = bindparam("bidder_firm_id", type_=Integer)
-    has_live_bid = exists().where(
-        Bid.order_id == Order.id, Bid.firm_id == bidder_id, col(Bid.status).in_(LIVE_BID_STATUSES)
-    )
+    has_live_bid = exists().where(Bid.order_id == Order.id, Bid.firm_id == bidder_id, _live_bid())
     stmt = (
         sa.select(
             Order,
             _CLIENT_FIRM,
             _BIDDER_FIRM,
-            visible_to_firms(bindparam("bidder_firm_ids", expanding=True)).label("offered"),
+            visible_to_firms(_bidder_firms(dialect)).label("offered"),
             has_live_bid.label("has_live_bid"),
             ReferenceTariff,
         )
@@ -219,10 +239,14 @@ def _bid_target_statement(reach: Reach, lock: Lock) -> Select[Any]:
         .outerjoin(
             ReferenceTariff, tariffs.in_force_condition(Order.phase, Order.unit, bindparam("today"))
         )
-        .where(Order.id == bindparam("order_id"), _visibility_of_viewer_firms(reach))
+        .where(Order.id == bindparam("order_id"), _visibility_of_viewer_firms(reach, dialect))
     )
     locked: Select[Any] = _locked(stmt, lock, of=Order)
     return locked
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.get_bind().dialect.name
 
 
 class OrderRepository:
@@ -236,7 +260,7 @@ class OrderRepository:
     async def readable_listed(self, viewer: Viewer, order_id: int) -> ListedOrder | None:
         row = (
             await self.session.execute(
-                _readable_listed_statement(_reach(viewer)),
+                _readable_listed_statement(_reach(viewer), _dialect(self.session)),
                 _viewer_parameters(viewer) | {"order_id": order_id},
             )
         ).first()
@@ -258,7 +282,7 @@ class OrderRepository:
             "bidder_firm_ids": [firm_id],
             "today": today,
         }
-        statement = _bid_target_statement(_reach(viewer), lock)
+        statement = _bid_target_statement(_reach(viewer), lock, _dialect(self.session))
         row = (await self.session.execute(statement, parameters)).first()
         if row is None:
             return None

@@ -6,10 +6,13 @@ from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy import (
+    ARRAY,
     BindParameter,
     ColumnElement,
+    Integer,
     Select,
     and_,
+    any_,
     bindparam,
     exists,
     false,
@@ -33,7 +36,23 @@ from distretto.models.market import OrderStatus, OrderVisibility
 # and cached: building the visibility rule and the rest of a statement costs more CPU
 # than PostgreSQL spends answering it. Every per-request value is a bound parameter.
 VIEWER_FIRMS: BindParameter[Any] = bindparam("viewer_firm_ids", expanding=True)
+# On PostgreSQL the firms are one array parameter (``= ANY``) instead of an expanding
+# ``IN``: an expanding parameter makes SQLAlchemy render the statement's text anew at
+# every execution, which costs more CPU than the database spends on the board query.
+VIEWER_FIRM_ARRAY: BindParameter[Any] = bindparam("viewer_firm_ids", type_=ARRAY(Integer))
 NOW: BindParameter[Any] = bindparam("now")
+
+
+def viewer_firms(dialect: str) -> BindParameter[Any]:
+    """The viewer's firms as a parameter of a cached statement for ``dialect``."""
+    return VIEWER_FIRM_ARRAY if dialect == "postgresql" else VIEWER_FIRMS
+
+
+def in_firms(column: Any, firm_ids: Sequence[int] | BindParameter[Any]) -> ColumnElement[bool]:
+    """``column IN firm_ids``, or ``column = ANY(firm_ids)`` for an array parameter."""
+    if isinstance(firm_ids, BindParameter) and isinstance(firm_ids.type, ARRAY):
+        return column == any_(firm_ids)
+    return col(column).in_(firm_ids)
 
 
 def visible_to_firms(firm_ids: Sequence[int] | BindParameter[Any]) -> ColumnElement[bool]:
@@ -49,15 +68,15 @@ def visible_to_firms(firm_ids: Sequence[int] | BindParameter[Any]) -> ColumnElem
     if not isinstance(firm_ids, BindParameter) and not firm_ids:
         return false()
     invited = exists().where(
-        OrderInvitation.order_id == Order.id, col(OrderInvitation.firm_id).in_(firm_ids)
+        OrderInvitation.order_id == Order.id, in_firms(OrderInvitation.firm_id, firm_ids)
     )
     member_of_consortium = col(Order.consortium_id).in_(
         select(ConsortiumMember.consortium_id).where(
-            col(ConsortiumMember.firm_id).in_(firm_ids),
+            in_firms(ConsortiumMember.firm_id, firm_ids),
             ConsortiumMember.status == MemberStatus.ACTIVE,
         )
     )
-    has_bid = exists().where(Bid.order_id == Order.id, col(Bid.firm_id).in_(firm_ids))
+    has_bid = exists().where(Bid.order_id == Order.id, in_firms(Bid.firm_id, firm_ids))
     published = and_(
         Order.status != OrderStatus.DRAFT,
         col(Order.hidden).is_(False),
@@ -68,7 +87,7 @@ def visible_to_firms(firm_ids: Sequence[int] | BindParameter[Any]) -> ColumnElem
             has_bid,
         ),
     )
-    return or_(col(Order.client_firm_id).in_(firm_ids), published)
+    return or_(in_firms(Order.client_firm_id, firm_ids), published)
 
 
 def order_visibility(viewer: Viewer) -> ColumnElement[bool]:
@@ -86,11 +105,11 @@ def _reach(viewer: Viewer) -> Reach:
     return "firms" if viewer.firm_ids else "nobody"
 
 
-def _visibility_of_viewer_firms(reach: Reach) -> ColumnElement[bool]:
-    """``order_visibility`` for cached statements: the firms are ``VIEWER_FIRMS``."""
+def _visibility_of_viewer_firms(reach: Reach, dialect: str) -> ColumnElement[bool]:
+    """``order_visibility`` for cached statements: the firms are ``viewer_firms``."""
     if reach == "staff":
         return true()
-    return visible_to_firms(VIEWER_FIRMS) if reach == "firms" else false()
+    return visible_to_firms(viewer_firms(dialect)) if reach == "firms" else false()
 
 
 def _viewer_parameters(viewer: Viewer) -> dict[str, Any]:

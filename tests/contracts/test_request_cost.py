@@ -1,0 +1,48 @@
+"""What completing a contract costs the database, pinned (issue 18): the supplier's
+delivery and the client's acceptance, which also refreshes both firms' reputation in the
+same transaction. A change that adds a round trip to these paths fails here."""
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from distretto.auth.viewer_cache import ViewerCache
+from tests.contracts.builders import NOW, deal, fixed_clock
+from tests.market.builders import statements
+
+
+@pytest.fixture(autouse=True)
+def cold_viewers(app: FastAPI) -> Iterator[None]:
+    """Every request reads its viewer: the counts are those of a token's first request."""
+    usual = app.state.viewers
+    app.state.viewers = ViewerCache(ttl=0)
+    yield
+    app.state.viewers = usual
+
+
+async def test_delivery_and_acceptance_run_no_avoidable_statement(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    first = await deal(client, app, due_date=(NOW + timedelta(days=3)).date())
+    second = await deal(client, app, due_date=(NOW + timedelta(days=3)).date())
+    counts = []
+    for d in (first, second):
+        with fixed_clock(app, NOW):
+            async with statements(app) as delivering:
+                delivered = await client.post(f"{d.url}/deliver", headers=d.supplier.headers)
+            assert delivered.status_code == 200, delivered.text
+            async with statements(app) as accepting:
+                accepted = await client.post(f"{d.url}/accept", headers=d.client.headers)
+            assert accepted.status_code == 200, accepted.text
+        counts.append((len(delivering), len(accepting)))
+    postgres = app.state.ctx.engine.dialect.name == "postgresql"
+    # Delivering: the viewer, the contract, its move, the contract as answered, the names
+    # it shows, its event and audience (on PostgreSQL one statement with the outbox
+    # lock). Accepting, besides: both firms locked, the day's district means (two reads),
+    # their contracts, reviews and scores, the scores replaced and the snapshots written
+    # (one statement on PostgreSQL, one per firm on SQLite). The first completion costs
+    # what the next one does.
+    assert counts == ([(7, 16)] if postgres else [(8, 18)]) * 2, counts
