@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react'
-import { api, ApiError } from '../../api/client'
+import { api } from '../../api/client'
 import type { CapacityWeek, FirmCapacity } from '../../api/institutions'
 import { unitCode } from '../../api/institutions'
 import { useAuth } from '../../auth/AuthContext'
@@ -175,7 +175,7 @@ function CapacityEditor({
       push({ tone: 'success', title: t('capacity.saved') })
       onDone(saved)
     } catch (failure) {
-      setError(failure instanceof ApiError ? failure.detail : describeError(failure, t))
+      setError(describeError(failure, t))
     } finally {
       setBusy(false)
     }
