@@ -2,7 +2,7 @@
 // (docs/defects.md lists every defect and the check that proves it): no English leaking
 // into the Italian UI, form rows that line up.
 import { expect, test, type Locator, type Page } from '@playwright/test'
-import { apiPost, contextFor, createFirm, registerPerson, signIn, STAFF, staffToken, tradedDistrict, unique } from './helpers'
+import { apiPost, contextFor, createFirm, registerPerson, signIn, STAFF, staffToken, tradedDistrict, unique, waitLive } from './helpers'
 
 /** The tops of the inputs of one form row, which must be level. */
 async function level(row: Locator): Promise<void> {
@@ -76,4 +76,18 @@ test('defect 10: region and province, bid price and delivery date stand level', 
   await supplier.goto(`/orders/${t.order.id}`)
   await supplier.getByRole('button', { name: 'Modifica offerta' }).click()
   await level(supplier.locator('form .row-2').filter({ has: supplier.getByLabel(/^Consegna/) }))
+})
+
+test('the contracts list loads through the query cache and takes a new award live, units in English', async ({ browser, request }) => {
+  const t = await tradedDistrict(request)
+  const page = await (await contextFor(browser, 'en-GB')).newPage()
+  await signIn(page, t.dyer)
+  await page.goto('/contracts')
+  await expect(page.getByText('No contracts yet')).toBeVisible()
+  await waitLive(page)
+  // The client awards the order while the supplier looks at the list: it appears unasked.
+  await apiPost(request, t.client, `/orders/${t.order.id}/award`, { bid_id: t.bid.id })
+  const row = page.locator('tbody tr').filter({ hasText: t.order.title })
+  await expect(row).toBeVisible()
+  await expect(row).toContainText('1,800 garments')
 })
