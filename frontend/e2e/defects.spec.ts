@@ -91,3 +91,18 @@ test('the contracts list loads through the query cache and takes a new award liv
   await expect(row).toBeVisible()
   await expect(row).toContainText('1,800 garments')
 })
+
+test('defect 6: units in the reader’s language on the board, the order and the contract', async ({ browser, request }) => {
+  const t = await tradedDistrict(request)
+  const contract = await apiPost<{ id: number }>(request, t.client, `/orders/${t.order.id}/award`, { bid_id: t.bid.id })
+  const page = await (await contextFor(browser, 'en-GB')).newPage()
+  await signIn(page, t.client)
+  await page.goto(`/board?q=${encodeURIComponent(t.order.title)}&status=awarded`)
+  await expect(page.locator('main').getByText('1,800 garments').first()).toBeVisible()
+  await page.goto(`/orders/${t.order.id}`)
+  await expect(page.locator('main .detail-grid').first()).toContainText('1,800 garments')
+  await expect(page.locator('main .detail-grid').first()).toContainText('€3.20 / garments')
+  await page.goto(`/contracts/${contract.id}`)
+  await expect(page.locator('main')).toContainText('1,800 garments')
+  await expect(page.locator('main')).not.toContainText('1,800 capi')
+})

@@ -13,6 +13,7 @@ import { phaseName } from '../lib/phases'
 import { RECONNECTED, useLiveEvents } from '../live/LiveContext'
 import { AttachmentsCard, useOwnFiles } from '../documents/Attachments'
 import { MessageFileInput, MessageFiles, attachToMessage, useContractFiles } from '../documents/MessageFiles'
+import { unitName } from '../lib/units'
 
 export function ContractDetailPage() {
   const { id } = useParams()
@@ -69,7 +70,7 @@ export function ContractDetailPage() {
               <div>
                 <dt>{t('order.quantity')}</dt>
                 <dd>
-                  {fmt.number(c.quantity)} {c.unit ?? ''}
+                  {fmt.number(c.quantity)} {unitName(c.unit, locale)}
                 </dd>
               </div>
               <div>

@@ -15,6 +15,7 @@ import { useI18n, type MessageKey } from '../i18n'
 import { phaseName } from '../lib/phases'
 import { RECONNECTED, useLiveEvents } from '../live/LiveContext'
 import { AttachmentsCard, ClientBidFiles, MyBidFiles, useOwnFiles } from '../documents/Attachments'
+import { unitName } from '../lib/units'
 
 const LIVE_BID = ['active', 'needs_confirmation', 'awarded']
 
@@ -90,12 +91,12 @@ export function OrderDetailPage() {
               <div>
                 <dt>{t('order.quantity')}</dt>
                 <dd>
-                  {fmt.number(o.quantity)} {o.unit}
+                  {fmt.number(o.quantity)} {unitName(o.unit, locale)}
                 </dd>
               </div>
               <div>
                 <dt>{t('order.targetPrice')}</dt>
-                <dd>{o.target_unit_price ? `${fmt.money(o.target_unit_price)} / ${o.unit}` : t('order.noTarget')}</dd>
+                <dd>{o.target_unit_price ? `${fmt.money(o.target_unit_price)} / ${unitName(o.unit, locale)}` : t('order.noTarget')}</dd>
               </div>
               <div>
                 <dt>{t('order.deadline')}</dt>

@@ -70,7 +70,8 @@ function Queue() {
               <div>
                 <span className="badge badge-grey">{t(`target.${item.target_type}` as MessageKey)}</span>{' '}
                 <strong>{link ? <Link to={link}>{item.target.label}</Link> : item.target.label}</strong>
-                {item.target.author_firm_name && (
+                {/* A reported firm is its own author: its name is already the label. */}
+                {item.target.author_firm_name && item.target_type !== 'firm' && (
                   <span className="muted small">
                     {' '}
                     · {item.target.author_firm_name} {item.target.author_firm_status === 'suspended' && <StatusBadge status="suspended" />}

@@ -12,6 +12,7 @@ import { useI18n } from '../i18n'
 import { groupedPhases, phaseName } from '../lib/phases'
 import { RECONNECTED, useLiveEvents } from '../live/LiveContext'
 import '../components/tariffs/tariffs.css'
+import { unitName } from '../lib/units'
 
 const UNITS = ['m', 'kg', 'pz', 'capi', 'paia', 'm2']
 
@@ -79,11 +80,11 @@ export function TariffsPage() {
 }
 
 function TariffRow({ tariff, phaseLabel }: { tariff: Tariff; phaseLabel: string }) {
-  const { t, fmt } = useI18n()
+  const { t, fmt, locale } = useI18n()
   return (
     <tr>
       <th scope="row">{phaseLabel}</th>
-      <td data-label={t('tariffs.unit')}>{tariff.unit}</td>
+      <td data-label={t('tariffs.unit')}>{unitName(tariff.unit, locale)}</td>
       <td data-label={t('tariffs.min')} className="num">
         {fmt.money(tariff.min_price)}
       </td>

@@ -6,6 +6,7 @@ import { useLoad } from '../../hooks/useLoad'
 import { useI18n } from '../../i18n'
 import { phaseName } from '../../lib/phases'
 import { Empty, ErrorBanner, Loading } from '../ui'
+import { unitName } from '../../lib/units'
 
 /** Staff: awards below the tariff minimum, by phase, then the newest of them. */
 export function BelowTariffReport() {
@@ -69,7 +70,7 @@ export function BelowTariffReport() {
                   <Link to={`/firms/${item.supplier_firm_id}`}>{item.supplier_firm_name}</Link>
                 </td>
                 <td className="num">
-                  {fmt.money(item.unit_price)} / {fmt.money(item.min_price)} <span className="muted small">{item.unit}</span>
+                  {fmt.money(item.unit_price)} / {fmt.money(item.min_price)} <span className="muted small">{unitName(item.unit, locale)}</span>
                 </td>
                 <td className="num">{fmt.money(item.total_price)}</td>
               </tr>
