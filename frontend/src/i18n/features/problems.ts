@@ -264,6 +264,14 @@ const rows = {
   'problem.guarantees.decided': ['La richiesta è già stata decisa.', 'This request has already been decided.', '该申请已经处理。'],
   'problem.guarantees.no_cap': ['Fissa il massimale dell’impresa prima di approvarne le garanzie.', 'Set the firm’s cap before approving its guarantees.', '批准担保前请先设定该企业的额度。'],
   'problem.guarantees.cap_exceeded': ['Approvando, l’esposizione dell’impresa ({exposure} + {requested}) supererebbe il massimale di {cap}.', 'Approving would take the firm’s exposure ({exposure} + {requested}) above its cap of {cap}.', '批准后该企业的担保总额（{exposure} + {requested}）将超过额度 {cap}。'],
+
+  // Refusals of the HTTP layer itself (body size, NUL characters, unknown route, outage).
+  'problem.request.too_large': ['Troppi dati in una volta: accorcia il testo o allega file più piccoli.', 'Too much data at once: shorten the text or attach smaller files.', '一次提交的数据过多：请缩短文字或附加较小的文件。'],
+  'problem.validation.nul_character': ['Contiene caratteri non ammessi: ricopia il testo a mano.', 'Contains characters that are not allowed: retype the text.', '包含不允许的字符：请重新输入文字。'],
+  'problem.http.not_found': ['Questa pagina o risorsa non esiste.', 'This page or resource does not exist.', '该页面或资源不存在。'],
+  'problem.http.method_not_allowed': ['Operazione non prevista qui.', 'This operation is not offered here.', '此处不支持该操作。'],
+  'problem.server.internal': ['Qualcosa non ha funzionato da parte nostra. Riprova; se succede ancora, contatta l’associazione.', 'Something went wrong on our side. Try again; if it happens again, contact the association.', '我们这边出了问题。请重试；如果再次发生，请联系协会。'],
+  'problem.system.not_ready': ['Il servizio si sta avviando: riprova tra un minuto.', 'The service is starting: try again in a minute.', '服务正在启动：请一分钟后再试。'],
 } satisfies Record<string, Row>
 
 type Key = keyof typeof rows
