@@ -1,13 +1,14 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { api } from '../api/client'
-import type { Tariff, TariffList, TariffVersion } from '../api/institutions'
+import type { Tariff, TariffVersion } from '../api/institutions'
+import { apiClient, data } from '../api/typed'
 import { useAuth } from '../auth/AuthContext'
 import { SelectField, TextField } from '../components/Field'
 import { forgetTariffs } from '../components/tariffs/tariffCache'
 import { useToast } from '../components/Toasts'
-import { Card, Empty, ErrorBanner, Loading, PageHeader } from '../components/ui'
+import { Card, Empty, ErrorBanner, Loading, PageHeader, TableWrap } from '../components/ui'
 import { useForm } from '../hooks/useForm'
-import { useLoad } from '../hooks/useLoad'
 import { useI18n } from '../i18n'
 import { groupedPhases, phaseName } from '../lib/phases'
 import { RECONNECTED, useLiveEvents } from '../live/LiveContext'
@@ -20,8 +21,13 @@ export function TariffsPage() {
   const { t, locale } = useI18n()
   const { me, phases } = useAuth()
   const [phase, setPhase] = useState('')
-  const list = useLoad((signal) => api.get<TariffList>('/tariffs', { phase }, signal), [phase])
-  useLiveEvents(['tariff.published', RECONNECTED], () => list.reload())
+  const queryClient = useQueryClient()
+  const list = useQuery({
+    queryKey: ['tariffs', phase],
+    queryFn: ({ signal }) => data(apiClient.GET('/api/v1/tariffs', { params: { query: { phase: phase || undefined } }, signal })),
+  })
+  const reload = () => void queryClient.invalidateQueries({ queryKey: ['tariffs'] })
+  useLiveEvents(['tariff.published', RECONNECTED], reload)
   const options = groupedPhases(phases, locale).flatMap((g) => g.items.map((i) => ({ value: i.code, label: `${g.group} · ${i.name}` })))
   return (
     <div>
@@ -46,15 +52,15 @@ export function TariffsPage() {
         <PublishTariff
           onPublished={() => {
             forgetTariffs()
-            list.reload()
+            reload()
           }}
         />
       )}
-      <ErrorBanner error={list.error} onRetry={list.reload} />
+      <ErrorBanner error={list.error} onRetry={reload} />
       {!list.data && !list.error && <Loading />}
       {list.data && list.data.items.length === 0 && <Empty title={t('tariffs.empty')}>{t('tariffs.emptyText')}</Empty>}
       {list.data && list.data.items.length > 0 && (
-        <div className="table-wrap card">
+        <TableWrap className="card" label={t('tariffs.title')}>
           <table className="table" data-testid="tariffs-table">
             <caption className="sr-only">{t('tariffs.title')}</caption>
             <thead>
@@ -73,7 +79,7 @@ export function TariffsPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </div>
   )
