@@ -3,7 +3,7 @@
 // serious or critical violations.
 import AxeBuilder from '@axe-core/playwright'
 import { expect, test, type Browser, type Page } from '@playwright/test'
-import { consortiumDistrict, contextFor, signIn, snap, STAFF, tradedDistrict } from './helpers'
+import { consortiumDistrict, contextFor, DESKTOP, PHONE, signIn, snap, STAFF, tradedDistrict } from './helpers'
 
 const LOCALES = [
   { tag: 'it-IT', code: 'it', lang: 'it', board: 'Bacheca' },
@@ -27,7 +27,11 @@ async function tour(browser: Browser, locale: (typeof LOCALES)[number], role: st
     await expect(page.locator('main h1').first()).toBeVisible()
     await expect(page.locator('html')).toHaveAttribute('lang', locale.lang)
     await page.waitForLoadState('networkidle')
-    await accessible(page, `${role} ${path} (${locale.code})`)
+    await accessible(page, `${role} ${path} (${locale.code}, desktop)`)
+    // The phone layout is another page for axe: the menu folds, tables become cards.
+    await page.setViewportSize(PHONE)
+    await accessible(page, `${role} ${path} (${locale.code}, phone)`)
+    await page.setViewportSize(DESKTOP)
     await snap(page, `${locale.code}-${role}-${path.replace(/[/?=&]+/g, '_').replace(/^_|_$/g, '') || 'home'}`)
   }
   await context.close()
@@ -35,7 +39,7 @@ async function tour(browser: Browser, locale: (typeof LOCALES)[number], role: st
 
 for (const locale of LOCALES) {
   test(`every role's main pages in ${locale.code}: screenshots and axe`, async ({ browser, request }) => {
-    test.setTimeout(300_000)
+    test.setTimeout(600_000)
     const market = await tradedDistrict(request)
     const consortia = await consortiumDistrict(request)
     const contract = await (
@@ -45,10 +49,10 @@ for (const locale of LOCALES) {
       })
     ).json()
 
-    await tour(browser, locale, 'visitor', null, ['/', '/firms', '/consortia', '/observatory', '/signin'])
+    await tour(browser, locale, 'visitor', null, ['/', '/firms', '/consortia', '/observatory', '/tariffs', '/forum', '/signin'])
     await tour(browser, locale, 'final-firm', market.client, ['/board', `/orders/${market.order.id}`, `/contracts/${contract.id}`, '/orders/new', `/firms/${market.client.firmId}`, '/notifications'])
-    await tour(browser, locale, 'supplier', market.dyer, ['/board', `/orders/${market.order.id}`, '/contracts', `/contracts/${contract.id}`])
+    await tour(browser, locale, 'supplier', market.dyer, ['/board', `/orders/${market.order.id}`, '/contracts', `/contracts/${contract.id}`, `/firms/${market.dyer.firmId}`])
     await tour(browser, locale, 'secretary', consortia.secretary, ['/secretariat', `/consortia/${consortia.consortium.id}`, `/trade-fairs/${consortia.fair.id}`, `/courses/${consortia.course.id}`])
-    await tour(browser, locale, 'officer', STAFF, ['/staff', '/staff?tab=firms', '/staff?tab=disputes', '/staff?tab=audit'], STAFF.password)
+    await tour(browser, locale, 'officer', STAFF, ['/staff', '/staff?tab=firms', '/staff?tab=disputes', '/staff?tab=documents', '/staff?tab=audit', '/staff?tab=below-tariff'], STAFF.password)
   })
 }

@@ -162,7 +162,8 @@ async def test_hiding_a_post_through_moderation(client: httpx.AsyncClient, app: 
     )
     assert flag.status_code == 201, flag.text
     queue = (await client.get("/moderation/flags", headers=association.headers)).json()
-    assert queue["items"][0]["target"]["label"].startswith("Reply in forum topic")
+    # The kind is the target type (the web app words it); the label is the topic alone.
+    assert queue["items"][0]["target"]["label"] == f"«{made['title']}»"
     resolved = await client.post(
         f"/moderation/flags/{flag.json()['id']}/resolve",
         json={"action": "hide", "note": "Pubblicità"},

@@ -104,3 +104,39 @@ async def test_the_web_app_words_every_code_the_backend_sends() -> None:
     catalogue = Path(__file__).parents[2] / "frontend/src/i18n/features/problems.ts"
     worded = set(re.findall(r"'problem\.([a-z_]+\.[a-z_]+)'", catalogue.read_text()))
     assert sent and sent - worded == set()
+
+
+async def test_refusals_of_the_http_layer_carry_codes_too(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    # Each of these once answered with a bare English detail the web app could only echo.
+    unknown = await client.get("/does-not-exist")
+    assert unknown.status_code == 404 and unknown.json()["code"] == "http.not_found"
+    wrong_method = await client.delete("/observatory/summary")
+    assert wrong_method.status_code == 405
+    assert wrong_method.json()["code"] == "http.method_not_allowed"
+    limit = app.state.ctx.settings.max_body_bytes
+    big = await client.post(
+        "/auth/register", content=b"x" * (limit + 1), headers={"content-type": "application/json"}
+    )
+    assert big.status_code == 413
+    assert big.json()["code"] == "request.too_large" and big.json()["params"] == {"limit": limit}
+    nul = await client.get("/firms", params={"q": "a\x00b"})
+    assert nul.status_code == 422 and nul.json()["code"] == "validation-error"
+    assert [e["code"] for e in nul.json()["errors"]] == ["validation.nul_character"]
+
+
+async def test_the_web_app_words_the_http_layer_codes() -> None:
+    from pathlib import Path
+
+    catalogue = Path(__file__).parents[2] / "frontend/src/i18n/features/problems.ts"
+    text = catalogue.read_text()
+    for code in (
+        "request.too_large",
+        "validation.nul_character",
+        "http.not_found",
+        "http.method_not_allowed",
+        "server.internal",
+        "system.not_ready",
+    ):
+        assert f"'problem.{code}'" in text, code

@@ -7,6 +7,7 @@ know status codes.
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -117,6 +118,13 @@ def problem(status: int, title: str, detail: str, slug: str, **extra: Any) -> JS
         **extra,
     }
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def _status_name(status: int) -> str:
+    try:
+        return HTTPStatus(status).name.lower()
+    except ValueError:
+        return "error"
 
 
 def _field_name(loc: tuple[Any, ...]) -> str:
@@ -280,7 +288,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        response = problem(exc.status_code, str(exc.detail), str(exc.detail), "http-error")
+        # Unknown route, wrong method…: a code from the status ("http.method_not_allowed")
+        # so clients word it themselves, like every other refusal.
+        code = f"http.{_status_name(exc.status_code)}"
+        response = problem(
+            exc.status_code, str(exc.detail), str(exc.detail), "http-error", code=code, params={}
+        )
         if exc.headers:
             response.headers.update(exc.headers)
         if exc.status_code == 405:
@@ -293,4 +306,11 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
         # Never leak a traceback to the client; the server log has it.
         log.exception("unhandled error", exc_info=exc)
-        return problem(500, "Internal error", "Something went wrong on our side.", "internal")
+        return problem(
+            500,
+            "Internal error",
+            "Something went wrong on our side.",
+            "internal",
+            code="server.internal",
+            params={},
+        )

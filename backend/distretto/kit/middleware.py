@@ -110,6 +110,8 @@ class HttpMiddleware:
             "Payload too large",
             f"Request bodies are limited to {limit} bytes",
             "payload-too-large",
+            code="request.too_large",
+            params={"limit": limit},
         )
         await response(scope, receive, send)
 
@@ -187,11 +189,15 @@ class NulGuardMiddleware:
             "Invalid input",
             f"Please check these fields: {where}",
             "validation-error",
+            code="validation-error",
+            params={},
             errors=[
                 {
                     "field": where,
                     "message": "must not contain NUL characters",
                     "type": "value_error",
+                    "code": "validation.nul_character",
+                    "params": {},
                 }
             ],
         )

@@ -16,7 +16,9 @@ async def create_staff_user(settings: Settings, email: str, password: str) -> in
                 await session.scalars(select(User).where(func.lower(User.email) == email.lower()))
             ).first()
             if user is None:
-                user = User(email=email.lower(), full_name="Association staff")
+                # The name is shown to Italian readers (audit log, announcements):
+                # the district's language, as the demo's staff account.
+                user = User(email=email.lower(), full_name="Ufficio Associazione")
             user.is_staff = True
             user.password_hash = await hash_password(ctx.hasher, password)
             session.add(user)

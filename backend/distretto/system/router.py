@@ -21,7 +21,14 @@ async def readyz(request: Request) -> dict[str, str] | Response:
     try:
         await ping(request.app.state.ctx.engine)
     except Exception:
-        return problem(503, "Not ready", "The database is not reachable", "not-ready")
+        return problem(
+            503,
+            "Not ready",
+            "The database is not reachable",
+            "not-ready",
+            code="system.not_ready",
+            params={},
+        )
     return {"status": "ready"}
 
 

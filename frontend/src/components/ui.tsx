@@ -75,6 +75,16 @@ export function Notice({ tone = 'info', children }: { tone?: 'info' | 'success' 
   )
 }
 
+/** A table that may scroll sideways on a phone: focusable and named, so a keyboard user
+ * can scroll it too (axe `scrollable-region-focusable`). */
+export function TableWrap({ label, className, children }: { label: string; className?: string; children: ReactNode }) {
+  return (
+    <div className={`table-wrap ${className ?? ''}`} role="region" aria-label={label} tabIndex={0}>
+      {children}
+    </div>
+  )
+}
+
 export function Empty({ title, children, action }: { title: string; children?: ReactNode; action?: ReactNode }) {
   return (
     <div className="empty">

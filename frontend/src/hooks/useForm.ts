@@ -71,7 +71,8 @@ export function problemMessage(problem: Problem | null | undefined, t: Translate
 export function fieldMessages(error: ApiError, t: Translate): Record<string, string> {
   const messages: Record<string, string> = {}
   for (const [field, message] of Object.entries(error.fields)) {
-    messages[field] = problemMessage(error.fieldProblems[field], t) ?? message
+    // A code this build has no words for: a generic phrase, never the server's English.
+    messages[field] = problemMessage(error.fieldProblems[field], t) ?? (message && t('problem.validation.value_error'))
   }
   return messages
 }
@@ -82,14 +83,15 @@ export function describeError(error: unknown, t: Translate): string {
   if (error instanceof ApiError) {
     const worded = problemMessage(error.problem, t)
     if (error.status === 401) return t('error.signedOut')
-    if (error.status === 403) return worded ?? `${t('error.forbidden')} ${error.detail}`
+    if (error.status === 403) return worded ?? t('error.forbidden')
     if (error.status === 404) return t('error.notFound')
     if (error.status === 429) return worded ?? t('error.tooMany')
     if (error.status >= 500) return t('error.server')
     if (error.hasFieldErrors() && error.problem?.code === 'validation-error') {
       return Object.values(fieldMessages(error, t)).join(' ')
     }
-    return worded ?? error.detail
+    // The server's detail is English for other clients: an unknown code is worded by status.
+    return worded ?? (error.status === 409 ? t('error.conflict') : t('error.refused'))
   }
   return t('error.unexpected')
 }

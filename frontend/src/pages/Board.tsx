@@ -11,6 +11,7 @@ import { groupedPhases, phaseName } from '../lib/phases'
 import { RECONNECTED, useLiveEvents } from '../live/LiveContext'
 import { OrderCoverImage, useOrderCovers } from '../documents/Covers'
 import { AlertMeButton } from '../mail/AlertMeButton'
+import { unitName } from '../lib/units'
 
 const PAGE_SIZE = 20
 
@@ -34,7 +35,7 @@ export function OrderCard({ order, fresh, cover }: { order: Order; fresh?: boole
         <div>
           <dt>{t('order.quantity')}</dt>
           <dd>
-            {fmt.number(order.quantity)} {order.unit}
+            {fmt.number(order.quantity)} {unitName(order.unit, locale)}
           </dd>
         </div>
         <div>

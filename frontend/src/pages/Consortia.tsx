@@ -1,22 +1,31 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { Link, useNavigate } from 'react-router-dom'
 import { api } from '../api/client'
-import type { Consortium, ConsortiumKind, Page } from '../api/types'
+import { apiClient, data } from '../api/typed'
+import type { Consortium, ConsortiumKind } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
 import { SelectField, TextArea, TextField } from '../components/Field'
 import { Card, Empty, ErrorBanner, Loading, PageHeader } from '../components/ui'
 import { useForm } from '../hooks/useForm'
-import { useLoad } from '../hooks/useLoad'
 import { useI18n, type MessageKey } from '../i18n'
+import { RECONNECTED, useLiveEvents } from '../live/LiveContext'
 
 const KINDS: ConsortiumKind[] = ['export', 'marketing', 'training', 'general', 'credit_guarantee']
 
 export function ConsortiaPage() {
   const { t, fmt } = useI18n()
   const { me } = useAuth()
-  const [kind, setKind] = useState('')
+  const [kind, setKind] = useState<ConsortiumKind | ''>('')
   const [creating, setCreating] = useState(false)
-  const list = useLoad((signal) => api.get<Page<Consortium>>('/consortia', { kind, limit: 100 }, signal), [kind])
+  const queryClient = useQueryClient()
+  const list = useQuery({
+    queryKey: ['consortia', { kind }],
+    queryFn: ({ signal }) => data(apiClient.GET('/api/v1/consortia', { params: { query: { kind: kind || undefined, limit: 100 } }, signal })),
+  })
+  const reload = () => void queryClient.invalidateQueries({ queryKey: ['consortia'] })
+  // Member counts and the viewer's role change when a membership is decided.
+  useLiveEvents(['membership.approved', 'membership.ended', RECONNECTED], reload)
   return (
     <div>
       <PageHeader
@@ -34,7 +43,7 @@ export function ConsortiaPage() {
       <div className="toolbar">
         <label className="inline-select">
           {t('consortia.kind')}{' '}
-          <select value={kind} onChange={(e) => setKind(e.target.value)}>
+          <select value={kind} onChange={(e) => setKind(e.target.value as ConsortiumKind | '')}>
             <option value="">{t('consortia.allKinds')}</option>
             {KINDS.map((k) => (
               <option key={k} value={k}>
@@ -44,8 +53,8 @@ export function ConsortiaPage() {
           </select>
         </label>
       </div>
-      <ErrorBanner error={list.error} onRetry={list.reload} />
-      {list.loading && !list.data && <Loading />}
+      <ErrorBanner error={list.error} onRetry={reload} />
+      {list.isPending && <Loading />}
       {list.data && list.data.items.length === 0 && <Empty title={t('consortia.empty')} />}
       <ul className="firm-grid">
         {list.data?.items.map((c) => (

@@ -1,16 +1,24 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { Link, useParams, useSearchParams } from 'react-router-dom'
 import { api } from '../api/client'
-import { itemsOf, type Campaign, type ConsortiumDetail, type Course, type Page, type TradeFair } from '../api/types'
+import { apiClient, data } from '../api/typed'
+import type { ConsortiumDetail } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
 import { SelectField, TextArea, TextField } from '../components/Field'
 import { Card, Empty, ErrorBanner, Loading, Notice, PageHeader, StatusBadge, Tabs } from '../components/ui'
 import { useForm, type Errors } from '../hooks/useForm'
-import { useLoad } from '../hooks/useLoad'
 import { useI18n, type MessageKey } from '../i18n'
 import { phaseName } from '../lib/phases'
 import { useLiveEvents } from '../live/LiveContext'
 import { ConfidiPanel } from '../components/guarantees/ConfidiPanel'
+import { keys, load } from './workplaces/queries'
+
+/** Refetches the consortium and everything under its key (fairs, campaigns, courses). */
+function useReload(consortiumId: number): () => void {
+  const queryClient = useQueryClient()
+  return () => void queryClient.invalidateQueries({ queryKey: keys.consortium(consortiumId) })
+}
 
 type Tab = 'members' | 'fairs' | 'campaigns' | 'courses' | 'guarantees'
 
@@ -20,9 +28,11 @@ export function ConsortiumDetailPage() {
   const { t } = useI18n()
   const [params, setParams] = useSearchParams()
   const tab = (params.get('tab') ?? 'members') as Tab
-  const consortium = useLoad((signal) => api.get<ConsortiumDetail>(`/consortia/${consortiumId}`, undefined, signal), [consortiumId])
-  useLiveEvents(['membership.approved', 'trade_fair.created', 'course.created'], () => consortium.reload())
-  if (consortium.error) return <ErrorBanner error={consortium.error} onRetry={consortium.reload} />
+  // The same cache entry as the secretary's desk: a request approved there shows here.
+  const consortium = useQuery({ queryKey: keys.consortium(consortiumId), queryFn: () => load.consortium(consortiumId) })
+  const reload = useReload(consortiumId)
+  useLiveEvents(['membership.approved', 'trade_fair.created', 'course.created'], reload)
+  if (consortium.error) return <ErrorBanner error={consortium.error} onRetry={reload} />
   if (!consortium.data) return <Loading />
   const c = consortium.data
   const manager = c.viewer_role === 'manager'
@@ -38,7 +48,7 @@ export function ConsortiumDetailPage() {
         back={{ to: '/consortia', label: t('nav.consortia') }}
       />
       {c.description && <p className="prose lead">{c.description}</p>}
-      <JoinPanel consortium={c} onChanged={consortium.reload} />
+      <JoinPanel consortium={c} onChanged={reload} />
       <Tabs<Tab>
         label={t('consortia.sections')}
         current={tab}
@@ -52,7 +62,7 @@ export function ConsortiumDetailPage() {
         ]}
       />
       <div className="tab-panel" role="tabpanel">
-        {tab === 'members' && <Members consortium={c} manager={manager} onChanged={consortium.reload} />}
+        {tab === 'members' && <Members consortium={c} manager={manager} onChanged={reload} />}
         {tab === 'fairs' && <Fairs consortiumId={c.id} manager={manager} />}
         {tab === 'campaigns' && <Campaigns consortiumId={c.id} manager={manager} />}
         {tab === 'courses' && <Courses consortiumId={c.id} manager={manager} />}
@@ -160,7 +170,8 @@ function Members({ consortium: c, manager, onChanged }: { consortium: Consortium
 function Fairs({ consortiumId, manager }: { consortiumId: number; manager: boolean }) {
   const { t, fmt } = useI18n()
   const [creating, setCreating] = useState(false)
-  const fairs = useLoad((signal) => api.get<TradeFair[] | Page<TradeFair>>(`/consortia/${consortiumId}/trade-fairs`, undefined, signal).then(itemsOf), [consortiumId])
+  const fairs = useQuery({ queryKey: keys.fairs(consortiumId), queryFn: () => load.fairs(consortiumId), select: (page) => page.items })
+  const reload = useReload(consortiumId)
   return (
     <>
       {manager && (
@@ -170,8 +181,8 @@ function Fairs({ consortiumId, manager }: { consortiumId: number; manager: boole
           </button>
         </div>
       )}
-      {creating && <NewFair consortiumId={consortiumId} onDone={() => { setCreating(false); fairs.reload() }} />}
-      <ErrorBanner error={fairs.error} onRetry={fairs.reload} />
+      {creating && <NewFair consortiumId={consortiumId} onDone={() => { setCreating(false); reload() }} />}
+      <ErrorBanner error={fairs.error} onRetry={reload} />
       {fairs.data?.length === 0 && <Empty title={t('fair.none')} />}
       <ul className="event-list">
         {fairs.data?.map((fair) => (
@@ -284,7 +295,12 @@ function NewFair({ consortiumId, onDone }: { consortiumId: number; onDone: () =>
 function Campaigns({ consortiumId, manager }: { consortiumId: number; manager: boolean }) {
   const { t, fmt } = useI18n()
   const [creating, setCreating] = useState(false)
-  const campaigns = useLoad((signal) => api.get<Campaign[] | Page<Campaign>>(`/consortia/${consortiumId}/campaigns`, undefined, signal).then(itemsOf), [consortiumId])
+  const campaigns = useQuery({
+    queryKey: [...keys.consortium(consortiumId), 'campaigns'],
+    queryFn: () => data(apiClient.GET('/api/v1/consortia/{consortium_id}/campaigns', { params: { path: { consortium_id: consortiumId }, query: { limit: 50 } } })),
+    select: (page) => page.items,
+  })
+  const reload = useReload(consortiumId)
   const form = useForm({ title: '', description: '', budget: '', starts_on: '', ends_on: '' })
   const v = form.values
   const submit = async (event: FormEvent) => {
@@ -302,7 +318,7 @@ function Campaigns({ consortiumId, manager }: { consortiumId: number; manager: b
     )
     if (ok) {
       setCreating(false)
-      campaigns.reload()
+      reload()
     }
   }
   return (
@@ -331,7 +347,7 @@ function Campaigns({ consortiumId, manager }: { consortiumId: number; manager: b
           </form>
         </Card>
       )}
-      <ErrorBanner error={campaigns.error} onRetry={campaigns.reload} />
+      <ErrorBanner error={campaigns.error} onRetry={reload} />
       {campaigns.data?.length === 0 && <Empty title={t('campaign.none')} />}
       <ul className="event-list">
         {campaigns.data?.map((campaign) => (
@@ -360,7 +376,8 @@ interface SessionDraft {
 function Courses({ consortiumId, manager }: { consortiumId: number; manager: boolean }) {
   const { t, fmt } = useI18n()
   const [creating, setCreating] = useState(false)
-  const courses = useLoad((signal) => api.get<Course[] | Page<Course>>(`/consortia/${consortiumId}/courses`, undefined, signal).then(itemsOf), [consortiumId])
+  const courses = useQuery({ queryKey: keys.courses(consortiumId), queryFn: () => load.courses(consortiumId), select: (page) => page.items })
+  const reload = useReload(consortiumId)
   const form = useForm({ title: '', description: '', capacity: '12', enrol_deadline: '', sessions: [{ starts_at: '', ends_at: '', location: '' }] as SessionDraft[] })
   const v = form.values
   const setSession = (index: number, changes: Partial<SessionDraft>) =>
@@ -395,7 +412,7 @@ function Courses({ consortiumId, manager }: { consortiumId: number; manager: boo
     )
     if (ok) {
       setCreating(false)
-      courses.reload()
+      reload()
     }
   }
   const errors = form.errors as Record<string, string | undefined>
@@ -444,7 +461,7 @@ function Courses({ consortiumId, manager }: { consortiumId: number; manager: boo
           </form>
         </Card>
       )}
-      <ErrorBanner error={courses.error} onRetry={courses.reload} />
+      <ErrorBanner error={courses.error} onRetry={reload} />
       {courses.data?.length === 0 && <Empty title={t('course.none')} />}
       <ul className="event-list">
         {courses.data?.map((course) => (

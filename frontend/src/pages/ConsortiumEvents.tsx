@@ -1,24 +1,34 @@
 // The pages of a consortium's activities: trade fairs, campaigns, courses.
 
+import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { Link, useParams } from 'react-router-dom'
 import { api } from '../api/client'
-import { itemsOf, type Campaign, type CostShare, type Course, type Enrolment, type Page, type TradeFair } from '../api/types'
+import { apiClient, data } from '../api/typed'
+import type { Enrolment } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
 import { TextField } from '../components/Field'
 import { Card, Empty, ErrorBanner, Loading, Notice, PageHeader, Stat, StatusBadge } from '../components/ui'
 import { useForm } from '../hooks/useForm'
-import { useLoad } from '../hooks/useLoad'
 import { useI18n } from '../i18n'
 import { useLiveEvents } from '../live/LiveContext'
 import { CourseRoster } from './workplaces/CourseRoster'
 import { FairManagerPanel } from './workplaces/FairManagerPanel'
 
+type Shared = { kind: 'trade-fair' | 'campaign'; id: number; participants: number }
+
+function loadCosts({ kind, id }: Shared, signal: AbortSignal) {
+  return kind === 'trade-fair'
+    ? data(apiClient.GET('/api/v1/trade-fairs/{fair_id}/costs', { params: { path: { fair_id: id } }, signal }))
+    : data(apiClient.GET('/api/v1/campaigns/{campaign_id}/costs', { params: { path: { campaign_id: id } }, signal }))
+}
+
 /** `estimated`: sign-ups are still open, so each share will shrink as firms join (the
  * first firm must not read the whole cost as its bill); `places` is the most firms. */
-function CostTable({ path, total, estimated = false, places }: { path: string; total: string; estimated?: boolean; places?: number }) {
+function CostTable({ of, total, estimated = false, places }: { of: Shared; total: string; estimated?: boolean; places?: number }) {
   const { t, fmt } = useI18n()
-  const costs = useLoad((signal) => api.get<CostShare[] | Page<CostShare>>(path, undefined, signal).then(itemsOf), [path])
+  // Under the fair's (campaign's) key, with the participant count: a signup refetches.
+  const costs = useQuery({ queryKey: [of.kind, of.id, 'costs', of.participants], queryFn: ({ signal }) => loadCosts(of, signal) })
   if (costs.error) return <p className="muted">{t('fair.costsPrivate')}</p>
   if (!costs.data) return <Loading />
   const rows = costs.data
@@ -79,12 +89,17 @@ export function TradeFairPage() {
   const { t, fmt, locale } = useI18n()
   const { me, firmId, canManage } = useAuth()
   const runsIt = (consortiumId: number) => Boolean(me?.consortia.some((c) => c.consortium_id === consortiumId && c.role === 'manager'))
-  const fair = useLoad((signal) => api.get<TradeFair>(`/trade-fairs/${fairId}`, undefined, signal), [fairId])
+  const queryClient = useQueryClient()
+  const fair = useQuery({
+    queryKey: ['trade-fair', fairId],
+    queryFn: ({ signal }) => data(apiClient.GET('/api/v1/trade-fairs/{fair_id}', { params: { path: { fair_id: fairId } }, signal })),
+  })
+  const reload = () => void queryClient.invalidateQueries({ queryKey: ['trade-fair', fairId] })
   const [area, setArea] = useState('')
   const [error, setError] = useState<unknown>(null)
   const [areaError, setAreaError] = useState<string | undefined>()
   const [busy, setBusy] = useState(false)
-  if (fair.error) return <ErrorBanner error={fair.error} onRetry={fair.reload} />
+  if (fair.error) return <ErrorBanner error={fair.error} onRetry={reload} />
   if (!fair.data) return <Loading />
   const f = fair.data
   // Null only in lists; the fair's own page always carries its participants.
@@ -102,7 +117,7 @@ export function TradeFairPage() {
     setBusy(true)
     try {
       await api.post(`/trade-fairs/${f.id}/participations`, { firm_id: firmId, ...(area ? { area_m2: Number(area.replace(',', '.')) } : {}) })
-      fair.reload()
+      reload()
     } catch (failure) {
       setError(failure)
     } finally {
@@ -112,7 +127,7 @@ export function TradeFairPage() {
   const withdraw = async () => {
     try {
       await api.delete(`/trade-fairs/${f.id}/participations/${firmId}`)
-      fair.reload()
+      reload()
     } catch (failure) {
       setError(failure)
     }
@@ -141,12 +156,12 @@ export function TradeFairPage() {
       </div>
       <div className="detail-grid">
         <div className="detail-main">
-          {runsIt(f.consortium_id) && firmId ? <FairManagerPanel fair={f} onChange={fair.reload} /> : null}
+          {runsIt(f.consortium_id) && firmId ? <FairManagerPanel fair={f} onChange={reload} /> : null}
           <Card title={t('fair.costs')}>
             <p className="muted small">{f.cost_split === 'equal' ? t('fair.splitEqualHelp') : t('fair.splitAreaHelp')}</p>
             {/* Shares are the participants' and the managers' to read: others are not asked to load them (the API would refuse). */}
             {mine || runsIt(f.consortium_id) ? (
-              <CostTable key={f.participant_count} path={`/trade-fairs/${f.id}/costs`} total={f.total_cost} estimated={f.signups_open} places={f.max_firms} />
+              <CostTable of={{ kind: 'trade-fair', id: f.id, participants: f.participant_count ?? 0 }} total={f.total_cost} estimated={f.signups_open} places={f.max_firms} />
             ) : (
               <p className="muted">{t('fair.costsPrivate')}</p>
             )}
@@ -165,7 +180,7 @@ export function TradeFairPage() {
                 )}
               </>
             ) : runsIt(f.consortium_id) && !firmId ? (
-              <FairManagerPanel fair={f} onChange={fair.reload} />
+              <FairManagerPanel fair={f} onChange={reload} />
             ) : !me || !firmId ? (
               <p className="muted">{t('fair.signInToJoin')}</p>
             ) : !f.signups_open ? (
@@ -209,9 +224,14 @@ export function CampaignPage() {
   const campaignId = Number(id)
   const { t, fmt } = useI18n()
   const { firmId, canManage } = useAuth()
-  const campaign = useLoad((signal) => api.get<Campaign>(`/campaigns/${campaignId}`, undefined, signal), [campaignId])
+  const queryClient = useQueryClient()
+  const campaign = useQuery({
+    queryKey: ['campaign', campaignId],
+    queryFn: ({ signal }) => data(apiClient.GET('/api/v1/campaigns/{campaign_id}', { params: { path: { campaign_id: campaignId } }, signal })),
+  })
+  const reload = () => void queryClient.invalidateQueries({ queryKey: ['campaign', campaignId] })
   const [error, setError] = useState<unknown>(null)
-  if (campaign.error) return <ErrorBanner error={campaign.error} onRetry={campaign.reload} />
+  if (campaign.error) return <ErrorBanner error={campaign.error} onRetry={reload} />
   if (!campaign.data) return <Loading />
   const c = campaign.data
   const joined = (c.participants ?? []).some((p) => p.firm_id === firmId)
@@ -219,7 +239,7 @@ export function CampaignPage() {
     try {
       if (joined) await api.delete(`/campaigns/${c.id}/participations/${firmId}`)
       else await api.post(`/campaigns/${c.id}/participations`, { firm_id: firmId })
-      campaign.reload()
+      reload()
     } catch (failure) {
       setError(failure)
     }
@@ -241,7 +261,7 @@ export function CampaignPage() {
         </div>
       )}
       <Card title={t('fair.costs')}>
-        <CostTable key={c.participant_count} path={`/campaigns/${c.id}/costs`} total={c.budget} />
+        <CostTable of={{ kind: 'campaign', id: c.id, participants: c.participant_count ?? 0 }} total={c.budget} />
       </Card>
     </div>
   )
@@ -253,13 +273,19 @@ export function CoursePage() {
   const { t, fmt, locale } = useI18n()
   const { me, firmId } = useAuth()
   const [cancelling, setCancelling] = useState<number | null>(null)
-  const course = useLoad((signal) => api.get<Course>(`/courses/${courseId}`, undefined, signal), [courseId])
+  const queryClient = useQueryClient()
+  const course = useQuery({
+    queryKey: ['course', courseId],
+    queryFn: ({ signal }) => data(apiClient.GET('/api/v1/courses/{course_id}', { params: { path: { course_id: courseId } }, signal })),
+  })
+  // The course and, under its key, the secretary's roster.
+  const reload = () => void queryClient.invalidateQueries({ queryKey: ['course', courseId] })
   const form = useForm({ participant_name: me?.full_name ?? '', participant_email: me?.email ?? '' })
   const [error, setError] = useState<unknown>(null)
   useLiveEvents(['enrolment.promoted'], (event) => {
-    if (Number(event.data.course_id) === courseId) course.reload()
+    if (Number(event.data.course_id) === courseId) reload()
   })
-  if (course.error) return <ErrorBanner error={course.error} onRetry={course.reload} />
+  if (course.error) return <ErrorBanner error={course.error} onRetry={reload} />
   if (!course.data) return <Loading />
   const c = course.data
   const enrol = async (event: FormEvent) => {
@@ -275,13 +301,13 @@ export function CoursePage() {
     )
     if (ok) {
       form.setValues({ participant_name: '', participant_email: '' })
-      course.reload()
+      reload()
     }
   }
   const cancel = async (enrolment: Enrolment) => {
     try {
       await api.delete(`/enrolments/${enrolment.id}`)
-      course.reload()
+      reload()
     } catch (failure) {
       setError(failure)
     }

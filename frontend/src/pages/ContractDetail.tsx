@@ -1,13 +1,14 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useRef, useState, type FormEvent } from 'react'
 import { Link, useParams } from 'react-router-dom'
 import { api } from '../api/client'
-import type { Contract, ContractMessage, Page, Review } from '../api/types'
+import { apiClient, data } from '../api/typed'
+import type { Contract, ContractMessage } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
 import { TextArea } from '../components/Field'
 import { ReportButton } from '../components/ReportButton'
 import { Card, ErrorBanner, Loading, Notice, PageHeader, StatusBadge } from '../components/ui'
 import { useForm } from '../hooks/useForm'
-import { useLoad } from '../hooks/useLoad'
 import { useI18n, type MessageKey } from '../i18n'
 import { formatDecimal } from '../lib/numbers'
 import { phaseName } from '../lib/phases'
@@ -16,21 +17,29 @@ import { InvoiceCard, LotsCard } from '../trade/Lots'
 import { RECONNECTED, useLiveEvents } from '../live/LiveContext'
 import { AttachmentsCard, useOwnFiles } from '../documents/Attachments'
 import { MessageFileInput, MessageFiles, attachToMessage, useContractFiles } from '../documents/MessageFiles'
+import { unitName } from '../lib/units'
+import { keys, load } from './workplaces/queries'
 
 export function ContractDetailPage() {
   const { id } = useParams()
   const contractId = Number(id)
   const { t, fmt, locale } = useI18n()
   const { me, phases } = useAuth()
-  const contract = useLoad((signal) => api.get<Contract>(`/contracts/${contractId}`, undefined, signal), [contractId])
+  const queryClient = useQueryClient()
+  const contract = useQuery({
+    queryKey: ['contract', contractId],
+    queryFn: ({ signal }) => data(apiClient.GET('/api/v1/contracts/{contract_id}', { params: { path: { contract_id: contractId } }, signal })),
+  })
+  // The contract and, under its key, its reviews and message thread.
+  const reload = () => void queryClient.invalidateQueries({ queryKey: ['contract', contractId] })
   useLiveEvents(['contract.updated', RECONNECTED], (event) => {
-    if (event.type === RECONNECTED || event.data.id === contractId) contract.reload()
+    if (event.type === RECONNECTED || event.data.id === contractId) reload()
   })
   if (contract.error) {
     return (
       <div>
         <PageHeader title={t('contracts.notFound')} back={{ to: '/contracts', label: t('nav.contracts') }} />
-        <ErrorBanner error={contract.error} onRetry={contract.reload} />
+        <ErrorBanner error={contract.error} onRetry={reload} />
       </div>
     )
   }
@@ -72,7 +81,7 @@ export function ContractDetailPage() {
               <div>
                 <dt>{t('order.quantity')}</dt>
                 <dd>
-                  {formatDecimal(c.quantity, locale, 0, 3)} {c.unit ?? ''}
+                  {formatDecimal(c.quantity, locale, 0, 3)} {unitName(c.unit, locale)}
                 </dd>
               </div>
               <div>
@@ -98,13 +107,13 @@ export function ContractDetailPage() {
               </div>
             </dl>
           </Card>
-          {side && <LotsCard contract={c} side={side} canAct={canAct} onChanged={contract.reload} />}
+          {side && <LotsCard contract={c} side={side} canAct={canAct} onChanged={reload} />}
           {side && <InvoiceCard contract={c} />}
           <Card title={t('timeline.title')}>
             <Timeline contract={c} />
           </Card>
           {(side || (me?.is_staff && c.disputed_at)) && <ContractFiles contract={c} canUpload={!!side} />}
-          {side && <ContractActions contract={c} side={side} canAct={canAct} onChanged={contract.reload} />}
+          {side && <ContractActions contract={c} side={side} canAct={canAct} onChanged={reload} />}
           {side && c.status === 'completed' && <Reviews contract={c} side={side} canAct={canAct} />}
         </div>
         <aside className="detail-side">{side || me?.is_staff ? <Messages contract={c} myFirmId={myFirmId} /> : null}</aside>
@@ -268,14 +277,17 @@ function Stars({ label, value, onChange }: { label: string; value: number; onCha
 function Reviews({ contract: c, side, canAct }: { contract: Contract; side: 'client' | 'supplier'; canAct: boolean }) {
   const { t, fmt } = useI18n()
   const myFirmId = side === 'client' ? c.client_firm_id : c.supplier_firm_id
-  const reviews = useLoad(
-    (signal) => api.get<Review[] | Page<Review>>(`/contracts/${c.id}/reviews`, undefined, signal).then((r) => (Array.isArray(r) ? r : r.items)),
-    [c.id],
-  )
+  const queryClient = useQueryClient()
+  const reviews = useQuery({
+    queryKey: ['contract', c.id, 'reviews'],
+    queryFn: ({ signal }) => data(apiClient.GET('/api/v1/contracts/{contract_id}/reviews', { params: { path: { contract_id: c.id } }, signal })),
+    select: (page) => page.items,
+  })
+  const reload = () => void queryClient.invalidateQueries({ queryKey: ['contract', c.id, 'reviews'] })
   const form = useForm({ quality: 0, timeliness: 0, communication: 0, comment: '' })
   useLiveEvents(['review.created', 'contract.updated'], (event) => {
     // contract.updated carries the contract itself (its `id`), review.created its contract_id.
-    if ((event.type === 'review.created' ? event.data.contract_id : event.data.id) === c.id) reviews.reload()
+    if ((event.type === 'review.created' ? event.data.contract_id : event.data.id) === c.id) reload()
   })
   const mine = reviews.data?.find((r) => r.reviewer_firm_id === myFirmId)
   const theirs = reviews.data?.find((r) => r.reviewer_firm_id !== myFirmId)
@@ -287,7 +299,7 @@ function Reviews({ contract: c, side, canAct }: { contract: Contract; side: 'cli
       },
       () => Object.fromEntries(CRITERIA.filter((k) => form.values[k] < 1).map((k) => [k, t('review.pick')])),
     )
-    if (ok) reviews.reload()
+    if (ok) reload()
   }
   return (
     <Card title={t('review.title')}>
@@ -341,21 +353,21 @@ function Reviews({ contract: c, side, canAct }: { contract: Contract; side: 'cli
 
 function Messages({ contract: c, myFirmId }: { contract: Contract; myFirmId: number | null }) {
   const { t, fmt } = useI18n()
-  const messages = useLoad(
-    (signal) =>
-      api.get<Page<ContractMessage> | ContractMessage[]>(`/contracts/${c.id}/messages`, { limit: 100 }, signal).then((r) => {
-        const list = Array.isArray(r) ? r : r.items
-        return [...list].sort((a, b) => a.id - b.id)
-      }),
-    [c.id],
-  )
+  const queryClient = useQueryClient()
+  // The dispute desk reads the same thread under the same key.
+  const messages = useQuery({
+    queryKey: keys.thread(c.id),
+    queryFn: () => load.thread(c.id),
+    select: (page): ContractMessage[] => [...page.items].sort((a, b) => a.id - b.id),
+  })
+  const reload = () => void queryClient.invalidateQueries({ queryKey: keys.thread(c.id) })
   const form = useForm({ text: '' })
   const [file, setFile] = useState<File | null>(null)
   const [fileKey, setFileKey] = useState(0)
   const files = useContractFiles(c.id, messages.data?.length)
   const end = useRef<HTMLLIElement>(null)
   useLiveEvents(['message.created', 'contract.file_added', RECONNECTED], (event) => {
-    if (event.type === RECONNECTED || Number(event.data.contract_id) === c.id) messages.reload()
+    if (event.type === RECONNECTED || Number(event.data.contract_id) === c.id) reload()
     if (event.type === 'contract.file_added') files.reload()
   })
   const count = messages.data?.length ?? 0
@@ -375,7 +387,7 @@ function Messages({ contract: c, myFirmId }: { contract: Contract; myFirmId: num
       form.set('text', '')
       setFile(null)
       setFileKey((k) => k + 1)
-      messages.reload()
+      reload()
       files.reload()
     }
   }

@@ -1,63 +1,45 @@
-import { useEffect, useState } from 'react'
+import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query'
 import { Link, useSearchParams } from 'react-router-dom'
-import { api } from '../api/client'
-import type { Contract, Page } from '../api/types'
+import { apiClient, data } from '../api/typed'
+import type { components } from '../api/schema'
 import { useAuth } from '../auth/AuthContext'
 import { Empty, ErrorBanner, Loading, PageHeader, StatusBadge, Tabs } from '../components/ui'
 import { useI18n } from '../i18n'
 import { phaseName } from '../lib/phases'
+import { unitName } from '../lib/units'
 import { RECONNECTED, useLiveEvents } from '../live/LiveContext'
 
 type Role = 'all' | 'client' | 'supplier'
+type ContractStatus = components['schemas']['ContractStatus']
+const STATUSES: ContractStatus[] = ['active', 'delivered', 'completed', 'disputed', 'cancelled']
 
 export function ContractsPage() {
   const { t, fmt, locale } = useI18n()
   const { me, phases } = useAuth()
+  const queryClient = useQueryClient()
   const [params, setParams] = useSearchParams()
   const role = (params.get('role') ?? 'all') as Role
-  const status = params.get('status') ?? ''
-  const [items, setItems] = useState<Contract[]>([])
-  const [cursor, setCursor] = useState<string | null>(null)
-  const [loading, setLoading] = useState(true)
-  const [error, setError] = useState<unknown>(null)
-  const [generation, setGeneration] = useState(0)
+  const status = (STATUSES as string[]).includes(params.get('status') ?? '') ? (params.get('status') as ContractStatus) : undefined
   const myFirms = me?.memberships.map((m) => m.firm_id) ?? []
 
-  const query = (after?: string) => ({ role: role === 'all' ? undefined : role, status, cursor: after, limit: 25 })
-  useEffect(() => {
-    const controller = new AbortController()
-    setLoading(true)
-    api.get<Page<Contract>>('/contracts', { role: role === 'all' ? undefined : role, status, limit: 25 }, controller.signal).then(
-      (page) => {
-        setItems(page.items)
-        setCursor(page.next_cursor)
-        setError(null)
-        setLoading(false)
-      },
-      (failure: unknown) => {
-        if (controller.signal.aborted) return
-        setError(failure)
-        setLoading(false)
-      },
-    )
-    return () => controller.abort()
-  }, [role, status, generation])
+  const list = useInfiniteQuery({
+    queryKey: ['contracts', { role, status }],
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam, signal }) =>
+      data(
+        apiClient.GET('/api/v1/contracts', {
+          params: { query: { role: role === 'all' ? undefined : role, status, limit: 25, ...(pageParam ? { cursor: pageParam } : {}) } },
+          signal,
+        }),
+      ),
+    getNextPageParam: (page) => page.next_cursor ?? undefined,
+  })
+  const items = list.data?.pages.flatMap((page) => page.items) ?? []
+  const error = list.error
+  const reload = () => void queryClient.invalidateQueries({ queryKey: ['contracts'] })
+  // A new award, a delivery, a dispute: the list is refetched (every loaded page).
+  useLiveEvents(['contract.created', 'contract.updated', 'order.awarded', RECONNECTED], reload)
 
-  useLiveEvents(['contract.created', 'contract.updated', 'order.awarded', RECONNECTED], () => setGeneration((g) => g + 1))
-
-  const more = async () => {
-    if (!cursor) return
-    setLoading(true)
-    try {
-      const page = await api.get<Page<Contract>>('/contracts', query(cursor))
-      setItems((list) => [...list, ...page.items])
-      setCursor(page.next_cursor)
-    } catch (failure) {
-      setError(failure)
-    } finally {
-      setLoading(false)
-    }
-  }
   const set = (name: string, value: string) => {
     const next = new URLSearchParams(params)
     if (value) next.set(name, value)
@@ -81,19 +63,19 @@ export function ContractsPage() {
         />
         <label className="inline-select">
           {t('board.status')}{' '}
-          <select value={status} onChange={(e) => set('status', e.target.value)}>
+          <select value={status ?? ''} onChange={(e) => set('status', e.target.value)}>
             <option value="">{t('board.allStatuses')}</option>
-            {['active', 'delivered', 'completed', 'disputed', 'cancelled'].map((s) => (
+            {STATUSES.map((s) => (
               <option key={s} value={s}>
-                {t(`status.${s}` as 'status.active')}
+                {t(`status.${s}`)}
               </option>
             ))}
           </select>
         </label>
       </div>
-      <ErrorBanner error={error} onRetry={() => setGeneration((g) => g + 1)} />
-      {loading && items.length === 0 && <Loading />}
-      {!loading && !error && items.length === 0 && (
+      <ErrorBanner error={error} onRetry={reload} />
+      {list.isPending && <Loading />}
+      {list.isSuccess && items.length === 0 && (
         <Empty title={t('contracts.emptyTitle')} action={<Link className="btn btn-secondary" to="/board">{t('contracts.toBoard')}</Link>}>
           {t('contracts.emptyText')}
         </Empty>
@@ -122,7 +104,7 @@ export function ContractsPage() {
                     <th scope="row">
                       <Link to={`/contracts/${c.id}`}>{c.order_title ?? t('contracts.number', { id: c.id })}</Link>
                       <div className="muted small">
-                        {phaseName(phases, c.phase, locale)} · {fmt.number(c.quantity)} {c.unit ?? ''}
+                        {phaseName(phases, c.phase, locale)} · {fmt.number(c.quantity)} {unitName(c.unit, locale)}
                       </div>
                     </th>
                     <td>
@@ -141,9 +123,9 @@ export function ContractsPage() {
           </table>
         </div>
       )}
-      {cursor && (
+      {list.hasNextPage && (
         <div className="load-more">
-          <button type="button" className="btn btn-secondary" disabled={loading} onClick={() => void more()}>
+          <button type="button" className="btn btn-secondary" disabled={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
             {t('common.loadMore')}
           </button>
         </div>

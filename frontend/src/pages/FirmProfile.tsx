@@ -1,7 +1,9 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { Link, useParams } from 'react-router-dom'
 import { api } from '../api/client'
-import type { Firm, Member, Reputation } from '../api/types'
+import { apiClient, data } from '../api/typed'
+import type { Reputation } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
 import { CapacityCalendar } from '../components/capacity/CapacityCalendar'
 import { LineChart, type LineSeries } from '../components/Charts'
@@ -9,7 +11,6 @@ import { SelectField, TextField } from '../components/Field'
 import { ReportButton } from '../components/ReportButton'
 import { Card, Empty, ErrorBanner, Loading, PageHeader, ScoreBadge, Stat, StatusBadge } from '../components/ui'
 import { useForm } from '../hooks/useForm'
-import { useLoad } from '../hooks/useLoad'
 import { useI18n, type MessageKey } from '../i18n'
 import { phaseName } from '../lib/phases'
 import { useLiveEvents } from '../live/LiveContext'
@@ -22,17 +23,21 @@ export function FirmProfilePage() {
   const firmId = Number(id)
   const { t, locale } = useI18n()
   const { me, phases } = useAuth()
-  const firm = useLoad((signal) => api.get<Firm>(`/firms/${firmId}`, undefined, signal), [firmId])
-  const reputation = useLoad((signal) => api.get<Reputation>(`/firms/${firmId}/reputation`, undefined, signal), [firmId])
-  useLiveEvents(['contract.updated', 'review.created', 'firm.suspended', 'firm.reinstated', 'firm.verified'], () => {
-    firm.reload()
-    reputation.reload()
+  const queryClient = useQueryClient()
+  const path = { params: { path: { firm_id: firmId } } }
+  const firm = useQuery({ queryKey: ['firm', firmId], queryFn: ({ signal }) => data(apiClient.GET('/api/v1/firms/{firm_id}', { ...path, signal })) })
+  const reputation = useQuery({
+    queryKey: ['firm', firmId, 'reputation'],
+    queryFn: ({ signal }) => data(apiClient.GET('/api/v1/firms/{firm_id}/reputation', { ...path, signal })),
   })
+  const reload = () => void queryClient.invalidateQueries({ queryKey: ['firm', firmId] })
+  // A completed contract or a review moves the reputation; staff decisions the badges.
+  useLiveEvents(['contract.updated', 'review.created', 'firm.suspended', 'firm.reinstated', 'firm.verified'], reload)
   if (firm.error) {
     return (
       <div>
         <PageHeader title={t('firm.notFound')} back={{ to: '/firms', label: t('nav.firms') }} />
-        <ErrorBanner error={firm.error} onRetry={firm.reload} />
+        <ErrorBanner error={firm.error} onRetry={reload} />
       </div>
     )
   }
@@ -248,7 +253,11 @@ function ReputationSection({ reputation, error }: { reputation: Reputation | und
 
 function MembersCard({ firmId, isOwner }: { firmId: number; isOwner: boolean }) {
   const { t } = useI18n()
-  const members = useLoad((signal) => api.get<Member[]>(`/firms/${firmId}/members`, undefined, signal), [firmId])
+  const queryClient = useQueryClient()
+  const members = useQuery({
+    queryKey: ['firm', firmId, 'members'],
+    queryFn: ({ signal }) => data(apiClient.GET('/api/v1/firms/{firm_id}/members', { params: { path: { firm_id: firmId } }, signal })),
+  })
   const form = useForm({ email: '', role: 'manager' })
   const [added, setAdded] = useState<string | null>(null)
   const add = async (event: FormEvent) => {
@@ -263,7 +272,7 @@ function MembersCard({ firmId, isOwner }: { firmId: number; isOwner: boolean }) 
     if (ok) {
       setAdded(form.values.email)
       form.set('email', '')
-      members.reload()
+      void queryClient.invalidateQueries({ queryKey: ['firm', firmId, 'members'] })
     }
   }
   return (

@@ -1,13 +1,13 @@
+import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { Link, useSearchParams } from 'react-router-dom'
-import { api } from '../api/client'
-import type { Firm, Page } from '../api/types'
+import { apiClient, data } from '../api/typed'
 import { useAuth } from '../auth/AuthContext'
 import { Empty, ErrorBanner, Loading, PageHeader, ScoreBadge, StatusBadge } from '../components/ui'
-import { useLoad } from '../hooks/useLoad'
 import { useI18n } from '../i18n'
 import { REGIONS } from '../lib/italy'
 import { groupedPhases, phaseName } from '../lib/phases'
+import { RECONNECTED, useLiveEvents } from '../live/LiveContext'
 
 export function FirmsPage() {
   const { t, locale } = useI18n()
@@ -17,21 +17,23 @@ export function FirmsPage() {
   const region = params.get('region') ?? ''
   const q = params.get('q') ?? ''
   const [text, setText] = useState(q)
-  const [extra, setExtra] = useState<{ items: Firm[]; cursor: string | null } | null>(null)
-  const first = useLoad(
-    (signal) => {
-      setExtra(null)
-      return api.get<Page<Firm>>('/firms', { phase, region, q, limit: 24 }, signal)
-    },
-    [phase, region, q],
-  )
-  const items = [...(first.data?.items ?? []), ...(extra?.items ?? [])]
-  const cursor = extra ? extra.cursor : first.data?.next_cursor
-  const more = async () => {
-    if (!cursor) return
-    const page = await api.get<Page<Firm>>('/firms', { phase, region, q, limit: 24, cursor })
-    setExtra((previous) => ({ items: [...(previous?.items ?? []), ...page.items], cursor: page.next_cursor }))
-  }
+  const queryClient = useQueryClient()
+  const list = useInfiniteQuery({
+    queryKey: ['firms', { phase, region, q }],
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam, signal }) =>
+      data(
+        apiClient.GET('/api/v1/firms', {
+          params: { query: { phase: phase || undefined, region: region || undefined, q: q || undefined, limit: 24, ...(pageParam ? { cursor: pageParam } : {}) } },
+          signal,
+        }),
+      ),
+    getNextPageParam: (page) => page.next_cursor ?? undefined,
+  })
+  const items = list.data?.pages.flatMap((page) => page.items) ?? []
+  const reload = () => void queryClient.invalidateQueries({ queryKey: ['firms'] })
+  // A firm verified or suspended changes its badge in the directory.
+  useLiveEvents(['firm.verified', 'firm.suspended', 'firm.reinstated', RECONNECTED], reload)
   const set = (name: string, value: string) => {
     const next = new URLSearchParams(params)
     if (value) next.set(name, value)
@@ -84,9 +86,9 @@ export function FirmsPage() {
           </select>
         </div>
       </form>
-      <ErrorBanner error={first.error} onRetry={first.reload} />
-      {first.loading && !first.data && <Loading />}
-      {first.data && items.length === 0 && <Empty title={t('firms.empty')} />}
+      <ErrorBanner error={list.error} onRetry={reload} />
+      {list.isPending && <Loading />}
+      {list.isSuccess && items.length === 0 && <Empty title={t('firms.empty')} />}
       <ul className="firm-grid">
         {items.map((firm) => (
           <li key={firm.id} className="firm-card">
@@ -108,9 +110,9 @@ export function FirmsPage() {
           </li>
         ))}
       </ul>
-      {cursor && (
+      {list.hasNextPage && (
         <div className="load-more">
-          <button type="button" className="btn btn-secondary" onClick={() => void more()}>
+          <button type="button" className="btn btn-secondary" disabled={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
             {t('common.loadMore')}
           </button>
         </div>

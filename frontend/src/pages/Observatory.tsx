@@ -1,10 +1,10 @@
+import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
-import { api } from '../api/client'
-import type { MonthCell, ObservatorySummary } from '../api/types'
+import { apiClient, data } from '../api/typed'
+import type { MonthCell } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
 import { BarList, StackedColumns, type StackedColumn } from '../components/Charts'
 import { Card, Empty, ErrorBanner, Loading, PageHeader, Stat } from '../components/ui'
-import { useLoad } from '../hooks/useLoad'
 import { unitName } from '../lib/units'
 import { useI18n } from '../i18n'
 import { phaseName } from '../lib/phases'
@@ -41,7 +41,12 @@ export function ObservatoryPage() {
   const { t, fmt, locale } = useI18n()
   const { phases } = useAuth()
   const [months, setMonths] = useState(12)
-  const summary = useLoad((signal) => api.get<ObservatorySummary>('/observatory/summary', { months }, signal), [months])
+  // Anonymised monthly aggregates: no live event changes them, a minute of cache is fine.
+  const summary = useQuery({
+    queryKey: ['observatory', months],
+    queryFn: ({ signal }) => data(apiClient.GET('/api/v1/observatory/summary', { params: { query: { months } }, signal })),
+    staleTime: 60_000,
+  })
   const name = (code: string) => phaseName(phases, code, locale)
   const header = (
     <PageHeader
@@ -65,7 +70,7 @@ export function ObservatoryPage() {
     return (
       <div>
         {header}
-        <ErrorBanner error={summary.error} onRetry={summary.reload} />
+        <ErrorBanner error={summary.error} onRetry={() => void summary.refetch()} />
       </div>
     )
   }

@@ -17,6 +17,7 @@ import { phaseName } from '../lib/phases'
 import { checkDate, checkNumber, DateInput, DecimalField, PaymentTermsFields, termsText, type PaymentTerms } from '../trade/fields'
 import { RECONNECTED, useLiveEvents } from '../live/LiveContext'
 import { AttachmentsCard, ClientBidFiles, MyBidFiles, useOwnFiles } from '../documents/Attachments'
+import { unitName } from '../lib/units'
 
 const LIVE_BID = ['active', 'needs_confirmation', 'awarded']
 
@@ -92,7 +93,7 @@ export function OrderDetailPage() {
               <div>
                 <dt>{t('order.quantity')}</dt>
                 <dd>
-                  {formatDecimal(o.quantity, locale, 0, 3)} {o.unit}
+                  {formatDecimal(o.quantity, locale, 0, 3)} {unitName(o.unit, locale)}
                 </dd>
               </div>
               <div>
@@ -104,7 +105,7 @@ export function OrderDetailPage() {
               </div>
               <div>
                 <dt>{t('order.targetPrice')}</dt>
-                <dd>{o.target_unit_price ? `${fmt.money(o.target_unit_price)} / ${o.unit}` : t('order.noTarget')}</dd>
+                <dd>{o.target_unit_price ? `${fmt.money(o.target_unit_price)} / ${unitName(o.unit, locale)}` : t('order.noTarget')}</dd>
               </div>
               <div>
                 <dt>{t('order.deadline')}</dt>

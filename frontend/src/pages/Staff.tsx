@@ -1,12 +1,14 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { Link, useSearchParams } from 'react-router-dom'
 import { api } from '../api/client'
-import type { ModeratedFirm, Page, QueueItem } from '../api/types'
+import type { components } from '../api/schema'
+import { apiClient, data } from '../api/typed'
+import type { ModeratedFirm } from '../api/types'
 import { SelectField, TextArea, TextField } from '../components/Field'
 import { BelowTariffReport } from '../components/tariffs/BelowTariffReport'
 import { Empty, ErrorBanner, Loading, PageHeader, StatusBadge, Tabs } from '../components/ui'
 import { useForm } from '../hooks/useForm'
-import { useLoad } from '../hooks/useLoad'
 import { useI18n, type MessageKey } from '../i18n'
 import { RECONNECTED, useLiveEvents } from '../live/LiveContext'
 import { DocumentReviewQueue } from '../documents/ReviewQueue'
@@ -14,6 +16,11 @@ import { AuditLog } from './workplaces/AuditLog'
 import { DisputeDesk } from './workplaces/DisputeDesk'
 
 type Tab = 'queue' | 'firms' | 'disputes' | 'documents' | 'audit' | 'below-tariff'
+type FirmStatus = components['schemas']['FirmStatus']
+
+// A decision on a report can warn or suspend a firm and lands in the audit log: every
+// moderation read under this key is refetched after any staff action.
+const MODERATION = ['moderation'] as const
 
 export function StaffPage() {
   const { t } = useI18n()
@@ -55,9 +62,14 @@ function targetLink(type: string, id: number): string | null {
 
 function Queue() {
   const { t, fmt } = useI18n()
-  const queue = useLoad((signal) => api.get<Page<QueueItem>>('/moderation/flags', { status: 'open', limit: 50 }, signal), [])
-  useLiveEvents(['flag.created', RECONNECTED], () => queue.reload())
-  if (queue.error) return <ErrorBanner error={queue.error} onRetry={queue.reload} />
+  const queryClient = useQueryClient()
+  const queue = useQuery({
+    queryKey: [...MODERATION, 'flags'],
+    queryFn: ({ signal }) => data(apiClient.GET('/api/v1/moderation/flags', { params: { query: { status: 'open', limit: 50 } }, signal })),
+  })
+  const reload = () => void queryClient.invalidateQueries({ queryKey: MODERATION })
+  useLiveEvents(['flag.created', RECONNECTED], reload)
+  if (queue.error) return <ErrorBanner error={queue.error} onRetry={reload} />
   if (!queue.data) return <Loading />
   if (queue.data.items.length === 0) return <Empty title={t('staff.queueEmpty')}>{t('staff.queueEmptyText')}</Empty>
   return (
@@ -70,7 +82,8 @@ function Queue() {
               <div>
                 <span className="badge badge-grey">{t(`target.${item.target_type}` as MessageKey)}</span>{' '}
                 <strong>{link ? <Link to={link}>{item.target.label}</Link> : item.target.label}</strong>
-                {item.target.author_firm_name && (
+                {/* A reported firm is its own author: its name is already the label. */}
+                {item.target.author_firm_name && item.target_type !== 'firm' && (
                   <span className="muted small">
                     {' '}
                     · {item.target.author_firm_name} {item.target.author_firm_status === 'suspended' && <StatusBadge status="suspended" />}
@@ -89,7 +102,7 @@ function Queue() {
                 </li>
               ))}
             </ul>
-            <ResolveForm flagId={item.flag_id} isFirm={item.target_type === 'firm'} onDone={queue.reload} />
+            <ResolveForm flagId={item.flag_id} isFirm={item.target_type === 'firm'} onDone={reload} />
           </li>
         )
       })}
@@ -128,9 +141,15 @@ function ResolveForm({ flagId, isFirm, onDone }: { flagId: number; isFirm: boole
 function Firms() {
   const { t, fmt } = useI18n()
   const [q, setQ] = useState('')
-  const [status, setStatus] = useState('')
+  const [status, setStatus] = useState<FirmStatus | ''>('')
   const [search, setSearch] = useState('')
-  const firms = useLoad((signal) => api.get<Page<ModeratedFirm>>('/moderation/firms', { q: search, status, limit: 50 }, signal), [search, status])
+  const queryClient = useQueryClient()
+  const firms = useQuery({
+    queryKey: [...MODERATION, 'firms', { search, status }],
+    queryFn: ({ signal }) =>
+      data(apiClient.GET('/api/v1/moderation/firms', { params: { query: { q: search || undefined, status: status || undefined, limit: 50 } }, signal })),
+  })
+  const reload = () => void queryClient.invalidateQueries({ queryKey: MODERATION })
   return (
     <>
       <form
@@ -152,14 +171,14 @@ function Firms() {
         </div>
         <div className="field">
           <label htmlFor="staff-firm-status">{t('board.status')}</label>
-          <select id="staff-firm-status" value={status} onChange={(e) => setStatus(e.target.value)}>
+          <select id="staff-firm-status" value={status} onChange={(e) => setStatus(e.target.value as FirmStatus | '')}>
             <option value="">{t('board.allStatuses')}</option>
             <option value="active">{t('status.active')}</option>
             <option value="suspended">{t('status.suspended')}</option>
           </select>
         </div>
       </form>
-      <ErrorBanner error={firms.error} onRetry={firms.reload} />
+      <ErrorBanner error={firms.error} onRetry={reload} />
       {!firms.data && <Loading />}
       {firms.data?.items.length === 0 && <Empty title={t('firms.empty')} />}
       <ul className="queue">
@@ -182,7 +201,7 @@ function Firms() {
                 )}
               </div>
             </div>
-            <FirmActions firm={firm} onDone={firms.reload} />
+            <FirmActions firm={firm} onDone={reload} />
           </li>
         ))}
       </ul>

@@ -1,17 +1,19 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { api } from '../api/client'
-import type { Tariff, TariffList, TariffVersion } from '../api/institutions'
+import type { Tariff, TariffVersion } from '../api/institutions'
+import { apiClient, data } from '../api/typed'
 import { useAuth } from '../auth/AuthContext'
 import { SelectField, TextField } from '../components/Field'
 import { forgetTariffs } from '../components/tariffs/tariffCache'
 import { useToast } from '../components/Toasts'
-import { Card, Empty, ErrorBanner, Loading, PageHeader } from '../components/ui'
+import { Card, Empty, ErrorBanner, Loading, PageHeader, TableWrap } from '../components/ui'
 import { useForm } from '../hooks/useForm'
-import { useLoad } from '../hooks/useLoad'
 import { useI18n } from '../i18n'
 import { groupedPhases, phaseName } from '../lib/phases'
 import { RECONNECTED, useLiveEvents } from '../live/LiveContext'
 import '../components/tariffs/tariffs.css'
+import { unitName } from '../lib/units'
 
 const UNITS = ['m', 'kg', 'pz', 'capi', 'paia', 'm2']
 
@@ -19,8 +21,13 @@ export function TariffsPage() {
   const { t, locale } = useI18n()
   const { me, phases } = useAuth()
   const [phase, setPhase] = useState('')
-  const list = useLoad((signal) => api.get<TariffList>('/tariffs', { phase }, signal), [phase])
-  useLiveEvents(['tariff.published', RECONNECTED], () => list.reload())
+  const queryClient = useQueryClient()
+  const list = useQuery({
+    queryKey: ['tariffs', phase],
+    queryFn: ({ signal }) => data(apiClient.GET('/api/v1/tariffs', { params: { query: { phase: phase || undefined } }, signal })),
+  })
+  const reload = () => void queryClient.invalidateQueries({ queryKey: ['tariffs'] })
+  useLiveEvents(['tariff.published', RECONNECTED], reload)
   const options = groupedPhases(phases, locale).flatMap((g) => g.items.map((i) => ({ value: i.code, label: `${g.group} · ${i.name}` })))
   return (
     <div>
@@ -45,15 +52,15 @@ export function TariffsPage() {
         <PublishTariff
           onPublished={() => {
             forgetTariffs()
-            list.reload()
+            reload()
           }}
         />
       )}
-      <ErrorBanner error={list.error} onRetry={list.reload} />
+      <ErrorBanner error={list.error} onRetry={reload} />
       {!list.data && !list.error && <Loading />}
       {list.data && list.data.items.length === 0 && <Empty title={t('tariffs.empty')}>{t('tariffs.emptyText')}</Empty>}
       {list.data && list.data.items.length > 0 && (
-        <div className="table-wrap card">
+        <TableWrap className="card" label={t('tariffs.title')}>
           <table className="table" data-testid="tariffs-table">
             <caption className="sr-only">{t('tariffs.title')}</caption>
             <thead>
@@ -72,18 +79,18 @@ export function TariffsPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </div>
   )
 }
 
 function TariffRow({ tariff, phaseLabel }: { tariff: Tariff; phaseLabel: string }) {
-  const { t, fmt } = useI18n()
+  const { t, fmt, locale } = useI18n()
   return (
     <tr>
       <th scope="row">{phaseLabel}</th>
-      <td data-label={t('tariffs.unit')}>{tariff.unit}</td>
+      <td data-label={t('tariffs.unit')}>{unitName(tariff.unit, locale)}</td>
       <td data-label={t('tariffs.min')} className="num">
         {fmt.money(tariff.min_price)}
       </td>

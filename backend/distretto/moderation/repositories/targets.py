@@ -159,7 +159,7 @@ class TargetRepository(Repository):
             ).where(col(ForumTopic.id).in_(ids))
         )
         return [
-            TargetRecord("forum_topic", i, firm, f"Forum topic «{title}»", _excerpt(body), h)
+            TargetRecord("forum_topic", i, firm, f"«{title}»", _excerpt(body), h)
             for i, firm, title, body, h in rows.all()
         ]
 
@@ -176,6 +176,6 @@ class TargetRepository(Repository):
             .where(col(ForumPost.id).in_(ids))
         )
         return [
-            TargetRecord("forum_post", i, firm, f"Reply in forum topic «{title}»", _excerpt(b), h)
+            TargetRecord("forum_post", i, firm, f"«{title}»", _excerpt(b), h)
             for i, firm, title, b, h in rows.all()
         ]

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react'
-import { api, ApiError } from '../../api/client'
+import { api } from '../../api/client'
 import type { CapacityWeek, FirmCapacity } from '../../api/institutions'
 import { unitCode } from '../../api/institutions'
 import { useAuth } from '../../auth/AuthContext'
@@ -10,7 +10,7 @@ import { nextWeeks } from '../../lib/isoWeek'
 import { phaseName } from '../../lib/phases'
 import { RECONNECTED, useLiveEvents } from '../../live/LiveContext'
 import { useToast } from '../Toasts'
-import { Card, Empty, ErrorBanner, Loading } from '../ui'
+import { Card, Empty, ErrorBanner, Loading, TableWrap } from '../ui'
 import './capacity.css'
 
 const WEEKS_SHOWN = 12
@@ -80,7 +80,7 @@ function CapacityGrid({ items }: { items: CapacityWeek[] }) {
   const { rows, weeks } = layout(items)
   const cell = new Map(items.map((i) => [`${rowKey(i)}|${i.week}`, i]))
   return (
-    <div className="table-wrap capacity-grid">
+    <TableWrap className="capacity-grid" label={t('capacity.title')}>
       <table className="table compact" data-testid="capacity-grid">
         <caption className="sr-only">{t('capacity.title')}</caption>
         <thead>
@@ -118,7 +118,7 @@ function CapacityGrid({ items }: { items: CapacityWeek[] }) {
       <p className="muted small">
         <strong>{t('capacity.free')}</strong> · {t('capacity.booked')} / {t('capacity.declared')}
       </p>
-    </div>
+    </TableWrap>
   )
 }
 
@@ -175,7 +175,7 @@ function CapacityEditor({
       push({ tone: 'success', title: t('capacity.saved') })
       onDone(saved)
     } catch (failure) {
-      setError(failure instanceof ApiError ? failure.detail : describeError(failure, t))
+      setError(describeError(failure, t))
     } finally {
       setBusy(false)
     }

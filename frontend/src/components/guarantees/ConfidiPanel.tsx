@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from 'react'
-import { ApiError, api } from '../../api/client'
+import { api } from '../../api/client'
 import type { components } from '../../api/schema'
 import type { Contract, Page } from '../../api/types'
 import { useAuth } from '../../auth/AuthContext'
-import { useForm } from '../../hooks/useForm'
+import { describeError, useForm } from '../../hooks/useForm'
 import { useLoad } from '../../hooks/useLoad'
 import { useI18n } from '../../i18n'
 import { useLiveEvents } from '../../live/LiveContext'
@@ -358,7 +358,7 @@ function CapEditor({ consortiumId, cap, onSaved }: { consortiumId: number; cap: 
       setError(null)
       onSaved()
     } catch (failure) {
-      setError(failure instanceof ApiError ? failure.detail : t('error.unexpected'))
+      setError(describeError(failure, t))
     }
   }
   return (

@@ -1,25 +1,29 @@
+import { useQuery } from '@tanstack/react-query'
 import { Link } from 'react-router-dom'
-import { api } from '../../api/client'
-import type { BelowTariffReport as Report } from '../../api/institutions'
+import { apiClient, data } from '../../api/typed'
 import { useAuth } from '../../auth/AuthContext'
-import { useLoad } from '../../hooks/useLoad'
 import { useI18n } from '../../i18n'
 import { phaseName } from '../../lib/phases'
-import { Empty, ErrorBanner, Loading } from '../ui'
+import { Empty, ErrorBanner, Loading, TableWrap } from '../ui'
+import { unitName } from '../../lib/units'
 
 /** Staff: awards below the tariff minimum, by phase, then the newest of them. */
 export function BelowTariffReport() {
   const { t, fmt, locale } = useI18n()
   const { phases } = useAuth()
-  const report = useLoad((signal) => api.get<Report>('/moderation/below-tariff', undefined, signal), [])
-  if (report.error) return <ErrorBanner error={report.error} onRetry={report.reload} />
+  // Under the staff console's moderation key: refetched after any staff action.
+  const report = useQuery({
+    queryKey: ['moderation', 'below-tariff'],
+    queryFn: ({ signal }) => data(apiClient.GET('/api/v1/moderation/below-tariff', { signal })),
+  })
+  if (report.error) return <ErrorBanner error={report.error} onRetry={() => void report.refetch()} />
   if (!report.data) return <Loading />
   const r = report.data
   if (r.phases.length === 0) return <Empty title={t('tariffs.reportEmpty')}>{t('tariffs.reportLead')}</Empty>
   return (
     <div data-testid="below-tariff-report">
       <p className="muted">{t('tariffs.reportLead')}</p>
-      <div className="table-wrap card">
+      <TableWrap className="card" label={t('tariffs.reportTitle')}>
         <table className="table compact">
           <caption className="sr-only">{t('tariffs.reportTitle')}</caption>
           <thead>
@@ -41,8 +45,8 @@ export function BelowTariffReport() {
             ))}
           </tbody>
         </table>
-      </div>
-      <div className="table-wrap card">
+      </TableWrap>
+      <TableWrap className="card" label={t('tariffs.reportTitle')}>
         <table className="table compact">
           <caption className="sr-only">{t('tariffs.reportTitle')}</caption>
           <thead>
@@ -69,14 +73,14 @@ export function BelowTariffReport() {
                   <Link to={`/firms/${item.supplier_firm_id}`}>{item.supplier_firm_name}</Link>
                 </td>
                 <td className="num">
-                  {fmt.money(item.unit_price)} / {fmt.money(item.min_price)} <span className="muted small">{item.unit}</span>
+                  {fmt.money(item.unit_price)} / {fmt.money(item.min_price)} <span className="muted small">{unitName(item.unit, locale)}</span>
                 </td>
                 <td className="num">{fmt.money(item.total_price)}</td>
               </tr>
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       {r.truncated && <p className="muted small">{t('tariffs.reportTruncated')}</p>}
     </div>
   )

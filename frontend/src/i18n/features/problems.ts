@@ -298,6 +298,13 @@ const rows = {
   'problem.invitation.invalid': ['Questo invito non è più valido.', 'This invitation is no longer valid.', '此邀请已失效。'],
   'problem.invitation.expired': ['Questo invito è scaduto: chiedine uno nuovo.', 'This invitation has expired: ask for a new one.', '此邀请已过期：请重新申请。'],
   'problem.invitation.wrong_account': ['L’invito è per un altro indirizzo: accedi con quello.', 'The invitation is for another address: sign in with that one.', '该邀请发往其他邮箱：请用该邮箱登录。'],
+  // Refusals of the HTTP layer itself (body size, NUL characters, unknown route, outage).
+  'problem.request.too_large': ['Troppi dati in una volta: accorcia il testo o allega file più piccoli.', 'Too much data at once: shorten the text or attach smaller files.', '一次提交的数据过多：请缩短文字或附加较小的文件。'],
+  'problem.validation.nul_character': ['Contiene caratteri non ammessi: ricopia il testo a mano.', 'Contains characters that are not allowed: retype the text.', '包含不允许的字符：请重新输入文字。'],
+  'problem.http.not_found': ['Questa pagina o risorsa non esiste.', 'This page or resource does not exist.', '该页面或资源不存在。'],
+  'problem.http.method_not_allowed': ['Operazione non prevista qui.', 'This operation is not offered here.', '此处不支持该操作。'],
+  'problem.server.internal': ['Qualcosa non ha funzionato da parte nostra. Riprova; se succede ancora, contatta l’associazione.', 'Something went wrong on our side. Try again; if it happens again, contact the association.', '我们这边出了问题。请重试；如果再次发生，请联系协会。'],
+  'problem.system.not_ready': ['Il servizio si sta avviando: riprova tra un minuto.', 'The service is starting: try again in a minute.', '服务正在启动：请一分钟后再试。'],
 } satisfies Record<string, Row>
 
 type Key = keyof typeof rows

@@ -96,6 +96,12 @@ const rows = {
   'target.flag': ['Segnalazione', 'Report', '举报'],
   'status.settled': ['Chiusa con accordo', 'Settled', '已和解'],
   'obs.perUnit': ['{price} / {unit}', '{price} / {unit}', '{price} / {unit}'],
+  // Desk: the forum's reported content by kind, and refusals whose code this build does
+  // not know yet (worded by status instead of showing the server's English detail).
+  'target.forum_topic': ['Discussione del forum', 'Forum topic', '论坛话题'],
+  'target.forum_post': ['Risposta nel forum', 'Forum reply', '论坛回复'],
+  'error.conflict': ['L’operazione non è più possibile: i dati sono cambiati. Ricarica la pagina e controlla.', 'This can no longer be done: the data has changed. Reload the page and check.', '此操作已无法进行：数据已变更。请刷新页面后查看。'],
+  'error.refused': ['La richiesta non è stata accettata. Controlla i dati e riprova.', 'The request was not accepted. Check the details and try again.', '请求未被接受。请检查信息后重试。'],
 } satisfies Record<string, Row>
 
 type Key = keyof typeof rows
