@@ -74,13 +74,13 @@ test('an order in Italian formats runs through lots to a FatturaPA invoice', asy
   await dyerPage.goto(contractUrl)
   const record = dyerPage.getByRole('form', { name: 'Registra un lotto consegnato' })
   await record.getByLabel('Quantità del lotto').fill('600')
-  await record.getByLabel('Numero DDT').fill('DDT 101/26')
+  await record.getByLabel('Numero DDT').fill('101/26')
   await record.getByRole('button', { name: 'Registra il lotto' }).click()
   await expect(dyerPage.getByTestId('lot')).toHaveCount(1)
-  await record.getByLabel('Quantità del lotto').fill('700')
-  await record.getByLabel('Numero DDT').fill('DDT 102/26')
+  await record.getByLabel('Quantità del lotto').fill('750')
+  await record.getByLabel('Numero DDT').fill('102/26')
   await record.getByRole('button', { name: 'Registra il lotto' }).click()
-  // 600 + 700 = 1.300 > 1.250,5 + 5%: refused, worded from the server's code.
+  // 600 + 750 = 1.350 > 1.250,5 + 5% (1.313,025): refused, worded from the server's code.
   await expect(dyerPage.getByText(/supererebbe il massimo consentito/)).toBeVisible()
   await record.getByLabel('Quantità del lotto').fill('650,5')
   await record.getByRole('button', { name: 'Registra il lotto' }).click()
@@ -90,9 +90,9 @@ test('an order in Italian formats runs through lots to a FatturaPA invoice', asy
 
   // The client checks each lot (live), sending back 0,5 kg of the second.
   await expect(clientPage.getByTestId('lot')).toHaveCount(2)
-  await clientPage.getByRole('form', { name: 'Controlla il lotto DDT 101/26' }).getByRole('button', { name: 'Conferma il controllo' }).click()
+  await clientPage.getByRole('form', { name: 'Controlla il lotto 101/26' }).getByRole('button', { name: 'Conferma il controllo' }).click()
   await expect(clientPage.getByTestId('lots-progress')).toContainText('Accettati 600 di 1.250,5 kg')
-  const second = clientPage.getByRole('form', { name: 'Controlla il lotto DDT 102/26' })
+  const second = clientPage.getByRole('form', { name: 'Controlla il lotto 102/26' })
   await second.getByLabel('Accettati').fill('650')
   await second.getByLabel('Scartati').fill('0,5')
   await accessible(clientPage, 'contract lots (client)')
@@ -124,6 +124,6 @@ test('an order in Italian formats runs through lots to a FatturaPA invoice', asy
   expect(xml).toContain('<PrezzoTotale>43.14</PrezzoTotale>')
   expect(xml).toContain('<ImportoTotaleDocumento>52.63</ImportoTotaleDocumento>')
   expect(xml).toContain('<ModalitaPagamento>MP12</ModalitaPagamento>')
-  expect(xml).toContain('<NumeroDDT>DDT 101/26</NumeroDDT>')
+  expect(xml).toContain('<NumeroDDT>101/26</NumeroDDT>')
   await snap(clientPage, 'trade-contract-completed')
 })

@@ -50,24 +50,46 @@ LOT_STATUSES = "status IN ('pending','accepted','disputed')"
 DAYS = "payment_days BETWEEN 30 AND 120"
 
 
-def _terms_columns(with_vat: bool) -> list[sa.Column]:
-    columns = [
-        sa.Column("payment_method", sa.String(10), nullable=False, server_default="bonifico"),
-        sa.Column("payment_days", sa.Integer(), nullable=False, server_default="30"),
-        sa.Column("payment_end_of_month", sa.Boolean(), nullable=False, server_default=sa.false()),
-    ]
-    if with_vat:
-        columns += [
-            sa.Column("vat_rate", sa.Numeric(5, 2), nullable=False, server_default="22.00"),
-            sa.Column("vat_nature", sa.String(6), nullable=True),
-            sa.Column(
-                "delivery_tolerance_percent",
-                sa.Numeric(5, 2),
-                nullable=False,
-                server_default="0.00",
-            ),
-        ]
-    return columns
+# (name, SQL type, default, CHECK name, CHECK) of the terms columns of orders (all),
+# contracts (all but payment_days' CHECK) and bids (payment only).
+PAYMENT = (
+    ("payment_method", "VARCHAR(10)", "'bonifico'", "payment_method", METHODS),
+    ("payment_days", "INTEGER", "30", "payment_days", DAYS),
+    ("payment_end_of_month", "BOOLEAN", "false", None, None),
+)
+VAT = (
+    ("vat_rate", "NUMERIC(5, 2)", "22.00", None, None),
+    ("vat_nature", "VARCHAR(6)", None, "vat_nature", NATURES),
+    ("delivery_tolerance_percent", "NUMERIC(5, 2)", "0.00", None, None),
+)
+TERMS = {
+    "orders": PAYMENT + VAT,
+    "bids": PAYMENT,
+    "contracts": (PAYMENT[0], (*PAYMENT[1][:3], None, None), PAYMENT[2], *VAT),
+}
+# Exact decimals on PostgreSQL (SQLite's type affinity already keeps 1250.5 and 0.035).
+QUANTITY = ("quantity", sa.Numeric(15, 3), False)
+DECIMALS = {
+    "orders": (QUANTITY, ("target_unit_price", sa.Numeric(14, 4), True)),
+    "bids": (("unit_price", sa.Numeric(14, 4), False),),
+    "contracts": (QUANTITY, ("unit_price", sa.Numeric(14, 4), False)),
+}
+
+
+def _add_terms(table: str, sqlite: bool) -> None:
+    """The terms columns with their CHECKs. On SQLite an ADD COLUMN carries its CHECK
+    inline: rebuilding a table that others reference (batch mode) would, with foreign keys
+    on, delete or orphan their rows (DROP TABLE runs an implicit DELETE with cascades)."""
+    for name, sql_type, default, check_name, check in TERMS[table]:
+        if default == "false" and sqlite:
+            default = "0"
+        column = f"{name} {sql_type}"
+        column += f" DEFAULT {default} NOT NULL" if default is not None else ""
+        if sqlite and check is not None:
+            column += f" CONSTRAINT ck_{table}_{check_name} CHECK ({check})"
+        op.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+        if not sqlite and check is not None:
+            op.create_check_constraint(op.f(f"ck_{table}_{check_name}"), table, check)
 
 
 def _map_units() -> None:
@@ -115,41 +137,25 @@ def upgrade() -> None:
     )
     _map_units()
 
-    # Batch mode: SQLite rebuilds each table to add CHECK constraints and change types.
-    with op.batch_alter_table("orders") as batch_op:
-        batch_op.alter_column("quantity", type_=sa.Numeric(15, 3), existing_nullable=False)
-        batch_op.alter_column("target_unit_price", type_=sa.Numeric(14, 4), existing_nullable=True)
-        for column in _terms_columns(with_vat=True):
-            batch_op.add_column(column)
-        batch_op.create_check_constraint("payment_method", METHODS)
-        batch_op.create_check_constraint("vat_nature", NATURES)
-        batch_op.create_check_constraint("payment_days", DAYS)
-    with op.batch_alter_table("bids") as batch_op:
-        batch_op.alter_column("unit_price", type_=sa.Numeric(14, 4), existing_nullable=False)
-        for column in _terms_columns(with_vat=False):
-            batch_op.add_column(column)
-        batch_op.create_check_constraint("payment_method", METHODS)
-        batch_op.create_check_constraint("payment_days", DAYS)
-    with op.batch_alter_table("contracts") as batch_op:
-        batch_op.alter_column("quantity", type_=sa.Numeric(15, 3), existing_nullable=False)
-        batch_op.alter_column("unit_price", type_=sa.Numeric(14, 4), existing_nullable=False)
-        for column in _terms_columns(with_vat=True):
-            batch_op.add_column(column)
-        batch_op.create_check_constraint("payment_method", METHODS)
-        batch_op.create_check_constraint("vat_nature", NATURES)
-    with op.batch_alter_table("firms") as batch_op:
-        batch_op.alter_column("vat_number", type_=sa.String(16), existing_nullable=False)
-        batch_op.add_column(sa.Column("country", sa.String(2), nullable=False, server_default="IT"))
-        for name, length in (
-            ("address", 200),
-            ("postal_code", 10),
-            ("city", 80),
-            ("sdi_code", 7),
-            ("pec", 254),
-            ("fiscal_code", 16),
-            ("rea", 20),
-        ):
-            batch_op.add_column(sa.Column(name, sa.String(length), nullable=True))
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    for table in ("orders", "bids", "contracts"):
+        _add_terms(table, sqlite)
+        if not sqlite:
+            for name, type_, nullable in DECIMALS[table]:
+                op.alter_column(table, name, type_=type_, existing_nullable=nullable)
+    if not sqlite:
+        op.alter_column("firms", "vat_number", type_=sa.String(16), existing_nullable=False)
+    op.add_column("firms", sa.Column("country", sa.String(2), nullable=False, server_default="IT"))
+    for name, length in (
+        ("address", 200),
+        ("postal_code", 10),
+        ("city", 80),
+        ("sdi_code", 7),
+        ("pec", 254),
+        ("fiscal_code", 16),
+        ("rea", 20),
+    ):
+        op.add_column("firms", sa.Column(name, sa.String(length), nullable=True))
 
     op.create_table(
         "delivery_lots",
@@ -201,26 +207,14 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_delivery_lots_contract", table_name="delivery_lots")
     op.drop_table("delivery_lots")
-    with op.batch_alter_table("firms") as batch_op:
-        for name in (
-            "rea",
-            "fiscal_code",
-            "pec",
-            "sdi_code",
-            "city",
-            "postal_code",
-            "address",
-            "country",
-        ):
-            batch_op.drop_column(name)
-    for table, checks, vat in (
-        ("contracts", ("payment_method", "vat_nature"), True),
-        ("bids", ("payment_method", "payment_days"), False),
-        ("orders", ("payment_method", "vat_nature", "payment_days"), True),
-    ):
-        with op.batch_alter_table(table) as batch_op:
-            for check in checks:
-                batch_op.drop_constraint(op.f(f"ck_{table}_{check}"), type_="check")
-            for column in reversed(_terms_columns(with_vat=vat)):
-                batch_op.drop_column(column.name)
+    for name in ("rea", "fiscal_code", "pec", "sdi_code", "city", "postal_code", "address"):
+        op.drop_column("firms", name)
+    op.drop_column("firms", "country")
+    # SQLite (3.35+) drops a column only without a CHECK: the terms stay there.
+    if op.get_bind().dialect.name != "sqlite":
+        for table, columns in TERMS.items():
+            for name, _, _, check_name, check in columns:
+                if check is not None:
+                    op.drop_constraint(op.f(f"ck_{table}_{check_name}"), table, type_="check")
+                op.drop_column(table, name)
     op.drop_table("units")

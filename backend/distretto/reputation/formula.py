@@ -43,9 +43,21 @@ class Signal:
 
 SIGNALS: dict[Role, tuple[Signal, ...]] = {
     PartyRole.SUPPLIER: (
-        Signal("on_time", 0.30, 0.85, "share of contracts delivered and accepted by the due date"),
+        Signal(
+            "on_time",
+            0.30,
+            0.85,
+            "share of contracts delivered and accepted by the due date "
+            "(delivered in lots: share of the quantity whose lot came on time)",
+        ),
         Signal("dispute_free", 0.15, 0.95, "share of contracts without a lost dispute"),
-        Signal("delivery_accepted", 0.15, 0.97, "share of deliveries not rejected by the client"),
+        Signal(
+            "delivery_accepted",
+            0.15,
+            0.97,
+            "share of deliveries not rejected by the client "
+            "(delivered in lots: share of the checked quantity the client accepted)",
+        ),
         Signal("review_quality", 0.20, 0.75, "clients' rating of the work's quality"),
         Signal("review_timeliness", 0.10, 0.75, "clients' rating of timeliness"),
         Signal("review_communication", 0.10, 0.75, "clients' rating of communication"),
@@ -71,6 +83,17 @@ class ReviewFact:
 
 
 @dataclass(frozen=True)
+class LotFact:
+    """One delivered lot: its quantity, whether it came on time, what the client took."""
+
+    quantity: Decimal
+    on_time: bool
+    accepted: Decimal
+    rejected: Decimal
+    checked: bool
+
+
+@dataclass(frozen=True)
 class ContractFact:
     """What the formula needs to know about one concluded contract."""
 
@@ -87,6 +110,7 @@ class ContractFact:
     dispute_outcome: str | None = None
     dispute_opened_by_firm_id: int | None = None
     reviews: tuple[ReviewFact, ...] = ()
+    lots: tuple[LotFact, ...] = ()
 
     @property
     def concluded_at(self) -> datetime:
@@ -156,6 +180,7 @@ def contract_signals(fact: ContractFact, role: Role, now: datetime) -> dict[str,
         values["on_time"] = 1.0 if fact.on_time else 0.0
         values["dispute_free"] = 0.0 if fact.supplier_lost_dispute else 1.0
         values["delivery_accepted"] = 0.0 if fact.rejected_delivery else 1.0
+        values.update(_lot_signals(fact))
     else:
         values["dispute_free"] = 0.0 if fact.client_lost_dispute else 1.0
     review = fact.review_about(role, now)
@@ -163,6 +188,25 @@ def contract_signals(fact: ContractFact, role: Role, now: datetime) -> dict[str,
         for name in REVIEW_SIGNALS:
             values[f"review_{name}"] = (getattr(review, name) - 1) / 4
     return values
+
+
+def _lot_signals(fact: ContractFact) -> dict[str, float]:
+    """A completed contract delivered in lots is judged lot by lot: late lots weigh by
+    their quantity, short ones by the quantity the client sent back."""
+    if fact.status != ContractStatus.COMPLETED or not fact.lots:
+        return {}
+    signals: dict[str, float] = {}
+    delivered = sum((lot.quantity for lot in fact.lots), Decimal(0))
+    if delivered > 0:
+        on_time = sum((lot.quantity for lot in fact.lots if lot.on_time), Decimal(0))
+        signals["on_time"] = float(on_time / delivered)
+    checked = [lot for lot in fact.lots if lot.checked]
+    judged = sum((lot.accepted + lot.rejected for lot in checked), Decimal(0))
+    if judged > 0:
+        signals["delivery_accepted"] = float(
+            sum((lot.accepted for lot in checked), Decimal(0)) / judged
+        )
+    return signals
 
 
 @dataclass

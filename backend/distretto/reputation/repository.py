@@ -15,6 +15,7 @@ from sqlmodel import col, select
 from distretto.kit.repository import Repository
 from distretto.models import (
     Contract,
+    DeliveryLot,
     Firm,
     ReputationDistrictMean,
     ReputationScore,
@@ -22,7 +23,8 @@ from distretto.models import (
     Review,
 )
 from distretto.models.contracts import ContractStatus
-from distretto.reputation.formula import ALL_PHASES, ContractFact, ReviewFact
+from distretto.models.trade import LotStatus
+from distretto.reputation.formula import ALL_PHASES, ContractFact, LotFact, ReviewFact
 
 CONCLUDED = (ContractStatus.COMPLETED, ContractStatus.CANCELLED)
 
@@ -103,8 +105,35 @@ class ReputationRepository(Repository):
         for row in rows.mappings():
             fields = dict(row)
             reviews[fields.pop("contract_id")].append(ReviewFact(**fields))
+        lots: dict[int, list[LotFact]] = defaultdict(list)
+        lot_rows = await self.session.execute(
+            select(
+                DeliveryLot.contract_id,
+                DeliveryLot.quantity,
+                DeliveryLot.on_time,
+                DeliveryLot.accepted_quantity,
+                DeliveryLot.rejected_quantity,
+                DeliveryLot.status,
+            )
+            .where(col(DeliveryLot.contract_id).in_(select(Contract.id).where(*where)))
+            .order_by(DeliveryLot.id)
+        )
+        for lot in lot_rows.all():
+            lots[lot.contract_id].append(
+                LotFact(
+                    quantity=lot.quantity,
+                    on_time=lot.on_time,
+                    accepted=lot.accepted_quantity,
+                    rejected=lot.rejected_quantity,
+                    checked=lot.status == LotStatus.ACCEPTED,
+                )
+            )
         return [
-            ContractFact(**row._mapping, reviews=tuple(reviews.get(row.id, ())))
+            ContractFact(
+                **row._mapping,
+                reviews=tuple(reviews.get(row.id, ())),
+                lots=tuple(lots.get(row.id, ())),
+            )
             for row in contracts
         ]
 

@@ -11,6 +11,7 @@ import { useForm, type Errors } from '../hooks/useForm'
 import { useI18n, type MessageKey } from '../i18n'
 import { phaseName } from '../lib/phases'
 import { useLiveEvents } from '../live/LiveContext'
+import { checkNumber } from '../trade/fields'
 import { ConfidiPanel } from '../components/guarantees/ConfidiPanel'
 import { keys, load } from './workplaces/queries'
 
@@ -214,7 +215,7 @@ function dateTimeIso(local: string): string {
 }
 
 function NewFair({ consortiumId, onDone }: { consortiumId: number; onDone: () => void }) {
-  const { t } = useI18n()
+  const { t, locale } = useI18n()
   const form = useForm({
     name: '',
     venue: '',
@@ -236,8 +237,8 @@ function NewFair({ consortiumId, onDone }: { consortiumId: number; onDone: () =>
         await api.post(`/consortia/${consortiumId}/trade-fairs`, {
           ...v,
           signup_deadline: v.signup_deadline ? dateTimeIso(v.signup_deadline) : '',
-          total_cost: v.total_cost.replace(',', '.'),
-          booth_area_m2: Number(v.booth_area_m2.replace(',', '.')),
+          total_cost: checkNumber(v.total_cost, t, locale, 2).value,
+          booth_area_m2: checkNumber(v.booth_area_m2, t, locale, 2).value,
           max_firms: Number(v.max_firms),
         })
       },
@@ -246,8 +247,11 @@ function NewFair({ consortiumId, onDone }: { consortiumId: number; onDone: () =>
         for (const key of ['name', 'venue', 'city', 'starts_on', 'ends_on', 'signup_deadline'] as const) if (!v[key].trim()) errors[key] = t('form.required')
         if (v.starts_on && v.ends_on && v.ends_on < v.starts_on) errors.ends_on = t('fair.endsBeforeStart')
         if (v.signup_deadline && v.starts_on && v.signup_deadline.slice(0, 10) >= v.starts_on) errors.signup_deadline = t('fair.deadlineAfterStart')
-        if (!(Number(v.total_cost.replace(',', '.')) > 0)) errors.total_cost = t('orderNew.pricePositive')
-        if (!(Number(v.booth_area_m2.replace(',', '.')) > 0)) errors.booth_area_m2 = t('orderNew.pricePositive')
+        // "18.500,00" in Italian is eighteen thousand five hundred (issue 17, defect 2).
+        const cost = checkNumber(v.total_cost, t, locale, 2)
+        if (cost.error) errors.total_cost = cost.error
+        const area = checkNumber(v.booth_area_m2, t, locale, 2)
+        if (area.error) errors.booth_area_m2 = area.error
         if (!(Number(v.max_firms) >= 1)) errors.max_firms = t('orderNew.quantityPositive')
         return errors
       },
@@ -293,7 +297,7 @@ function NewFair({ consortiumId, onDone }: { consortiumId: number; onDone: () =>
 }
 
 function Campaigns({ consortiumId, manager }: { consortiumId: number; manager: boolean }) {
-  const { t, fmt } = useI18n()
+  const { t, fmt, locale } = useI18n()
   const [creating, setCreating] = useState(false)
   const campaigns = useQuery({
     queryKey: [...keys.consortium(consortiumId), 'campaigns'],
@@ -307,11 +311,11 @@ function Campaigns({ consortiumId, manager }: { consortiumId: number; manager: b
     event.preventDefault()
     const ok = await form.submit(
       async () => {
-        await api.post(`/consortia/${consortiumId}/campaigns`, { ...v, budget: v.budget.replace(',', '.') })
+        await api.post(`/consortia/${consortiumId}/campaigns`, { ...v, budget: checkNumber(v.budget, t, locale, 2).value })
       },
       () => ({
         ...(v.title.trim() ? {} : { title: t('form.required') }),
-        ...(Number(v.budget.replace(',', '.')) > 0 ? {} : { budget: t('orderNew.pricePositive') }),
+        ...(checkNumber(v.budget, t, locale, 2).error ? { budget: checkNumber(v.budget, t, locale, 2).error } : {}),
         ...(v.starts_on ? {} : { starts_on: t('form.required') }),
         ...(v.ends_on && v.ends_on >= v.starts_on ? {} : { ends_on: t('fair.endsBeforeStart') }),
       }),

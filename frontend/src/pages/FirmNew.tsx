@@ -8,15 +8,17 @@ import { ErrorBanner, PageHeader } from '../components/ui'
 import { useForm } from '../hooks/useForm'
 import { useI18n, type MessageKey } from '../i18n'
 import { REGIONS, SIZE_CLASSES, vatProblem } from '../lib/italy'
+import { countryOptions } from '../trade/countries'
 import { PhasePicker } from '../components/PhasePicker'
 
 export function FirmNewPage() {
-  const { t } = useI18n()
+  const { t, locale } = useI18n()
   const { me, reloadMe, setFirmId } = useAuth()
   const navigate = useNavigate()
   const form = useForm({
     name: '',
     vat_number: '',
+    country: 'IT',
     phases: [] as string[],
     region: '',
     province: '',
@@ -24,6 +26,7 @@ export function FirmNewPage() {
     description: '',
   })
   const v = form.values
+  const italian = v.country === 'IT'
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault()
@@ -32,16 +35,18 @@ export function FirmNewPage() {
       async () => {
         created = await api.post<Firm>('/firms', {
           ...v,
-          province: v.province.trim() || null,
+          region: v.region.trim(),
+          province: italian ? v.province.trim() || null : null,
         })
       },
       () => {
-        const vat = vatProblem(v.vat_number)
+        // Italian numbers are checked here too; other countries' by the server (stdnum).
+        const vat = italian ? vatProblem(v.vat_number) : null
         return {
           ...(v.name.trim().length >= 2 ? {} : { name: t('firmNew.nameShort') }),
           ...(vat ? { vat_number: t(`firmNew.vat.${vat}` as MessageKey) } : {}),
           ...(v.phases.length ? {} : { phases: t('firmNew.phasesNone') }),
-          ...(v.region ? {} : { region: t('form.required') }),
+          ...(v.region.trim() ? {} : { region: t('form.required') }),
         }
       },
     )
@@ -70,25 +75,39 @@ export function FirmNewPage() {
           maxLength={16}
         />
         <PhasePicker value={v.phases} onChange={(phases) => form.set('phases', phases)} error={form.errors.phases} />
-        <div className="row-2">
-          <SelectField
-            label={t('firm.region')}
-            required
-            placeholder={t('form.choose')}
-            options={REGIONS.map((r) => ({ value: r, label: r }))}
-            value={v.region}
-            onChange={(e) => form.set('region', e.target.value)}
-            error={form.errors.region}
-          />
-          <TextField
-            label={t('firm.province')}
-            hint={t('firmNew.provinceCodeOrName')}
-            value={v.province}
-            maxLength={40}
-            onChange={(e) => form.set('province', e.target.value)}
-            error={form.errors.province}
-          />
-        </div>
+        <SelectField
+          label={t('billing.country')}
+          options={countryOptions(locale)}
+          value={v.country}
+          onChange={(e) => {
+            form.set('country', e.target.value)
+            form.set('region', '')
+          }}
+          error={form.errors.country}
+        />
+        {italian ? (
+          <div className="row-2">
+            <SelectField
+              label={t('firm.region')}
+              required
+              placeholder={t('form.choose')}
+              options={REGIONS.map((r) => ({ value: r, label: r }))}
+              value={v.region}
+              onChange={(e) => form.set('region', e.target.value)}
+              error={form.errors.region}
+            />
+            <TextField
+              label={t('firm.province')}
+              hint={t('firmNew.provinceCodeOrName')}
+              value={v.province}
+              maxLength={40}
+              onChange={(e) => form.set('province', e.target.value)}
+              error={form.errors.province}
+            />
+          </div>
+        ) : (
+          <TextField label={t('firmNew.regionAbroad')} required maxLength={60} value={v.region} onChange={(e) => form.set('region', e.target.value)} error={form.errors.region} />
+        )}
         <SelectField
           label={t('firm.size')}
           options={SIZE_CLASSES.map((s) => ({ value: s, label: t(`size.${s}` as MessageKey) }))}

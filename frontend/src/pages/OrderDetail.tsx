@@ -14,7 +14,7 @@ import { useLoad } from '../hooks/useLoad'
 import { useI18n, type MessageKey } from '../i18n'
 import { formatDateInput, formatDecimal } from '../lib/numbers'
 import { phaseName } from '../lib/phases'
-import { checkDate, checkNumber, DateInput, DecimalField, PaymentTermsFields, termsText, type PaymentTerms } from '../trade/fields'
+import { checkDate, checkNumber, DateInput, DecimalField, PaymentTermsFields, sameTerms, termsText, type PaymentTerms } from '../trade/fields'
 import { RECONNECTED, useLiveEvents } from '../live/LiveContext'
 import { AttachmentsCard, ClientBidFiles, MyBidFiles, useOwnFiles } from '../documents/Attachments'
 import { unitName } from '../lib/units'
@@ -304,6 +304,11 @@ function ClientBids({ order, bids, error, onChanged }: { order: Order; bids: Bid
                       <Link to={`/firms/${bid.firm_id}`}>{bidder?.name ?? bid.firm_name ?? `#${bid.firm_id}`}</Link>
                       {bidder?.verified && <span className="verified" title={t('firm.verified')}> ✓</span>}
                       {bid.notes && <div className="bid-notes">{bid.notes}</div>}
+                      {!sameTerms(bid.payment_terms as PaymentTerms, order.payment_terms as PaymentTerms) && (
+                        <div className="warn-text">
+                          {t('terms.differ')}: {termsText(bid.payment_terms as PaymentTerms, t)}
+                        </div>
+                      )}
                       {bid.status !== 'active' && <StatusBadge status={bid.status} />}
                       <BelowTariffBadge below={bid.below_tariff} />
                     </th>

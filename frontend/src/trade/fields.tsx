@@ -117,6 +117,10 @@ export function UnitField({ value, onChange, error, label }: { value: string; on
   )
 }
 
+export function sameTerms(a: PaymentTerms, b: PaymentTerms): boolean {
+  return a.method === b.method && a.days === b.days && a.end_of_month === b.end_of_month
+}
+
 export function termsText(terms: PaymentTerms, t: Translate): string {
   return t('terms.summary', { method: t(`terms.${terms.method}` as MessageKey), days: terms.days, eom: terms.end_of_month ? 'yes' : 'no' })
 }

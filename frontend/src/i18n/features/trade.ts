@@ -86,6 +86,7 @@ export const trade = defineMessages({
     'billing.missing': 'Non ancora indicati',
     'billing.edit': 'Modifica',
     'firmNew.provinceCodeOrName': 'Sigla o nome, es. PO o Prato: deve essere nella regione scelta',
+    'firmNew.regionAbroad': 'Regione o stato',
   },
   en: {
     'num.format': 'This number cannot be read: write it like {example}.',
@@ -170,6 +171,7 @@ export const trade = defineMessages({
     'billing.missing': 'Not given yet',
     'billing.edit': 'Edit',
     'firmNew.provinceCodeOrName': 'Code or name, e.g. PO or Prato: it must be in the region chosen',
+    'firmNew.regionAbroad': 'Region or state',
   },
   zh: {
     'num.format': '无法识别该数字：请写成 {example}。',
@@ -254,5 +256,6 @@ export const trade = defineMessages({
     'billing.missing': '尚未填写',
     'billing.edit': '修改',
     'firmNew.provinceCodeOrName': '缩写或名称，例如 PO 或 Prato：必须属于所选大区',
+    'firmNew.regionAbroad': '地区或州',
   },
 })
