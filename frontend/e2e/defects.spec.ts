@@ -105,4 +105,9 @@ test('defect 6: units in the reader’s language on the board, the order and the
   await page.goto(`/contracts/${contract.id}`)
   await expect(page.locator('main')).toContainText('1,800 garments')
   await expect(page.locator('main')).not.toContainText('1,800 capi')
+  // The supplier's capacity calendar names the booked unit in English too.
+  const supplier = await (await contextFor(browser, 'en-GB')).newPage()
+  await signIn(supplier, t.dyer)
+  await supplier.goto(`/firms/${t.dyer.firmId}`)
+  await expect(supplier.getByTestId('capacity-grid')).toContainText('Dyeing · garments')
 })
