@@ -2,7 +2,7 @@
 // (docs/defects.md lists every defect and the check that proves it): no English leaking
 // into the Italian UI, form rows that line up.
 import { expect, test, type Locator, type Page } from '@playwright/test'
-import { apiPost, contextFor, createFirm, registerPerson, signIn, STAFF, staffToken, tradedDistrict, unique, waitLive } from './helpers'
+import { apiPost, consortiumDistrict, contextFor, createFirm, PHONE, registerPerson, signIn, snap, STAFF, staffToken, tradedDistrict, unique, waitLive } from './helpers'
 
 /** The tops of the inputs of one form row, which must be level. */
 async function level(row: Locator): Promise<void> {
@@ -105,4 +105,22 @@ test('defect 6: units in the reader’s language on the board, the order and the
   await page.goto(`/contracts/${contract.id}`)
   await expect(page.locator('main')).toContainText('1,800 garments')
   await expect(page.locator('main')).not.toContainText('1,800 capi')
+  // The supplier's capacity calendar names the booked unit in English too.
+  const supplier = await (await contextFor(browser, 'en-GB')).newPage()
+  await signIn(supplier, t.dyer)
+  await supplier.goto(`/firms/${t.dyer.firmId}`)
+  await expect(supplier.getByTestId('capacity-grid')).toContainText('Dyeing · garments')
+})
+
+test('defect 3: on a phone the secretary reaches the attendance boxes without scrolling sideways', async ({ browser, request }) => {
+  const d = await consortiumDistrict(request)
+  const page = await (await contextFor(browser)).newPage()
+  await page.setViewportSize(PHONE)
+  await signIn(page, d.secretary)
+  await page.goto(`/courses/${d.course.id}`)
+  const box = page.getByTestId('course-roster').getByRole('checkbox', { name: 'Marco Cecchi presente alla lezione 1' })
+  await expect(box).toBeVisible()
+  const edge = (await box.boundingBox())!
+  expect(edge.x + edge.width).toBeLessThanOrEqual(PHONE.width)
+  await snap(page, 'secretary-course-roster')
 })

@@ -12,6 +12,7 @@ import { RECONNECTED, useLiveEvents } from '../../live/LiveContext'
 import { useToast } from '../Toasts'
 import { Card, Empty, ErrorBanner, Loading, TableWrap } from '../ui'
 import './capacity.css'
+import { unitName } from '../../lib/units'
 
 const WEEKS_SHOWN = 12
 
@@ -96,7 +97,7 @@ function CapacityGrid({ items }: { items: CapacityWeek[] }) {
         <tbody>
           {rows.map((row) => (
             <tr key={rowKey(row)}>
-              <th scope="row">{t('capacity.phaseUnit', { phase: phaseName(phases, row.phase, locale), unit: row.unit })}</th>
+              <th scope="row">{t('capacity.phaseUnit', { phase: phaseName(phases, row.phase, locale), unit: unitName(row.unit, locale) })}</th>
               {weeks.map((week) => {
                 const slot = cell.get(`${rowKey(row)}|${week}`)
                 if (!slot) return <td key={week} className="num muted">—</td>
@@ -146,7 +147,7 @@ function CapacityEditor({
   const [newUnit, setNewUnit] = useState('m')
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
-  const label = (row: Row) => t('capacity.phaseUnit', { phase: phaseName(phases, row.phase, locale), unit: row.unit })
+  const label = (row: Row) => t('capacity.phaseUnit', { phase: phaseName(phases, row.phase, locale), unit: unitName(row.unit, locale) })
 
   const addRow = () => {
     const row = { phase: newPhase, unit: unitCode(newUnit) }

@@ -7,6 +7,7 @@ import { useI18n } from '../../i18n'
 import { phaseName } from '../../lib/phases'
 import { ErrorBanner } from '../ui'
 import './capacity.css'
+import { unitName } from '../../lib/units'
 
 const MAX_WEEKS = 53
 
@@ -40,7 +41,7 @@ export function DistrictCapacity({ phase, unit, quantity, until }: { phase: stri
   return (
     <aside className="district-capacity" aria-live="polite" data-testid="district-capacity">
       {title}
-      <p className="muted small">{t('capacity.districtLead', { phase: phaseName(phases, phase, locale), unit: code })}</p>
+      <p className="muted small">{t('capacity.districtLead', { phase: phaseName(phases, phase, locale), unit: unitName(code, locale) })}</p>
       <ErrorBanner error={summary.error} />
       {items.length > 0 && (
         <ul className="district-weeks">
@@ -54,7 +55,7 @@ export function DistrictCapacity({ phase, unit, quantity, until }: { phase: stri
       )}
       {shown > 0 && wanted > 0 && (
         <p className={shown >= wanted ? 'small' : 'small warn-text'}>
-          {t(shown >= wanted ? 'capacity.districtEnough' : 'capacity.districtShort', { free: fmt.number(shown), unit: code })}
+          {t(shown >= wanted ? 'capacity.districtEnough' : 'capacity.districtShort', { free: fmt.number(shown), unit: unitName(code, locale) })}
         </p>
       )}
       <p className="muted small">{t('capacity.districtNote')}</p>

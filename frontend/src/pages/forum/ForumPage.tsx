@@ -1,17 +1,18 @@
+import { useInfiniteQuery } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { Link, useNavigate, useSearchParams } from 'react-router-dom'
 import { api } from '../../api/client'
-import type { Page } from '../../api/types'
+import { apiClient, data } from '../../api/typed'
 import { useAuth } from '../../auth/AuthContext'
 import { SelectField, TextArea, TextField } from '../../components/Field'
 import { Card, Empty, ErrorBanner, Loading, PageHeader } from '../../components/ui'
 import { useForm } from '../../hooks/useForm'
-import { useLoad } from '../../hooks/useLoad'
 import { useI18n } from '../../i18n'
 import { categoryName } from './names'
 import { AuthorLine } from './parts'
 import { MarkdownEditor } from './MarkdownEditor'
-import type { ForumCategory, Topic, TopicDetail } from './types'
+import { useCategories } from './queries'
+import type { ForumCategory, TopicDetail } from './types'
 import './forum.css'
 
 export function ForumPage() {
@@ -22,31 +23,26 @@ export function ForumPage() {
   const q = params.get('q') ?? ''
   const [search, setSearch] = useState(q)
   const [creating, setCreating] = useState(false)
-  const [more, setMore] = useState<Topic[]>([])
-  const [cursor, setCursor] = useState<string | null>(null)
-  const categories = useLoad((signal) => api.get<ForumCategory[]>('/forum/categories', undefined, signal), [])
-  const topics = useLoad(
-    async (signal) => {
-      const page = await api.get<Page<Topic>>('/forum/topics', { category, q, limit: 20 }, signal)
-      setMore([])
-      setCursor(page.next_cursor)
-      return page
-    },
-    [category, q],
-  )
+  const categories = useCategories()
+  const topics = useInfiniteQuery({
+    queryKey: ['forum', 'topics', { category, q }],
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam, signal }) =>
+      data(
+        apiClient.GET('/api/v1/forum/topics', {
+          params: { query: { category: category || undefined, q: q || undefined, limit: 20, ...(pageParam ? { cursor: pageParam } : {}) } },
+          signal,
+        }),
+      ),
+    getNextPageParam: (page) => page.next_cursor ?? undefined,
+  })
   const byslug = new Map((categories.data ?? []).map((c) => [c.slug, c]))
   const choose = (slug: string) => setParams(slug ? { category: slug, ...(q ? { q } : {}) } : q ? { q } : {})
   const submitSearch = (event: FormEvent) => {
     event.preventDefault()
     setParams({ ...(category ? { category } : {}), ...(search.trim() ? { q: search.trim() } : {}) })
   }
-  const loadMore = async () => {
-    if (!cursor) return
-    const page = await api.get<Page<Topic>>('/forum/topics', { category, q, limit: 20, cursor })
-    setMore((previous) => [...previous, ...page.items])
-    setCursor(page.next_cursor)
-  }
-  const items = [...(topics.data?.items ?? []), ...more]
+  const items = topics.data?.pages.flatMap((page) => page.items) ?? []
   return (
     <div>
       <PageHeader
@@ -92,8 +88,8 @@ export function ForumPage() {
               {t('forum.searchSubmit')}
             </button>
           </form>
-          <ErrorBanner error={topics.error} onRetry={topics.reload} />
-          {topics.loading && !topics.data && <Loading />}
+          <ErrorBanner error={topics.error} onRetry={() => void topics.refetch()} />
+          {topics.isPending && <Loading />}
           {topics.data && items.length === 0 && <Empty title={t('forum.empty')}>{q ? t('forum.emptySearch') : null}</Empty>}
           <ul className="topic-list">
             {items.map((topic) => {
@@ -121,8 +117,8 @@ export function ForumPage() {
               )
             })}
           </ul>
-          {cursor && (
-            <button type="button" className="btn btn-ghost" onClick={() => void loadMore()}>
+          {topics.hasNextPage && (
+            <button type="button" className="btn btn-ghost" disabled={topics.isFetchingNextPage} onClick={() => void topics.fetchNextPage()}>
               {t('forum.loadMore')}
             </button>
           )}

@@ -1,18 +1,20 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { useParams } from 'react-router-dom'
 import { api } from '../../api/client'
+import { apiClient, data as body } from '../../api/typed'
 import { useAuth } from '../../auth/AuthContext'
 import { TextField } from '../../components/Field'
 import { ReportButton } from '../../components/ReportButton'
 import { ErrorBanner, Loading, Notice, PageHeader } from '../../components/ui'
 import { useForm } from '../../hooks/useForm'
-import { useLoad } from '../../hooks/useLoad'
 import { useI18n } from '../../i18n'
 import { ConsultationBox } from './ConsultationBox'
 import { MarkdownEditor, SafeHtml } from './MarkdownEditor'
 import { categoryName } from './names'
 import { AuthorLine } from './parts'
-import type { ForumCategory, Post, TopicDetail, Version } from './types'
+import { topicKey, useCategories } from './queries'
+import type { Post, TopicDetail, Version } from './types'
 import './forum.css'
 
 export function TopicPage() {
@@ -21,9 +23,14 @@ export function TopicPage() {
   const { t, fmt, locale } = useI18n()
   const { me } = useAuth()
   const [editing, setEditing] = useState(false)
-  const topic = useLoad((signal) => api.get<TopicDetail>(`/forum/topics/${topicId}`, undefined, signal), [topicId])
-  const categories = useLoad((signal) => api.get<ForumCategory[]>('/forum/categories', undefined, signal), [])
-  if (topic.error) return <ErrorBanner error={topic.error} onRetry={topic.reload} />
+  const queryClient = useQueryClient()
+  const topic = useQuery({
+    queryKey: topicKey(topicId),
+    queryFn: ({ signal }) => body(apiClient.GET('/api/v1/forum/topics/{topic_id}', { params: { path: { topic_id: topicId } }, signal })),
+  })
+  const categories = useCategories()
+  const reload = () => void queryClient.invalidateQueries({ queryKey: topicKey(topicId) })
+  if (topic.error) return <ErrorBanner error={topic.error} onRetry={reload} />
   if (!topic.data) return <Loading />
   const data = topic.data
   const category = categories.data?.find((c) => c.slug === data.category)
@@ -45,7 +52,7 @@ export function TopicPage() {
         {editing ? (
           <EditTopic topic={data} onDone={(updated) => {
             setEditing(false)
-            if (updated) topic.setData(updated)
+            if (updated) queryClient.setQueryData(topicKey(topicId), updated)
           }} />
         ) : (
           <SafeHtml html={data.body_html} />
@@ -60,15 +67,15 @@ export function TopicPage() {
           {me && !data.mine && <ReportButton targetType="forum_topic" targetId={data.id} />}
         </div>
       </article>
-      {data.consultation && <ConsultationBox topicId={data.id} consultation={data.consultation} onVoted={topic.reload} />}
+      {data.consultation && <ConsultationBox topicId={data.id} consultation={data.consultation} onVoted={reload} />}
       <section aria-label={t('forum.replies', { n: data.posts.length })}>
         <h2>{t('forum.replies', { n: data.posts.length })}</h2>
         {data.posts.length === 0 && <p className="muted">{t('forum.noReplies')}</p>}
         {data.posts.map((post) => (
-          <PostView key={post.id} post={post} onChanged={topic.reload} />
+          <PostView key={post.id} post={post} onChanged={reload} />
         ))}
       </section>
-      <Reply topicId={data.id} onSent={topic.reload} />
+      <Reply topicId={data.id} onSent={reload} />
     </div>
   )
 }

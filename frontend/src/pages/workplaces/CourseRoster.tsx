@@ -57,7 +57,7 @@ export function CourseRoster({ course }: { course: Course }) {
                 <tr key={e.id}>
                   <th scope="row">
                     {e.participant_name}
-                    <div className="muted small">{e.participant_email}</div>
+                    <div className="muted small roster-email">{e.participant_email}</div>
                   </th>
                   <td>
                     <Link to={`/firms/${e.firm_id}`}>{e.firm_name}</Link>

@@ -24,7 +24,6 @@ export function FairManagerPanel({ fair, onChange }: { fair: TradeFair; onChange
       <ErrorBanner error={toggle.error} />
       <div className="button-row">
         <ExportButton path={`/trade-fairs/${fair.id}/participants.csv`} filename={`fiera-${fair.id}-iscritti.csv`} label={t('secretary.participantsCsv')} />
-        <ExportButton path={`/trade-fairs/${fair.id}/calendar.ics`} filename={`fiera-${fair.id}.ics`} label={t('fair.calendar')} calendar />
         <button type="button" className="btn btn-secondary btn-small" disabled={toggle.isPending} onClick={() => toggle.mutate()}>
           {fair.signups_open ? t('secretary.closeSignups') : t('secretary.reopenSignups')}
         </button>
