@@ -95,11 +95,14 @@ async def explain_request(
             if not sql.lstrip().upper().startswith("SELECT"):
                 continue
             result = await explain(conn, sql, parameters)
-            result["sql"] = " ".join(sql.split())[:600]
+            flat = " ".join(sql.split())
+            # Judged on the whole text: a long column list pushes FROM past the excerpt.
+            result["on_main"] = f" {main_table} " in f" {flat} ".replace('"', " ")
+            result["sql"] = flat[:600]
             explained.append(result)
     finally:
         await conn.close()
-    on_main = [e for e in explained if f" {main_table} " in f" {e['sql']} ".replace('"', " ")]
+    on_main = [e for e in explained if e["on_main"]]
     main = max(on_main, key=lambda e: e["execution_ms"], default=None)
     return {
         "path": path,

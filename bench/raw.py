@@ -128,7 +128,11 @@ class RawCeiling:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                self.pool = await asyncpg.create_pool(self.dsn, min_size=2, max_size=10)
+                # Idle connections close after a few seconds: the ceiling sits idle through
+                # most of a run, and PostgreSQL's connection slots are shared with the app.
+                self.pool = await asyncpg.create_pool(
+                    self.dsn, min_size=1, max_size=10, max_inactive_connection_lifetime=5
+                )
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 if self.pool is not None:

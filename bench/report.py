@@ -327,26 +327,39 @@ def correctness_lines(scenarios: dict[str, Any]) -> list[str]:
     return lines
 
 
-# Frames every sample passes through (the event loop, process start-up): no information.
-_PLUMBING = ("asyncio", "uvloop", "<module>", "runpy", "threading", "multiprocessing", "uvicorn/")
+# Frames every request passes through (the event loop, the middleware chain): no news.
+_PLUMBING = (
+    "asyncio",
+    "uvloop",
+    "<module>",
+    "runpy",
+    "threading",
+    "multiprocessing",
+    "uvicorn/",
+    "kit/middleware.py",
+    "realtime/endpoint.py",
+)
 
 
-def profile_lines(report: dict[str, Any], top: int = 12) -> list[str]:
-    """Per profiled scenario, the frames holding the largest inclusive share of the
-    first worker's py-spy samples (the other worker's are alike; both are in the JSON)."""
+def profile_lines(report: dict[str, Any], top: int = 8) -> list[str]:
+    """Per profiled scenario, from the first worker's py-spy samples (the other's are
+    alike; both are in the JSON): our own frames by inclusive share, then the frames the
+    samples were in (self share)."""
     lines: list[str] = []
     for scenario, workers in (report.get("profiles") or {}).items():
         if not workers:
             continue
         first = next(iter(workers.values()))
-        frames = [
+        ours = [
             (frame, share)
             for frame, share in first.get("inclusive", [])
-            if not any(word in frame for word in _PLUMBING)
+            if "distretto/" in frame and not any(word in frame for word in _PLUMBING)
         ][:top]
-        if frames:
-            lines += [f"**{scenario}**", ""]
-            lines += [f"- {share:.1f}% `{frame}`" for frame, share in frames]
+        own = first.get("self", [])[:top]
+        if ours or own:
+            lines += [f"**{scenario}**: our code (inclusive) | where the samples were (self)", ""]
+            lines += [f"- {share:.1f}% `{frame}`" for frame, share in ours]
+            lines += [f"- self {share:.1f}% `{frame}`" for frame, share in own]
             lines.append("")
     return lines
 

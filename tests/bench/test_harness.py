@@ -256,13 +256,19 @@ def test_profile_lines_skip_the_event_loop() -> None:
                 "p-1.txt": {
                     "inclusive": [
                         ("run (asyncio/runners.py:118)", 100.0),
+                        ("__call__ (distretto/kit/middleware.py:98)", 60.0),
                         ("board (distretto/market/service.py:243)", 41.5),
                         ("execute (sqlalchemy/orm/session.py:2251)", 30.0),
-                    ]
+                    ],
+                    "self": [("send (socket.py:1)", 12.5)],
                 }
             },
             "award": {},
         }
     }
     lines = profile_lines(report, top=1)
-    assert lines == ["**board**", "", "- 41.5% `board (distretto/market/service.py:243)`", ""]
+    assert lines[2:] == [
+        "- 41.5% `board (distretto/market/service.py:243)`",
+        "- self 12.5% `send (socket.py:1)`",
+        "",
+    ]
