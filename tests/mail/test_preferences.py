@@ -5,9 +5,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 from fastapi import FastAPI
+from sqlalchemy import func, select
 
 from distretto.kit import clock
 from distretto.mail.service import queue_daily_digests
+from distretto.models import AccountToken, MailSettings, SavedSearch
 from tests.helpers import firm_owner, register
 from tests.mail.smtp import deliver, emails, smtp_server
 from tests.mail.test_delivery import choose
@@ -187,3 +189,20 @@ async def test_unsubscribe_works_with_the_link_alone_and_refuses_a_forged_token(
     with clock.pinned(clock.now() + timedelta(days=181)):
         late = await client.post("/email/unsubscribe", params={"token": token})
     assert late.status_code == 400
+
+
+async def test_deleting_the_account_erases_its_mail(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    me = await register(client)  # a verification link and its queued email
+    await client.post("/me/saved-searches", json={"name": "Tintura"}, headers=me.headers)
+    await client.post("/auth/password-reset", json={"email": me.email})
+    assert {e.to_address for e in await emails(app)} == {me.email}
+    assert (await client.delete("/me", headers=me.headers)).status_code == 204
+    assert await emails(app) == []
+    async with app.state.ctx.sessionmaker() as session:
+        for table in (MailSettings, SavedSearch, AccountToken):
+            left = await session.scalar(
+                select(func.count()).select_from(table).where(table.user_id == me.user_id)
+            )
+            assert left == 0, table.__tablename__
