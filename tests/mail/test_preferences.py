@@ -1,11 +1,12 @@
 """Settings, saved searches, the daily digest and one-click unsubscribe."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 from fastapi import FastAPI
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from distretto.kit import clock
 from distretto.mail.service import queue_daily_digests
@@ -206,3 +207,19 @@ async def test_deleting_the_account_erases_its_mail(
                 select(func.count()).select_from(table).where(table.user_id == me.user_id)
             )
             assert left == 0, table.__tablename__
+
+
+async def test_two_first_saves_at_once_both_succeed(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    me = await register(client)
+    async with app.state.ctx.sessionmaker() as session:  # a person from before settings
+        await session.execute(delete(MailSettings).where(MailSettings.user_id == me.user_id))
+        await session.commit()
+    bodies = [{"email": "daily", "language": "en"}, {"email": "off", "language": "zh"}]
+    results = await asyncio.gather(
+        *(client.put("/me/notification-settings", json=b, headers=me.headers) for b in bodies)
+    )
+    assert [r.status_code for r in results] == [200, 200]
+    final = (await client.get("/me/notification-settings", headers=me.headers)).json()
+    assert (final["email"], final["language"]) in {("daily", "en"), ("off", "zh")}
