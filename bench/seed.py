@@ -231,10 +231,15 @@ async def _history_already_relayed(database: str) -> None:
     try:
         if not await conn.fetchval("SELECT to_regclass('outbox_cursors') IS NOT NULL"):
             return
-        await conn.execute(
-            "INSERT INTO outbox_cursors (name, last_event_id, updated_at) "
-            "VALUES ('notifications', (SELECT coalesce(max(id), 0) FROM events), now()) "
-            "ON CONFLICT (name) DO NOTHING"
-        )
+        # Mail too: its cursor was put at the empty outbox by the migration, and the mail
+        # worker would otherwise walk the whole history (matching every old order).
+        for relay in ("notifications", "mail"):
+            await conn.execute(
+                "INSERT INTO outbox_cursors (name, last_event_id, updated_at) "
+                "VALUES ($1, (SELECT coalesce(max(id), 0) FROM events), now()) "
+                "ON CONFLICT (name) DO UPDATE SET last_event_id = "
+                "greatest(outbox_cursors.last_event_id, excluded.last_event_id)",
+                relay,
+            )
     finally:
         await conn.close()

@@ -276,3 +276,23 @@ def mail_send() -> None:
     settings = get_settings()
     sent = asyncio.run(send_mail(settings))
     typer.echo(f"{sent} email(s) sent to {describe_mail(settings)}")
+
+
+async def mail_counts(settings: Settings) -> dict[str, int]:
+    from distretto.app import build_context, close_context
+    from distretto.mail.service import queue_counts
+
+    ctx = build_context(settings)
+    try:
+        async with ctx.sessionmaker() as session:
+            return await queue_counts(session)
+    finally:
+        await close_context(ctx)
+
+
+@mail_cli.command("status")
+def mail_status() -> None:
+    """How many emails are pending, sent and failed (failed ones keep their error)."""
+    counts = asyncio.run(mail_counts(get_settings()))
+    for status in ("pending", "sent", "failed"):
+        typer.echo(f"{status}: {counts.get(status, 0)}")

@@ -256,3 +256,32 @@ async def test_two_accepts_at_once_join_the_firm_once(
     assert sorted(r.status_code for r in results) in ([200, 400], [200, 409])
     members = await client.get(f"/firms/{owner.firm_id}/members", headers=owner.headers)
     assert [m["email"] for m in members.json()].count(colleague.email) == 1
+
+
+async def test_a_firm_has_at_most_thirty_pending_invitations(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    owner = await firm_owner(client)
+    for i in range(30):
+        response = await client.post(
+            f"/firms/{owner.firm_id}/invitations",
+            json={"email": f"persona{i}@example.it"},
+            headers=owner.headers,
+        )
+        assert response.status_code == 201
+    refused = await client.post(
+        f"/firms/{owner.firm_id}/invitations",
+        json={"email": "una.di.troppo@example.it"},
+        headers=owner.headers,
+    )
+    assert refused.status_code == 409 and refused.json()["code"] == "invitation.too_many"
+    first = (await client.get(f"/firms/{owner.firm_id}/invitations", headers=owner.headers)).json()
+    await client.delete(
+        f"/firms/{owner.firm_id}/invitations/{first[0]['id']}", headers=owner.headers
+    )
+    again = await client.post(
+        f"/firms/{owner.firm_id}/invitations",
+        json={"email": "una.di.troppo@example.it"},
+        headers=owner.headers,
+    )
+    assert again.status_code == 201

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from sqlalchemy import update
 
 from distretto.kit import clock
+from distretto.mail.render import ascii_domain
 from distretto.mail.sender import MAX_ATTEMPTS
 from distretto.models import OutboxCursor
 from tests.helpers import Actor
@@ -228,3 +229,10 @@ async def test_two_senders_at_once_send_each_email_once(
     assert sum(sent) + sum(sent_more) == queued
     ids = box.message_ids()
     assert len(ids) == queued and len(set(ids)) == queued
+
+
+def test_an_internationalised_domain_is_addressed_in_ascii() -> None:
+    assert ascii_domain("titolare@tomaiatimiș.example.it") == (
+        "titolare@xn--tomaiatimi-3xd.example.it"
+    )
+    assert ascii_domain("anna@example.it") == "anna@example.it"

@@ -1,13 +1,18 @@
 """Settings, saved searches, the daily digest and one-click unsubscribe."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+import pytest
 from fastapi import FastAPI
+from sqlalchemy import delete, func, select
 
 from distretto.kit import clock
-from distretto.mail.service import queue_daily_digests
+from distretto.mail.service import queue_daily_digests, unsubscribe
+from distretto.mail.tokens import make_token
+from distretto.models import AccountToken, MailSettings, SavedSearch
 from tests.helpers import firm_owner, register
 from tests.mail.smtp import deliver, emails, smtp_server
 from tests.mail.test_delivery import choose
@@ -187,3 +192,64 @@ async def test_unsubscribe_works_with_the_link_alone_and_refuses_a_forged_token(
     with clock.pinned(clock.now() + timedelta(days=181)):
         late = await client.post("/email/unsubscribe", params={"token": token})
     assert late.status_code == 400
+
+
+async def test_deleting_the_account_erases_its_mail(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    me = await register(client)  # a verification link and its queued email
+    await client.post("/me/saved-searches", json={"name": "Tintura"}, headers=me.headers)
+    await client.post("/auth/password-reset", json={"email": me.email})
+    assert {e.to_address for e in await emails(app)} == {me.email}
+    assert (await client.delete("/me", headers=me.headers)).status_code == 204
+    assert await emails(app) == []
+    async with app.state.ctx.sessionmaker() as session:
+        for table in (MailSettings, SavedSearch, AccountToken):
+            left = await session.scalar(
+                select(func.count()).select_from(table).where(table.user_id == me.user_id)
+            )
+            assert left == 0, table.__tablename__
+
+
+async def test_two_first_saves_at_once_both_succeed(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    me = await register(client)
+    async with app.state.ctx.sessionmaker() as session:  # a person from before settings
+        await session.execute(delete(MailSettings).where(MailSettings.user_id == me.user_id))
+        await session.commit()
+    bodies = [{"email": "daily", "language": "en"}, {"email": "off", "language": "zh"}]
+    results = await asyncio.gather(
+        *(client.put("/me/notification-settings", json=b, headers=me.headers) for b in bodies)
+    )
+    assert [r.status_code for r in results] == [200, 200]
+    final = (await client.get("/me/notification-settings", headers=me.headers)).json()
+    assert (final["email"], final["language"]) in {("daily", "en"), ("off", "zh")}
+
+
+@pytest.mark.postgres_only
+async def test_an_unsubscribe_waits_for_another_on_the_same_settings(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    """The row lock alone: the second unsubscribe reads the settings only once the first
+    committed, so both kinds end off (without the lock the second would write back the
+    kinds it read before, turning "bids" on again)."""
+    me = await register(client)
+    secret = app.state.ctx.settings.secret_key
+    bids, messages = (make_token(secret, me.user_id, k, clock.now()) for k in ("bids", "messages"))
+    sessions = app.state.ctx.sessionmaker
+    async with sessions() as first:
+        await unsubscribe(first, secret, bids, clock.now())  # holds the row lock
+
+        async def second() -> None:
+            async with sessions() as other:
+                await unsubscribe(other, secret, messages, clock.now())
+                await other.commit()
+
+        waiting = asyncio.create_task(second())
+        await asyncio.sleep(0.5)
+        assert not waiting.done()  # blocked on the lock, not racing ahead
+        await first.commit()
+    await waiting
+    kinds = (await client.get("/me/notification-settings", headers=me.headers)).json()["kinds"]
+    assert kinds["bids"] is False and kinds["messages"] is False and kinds["awards"] is True

@@ -12,11 +12,12 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from distretto.app import jobs
 from distretto.db import create_engine, create_sessionmaker, session_scope
 from distretto.kit import clock
 from distretto.kit.scheduling.scheduler import Job, Scheduler
 from distretto.mail.service import scheduled_jobs
-from distretto.models import Event, EventAudience, ScheduledRun
+from distretto.models import Event, EventAudience, FirmDocument, ScheduledRun
 from tests.contracts.builders import insert_contract, insert_review
 from tests.helpers import firm_owner
 from tests.mail.smtp import deliver, smtp_server
@@ -168,3 +169,36 @@ async def test_delivery_and_review_reminders(client: httpx.AsyncClient, app: Fas
     ((data, keys),) = await events(app, "reminder.review_pending")
     # The buyer already reviewed: only the maker is reminded.
     assert data["contract_id"] == completed and keys == {f"firm:{maker.firm_id}"}
+
+
+async def test_expiring_credentials_are_mailed_once_from_the_documents_expiry(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    owner = await firm_owner(client)
+    async with app.state.ctx.sessionmaker() as session:
+        session.add(
+            FirmDocument(
+                firm_id=owner.firm_id,
+                kind="durc",
+                label="DURC",
+                valid_until=(MORNING + timedelta(days=12)).date(),
+                status="approved",
+                filename="durc.pdf",
+                content_type="application/pdf",
+                size=1000,
+                storage_key="test/durc-expiring",
+                sha256="0" * 64,
+            )
+        )
+        await session.commit()
+    ctx = app.state.ctx
+    every = Scheduler(jobs(), lambda: session_scope(ctx.sessionmaker, None))
+    with clock.pinned(MORNING):
+        first = await every.tick(["documents.expiring"])
+        second = await every.tick(["documents.expiring"])
+    assert first == {"documents.expiring": 1} and second == {"documents.expiring": None}
+    with smtp_server() as (box, url), clock.pinned(MORNING):
+        await deliver(app, url)
+    (mail,) = box.to(owner.email)
+    assert mail.subject == "Documento in scadenza: DURC"
+    assert "scade il 22/05/2031" in mail.text

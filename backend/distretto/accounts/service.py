@@ -33,6 +33,9 @@ INVITATION_TTL = timedelta(days=7)
 # Reset mails one address may trigger per hour (beyond them the answer is the same 202,
 # and no mail goes out: nobody can flood a mailbox through us).
 RESETS_PER_HOUR = 5
+# Pending invitations a firm may have at once: enough for any real team, too few to use
+# the district's mail server for spam.
+MAX_PENDING_INVITATIONS = 30
 
 
 class BadLink(DomainError):
@@ -211,6 +214,12 @@ async def invite(
     address = data.email.lower()
     if address in await people.member_emails(firm_id):
         raise Conflict("This person is already a member of the firm", code="firm.already_member")
+    if len(await invitations.pending(firm_id, now)) >= MAX_PENDING_INVITATIONS:
+        raise Conflict(
+            f"At most {MAX_PENDING_INVITATIONS} invitations may be pending at once",
+            code="invitation.too_many",
+            params={"max": MAX_PENDING_INVITATIONS},
+        )
     if await invitations.pending_for(firm_id, address, now) is not None:
         raise Conflict(
             "An invitation to this address is already pending", code="invitation.already_pending"

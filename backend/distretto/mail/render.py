@@ -194,7 +194,7 @@ def build_message(
 ) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
-    message["To"] = to
+    message["To"] = ascii_domain(to)
     message["Subject"] = letter.subject
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = message_id
@@ -207,6 +207,16 @@ def build_message(
     message.set_content(letter.text, cte="quoted-printable")
     message.add_alternative(letter.html, subtype="html", cte="quoted-printable")
     return message
+
+
+def ascii_domain(address: str) -> str:
+    """The address with an internationalised domain in its ASCII (IDNA) form, which every
+    mail server accepts (``tomaiatimiș.example.it`` → ``xn--tomaiatimi-3xd.example.it``)."""
+    local, _, domain = address.rpartition("@")
+    try:
+        return f"{local}@{domain.encode('idna').decode('ascii')}"
+    except UnicodeError:
+        return address
 
 
 def message_id_for(email_id: int, domain: str) -> str:

@@ -58,7 +58,27 @@ class SettingsRepository(Repository):
         return await self.session.get(MailSettings, user_id)
 
     async def put(self, row: MailSettings) -> MailSettings:
-        return await self.add_and_flush(await self.session.merge(row))
+        """Insert or replace in one statement: two first saves at once (a double click)
+        must not collide on the key."""
+        dialect = self.session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        values = {
+            "user_id": row.user_id,
+            "email": row.email,
+            "language": row.language,
+            "kinds": row.kinds,
+            "updated_at": row.updated_at,
+        }
+        stmt = insert(MailSettings).values(**values)
+        await self.session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["user_id"],
+                set_={k: stmt.excluded[k] for k in values if k != "user_id"},
+            ).execution_options(synchronize_session=False)
+        )
+        stored = await self.session.get(MailSettings, row.user_id, populate_existing=True)
+        assert stored is not None
+        return stored
 
     async def lock(self, user_id: int) -> MailSettings | None:
         """The row under a row lock: two unsubscribes at once must not lose one kind."""

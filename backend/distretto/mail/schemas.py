@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
 
 from distretto.models.mail import MailLanguage, MailMode
 
@@ -13,13 +13,14 @@ class MailKinds(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    order_matching: bool = True
-    bids: bool = True
-    awards: bool = True
-    contracts: bool = True
-    messages: bool = True
-    consortium: bool = True
-    moderation: bool = True
+    # Strict: a 0 or "no" is a mistake to refuse, not a False to guess.
+    order_matching: StrictBool = True
+    bids: StrictBool = True
+    awards: StrictBool = True
+    contracts: StrictBool = True
+    messages: StrictBool = True
+    consortium: StrictBool = True
+    moderation: StrictBool = True
 
 
 class NotificationSettings(BaseModel):
@@ -38,7 +39,7 @@ class SavedSearchIn(BaseModel):
     region: Annotated[str, Trimmed, Field(min_length=1, max_length=60)] | None = None
     province: Annotated[str, Trimmed, Field(min_length=2, max_length=4)] | None = None
     q: Annotated[str, Trimmed, Field(min_length=1, max_length=200)] | None = None
-    min_quantity: int | None = Field(default=None, ge=1, le=1_000_000_000)
+    min_quantity: StrictInt | None = Field(default=None, ge=1, le=1_000_000_000)
 
 
 class SavedSearchOut(BaseModel):

@@ -28,6 +28,7 @@ from distretto.db import session_scope
 from distretto.kit import clock
 from distretto.kit.events import EventSink
 from distretto.mail.compose import Skip, compose
+from distretto.mail.metrics import FAILED, RETRIED, SENT
 from distretto.mail.repository import MailQueueRepository
 from distretto.mail.service import queue_new_notifications
 from distretto.mail.transport import MailTransport
@@ -97,9 +98,11 @@ class MailSender:
                 message = await compose(session, email, self._settings, now)
         except Exception as exc:  # a template or data bug: fail this one, not the batch
             log.exception("email %s could not be composed", email.id)
+            FAILED.labels("compose").inc()
             await self._finish_failed(email.id, f"compose: {exc!r}")
             return 0
         if isinstance(message, Skip):
+            FAILED.labels("skipped").inc()
             await self._finish_failed(email.id, f"skipped: {message.reason}")
             return 0
         try:
@@ -111,6 +114,7 @@ class MailSender:
             await MailQueueRepository(session).mark_sent(
                 email.id, clock.now(), forget_context=email.template not in ("event", "digest")
             )
+        SENT.inc()
         return 1
 
     async def _after_failure(self, email: Email, exc: Exception) -> None:
@@ -118,8 +122,10 @@ class MailSender:
         error = f"{type(exc).__name__}: {exc}"
         if permanent(exc) or email.attempts >= MAX_ATTEMPTS:
             log.warning("email %s failed for good: %s", email.id, error)
+            FAILED.labels("refused" if permanent(exc) else "exhausted").inc()
             await self._finish_failed(email.id, error)
             return
+        RETRIED.inc()
         at = clock.now() + retry_delay(email.attempts)
         log.info("email %s will be retried at %s: %s", email.id, at.isoformat(), error)
         async with self._sessions.begin() as session:

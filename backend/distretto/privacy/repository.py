@@ -11,6 +11,7 @@ from distretto.auth.viewer import Viewer
 from distretto.contracts.service import readable_messages, readable_reviews
 from distretto.kit.repository import Repository
 from distretto.models import (
+    AccountToken,
     Bid,
     CampaignParticipation,
     Consortium,
@@ -18,17 +19,20 @@ from distretto.models import (
     ConsortiumMember,
     Contract,
     ContractMessage,
+    Email,
     Enrolment,
     Firm,
     FirmPhase,
     FirmWarning,
     Flag,
     IdempotencyRecord,
+    MailSettings,
     Membership,
     Order,
     OrderInvitation,
     ReputationScore,
     Review,
+    SavedSearch,
     SealGrant,
     TradeFairParticipation,
     User,
@@ -183,8 +187,12 @@ class AccountRepository(Repository):
         )
 
     async def remove_personal_records(self, user_id: int) -> None:
-        """The user's inbox and the stored replies of their create requests."""
+        """The user's inbox, the stored replies of their create requests, and their mail:
+        settings, saved searches, queued or sent emails (they hold the address) and
+        outstanding account links."""
         await self.session.execute(delete(Notification).where(Notification.user_id == user_id))
+        for mail_table in (Email, MailSettings, SavedSearch, AccountToken):
+            await self.session.execute(delete(mail_table).where(mail_table.user_id == user_id))
         await self.session.execute(
             delete(IdempotencyRecord).where(IdempotencyRecord.user_id == user_id)
         )

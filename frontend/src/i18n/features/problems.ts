@@ -297,6 +297,7 @@ const rows = {
   'problem.invitation.not_found': ['Invito non trovato o non più in attesa.', 'Invitation not found or no longer pending.', '找不到该邀请，或邀请已不再待处理。'],
   'problem.invitation.invalid': ['Questo invito non è più valido.', 'This invitation is no longer valid.', '此邀请已失效。'],
   'problem.invitation.expired': ['Questo invito è scaduto: chiedine uno nuovo.', 'This invitation has expired: ask for a new one.', '此邀请已过期：请重新申请。'],
+  'problem.invitation.too_many': ['Ci sono già {max} inviti in attesa: revocane qualcuno prima di invitare altri.', 'There are already {max} pending invitations: revoke some before inviting more.', '已有 {max} 个待处理的邀请：请先撤销部分邀请。'],
   'problem.invitation.wrong_account': ['L’invito è per un altro indirizzo: accedi con quello.', 'The invitation is for another address: sign in with that one.', '该邀请发往其他邮箱：请用该邮箱登录。'],
   // Refusals of the HTTP layer itself (body size, NUL characters, unknown route, outage).
   'problem.request.too_large': ['Troppi dati in una volta: accorcia il testo o allega file più piccoli.', 'Too much data at once: shorten the text or attach smaller files.', '一次提交的数据过多：请缩短文字或附加较小的文件。'],
