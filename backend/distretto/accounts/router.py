@@ -9,6 +9,7 @@ from distretto.db import SessionDep
 from distretto.kit.clock import ClockDep
 from distretto.kit.context import ContextDep
 from distretto.kit.messages import negotiate
+from distretto.kit.params import BigIdPath, IdPath
 
 router = APIRouter(tags=["identity"])
 
@@ -85,7 +86,7 @@ async def confirm_password_reset(
     operation_id="invite_to_firm",
 )
 async def invite_to_firm(
-    firm_id: int,
+    firm_id: IdPath,
     data: schemas.InvitationIn,
     viewer: ViewerDep,
     session: SessionDep,
@@ -102,7 +103,7 @@ async def invite_to_firm(
     operation_id="list_firm_invitations",
 )
 async def list_firm_invitations(
-    firm_id: int, viewer: ViewerDep, session: SessionDep, clock: ClockDep
+    firm_id: IdPath, viewer: ViewerDep, session: SessionDep, clock: ClockDep
 ) -> list[schemas.InvitationOut]:
     """Pending, unexpired invitations (firm owner)."""
     return await service.pending_invitations(session, viewer, firm_id, clock())
@@ -114,7 +115,11 @@ async def list_firm_invitations(
     operation_id="revoke_firm_invitation",
 )
 async def revoke_firm_invitation(
-    firm_id: int, invitation_id: int, viewer: ViewerDep, session: SessionDep, clock: ClockDep
+    firm_id: IdPath,
+    invitation_id: BigIdPath,
+    viewer: ViewerDep,
+    session: SessionDep,
+    clock: ClockDep,
 ) -> Response:
     await service.revoke_invitation(session, viewer, firm_id, invitation_id, clock())
     return Response(status_code=status.HTTP_204_NO_CONTENT)

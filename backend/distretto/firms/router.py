@@ -130,7 +130,9 @@ async def create_group(
 @router.get(
     "/firms/{firm_id}/billing", response_model=schemas.BillingOut, operation_id="get_firm_billing"
 )
-async def get_billing(firm_id: int, viewer: ViewerDep, session: SessionDep) -> schemas.BillingOut:
+async def get_billing(
+    firm_id: IdPath, viewer: ViewerDep, session: SessionDep
+) -> schemas.BillingOut:
     """The firm's billing data (legal address, SdI code or PEC, fiscal code, REA): its
     members and staff; set them with ``PATCH /firms/{id}``."""
     return await service.billing(session, viewer, firm_id)

@@ -6,6 +6,7 @@ from distretto.auth.viewer import ViewerDep
 from distretto.db import SessionDep
 from distretto.kit.clock import ClockDep
 from distretto.kit.context import ContextDep
+from distretto.kit.params import BigIdPath
 from distretto.mail import schemas, service
 
 router = APIRouter(tags=["mail"])
@@ -64,7 +65,9 @@ async def list_saved_searches(
     status_code=status.HTTP_204_NO_CONTENT,
     operation_id="delete_saved_search",
 )
-async def delete_saved_search(search_id: int, viewer: ViewerDep, session: SessionDep) -> Response:
+async def delete_saved_search(
+    search_id: BigIdPath, viewer: ViewerDep, session: SessionDep
+) -> Response:
     await service.remove_saved_search(session, viewer.user_id, search_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
