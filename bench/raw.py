@@ -35,8 +35,14 @@ _WORD = re.compile(r"[^\W_]+")
 
 _COLUMNS = """
     o.id, o.client_firm_id AS firm_id, o.client_firm_id, f.name AS client_firm_name,
-    o.title, o.description, o.phase, o.quantity, o.unit,
-    to_char(o.target_unit_price, 'FM999999999990.00') AS target_unit_price,
+    o.title, o.description, o.phase, trim_scale(o.quantity)::text AS quantity, o.unit,
+    CASE WHEN scale(trim_scale(o.target_unit_price)) <= 2
+        THEN to_char(o.target_unit_price, 'FM999999999990.00')
+        ELSE trim_scale(o.target_unit_price)::text END AS target_unit_price,
+    to_char(o.vat_rate, 'FM990.00') AS vat_rate, o.vat_nature,
+    json_build_object('method', o.payment_method, 'days', o.payment_days,
+                      'end_of_month', o.payment_end_of_month) AS payment_terms,
+    to_char(o.delivery_tolerance_percent, 'FM990.00') AS delivery_tolerance_percent,
     o.bid_deadline, o.delivery_due, o.visibility,
     CASE WHEN o.visibility = 'invited' AND o.client_firm_id = ANY($1::int[]) THEN
         (SELECT array_agg(i.firm_id ORDER BY i.firm_id) FROM order_invitations i
@@ -67,6 +73,12 @@ _VISIBLE = """
             OR EXISTS (SELECT 1 FROM bids b WHERE b.order_id = o.id
                        AND b.firm_id = ANY($1::int[])))))
 """
+
+
+async def _json_as_objects(conn: asyncpg.Connection) -> None:
+    # ``payment_terms`` is built by the query as JSON: decoded, it is written as an object.
+    await conn.set_type_codec("json", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+
 
 _FROM = "FROM orders o JOIN firms f ON f.id = o.client_firm_id"
 _SEARCH = "to_tsvector('simple'::regconfig, o.title || ' ' || o.description) @@ to_tsquery("
@@ -131,7 +143,11 @@ class RawCeiling:
                 # Idle connections close after a few seconds: the ceiling sits idle through
                 # most of a run, and PostgreSQL's connection slots are shared with the app.
                 self.pool = await asyncpg.create_pool(
-                    self.dsn, min_size=1, max_size=10, max_inactive_connection_lifetime=5
+                    self.dsn,
+                    min_size=1,
+                    max_size=10,
+                    max_inactive_connection_lifetime=5,
+                    init=_json_as_objects,
                 )
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
