@@ -2100,7 +2100,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readyz */
+        /**
+         * Readyz
+         * @description 503 without the database. Without Redis the app still serves (per-process rate
+         *     limits, live events through the outbox poll): 200 ``degraded`` with the reasons.
+         */
         get: operations["readyz"];
         put?: never;
         post?: never;
