@@ -2755,6 +2755,8 @@ export interface components {
             name: string;
             /** Pending */
             pending: components["schemas"]["MemberFirmOut"][] | null;
+            /** Revision */
+            revision: number;
             /** Viewer Role */
             viewer_role: ("manager" | "member") | null;
         };
@@ -2781,6 +2783,8 @@ export interface components {
             member_count: number;
             /** Name */
             name: string;
+            /** Revision */
+            revision: number;
             /** Viewer Role */
             viewer_role: ("manager" | "member") | null;
         };
@@ -3472,6 +3476,8 @@ export interface components {
             /** Region */
             region: string;
             reputation?: components["schemas"]["ReputationSummaryOut"] | null;
+            /** Revision */
+            revision: number;
             /** Size Class */
             size_class: string;
             /** Status */
@@ -7382,7 +7388,10 @@ export interface operations {
     update_consortium: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "if-match"?: string | null;
+                "x-distretto-client"?: string | null;
+            };
             path: {
                 consortium_id: number;
             };
@@ -9263,7 +9272,10 @@ export interface operations {
     update_firm: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "if-match"?: string | null;
+                "x-distretto-client"?: string | null;
+            };
             path: {
                 firm_id: number;
             };
@@ -11359,7 +11371,10 @@ export interface operations {
     update_order: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "if-match"?: string | null;
+                "x-distretto-client"?: string | null;
+            };
             path: {
                 order_id: number;
             };
