@@ -75,7 +75,7 @@ async def update_consortium(
     expected: ExpectedRevision,
     response: Response,
 ) -> schemas.ConsortiumDetail:
-    out = await service.update(session, viewer, consortium_id, data, expected)
+    out = await service.update(session, viewer, consortium_id, data, expected.check())
     set_etag(response, out.revision)
     return out
 

@@ -70,7 +70,7 @@ async def update_firm(
     expected: ExpectedRevision,
     response: Response,
 ) -> schemas.FirmOut:
-    out = await service.update(session, viewer, firm_id, data, expected)
+    out = await service.update(session, viewer, firm_id, data, expected.check())
     set_etag(response, out.revision)
     return out
 

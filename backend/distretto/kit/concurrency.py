@@ -9,6 +9,7 @@ always sends it; a request from the web app (``X-Distretto-Client: web``) withou
 HTTP contract was written without it); their PATCH still bumps the revision.
 """
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, Response
@@ -34,23 +35,39 @@ def set_etag(response: Response, revision: int) -> None:
     response.headers["ETag"] = etag(revision)
 
 
-async def expected_revision(
-    if_match: Annotated[str | None, Header()] = None,
-    x_distretto_client: Annotated[str | None, Header()] = None,
-) -> int | None:
-    """The revision the client last read (None: it did not say)."""
-    if if_match is None or not if_match.strip():
-        if x_distretto_client == WEB_CLIENT:
+@dataclass(frozen=True)
+class Precondition:
+    """What the request said about the revision it read; judged only once the request
+    is otherwise valid (a header dependency that raised would answer 412/428 before the
+    body's 422)."""
+
+    revision: int | None
+    malformed: bool = False
+    missing_from_web_app: bool = False
+
+    def check(self) -> int | None:
+        """The revision the client read (None: it did not say), or 428/412."""
+        if self.missing_from_web_app:
             raise PreconditionRequired(
                 "Send If-Match with the ETag you read", code="precondition.required"
             )
-        return None
+        if self.malformed:
+            raise PreconditionFailed(
+                "If-Match names no revision of this resource", code="precondition.failed"
+            )
+        return self.revision
+
+
+async def expected_revision(
+    if_match: Annotated[str | None, Header()] = None,
+    x_distretto_client: Annotated[str | None, Header()] = None,
+) -> Precondition:
+    if if_match is None or not if_match.strip():
+        return Precondition(None, missing_from_web_app=x_distretto_client == WEB_CLIENT)
     value = if_match.strip().removeprefix("W/").strip('"')
     if not value.isdigit() or len(value) > 18:
-        raise PreconditionFailed(
-            "If-Match names no revision of this resource", code="precondition.failed"
-        )
-    return int(value)
+        return Precondition(None, malformed=True)
+    return Precondition(int(value))
 
 
 def stale(expected: int | None, current: int) -> None:
@@ -63,4 +80,4 @@ def stale(expected: int | None, current: int) -> None:
         )
 
 
-ExpectedRevision = Annotated[int | None, Depends(expected_revision)]
+ExpectedRevision = Annotated[Precondition, Depends(expected_revision)]

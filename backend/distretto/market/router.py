@@ -101,7 +101,7 @@ async def update_order(
     expected: ExpectedRevision,
     response: Response,
 ) -> schemas.OrderOut:
-    out = await service.update_order(session, viewer, order_id, data, expected)
+    out = await service.update_order(session, viewer, order_id, data, expected.check())
     set_etag(response, out.revision)
     return out
 
