@@ -8,6 +8,10 @@ from datetime import time
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from distretto.accounts.router import router as accounts_router
 from distretto.auth.router import router as auth_router
@@ -28,7 +32,13 @@ from distretto.kit.collector import tune_for_serving
 from distretto.kit.context import AppContext
 from distretto.kit.errors import install_error_handlers
 from distretto.kit.middleware import HttpMiddleware, NulGuardMiddleware
-from distretto.kit.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from distretto.kit.ratelimit import (
+    FallbackRateLimiter,
+    MemoryRateLimiter,
+    RateLimiter,
+    RedisHealth,
+    RedisRateLimiter,
+)
 from distretto.kit.revocation import RevocationList
 from distretto.kit.scheduling.scheduler import Job, Scheduler
 from distretto.mail.router import router as mail_router
@@ -55,11 +65,28 @@ API_PREFIX = "/api/v1"
 log = logging.getLogger("distretto")
 
 
+def redis_client(url: str) -> Redis:
+    """Short timeouts (an unreachable Redis must not hold requests), and one immediate
+    retry on a new connection: after Redis restarts, the pooled connections are dead and
+    the first command on each would fail without it."""
+    return Redis.from_url(
+        url,
+        socket_connect_timeout=1.0,
+        socket_timeout=1.0,
+        retry=Retry(NoBackoff(), 1),
+        retry_on_error=[RedisConnectionError, RedisTimeoutError],
+        health_check_interval=15,
+    )
+
+
 def build_context(settings: Settings) -> AppContext:
     engine = create_engine(settings.database_url)
-    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    redis = redis_client(settings.redis_url) if settings.redis_url else None
+    health = RedisHealth()
     limiter: RateLimiter = (
-        RedisRateLimiter(redis, f"{settings.redis_namespace}:rl:") if redis else MemoryRateLimiter()
+        FallbackRateLimiter(RedisRateLimiter(redis, f"{settings.redis_namespace}:rl:"), health)
+        if redis
+        else MemoryRateLimiter()
     )
     return AppContext(
         settings=settings,
@@ -69,6 +96,7 @@ def build_context(settings: Settings) -> AppContext:
         tokens=TokenService(settings),
         limiter=limiter,
         redis=redis,
+        redis_health=health,
         revocations=RevocationList(redis, f"{settings.redis_namespace}:revoked:"),
     )
 

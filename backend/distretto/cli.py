@@ -37,10 +37,24 @@ def run_migrations(database_url: str | None = None) -> None:
 
 
 @cli.command()
-def migrate() -> None:
-    """Apply every migration to DISTRETTO_DATABASE_URL."""
+def migrate(
+    app_role: Annotated[
+        str | None,
+        typer.Option(help="PostgreSQL: create/update this least-privilege role for the app"),
+    ] = None,
+    app_password: Annotated[
+        str | None, typer.Option(envvar="DISTRETTO_APP_DB_PASSWORD", help="its password")
+    ] = None,
+) -> None:
+    """Apply every migration to DISTRETTO_DATABASE_URL (the owner's URL); with
+    --app-role, also grant the app's role what it needs and no more (deploy/README.md)."""
     run_migrations()
     typer.echo("database is up to date")
+    if app_role:
+        from distretto.dbroles import grant_app_role
+
+        asyncio.run(grant_app_role(get_settings().database_url, app_role, app_password))
+        typer.echo(f"role {app_role} may use the app's tables (audit log: insert and read)")
 
 
 def websocket_server_options(settings: Settings) -> dict[str, Any]:

@@ -3,7 +3,7 @@ queue, single-use account tokens, firm invitations, the scheduler's run rows, an
 ``users.email_verified_at``.
 
 Revision ID: 0100
-Revises: 0080
+Revises: 0090
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0100"
-down_revision: str | None = "0080"
+down_revision: str | None = "0090"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -195,3 +195,12 @@ async def deal(
     maker = await firm_owner(client, phases=["weaving"])
     contract_id = await insert_contract(app, buyer.firm_id, maker.firm_id, status=status, **fields)
     return Deal(contract_id, buyer, maker)
+
+
+async def mark_disputed(app: FastAPI, contract_id: int) -> None:
+    """Record that the contract went through a dispute: staff may read it from then on."""
+    async with app.state.ctx.sessionmaker() as session:
+        await session.execute(
+            update(Contract).where(Contract.id == contract_id).values(disputed_at=NOW)
+        )
+        await session.commit()

@@ -230,12 +230,14 @@ async def test_staff_resolve_dispute_is_audited_and_scores(
 async def test_resolution_rules(client: httpx.AsyncClient, app: FastAPI) -> None:
     d = await deal(client, app)
     staff = await make_staff(app, await register(client))
+    # Staff reach a contract only through a dispute: one never disputed does not exist
+    # for them (issue 15 #7; it was a 409).
     not_disputed = await client.post(
         f"/moderation/contracts/{d.contract_id}/resolve",
         json={"outcome": "completed", "note": "Nessuna contestazione"},
         headers=staff.headers,
     )
-    assert not_disputed.status_code == 409
+    assert not_disputed.status_code == 404
     bad = await client.post(
         f"/moderation/contracts/{d.contract_id}/resolve",
         json={"outcome": "refunded", "note": ""},

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from sqlalchemy import update
 
 from distretto.models import ContractMessage, Event
-from tests.contracts.builders import count, deal
+from tests.contracts.builders import count, deal, mark_disputed
 from tests.helpers import add_member, make_staff, register
 
 
@@ -71,6 +71,7 @@ async def test_hidden_messages_only_for_author_firm_and_staff(
             .values(hidden=True)
         )
         await session.commit()
+    await mark_disputed(app, d.contract_id)  # staff read a thread only through a dispute
     seen = {
         name: [
             m["text"]

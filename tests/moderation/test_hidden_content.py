@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from distretto.reputation.service import recompute_all
+from tests.contracts.builders import mark_disputed
 from tests.helpers import Actor
 from tests.moderation.builders import events_for, flag, queue, resolve
 from tests.security.world import World, build_world
@@ -60,7 +61,7 @@ async def test_hidden_bid(client: httpx.AsyncClient, world: World) -> None:
     assert world.open_bid_id in _ids(await client.get(listing, headers=world.supplier.headers))
 
 
-async def test_hidden_review(client: httpx.AsyncClient, world: World) -> None:
+async def test_hidden_review(client: httpx.AsyncClient, app: Any, world: World) -> None:
     url = f"/contracts/{world.contract_id}/reviews"
 
     async def review_ids(actor: Actor) -> set[int]:
@@ -71,6 +72,7 @@ async def test_hidden_review(client: httpx.AsyncClient, world: World) -> None:
 
     assert world.client_review_id not in await review_ids(world.supplier)
     assert world.client_review_id in await review_ids(world.client)
+    await mark_disputed(app, world.contract_id)  # staff read reviews only through a dispute
     assert world.client_review_id in await review_ids(world.staff)
 
 
@@ -92,7 +94,7 @@ async def test_a_hidden_review_stops_counting(
     assert await supplier_score() == after
 
 
-async def test_hidden_message(client: httpx.AsyncClient, world: World) -> None:
+async def test_hidden_message(client: httpx.AsyncClient, app: Any, world: World) -> None:
     url = f"/contracts/{world.contract_id}/messages"
     assert world.client_message_id in _ids(await client.get(url, headers=world.supplier.headers))
     await _hide(client, world, world.supplier, "message", world.client_message_id)
@@ -100,6 +102,7 @@ async def test_hidden_message(client: httpx.AsyncClient, world: World) -> None:
     assert world.client_message_id not in _ids(
         await client.get(url, headers=world.supplier.headers)
     )
+    await mark_disputed(app, world.contract_id)  # staff read a thread only through a dispute
     for author_or_staff in (world.client, world.staff):
         seen = _ids(await client.get(url, headers=author_or_staff.headers))
         assert world.client_message_id in seen

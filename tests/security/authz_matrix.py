@@ -242,23 +242,25 @@ MATRIX: dict[str, Row] = {
 
     # --- Contracts: the two party firms; staff read them for disputes.
     "GET /api/v1/contracts":                Row("401 200 200 200 200 200"),
-    "GET /api/v1/contracts/{contract_id}":  Row("401 404 200 200 404 200",
+    # Staff reach a contract only through a dispute (issue 15 #7): these were never
+    # disputed, so for staff they do not exist; the dispute route itself is for parties.
+    "GET /api/v1/contracts/{contract_id}":  Row("401 404 200 200 404 404",
                                                 path={"contract_id": "contract_active"}),
-    "POST /api/v1/contracts/{contract_id}/deliver": Row("401 404 403 200 404 403",
+    "POST /api/v1/contracts/{contract_id}/deliver": Row("401 404 403 200 404 404",
         path={"contract_id": "contract_home_supplies"}),
-    "POST /api/v1/contracts/{contract_id}/accept":  Row("401 404 403 200 404 403",
+    "POST /api/v1/contracts/{contract_id}/accept":  Row("401 404 403 200 404 404",
         path={"contract_id": "contract_delivered"}),
     "POST /api/v1/contracts/{contract_id}/dispute": Row("401 404 403 200 404 403",
         path={"contract_id": "contract_active"},
         json=fixed({"reason": "Consegna in ritardo"})),
-    "GET /api/v1/contracts/{contract_id}/messages": Row("401 404 200 200 404 200",
+    "GET /api/v1/contracts/{contract_id}/messages": Row("401 404 200 200 404 404",
         path={"contract_id": "contract_active"}),
     # Plain members read the thread; writing needs manager or owner (the design: members read).
-    "POST /api/v1/contracts/{contract_id}/messages": Row("401 404 403 201 404 403",
+    "POST /api/v1/contracts/{contract_id}/messages": Row("401 404 403 201 404 404",
         path={"contract_id": "contract_active"}, json=fixed({"text": "Ricevuto"})),
-    "GET /api/v1/contracts/{contract_id}/reviews":  Row("401 404 200 200 404 200",
+    "GET /api/v1/contracts/{contract_id}/reviews":  Row("401 404 200 200 404 404",
         path={"contract_id": "contract_completed"}),
-    "POST /api/v1/contracts/{contract_id}/reviews": Row("401 404 403 201 404 403",
+    "POST /api/v1/contracts/{contract_id}/reviews": Row("401 404 403 201 404 404",
         path={"contract_id": "contract_completed"}, json=fixed(REVIEW)),
     # --- Trade conventions (issue 13): units, lots, invoices, billing data.
     "GET /api/v1/units":                    Row("200 200 200 200 200 200"),

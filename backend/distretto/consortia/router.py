@@ -5,6 +5,7 @@ from fastapi import APIRouter, Depends, Query, Response, status
 from distretto.auth.viewer import OptionalViewerDep, ViewerDep
 from distretto.consortia import campaigns, schemas, seals, service, trade_fairs
 from distretto.db import SessionDep
+from distretto.kit.concurrency import ExpectedRevision, set_etag
 from distretto.kit.exports import CSV_MEDIA_TYPE, ICS_MEDIA_TYPE, CsvDialect, DialectQuery, download
 from distretto.kit.messages import LangDep
 from distretto.kit.pagination import Page, PageParams, page_params
@@ -54,9 +55,11 @@ async def list_consortia(
     operation_id="get_consortium",
 )
 async def get_consortium(
-    consortium_id: IdPath, session: SessionDep, viewer: OptionalViewerDep
+    consortium_id: IdPath, session: SessionDep, viewer: OptionalViewerDep, response: Response
 ) -> schemas.ConsortiumDetail:
-    return await service.detail(session, viewer, consortium_id)
+    out = await service.detail(session, viewer, consortium_id)
+    set_etag(response, out.revision)
+    return out
 
 
 @router.patch(
@@ -65,9 +68,16 @@ async def get_consortium(
     operation_id="update_consortium",
 )
 async def update_consortium(
-    consortium_id: IdPath, data: schemas.ConsortiumUpdate, viewer: ViewerDep, session: SessionDep
+    consortium_id: IdPath,
+    data: schemas.ConsortiumUpdate,
+    viewer: ViewerDep,
+    session: SessionDep,
+    expected: ExpectedRevision,
+    response: Response,
 ) -> schemas.ConsortiumDetail:
-    return await service.update(session, viewer, consortium_id, data)
+    out = await service.update(session, viewer, consortium_id, data, expected.check())
+    set_etag(response, out.revision)
+    return out
 
 
 @router.get(

@@ -95,6 +95,8 @@ class ConsortiumUpdate(BaseModel):
 
 class ConsortiumOut(BaseModel):
     id: int
+    # Bumped by every change; also the ETag (send it back as If-Match).
+    revision: int
     name: str
     description: str
     kind: str

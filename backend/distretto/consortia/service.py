@@ -15,6 +15,7 @@ from distretto.consortia.repository import (
 from distretto.firms.service import get_firm, phases_of
 from distretto.kit import clock
 from distretto.kit.audit import record
+from distretto.kit.concurrency import stale
 from distretto.kit.errors import Conflict, Invalid, NotFound
 from distretto.kit.events import emit, firm_key, user_key
 from distretto.kit.pagination import Page, PageParams
@@ -65,6 +66,7 @@ async def _outs(
     return [
         schemas.ConsortiumOut(
             id=c.id,
+            revision=c.revision,
             name=c.name,
             description=c.description,
             kind=c.kind,
@@ -160,10 +162,16 @@ async def detail(
 
 
 async def update(
-    session: AsyncSession, viewer: Viewer, consortium_id: int, data: schemas.ConsortiumUpdate
+    session: AsyncSession,
+    viewer: Viewer,
+    consortium_id: int,
+    data: schemas.ConsortiumUpdate,
+    expected: int | None = None,
 ) -> schemas.ConsortiumDetail:
     consortium = await get_consortium(session, consortium_id)
     policies.require_manager(viewer, consortium_id)
+    if not await ConsortiumRepository(session).bump_revision(consortium, expected):
+        stale(expected, consortium.revision + 1)  # another change committed since it was read
     changes = data.model_dump(exclude_unset=True)
     for field, value in changes.items():
         if value is None:

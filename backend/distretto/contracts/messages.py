@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from distretto.auth.viewer import Viewer
 from distretto.contracts import events, policies, schemas
 from distretto.contracts.repository import ContractRepository, MessageRepository
-from distretto.contracts.service import readable_contract
+from distretto.contracts.service import read_details, readable_contract
 from distretto.kit.events import emit, firm_key
 from distretto.kit.pagination import Page, PageParams
 from distretto.models import ContractMessage
@@ -33,7 +33,7 @@ async def thread(
     session: AsyncSession, viewer: Viewer, contract_id: int, params: PageParams
 ) -> Page[schemas.MessageOut]:
     """Newest first; follow ``next_cursor`` for older messages."""
-    await readable_contract(session, viewer, contract_id)
+    await read_details(session, viewer, contract_id)
     rows, cursor = await MessageRepository(session).page(viewer, contract_id, params)
     return Page(items=await _out(session, rows), next_cursor=cursor)
 

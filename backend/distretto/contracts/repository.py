@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, false, or_, update
+from sqlalchemy import and_, exists, false, or_, update
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -20,17 +20,27 @@ from distretto.kit.pagination import PageParams, keyset_page
 from distretto.kit.repository import Repository
 from distretto.models import Contract, ContractMessage, DeliveryLot, Firm, Order, Review, User
 from distretto.models.contracts import ContractStatus
+from distretto.models.moderation import Flag, FlagTarget
 
 
 def readable_contracts(viewer: Viewer) -> SelectOfScalar[Contract]:
-    """The two firms of a contract see it; staff see every contract (disputes)."""
-    stmt = select(Contract)
-    if viewer.is_staff:
-        return stmt
+    """The two firms of a contract see it; staff only a contract that has been disputed
+    (they settle disputes; prices and talks between two firms are otherwise theirs)."""
     firms = viewer.firm_ids
-    return stmt.where(
-        or_(col(Contract.client_firm_id).in_(firms), col(Contract.supplier_firm_id).in_(firms))
-    )
+    party = or_(col(Contract.client_firm_id).in_(firms), col(Contract.supplier_firm_id).in_(firms))
+    if viewer.is_staff:
+        return select(Contract).where(or_(party, _disputed()))
+    return select(Contract).where(party)
+
+
+def _disputed() -> Any:
+    """Under dispute now, or settled after one (the record of the decision)."""
+    return or_(Contract.status == ContractStatus.DISPUTED, col(Contract.disputed_at).is_not(None))
+
+
+def _flagged(target: FlagTarget, target_id: Any) -> Any:
+    """Reported content: staff read it to moderate it, wherever it is."""
+    return exists().where(Flag.target_type == target, Flag.target_id == target_id)
 
 
 def party_contracts(
@@ -53,13 +63,14 @@ def party_contracts(
 
 def readable_messages(viewer: Viewer) -> SelectOfScalar[ContractMessage]:
     """Messages of readable contracts; hidden ones only for staff and the author firm."""
-    stmt = select(ContractMessage).where(
-        col(ContractMessage.contract_id).in_(
-            readable_contracts(viewer).with_only_columns(Contract.id)
-        )
+    in_readable = col(ContractMessage.contract_id).in_(
+        readable_contracts(viewer).with_only_columns(Contract.id)
     )
     if viewer.is_staff:
-        return stmt
+        return select(ContractMessage).where(
+            or_(in_readable, _flagged(FlagTarget.MESSAGE, ContractMessage.id))
+        )
+    stmt = select(ContractMessage).where(in_readable)
     return stmt.where(
         or_(
             ContractMessage.hidden == false(),
@@ -76,7 +87,14 @@ def readable_reviews(viewer: Viewer, now: datetime) -> SelectOfScalar[Review]:
     """
     stmt = select(Review)
     if viewer.is_staff:
-        return stmt
+        # Unreleased reviews too, but only through a dispute or a report.
+        disputed = (
+            select(Contract.id)
+            .where(Contract.id == Review.contract_id, _disputed())
+            .correlate(Review)
+            .exists()
+        )
+        return stmt.where(or_(disputed, _flagged(FlagTarget.REVIEW, Review.id)))
     firms = viewer.firm_ids
     counterpart = aliased(Review)
     both_in = (

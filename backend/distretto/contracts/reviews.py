@@ -13,7 +13,7 @@ from distretto.auth.viewer import Viewer
 from distretto.contracts import events, policies, schemas
 from distretto.contracts.repository import ReviewRepository
 from distretto.contracts.rules import reviews_released_at
-from distretto.contracts.service import readable_contract
+from distretto.contracts.service import read_details, readable_contract
 from distretto.kit.errors import Conflict
 from distretto.kit.events import emit, firm_key
 from distretto.models import Contract, Review
@@ -37,7 +37,7 @@ async def _released_at(session: AsyncSession, contract: Contract) -> datetime | 
 async def contract_reviews(
     session: AsyncSession, viewer: Viewer, contract_id: int, now: datetime
 ) -> schemas.ContractReviewsOut:
-    contract = await readable_contract(session, viewer, contract_id)
+    contract = await read_details(session, viewer, contract_id)
     reviews = await ReviewRepository(session).readable_for(viewer, contract_id, now)
     return schemas.ContractReviewsOut(
         items=[_out(r) for r in reviews], released_at=await _released_at(session, contract)

@@ -75,12 +75,30 @@ def acting_firm(viewer: Viewer, contract: Contract, sides: tuple[str, ...], mini
 
 
 async def readable_contract(session: AsyncSession, viewer: Viewer, contract_id: int) -> Contract:
+    """The contract, if the viewer may read it (staff outside its two firms: only a
+    disputed one)."""
     contract = await ContractRepository(session).readable(viewer, contract_id)
     if contract is None:
         raise NotFound(
             f"Contract {contract_id} not found",
             code="contract.not_found",
             params={"id": contract_id},
+        )
+    return contract
+
+
+async def read_details(session: AsyncSession, viewer: Viewer, contract_id: int) -> Contract:
+    """``readable_contract`` for a read of the contract's details (terms, messages,
+    reviews): staff outside its two firms leave an audit entry for each such read."""
+    contract = await readable_contract(session, viewer, contract_id)
+    parties = {contract.client_firm_id, contract.supplier_firm_id}
+    if viewer.is_staff and not parties & set(viewer.firm_roles):
+        await audit.record(
+            session,
+            "contract.staff_read",
+            actor_user_id=viewer.user_id,
+            target_type="contract",
+            target_id=contract_id,
         )
     return contract
 
@@ -104,7 +122,7 @@ async def list_contracts(
 async def get_contract(
     session: AsyncSession, viewer: Viewer, contract_id: int, now: datetime
 ) -> schemas.ContractOut:
-    contract = await readable_contract(session, viewer, contract_id)
+    contract = await read_details(session, viewer, contract_id)
     return (await contract_out(session, [contract], now))[0]
 
 

@@ -6,6 +6,7 @@ from distretto.auth.viewer import ViewerDep
 from distretto.db import SessionDep
 from distretto.firms import schemas, service
 from distretto.kit.clock import ClockDep
+from distretto.kit.concurrency import ExpectedRevision, set_etag
 from distretto.kit.pagination import Page, PageParams, page_params
 from distretto.kit.params import IdPath
 
@@ -54,15 +55,24 @@ async def list_firms(
 
 
 @router.get("/firms/{firm_id}", response_model=schemas.FirmOut, operation_id="get_firm")
-async def get_firm(firm_id: IdPath, session: SessionDep) -> schemas.FirmOut:
-    return await service.profile(session, firm_id)
+async def get_firm(firm_id: IdPath, session: SessionDep, response: Response) -> schemas.FirmOut:
+    out = await service.profile(session, firm_id)
+    set_etag(response, out.revision)
+    return out
 
 
 @router.patch("/firms/{firm_id}", response_model=schemas.FirmOut, operation_id="update_firm")
 async def update_firm(
-    firm_id: IdPath, data: schemas.FirmUpdate, viewer: ViewerDep, session: SessionDep
+    firm_id: IdPath,
+    data: schemas.FirmUpdate,
+    viewer: ViewerDep,
+    session: SessionDep,
+    expected: ExpectedRevision,
+    response: Response,
 ) -> schemas.FirmOut:
-    return await service.update(session, viewer, firm_id, data)
+    out = await service.update(session, viewer, firm_id, data, expected.check())
+    set_etag(response, out.revision)
+    return out
 
 
 @router.get(

@@ -107,6 +107,8 @@ class CertificationBadge(BaseModel):
 
 class FirmOut(BaseModel):
     id: int
+    # Bumped by every change of the profile; also the ETag (send it back as If-Match).
+    revision: int
     name: str
     vat_number: str
     country: str = "IT"

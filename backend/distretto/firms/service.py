@@ -10,6 +10,7 @@ from distretto.auth.viewer import Viewer
 from distretto.firms import identity, policies, schemas
 from distretto.firms.repository import FirmRepository, PhaseRepository
 from distretto.kit import clock
+from distretto.kit.concurrency import stale
 from distretto.kit.errors import Conflict, Invalid, NotFound
 from distretto.kit.pagination import Page, PageParams
 from distretto.models import Firm, Membership
@@ -50,6 +51,7 @@ async def to_out(session: AsyncSession, firms: Sequence[Firm]) -> list[schemas.F
     return [
         schemas.FirmOut(
             id=f.id,
+            revision=f.revision,
             name=f.name,
             vat_number=f.vat_number,
             country=f.country,
@@ -123,10 +125,16 @@ async def directory(
 
 
 async def update(
-    session: AsyncSession, viewer: Viewer, firm_id: int, data: schemas.FirmUpdate
+    session: AsyncSession,
+    viewer: Viewer,
+    firm_id: int,
+    data: schemas.FirmUpdate,
+    expected: int | None = None,
 ) -> schemas.FirmOut:
     policies.can_edit(viewer, firm_id)
     firm = await get_firm(session, firm_id)
+    if not await FirmRepository(session).bump_revision(firm, expected):
+        stale(expected, firm.revision + 1)  # another change committed since it was read
     changes = data.model_dump(exclude_unset=True)
     phases = changes.pop("phases", None)
     for field in ("name", "region", "size_class", "description"):

@@ -11,7 +11,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from distretto.config import Settings
-from distretto.kit.ratelimit import RateLimiter
+from distretto.kit.ratelimit import RateLimiter, RedisHealth
 from distretto.kit.revocation import RevocationList
 
 
@@ -24,6 +24,7 @@ class AppContext:
     tokens: Any  # distretto.auth.security.TokenService (kept loose to avoid an import cycle)
     limiter: RateLimiter
     redis: Redis | None
+    redis_health: RedisHealth
     revocations: RevocationList
 
 

@@ -37,19 +37,22 @@ PhaseCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
 # cents so "1250" and 1250.0 are the same request (idempotency compares requests).
 # The schema says exactly what is accepted (a client generating input from it must not be
 # refused): a positive number in cents, or its decimal text (no exponent, no sign).
+# The published pattern also says "not zero"; the check here leaves zero to ``gt=0``,
+# whose refusal names the rule (validation.greater_than).
 AMOUNT_TEXT = r"^(?=.*[1-9])[0-9]{1,12}(\.[0-9]{1,2})?$"
+_DECIMAL_TEXT = re.compile(r"[0-9]{1,12}(\.[0-9]{1,2})?")
 
 
 def _amount_text(value: Any) -> Any:
-    if isinstance(value, str) and not re.fullmatch(AMOUNT_TEXT, value):
+    if isinstance(value, str) and not _DECIMAL_TEXT.fullmatch(value):
         raise ValueError("is not an amount in cents such as 1250.50")
     return value
 
 
 MoneyIn = Annotated[
     Decimal,
-    BeforeValidator(_amount_text),
     Field(gt=0, le=MAX_AMOUNT, decimal_places=2),
+    BeforeValidator(_amount_text),
     AfterValidator(lambda v: v.quantize(CENT)),
     WithJsonSchema(
         {

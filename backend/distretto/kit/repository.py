@@ -7,7 +7,9 @@ out of services and routers.
 
 from typing import Any, TypeVar
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction
+from sqlalchemy.orm.attributes import set_committed_value
 
 Row = TypeVar("Row")
 
@@ -31,3 +33,22 @@ class Repository:
         """``async with repo.savepoint():`` a step that may lose a race (a unique key) and
         be retried or refused without undoing the rest of the request."""
         return self.session.begin_nested()
+
+    async def bump_revision(self, row: Any, expected: int | None) -> bool:
+        """``revision = revision + 1`` if the row is still at ``expected`` (any revision
+        when None), in one statement: of two racing writers with the same ``expected``
+        the second waits for the first's row lock, then matches nothing. False then."""
+        table = type(row)
+        stmt = update(table).where(table.id == row.id)
+        if expected is not None:
+            stmt = stmt.where(table.revision == expected)
+        result = await self.session.execute(
+            stmt.values(revision=table.revision + 1)
+            .returning(table.revision)
+            .execution_options(synchronize_session=False)
+        )
+        revision = result.scalar_one_or_none()
+        if revision is None:
+            return False
+        set_committed_value(row, "revision", revision)
+        return True

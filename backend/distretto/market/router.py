@@ -1,11 +1,12 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Path, Query, status
+from fastapi import APIRouter, Depends, Header, Path, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from distretto.auth.viewer import ViewerDep
 from distretto.contracts.schemas import ContractOut
 from distretto.db import SessionDep
+from distretto.kit.concurrency import ExpectedRevision, set_etag
 from distretto.kit.context import ContextDep
 from distretto.kit.pagination import Page, PageParams, page_params
 from distretto.market import award, bids, questions, schemas, service
@@ -83,15 +84,26 @@ async def list_orders(
 
 
 @router.get("/orders/{order_id}", response_model=schemas.OrderOut, operation_id="get_order")
-async def get_order(order_id: OrderId, viewer: ViewerDep, session: SessionDep) -> schemas.OrderOut:
-    return await service.get_order(session, viewer, order_id)
+async def get_order(
+    order_id: OrderId, viewer: ViewerDep, session: SessionDep, response: Response
+) -> schemas.OrderOut:
+    out = await service.get_order(session, viewer, order_id)
+    set_etag(response, out.revision)
+    return out
 
 
 @router.patch("/orders/{order_id}", response_model=schemas.OrderOut, operation_id="update_order")
 async def update_order(
-    order_id: OrderId, data: schemas.OrderUpdate, viewer: ViewerDep, session: SessionDep
+    order_id: OrderId,
+    data: schemas.OrderUpdate,
+    viewer: ViewerDep,
+    session: SessionDep,
+    expected: ExpectedRevision,
+    response: Response,
 ) -> schemas.OrderOut:
-    return await service.update_order(session, viewer, order_id, data)
+    out = await service.update_order(session, viewer, order_id, data, expected.check())
+    set_etag(response, out.revision)
+    return out
 
 
 @router.post(

@@ -11,6 +11,7 @@ from distretto.auth.viewer import Viewer
 from distretto.capacity import service as capacity
 from distretto.firms.service import unknown_phase_codes
 from distretto.kit import clock
+from distretto.kit.concurrency import stale
 from distretto.kit.errors import Conflict, Forbidden, Invalid, NotFound
 from distretto.kit.money import line_total
 from distretto.kit.pagination import Page, PageParams
@@ -366,11 +367,18 @@ def _require_editable(order: Order, now: datetime) -> None:
 
 
 async def update_order(
-    session: AsyncSession, viewer: Viewer, order_id: int, data: schemas.OrderUpdate
+    session: AsyncSession,
+    viewer: Viewer,
+    order_id: int,
+    data: schemas.OrderUpdate,
+    expected: int | None = None,
 ) -> schemas.OrderOut:
     now = clock.now()
+    # Read under lock: of two racing edits naming the same revision, the second reads
+    # the first's revision here and is refused.
     order = await readable_order(session, viewer, order_id, lock="update")
     policies.require_client(viewer, order, "edit it")
+    stale(expected, order.revision)
     _require_editable(order, now)
     given = data.model_dump(
         exclude_unset=True,

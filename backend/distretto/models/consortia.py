@@ -56,6 +56,8 @@ class Consortium(SQLModel, table=True):
     description: str = Field(default="", max_length=4000)
     kind: ConsortiumKind = Field(sa_type=EnumText(ConsortiumKind, 16))
     created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+    # Bumped by every PATCH; the ETag (kit.concurrency).
+    revision: int = Field(default=1)
 
 
 class ConsortiumMember(SQLModel, table=True):

@@ -95,6 +95,8 @@ class Firm(SQLModel, table=True):
     )
     created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+    # Bumped by every PATCH; the ETag (kit.concurrency).
+    revision: int = Field(default=1)
 
 
 class FirmPhase(SQLModel, table=True):

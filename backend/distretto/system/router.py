@@ -1,9 +1,12 @@
 """Liveness, readiness (database reachable) and Prometheus metrics."""
 
+import asyncio
 import hmac
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from redis.exceptions import RedisError
 
 from distretto.db import ping
 from distretto.kit.errors import Unauthorized, problem
@@ -17,9 +20,12 @@ async def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz", operation_id="readyz", response_model=None)
-async def readyz(request: Request) -> dict[str, str] | Response:
+async def readyz(request: Request) -> dict[str, Any] | Response:
+    """503 without the database. Without Redis the app still serves (per-process rate
+    limits, live events through the outbox poll): 200 ``degraded`` with the reasons."""
+    ctx = request.app.state.ctx
     try:
-        await ping(request.app.state.ctx.engine)
+        await ping(ctx.engine)
     except Exception:
         return problem(
             503,
@@ -29,6 +35,15 @@ async def readyz(request: Request) -> dict[str, str] | Response:
             code="system.not_ready",
             params={},
         )
+    if ctx.redis is None:
+        return {"status": "ready"}
+    try:
+        async with asyncio.timeout(1.0):
+            await ctx.redis.ping()
+    except (RedisError, OSError, TimeoutError) as exc:
+        ctx.redis_health.failed(exc)
+        return {"status": "degraded", "reasons": [f"redis unreachable: {ctx.redis_health.error}"]}
+    ctx.redis_health.recovered()
     return {"status": "ready"}
 
 

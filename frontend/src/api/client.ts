@@ -103,6 +103,8 @@ interface RequestOptions {
   multipart?: FormData
   query?: Query
   idempotencyKey?: string
+  /** The ETag the screen read (`"<revision>"`): a PATCH is refused (412) if it is stale. */
+  ifMatch?: string
   anonymous?: boolean
   signal?: AbortSignal
 }
@@ -136,7 +138,8 @@ async function refreshSession(failedAccessToken: string): Promise<Session | null
 
 async function send(method: string, path: string, options: RequestOptions): Promise<Response> {
   const send1 = (session: Session | null) => {
-    const headers: Record<string, string> = { Accept: 'application/json' }
+    // The server requires If-Match on the PATCHes it versions when it knows the web app asks.
+    const headers: Record<string, string> = { Accept: 'application/json', 'X-Distretto-Client': 'web' }
     let body: BodyInit | undefined
     if (options.multipart) {
       body = options.multipart
@@ -149,6 +152,7 @@ async function send(method: string, path: string, options: RequestOptions): Prom
     }
     if (session && !options.anonymous) headers.Authorization = `Bearer ${session.access_token}`
     if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey
+    if (options.ifMatch) headers['If-Match'] = options.ifMatch
     return fetch(`${API_BASE}${withQuery(path, options.query)}`, {
       method,
       headers,
@@ -183,6 +187,7 @@ export async function authedFetch(input: Request): Promise<Response> {
   const body = input.body ? await input.text() : undefined
   const send1 = (session: Session | null) => {
     const headers = new Headers(input.headers)
+    headers.set('X-Distretto-Client', 'web')
     if (session) headers.set('Authorization', `Bearer ${session.access_token}`)
     return fetch(input.url, { method: input.method, headers, body, signal: input.signal })
   }
@@ -218,7 +223,8 @@ export const api = {
     json<T>('GET', path, { query, signal }),
   post: <T>(path: string, body?: unknown, options: Omit<RequestOptions, 'body'> = {}) =>
     json<T>('POST', path, { ...options, body }),
-  patch: <T>(path: string, body: unknown) => json<T>('PATCH', path, { body }),
+  patch: <T>(path: string, body: unknown, options: Pick<RequestOptions, 'ifMatch'> = {}) =>
+    json<T>('PATCH', path, { ...options, body }),
   put: <T>(path: string, body: unknown) => json<T>('PUT', path, { body }),
   delete: <T = void>(path: string) => json<T>('DELETE', path),
   form: <T>(path: string, form: Record<string, string>) =>

@@ -2470,7 +2470,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readyz */
+        /**
+         * Readyz
+         * @description 503 without the database. Without Redis the app still serves (per-process rate
+         *     limits, live events through the outbox poll): 200 ``degraded`` with the reasons.
+         */
         get: operations["readyz"];
         put?: never;
         post?: never;
@@ -3176,6 +3180,8 @@ export interface components {
             name: string;
             /** Pending */
             pending: components["schemas"]["MemberFirmOut"][] | null;
+            /** Revision */
+            revision: number;
             /** Viewer Role */
             viewer_role: ("manager" | "member") | null;
         };
@@ -3202,6 +3208,8 @@ export interface components {
             member_count: number;
             /** Name */
             name: string;
+            /** Revision */
+            revision: number;
             /** Viewer Role */
             viewer_role: ("manager" | "member") | null;
         };
@@ -3962,6 +3970,8 @@ export interface components {
             /** Region */
             region: string;
             reputation?: components["schemas"]["ReputationSummaryOut"] | null;
+            /** Revision */
+            revision: number;
             /** Size Class */
             size_class: string;
             /** Status */
@@ -8453,7 +8463,10 @@ export interface operations {
     update_consortium: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "if-match"?: string | null;
+                "x-distretto-client"?: string | null;
+            };
             path: {
                 consortium_id: number;
             };
@@ -10631,7 +10644,10 @@ export interface operations {
     update_firm: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "if-match"?: string | null;
+                "x-distretto-client"?: string | null;
+            };
             path: {
                 firm_id: number;
             };
@@ -13152,7 +13168,10 @@ export interface operations {
     update_order: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "if-match"?: string | null;
+                "x-distretto-client"?: string | null;
+            };
             path: {
                 order_id: number;
             };

@@ -116,7 +116,7 @@ export function ContractDetailPage() {
           {side && <ContractActions contract={c} side={side} canAct={canAct} onChanged={reload} />}
           {side && c.status === 'completed' && <Reviews contract={c} side={side} canAct={canAct} />}
         </div>
-        <aside className="detail-side">{side || me?.is_staff ? <Messages contract={c} myFirmId={myFirmId} /> : null}</aside>
+        <aside className="detail-side">{side || me?.is_staff ? <Messages contract={c} myFirmId={myFirmId} canPost={canAct} /> : null}</aside>
       </div>
     </div>
   )
@@ -351,7 +351,8 @@ function Reviews({ contract: c, side, canAct }: { contract: Contract; side: 'cli
   )
 }
 
-function Messages({ contract: c, myFirmId }: { contract: Contract; myFirmId: number | null }) {
+// ``canPost``: owners and managers write; plain members read the thread (the server refuses them).
+function Messages({ contract: c, myFirmId, canPost }: { contract: Contract; myFirmId: number | null; canPost: boolean }) {
   const { t, fmt } = useI18n()
   const queryClient = useQueryClient()
   // The dispute desk reads the same thread under the same key.
@@ -408,7 +409,7 @@ function Messages({ contract: c, myFirmId }: { contract: Contract; myFirmId: num
         ))}
         <li ref={end} aria-hidden="true" className="messages-end" />
       </ul>
-      {myFirmId && (
+      {myFirmId && canPost && (
         <form className="message-form" onSubmit={send} noValidate>
           <ErrorBanner message={form.banner && !form.errors.text ? form.banner : null} />
           <TextArea label={t('messages.write')} rows={2} maxLength={4000} value={form.values.text} onChange={(e) => form.set('text', e.target.value)} error={form.errors.text} />

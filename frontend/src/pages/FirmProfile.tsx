@@ -79,7 +79,7 @@ export function FirmProfilePage() {
         </div>
         <aside className="detail-side">
           {membership && <MembersCard firmId={f.id} isOwner={membership.role === 'owner'} />}
-          {(membership || me?.is_staff) && <BillingCard firmId={f.id} canEdit={membership?.role === 'owner' || membership?.role === 'manager'} />}
+          {(membership || me?.is_staff) && <BillingCard firmId={f.id} revision={f.revision} onSaved={reload} canEdit={membership?.role === 'owner' || membership?.role === 'manager'} />}
           {membership?.role === 'owner' && <FirmInvitationsCard firmId={f.id} />}
           {(membership || me?.is_staff) && <FirmCredentialsCard firmId={f.id} canSend={membership?.role === 'owner' || membership?.role === 'manager'} />}
         </aside>

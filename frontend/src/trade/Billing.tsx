@@ -33,7 +33,9 @@ const FIELDS = [
 
 type Editable = Record<(typeof FIELDS)[number][0], string>
 
-export function BillingCard({ firmId, canEdit }: { firmId: number; canEdit: boolean }) {
+// ``revision``: the firm's as the page read it; the edit is refused (412) if someone saved
+// the firm meanwhile, instead of silently overwriting their change.
+export function BillingCard({ firmId, canEdit, revision, onSaved }: { firmId: number; canEdit: boolean; revision: number; onSaved: () => void }) {
   const { t } = useI18n()
   const billing = useLoad((signal) => api.get<Billing>(`/firms/${firmId}/billing`, undefined, signal), [firmId])
   const [editing, setEditing] = useState(false)
@@ -60,9 +62,11 @@ export function BillingCard({ firmId, canEdit }: { firmId: number; canEdit: bool
         <BillingForm
           firmId={firmId}
           billing={billing.data}
-          onDone={() => {
+          revision={revision}
+          onDone={(saved) => {
             setEditing(false)
             billing.reload()
+            if (saved) onSaved()
           }}
         />
       )}
@@ -70,7 +74,7 @@ export function BillingCard({ firmId, canEdit }: { firmId: number; canEdit: bool
   )
 }
 
-function BillingForm({ firmId, billing, onDone }: { firmId: number; billing: Billing; onDone: () => void }) {
+function BillingForm({ firmId, billing, revision, onDone }: { firmId: number; billing: Billing; revision: number; onDone: (saved: boolean) => void }) {
   const { t } = useI18n()
   const push = useToast()
   const form = useForm<Editable>(Object.fromEntries(FIELDS.map(([field]) => [field, billing[field] ?? ''])) as Editable)
@@ -78,11 +82,11 @@ function BillingForm({ firmId, billing, onDone }: { firmId: number; billing: Bil
     event.preventDefault()
     const body = Object.fromEntries(FIELDS.map(([field]) => [field, form.values[field].trim() || null]))
     const ok = await form.submit(async () => {
-      await api.patch(`/firms/${firmId}`, body)
+      await api.patch(`/firms/${firmId}`, body, { ifMatch: `"${revision}"` })
     })
     if (ok) {
       push({ tone: 'success', title: t('billing.saved') })
-      onDone()
+      onDone(true)
     }
   }
   return (
@@ -95,7 +99,7 @@ function BillingForm({ firmId, billing, onDone }: { firmId: number; billing: Bil
         <button type="submit" className="btn btn-primary" disabled={form.busy}>
           {form.busy ? t('common.wait') : t('billing.save')}
         </button>
-        <button type="button" className="btn btn-ghost" onClick={onDone}>
+        <button type="button" className="btn btn-ghost" onClick={() => onDone(false)}>
           {t('common.back')}
         </button>
       </div>

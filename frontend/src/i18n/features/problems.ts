@@ -36,6 +36,8 @@ const rows = {
   // Accounts and sign-in.
   'problem.auth.email_taken': ['Esiste già un account con questa email.', 'An account with this email already exists.', '这个邮箱已经注册过账户。'],
   'problem.auth.too_many_attempts': ['Troppi tentativi di accesso falliti da qui: riprova tra {retry_after} secondi.', 'Too many failed sign-ins from here: try again in {retry_after} seconds.', '此处登录失败次数过多，请在 {retry_after} 秒后重试。'],
+  'problem.precondition.failed': ['Qualcuno ha modificato questi dati nel frattempo: ricarica la pagina e riapplica la tua modifica.', 'Someone changed this in the meantime: reload the page and apply your change again.', '此内容已被他人修改：请刷新页面后重新修改。'],
+  'problem.precondition.required': ['Questa modifica va inviata con la versione letta: ricarica la pagina e riprova.', 'This change must name the version you read: reload the page and try again.', '此修改需附带您读取的版本：请刷新页面后重试。'],
   'problem.auth.wrong_credentials': ['Email o password errate.', 'Wrong email or password.', '邮箱或密码错误。'],
   'problem.auth.refresh_invalid': ['La sessione è scaduta: accedi di nuovo.', 'Your session has expired: sign in again.', '登录已过期，请重新登录。'],
   'problem.auth.refresh_reused': ['La sessione è scaduta: accedi di nuovo.', 'Your session has expired: sign in again.', '登录已过期，请重新登录。'],
