@@ -53,10 +53,13 @@ export async function registerPerson(api: APIRequestContext, name: string): Prom
   return { email, name, token: tokens.access_token }
 }
 
+// A province of each region the specs use: the server checks it belongs to the region.
+const PROVINCE_OF: Record<string, string> = { Toscana: 'PO', Marche: 'FM', Veneto: 'TV', Lombardia: 'VA', Campania: 'NA', Puglia: 'BA' }
+
 export async function createFirm(api: APIRequestContext, person: Person, name: string, phases: string[], region = 'Toscana'): Promise<Person> {
   const firm = await ok<{ id: number; name: string }>(
     await api.post('/api/v1/firms', {
-      data: { name: unique(`${name} `), vat_number: validVat(), phases, region, province: 'PO', size_class: 'small', description: `${name}: lavorazioni conto terzi.` },
+      data: { name: unique(`${name} `), vat_number: validVat(), phases, region, province: PROVINCE_OF[region] ?? null, size_class: 'small', description: `${name}: lavorazioni conto terzi.` },
       headers: { Authorization: `Bearer ${person.token}` },
     }),
   )

@@ -531,7 +531,7 @@ function BidForm({ order, bid, onDone, onCancel }: { order: Order; bid?: Bid; on
     <form className="form" onSubmit={onSubmit} noValidate aria-label={bid ? t('bid.revise') : t('bid.place')}>
       <ErrorBanner message={form.banner} />
       <div className="row-2">
-        <DecimalField label={t('bid.unitPrice', { unit: order.unit })} required decimals={4} value={String(v.unit_price)} onChange={(value) => form.set('unit_price', value)} error={form.errors.unit_price} />
+        <DecimalField label={t('bid.unitPrice', { unit: unitName(order.unit, locale) })} required decimals={4} value={String(v.unit_price)} onChange={(value) => form.set('unit_price', value)} error={form.errors.unit_price} />
         <DateInput label={t('compare.delivery')} required value={v.delivery_date} onChange={(value) => form.set('delivery_date', value)} error={form.errors.delivery_date} hint={t('bid.dueHint', { date: fmt.date(order.delivery_due) })} />
       </div>
       <fieldset className="field">
@@ -540,7 +540,7 @@ function BidForm({ order, bid, onDone, onCancel }: { order: Order; bid?: Bid; on
         <PaymentTermsFields value={v.payment_terms} onChange={(terms) => form.set('payment_terms', terms)} />
       </fieldset>
       <TariffPriceCheck phase={order.phase} unit={order.unit} price={price} />
-      {price > 0 && <p className="total-preview">{t('bid.totalPreview', { total: fmt.money(Math.round(price * Number(order.quantity) * 100 + 1e-9) / 100), qty: formatDecimal(order.quantity, locale, 0, 3), unit: order.unit })}</p>}
+      {price > 0 && <p className="total-preview">{t('bid.totalPreview', { total: fmt.money(Math.round(price * Number(order.quantity) * 100 + 1e-9) / 100), qty: formatDecimal(order.quantity, locale, 0, 3), unit: unitName(order.unit, locale) })}</p>}
       <TextArea label={t('bid.notes')} rows={3} maxLength={2000} value={v.notes} onChange={(e) => form.set('notes', e.target.value)} error={form.errors.notes} />
       <div className="button-row">
         <button type="submit" className="btn btn-primary" disabled={form.busy}>

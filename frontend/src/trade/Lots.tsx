@@ -11,6 +11,7 @@ import { useLoad } from '../hooks/useLoad'
 import { useI18n, type MessageKey } from '../i18n'
 import { formatDateInput, formatDecimal, parseDecimal } from '../lib/numbers'
 import { RECONNECTED, useLiveEvents } from '../live/LiveContext'
+import { unitName } from '../lib/units'
 import { checkDate, checkNumber, DateInput, DecimalField, parseMessage } from './fields'
 
 export interface Lot {
@@ -49,7 +50,7 @@ export function LotsCard({ contract: c, side, canAct, onChanged }: { contract: C
   return (
     <Card title={t('lots.title')}>
       <p data-testid="lots-progress">
-        <strong>{t('lots.progress', { accepted: quantity(c.accepted_quantity ?? '0'), quantity: quantity(c.quantity), unit: c.unit ?? '' })}</strong>
+        <strong>{t('lots.progress', { accepted: quantity(c.accepted_quantity ?? '0'), quantity: quantity(c.quantity), unit: unitName(c.unit, locale) })}</strong>
         {Number(c.delivery_tolerance_percent) > 0 && ` (±${formatDecimal(c.delivery_tolerance_percent, locale, 0, 2)}%)`}
       </p>
       <ErrorBanner error={lots.error} onRetry={lots.reload} />
@@ -64,7 +65,7 @@ export function LotsCard({ contract: c, side, canAct, onChanged }: { contract: C
                 {!lot.on_time && <span className="badge badge-amber">{t('lots.late')}</span>}
               </div>
               <p>
-                {quantity(lot.quantity)} {c.unit}
+                {quantity(lot.quantity)} {unitName(c.unit, locale)}
                 {lot.status === 'accepted' && ` · ${t('lots.accepted')} ${quantity(lot.accepted_quantity)}`}
                 {Number(lot.rejected_quantity) > 0 && ` · ${t('lots.rejected')} ${quantity(lot.rejected_quantity)}`}
               </p>
