@@ -15,7 +15,6 @@ holds back the others: each is tried on its own.
 """
 
 import asyncio
-import contextlib
 import logging
 from datetime import timedelta
 
@@ -26,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from distretto.config import Settings
 from distretto.db import session_scope
 from distretto.kit import clock
+from distretto.kit.background import BackgroundLoop
 from distretto.kit.events import EventSink
 from distretto.mail.compose import Skip, compose
 from distretto.mail.metrics import FAILED, RETRIED, SENT
@@ -55,7 +55,9 @@ def permanent(exc: Exception) -> bool:
     return isinstance(exc, aiosmtplib.SMTPResponseException) and exc.code >= 500
 
 
-class MailSender:
+class MailSender(BackgroundLoop):
+    task_name = "mail-sender"
+
     def __init__(
         self,
         sessionmaker: async_sessionmaker[AsyncSession],
@@ -68,7 +70,6 @@ class MailSender:
         self._sink = sink
         self.transport = transport
         self._settings = settings
-        self._task: asyncio.Task[None] | None = None
 
     async def queue(self) -> int:
         """Queue the emails of every notification written so far; how many events."""
@@ -143,15 +144,6 @@ class MailSender:
         return sent
 
     # --- in the background of an app process -------------------------------------------
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="mail-sender")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
 
     async def _run(self) -> None:
         while True:

@@ -12,10 +12,10 @@ which is no reason to drop thousands of clients. It is logged and asked again ne
 """
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
+from distretto.kit.background import BackgroundLoop
 from distretto.realtime.hub import ConnectionHub
 
 log = logging.getLogger("distretto.realtime")
@@ -24,23 +24,15 @@ log = logging.getLogger("distretto.realtime")
 SuspensionCheck = Callable[[frozenset[int]], Awaitable[set[int]]]
 
 
-class LiveWatch:
+class LiveWatch(BackgroundLoop):
+    task_name = "live-watch"
+
     def __init__(
         self, hub: ConnectionHub, suspended_among: SuspensionCheck, *, period_seconds: float
     ) -> None:
         self._hub = hub
         self._suspended_among = suspended_among
         self._period = period_seconds
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="live-watch")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
 
     async def _run(self) -> None:
         while True:

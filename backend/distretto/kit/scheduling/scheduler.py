@@ -13,7 +13,6 @@ The same ``tick`` serves the Kubernetes CronJob option (``distretto jobs run``):
 """
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
@@ -23,6 +22,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.kit import clock
+from distretto.kit.background import BackgroundLoop
 from distretto.kit.scheduling.repository import RunRepository
 
 log = logging.getLogger("distretto.scheduler")
@@ -50,14 +50,15 @@ class Job:
         return str(int(now.timestamp() // self.every.total_seconds()))
 
 
-class Scheduler:
+class Scheduler(BackgroundLoop):
+    task_name = "scheduler"
+
     def __init__(
         self, jobs: Sequence[Job], sessions: SessionFactory, *, tick_seconds: float = 30.0
     ) -> None:
         self.jobs = list(jobs)
         self._sessions = sessions
         self._tick_seconds = tick_seconds
-        self._task: asyncio.Task[None] | None = None
 
     async def fire(self, job: Job, now: datetime) -> int | None:
         """Run ``job`` for its slot at ``now`` unless some process already did; how
@@ -84,15 +85,6 @@ class Scheduler:
             except Exception:
                 log.exception("job %s failed; the next tick retries it", job.name)
         return fired
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="scheduler")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
 
     async def _run(self) -> None:
         while True:
