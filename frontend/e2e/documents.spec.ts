@@ -4,6 +4,12 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { apiPost, consoleErrors, contextFor, createFirm, registerPerson, signIn, snap, STAFF, unique, type Person } from './helpers'
 
+// The console log is shared by every spec of the worker: judge only this test's pages
+// (another spec's deliberate refusal must not fail this one).
+test.beforeEach(() => {
+  consoleErrors.length = 0
+})
+
 const DRAWING = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'cartamodello-davanti.png'))
 const ORDER_TITLE = unique('Confezione giacche in lana cotta ')
 

@@ -1,6 +1,12 @@
 import { expect, test, type Page } from '@playwright/test'
 import { consoleErrors, contextFor, createFirm, PASSWORD, registerPerson, signIn, snap, unique, validVat, waitLive } from './helpers'
 
+// The console log is shared by every spec of the worker: judge only this test's pages
+// (another spec's deliberate refusal must not fail this one).
+test.beforeEach(() => {
+  consoleErrors.length = 0
+})
+
 const ORDER_TITLE = unique('Tintura in capo maglie merinos ')
 
 async function review(page: Page, labels: string[], submit: string) {
