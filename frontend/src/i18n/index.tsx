@@ -35,6 +35,12 @@ export function withIcuPlurals(catalog: Record<string, string>): Record<string, 
   return result
 }
 
+// A feature key that repeats a core key would silently replace its wording everywhere (the
+// document queue's title once named the contract's review card): the build refuses it.
+type CollidingKeys = Extract<CoreMessageKey, FeatureMessageKey>
+const noCollidingKeys: [CollidingKeys] extends [never] ? true : { collidingKeys: CollidingKeys } = true
+void noCollidingKeys
+
 export const CATALOGS: Record<Locale, Record<string, string>> = {
   it: withIcuPlurals({ ...it, ...featureMessages.it }),
   en: withIcuPlurals({ ...en, ...featureMessages.en }),
