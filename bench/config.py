@@ -41,6 +41,12 @@ class Profile:
     award_orders: int
     award_racers: int
     completion_contracts: int
+    # Mail fan-out (issue 19): users whose saved search the one new order matches, the
+    # fixed rate the board is read at meanwhile, and the windows around the burst.
+    mail_watchers: int
+    mail_board_rate: float
+    mail_before_seconds: float
+    mail_after_seconds: float
     # Time boxes: on a busy box opening 10,000 sockets or racing 20,000 awards can take
     # far longer than a run should; past these the scenario stops and reports how far it got.
     connect_seconds_max: float
@@ -73,6 +79,10 @@ FULL = Profile(
     award_orders=1_000,
     award_racers=20,
     completion_contracts=12_000,
+    mail_watchers=5_000,
+    mail_board_rate=25,
+    mail_before_seconds=10.0,
+    mail_after_seconds=5.0,
     connect_seconds_max=300.0,
     award_seconds_max=420.0,
     start_rates={"ceiling": 300, "read": 20, "bids": 10, "completion": 5},
@@ -102,6 +112,10 @@ QUICK = Profile(
     award_orders=100,
     award_racers=20,
     completion_contracts=3_000,
+    mail_watchers=1_000,
+    mail_board_rate=15,
+    mail_before_seconds=6.0,
+    mail_after_seconds=3.0,
     connect_seconds_max=90.0,
     award_seconds_max=120.0,
     start_rates={"ceiling": 300, "read": 20, "bids": 10, "completion": 5},

@@ -17,6 +17,7 @@ import platform
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from bench.load import LoadGenerator
 from bench.procs import renice, wait_until_quiet
 from bench.profiling import Profiler
 from bench.report import write_report
-from bench.scenarios import live, market, reads
+from bench.scenarios import live, mail, market, reads
 from bench.seed import dsn, ensure_seeded, sqlalchemy_url
 from bench.server import AppServer, RawServer, raise_open_file_limit
 from bench.text import COMMON_WORD, RARE_WORDS
@@ -84,6 +85,7 @@ SCENARIOS: dict[str, tuple[Scenario, tuple[str, ...]]] = {
     "ws_capacity": (live.capacity, ("WS /api/v1/ws",)),
     "fanout": (live.fanout, ("WS /api/v1/ws", "POST /api/v1/orders")),
     "resume": (live.resume, ("WS /api/v1/ws", "POST /api/v1/orders")),
+    "mail": (mail.mail_fanout, ("POST /api/v1/orders", "GET /api/v1/orders")),
     "completion": (
         market.completion,
         (
@@ -120,6 +122,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=0,
         help="scheduling priority of the harness and the app it starts (e.g. -10 on a shared "
         "box: the neighbours' work then yields to the benchmark; recorded in the report)",
+    )
+    parser.add_argument(
+        "--mail-watchers",
+        type=int,
+        metavar="N",
+        help="saved searches the mail scenario's order matches (default: the profile's)",
     )
     parser.add_argument("--port", type=int, default=APP_PORT, help="app port (8170-8179)")
     parser.add_argument("--output", type=Path, default=RESULTS, help="results directory")
@@ -173,6 +181,8 @@ def websocket_paths(routes: list[Any], prefix: str = "") -> list[str]:
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     profile: Profile = PROFILES["quick" if args.quick else "full"]
+    if args.mail_watchers:
+        profile = replace(profile, mail_watchers=args.mail_watchers)
     log = _logger()
     started = time.monotonic()
     fd_limit = raise_open_file_limit()

@@ -9,9 +9,11 @@ import contextlib
 import os
 import resource
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -52,6 +54,8 @@ class AppServer:
         # A real secret, fresh per run; the harness mints tokens with it.
         self.secret_key = secrets.token_urlsafe(48)
         self.redis_namespace = f"distretto_bench_{port}"
+        # No SMTP server: the mail worker writes .eml files, here rather than in the repo.
+        self.mail_dir = tempfile.mkdtemp(prefix="distretto-bench-mail-")
         self._process: asyncio.subprocess.Process | None = None
 
     @property
@@ -63,6 +67,7 @@ class AppServer:
             DISTRETTO_REDIS_URL=REDIS_URL,
             DISTRETTO_REDIS_NAMESPACE=self.redis_namespace,
             DISTRETTO_SECRET_KEY=self.secret_key,
+            DISTRETTO_MAIL_DIR=self.mail_dir,
         )
         return env
 
@@ -129,6 +134,12 @@ class AppServer:
 
     async def stop(self, grace: float = 30.0) -> None:
         process, self._process = self._process, None
+        try:
+            await self._end(process, grace)
+        finally:
+            shutil.rmtree(self.mail_dir, ignore_errors=True)
+
+    async def _end(self, process: asyncio.subprocess.Process | None, grace: float) -> None:
         if process is None or process.returncode is not None:
             return
         process.send_signal(signal.SIGTERM)

@@ -172,6 +172,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         mail, scheduler = background_work(ctx, realtime)
         app.state.mail = mail
         if settings.background_jobs:
+            # Mail follows the notifications: each batch the relay writes is mailed at once.
+            realtime.relay.on_written(mail.wake)
             mail.start()
             scheduler.start()
         try:

@@ -76,10 +76,13 @@ async def test_a_new_order_matching_a_saved_search_notifies_its_owner(
     # A weaver, not a dyer: the board's own announcement does not reach them.
     watcher = await firm_owner(client, phases=["weaving"])
     miss = await firm_owner(client, phases=["weaving"])
+    # Signed in but in no firm: sees no order, so no search of theirs may tell of one.
+    outsider = await register(client)
     await choose(client, watcher, language="en")
     for who, body in (
         (watcher, {"name": "Navy", "phase": "dyeing", "q": "NAVY lana", "province": "po"}),
         (miss, {"name": "Big lots", "phase": "dyeing", "min_quantity": 5000}),
+        (outsider, {"name": "Navy", "phase": "dyeing", "q": "navy"}),
     ):
         response = await client.post("/me/saved-searches", json=body, headers=who.headers)
         assert response.status_code == 201
@@ -99,6 +102,8 @@ async def test_a_new_order_matching_a_saved_search_notifies_its_owner(
     # The other search wants bigger lots; an invitation-only order matches no search.
     assert box.to(miss.email) == []
     assert (await client.get("/notifications", headers=miss.headers)).json()["items"] == []
+    assert box.to(outsider.email) == []
+    assert (await client.get("/notifications", headers=outsider.headers)).json()["items"] == []
     # The invited firm hears of the invitation-only order by mail (its own kind).
     (invitation,) = box.to(invited.email)
     assert invitation.subject == f"Sei invitato a offrire: {private['title']}"

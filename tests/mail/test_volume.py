@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, insert, select
 
 from distretto.kit import clock
-from distretto.models import Email, MailSettings, Notification, SavedSearch, User
+from distretto.models import Email, MailSettings, Membership, Notification, SavedSearch, User
 from tests.helpers import firm_owner
 from tests.mail.smtp import notify, sender
 from tests.market.builders import post_order
@@ -21,6 +21,7 @@ async def test_one_order_matching_5000_saved_searches_queues_5000_mails_quickly(
     client: httpx.AsyncClient, app: FastAPI
 ) -> None:
     weaver = await firm_owner(client, phases=["weaving"])
+    office = await firm_owner(client, phases=["spinning"])
     now = clock.now()
     async with app.state.ctx.sessionmaker() as session:
         ids = (
@@ -41,6 +42,16 @@ async def test_one_order_matching_5000_saved_searches_queues_5000_mails_quickly(
                 )
             )
         ).all()
+        # Members of a spinning mill: they may see public orders, and the
+        # board's own announcement of the order does not reach them.
+        await session.execute(
+            insert(Membership).values(
+                [
+                    {"firm_id": office.firm_id, "user_id": u, "role": "member", "created_at": now}
+                    for u in ids
+                ]
+            )
+        )
         await session.execute(
             insert(SavedSearch).values(
                 [

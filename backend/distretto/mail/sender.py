@@ -15,7 +15,9 @@ holds back the others: each is tried on its own.
 """
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 import aiosmtplib
@@ -70,6 +72,12 @@ class MailSender(BackgroundLoop):
         self._sink = sink
         self.transport = transport
         self._settings = settings
+        self._wake = asyncio.Event()
+        self._sendable = asyncio.Event()
+
+    def wake(self) -> None:
+        """New notifications were written: queue their mail now, not at the next poll."""
+        self._wake.set()
 
     async def queue(self) -> int:
         """Queue the emails of every notification written so far; how many events."""
@@ -146,11 +154,38 @@ class MailSender(BackgroundLoop):
     # --- in the background of an app process -------------------------------------------
 
     async def _run(self) -> None:
+        # Two loops: sending a backlog of thousands takes minutes, and a new order's
+        # matches must not wait behind it to be queued.
+        await asyncio.gather(self._queue_forever(), self._send_forever())
+
+    async def _queue_forever(self) -> None:
         while True:
-            try:
-                await self.run_once()
-            except IntegrityError as exc:
-                log.warning("mail worker will retry: %s", exc.orig)
-            except Exception:
-                log.exception("mail worker failed; retrying")
-            await asyncio.sleep(self._settings.mail_poll_seconds)
+            if await self._guarded(self.queue):
+                self._sendable.set()
+            # The poll stays: notifications written by a request or another process wake
+            # no one here.
+            await _wait(self._wake, self._settings.mail_poll_seconds)
+
+    async def _send_forever(self) -> None:
+        while True:
+            while await self._guarded(self.send_due):
+                pass
+            await _wait(self._sendable, self._settings.mail_poll_seconds)
+
+    async def _guarded(self, step: Callable[[], Awaitable[int]]) -> int:
+        """Run one step; a failure is logged and retried at the next round."""
+        try:
+            return await step()
+        except IntegrityError as exc:
+            log.warning("mail worker will retry: %s", exc.orig)
+        except Exception:
+            log.exception("mail worker failed; retrying")
+        return 0
+
+
+async def _wait(event: asyncio.Event, seconds: float) -> None:
+    """Until ``event`` is set or ``seconds`` pass; then clear it."""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(seconds):
+            await event.wait()
+    event.clear()

@@ -218,13 +218,6 @@ async def match_saved_searches(session: AsyncSession, data: dict[str, Any]) -> i
 # --- filling the queue ---------------------------------------------------------------------
 
 
-def _immediate(recipient: Recipient) -> bool:
-    kind = kind_for(recipient.type, recipient.data)
-    return (
-        kind is not None and recipient.mode == MailMode.IMMEDIATE and wanted(recipient.kinds, kind)
-    )
-
-
 async def queue_new_notifications(session: AsyncSession, now: datetime) -> int:
     """Queue the immediate emails of the notifications past the mail cursor (one batch
     of events), and announce new public orders to matching saved searches; how many
@@ -234,21 +227,30 @@ async def queue_new_notifications(session: AsyncSession, now: datetime) -> int:
     upto = min(await queue.notifications_position(), position + QUEUE_BATCH_EVENTS)
     if upto <= position:
         return 0
-    for event in await queue.events_of_type("order.created", position, upto):
-        await match_saved_searches(session, event.data)
+    events = await queue.mailable_events(position, upto)
+    for _, type_, data in events:
+        if type_ == "order.created":
+            await match_saved_searches(session, data)
+    # The kind is the event's, so it is decided once per event; only the notifications
+    # of mailed events are read (a public order's reach the whole phase, mailed to none).
+    kinds = {
+        event_id: kind
+        for event_id, type_, data in events
+        if (kind := kind_for(type_, data)) is not None
+    }
     rows = [
         {
-            "key": f"event:{r.event_id}:{r.user_id}",
-            "user_id": r.user_id,
-            "event_id": r.event_id,
-            "to_address": r.address,
+            "key": f"event:{event_id}:{user_id}",
+            "user_id": user_id,
+            "event_id": event_id,
+            "to_address": address,
             "template": "event",
             "context": {},
             "next_attempt_at": now,
             "created_at": now,
         }
-        for r in await queue.recipients(position, upto)
-        if _immediate(r)
+        for user_id, event_id, address, wants in await queue.immediate_recipients(sorted(kinds))
+        if wanted(wants, kinds[event_id])
     ]
     await queue.queue(rows)
     await queue.advance_cursor(upto)

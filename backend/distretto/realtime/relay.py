@@ -24,6 +24,7 @@ began.
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -108,12 +109,18 @@ class NotificationRelay:
         self._settle_seconds = settle_seconds
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._on_written: list[Callable[[], None]] = []
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="notification-relay")
 
     def wake(self) -> None:
         self._wake.set()
+
+    def on_written(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` after each transaction that wrote notifications: work that
+        follows the relay (the mail queue) starts then instead of at its next poll."""
+        self._on_written.append(callback)
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -133,7 +140,8 @@ class NotificationRelay:
             self._wake.clear()
             try:
                 while await self._run_once():
-                    pass  # keep going while whole batches come back
+                    for callback in self._on_written:
+                        callback()
             except IntegrityError as exc:
                 # An event or user deleted under us (retention, account removal): the
                 # transaction rolled back whole, so the next run simply does it again.
