@@ -23,12 +23,15 @@ import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from starlette.types import Receive
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketDisconnected
 
 from distretto.config import Settings
 from distretto.kit import clock
 from distretto.kit.events import OutboxEvent
+from distretto.realtime.frames import text_frame, write_ready
 from distretto.realtime.metrics import CLOSED, DELIVERED, DROPPED
 from distretto.realtime.policies import Audience
 
@@ -86,6 +89,7 @@ def control(message: dict[str, object]) -> Control:
 
 # Shared by every socket: encoded once.
 HEARTBEAT = control({"type": "heartbeat"})
+HEARTBEAT_FRAME = text_frame(HEARTBEAT.text.encode())
 PONG = control({"type": "pong"})
 
 Outgoing = OutboxEvent | Replay | Control | CloseAfterFlush
@@ -104,7 +108,9 @@ class LiveConnection:
         "_last_sent",
         "_limits",
         "_queue",
+        "_raw",
         "_reader",
+        "_receive",
         "_replay_source",
         "_replaying",
         "_writer",
@@ -120,8 +126,15 @@ class LiveConnection:
         expires_at: datetime,
         limits: LiveLimits,
         replay_source: ReplaySource,
+        raw: Any | None = None,
+        receive: Receive | None = None,
     ) -> None:
         self._ws = websocket
+        # The server's own receive when given: starlette's wrapper would be one more
+        # coroutine frame held by every idle socket.
+        self._receive = receive or websocket.receive
+        # The server protocol, when pre-framed messages may be written to it (frames.py).
+        self._raw: Any = raw
         self.audience = audience
         self._expires_at = expires_at
         self._limits = limits
@@ -148,11 +161,35 @@ class LiveConnection:
 
     # --- called by the hub and the timer (must never block) ---------------------------------
 
-    def offer(self, event: OutboxEvent) -> None:
+    def offer(self, event: OutboxEvent, frame: bytes | None = None) -> bool:
+        """Send ``event`` (``frame``: its text frame, built once for every socket) or
+        queue it; True when it was written at once."""
+        if frame is not None and self._idle():
+            if event.id > self._last_sent:
+                self._raw.transport.write(frame)
+                self._last_sent = event.id
+                return True
+            return False
         self._enqueue(event)
+        return False
 
     def heartbeat(self) -> None:
-        self._enqueue(HEARTBEAT)
+        if self._idle():
+            self._raw.transport.write(HEARTBEAT_FRAME)
+        else:
+            self._enqueue(HEARTBEAT)
+
+    def _idle(self) -> bool:
+        """Nothing queued or being sent, and the transport takes a frame now: writing it
+        directly keeps the order, and costs no task."""
+        return (
+            self._raw is not None
+            and self._writer is None
+            and not self._queue
+            and self._close is None
+            and not self._ending
+            and write_ready(self._raw)
+        )
 
     def firm_suspended(self) -> None:
         self._enqueue(CloseAfterFlush(FIRM_SUSPENDED, "firm suspended; reconnect"))
@@ -184,9 +221,20 @@ class LiveConnection:
 
     async def run(self) -> None:
         deadline = self._schedule_deadline(asyncio.get_running_loop())
+        # The reader is this task; reading here rather than in a helper coroutine keeps
+        # one frame less alive per idle socket.
+        reader = asyncio.current_task()
+        assert reader is not None
+        self._reader = reader
         try:
-            await self._read_until_closed()
+            await self._read()
+        except asyncio.CancelledError:
+            # A close requested elsewhere interrupts the wait for the client's next
+            # message (``_request_close``); any other cancellation goes on up.
+            if self._close is None or reader.uncancel() > 0:
+                raise
         finally:
+            self._reader = None
             deadline.cancel()
             if self._close is None:
                 self._close = (None, "")  # cancelled from outside: no new writer, no word
@@ -225,25 +273,11 @@ class LiveConnection:
 
     # --- reader ---------------------------------------------------------------------------
 
-    async def _read_until_closed(self) -> None:
-        reader = asyncio.current_task()
-        assert reader is not None
-        self._reader = reader
-        try:
-            await self._read()
-        except asyncio.CancelledError:
-            # A close requested elsewhere interrupts the wait for the client's next
-            # message (``_request_close``); any other cancellation goes on up.
-            if self._close is None or reader.uncancel() > 0:
-                raise
-        finally:
-            self._reader = None
-
     async def _read(self) -> None:
         loop = asyncio.get_running_loop()
         window_start, frames = loop.time(), 0
         while self._close is None:
-            message = await self._ws.receive()
+            message = await self._receive()
             if message["type"] == "websocket.disconnect":
                 self._request_close(None, "")
                 return

@@ -10,6 +10,7 @@ dependency. The route in ``router.py`` is the same handler, declared so the rout
 (the authorization matrix, the benchmark) shows the socket.
 """
 
+from typing import Any
 from urllib.parse import parse_qs
 
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -17,6 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
 from distretto.realtime.connection import POLICY_VIOLATION, TRY_AGAIN_LATER, LiveConnection
+from distretto.realtime.frames import raw_socket
 from distretto.realtime.metrics import CONNECTIONS, REJECTED
 from distretto.realtime.runtime import Realtime
 
@@ -24,7 +26,13 @@ from distretto.realtime.runtime import Realtime
 MAX_TOKEN_CHARS = 4096
 
 
-async def serve(websocket: WebSocket, token: str | None, live: Realtime) -> None:
+async def serve(
+    websocket: WebSocket,
+    token: str | None,
+    live: Realtime,
+    raw: Any | None = None,
+    receive: Receive | None = None,
+) -> None:
     # Refuse before the handshake completes: a bad client never holds an open socket.
     claims = live.tokens.verify_access(token) if token and len(token) <= MAX_TOKEN_CHARS else None
     if claims is None or await live.is_revoked(claims):
@@ -48,6 +56,8 @@ async def serve(websocket: WebSocket, token: str | None, live: Realtime) -> None
         expires_at=claims.expires_at,
         limits=live.limits,
         replay_source=live.replay,
+        raw=raw,
+        receive=receive,
     )
     live.hub.register(connection)
     CONNECTIONS.inc()
@@ -72,4 +82,10 @@ class LiveSocketShortcut:
             return
         tokens = parse_qs(scope["query_string"].decode("latin-1")).get("token")
         live: Realtime = scope["app"].state.realtime
-        await serve(WebSocket(scope, receive, send), tokens[0] if tokens else None, live)
+        await serve(
+            WebSocket(scope, receive, send),
+            tokens[0] if tokens else None,
+            live,
+            raw_socket(send),
+            receive,
+        )

@@ -10,6 +10,8 @@ from collections import defaultdict
 from typing import Protocol, TypeVar
 
 from distretto.kit.events import OutboxEvent
+from distretto.realtime.frames import text_frame
+from distretto.realtime.metrics import DELIVERED
 
 FIRM_SUSPENDED = "firm.suspended"
 K = TypeVar("K", str, int)
@@ -22,7 +24,7 @@ class Subscriber(Protocol):
     @property
     def active_firm_ids(self) -> frozenset[int]: ...
 
-    def offer(self, event: OutboxEvent) -> None: ...
+    def offer(self, event: OutboxEvent, frame: bytes | None = None) -> bool: ...
 
     def heartbeat(self) -> None: ...
 
@@ -58,8 +60,11 @@ class ConnectionHub:
         reached: set[Subscriber] = set()
         for key in event.audience:
             reached.update(self._by_key.get(key, ()))
-        for connection in reached:
-            connection.offer(event)
+        if reached:
+            # Framed once for every socket; most take it straight onto their transport.
+            frame = text_frame(event.text.encode())
+            written = sum(connection.offer(event, frame) for connection in reached)
+            DELIVERED.inc(written)
         if event.type == FIRM_SUSPENDED:
             firm_id = event.data.get("firm_id")
             if isinstance(firm_id, int):
