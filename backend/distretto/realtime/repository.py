@@ -4,7 +4,19 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, literal, union, union_all, update
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Integer,
+    Select,
+    any_,
+    bindparam,
+    func,
+    literal,
+    union,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
@@ -93,17 +105,25 @@ class AudienceRepository(Repository):
         )
         return set(rows.all())
 
+    def _among(self, column: Any, ids: frozenset[int]) -> ColumnElement[bool]:
+        """``column IN ids``; on PostgreSQL one array parameter, however many ids (an
+        order matching 5,000 saved searches addresses 5,000 users: 5,000 parameters to
+        render, bind and plan otherwise)."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            return column == any_(bindparam(None, sorted(ids), type_=ARRAY(Integer)))
+        return col(column).in_(ids)
+
     def recipients(self, spec: AudienceSpec, as_of: datetime) -> Select[Any] | None:
         """Active users an audience reached at ``as_of``: the SQL mirror of
         ``policies.audience_keys`` (someone who joined a firm later is not included)."""
         parts: list[Select[Any]] = []
         member_then = col(Membership.created_at) <= as_of
         if spec.user_ids:
-            parts.append(select(User.id).where(col(User.id).in_(spec.user_ids)))
+            parts.append(select(User.id).where(self._among(User.id, spec.user_ids)))
         if spec.firm_ids:
             parts.append(
                 select(Membership.user_id).where(
-                    col(Membership.firm_id).in_(spec.firm_ids), member_then
+                    self._among(Membership.firm_id, spec.firm_ids), member_then
                 )
             )
         if spec.phases:
