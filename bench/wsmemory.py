@@ -14,7 +14,8 @@ the figure reported. Without ``--database-url`` a temporary SQLite database is m
 and filled with the demo district; sockets are spread round-robin over its members.
 
 It then listens for three more heartbeat periods and reports how long each heartbeat
-round took from its first to its last arrival: one message fanned out to every socket.
+round took from its first to its last arrival: one message fanned out to every socket,
+and the server's CPU over those periods per heartbeat delivered.
 
 Not a test and not part of ``bench.run``: a measurement to run on purpose (the target is
 ≤ 30 KB per socket, issue 8). The client side is ``bench.wsclient`` (no task per socket).
@@ -37,7 +38,7 @@ import uvicorn
 from sqlalchemy import text
 
 from bench.config import HOST
-from bench.procs import rss_bytes
+from bench.procs import cpu_seconds, rss_bytes
 from bench.server import raise_open_file_limit
 from bench.wsclient import HandshakeFailed, WsClient
 from distretto.auth.security import TokenService
@@ -248,7 +249,11 @@ async def measure(args: argparse.Namespace) -> None:
             after = rss_bytes(process.pid)
             held = await server_connections(args.port)
             sockets.heartbeat_arrivals.clear()
+            cpu_before = cpu_seconds(process.pid)
             await asyncio.sleep(3 * args.heartbeat)
+            # The server's CPU while it only sends heartbeats: the fan-out's cost per message.
+            listened_cpu = cpu_seconds(process.pid) - cpu_before
+            delivered = len(sockets.heartbeat_arrivals)
             spreads = heartbeat_rounds(sockets.heartbeat_arrivals, held, args.heartbeat)
             closed_by_server = sockets.close_codes()
         finally:
@@ -273,6 +278,11 @@ async def measure(args: argparse.Namespace) -> None:
         print(
             f"heartbeat fan-out   {len(spreads)} rounds to {held} sockets; first to last "
             f"arrival at most {worst * 1000:.0f} ms ({held / worst:,.0f} messages/s)"
+        )
+    if delivered:
+        print(
+            f"server CPU          {listened_cpu * 1e6 / delivered:.1f} us per heartbeat "
+            f"delivered ({delivered:,} in {3 * args.heartbeat:.0f} s, idle costs included)"
         )
 
 
