@@ -39,6 +39,8 @@ from distretto.models import Email
 log = logging.getLogger("distretto.mail")
 
 SEND_BATCH = 50
+# Background sending rests this long, relative to the time a batch took, after each one.
+SEND_REST_RATIO = 1.0
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(minutes=1)
@@ -167,9 +169,16 @@ class MailSender(BackgroundLoop):
             await _wait(self._wake, self._settings.mail_poll_seconds)
 
     async def _send_forever(self) -> None:
+        loop = asyncio.get_running_loop()
         while True:
+            started = loop.time()
             while await self._guarded(self.send_due):
-                pass
+                # Rest as long as the batch took: a backlog of thousands is sent at half
+                # speed, and the process's requests (and the queueing of new matches) keep
+                # at least half of its event loop meanwhile. Mail may wait seconds; a
+                # board page may not.
+                await asyncio.sleep((loop.time() - started) * SEND_REST_RATIO)
+                started = loop.time()
             await _wait(self._sendable, self._settings.mail_poll_seconds)
 
     async def _guarded(self, step: Callable[[], Awaitable[int]]) -> int:
