@@ -199,9 +199,9 @@ class RawCeiling:
             if bid is None:
                 return 404, b'{"detail":"not found"}'
             await conn.execute("SELECT pg_advisory_xact_lock($1)", OUTBOX_WRITE_LOCK)
-            payload = json.dumps(
-                {"bid_id": bid["id"], "order_id": order_id, "firm_id": bid["firm_id"]}
-            )
+            # A dict: the connection's json codec encodes it (a string would be stored as
+            # a JSON string, which the app's notification relay cannot read).
+            payload = {"bid_id": bid["id"], "order_id": order_id, "firm_id": bid["firm_id"]}
             event_id = await conn.fetchval(
                 "INSERT INTO events (type, data, created_at) VALUES ('bid.created', $1, $2) "
                 "RETURNING id",
