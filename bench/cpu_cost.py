@@ -6,13 +6,14 @@ the raw ceiling (``bench/raw.py``), both in this process through ASGI calls (no 
 no load generator), over a seeded benchmark database, and reports the process CPU per
 request of each (``time.process_time``: what the Python side costs, the app's
 background relay and dispatcher included, its mail sender not; PostgreSQL's CPU is not
-in it) and their ratio. Rounds alternate app and raw so that drift of the box affects both alike; the
-median round is reported. Viewers rotate over many users, as in ``bench.run``, so the
-app's viewer cache rarely hits; ``--warm`` repeats one viewer instead.
+in it) and their ratio. Rounds alternate app and raw so that drift of the box affects
+both alike; the median round is reported. Viewers rotate over many users, as in
+``bench.run``, so the app's viewer cache rarely hits; ``--warm`` repeats one viewer.
 
     uv run python -m bench.cpu_cost                      # distretto_bench_quick
     uv run python -m bench.cpu_cost --database distretto_bench --requests 400
     uv run python -m bench.cpu_cost --profile            # and where the app's CPU goes
+    uv run python -m bench.cpu_cost --only board --only bid   # some kinds only
 """
 
 import argparse
@@ -135,7 +136,12 @@ async def profiled(app: App, requests: list[Request], expect: int, name: str) ->
 
 
 async def run(
-    database: str, count: int, rounds: int, warm: bool, profile: bool = False
+    database: str,
+    count: int,
+    rounds: int,
+    warm: bool,
+    profile: bool = False,
+    only: list[str] | None = None,
 ) -> list[str]:
     secret = "cpu-cost-" + uuid.uuid4().hex * 2
     settings = Settings(
@@ -208,6 +214,8 @@ async def run(
             "order detail": ("/orders/{id}", lambda i: ""),
         }
         for name, (template, query) in kinds.items():
+            if only and not any(word in name for word in only):
+                continue
 
             def path(i: int, template: str = template) -> str:
                 return template.replace("{id}", str(order_ids[i % len(order_ids)]))
@@ -225,8 +233,9 @@ async def run(
             lines.append(_line(name, app_ms, raw_ms))
             if profile:
                 profiles.append(await profiled(app, app_requests, 200, name))
-        bids = await _bids(app, raw, cast, slots, count, rounds, profiles if profile else None)
-        lines.append(bids)
+        if not only or any(word in "bid placement" for word in only):
+            bids = await _bids(app, raw, cast, slots, count, rounds, profiles if profile else None)
+            lines.append(bids)
     return lines + profiles
 
 
@@ -286,8 +295,11 @@ def main() -> None:
     parser.add_argument(
         "--profile", action="store_true", help="also print a cProfile of one app round per kind"
     )
+    parser.add_argument(
+        "--only", action="append", help="only the kinds whose name holds this word (repeatable)"
+    )
     args = parser.parse_args()
-    work = run(args.database, args.requests, args.rounds, args.warm, args.profile)
+    work = run(args.database, args.requests, args.rounds, args.warm, args.profile, args.only)
     try:
         import uvloop
     except ImportError:
