@@ -5,18 +5,23 @@ less. This sends the hot requests of ``bench.run`` one after another to the app 
 the raw ceiling (``bench/raw.py``), both in this process through ASGI calls (no sockets,
 no load generator), over a seeded benchmark database, and reports the process CPU per
 request of each (``time.process_time``: what the Python side costs, the app's
-background relay and dispatcher included; PostgreSQL's CPU is not in it) and their
-ratio. Rounds alternate app and raw so that drift of the box affects both alike; the
-median round is reported. Viewers rotate over many users, as in ``bench.run``, so the
-app's viewer cache rarely hits; ``--warm`` repeats one viewer instead.
+background relay and dispatcher included, its mail sender not; PostgreSQL's CPU is not
+in it) and their ratio. Rounds alternate app and raw so that drift of the box affects
+both alike; the median round is reported. Viewers rotate over many users, as in
+``bench.run``, so the app's viewer cache rarely hits; ``--warm`` repeats one viewer.
 
     uv run python -m bench.cpu_cost                      # distretto_bench_quick
     uv run python -m bench.cpu_cost --database distretto_bench --requests 400
+    uv run python -m bench.cpu_cost --profile            # and where the app's CPU goes
+    uv run python -m bench.cpu_cost --only board --only bid   # some kinds only
 """
 
 import argparse
 import asyncio
+import cProfile
+import io
 import json
+import pstats
 import random
 import statistics
 import time
@@ -114,7 +119,30 @@ async def measure(app: App, requests: list[Request], expect: int) -> float:
     return (time.process_time() - started) * 1000 / len(requests)
 
 
-async def run(database: str, count: int, rounds: int, warm: bool) -> list[str]:
+async def profiled(app: App, requests: list[Request], expect: int, name: str) -> str:
+    """Where one more round of the app's requests spends its time (cProfile, own time
+    and cumulative, the heaviest functions): what ``--profile`` prints per kind."""
+    # Process time, not wall time: the waits for PostgreSQL are not the app's cost.
+    profile = cProfile.Profile(time.process_time)
+    profile.enable()
+    await measure(app, requests, expect)
+    profile.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profile, stream=out).strip_dirs()
+    print(f"## {name}: {len(requests)} requests", file=out)
+    stats.sort_stats("tottime").print_stats(25)
+    stats.sort_stats("cumulative").print_stats(40)
+    return out.getvalue()
+
+
+async def run(
+    database: str,
+    count: int,
+    rounds: int,
+    warm: bool,
+    profile: bool = False,
+    only: list[str] | None = None,
+) -> list[str]:
     secret = "cpu-cost-" + uuid.uuid4().hex * 2
     settings = Settings(
         environment="production",
@@ -124,6 +152,9 @@ async def run(database: str, count: int, rounds: int, warm: bool) -> list[str]:
         secret_key=secret,
         frontend_dist=None,
         bid_rate_per_minute=1_000_000,
+        # The mail sender works through the seeded district's mail in the background:
+        # its CPU is no request's (bench.run measures mail in a scenario of its own).
+        background_jobs=False,
     )
     app = create_app(settings)
     raw = RawCeiling(dsn(database))
@@ -139,7 +170,7 @@ async def run(database: str, count: int, rounds: int, warm: bool) -> list[str]:
                 count,
             )
         ]
-        slots = await fixtures.bid_slots(conn, cast, rng, 2 * count * rounds + 20)
+        slots = await fixtures.bid_slots(conn, cast, rng, (2 * rounds + 1) * count + 20)
     finally:
         await conn.close()
     people = cast.sample_people(rng, 1 if warm else count)
@@ -159,6 +190,7 @@ async def run(database: str, count: int, rounds: int, warm: bool) -> list[str]:
         firms = ",".join(str(f) for f in sorted(cast.user_firms[people[i % len(people)].user_id]))
         return ("GET", path, f"{query}&viewer={firms}" if query else f"viewer={firms}", [], b"")
 
+    profiles: list[str] = []
     lines = [
         "| request | app CPU ms/request | raw CPU ms/request | ratio raw/app |",
         "|---|---|---|---|",
@@ -182,10 +214,14 @@ async def run(database: str, count: int, rounds: int, warm: bool) -> list[str]:
             "order detail": ("/orders/{id}", lambda i: ""),
         }
         for name, (template, query) in kinds.items():
+            if only and not any(word in name for word in only):
+                continue
 
             def path(i: int, template: str = template) -> str:
                 return template.replace("{id}", str(order_ids[i % len(order_ids)]))
 
+            # Access tokens live 5 minutes, and a loaded box takes longer than that.
+            cast.refresh_tokens()
             app_requests = [app_get(path(i), query(i), i) for i in range(count)]
             raw_requests = [raw_get(path(i), query(i), i) for i in range(count)]
             await measure(app, app_requests[:20], 200)  # warm the code paths and caches
@@ -195,12 +231,22 @@ async def run(database: str, count: int, rounds: int, warm: bool) -> list[str]:
                 app_ms.append(await measure(app, app_requests, 200))
                 raw_ms.append(await measure(raw, raw_requests, 200))
             lines.append(_line(name, app_ms, raw_ms))
-        lines.append(await _bids(app, raw, cast, slots, count, rounds))
-    return lines
+            if profile:
+                profiles.append(await profiled(app, app_requests, 200, name))
+        if not only or any(word in "bid placement" for word in only):
+            bids = await _bids(app, raw, cast, slots, count, rounds, profiles if profile else None)
+            lines.append(bids)
+    return lines + profiles
 
 
 async def _bids(
-    app: App, raw: App, cast: Cast, slots: list[fixtures.BidSlot], count: int, rounds: int
+    app: App,
+    raw: App,
+    cast: Cast,
+    slots: list[fixtures.BidSlot],
+    count: int,
+    rounds: int,
+    profiles: list[str] | None,
 ) -> str:
     def request(slot: fixtures.BidSlot, for_raw: bool) -> Request:
         body = json.dumps(
@@ -225,8 +271,13 @@ async def _bids(
     unused = iter(slots)
     app_ms, raw_ms = [], []
     for _ in range(rounds):
+        cast.refresh_tokens()
         app_ms.append(await measure(app, [request(next(unused), False) for _ in range(count)], 201))
         raw_ms.append(await measure(raw, [request(next(unused), True) for _ in range(count)], 201))
+    if profiles is not None:
+        cast.refresh_tokens()
+        requests = [request(next(unused), False) for _ in range(count)]
+        profiles.append(await profiled(app, requests, 201, "bid placement"))
     return _line("bid placement (Idempotency-Key)", app_ms, raw_ms)
 
 
@@ -241,13 +292,20 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300, help="per kind and round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--warm", action="store_true", help="one viewer, its cache warm")
+    parser.add_argument(
+        "--profile", action="store_true", help="also print a cProfile of one app round per kind"
+    )
+    parser.add_argument(
+        "--only", action="append", help="only the kinds whose name holds this word (repeatable)"
+    )
     args = parser.parse_args()
+    work = run(args.database, args.requests, args.rounds, args.warm, args.profile, args.only)
     try:
         import uvloop
     except ImportError:
-        lines = asyncio.run(run(args.database, args.requests, args.rounds, args.warm))
+        lines = asyncio.run(work)
     else:
-        lines = uvloop.run(run(args.database, args.requests, args.rounds, args.warm))
+        lines = uvloop.run(work)
     print("\n".join(lines))
 
 

@@ -21,7 +21,12 @@ from distretto.capacity.router import router as capacity_router
 from distretto.config import Settings, get_settings
 from distretto.consortia.router import router as consortia_router
 from distretto.contracts.router import router as contracts_router
-from distretto.db import create_engine, create_sessionmaker, session_scope
+from distretto.db import (
+    create_engine,
+    create_read_sessionmaker,
+    create_sessionmaker,
+    session_scope,
+)
 from distretto.documents.credentials import notify_expiring
 from distretto.documents.receiving import MULTIPART_OVERHEAD_BYTES, UPLOAD_PATHS
 from distretto.documents.router import router as documents_router
@@ -45,6 +50,7 @@ from distretto.mail.router import router as mail_router
 from distretto.mail.sender import MailSender
 from distretto.mail.service import scheduled_jobs
 from distretto.mail.transport import transport_for
+from distretto.market.hot_reads import HotReads
 from distretto.market.router import router as market_router
 from distretto.moderation.router import router as moderation_router
 from distretto.observatory.router import router as observatory_router
@@ -159,6 +165,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ctx = build_context(settings)
         app.state.ctx = ctx
         app.state.sessionmaker = ctx.sessionmaker
+        app.state.read_sessionmaker = create_read_sessionmaker(ctx.engine)
         app.state.tokens = ctx.tokens
         # Each token's viewer for a few seconds, forgotten on any write to its facts.
         app.state.viewers = ViewerCache()
@@ -198,6 +205,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_live_event_schema(app)
     app.include_router(system_router)
     app.include_router(api_router())
+    # Innermost: the board and an order's page answered without the router (hot_reads);
+    # the middleware added after it (CORS, NUL guard, size limit, headers, metrics) wraps
+    # them as it wraps the routes.
+    app.add_middleware(HotReads, prefix=API_PREFIX)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

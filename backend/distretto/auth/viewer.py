@@ -5,7 +5,7 @@ Policies and scoped repository reads take a ``Viewer``; nothing else decides acc
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Annotated, cast
+from typing import Annotated, Any, cast
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
@@ -86,12 +86,18 @@ def event_seen(event_type: str) -> None:
         viewer_cache.forget_all()
 
 
+class WriteNeeded(Exception):
+    """The viewer cannot be read without a write (a suspension to lift), and the caller
+    said its session must not write."""
+
+
 async def load_viewer(
-    session: AsyncSession, user_id: int, now: datetime | None = None
+    session: AsyncSession, user_id: int, now: datetime | None = None, *, may_write: bool = True
 ) -> Viewer | None:
     """The viewer as the database says now (one statement), None for an unknown or
     disabled account. A suspension of one of its firms that has reached its end date is
-    lifted here, so the firm acts again from its first request after the date."""
+    lifted here, so the firm acts again from its first request after the date (unless
+    ``may_write`` is false: then ``WriteNeeded``)."""
     rows = await UserRepository(session).viewer_facts(user_id)
     user = next((row for row in rows if row.kind == "user"), None)
     if user is None:
@@ -107,6 +113,8 @@ async def load_viewer(
         and row.suspended_until is not None
         and row.suspended_until <= moment
     ]
+    if ended and not may_write:
+        raise WriteNeeded
     lifted = await lift_ended_suspensions(session, ended, moment) if ended else set()
     still_suspended = frozenset(suspended) - lifted
     ends = [
@@ -125,6 +133,34 @@ async def load_viewer(
     )
 
 
+async def viewer_of_token(
+    state: Any, session: AsyncSession, token: str, now: datetime, *, may_write: bool = True
+) -> tuple[Viewer, AccessClaims]:
+    """The viewer a bearer token speaks for, and the token's claims; ``Unauthorized`` for
+    a bad, expired or revoked token or an unknown or disabled account. ``state``: the
+    app's (its token service, context and viewer cache). Every way in (the routed
+    dependency, ``market.hot_reads``) asks here."""
+    cache: ViewerCache | None = getattr(state, "viewers", None)
+    cached = cache.get(token, now) if cache is not None else None
+    if cached is not None:
+        # The same token verified moments ago: its signature is not checked again, but
+        # revocation is (logout and a revoked refresh family end it at once, everywhere).
+        viewer, claims = cached
+        if await is_revoked(state.ctx, claims):
+            raise Unauthorized(code="auth.unauthenticated")
+        return cast(Viewer, viewer), claims
+    claims = state.tokens.verify_access(token)
+    if claims is None or await is_revoked(state.ctx, claims):
+        raise Unauthorized(code="auth.unauthenticated")
+    generation = ViewerCache.generation()
+    viewer = await load_viewer(session, claims.user_id, now, may_write=may_write)
+    if viewer is None:
+        raise Unauthorized(code="auth.unauthenticated")
+    if cache is not None:
+        cache.put(token, (viewer, claims), generation, viewer.valid_before, claims.expires_at)
+    return viewer, claims
+
+
 async def optional_viewer(
     request: Request,
     session: SessionDep,
@@ -133,27 +169,8 @@ async def optional_viewer(
 ) -> Viewer | None:
     if not token:
         return None
-    now = clock()
-    cache: ViewerCache | None = getattr(request.app.state, "viewers", None)
-    cached = cache.get(token, now) if cache is not None else None
-    if cached is not None:
-        # The same token verified moments ago: its signature is not checked again, but
-        # revocation is (logout and a revoked refresh family end it at once, everywhere).
-        viewer, claims = cached
-        if await is_revoked(request.app.state.ctx, claims):
-            raise Unauthorized(code="auth.unauthenticated")
-        request.state.access_claims = claims
-        return cast(Viewer, viewer)
-    claims = request.app.state.tokens.verify_access(token)
-    if claims is None or await is_revoked(request.app.state.ctx, claims):
-        raise Unauthorized(code="auth.unauthenticated")
+    viewer, claims = await viewer_of_token(request.app.state, session, token, clock())
     request.state.access_claims = claims
-    generation = ViewerCache.generation()
-    viewer = await load_viewer(session, claims.user_id, now)
-    if viewer is None:
-        raise Unauthorized(code="auth.unauthenticated")
-    if cache is not None:
-        cache.put(token, (viewer, claims), generation, viewer.valid_before, claims.expires_at)
     return viewer
 
 

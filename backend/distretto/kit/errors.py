@@ -269,18 +269,23 @@ def _allowed_methods(app: FastAPI, request: Request, first: str) -> str:
     return ", ".join(sorted(methods))
 
 
+def domain_problem(exc: DomainError) -> JSONResponse:
+    """The answer to a refusal of ours, wherever it was raised (a route, a shortcut)."""
+    params = _jsonable_context(exc.params)
+    extra: dict[str, Any] = {"code": exc.code, "params": params}
+    if isinstance(exc, Invalid):
+        extra["errors"] = [{**error, "params": params} for error in exc.errors]
+    response = problem(exc.status, exc.title, exc.detail, exc.slug, **extra)
+    response.headers.update(exc.headers)
+    return response
+
+
 def install_error_handlers(app: FastAPI) -> None:
     _install_problem_openapi(app)
 
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
-        params = _jsonable_context(exc.params)
-        extra: dict[str, Any] = {"code": exc.code, "params": params}
-        if isinstance(exc, Invalid):
-            extra["errors"] = [{**error, "params": params} for error in exc.errors]
-        response = problem(exc.status, exc.title, exc.detail, exc.slug, **extra)
-        response.headers.update(exc.headers)
-        return response
+        return domain_problem(exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
