@@ -1,6 +1,8 @@
 """The relay writes a whole batch of events' notifications in one statement (issue 18):
 a bid every few milliseconds must not cost it a round trip each."""
 
+from typing import Any, cast
+
 import httpx
 from fastapi import FastAPI
 from sqlalchemy import select
@@ -59,3 +61,40 @@ async def test_a_batch_of_events_is_one_insert_with_every_recipient(
             (third, other.user_id),
         ]
     )
+
+
+async def test_a_malformed_event_is_notified_and_does_not_stop_the_relay(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    """An event whose data is not an object (the bench's raw writer once stored a JSON
+    string) used to raise in the title and roll the batch back, forever."""
+    owner = await firm_owner(client, phases=["weaving"])
+    relay = app.state.realtime.relay
+    await relay.stop()
+    try:
+        async with session_scope(app.state.sessionmaker, None) as session:
+            malformed = await write_outbox_event(
+                session,
+                "bid.created",
+                cast(dict[str, Any], '{"order_id": 9}'),
+                [firm_key(owner.firm_id)],
+            )
+            after = await write_outbox_event(
+                session, "bid.created", {"bid_id": 2, "order_id": 9}, [firm_key(owner.firm_id)]
+            )
+        async with app.state.sessionmaker() as session:
+            await materialise_pending(session)
+            await session.commit()
+    finally:
+        relay.start()
+    async with app.state.sessionmaker() as session:
+        titles = dict(
+            (
+                await session.execute(
+                    select(Notification.event_id, Notification.title).where(
+                        Notification.event_id.in_([malformed.id, after.id])
+                    )
+                )
+            ).all()
+        )
+    assert titles == {malformed.id: "Bid created", after.id: "New bid on order #9"}

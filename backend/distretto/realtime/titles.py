@@ -1,8 +1,10 @@
 """One readable line per event type, stored with each notification.
 
 A template only uses fields the event's data is known to carry; when one is missing
-(an older event, a feature that changed its payload) the title falls back to the type
-itself in words, so a notification is never lost for want of a field.
+(an older event, a feature that changed its payload) or the data is not an object at all
+(a writer's bug), the title falls back to the type itself in words, so a notification is
+never lost for want of a field, and one malformed event cannot stop the relay, which would
+otherwise retry it, and every event after it, forever.
 """
 
 from typing import Any
@@ -61,7 +63,7 @@ def title_for(event_type: str, data: dict[str, Any]) -> str:
     if template is not None:
         try:
             return _clip(template.format_map(data))
-        except (KeyError, IndexError, ValueError, AttributeError):
+        except (KeyError, IndexError, ValueError, AttributeError, TypeError):
             pass
     return _clip(_in_words(event_type))
 
