@@ -13,11 +13,15 @@ named after the worker (``gw0``, ``gw1``…) so a leftover is easy to trace.
 """
 
 import asyncio
+import fcntl
 import os
+import shutil
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
@@ -55,6 +59,84 @@ DATABASE_FIXTURES = {"app", "settings", "database_url"}
 FAST_TMP = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
 
 
+# One migration per run, not one per worker: the first worker that needs a database
+# migrates a template under a file lock, and every worker copies it (SQLite: the file;
+# PostgreSQL: CREATE DATABASE … TEMPLATE). The run's id names the template; the process
+# that started the run (xdist's controller, or the only process) removes it at the end.
+RUN_ID = pytest.StashKey[str]()
+TEMPLATE_DIR = Path(FAST_TMP or tempfile.gettempdir())
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    workerinput = getattr(config, "workerinput", None)
+    config.stash[RUN_ID] = workerinput["distretto_run"] if workerinput else uuid.uuid4().hex[:10]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist's controller hands each worker the run's id (the template's name)."""
+    node.workerinput["distretto_run"] = node.config.stash[RUN_ID]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if hasattr(config, "workerinput") or RUN_ID not in config.stash:
+        return
+    run = config.stash[RUN_ID]
+    for leftover in TEMPLATE_DIR.glob(f"distretto-test-{run}-template*"):
+        leftover.unlink(missing_ok=True)
+    if BACKEND == "postgres":
+        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{_pg_template(run)}" WITH (FORCE)'))
+
+
+@contextmanager
+def _template_lock(run: str) -> Iterator[None]:
+    with open(TEMPLATE_DIR / f"distretto-test-{run}-template.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _pg_template(run: str) -> str:
+    return f"distretto_test_template_{run}"
+
+
+def _sqlite_copy_of_template(run: str, target: Path) -> None:
+    template = TEMPLATE_DIR / f"distretto-test-{run}-template.db"
+    with _template_lock(run):
+        if not template.exists():
+            # Migrated under another name and renamed: a half-migrated file never passes
+            # for the template.
+            partial = template.with_suffix(".partial")
+            run_migrations(f"sqlite+aiosqlite:///{partial}")
+            partial.rename(template)
+    # The migration's engine is disposed: WAL checkpointed, the one file is the database.
+    shutil.copyfile(template, target)
+
+
+async def _pg_database_exists(name: str) -> bool:
+    conn = await asyncpg.connect(PG_ADMIN_DSN)
+    try:
+        return bool(await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name))
+    finally:
+        await conn.close()
+
+
+def _pg_copy_of_template(run: str, name: str) -> None:
+    template = _pg_template(run)
+    with _template_lock(run):
+        if not asyncio.run(_pg_database_exists(template)):
+            asyncio.run(_pg_admin(f'CREATE DATABASE "{template}"'))
+            try:
+                run_migrations(_pg_url(template))
+            except BaseException:
+                asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)'))
+                raise
+        # Under the lock too: PostgreSQL refuses to copy a database someone is connected to.
+        asyncio.run(_pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+
+
 def _uses_database(item: pytest.Item) -> bool:
     return bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
 
@@ -86,22 +168,22 @@ async def _pg_admin(sql: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def database_url() -> Iterator[str]:
+def database_url(pytestconfig: pytest.Config) -> Iterator[str]:
+    run = pytestconfig.stash[RUN_ID]
     if BACKEND == "postgres":
         name = f"distretto_test_{WORKER}_{uuid.uuid4().hex[:10]}"
-        asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+        _pg_copy_of_template(run, name)
         # A commit need not wait for the WAL flush: the server's durability is not what
-        # the tests check, and the wait is most of a short request's time.
+        # the tests check, and the wait is most of a short request's time. (A database
+        # setting: not copied from the template.)
         asyncio.run(_pg_admin(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
-        url = _pg_url(name)
-        run_migrations(url)
-        yield url
+        yield _pg_url(name)
         asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     else:
         with tempfile.TemporaryDirectory(prefix=f"distretto-test-{WORKER}-", dir=FAST_TMP) as tmp:
-            url = f"sqlite+aiosqlite:///{Path(tmp) / 'test.db'}"
-            run_migrations(url)
-            yield url
+            path = Path(tmp) / "test.db"
+            _sqlite_copy_of_template(run, path)
+            yield f"sqlite+aiosqlite:///{path}"
 
 
 @pytest.fixture(scope="session")
