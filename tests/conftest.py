@@ -19,7 +19,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ from distretto.app import create_app
 from distretto.cli import run_migrations
 from distretto.config import Settings
 from distretto.models import metadata
+from distretto.seed.demo import seed as seed_demo
 
 BACKEND = os.environ.get("DISTRETTO_TEST_DB", "sqlite")
 PG_ADMIN_DSN = os.environ.get("DISTRETTO_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -52,8 +53,9 @@ WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
 # The fixtures through which a test reaches the worker's database (every database fixture
-# of the suite depends on one of them).
-DATABASE_FIXTURES = {"app", "settings", "database_url"}
+# of the suite depends on one of them), or the demo district's (below).
+MAIN_DATABASE_FIXTURES = {"app", "settings", "database_url"}
+DATABASE_FIXTURES = MAIN_DATABASE_FIXTURES | {"demo_settings"}
 # Ramdisk for the SQLite files when the box has one: the tests check behaviour, not
 # durability, and fsync on every commit costs more wall time than the queries.
 FAST_TMP = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
@@ -141,7 +143,13 @@ def _uses_database(item: pytest.Item) -> bool:
     return bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
 
 
+# Before xdist reads the groups (its hook is a plain one).
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.pluginmanager.hasplugin("xdist"):
+        for item in items:
+            if "demo_app" in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.xdist_group(DEMO_GROUP))
     if BACKEND == "postgres":
         unit = [item for item in items if not _uses_database(item)]
         if unit:
@@ -167,11 +175,11 @@ async def _pg_admin(sql: str) -> None:
         await conn.close()
 
 
-@pytest.fixture(scope="session")
-def database_url(pytestconfig: pytest.Config) -> Iterator[str]:
-    run = pytestconfig.stash[RUN_ID]
+@contextmanager
+def _migrated_database(run: str, purpose: str) -> Iterator[str]:
+    """A database of this worker's own, copied from the run's template; its URL."""
     if BACKEND == "postgres":
-        name = f"distretto_test_{WORKER}_{uuid.uuid4().hex[:10]}"
+        name = f"distretto_test_{WORKER}_{purpose}_{uuid.uuid4().hex[:10]}"
         _pg_copy_of_template(run, name)
         # A commit need not wait for the WAL flush: the server's durability is not what
         # the tests check, and the wait is most of a short request's time. (A database
@@ -180,14 +188,20 @@ def database_url(pytestconfig: pytest.Config) -> Iterator[str]:
         yield _pg_url(name)
         asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     else:
-        with tempfile.TemporaryDirectory(prefix=f"distretto-test-{WORKER}-", dir=FAST_TMP) as tmp:
+        prefix = f"distretto-test-{WORKER}-{purpose}-"
+        with tempfile.TemporaryDirectory(prefix=prefix, dir=FAST_TMP) as tmp:
             path = Path(tmp) / "test.db"
             _sqlite_copy_of_template(run, path)
             yield f"sqlite+aiosqlite:///{path}"
 
 
 @pytest.fixture(scope="session")
-def settings(database_url: str) -> Settings:
+def database_url(pytestconfig: pytest.Config) -> Iterator[str]:
+    with _migrated_database(pytestconfig.stash[RUN_ID], "main") as url:
+        yield url
+
+
+def _test_settings(database_url: str) -> Settings:
     return Settings(
         environment="test",
         database_url=database_url,
@@ -205,10 +219,51 @@ def settings(database_url: str) -> Settings:
 
 
 @pytest.fixture(scope="session")
-async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+def settings(database_url: str) -> Settings:
+    return _test_settings(database_url)
+
+
+@asynccontextmanager
+async def _running(settings: Settings) -> AsyncIterator[FastAPI]:
     application = create_app(settings)
     async with application.router.lifespan_context(application):
         yield application
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    async with _running(settings) as application:
+        yield application
+
+
+# The demo district (`distretto seed-demo`) takes seconds of CPU to seed: its tests read
+# one seeded copy, in a database of its own beside the worker's (clean_state never
+# empties it), seeded on first use. Every test that asks for it joins one xdist group
+# (pytest_collection_modifyitems), so with `--dist loadgroup` (the Makefile) a run seeds
+# it once. A test of it must change nothing another one reads (signing in is fine).
+DEMO_GROUP = "demo_district"
+
+
+@pytest.fixture(scope="session")
+def demo_settings(pytestconfig: pytest.Config) -> Iterator[Settings]:
+    with _migrated_database(pytestconfig.stash[RUN_ID], "demo") as url:
+        yield _test_settings(url)
+
+
+@pytest.fixture(scope="session")
+async def demo_app(demo_settings: Settings) -> AsyncIterator[FastAPI]:
+    await seed_demo(demo_settings)
+    async with _running(demo_settings) as application:
+        yield application
+
+
+@pytest.fixture
+async def demo_client(demo_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=demo_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test/api/v1") as c:
+        yield c
+    # Each test signs in afresh: the rate limits start again, as for the other tests.
+    await demo_app.state.ctx.limiter.reset()
 
 
 async def _tables_with_rows(conn: AsyncConnection, tables: list[str]) -> set[str]:
@@ -267,8 +322,9 @@ async def _truncate(application: FastAPI) -> None:
 
 @pytest.fixture(autouse=True)
 async def clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
-    if not DATABASE_FIXTURES & set(request.fixturenames):
-        # Touches no database: nothing to clean, and no app to start for it.
+    if not MAIN_DATABASE_FIXTURES & set(request.fixturenames):
+        # Touches no database (or only the demo district's): nothing to clean, and no app
+        # to start for it.
         yield
         return
     application: FastAPI = request.getfixturevalue("app")
