@@ -32,8 +32,13 @@ uv:
 	  || { echo "could not install uv (tried a venv, pip --user, the installer)" >&2; exit 1; }; }
 	@"$(UV)" --version
 
+# The environment's Python: the newest CPython 3.13 or 3.12 on the machine (.ci/newest-python),
+# else whatever uv finds (>= 3.11, pyproject.toml). On >= 3.12 the suite costs less CPU:
+# coverage records through sys.monitoring (docs/testing.md). `make PYTHON=… install` to choose.
+PYTHON ?= $(shell .ci/newest-python)
+
 install: uv
-	$(UV) sync --frozen
+	$(UV) sync --frozen $(if $(PYTHON),--python $(PYTHON))
 
 # One command: install, migrate, seed the demo district, serve on http://127.0.0.1:8000
 demo: install frontend
@@ -54,15 +59,24 @@ lint: install
 typecheck: install
 	$(UV) run mypy
 
-# Each run spreads over PYTEST_WORKERS processes. Only the SQLite run records coverage:
-# tracing costs ~90 % more CPU, and on 2 cores the PostgreSQL run beside it paid that for
-# the ~0.5 % of lines only PostgreSQL reaches (docs/testing.md). `make coverage` holds the floor.
+# How coverage records. On Python >= 3.12 through sys.monitoring: it keys lines by code
+# object, so a greenlet switch hides none, and costs a few per cent of CPU where the C
+# tracer costs ~100 %; it refuses the greenlet option, which only the C tracer needs
+# (pyproject.toml). On 3.11 the C tracer, with greenlet.
+COVERAGE_ENV = $(shell $(UV) run --no-sync python -c 'import sys; \
+  print("COVERAGE_CORE=sysmon DISTRETTO_COVERAGE_CONCURRENCY=thread" if sys.version_info >= (3, 12) else "")')
+
+# Each run spreads over PYTEST_WORKERS processes; `loadgroup` keeps the demo district's
+# tests on one worker, which seeds it once (tests/conftest.py). Only the SQLite run records coverage:
+# with the C tracer (3.11) that costs ~90 % more CPU, and on 2 cores the PostgreSQL run
+# beside it paid that for the ~0.5 % of lines only PostgreSQL reaches (docs/testing.md).
+# `make coverage` holds the floor.
 test-sqlite: install
-	COVERAGE_FILE=.coverage.sqlite DISTRETTO_TEST_DB=sqlite $(UV) run pytest \
-	  -n $(PYTEST_WORKERS) --cov --cov-report= --cov-fail-under=0 $(PYTEST_FLAGS)
+	$(COVERAGE_ENV) COVERAGE_FILE=.coverage.sqlite DISTRETTO_TEST_DB=sqlite $(UV) run pytest \
+	  -n $(PYTEST_WORKERS) --dist loadgroup --cov --cov-report= --cov-fail-under=0 $(PYTEST_FLAGS)
 
 test-postgres: install
-	DISTRETTO_TEST_DB=postgres $(UV) run pytest -n $(PYTEST_WORKERS) $(PYTEST_FLAGS)
+	DISTRETTO_TEST_DB=postgres $(UV) run pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_FLAGS)
 
 coverage: install
 	$(UV) run coverage combine --keep .coverage.sqlite

@@ -13,11 +13,15 @@ named after the worker (``gw0``, ``gw1``…) so a leftover is easy to trace.
 """
 
 import asyncio
+import fcntl
 import os
+import shutil
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
@@ -31,6 +35,7 @@ from distretto.app import create_app
 from distretto.cli import run_migrations
 from distretto.config import Settings
 from distretto.models import metadata
+from distretto.seed.demo import seed as seed_demo
 
 BACKEND = os.environ.get("DISTRETTO_TEST_DB", "sqlite")
 PG_ADMIN_DSN = os.environ.get("DISTRETTO_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -48,18 +53,103 @@ WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
 # The fixtures through which a test reaches the worker's database (every database fixture
-# of the suite depends on one of them).
-DATABASE_FIXTURES = {"app", "settings", "database_url"}
+# of the suite depends on one of them), or the demo district's (below).
+MAIN_DATABASE_FIXTURES = {"app", "settings", "database_url"}
+DATABASE_FIXTURES = MAIN_DATABASE_FIXTURES | {"demo_settings"}
 # Ramdisk for the SQLite files when the box has one: the tests check behaviour, not
 # durability, and fsync on every commit costs more wall time than the queries.
 FAST_TMP = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+
+
+# One migration per run, not one per worker: the first worker that needs a database
+# migrates a template under a file lock, and every worker copies it (SQLite: the file;
+# PostgreSQL: CREATE DATABASE … TEMPLATE). The run's id names the template; the process
+# that started the run (xdist's controller, or the only process) removes it at the end.
+RUN_ID = pytest.StashKey[str]()
+TEMPLATE_DIR = Path(FAST_TMP or tempfile.gettempdir())
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    workerinput = getattr(config, "workerinput", None)
+    config.stash[RUN_ID] = workerinput["distretto_run"] if workerinput else uuid.uuid4().hex[:10]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist's controller hands each worker the run's id (the template's name)."""
+    node.workerinput["distretto_run"] = node.config.stash[RUN_ID]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if hasattr(config, "workerinput") or RUN_ID not in config.stash:
+        return
+    run = config.stash[RUN_ID]
+    for leftover in TEMPLATE_DIR.glob(f"distretto-test-{run}-template*"):
+        leftover.unlink(missing_ok=True)
+    if BACKEND == "postgres":
+        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{_pg_template(run)}" WITH (FORCE)'))
+
+
+@contextmanager
+def _template_lock(run: str) -> Iterator[None]:
+    with open(TEMPLATE_DIR / f"distretto-test-{run}-template.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _pg_template(run: str) -> str:
+    return f"distretto_test_template_{run}"
+
+
+def _sqlite_copy_of_template(run: str, target: Path) -> None:
+    template = TEMPLATE_DIR / f"distretto-test-{run}-template.db"
+    with _template_lock(run):
+        if not template.exists():
+            # Migrated under another name and renamed: a half-migrated file never passes
+            # for the template.
+            partial = template.with_suffix(".partial")
+            run_migrations(f"sqlite+aiosqlite:///{partial}")
+            partial.rename(template)
+    # The migration's engine is disposed: WAL checkpointed, the one file is the database.
+    shutil.copyfile(template, target)
+
+
+async def _pg_database_exists(name: str) -> bool:
+    conn = await asyncpg.connect(PG_ADMIN_DSN)
+    try:
+        return bool(await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name))
+    finally:
+        await conn.close()
+
+
+def _pg_copy_of_template(run: str, name: str) -> None:
+    template = _pg_template(run)
+    with _template_lock(run):
+        if not asyncio.run(_pg_database_exists(template)):
+            asyncio.run(_pg_admin(f'CREATE DATABASE "{template}"'))
+            try:
+                run_migrations(_pg_url(template))
+            except BaseException:
+                asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)'))
+                raise
+        # Under the lock too: PostgreSQL refuses to copy a database someone is connected to.
+        asyncio.run(_pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
 
 
 def _uses_database(item: pytest.Item) -> bool:
     return bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
 
 
+# Before xdist reads the groups (its hook is a plain one).
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.pluginmanager.hasplugin("xdist"):
+        for item in items:
+            if "demo_app" in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.xdist_group(DEMO_GROUP))
     if BACKEND == "postgres":
         unit = [item for item in items if not _uses_database(item)]
         if unit:
@@ -85,27 +175,33 @@ async def _pg_admin(sql: str) -> None:
         await conn.close()
 
 
-@pytest.fixture(scope="session")
-def database_url() -> Iterator[str]:
+@contextmanager
+def _migrated_database(run: str, purpose: str) -> Iterator[str]:
+    """A database of this worker's own, copied from the run's template; its URL."""
     if BACKEND == "postgres":
-        name = f"distretto_test_{WORKER}_{uuid.uuid4().hex[:10]}"
-        asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+        name = f"distretto_test_{WORKER}_{purpose}_{uuid.uuid4().hex[:10]}"
+        _pg_copy_of_template(run, name)
         # A commit need not wait for the WAL flush: the server's durability is not what
-        # the tests check, and the wait is most of a short request's time.
+        # the tests check, and the wait is most of a short request's time. (A database
+        # setting: not copied from the template.)
         asyncio.run(_pg_admin(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
-        url = _pg_url(name)
-        run_migrations(url)
-        yield url
+        yield _pg_url(name)
         asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     else:
-        with tempfile.TemporaryDirectory(prefix=f"distretto-test-{WORKER}-", dir=FAST_TMP) as tmp:
-            url = f"sqlite+aiosqlite:///{Path(tmp) / 'test.db'}"
-            run_migrations(url)
-            yield url
+        prefix = f"distretto-test-{WORKER}-{purpose}-"
+        with tempfile.TemporaryDirectory(prefix=prefix, dir=FAST_TMP) as tmp:
+            path = Path(tmp) / "test.db"
+            _sqlite_copy_of_template(run, path)
+            yield f"sqlite+aiosqlite:///{path}"
 
 
 @pytest.fixture(scope="session")
-def settings(database_url: str) -> Settings:
+def database_url(pytestconfig: pytest.Config) -> Iterator[str]:
+    with _migrated_database(pytestconfig.stash[RUN_ID], "main") as url:
+        yield url
+
+
+def _test_settings(database_url: str) -> Settings:
     return Settings(
         environment="test",
         database_url=database_url,
@@ -123,10 +219,51 @@ def settings(database_url: str) -> Settings:
 
 
 @pytest.fixture(scope="session")
-async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+def settings(database_url: str) -> Settings:
+    return _test_settings(database_url)
+
+
+@asynccontextmanager
+async def _running(settings: Settings) -> AsyncIterator[FastAPI]:
     application = create_app(settings)
     async with application.router.lifespan_context(application):
         yield application
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    async with _running(settings) as application:
+        yield application
+
+
+# The demo district (`distretto seed-demo`) takes seconds of CPU to seed: its tests read
+# one seeded copy, in a database of its own beside the worker's (clean_state never
+# empties it), seeded on first use. Every test that asks for it joins one xdist group
+# (pytest_collection_modifyitems), so with `--dist loadgroup` (the Makefile) a run seeds
+# it once. A test of it must change nothing another one reads (signing in is fine).
+DEMO_GROUP = "demo_district"
+
+
+@pytest.fixture(scope="session")
+def demo_settings(pytestconfig: pytest.Config) -> Iterator[Settings]:
+    with _migrated_database(pytestconfig.stash[RUN_ID], "demo") as url:
+        yield _test_settings(url)
+
+
+@pytest.fixture(scope="session")
+async def demo_app(demo_settings: Settings) -> AsyncIterator[FastAPI]:
+    await seed_demo(demo_settings)
+    async with _running(demo_settings) as application:
+        yield application
+
+
+@pytest.fixture
+async def demo_client(demo_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=demo_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test/api/v1") as c:
+        yield c
+    # Each test signs in afresh: the rate limits start again, as for the other tests.
+    await demo_app.state.ctx.limiter.reset()
 
 
 async def _tables_with_rows(conn: AsyncConnection, tables: list[str]) -> set[str]:
@@ -185,8 +322,9 @@ async def _truncate(application: FastAPI) -> None:
 
 @pytest.fixture(autouse=True)
 async def clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
-    if not DATABASE_FIXTURES & set(request.fixturenames):
-        # Touches no database: nothing to clean, and no app to start for it.
+    if not MAIN_DATABASE_FIXTURES & set(request.fixturenames):
+        # Touches no database (or only the demo district's): nothing to clean, and no app
+        # to start for it.
         yield
         return
     application: FastAPI = request.getfixturevalue("app")

@@ -8,21 +8,18 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from distretto.config import Settings
 from distretto.kit.money import line_total
 from distretto.kit.units import UNIT_CODES
 from distretto.models import Contract, DeliveryLot, Firm, Membership, Order, User
-from distretto.seed.demo import seed
 from distretto.seed.world import DEMO_PASSWORD
 from tests.helpers import login
 from tests.trade import fatturapa_reader
 
 
 async def test_demo_contracts_have_lots_terms_and_invoices_that_read_back(
-    client: httpx.AsyncClient, app: FastAPI, settings: Settings
+    demo_client: httpx.AsyncClient, demo_app: FastAPI
 ) -> None:
-    await seed(settings)
-    async with app.state.ctx.sessionmaker() as session:
+    async with demo_app.state.ctx.sessionmaker() as session:
         orders = (await session.scalars(select(Order))).all()
         contracts = (await session.scalars(select(Contract).order_by(Contract.id))).all()
         lots = (await session.scalars(select(DeliveryLot))).all()
@@ -57,8 +54,9 @@ async def test_demo_contracts_have_lots_terms_and_invoices_that_read_back(
     for contract in completed:
         firm_id = contract.client_firm_id
         if firm_id not in tokens:
-            tokens[firm_id] = (await login(client, owners[firm_id], DEMO_PASSWORD))["access_token"]
-        response = await client.get(
+            owner = await login(demo_client, owners[firm_id], DEMO_PASSWORD)
+            tokens[firm_id] = owner["access_token"]
+        response = await demo_client.get(
             f"/contracts/{contract.id}/invoice.xml",
             headers={"Authorization": f"Bearer {tokens[firm_id]}"},
         )
