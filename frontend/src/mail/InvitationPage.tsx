@@ -1,11 +1,12 @@
+import { useQuery } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { Link, useNavigate, useSearchParams } from 'react-router-dom'
 import { api } from '../api/client'
+import { apiClient, data } from '../api/typed'
 import { useAuth } from '../auth/AuthContext'
 import { TextField } from '../components/Field'
 import { ErrorBanner, Loading, Notice } from '../components/ui'
 import { describeError, useForm } from '../hooks/useForm'
-import { useLoad } from '../hooks/useLoad'
 import { useI18n } from '../i18n'
 import type { InvitationPreview, Joined } from './types'
 
@@ -68,10 +69,11 @@ export function InvitationPage() {
   const navigate = useNavigate()
   const [params] = useSearchParams()
   const token = params.get('token') ?? ''
-  const preview = useLoad(
-    (signal) => (token ? api.get<InvitationPreview>('/invitations/preview', { token }, signal) : Promise.reject(new Error('no token'))),
-    [token],
-  )
+  const preview = useQuery({
+    queryKey: ['invitation', token],
+    queryFn: ({ signal }) => data(apiClient.GET('/api/v1/invitations/preview', { params: { query: { token } }, signal })),
+    enabled: !!token,
+  })
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const accept = async () => {

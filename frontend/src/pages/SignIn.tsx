@@ -1,7 +1,8 @@
+import { useQuery } from '@tanstack/react-query'
 import { useEffect, useState, type FormEvent } from 'react'
 import { Link, useNavigate, useSearchParams } from 'react-router-dom'
 import { api, ApiError } from '../api/client'
-import type { AuthProvider } from '../api/types'
+import { apiClient, data } from '../api/typed'
 import { useAuth } from '../auth/AuthContext'
 import { TextField } from '../components/Field'
 import { ErrorBanner } from '../components/ui'
@@ -10,10 +11,13 @@ import { useI18n } from '../i18n'
 
 function SsoButtons() {
   const { t } = useI18n()
-  const [providers, setProviders] = useState<AuthProvider[]>([])
-  useEffect(() => {
-    api.get<AuthProvider[]>('/auth/providers').then(setProviders, () => setProviders([]))
-  }, [])
+  // Without the list (or with an empty one) the page offers the password only.
+  const providers = useQuery({
+    queryKey: ['auth', 'providers'],
+    queryFn: ({ signal }) => data(apiClient.GET('/api/v1/auth/providers', { signal })),
+    staleTime: Infinity,
+    retry: false,
+  }).data ?? []
   if (providers.length === 0) return null
   return (
     <div className="sso">
