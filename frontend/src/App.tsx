@@ -1,36 +1,61 @@
-import { useEffect, type ReactNode } from 'react'
+import { lazy, Suspense, useEffect, type ComponentType, type ReactNode } from 'react'
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom'
 import { QueryClientProvider } from '@tanstack/react-query'
 import { queryClient } from './api/query'
 import { AuthProvider, useAuth } from './auth/AuthContext'
 import { Layout } from './components/Layout'
 import { ToastProvider } from './components/Toasts'
-import { Loading } from './components/ui'
-import { I18nProvider } from './i18n'
+import { ErrorBanner, Loading } from './components/ui'
+import { I18nProvider, useI18n } from './i18n'
 import { LiveProvider } from './live/LiveContext'
 import { BoardPage } from './pages/Board'
-import { ConsortiaPage } from './pages/Consortia'
-import { ConsortiumDetailPage } from './pages/ConsortiumDetail'
-import { CampaignPage, CoursePage, TradeFairPage } from './pages/ConsortiumEvents'
-import { ContractDetailPage } from './pages/ContractDetail'
-import { ContractsPage } from './pages/Contracts'
-import { FirmNewPage } from './pages/FirmNew'
-import { FirmProfilePage } from './pages/FirmProfile'
-import { FirmsPage } from './pages/Firms'
-import { ForumPage } from './pages/forum/ForumPage'
-import { TopicPage } from './pages/forum/TopicPage'
 import { HomePage, NotFoundPage } from './pages/Home'
-import { NotificationsPage } from './pages/Notifications'
-import { ObservatoryPage } from './pages/Observatory'
-import { OrderDetailPage } from './pages/OrderDetail'
-import { OrderNewPage } from './pages/OrderNew'
 import { RegisterPage, SignInPage, SsoPage } from './pages/SignIn'
-import { StaffPage } from './pages/Staff'
-import { TariffsPage } from './pages/Tariffs'
-import { SecretariatPage } from './pages/workplaces/Secretariat'
-import { ForgotPasswordPage, ResetPasswordPage, UnsubscribePage, VerifyEmailPage } from './mail/AccountPages'
-import { InvitationPage } from './mail/InvitationPage'
-import { NotificationSettingsPage } from './mail/NotificationSettingsPage'
+
+/** A screen whose code is fetched when it is first opened: the board, the home page and
+ * sign-in (where a firm's day starts) come with the app, every other screen in its own
+ * chunk. If the chunk cannot be fetched (offline, or a newer build replaced it), the
+ * screen says so and offers a reload instead of going blank. */
+function screen<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) {
+  return lazy(async (): Promise<{ default: ComponentType }> => {
+    try {
+      return { default: (await load())[name] }
+    } catch {
+      return { default: ScreenFailed }
+    }
+  })
+}
+
+function ScreenFailed() {
+  const { t } = useI18n()
+  return <ErrorBanner message={t('app.screenFailed')} onRetry={() => window.location.reload()} />
+}
+
+const ConsortiaPage = screen(() => import('./pages/Consortia'), 'ConsortiaPage')
+const ConsortiumDetailPage = screen(() => import('./pages/ConsortiumDetail'), 'ConsortiumDetailPage')
+const CampaignPage = screen(() => import('./pages/ConsortiumEvents'), 'CampaignPage')
+const CoursePage = screen(() => import('./pages/ConsortiumEvents'), 'CoursePage')
+const TradeFairPage = screen(() => import('./pages/ConsortiumEvents'), 'TradeFairPage')
+const ContractDetailPage = screen(() => import('./pages/ContractDetail'), 'ContractDetailPage')
+const ContractsPage = screen(() => import('./pages/Contracts'), 'ContractsPage')
+const FirmNewPage = screen(() => import('./pages/FirmNew'), 'FirmNewPage')
+const FirmProfilePage = screen(() => import('./pages/FirmProfile'), 'FirmProfilePage')
+const FirmsPage = screen(() => import('./pages/Firms'), 'FirmsPage')
+const ForumPage = screen(() => import('./pages/forum/ForumPage'), 'ForumPage')
+const TopicPage = screen(() => import('./pages/forum/TopicPage'), 'TopicPage')
+const NotificationsPage = screen(() => import('./pages/Notifications'), 'NotificationsPage')
+const ObservatoryPage = screen(() => import('./pages/Observatory'), 'ObservatoryPage')
+const OrderDetailPage = screen(() => import('./pages/OrderDetail'), 'OrderDetailPage')
+const OrderNewPage = screen(() => import('./pages/OrderNew'), 'OrderNewPage')
+const StaffPage = screen(() => import('./pages/Staff'), 'StaffPage')
+const TariffsPage = screen(() => import('./pages/Tariffs'), 'TariffsPage')
+const SecretariatPage = screen(() => import('./pages/workplaces/Secretariat'), 'SecretariatPage')
+const ForgotPasswordPage = screen(() => import('./mail/AccountPages'), 'ForgotPasswordPage')
+const ResetPasswordPage = screen(() => import('./mail/AccountPages'), 'ResetPasswordPage')
+const UnsubscribePage = screen(() => import('./mail/AccountPages'), 'UnsubscribePage')
+const VerifyEmailPage = screen(() => import('./mail/AccountPages'), 'VerifyEmailPage')
+const InvitationPage = screen(() => import('./mail/InvitationPage'), 'InvitationPage')
+const NotificationSettingsPage = screen(() => import('./mail/NotificationSettingsPage'), 'NotificationSettingsPage')
 
 /** Signed-in screens; `firm` ones also need the person to belong to a firm. */
 function Private({ children, firm, staff }: { children: ReactNode; firm?: boolean; staff?: boolean }) {
@@ -61,6 +86,7 @@ function AppRoutes() {
   return (
     <Layout>
       <FocusOnNavigate />
+      <Suspense fallback={<Loading />}>
       <Routes>
         <Route path="/" element={<HomePage />} />
         <Route path="/signin" element={<SignInPage />} />
@@ -94,6 +120,7 @@ function AppRoutes() {
         <Route path="/invitation" element={<InvitationPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Routes>
+      </Suspense>
     </Layout>
   )
 }

@@ -1,6 +1,6 @@
+import { useQuery } from '@tanstack/react-query'
 import { useEffect, useId, useState } from 'react'
-import { api } from '../api/client'
-import type { Firm, Page } from '../api/types'
+import { apiClient, data } from '../api/typed'
 import { useI18n } from '../i18n'
 
 /** Pick several firms from the directory by name (for invitations). */
@@ -20,24 +20,18 @@ export function FirmPicker({
   const { t } = useI18n()
   const id = useId()
   const [q, setQ] = useState('')
-  const [results, setResults] = useState<Firm[]>([])
+  // The directory is asked once typing pauses, not at every key.
+  const [searched, setSearched] = useState('')
   useEffect(() => {
-    if (q.trim().length < 2) {
-      setResults([])
-      return
-    }
-    const controller = new AbortController()
-    const timer = window.setTimeout(() => {
-      api.get<Page<Firm>>('/firms', { q: q.trim(), limit: 8 }, controller.signal).then(
-        (page) => setResults(page.items),
-        () => undefined,
-      )
-    }, 250)
-    return () => {
-      window.clearTimeout(timer)
-      controller.abort()
-    }
+    const timer = window.setTimeout(() => setSearched(q.trim()), 250)
+    return () => window.clearTimeout(timer)
   }, [q])
+  const found = useQuery({
+    queryKey: ['firms', 'picker', searched],
+    queryFn: ({ signal }) => data(apiClient.GET('/api/v1/firms', { params: { query: { q: searched, limit: 8 } }, signal })),
+    enabled: searched.length >= 2 && q.trim().length >= 2,
+  })
+  const results = q.trim().length >= 2 ? (found.data?.items ?? []) : []
   const chosen = new Set(value.map((f) => f.id))
   const options = results.filter((f) => !chosen.has(f.id) && !excludeIds.includes(f.id))
   return (

@@ -1,7 +1,7 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useState, type ReactNode } from 'react'
 import { Link, NavLink, useLocation, useNavigate } from 'react-router-dom'
-import { api } from '../api/client'
-import type { Firm } from '../api/types'
+import { keys, read } from '../api/keys'
 import { useAuth } from '../auth/AuthContext'
 import { LOCALE_NAMES, LOCALES, useI18n, type Locale } from '../i18n'
 import { RECONNECTED, useLive, useLiveEvents } from '../live/LiveContext'
@@ -112,20 +112,14 @@ function LiveToasts() {
 function SuspensionBanner() {
   const { firmId, me } = useAuth()
   const { t } = useI18n()
-  const [firm, setFirm] = useState<Firm | null>(null)
-  useEffect(() => {
-    if (!firmId) return
-    let cancelled = false
-    api.get<Firm>(`/firms/${firmId}`).then(
-      (loaded) => !cancelled && setFirm(loaded),
-      () => undefined,
-    )
-    return () => {
-      cancelled = true
-    }
-  }, [firmId, me])
+  const queryClient = useQueryClient()
+  const firm = useQuery({
+    queryKey: keys.firm(firmId ?? 0),
+    queryFn: ({ signal }) => read.firm(firmId ?? 0, signal),
+    enabled: !!firmId && !!me,
+  }).data
   useLiveEvents(['firm.suspended', 'firm.reinstated', 'firm.verified', RECONNECTED], () => {
-    if (firmId) api.get<Firm>(`/firms/${firmId}`).then(setFirm, () => undefined)
+    if (firmId) void queryClient.invalidateQueries({ queryKey: keys.firm(firmId), exact: true })
   })
   if (!firm || firm.id !== firmId || firm.status !== 'suspended') return null
   return (

@@ -1,13 +1,14 @@
 // The files of an order, a bid or a contract: previews, download, upload, removal.
+import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useRef, useState, type FormEvent } from 'react'
 import { api } from '../api/client'
+import { keys } from '../api/keys'
 import type { Attachment, Bid } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
 import { TextField } from '../components/Field'
 import { useToast } from '../components/Toasts'
 import { Card, ErrorBanner, Loading, Notice } from '../components/ui'
 import { describeError } from '../hooks/useForm'
-import { useLoad } from '../hooks/useLoad'
 import { useI18n } from '../i18n'
 import { ACCEPT, MAX_UPLOAD_MB, fileIcon, sizeLabel, uploadError } from './files'
 import { Thumbnail } from './Thumbnail'
@@ -166,20 +167,23 @@ export function AttachmentsCard({
   uploadExtra?: Record<string, string>
 }) {
   const { t } = useI18n()
-  const files = useLoad((signal) => api.get<Attachment[]>(path, undefined, signal), [path])
+  const queryClient = useQueryClient()
+  const files = useQuery({ queryKey: keys.attachments(path), queryFn: ({ signal }) => api.get<Attachment[]>(path, undefined, signal) })
+  // An upload or a removal can also change an order's cover on the board.
+  const reload = () => void queryClient.invalidateQueries({ queryKey: keys.allAttachments })
   return (
     <Card title={title ?? t('docs.files')} className="attachments">
       {lead && <p className="muted small">{lead}</p>}
       {files.error ? (
-        <ErrorBanner error={files.error} onRetry={files.reload} />
+        <ErrorBanner error={files.error} onRetry={reload} />
       ) : !files.data ? (
         <Loading />
       ) : files.data.length === 0 ? (
         <p className="muted">{t('docs.none')}</p>
       ) : (
-        <FileList files={files.data} canRemove={removable} onRemoved={files.reload} />
+        <FileList files={files.data} canRemove={removable} onRemoved={reload} />
       )}
-      {canUpload && <UploadForm path={path} extra={uploadExtra} onUploaded={files.reload} />}
+      {canUpload && <UploadForm path={path} extra={uploadExtra} onUploaded={reload} />}
     </Card>
   )
 }
@@ -212,7 +216,8 @@ export function ClientBidFiles({ bids, sealed, deadlinePassed }: { bids: Bid[]; 
 
 function BidFiles({ bid }: { bid: Bid }) {
   const { t } = useI18n()
-  const files = useLoad((signal) => api.get<Attachment[]>(`/bids/${bid.id}/attachments`, undefined, signal), [bid.id])
+  const path = `/bids/${bid.id}/attachments`
+  const files = useQuery({ queryKey: keys.attachments(path), queryFn: ({ signal }) => api.get<Attachment[]>(path, undefined, signal) })
   if (!files.data || files.data.length === 0) return null
   return (
     <div className="bid-files">

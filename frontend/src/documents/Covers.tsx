@@ -1,20 +1,17 @@
 // The board's previews: the first picture of each order on the page, in one request.
-import { api } from '../api/client'
-import type { OrderCover } from '../api/types'
-import { useLoad } from '../hooks/useLoad'
+import { useQuery } from '@tanstack/react-query'
+import { keys } from '../api/keys'
+import { apiClient, data } from '../api/typed'
 import { useI18n } from '../i18n'
 import { Thumbnail } from './Thumbnail'
 
 export function useOrderCovers(orderIds: number[]): Record<number, number> {
-  const key = orderIds.join(',')
-  const covers = useLoad(
-    async (signal) => {
-      if (orderIds.length === 0) return [] as OrderCover[]
-      const query = new URLSearchParams(orderIds.slice(0, 100).map((id) => ['order_id', String(id)]))
-      return api.get<OrderCover[]>(`/attachments/order-covers?${query.toString()}`, undefined, signal)
-    },
-    [key],
-  )
+  const shown = orderIds.slice(0, 100)
+  const covers = useQuery({
+    queryKey: keys.orderCovers(shown),
+    queryFn: ({ signal }) => data(apiClient.GET('/api/v1/attachments/order-covers', { params: { query: { order_id: shown } }, signal })),
+    enabled: shown.length > 0,
+  })
   return Object.fromEntries((covers.data ?? []).map((c) => [c.order_id, c.attachment_id]))
 }
 

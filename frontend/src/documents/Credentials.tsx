@@ -1,12 +1,14 @@
 // Firm credentials: badges on the public profile, and the firm's own documents card.
+import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { api } from '../api/client'
+import { keys } from '../api/keys'
+import { apiClient, data } from '../api/typed'
 import type { CertificationBadge, FirmDocument } from '../api/types'
 import { SelectField, TextField } from '../components/Field'
 import { useToast } from '../components/Toasts'
 import { Card, ErrorBanner, Loading } from '../components/ui'
 import { describeError } from '../hooks/useForm'
-import { useLoad } from '../hooks/useLoad'
 import { useI18n, type MessageKey } from '../i18n'
 import { useLiveEvents } from '../live/LiveContext'
 import { ACCEPT, MAX_UPLOAD_MB, fileIcon, uploadError } from './files'
@@ -45,8 +47,14 @@ export function DocumentStatus({ document }: { document: FirmDocument }) {
 export function FirmCredentialsCard({ firmId, canSend }: { firmId: number; canSend: boolean }) {
   const { t, fmt } = useI18n()
   const push = useToast()
-  const documents = useLoad((signal) => api.get<FirmDocument[]>(`/firms/${firmId}/documents`, undefined, signal), [firmId])
-  useLiveEvents(['firm_document.reviewed', 'firm_document.expiring'], () => documents.reload())
+  const queryClient = useQueryClient()
+  const documentsKey = keys.firmPart(firmId, 'documents')
+  const documents = useQuery({
+    queryKey: documentsKey,
+    queryFn: ({ signal }) => data(apiClient.GET('/api/v1/firms/{firm_id}/documents', { params: { path: { firm_id: firmId } }, signal })),
+  })
+  const reload = () => void queryClient.invalidateQueries({ queryKey: documentsKey })
+  useLiveEvents(['firm_document.reviewed', 'firm_document.expiring'], reload)
   const open = async (document: FirmDocument) => {
     try {
       await api.download(`/firms/${firmId}/documents/${document.id}/content`, document.filename)
@@ -58,7 +66,7 @@ export function FirmCredentialsCard({ firmId, canSend }: { firmId: number; canSe
     <Card title={t('creds.title')} className="credentials">
       <p className="muted small">{t('creds.lead')}</p>
       {documents.error ? (
-        <ErrorBanner error={documents.error} onRetry={documents.reload} />
+        <ErrorBanner error={documents.error} onRetry={reload} />
       ) : !documents.data ? (
         <Loading />
       ) : documents.data.length === 0 ? (
@@ -87,7 +95,13 @@ export function FirmCredentialsCard({ firmId, canSend }: { firmId: number; canSe
           ))}
         </ul>
       )}
-      {canSend && <SendDocumentForm firmId={firmId} onSent={documents.reload} />}
+      {canSend && <SendDocumentForm
+          firmId={firmId}
+          onSent={() => {
+            reload()
+            void queryClient.invalidateQueries({ queryKey: keys.documentQueue })
+          }}
+        />}
     </Card>
   )
 }

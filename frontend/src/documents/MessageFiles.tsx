@@ -1,13 +1,20 @@
 // Files sent with contract messages: chosen in the message form, shown under the message.
+import { useQuery } from '@tanstack/react-query'
 import { api } from '../api/client'
+import { keys } from '../api/keys'
 import type { Attachment } from '../api/types'
-import { useLoad } from '../hooks/useLoad'
 import { useI18n } from '../i18n'
 import { FileList } from './Attachments'
 import { ACCEPT } from './files'
 
-export function useContractFiles(contractId: number, version: unknown) {
-  return useLoad((signal) => api.get<Attachment[]>(`/contracts/${contractId}/attachments`, undefined, signal), [contractId, version])
+/** The contract's files, under the key the contract's files card reads too. */
+export function contractFilesPath(contractId: number): string {
+  return `/contracts/${contractId}/attachments`
+}
+
+export function useContractFiles(contractId: number) {
+  const path = contractFilesPath(contractId)
+  return useQuery({ queryKey: keys.attachments(path), queryFn: ({ signal }) => api.get<Attachment[]>(path, undefined, signal) })
 }
 
 export function MessageFiles({ files, messageId }: { files: Attachment[] | undefined; messageId: number }) {

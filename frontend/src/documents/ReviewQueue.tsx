@@ -1,21 +1,28 @@
 // Staff console: firm documents waiting to be checked.
+import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { api } from '../api/client'
+import { keys } from '../api/keys'
+import { apiClient, data } from '../api/typed'
 import type { FirmDocument } from '../api/types'
 import { TextField } from '../components/Field'
 import { useToast } from '../components/Toasts'
 import { Empty, ErrorBanner, Loading } from '../components/ui'
 import { describeError } from '../hooks/useForm'
-import { useLoad } from '../hooks/useLoad'
 import { useI18n, type MessageKey } from '../i18n'
 import { RECONNECTED, useLiveEvents } from '../live/LiveContext'
 import { Link } from 'react-router-dom'
 
 export function DocumentReviewQueue() {
   const { t, fmt } = useI18n()
-  const queue = useLoad((signal) => api.get<FirmDocument[]>('/moderation/documents', { status: 'pending' }, signal), [])
-  useLiveEvents(['firm_document.submitted', RECONNECTED], () => queue.reload())
-  if (queue.error) return <ErrorBanner error={queue.error} onRetry={queue.reload} />
+  const queryClient = useQueryClient()
+  const queue = useQuery({
+    queryKey: keys.documentQueue,
+    queryFn: ({ signal }) => data(apiClient.GET('/api/v1/moderation/documents', { params: { query: { status: 'pending' } }, signal })),
+  })
+  const reload = () => void queryClient.invalidateQueries({ queryKey: keys.documentQueue })
+  useLiveEvents(['firm_document.submitted', RECONNECTED], reload)
+  if (queue.error) return <ErrorBanner error={queue.error} onRetry={reload} />
   if (!queue.data) return <Loading />
   if (queue.data.length === 0) return <Empty title={t('review.empty')}>{t('review.emptyText')}</Empty>
   return (
@@ -33,7 +40,14 @@ export function DocumentReviewQueue() {
             </div>
             <OpenButton document={document} />
           </div>
-          <ReviewForm documentId={document.id} onDone={queue.reload} />
+          <ReviewForm
+            documentId={document.id}
+            onDone={() => {
+              reload()
+              // The firm's own list of documents shows the decision.
+              void queryClient.invalidateQueries({ queryKey: keys.firmPart(document.firm_id, 'documents') })
+            }}
+          />
         </li>
       ))}
     </ul>

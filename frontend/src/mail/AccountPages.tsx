@@ -1,25 +1,13 @@
 // Pages reached from account emails: forgotten password, reset, address verification,
 // one-click unsubscribe (confirmed by a press, so link scanners cannot unsubscribe anyone).
-import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react'
+import { useEffect, useRef, useState, type FormEvent } from 'react'
 import { Link, useSearchParams } from 'react-router-dom'
 import { api } from '../api/client'
-import { TextField } from '../components/Field'
+import { AuthCard, AuthForm, EmailField, PasswordField } from '../components/AuthForm'
 import { ErrorBanner, Loading, Notice } from '../components/ui'
 import { describeError, useForm } from '../hooks/useForm'
 import { useI18n } from '../i18n'
 import type { Unsubscribed } from './types'
-
-function AuthCard({ title, lead, children }: { title: string; lead?: string; children: ReactNode }) {
-  return (
-    <div className="auth-page">
-      <div className="auth-card card">
-        <h1>{title}</h1>
-        {lead && <p className="subtitle">{lead}</p>}
-        {children}
-      </div>
-    </div>
-  )
-}
 
 export function ForgotPasswordPage() {
   const { t } = useI18n()
@@ -39,23 +27,9 @@ export function ForgotPasswordPage() {
       {sent ? (
         <Notice tone="success">{t('forgot.sent', { email: sent })}</Notice>
       ) : (
-        <>
-          <ErrorBanner message={form.banner} />
-          <form onSubmit={onSubmit} noValidate>
-            <TextField
-              label={t('auth.email')}
-              type="email"
-              autoComplete="email"
-              required
-              value={form.values.email}
-              onChange={(e) => form.set('email', e.target.value)}
-              error={form.errors.email}
-            />
-            <button type="submit" className="btn btn-primary btn-block" disabled={form.busy}>
-              {form.busy ? t('common.wait') : t('forgot.send')}
-            </button>
-          </form>
-        </>
+        <AuthForm form={form} onSubmit={onSubmit} submitLabel={t('forgot.send')}>
+          <EmailField form={form} name="email" />
+        </AuthForm>
       )}
       <p className="auth-switch">
         <Link to="/signin">{t('forgot.back')}</Link>
@@ -99,31 +73,10 @@ export function ResetPasswordPage() {
         </>
       ) : (
         <>
-          <ErrorBanner message={form.banner} />
-          <form onSubmit={onSubmit} noValidate>
-            <TextField
-              label={t('reset.newPassword')}
-              type="password"
-              autoComplete="new-password"
-              required
-              hint={t('auth.passwordHint')}
-              value={form.values.new_password}
-              onChange={(e) => form.set('new_password', e.target.value)}
-              error={form.errors.new_password}
-            />
-            <TextField
-              label={t('reset.repeat')}
-              type="password"
-              autoComplete="new-password"
-              required
-              value={form.values.repeat}
-              onChange={(e) => form.set('repeat', e.target.value)}
-              error={form.errors.repeat}
-            />
-            <button type="submit" className="btn btn-primary btn-block" disabled={form.busy}>
-              {form.busy ? t('common.wait') : t('reset.save')}
-            </button>
-          </form>
+          <AuthForm form={form} onSubmit={onSubmit} submitLabel={t('reset.save')}>
+            <PasswordField form={form} name="new_password" purpose="new" label={t('reset.newPassword')} />
+            <PasswordField form={form} name="repeat" purpose="repeat" label={t('reset.repeat')} />
+          </AuthForm>
           <p className="auth-switch">
             <Link to="/forgot-password">{t('reset.askAgain')}</Link>
           </p>

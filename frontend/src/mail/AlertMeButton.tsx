@@ -1,5 +1,7 @@
+import { useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { api } from '../api/client'
+import { keys } from '../api/keys'
 import { useAuth } from '../auth/AuthContext'
 import { useToast } from '../components/Toasts'
 import { describeError } from '../hooks/useForm'
@@ -13,6 +15,7 @@ export function AlertMeButton({ phase, region, q }: { phase: string; region: str
   const { t, locale } = useI18n()
   const { phases } = useAuth()
   const push = useToast()
+  const queryClient = useQueryClient()
   const [busy, setBusy] = useState(false)
   const name = [q && `«${q}»`, phase && phaseName(phases, phase, locale), region].filter(Boolean).join(' · ') || t('alert.allOrders')
   const save = async () => {
@@ -20,6 +23,7 @@ export function AlertMeButton({ phase, region, q }: { phase: string; region: str
     const body: SavedSearchIn = { name: name.slice(0, 80), phase: phase || null, region: region || null, q: q || null }
     try {
       await api.post<SavedSearch>('/me/saved-searches', body)
+      void queryClient.invalidateQueries({ queryKey: keys.savedSearches })
       push({ tone: 'success', title: t('alert.created'), body: name, link: '/settings/notifications' })
     } catch (error) {
       push({ tone: 'error', title: describeError(error, t) })

@@ -1,10 +1,12 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { api } from '../api/client'
+import { keys } from '../api/keys'
+import { apiClient, data } from '../api/typed'
 import { SelectField, TextField } from '../components/Field'
 import { useToast } from '../components/Toasts'
 import { Card, ErrorBanner, Loading } from '../components/ui'
 import { describeError, useForm } from '../hooks/useForm'
-import { useLoad } from '../hooks/useLoad'
 import { useI18n } from '../i18n'
 import type { Invitation } from './types'
 
@@ -13,7 +15,13 @@ import type { Invitation } from './types'
 export function FirmInvitationsCard({ firmId }: { firmId: number }) {
   const { t, fmt } = useI18n()
   const push = useToast()
-  const pending = useLoad((signal) => api.get<Invitation[]>(`/firms/${firmId}/invitations`, undefined, signal), [firmId])
+  const queryClient = useQueryClient()
+  const pendingKey = keys.firmPart(firmId, 'invitations')
+  const pending = useQuery({
+    queryKey: pendingKey,
+    queryFn: ({ signal }) => data(apiClient.GET('/api/v1/firms/{firm_id}/invitations', { params: { path: { firm_id: firmId } }, signal })),
+  })
+  const reload = () => void queryClient.invalidateQueries({ queryKey: pendingKey })
   const form = useForm({ email: '', role: 'member' })
   const [sent, setSent] = useState<string | null>(null)
   const invite = async (event: FormEvent) => {
@@ -27,14 +35,14 @@ export function FirmInvitationsCard({ firmId }: { firmId: number }) {
     if (ok) {
       setSent(email)
       form.set('email', '')
-      pending.reload()
+      reload()
     }
   }
   const revoke = async (invitation: Invitation) => {
     try {
       await api.delete(`/firms/${firmId}/invitations/${invitation.id}`)
       push({ tone: 'success', title: t('invites.revoked'), body: invitation.email })
-      pending.reload()
+      reload()
     } catch (error) {
       push({ tone: 'error', title: describeError(error, t) })
     }
@@ -42,7 +50,7 @@ export function FirmInvitationsCard({ firmId }: { firmId: number }) {
   return (
     <Card title={t('invites.title')}>
       <p className="muted">{t('invites.lead')}</p>
-      <ErrorBanner error={pending.error} onRetry={pending.reload} />
+      <ErrorBanner error={pending.error} onRetry={reload} />
       {!pending.data && !pending.error && <Loading />}
       {pending.data?.length === 0 && <p className="muted">{t('invites.empty')}</p>}
       <ul className="plain-list invitations" aria-label={t('invites.title')}>

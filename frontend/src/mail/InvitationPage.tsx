@@ -1,11 +1,13 @@
+import { useQuery } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { Link, useNavigate, useSearchParams } from 'react-router-dom'
 import { api } from '../api/client'
+import { apiClient, data } from '../api/typed'
 import { useAuth } from '../auth/AuthContext'
+import { AuthCard, AuthForm, FullNameField, PasswordField } from '../components/AuthForm'
 import { TextField } from '../components/Field'
 import { ErrorBanner, Loading, Notice } from '../components/ui'
 import { describeError, useForm } from '../hooks/useForm'
-import { useLoad } from '../hooks/useLoad'
 import { useI18n } from '../i18n'
 import type { InvitationPreview, Joined } from './types'
 
@@ -33,31 +35,11 @@ function RegisterIntoFirm({ token, preview }: { token: string; preview: Invitati
     <section aria-labelledby="invitation-register">
       <h2 id="invitation-register">{t('invitation.register')}</h2>
       <p className="muted">{t('invitation.registerLead')}</p>
-      <ErrorBanner message={form.banner} />
-      <form onSubmit={onSubmit} noValidate>
+      <AuthForm form={form} onSubmit={onSubmit} submitLabel={t('invitation.register')}>
         <TextField label={t('auth.email')} type="email" value={preview.email} readOnly />
-        <TextField
-          label={t('auth.fullName')}
-          autoComplete="name"
-          required
-          value={form.values.full_name}
-          onChange={(e) => form.set('full_name', e.target.value)}
-          error={form.errors.full_name}
-        />
-        <TextField
-          label={t('auth.password')}
-          type="password"
-          autoComplete="new-password"
-          required
-          hint={t('auth.passwordHint')}
-          value={form.values.password}
-          onChange={(e) => form.set('password', e.target.value)}
-          error={form.errors.password}
-        />
-        <button type="submit" className="btn btn-primary btn-block" disabled={form.busy}>
-          {form.busy ? t('common.wait') : t('invitation.register')}
-        </button>
-      </form>
+        <FullNameField form={form} name="full_name" />
+        <PasswordField form={form} name="password" purpose="new" />
+      </AuthForm>
     </section>
   )
 }
@@ -68,10 +50,11 @@ export function InvitationPage() {
   const navigate = useNavigate()
   const [params] = useSearchParams()
   const token = params.get('token') ?? ''
-  const preview = useLoad(
-    (signal) => (token ? api.get<InvitationPreview>('/invitations/preview', { token }, signal) : Promise.reject(new Error('no token'))),
-    [token],
-  )
+  const preview = useQuery({
+    queryKey: ['invitation', token],
+    queryFn: ({ signal }) => data(apiClient.GET('/api/v1/invitations/preview', { params: { query: { token } }, signal })),
+    enabled: !!token,
+  })
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const accept = async () => {
@@ -90,38 +73,35 @@ export function InvitationPage() {
   const here = `/invitation?token=${encodeURIComponent(token)}`
   const invited = preview.data
   return (
-    <div className="auth-page">
-      <div className="auth-card card">
-        <h1>{t('invitation.title')}</h1>
-        {!token && <ErrorBanner message={t('invitation.noToken')} />}
-        {token && preview.error ? <ErrorBanner error={preview.error} /> : null}
-        {token && !invited && !preview.error && <Loading />}
-        {invited && ready && (
-          <>
-            <p className="subtitle">{t('invitation.lead', { firm: invited.firm_name, role: t(`role.${invited.role}`) })}</p>
-            <p className="muted small">
-              {t('invitation.for', { email: invited.email })} · {t('invitation.expires', { date: fmt.date(invited.expires_at) })}
-            </p>
-            <ErrorBanner message={error} />
-            {me && me.email.toLowerCase() === invited.email && (
-              <button type="button" className="btn btn-primary btn-block" disabled={busy} onClick={() => void accept()}>
-                {busy ? t('common.wait') : t('invitation.accept')}
-              </button>
-            )}
-            {me && me.email.toLowerCase() !== invited.email && (
-              <Notice tone="warning">{t('invitation.otherAccount', { email: me.email, invited: invited.email })}</Notice>
-            )}
-            {!me && (
-              <>
-                <RegisterIntoFirm token={token} preview={invited} />
-                <p className="auth-switch">
-                  {t('invitation.haveAccount')} <Link to={`/signin?next=${encodeURIComponent(here)}`}>{t('invitation.signIn')}</Link>
-                </p>
-              </>
-            )}
-          </>
-        )}
-      </div>
-    </div>
+    <AuthCard title={t('invitation.title')}>
+      {!token && <ErrorBanner message={t('invitation.noToken')} />}
+      {token && preview.error ? <ErrorBanner error={preview.error} /> : null}
+      {token && !invited && !preview.error && <Loading />}
+      {invited && ready && (
+        <>
+          <p className="subtitle">{t('invitation.lead', { firm: invited.firm_name, role: t(`role.${invited.role}`) })}</p>
+          <p className="muted small">
+            {t('invitation.for', { email: invited.email })} · {t('invitation.expires', { date: fmt.date(invited.expires_at) })}
+          </p>
+          <ErrorBanner message={error} />
+          {me && me.email.toLowerCase() === invited.email && (
+            <button type="button" className="btn btn-primary btn-block" disabled={busy} onClick={() => void accept()}>
+              {busy ? t('common.wait') : t('invitation.accept')}
+            </button>
+          )}
+          {me && me.email.toLowerCase() !== invited.email && (
+            <Notice tone="warning">{t('invitation.otherAccount', { email: me.email, invited: invited.email })}</Notice>
+          )}
+          {!me && (
+            <>
+              <RegisterIntoFirm token={token} preview={invited} />
+              <p className="auth-switch">
+                {t('invitation.haveAccount')} <Link to={`/signin?next=${encodeURIComponent(here)}`}>{t('invitation.signIn')}</Link>
+              </p>
+            </>
+          )}
+        </>
+      )}
+    </AuthCard>
   )
 }

@@ -1,12 +1,14 @@
-import { useEffect, useState, type FormEvent } from 'react'
+import { useQuery, useQueryClient } from '@tanstack/react-query'
+import { useState, type FormEvent } from 'react'
 import { Link } from 'react-router-dom'
 import { api } from '../api/client'
+import { keys } from '../api/keys'
+import { apiClient, data } from '../api/typed'
 import { useAuth } from '../auth/AuthContext'
 import { CheckboxField, SelectField } from '../components/Field'
 import { useToast } from '../components/Toasts'
 import { Card, Empty, ErrorBanner, Loading, PageHeader } from '../components/ui'
 import { describeError } from '../hooks/useForm'
-import { useLoad } from '../hooks/useLoad'
 import { LOCALE_NAMES, LOCALES, useI18n } from '../i18n'
 import { phaseName } from '../lib/phases'
 import { MAIL_KINDS, type MailKinds, type NotificationSettings, type SavedSearch } from './types'
@@ -19,23 +21,31 @@ function allKinds(kinds: Partial<MailKinds> | undefined): MailKinds {
 }
 
 function SettingsForm() {
+  const settings = useQuery({
+    queryKey: keys.notificationSettings,
+    queryFn: ({ signal }) => data(apiClient.GET('/api/v1/me/notification-settings', { signal })),
+  })
+  if (settings.error) return <ErrorBanner error={settings.error} onRetry={() => void settings.refetch()} />
+  if (!settings.data) return <Loading />
+  return <SettingsEditor saved={settings.data} />
+}
+
+/** The form edits its own copy of the settings read; saving stores the server's answer. */
+function SettingsEditor({ saved }: { saved: NotificationSettings }) {
   const { t } = useI18n()
   const push = useToast()
-  const loaded = useLoad((signal) => api.get<NotificationSettings>('/me/notification-settings', undefined, signal), [])
-  const [values, setValues] = useState<NotificationSettings | null>(null)
+  const queryClient = useQueryClient()
+  const [values, setValues] = useState(saved)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
-  useEffect(() => {
-    if (loaded.data) setValues(loaded.data)
-  }, [loaded.data])
-  if (loaded.error) return <ErrorBanner error={loaded.error} onRetry={loaded.reload} />
-  if (!values) return <Loading />
   const save = async (event: FormEvent) => {
     event.preventDefault()
     setBusy(true)
     setError(null)
     try {
-      setValues(await api.put<NotificationSettings>('/me/notification-settings', values))
+      const stored = await api.put<NotificationSettings>('/me/notification-settings', values)
+      queryClient.setQueryData(keys.notificationSettings, stored)
+      setValues(stored)
       push({ tone: 'success', title: t('mailSettings.saved') })
     } catch (failure) {
       setError(describeError(failure, t))
@@ -86,7 +96,12 @@ function SavedSearches() {
   const { t, locale, fmt } = useI18n()
   const { phases } = useAuth()
   const push = useToast()
-  const searches = useLoad((signal) => api.get<SavedSearch[]>('/me/saved-searches', undefined, signal), [])
+  const queryClient = useQueryClient()
+  const searches = useQuery({
+    queryKey: keys.savedSearches,
+    queryFn: ({ signal }) => data(apiClient.GET('/api/v1/me/saved-searches', { signal })),
+  })
+  const reload = () => void queryClient.invalidateQueries({ queryKey: keys.savedSearches })
   const criteria = (search: SavedSearch) =>
     [
       search.phase ? phaseName(phases, search.phase, locale) : t('searches.anyPhase'),
@@ -101,7 +116,7 @@ function SavedSearches() {
     try {
       await api.delete(`/me/saved-searches/${search.id}`)
       push({ tone: 'success', title: t('searches.deleted'), body: search.name })
-      searches.reload()
+      reload()
     } catch (error) {
       push({ tone: 'error', title: describeError(error, t) })
     }
@@ -109,7 +124,7 @@ function SavedSearches() {
   return (
     <Card title={t('searches.title')}>
       <p className="muted">{t('searches.lead')}</p>
-      <ErrorBanner error={searches.error} onRetry={searches.reload} />
+      <ErrorBanner error={searches.error} onRetry={reload} />
       {!searches.data && !searches.error && <Loading />}
       {searches.data?.length === 0 && (
         <Empty title={t('searches.empty')} action={<Link className="btn btn-secondary" to="/board">{t('searches.toBoard')}</Link>}>

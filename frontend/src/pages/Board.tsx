@@ -1,6 +1,9 @@
-import { useEffect, useState, type FormEvent } from 'react'
+import { useInfiniteQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query'
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react'
 import { Link, useSearchParams } from 'react-router-dom'
-import { api } from '../api/client'
+import { keys, read } from '../api/keys'
+import { apiClient, data } from '../api/typed'
+import type { components } from '../api/schema'
 import type { Order, Page } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
 import { FitsCapacityToggle } from '../components/capacity/FitsCapacityToggle'
@@ -60,11 +63,17 @@ export function OrderCard({ order, fresh, cover }: { order: Order; fresh?: boole
   )
 }
 
-export function BoardPage() {
-  const { t, locale } = useI18n()
-  const { phases, canManage, firmId } = useAuth()
-  const [params, setParams] = useSearchParams()
-  const filters = {
+interface BoardFilters {
+  phase: string
+  region: string
+  q: string
+  status: string
+  mine: boolean
+  fits: boolean
+}
+
+function filtersOf(params: URLSearchParams): BoardFilters {
+  return {
     phase: params.get('phase') ?? '',
     region: params.get('region') ?? '',
     q: params.get('q') ?? '',
@@ -72,60 +81,80 @@ export function BoardPage() {
     mine: params.get('mine') === '1',
     fits: params.get('fits') === '1',
   }
-  const [text, setText] = useState(filters.q)
-  const [orders, setOrders] = useState<Order[]>([])
-  const covers = useOrderCovers(orders.map((o) => o.id))
-  const [cursor, setCursor] = useState<string | null>(null)
-  const [loading, setLoading] = useState(true)
-  const [error, setError] = useState<unknown>(null)
-  const [fresh, setFresh] = useState<Set<number>>(new Set())
-  const [generation, setGeneration] = useState(0)
+}
 
-  const query = (after: string | null) => ({
-    phase: filters.phase,
-    region: filters.region,
-    q: filters.q,
-    status: filters.status === 'all' ? undefined : filters.status,
+function paramsOf(filters: BoardFilters): URLSearchParams {
+  const params = new URLSearchParams()
+  if (filters.phase) params.set('phase', filters.phase)
+  if (filters.region) params.set('region', filters.region)
+  if (filters.q) params.set('q', filters.q)
+  if (filters.status !== 'open') params.set('status', filters.status)
+  if (filters.mine) params.set('mine', '1')
+  if (filters.fits) params.set('fits', '1')
+  return params
+}
+
+/** The board's filters. The screen's state follows a click at once; the address follows it
+ * (the router applies an address change in a transition, which under load lands long after
+ * the click: a checkbox bound to the address flicked back meanwhile, and a second click built
+ * its address from the stale one). The address still leads on back/forward and links. */
+function useBoardFilters(): [BoardFilters, (changes: Partial<BoardFilters>) => void] {
+  const [params, setParams] = useSearchParams()
+  const [filters, setFilters] = useState(() => filtersOf(params))
+  // Addresses this screen wrote that the router has not shown yet: seeing one is our own
+  // change arriving, not a navigation to follow.
+  const written = useRef<string[]>([])
+  const address = params.toString()
+  useEffect(() => {
+    const ours = written.current.indexOf(address)
+    if (ours >= 0) {
+      written.current = written.current.slice(ours + 1)
+      return
+    }
+    written.current = []
+    setFilters(filtersOf(new URLSearchParams(address)))
+  }, [address])
+  const update = (changes: Partial<BoardFilters>) => {
+    const next = { ...filters, ...changes }
+    setFilters(next)
+    const nextParams = paramsOf(next)
+    written.current.push(nextParams.toString())
+    setParams(nextParams, { replace: true })
+  }
+  return [filters, update]
+}
+
+export function BoardPage() {
+  const { t, locale } = useI18n()
+  const { phases, canManage, firmId } = useAuth()
+  const queryClient = useQueryClient()
+  const [filters, update] = useBoardFilters()
+  const [text, setText] = useState(filters.q)
+  const [fresh, setFresh] = useState<Set<number>>(new Set())
+
+  const query = {
+    phase: filters.phase || undefined,
+    region: filters.region || undefined,
+    q: filters.q || undefined,
+    status: filters.status === 'all' ? undefined : (filters.status as components['schemas']['OrderStatus']),
     // With fits_capacity, firm_id names the firm whose free capacity filters the board.
     firm_id: (filters.mine || filters.fits) && firmId ? firmId : undefined,
     fits_capacity: filters.fits && firmId ? true : undefined,
     limit: PAGE_SIZE,
-    cursor: after ?? undefined,
-  })
-  const key = JSON.stringify(query(null))
-
-  useEffect(() => {
-    const controller = new AbortController()
-    setLoading(true)
-    api.get<Page<Order>>('/orders', JSON.parse(key) as Record<string, string>, controller.signal).then(
-      (page) => {
-        setOrders(page.items)
-        setCursor(page.next_cursor)
-        setError(null)
-        setLoading(false)
-      },
-      (failure: unknown) => {
-        if (controller.signal.aborted) return
-        setError(failure)
-        setLoading(false)
-      },
-    )
-    return () => controller.abort()
-  }, [key, generation])
-
-  const loadMore = async () => {
-    if (!cursor) return
-    setLoading(true)
-    try {
-      const page = await api.get<Page<Order>>('/orders', query(cursor))
-      setOrders((list) => [...list, ...page.items.filter((o) => !list.some((x) => x.id === o.id))])
-      setCursor(page.next_cursor)
-    } catch (failure) {
-      setError(failure)
-    } finally {
-      setLoading(false)
-    }
   }
+  const boardKey = keys.board(query)
+  const board = useInfiniteQuery({
+    queryKey: boardKey,
+    queryFn: ({ pageParam, signal }) =>
+      data(apiClient.GET('/api/v1/orders', { params: { query: { ...query, cursor: pageParam ?? undefined } }, signal })),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.next_cursor,
+  })
+  const orders = useMemo(() => {
+    const seen = new Set<number>()
+    return (board.data?.pages ?? []).flatMap((page) => page.items).filter((order) => !seen.has(order.id) && !!seen.add(order.id))
+  }, [board.data])
+  const covers = useOrderCovers(orders.map((o) => o.id))
 
   const matches = (order: Order) =>
     (!filters.phase || order.phase === filters.phase) &&
@@ -134,34 +163,37 @@ export function BoardPage() {
     (filters.status === 'all' || order.status === filters.status) &&
     (!filters.mine || order.client_firm_id === firmId)
 
+  // A live event patches the pages shown (a new order on top, marked new; a changed one in
+  // place, or out if it no longer matches) instead of reloading them from the first page.
   useLiveEvents(['order.created', 'order.updated', 'order.cancelled', 'order.awarded', 'bid.created', 'bid.withdrawn', RECONNECTED], (event) => {
     if (event.type === RECONNECTED) {
-      setGeneration((g) => g + 1)
+      void queryClient.invalidateQueries({ queryKey: keys.orders })
       return
     }
     const id = event.data.order_id
     if (!id) return
-    api.get<Order>(`/orders/${id}`).then(
+    void queryClient.fetchQuery({ queryKey: keys.order(id), queryFn: ({ signal }) => read.order(id, signal), staleTime: 0 }).then(
       (order) => {
         const arrived = event.type === 'order.created' && matches(order) && !filters.fits
-        setOrders((list) => {
-          if (list.some((o) => o.id === order.id)) return list.map((o) => (o.id === order.id ? order : o)).filter(matches)
-          return arrived ? [order, ...list] : list
+        queryClient.setQueryData<InfiniteData<Page<Order>, string | null>>(boardKey, (cached) => {
+          if (!cached) return cached
+          const shown = cached.pages.some((page) => page.items.some((o) => o.id === order.id))
+          if (!shown && !arrived) return cached
+          const pages = cached.pages.map((page, index) => ({
+            ...page,
+            items: shown
+              ? page.items.map((o) => (o.id === order.id ? order : o)).filter(matches)
+              : index === 0
+                ? [order, ...page.items]
+                : page.items,
+          }))
+          return { ...cached, pages }
         })
         if (arrived) setFresh((set) => new Set(set).add(order.id))
       },
       () => undefined,
     )
   })
-
-  const update = (changes: Record<string, string>) => {
-    const next = new URLSearchParams(params)
-    for (const [name, value] of Object.entries(changes)) {
-      if (value) next.set(name, value)
-      else next.delete(name)
-    }
-    setParams(next, { replace: true })
-  }
 
   const onSearch = (event: FormEvent) => {
     event.preventDefault()
@@ -222,7 +254,7 @@ export function BoardPage() {
         </div>
         <div className="field">
           <label htmlFor="board-status">{t('board.status')}</label>
-          <select id="board-status" value={filters.status} onChange={(e) => update({ status: e.target.value === 'open' ? '' : e.target.value })}>
+          <select id="board-status" value={filters.status} onChange={(e) => update({ status: e.target.value })}>
             <option value="open">{t('status.open')}</option>
             <option value="awarded">{t('status.awarded')}</option>
             <option value="closed">{t('status.closed')}</option>
@@ -232,15 +264,15 @@ export function BoardPage() {
         </div>
         {firmId && (
           <label className="field field-check board-mine">
-            <input type="checkbox" checked={filters.mine} onChange={(e) => update({ mine: e.target.checked ? '1' : '', fits: '' })} />
+            <input type="checkbox" checked={filters.mine} onChange={(e) => update({ mine: e.target.checked, fits: false })} data-testid="board-mine" />
             {t('board.mine')}
           </label>
         )}
-        {firmId && <FitsCapacityToggle checked={filters.fits} onChange={(on) => update({ fits: on ? '1' : '', mine: '' })} />}
+        {firmId && <FitsCapacityToggle checked={filters.fits} onChange={(on) => update({ fits: on, mine: false })} />}
       </form>
-      <ErrorBanner error={error} onRetry={() => setGeneration((g) => g + 1)} />
-      {orders.length === 0 && loading && <Loading />}
-      {orders.length === 0 && !loading && !error && (
+      <ErrorBanner error={board.error} onRetry={() => void board.refetch()} />
+      {orders.length === 0 && board.isPending && <Loading />}
+      {orders.length === 0 && !board.isPending && !board.error && (
         <Empty title={t('board.emptyTitle')} action={canManage && <Link className="btn btn-primary" to="/orders/new">{t('board.post')}</Link>}>
           {filters.phase || filters.region || filters.q ? t('board.emptyFiltered') : t('board.emptyText')}
         </Empty>
@@ -257,10 +289,10 @@ export function BoardPage() {
           </ul>
         </>
       )}
-      {cursor && (
+      {board.hasNextPage && (
         <div className="load-more">
-          <button type="button" className="btn btn-secondary" onClick={() => void loadMore()} disabled={loading}>
-            {loading ? t('common.loading') : t('common.loadMore')}
+          <button type="button" className="btn btn-secondary" onClick={() => void board.fetchNextPage()} disabled={board.isFetchingNextPage}>
+            {board.isFetchingNextPage ? t('common.loading') : t('common.loadMore')}
           </button>
         </div>
       )}

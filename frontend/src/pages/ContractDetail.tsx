@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useRef, useState, type FormEvent } from 'react'
 import { Link, useParams } from 'react-router-dom'
 import { api } from '../api/client'
+import { keys as sharedKeys } from '../api/keys'
 import { apiClient, data } from '../api/typed'
 import type { Contract, ContractMessage } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
@@ -16,7 +17,7 @@ import { termsText, type PaymentTerms } from '../trade/fields'
 import { InvoiceCard, LotsCard } from '../trade/Lots'
 import { RECONNECTED, useLiveEvents } from '../live/LiveContext'
 import { AttachmentsCard, useOwnFiles } from '../documents/Attachments'
-import { MessageFileInput, MessageFiles, attachToMessage, useContractFiles } from '../documents/MessageFiles'
+import { MessageFileInput, MessageFiles, attachToMessage, contractFilesPath, useContractFiles } from '../documents/MessageFiles'
 import { unitName } from '../lib/units'
 import { keys, load } from './workplaces/queries'
 
@@ -27,11 +28,15 @@ export function ContractDetailPage() {
   const { me, phases } = useAuth()
   const queryClient = useQueryClient()
   const contract = useQuery({
-    queryKey: ['contract', contractId],
+    queryKey: sharedKeys.contract(contractId),
     queryFn: ({ signal }) => data(apiClient.GET('/api/v1/contracts/{contract_id}', { params: { path: { contract_id: contractId } }, signal })),
   })
   // The contract and, under its key, its reviews and message thread.
-  const reload = () => void queryClient.invalidateQueries({ queryKey: ['contract', contractId] })
+  const reload = () => {
+    void queryClient.invalidateQueries({ queryKey: sharedKeys.contract(contractId) })
+    // The contracts list shows its status.
+    void queryClient.invalidateQueries({ queryKey: sharedKeys.contracts })
+  }
   useLiveEvents(['contract.updated', RECONNECTED], (event) => {
     if (event.type === RECONNECTED || event.data.id === contractId) reload()
   })
@@ -365,11 +370,12 @@ function Messages({ contract: c, myFirmId, canPost }: { contract: Contract; myFi
   const form = useForm({ text: '' })
   const [file, setFile] = useState<File | null>(null)
   const [fileKey, setFileKey] = useState(0)
-  const files = useContractFiles(c.id, messages.data?.length)
+  const files = useContractFiles(c.id)
+  const reloadFiles = () => void queryClient.invalidateQueries({ queryKey: sharedKeys.attachments(contractFilesPath(c.id)) })
   const end = useRef<HTMLLIElement>(null)
   useLiveEvents(['message.created', 'contract.file_added', RECONNECTED], (event) => {
     if (event.type === RECONNECTED || Number(event.data.contract_id) === c.id) reload()
-    if (event.type === 'contract.file_added') files.reload()
+    if (event.type === 'contract.file_added') reloadFiles()
   })
   const count = messages.data?.length ?? 0
   useEffect(() => {
@@ -389,7 +395,7 @@ function Messages({ contract: c, myFirmId, canPost }: { contract: Contract; myFi
       setFile(null)
       setFileKey((k) => k + 1)
       reload()
-      files.reload()
+      if (file) reloadFiles()
     }
   }
   return (
@@ -427,5 +433,5 @@ function ContractFiles({ contract: c, canUpload }: { contract: Contract; canUplo
   const { t } = useI18n()
   const own = useOwnFiles('member')
   const editable = ['active', 'delivered', 'disputed'].includes(c.status)
-  return <AttachmentsCard path={`/contracts/${c.id}/attachments`} title={t('docs.contractFiles')} canUpload={canUpload && editable} removable={editable ? own : undefined} />
+  return <AttachmentsCard path={contractFilesPath(c.id)} title={t('docs.contractFiles')} canUpload={canUpload && editable} removable={editable ? own : undefined} />
 }

@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { Link, useParams } from 'react-router-dom'
 import { api } from '../api/client'
+import { keys, read } from '../api/keys'
 import { apiClient, data } from '../api/typed'
 import type { Reputation } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
@@ -25,12 +26,12 @@ export function FirmProfilePage() {
   const { me, phases } = useAuth()
   const queryClient = useQueryClient()
   const path = { params: { path: { firm_id: firmId } } }
-  const firm = useQuery({ queryKey: ['firm', firmId], queryFn: ({ signal }) => data(apiClient.GET('/api/v1/firms/{firm_id}', { ...path, signal })) })
+  const firm = useQuery({ queryKey: keys.firm(firmId), queryFn: ({ signal }) => read.firm(firmId, signal) })
   const reputation = useQuery({
     queryKey: ['firm', firmId, 'reputation'],
     queryFn: ({ signal }) => data(apiClient.GET('/api/v1/firms/{firm_id}/reputation', { ...path, signal })),
   })
-  const reload = () => void queryClient.invalidateQueries({ queryKey: ['firm', firmId] })
+  const reload = () => void queryClient.invalidateQueries({ queryKey: keys.firm(firmId) })
   // A completed contract or a review moves the reputation; staff decisions the badges.
   useLiveEvents(['contract.updated', 'review.created', 'firm.suspended', 'firm.reinstated', 'firm.verified'], reload)
   if (firm.error) {

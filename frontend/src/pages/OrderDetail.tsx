@@ -1,7 +1,10 @@
+import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useMemo, useState, type FormEvent } from 'react'
 import { Link, useNavigate, useParams } from 'react-router-dom'
 import { api, ApiError, newIdempotencyKey } from '../api/client'
-import type { Bid, Contract, Firm, Order, Page, Question } from '../api/types'
+import { keys, read } from '../api/keys'
+import { apiClient, data } from '../api/typed'
+import { itemsOf, type Bid, type Contract, type Order, type Question } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
 import { TextArea, TextField } from '../components/Field'
 import { Card, Empty, ErrorBanner, Loading, Notice, PageHeader, ScoreBadge, StatusBadge } from '../components/ui'
@@ -10,7 +13,6 @@ import { BelowTariffBadge } from '../components/tariffs/BelowTariffBadge'
 import { TariffPriceCheck } from '../components/tariffs/TariffPriceCheck'
 import { useToast } from '../components/Toasts'
 import { describeError, fieldMessages, useForm } from '../hooks/useForm'
-import { useLoad } from '../hooks/useLoad'
 import { useI18n, type MessageKey } from '../i18n'
 import { formatDateInput, formatDecimal } from '../lib/numbers'
 import { phaseName } from '../lib/phases'
@@ -31,44 +33,55 @@ export function OrderDetailPage() {
   const { t, fmt, locale } = useI18n()
   const { me, firmId, phases, canManage } = useAuth()
   const ownFiles = useOwnFiles('manager')
-  const order = useLoad((signal) => api.get<Order>(`/orders/${orderId}`, undefined, signal), [orderId])
-  const client = useLoad(
-    (signal) => (order.data ? api.get<Firm>(`/firms/${order.data.client_firm_id}`, undefined, signal) : Promise.resolve(null)),
-    [order.data?.client_firm_id],
-  )
+  const queryClient = useQueryClient()
+  const order = useQuery({ queryKey: keys.order(orderId), queryFn: ({ signal }) => read.order(orderId, signal) })
+  const clientFirmId = order.data?.client_firm_id
+  const client = useQuery({
+    queryKey: keys.firm(clientFirmId ?? 0),
+    queryFn: ({ signal }) => read.firm(clientFirmId ?? 0, signal),
+    enabled: clientFirmId !== undefined,
+  })
   const myFirmIds = me?.memberships.map((m) => m.firm_id) ?? []
   const isClient = !!order.data && myFirmIds.includes(order.data.client_firm_id)
-  const bids = useLoad(
-    (signal) => (me && order.data ? api.get<Page<Bid>>(`/orders/${orderId}/bids`, { limit: 100 }, signal).then((p) => p.items) : Promise.resolve([] as Bid[])),
-    [orderId, !!me, !!order.data, firmId],
-  )
-  const questions = useLoad(
-    (signal) => api.get<Page<Question> | Question[]>(`/orders/${orderId}/questions`, { limit: 100 }, signal).then((p) => (Array.isArray(p) ? p : p.items)),
-    [orderId],
-  )
+  const bids = useQuery({
+    queryKey: keys.orderBids(orderId, firmId),
+    queryFn: ({ signal }) =>
+      data(apiClient.GET('/api/v1/orders/{order_id}/bids', { params: { path: { order_id: orderId }, query: { limit: 100 } }, signal })),
+    select: (page) => page.items,
+    enabled: !!me && !!order.data,
+  })
+  const questions = useQuery({
+    queryKey: keys.orderQuestions(orderId),
+    queryFn: ({ signal }) =>
+      data(apiClient.GET('/api/v1/orders/{order_id}/questions', { params: { path: { order_id: orderId }, query: { limit: 100 } }, signal })),
+    select: (list) => itemsOf(list),
+  })
+  // The order and everything under its key (bids, questions), and the board's copy of it.
+  const reloadAll = () => {
+    void queryClient.invalidateQueries({ queryKey: keys.order(orderId) })
+    void queryClient.invalidateQueries({ queryKey: keys.orders })
+  }
 
   useLiveEvents(['bid.created', 'bid.updated', 'bid.withdrawn', 'bid.rejected', 'order.awarded', 'order.updated', 'order.cancelled', 'question.created', 'question.answered', RECONNECTED], (event) => {
     if (event.type !== RECONNECTED && event.data.order_id !== orderId) return
-    order.reload()
-    bids.reload()
-    if (event.type.startsWith('question') || event.type === RECONNECTED) questions.reload()
+    if (event.type === RECONNECTED || event.type.startsWith('question')) {
+      reloadAll()
+      return
+    }
+    void queryClient.invalidateQueries({ queryKey: keys.order(orderId), exact: true })
+    void queryClient.invalidateQueries({ queryKey: keys.orderBids(orderId, firmId) })
   })
 
   if (order.error) {
     return (
       <div>
         <PageHeader title={t('order.notFoundTitle')} back={{ to: '/board', label: t('nav.board') }} />
-        <ErrorBanner error={order.error} onRetry={order.reload} />
+        <ErrorBanner error={order.error} onRetry={reloadAll} />
       </div>
     )
   }
   if (!order.data) return <Loading />
   const o = order.data
-  const reloadAll = () => {
-    order.reload()
-    bids.reload()
-    questions.reload()
-  }
 
   return (
     <div>
@@ -151,7 +164,7 @@ export function OrderDetailPage() {
           )}
         </div>
         <aside className="detail-side">
-          <Questions order={o} isClient={isClient} questions={questions.data} error={questions.error} onChanged={questions.reload} />
+          <Questions order={o} isClient={isClient} questions={questions.data} error={questions.error} onChanged={() => void queryClient.invalidateQueries({ queryKey: keys.orderQuestions(orderId) })} />
           {isClient && <ClientActions order={o} onChanged={reloadAll} />}
         </aside>
       </div>
@@ -204,25 +217,24 @@ function ClientBids({ order, bids, error, onChanged }: { order: Order; bids: Bid
   const { canManage } = useAuth()
   const navigate = useNavigate()
   const push = useToast()
+  const queryClient = useQueryClient()
   const [sort, setSort] = useState<SortKey>('price')
   const [choosing, setChoosing] = useState<Bid | null>(null)
   const [awardKey] = useState(newIdempotencyKey)
   const [awardError, setAwardError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   const bidderIds = useMemo(() => [...new Set((bids ?? []).map((b) => b.firm_id))].sort(), [bids])
-  const bidders = useLoad(
-    async () => {
-      const firms = await Promise.all(bidderIds.map((firmId) => api.get<Firm>(`/firms/${firmId}`).catch(() => null)))
-      return new Map(firms.filter((f): f is Firm => f !== null).map((f) => [f.id, f]))
-    },
-    [bidderIds.join(',')],
-  )
+  // Each bidder's firm under its own key: the profile page and the next order reuse it.
+  const bidders = useQueries({
+    queries: bidderIds.map((firmId) => ({ queryKey: keys.firm(firmId), queryFn: ({ signal }: { signal: AbortSignal }) => read.firm(firmId, signal) })),
+    combine: (results) => new Map(results.flatMap((result) => (result.data ? [[result.data.id, result.data] as const] : []))),
+  })
 
   if (error) return <ErrorBanner error={error} />
   if (!bids) return <Loading />
   const live = bids.filter((b) => LIVE_BID.includes(b.status))
   const others = bids.filter((b) => !LIVE_BID.includes(b.status))
-  const firm = (id: number) => bidders.data?.get(id)
+  const firm = (id: number) => bidders.get(id)
   const score = (b: Bid) => firm(b.firm_id)?.reputation?.supplier_score ?? null
   const sorted = [...live].sort((a, b) => {
     if (sort === 'price') return Number(a.unit_price ?? Infinity) - Number(b.unit_price ?? Infinity)
@@ -243,6 +255,8 @@ function ClientBids({ order, bids, error, onChanged }: { order: Order; bids: Bid
     try {
       const contract = await api.post<Contract>(`/orders/${order.id}/award`, { bid_id: bid.id }, { idempotencyKey: awardKey })
       push({ tone: 'success', title: t('award.done', { firm: firm(bid.firm_id)?.name ?? bid.firm_name ?? '' }) })
+      onChanged()
+      void queryClient.invalidateQueries({ queryKey: keys.contracts })
       navigate(`/contracts/${contract.id}`)
     } catch (failure) {
       setAwardError(describeError(failure, t))
@@ -376,14 +390,14 @@ function BidderPanel({ order, bids, onChanged }: { order: Order; bids: Bid[]; on
   const live = mine.find((b) => LIVE_BID.includes(b.status))
   const last = mine[0]
   const [editing, setEditing] = useState(false)
-  const contract = useLoad(
-    async () => {
-      if (live?.status !== 'awarded') return null
-      const page = await api.get<Page<Contract>>('/contracts', { role: 'supplier', limit: 100 })
+  const contract = useQuery({
+    queryKey: [...keys.contracts, 'won', order.id],
+    queryFn: async ({ signal }) => {
+      const page = await data(apiClient.GET('/api/v1/contracts', { params: { query: { role: 'supplier', limit: 100 } }, signal }))
       return page.items.find((c) => c.order_id === order.id) ?? null
     },
-    [live?.status, order.id],
-  )
+    enabled: live?.status === 'awarded',
+  })
   const open = biddingOpen(order)
 
   return (

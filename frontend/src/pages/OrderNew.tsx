@@ -1,7 +1,10 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { Navigate, useNavigate, useSearchParams } from 'react-router-dom'
 import { api } from '../api/client'
-import type { Consortium, Order, Page } from '../api/types'
+import { keys } from '../api/keys'
+import { apiClient, data } from '../api/typed'
+import type { Order } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
 import { CheckboxField, SelectField, TextArea, TextField } from '../components/Field'
 import { DistrictCapacity } from '../components/capacity/DistrictCapacity'
@@ -10,7 +13,6 @@ import { ErrorBanner, PageHeader } from '../components/ui'
 import { useToast } from '../components/Toasts'
 import { PendingFiles, uploadAll } from '../documents/PendingFiles'
 import { useForm, type Errors } from '../hooks/useForm'
-import { useLoad } from '../hooks/useLoad'
 import { useI18n } from '../i18n'
 import { formatDateInput } from '../lib/numbers'
 import { groupedPhases } from '../lib/phases'
@@ -57,15 +59,15 @@ export function OrderNewPage() {
   const [pendingFiles, setPendingFiles] = useState<File[]>([])
   const [params] = useSearchParams()
   const parentContract = params.get('parent_contract_id')
-  const consortia = useLoad(
-    async () => {
-      const mine = me?.consortia.map((c) => c.consortium_id) ?? []
-      if (mine.length === 0) return []
-      const page = await api.get<Page<Consortium>>('/consortia', { limit: 100 })
-      return page.items.filter((c) => mine.includes(c.id))
-    },
-    [me],
-  )
+  const queryClient = useQueryClient()
+  const mine = me?.consortia.map((c) => c.consortium_id) ?? []
+  // The consortia page's list (same key), narrowed to the firm's own consortia.
+  const consortia = useQuery({
+    queryKey: ['consortia', { kind: '' }],
+    queryFn: ({ signal }) => data(apiClient.GET('/api/v1/consortia', { params: { query: { limit: 100 } }, signal })),
+    select: (page) => page.items.filter((c) => mine.includes(c.id)),
+    enabled: mine.length > 0,
+  })
   const inAWeek = new Date(Date.now() + 7 * 86400_000)
   inAWeek.setHours(18, 0, 0, 0)
   const form = useForm<OrderForm>({
@@ -139,6 +141,7 @@ export function OrderNewPage() {
     }, validate)
     if (ok && created) {
       const orderId = (created as Order).id
+      void queryClient.invalidateQueries({ queryKey: keys.orders })
       const failed = await uploadAll(`/orders/${orderId}/attachments`, pendingFiles)
       if (failed.length) push({ tone: 'warning', title: t('docs.someFailed', { names: failed.join(', ') }) })
       navigate(`/orders/${orderId}`)

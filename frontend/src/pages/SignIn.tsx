@@ -1,19 +1,23 @@
+import { useQuery } from '@tanstack/react-query'
 import { useEffect, useState, type FormEvent } from 'react'
 import { Link, useNavigate, useSearchParams } from 'react-router-dom'
 import { api, ApiError } from '../api/client'
-import type { AuthProvider } from '../api/types'
+import { apiClient, data } from '../api/typed'
 import { useAuth } from '../auth/AuthContext'
-import { TextField } from '../components/Field'
+import { AuthCard, AuthForm, EmailField, FullNameField, PasswordField } from '../components/AuthForm'
 import { ErrorBanner } from '../components/ui'
 import { useForm } from '../hooks/useForm'
 import { useI18n } from '../i18n'
 
 function SsoButtons() {
   const { t } = useI18n()
-  const [providers, setProviders] = useState<AuthProvider[]>([])
-  useEffect(() => {
-    api.get<AuthProvider[]>('/auth/providers').then(setProviders, () => setProviders([]))
-  }, [])
+  // Without the list (or with an empty one) the page offers the password only.
+  const providers = useQuery({
+    queryKey: ['auth', 'providers'],
+    queryFn: ({ signal }) => data(apiClient.GET('/api/v1/auth/providers', { signal })),
+    staleTime: Infinity,
+    retry: false,
+  }).data ?? []
   if (providers.length === 0) return null
   return (
     <div className="sso">
@@ -58,43 +62,19 @@ export function SignInPage() {
   }
 
   return (
-    <div className="auth-page">
-      <div className="auth-card card">
-        <h1>{t('auth.signInTitle')}</h1>
-        <p className="subtitle">{t('auth.signInLead')}</p>
-        <ErrorBanner message={form.banner} />
-        <form onSubmit={onSubmit} noValidate>
-          <TextField
-            label={t('auth.email')}
-            type="email"
-            autoComplete="email"
-            required
-            value={form.values.email}
-            onChange={(e) => form.set('email', e.target.value)}
-            error={form.errors.email}
-          />
-          <TextField
-            label={t('auth.password')}
-            type="password"
-            autoComplete="current-password"
-            required
-            value={form.values.password}
-            onChange={(e) => form.set('password', e.target.value)}
-            error={form.errors.password}
-          />
-          <button type="submit" className="btn btn-primary btn-block" disabled={form.busy}>
-            {form.busy ? t('common.wait') : t('auth.signIn')}
-          </button>
-        </form>
-        <p className="auth-switch">
-          <Link to="/forgot-password">{t('forgot.link')}</Link>
-        </p>
-        <SsoButtons />
-        <p className="auth-switch">
-          {t('auth.noAccount')} <Link to="/register">{t('auth.registerLink')}</Link>
-        </p>
-      </div>
-    </div>
+    <AuthCard title={t('auth.signInTitle')} lead={t('auth.signInLead')}>
+      <AuthForm form={form} onSubmit={onSubmit} submitLabel={t('auth.signIn')}>
+        <EmailField form={form} name="email" />
+        <PasswordField form={form} name="password" purpose="current" />
+      </AuthForm>
+      <p className="auth-switch">
+        <Link to="/forgot-password">{t('forgot.link')}</Link>
+      </p>
+      <SsoButtons />
+      <p className="auth-switch">
+        {t('auth.noAccount')} <Link to="/register">{t('auth.registerLink')}</Link>
+      </p>
+    </AuthCard>
   )
 }
 
@@ -122,49 +102,17 @@ export function RegisterPage() {
   }
 
   return (
-    <div className="auth-page">
-      <div className="auth-card card">
-        <h1>{t('auth.registerTitle')}</h1>
-        <p className="subtitle">{t('auth.registerLead')}</p>
-        <ErrorBanner message={form.banner} />
-        <form onSubmit={onSubmit} noValidate>
-          <TextField
-            label={t('auth.fullName')}
-            autoComplete="name"
-            required
-            value={form.values.full_name}
-            onChange={(e) => form.set('full_name', e.target.value)}
-            error={form.errors.full_name}
-          />
-          <TextField
-            label={t('auth.email')}
-            type="email"
-            autoComplete="email"
-            required
-            value={form.values.email}
-            onChange={(e) => form.set('email', e.target.value)}
-            error={form.errors.email}
-          />
-          <TextField
-            label={t('auth.password')}
-            type="password"
-            autoComplete="new-password"
-            required
-            hint={t('auth.passwordHint')}
-            value={form.values.password}
-            onChange={(e) => form.set('password', e.target.value)}
-            error={form.errors.password}
-          />
-          <button type="submit" className="btn btn-primary btn-block" disabled={form.busy}>
-            {form.busy ? t('common.wait') : t('auth.register')}
-          </button>
-        </form>
-        <SsoButtons />
-        <p className="auth-switch">
-          {t('auth.haveAccount')} <Link to="/signin">{t('auth.signInLink')}</Link>
-        </p>
-      </div>
-    </div>
+    <AuthCard title={t('auth.registerTitle')} lead={t('auth.registerLead')}>
+      <AuthForm form={form} onSubmit={onSubmit} submitLabel={t('auth.register')}>
+        <FullNameField form={form} name="full_name" />
+        <EmailField form={form} name="email" />
+        <PasswordField form={form} name="password" purpose="new" />
+      </AuthForm>
+      <SsoButtons />
+      <p className="auth-switch">
+        {t('auth.haveAccount')} <Link to="/signin">{t('auth.signInLink')}</Link>
+      </p>
+    </AuthCard>
   )
 }
 
@@ -190,19 +138,17 @@ export function SsoPage() {
     )
   }, [adoptTokens, navigate])
   return (
-    <div className="auth-page">
-      <div className="auth-card card">
-        {failed ? (
-          <>
-            <ErrorBanner message={t('auth.ssoFailed')} />
-            <Link className="btn btn-primary" to="/signin">
-              {t('auth.signIn')}
-            </Link>
-          </>
-        ) : (
-          <p>{t('auth.ssoWorking')}</p>
-        )}
-      </div>
-    </div>
+    <AuthCard>
+      {failed ? (
+        <>
+          <ErrorBanner message={t('auth.ssoFailed')} />
+          <Link className="btn btn-primary" to="/signin">
+            {t('auth.signIn')}
+          </Link>
+        </>
+      ) : (
+        <p>{t('auth.ssoWorking')}</p>
+      )}
+    </AuthCard>
   )
 }

@@ -2,10 +2,10 @@ import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { api } from '../api/client'
 import type { Tariff, TariffVersion } from '../api/institutions'
+import { keys } from '../api/keys'
 import { apiClient, data } from '../api/typed'
 import { useAuth } from '../auth/AuthContext'
 import { SelectField, TextField } from '../components/Field'
-import { forgetTariffs } from '../components/tariffs/tariffCache'
 import { useToast } from '../components/Toasts'
 import { Card, Empty, ErrorBanner, Loading, PageHeader, TableWrap } from '../components/ui'
 import { useForm } from '../hooks/useForm'
@@ -23,7 +23,7 @@ export function TariffsPage() {
   const [phase, setPhase] = useState('')
   const queryClient = useQueryClient()
   const list = useQuery({
-    queryKey: ['tariffs', phase],
+    queryKey: keys.tariffs(phase),
     queryFn: ({ signal }) => data(apiClient.GET('/api/v1/tariffs', { params: { query: { phase: phase || undefined } }, signal })),
   })
   const reload = () => void queryClient.invalidateQueries({ queryKey: ['tariffs'] })
@@ -50,10 +50,7 @@ export function TariffsPage() {
       />
       {me?.is_staff && (
         <PublishTariff
-          onPublished={() => {
-            forgetTariffs()
-            reload()
-          }}
+          onPublished={reload}
         />
       )}
       <ErrorBanner error={list.error} onRetry={reload} />

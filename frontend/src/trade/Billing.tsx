@@ -1,12 +1,14 @@
 // A firm's billing data (issue 13): what its e-invoices need. Its members read it; owners
 // and managers edit it (PATCH /firms/{id}); nobody else sees it.
+import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { api } from '../api/client'
+import { keys } from '../api/keys'
+import { apiClient, data } from '../api/typed'
 import { TextField } from '../components/Field'
 import { Card, ErrorBanner, Loading } from '../components/ui'
 import { useToast } from '../components/Toasts'
 import { useForm } from '../hooks/useForm'
-import { useLoad } from '../hooks/useLoad'
 import { useI18n, type MessageKey } from '../i18n'
 
 interface Billing {
@@ -37,12 +39,18 @@ type Editable = Record<(typeof FIELDS)[number][0], string>
 // the firm meanwhile, instead of silently overwriting their change.
 export function BillingCard({ firmId, canEdit, revision, onSaved }: { firmId: number; canEdit: boolean; revision: number; onSaved: () => void }) {
   const { t } = useI18n()
-  const billing = useLoad((signal) => api.get<Billing>(`/firms/${firmId}/billing`, undefined, signal), [firmId])
+  const queryClient = useQueryClient()
+  const billingKey = keys.firmPart(firmId, 'billing')
+  const billing = useQuery({
+    queryKey: billingKey,
+    queryFn: ({ signal }) => data(apiClient.GET('/api/v1/firms/{firm_id}/billing', { params: { path: { firm_id: firmId } }, signal })),
+  })
+  const reload = () => void queryClient.invalidateQueries({ queryKey: billingKey })
   const [editing, setEditing] = useState(false)
   return (
     <Card title={t('billing.title')} actions={canEdit && !editing && billing.data ? <button type="button" className="btn btn-ghost btn-small" onClick={() => setEditing(true)}>{t('billing.edit')}</button> : undefined}>
       <p className="muted">{t('billing.lead')}</p>
-      <ErrorBanner error={billing.error} onRetry={billing.reload} />
+      <ErrorBanner error={billing.error} onRetry={reload} />
       {!billing.data && !billing.error && <Loading />}
       {billing.data && !editing && (
         <dl className="facts">
@@ -65,8 +73,10 @@ export function BillingCard({ firmId, canEdit, revision, onSaved }: { firmId: nu
           revision={revision}
           onDone={(saved) => {
             setEditing(false)
-            billing.reload()
-            if (saved) onSaved()
+            if (saved) {
+              reload()
+              onSaved()
+            }
           }}
         />
       )}

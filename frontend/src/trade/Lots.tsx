@@ -1,16 +1,17 @@
 // Deliveries in lots on the contract page (issue 13): the supplier records each lot
 // with its transport document (DDT); the client checks each one, accepting all or part.
+import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { api } from '../api/client'
+import { keys } from '../api/keys'
+import { apiClient, data } from '../api/typed'
 import type { Contract } from '../api/types'
 import { TextArea, TextField } from '../components/Field'
 import { Card, ErrorBanner } from '../components/ui'
 import { useToast } from '../components/Toasts'
 import { useForm } from '../hooks/useForm'
-import { useLoad } from '../hooks/useLoad'
 import { useI18n, type MessageKey } from '../i18n'
 import { formatDateInput, formatDecimal, parseDecimal } from '../lib/numbers'
-import { RECONNECTED, useLiveEvents } from '../live/LiveContext'
 import { unitName } from '../lib/units'
 import { checkDate, checkNumber, DateInput, DecimalField, parseMessage } from './fields'
 
@@ -38,12 +39,15 @@ const STATUS_KEYS: Record<Lot['status'], MessageKey> = {
 
 export function LotsCard({ contract: c, side, canAct, onChanged }: { contract: Contract; side: 'client' | 'supplier' | null; canAct: boolean; onChanged: () => void }) {
   const { t, fmt, locale } = useI18n()
-  const lots = useLoad((signal) => api.get<Lot[]>(`/contracts/${c.id}/deliveries`, undefined, signal), [c.id, c.status, c.accepted_quantity])
-  useLiveEvents(['contract.updated', RECONNECTED], (event) => {
-    if (event.type === RECONNECTED || event.data.id === c.id) lots.reload()
+  const queryClient = useQueryClient()
+  // Under the contract's key: the contract page's reload (its live update too) refreshes it.
+  const lots = useQuery({
+    queryKey: keys.deliveries(c.id),
+    queryFn: ({ signal }) => data(apiClient.GET('/api/v1/contracts/{contract_id}/deliveries', { params: { path: { contract_id: c.id } }, signal })),
   })
+  const reload = () => void queryClient.invalidateQueries({ queryKey: keys.deliveries(c.id) })
   const refresh = () => {
-    lots.reload()
+    reload()
     onChanged()
   }
   const quantity = (value: string) => formatDecimal(value, locale, 0, 3)
@@ -53,7 +57,7 @@ export function LotsCard({ contract: c, side, canAct, onChanged }: { contract: C
         <strong>{t('lots.progress', { accepted: quantity(c.accepted_quantity ?? '0'), quantity: quantity(c.quantity), unit: unitName(c.unit, locale) })}</strong>
         {Number(c.delivery_tolerance_percent) > 0 && ` (±${formatDecimal(c.delivery_tolerance_percent, locale, 0, 2)}%)`}
       </p>
-      <ErrorBanner error={lots.error} onRetry={lots.reload} />
+      <ErrorBanner error={lots.error} onRetry={reload} />
       {lots.data && lots.data.length === 0 && <p className="muted">{t('lots.empty')}</p>}
       {lots.data && lots.data.length > 0 && (
         <ul className="lot-list" aria-label={t('lots.table')}>

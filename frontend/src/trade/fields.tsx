@@ -1,8 +1,9 @@
 // Form pieces of the trade conventions (issue 13): amounts, quantities and dates typed
 // the user's way, the unit picker from the catalogue, VAT and payment terms.
-import { api } from '../api/client'
+import { useQuery } from '@tanstack/react-query'
+import { keys } from '../api/keys'
+import { apiClient, data } from '../api/typed'
 import { CheckboxField, SelectField, TextField } from '../components/Field'
-import { useLoad } from '../hooks/useLoad'
 import { useI18n, type Locale, type MessageKey } from '../i18n'
 import { dateExample, numberExample, parseDate, parsePositive, type Parsed } from '../lib/numbers'
 
@@ -92,7 +93,12 @@ export function DateInput({ label, value, onChange, error, required, hint }: Omi
 }
 
 export function useUnits(): Unit[] {
-  const units = useLoad(() => api.get<Unit[]>('/units'), [])
+  // The catalogue changes only with a migration: one read serves every form.
+  const units = useQuery({
+    queryKey: keys.units,
+    queryFn: ({ signal }) => data(apiClient.GET('/api/v1/units', { signal })),
+    staleTime: Infinity,
+  })
   return units.data ?? []
 }
 

@@ -1,9 +1,10 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { api } from '../../api/client'
+import { keys } from '../../api/keys'
 import type { CapacityWeek, FirmCapacity } from '../../api/institutions'
 import { unitCode } from '../../api/institutions'
 import { useAuth } from '../../auth/AuthContext'
-import { useLoad } from '../../hooks/useLoad'
 import { describeError } from '../../hooks/useForm'
 import { useI18n } from '../../i18n'
 import { nextWeeks } from '../../lib/isoWeek'
@@ -37,9 +38,12 @@ function layout(items: CapacityWeek[]): { rows: Row[]; weeks: string[] } {
  *  and overbooked; its owners and managers edit the declared capacity. */
 export function CapacityCalendar({ firmId, firmPhases, canEdit }: { firmId: number; firmPhases: string[]; canEdit: boolean }) {
   const { t } = useI18n()
-  const calendar = useLoad((signal) => api.get<FirmCapacity>(`/firms/${firmId}/capacity`, undefined, signal), [firmId])
+  const queryClient = useQueryClient()
+  const calendarKey = keys.firmPart(firmId, 'capacity')
+  const calendar = useQuery({ queryKey: calendarKey, queryFn: ({ signal }) => api.get<FirmCapacity>(`/firms/${firmId}/capacity`, undefined, signal) })
+  const reload = () => void queryClient.invalidateQueries({ queryKey: calendarKey })
   const [editing, setEditing] = useState(false)
-  useLiveEvents(['capacity.overbooked', 'contract.created', RECONNECTED], () => calendar.reload())
+  useLiveEvents(['capacity.overbooked', 'contract.created', RECONNECTED], reload)
   return (
     <Card
       title={t('capacity.title')}
@@ -53,7 +57,7 @@ export function CapacityCalendar({ firmId, firmPhases, canEdit }: { firmId: numb
       }
     >
       <p className="muted small">{t('capacity.lead')}</p>
-      <ErrorBanner error={calendar.error} onRetry={calendar.reload} />
+      <ErrorBanner error={calendar.error} onRetry={reload} />
       {!calendar.data && !calendar.error && <Loading />}
       {calendar.data &&
         (editing ? (
@@ -62,7 +66,12 @@ export function CapacityCalendar({ firmId, firmPhases, canEdit }: { firmId: numb
             firmId={firmId}
             firmPhases={firmPhases}
             onDone={(saved) => {
-              if (saved) calendar.setData(saved)
+              if (saved) {
+                queryClient.setQueryData(calendarKey, saved)
+                // The board's "fits my capacity" filter and the district's summary read it.
+                void queryClient.invalidateQueries({ queryKey: keys.orders })
+                void queryClient.invalidateQueries({ queryKey: keys.capacitySummary })
+              }
               setEditing(false)
             }}
           />

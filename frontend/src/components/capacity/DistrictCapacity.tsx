@@ -1,8 +1,9 @@
+import { useQuery } from '@tanstack/react-query'
 import { api } from '../../api/client'
 import type { CapacitySummary } from '../../api/institutions'
+import { keys } from '../../api/keys'
 import { unitCode } from '../../api/institutions'
 import { useAuth } from '../../auth/AuthContext'
-import { useLoad } from '../../hooks/useLoad'
 import { useI18n } from '../../i18n'
 import { phaseName } from '../../lib/phases'
 import { ErrorBanner } from '../ui'
@@ -22,10 +23,11 @@ export function DistrictCapacity({ phase, unit, quantity, until }: { phase: stri
   const { phases } = useAuth()
   const code = unitCode(unit)
   const ready = !!phase && !!code && !!until && weeksUntil(until) >= -1 && weeksUntil(until) < MAX_WEEKS
-  const summary = useLoad(
-    (signal) => (ready ? api.get<CapacitySummary>('/capacity/summary', { phase, unit: code, to: until }, signal) : Promise.resolve(null)),
-    [phase, code, until, ready],
-  )
+  const summary = useQuery({
+    queryKey: [...keys.capacitySummary, { phase, unit: code, until }],
+    queryFn: ({ signal }) => api.get<CapacitySummary>('/capacity/summary', { phase, unit: code, to: until }, signal),
+    enabled: ready,
+  })
   const title = <h3 className="subheading">{t('capacity.districtTitle')}</h3>
   if (!ready) {
     return (

@@ -1,10 +1,11 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { api } from '../../api/client'
+import { keys } from '../../api/keys'
 import type { components } from '../../api/schema'
-import type { Contract, Page } from '../../api/types'
+import { apiClient, data } from '../../api/typed'
 import { useAuth } from '../../auth/AuthContext'
 import { describeError, useForm } from '../../hooks/useForm'
-import { useLoad } from '../../hooks/useLoad'
 import { useI18n } from '../../i18n'
 import { useLiveEvents } from '../../live/LiveContext'
 import { SelectField, TextArea, TextField } from '../Field'
@@ -30,25 +31,24 @@ function parseAmount(raw: string): string | null {
  * and new request form, and for managers the queue, decisions and per-firm caps. */
 export function ConfidiPanel({ consortiumId, manager, member }: { consortiumId: number; manager: boolean; member: boolean }) {
   const { t } = useI18n()
-  const guarantees = useLoad(
-    (signal) =>
-      manager || member
-        ? api.get<Page<Guarantee>>(`/consortia/${consortiumId}/guarantees`, { limit: 100 }, signal)
-        : Promise.resolve({ items: [], next_cursor: null }),
-    [consortiumId, manager, member],
-  )
-  const caps = useLoad(
-    (signal) => (manager || member ? api.get<Cap[]>(`/consortia/${consortiumId}/caps`, undefined, signal) : Promise.resolve([])),
-    [consortiumId, manager, member],
-  )
-  useLiveEvents(['guarantee.requested', 'guarantee.decided'], () => {
-    guarantees.reload()
-    caps.reload()
+  const queryClient = useQueryClient()
+  const path = { path: { consortium_id: consortiumId } }
+  const guarantees = useQuery({
+    queryKey: keys.guarantees(consortiumId),
+    queryFn: ({ signal }) => data(apiClient.GET('/api/v1/consortia/{consortium_id}/guarantees', { params: { ...path, query: { limit: 100 } }, signal })),
+    enabled: manager || member,
   })
+  const caps = useQuery({
+    queryKey: keys.caps(consortiumId),
+    queryFn: ({ signal }) => data(apiClient.GET('/api/v1/consortia/{consortium_id}/caps', { params: path, signal })),
+    enabled: manager || member,
+  })
+  // A decision moves both the requests and the firms' exposure under their caps.
   const reload = () => {
-    guarantees.reload()
-    caps.reload()
+    void queryClient.invalidateQueries({ queryKey: keys.guarantees(consortiumId) })
+    void queryClient.invalidateQueries({ queryKey: keys.caps(consortiumId) })
   }
+  useLiveEvents(['guarantee.requested', 'guarantee.decided'], reload)
   if (!manager && !member) return <p className="muted">{t('confidi.lead')}</p>
   const items = guarantees.data?.items ?? []
   return (
@@ -132,10 +132,10 @@ function NewRequest({ consortiumId, onSent }: { consortiumId: number; onSent: ()
   const { firmId } = useAuth()
   const push = useToast()
   const form = useForm({ amount: '', purpose: '', contract_id: '' })
-  const contracts = useLoad(
-    (signal) => api.get<Page<Contract>>('/contracts', { role: 'supplier', status: 'active', limit: 100 }, signal),
-    [firmId],
-  )
+  const contracts = useQuery({
+    queryKey: [...keys.contracts, 'supplied', 'active', firmId],
+    queryFn: ({ signal }) => data(apiClient.GET('/api/v1/contracts', { params: { query: { role: 'supplier', status: 'active', limit: 100 } }, signal })),
+  })
   const mineSupplied = (contracts.data?.items ?? []).filter((c) => c.supplier_firm_id === firmId)
   const submit = async (event: FormEvent) => {
     event.preventDefault()

@@ -1,7 +1,8 @@
-import { useLoad } from '../../hooks/useLoad'
+import { useQuery } from '@tanstack/react-query'
 import { useI18n } from '../../i18n'
 import { unitCode } from '../../api/institutions'
-import { tariffsFor } from './tariffCache'
+import { keys } from '../../api/keys'
+import { apiClient, data } from '../../api/typed'
 import './tariffs.css'
 import { unitName } from '../../lib/units'
 
@@ -9,7 +10,13 @@ import { unitName } from '../../lib/units'
  *  while the price typed is below its minimum (the bid is then marked below tariff). */
 export function TariffPriceCheck({ phase, unit, price }: { phase: string; unit: string; price: number }) {
   const { t, fmt, locale } = useI18n()
-  const list = useLoad(() => tariffsFor(phase), [phase])
+  // Tariffs change a few times a year: read once per phase, until publishing one (on the
+  // tariffs page, which reads the same key) invalidates it.
+  const list = useQuery({
+    queryKey: keys.tariffs(phase),
+    queryFn: ({ signal }) => data(apiClient.GET('/api/v1/tariffs', { params: { query: { phase } }, signal })),
+    staleTime: Infinity,
+  })
   const tariff = list.data?.items.find((item) => item.unit === unitCode(unit))
   if (!tariff) return null
   const below = price > 0 && price < Number(tariff.min_price)

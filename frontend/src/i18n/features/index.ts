@@ -6,6 +6,7 @@
 // and is listed below; `en` and `zh` must carry exactly the keys of `it` (the type checks it).
 
 import type { FeatureCatalog } from './define'
+import { app } from './app'
 import { capacity } from './capacity'
 import { documents } from './documents'
 import { forum } from './forum'
@@ -17,7 +18,7 @@ import { trade } from './trade'
 import { workplaces } from './workplaces'
 
 // List every feature catalogue here: import it at the top, add it to this list.
-export const FEATURE_CATALOGS = [problems, workplaces, documents, tariffs, capacity, forum, guarantees, trade, mail] as const
+export const FEATURE_CATALOGS = [app, problems, workplaces, documents, tariffs, capacity, forum, guarantees, trade, mail] as const
 
 type Keys<C> = C extends FeatureCatalog<infer K> ? K : never
 export type FeatureMessageKey = Keys<(typeof FEATURE_CATALOGS)[number]>
