@@ -87,7 +87,7 @@ async def test_a_new_order_matching_a_saved_search_notifies_its_owner(
         response = await client.post("/me/saved-searches", json=body, headers=who.headers)
         assert response.status_code == 201
     invited = await firm_owner(client, phases=["dyeing"])
-    posted = await post_order(client, client_firm, quantity=2000)
+    posted = await post_order(client, client_firm, quantity="2000.5")
     private = await post_order(
         client, client_firm, quantity=9000, visibility="invited", invited_firm_ids=[invited.firm_id]
     )
@@ -98,7 +98,7 @@ async def test_a_new_order_matching_a_saved_search_notifies_its_owner(
     assert titles == ["saved_search.matched"]
     (mail,) = box.to(watcher.email)
     assert mail.subject == f"New order matching your search: {posted['title']}"
-    assert "2000 kg" in mail.text and "Bids close on" in mail.text
+    assert "2,000.5 kg" in mail.text and "Bids close on" in mail.text
     # The other search wants bigger lots; an invitation-only order matches no search.
     assert box.to(miss.email) == []
     assert (await client.get("/notifications", headers=miss.headers)).json()["items"] == []

@@ -18,7 +18,7 @@ class SavedSearchMatched(EventPayload):
     client_firm_id: int
     title: str
     phase: str
-    quantity: int
+    quantity: str
     unit: str
     region: str
     bid_deadline: datetime

@@ -18,6 +18,11 @@ DISTRICT_TIME = ZoneInfo("Europe/Rome")
 DATE_FORMATS = {"it": "{d:02d}/{m:02d}/{y}", "en": "{d} {mon} {y}", "zh": "{y}年{m}月{d}日"}
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 DATE_FIELDS = ("bid_deadline", "due_date", "valid_until", "delivery_date", "expires_on")
+# Event data carries quantities as the API writes them ("1250.5"); a reader in Prato
+# writes "1.250,5".
+QUANTITY_FIELDS = ("quantity",)
+# (thousands separator, decimal separator) per language.
+NUMBER_SEPARATORS = {"it": (".", ","), "en": (",", "."), "zh": (",", ".")}
 
 _env = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -89,6 +94,28 @@ def format_date(value: Any, language: str) -> str:
     return shown + time_part
 
 
+def format_quantity(value: Any, language: str) -> str:
+    """A decimal quantity from event data, grouped and pointed as the reader writes it."""
+    text = str(value)
+    whole, point, decimals = text.partition(".")
+    if not whole.lstrip("-").isdigit() or (point and not decimals.isdigit()):
+        return text
+    thousands, decimal = NUMBER_SEPARATORS.get(language, NUMBER_SEPARATORS["it"])
+    sign, digits = ("-", whole[1:]) if whole.startswith("-") else ("", whole)
+    groups = f"{int(digits):,}".replace(",", thousands)
+    return sign + groups + (decimal + decimals if point else "")
+
+
+def _shown(key: str, value: Any, language: str) -> Any:
+    if not value:
+        return value
+    if key in DATE_FIELDS:
+        return format_date(value, language)
+    if key in QUANTITY_FIELDS:
+        return format_quantity(value, language)
+    return value
+
+
 def link_for(base_url: str, event_type: str, data: dict[str, Any]) -> str:
     """The page of the web app where the event is seen."""
     if "contract_id" in data:
@@ -103,9 +130,7 @@ def link_for(base_url: str, event_type: str, data: dict[str, Any]) -> str:
 def event_words(language: str, event_type: str, values: dict[str, Any]) -> tuple[str, str]:
     """(subject, line) for an event; the generic words when its template cannot be
     filled."""
-    shown = {
-        k: format_date(v, language) if k in DATE_FIELDS and v else v for k, v in values.items()
-    }
+    shown = {k: _shown(k, v, language) for k, v in values.items()}
     words = COMMON[language]
     pair = EVENTS.get(event_type, {}).get(language)
     if pair is not None:

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from distretto.firms.service import unknown_phase_codes
 from distretto.kit.errors import Conflict, DomainError, Invalid, NotFound
 from distretto.kit.events import emit, user_key
+from distretto.kit.money import format_quantity
 from distretto.kit.scheduling.scheduler import Job
 from distretto.mail import reminders, schemas
 from distretto.mail.events import SavedSearchMatched
@@ -205,7 +206,7 @@ async def match_saved_searches(session: AsyncSession, data: dict[str, Any]) -> i
                 client_firm_id=order.client_firm_id,
                 title=order.title,
                 phase=order.phase,
-                quantity=order.quantity,
+                quantity=format_quantity(order.quantity),
                 unit=order.unit,
                 region=order.region,
                 bid_deadline=order.bid_deadline,
