@@ -6491,7 +6491,7 @@ export interface components {
             /** Phase */
             phase: string;
             /** Quantity */
-            quantity: number;
+            quantity: string;
             /** Region */
             region: string;
             /** Title */
