@@ -28,7 +28,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-PORTS = range(8160, 8170)
 KEY_ID = "test-signing-key"
 
 
@@ -135,7 +134,10 @@ class _Request(OAuth2Request):
 
 class LocalProvider:
     def __init__(self, client_id: str, client_secret: str) -> None:
-        self.port = _free_port()
+        # Bound here, on a port the OS hands out, and given to uvicorn as it is: probing a
+        # port and binding it later raced with the other database run's provider.
+        self._socket = _listening_socket()
+        self.port: int = self._socket.getsockname()[1]
         self.issuer = f"http://127.0.0.1:{self.port}"
         self.client = Client(client_id, client_secret, [])
         self.user = ProviderUser("subject-1", "giulia@lanificio.example.it")
@@ -283,7 +285,9 @@ class LocalProvider:
     def start(self) -> None:
         config = uvicorn.Config(self.asgi(), host="127.0.0.1", port=self.port, log_level="warning")
         self._uvicorn = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._uvicorn.run, daemon=True)
+        self._thread = threading.Thread(
+            target=self._uvicorn.run, kwargs={"sockets": [self._socket]}, daemon=True
+        )
         self._thread.start()
         deadline = time.monotonic() + 10
         while not self._uvicorn.started:
@@ -295,14 +299,11 @@ class LocalProvider:
         if self._uvicorn is not None and self._thread is not None:
             self._uvicorn.should_exit = True
             self._thread.join(timeout=10)
+        self._socket.close()
 
 
-def _free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port in 8160-8169 for the test OIDC provider")
+def _listening_socket() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    return sock
