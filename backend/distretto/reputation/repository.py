@@ -10,7 +10,7 @@ from sqlalchemy import Select, and_, bindparam, delete, func, or_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from sqlmodel import col, select
 
 from distretto.kit.repository import Repository
@@ -59,7 +59,7 @@ def _facts_statements(of_some_firms: bool) -> _FactsStatements:
     With ``of_some_firms`` they take the firms as the expanding ``firm_ids`` parameter."""
     where = [_eligible_contracts()]
     if of_some_firms:
-        firm_ids = bindparam("firm_ids", expanding=True)
+        firm_ids: BindParameter[list[int]] = bindparam("firm_ids", expanding=True)
         where.append(
             or_(
                 col(Contract.client_firm_id).in_(firm_ids),
