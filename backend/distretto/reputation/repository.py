@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import fields
 from datetime import datetime
 from functools import cache
 from typing import Any, NamedTuple
@@ -46,6 +47,10 @@ def _eligible_contracts() -> ColumnElement[bool]:
     return and_(col(Contract.status).in_(CONCLUDED), ~related.exists())
 
 
+_CONTRACT_FIELDS = tuple(f.name for f in fields(ContractFact) if f.name not in ("reviews", "lots"))
+_REVIEW_FIELDS = tuple(f.name for f in fields(ReviewFact))
+
+
 class _FactsStatements(NamedTuple):
     contracts: Select[Any]
     reviews: Select[Any]
@@ -67,34 +72,15 @@ def _facts_statements(of_some_firms: bool) -> _FactsStatements:
             )
         )
     eligible_ids = select(Contract.id).where(*where)
+    # The columns are the facts' own fields in their order, so a row builds its fact
+    # positionally (no mapping per row).
     contracts = (
-        select(
-            Contract.id,
-            Contract.client_firm_id,
-            Contract.supplier_firm_id,
-            Contract.phase,
-            Contract.total_price,
-            Contract.due_date,
-            Contract.status,
-            Contract.completed_at,
-            Contract.cancelled_at,
-            Contract.delivered_at,
-            Contract.dispute_outcome,
-            Contract.dispute_opened_by_firm_id,
-        )
+        select(*(getattr(Contract, name) for name in _CONTRACT_FIELDS))
         .where(*where)
         .order_by(Contract.id)
     )
     reviews = (
-        select(
-            Review.contract_id,
-            Review.reviewer_firm_id,
-            Review.created_at,
-            Review.quality,
-            Review.timeliness,
-            Review.communication,
-            Review.hidden,
-        )
+        select(Review.contract_id, *(getattr(Review, name) for name in _REVIEW_FIELDS))
         .where(col(Review.contract_id).in_(eligible_ids))
         .order_by(Review.id)
     )
@@ -130,14 +116,16 @@ class ReputationRepository(Repository):
         """The concluded contracts of these firms (every firm when None), with reviews."""
         statements = _facts_statements(firm_ids is not None)
         params = {} if firm_ids is None else {"firm_ids": list(firm_ids)}
-        contracts = (await self.session.execute(statements.contracts, params)).all()
+        # Plain rows through the session's connection (its transaction): the ORM's
+        # result machinery cost more than the rows themselves for a long history.
+        connection = await self.session.connection()
+        contracts = (await connection.execute(statements.contracts, params)).all()
         reviews: dict[int, list[ReviewFact]] = defaultdict(list)
-        rows = await self.session.execute(statements.reviews, params)
-        for row in rows.mappings():
-            fields = dict(row)
-            reviews[fields.pop("contract_id")].append(ReviewFact(**fields))
+        rows = await connection.execute(statements.reviews, params)
+        for contract_id, *review in rows:
+            reviews[contract_id].append(ReviewFact(*review))
         lots: dict[int, list[LotFact]] = defaultdict(list)
-        lot_rows = await self.session.execute(statements.lots, params)
+        lot_rows = await connection.execute(statements.lots, params)
         for lot in lot_rows.all():
             lots[lot.contract_id].append(
                 LotFact(
@@ -150,9 +138,7 @@ class ReputationRepository(Repository):
             )
         return [
             ContractFact(
-                **row._mapping,
-                reviews=tuple(reviews.get(row.id, ())),
-                lots=tuple(lots.get(row.id, ())),
+                *row, reviews=tuple(reviews.get(row.id, ())), lots=tuple(lots.get(row.id, ()))
             )
             for row in contracts
         ]
