@@ -223,8 +223,13 @@ class Evidence:
     reviews: int = 0
 
     def add(self, fact: ContractFact, role: Role, now: datetime) -> None:
-        weight = contract_weight(fact, now)
-        signals = contract_signals(fact, role, now)
+        self.add_weighed(fact, role, contract_weight(fact, now), contract_signals(fact, role, now))
+
+    def add_weighed(
+        self, fact: ContractFact, role: Role, weight: float, signals: dict[str, float]
+    ) -> None:
+        """Add a contract whose weight and signals the caller already computed: a firm's
+        overall evidence and its phase's take the same contract, computed once."""
         self.contracts += 1
         self.weight += weight
         for name, value in signals.items():
@@ -385,8 +390,9 @@ def score_role(
     for fact in sorted(facts, key=lambda f: f.id):
         if fact.firm_in(role) != firm_id or fact.concluded_at > now:
             continue
-        overall.add(fact, role, now)
-        phases.setdefault(fact.phase, Evidence()).add(fact, role, now)
+        weight, signals = contract_weight(fact, now), contract_signals(fact, role, now)
+        overall.add_weighed(fact, role, weight, signals)
+        phases.setdefault(fact.phase, Evidence()).add_weighed(fact, role, weight, signals)
     if overall.contracts == 0:
         return None
     score, parts = shrunk_score(overall, role, district)

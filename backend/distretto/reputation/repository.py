@@ -2,14 +2,16 @@
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import fields
 from datetime import datetime
-from typing import Any
+from functools import cache
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, delete, func, or_
+from sqlalchemy import Select, and_, bindparam, delete, func, or_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from sqlmodel import col, select
 
 from distretto.kit.repository import Repository
@@ -45,6 +47,58 @@ def _eligible_contracts() -> ColumnElement[bool]:
     return and_(col(Contract.status).in_(CONCLUDED), ~related.exists())
 
 
+_CONTRACT_FIELDS = tuple(f.name for f in fields(ContractFact) if f.name not in ("reviews", "lots"))
+_REVIEW_FIELDS = tuple(f.name for f in fields(ReviewFact))
+
+
+class _FactsStatements(NamedTuple):
+    contracts: Select[Any]
+    reviews: Select[Any]
+    lots: Select[Any]
+
+
+@cache
+def _facts_statements(of_some_firms: bool) -> _FactsStatements:
+    """The three reads behind ``facts``, built once: building them (the ownership-group
+    subquery, its aliases) cost more Python than running them on every acceptance.
+    With ``of_some_firms`` they take the firms as the expanding ``firm_ids`` parameter."""
+    where = [_eligible_contracts()]
+    if of_some_firms:
+        firm_ids: BindParameter[list[int]] = bindparam("firm_ids", expanding=True)
+        where.append(
+            or_(
+                col(Contract.client_firm_id).in_(firm_ids),
+                col(Contract.supplier_firm_id).in_(firm_ids),
+            )
+        )
+    eligible_ids = select(Contract.id).where(*where)
+    # The columns are the facts' own fields in their order, so a row builds its fact
+    # positionally (no mapping per row).
+    contracts = (
+        select(*(getattr(Contract, name) for name in _CONTRACT_FIELDS))
+        .where(*where)
+        .order_by(Contract.id)
+    )
+    reviews = (
+        select(Review.contract_id, *(getattr(Review, name) for name in _REVIEW_FIELDS))
+        .where(col(Review.contract_id).in_(eligible_ids))
+        .order_by(Review.id)
+    )
+    lots = (
+        select(
+            DeliveryLot.contract_id,
+            DeliveryLot.quantity,
+            DeliveryLot.on_time,
+            DeliveryLot.accepted_quantity,
+            DeliveryLot.rejected_quantity,
+            DeliveryLot.status,
+        )
+        .where(col(DeliveryLot.contract_id).in_(eligible_ids))
+        .order_by(DeliveryLot.id)
+    )
+    return _FactsStatements(contracts, reviews, lots)
+
+
 class ReputationRepository(Repository):
     async def lock_firms(self, firm_ids: Sequence[int] | None) -> None:
         """Serialise score writers per firm (PostgreSQL; SQLite serialises all writers).
@@ -60,64 +114,18 @@ class ReputationRepository(Repository):
 
     async def facts(self, firm_ids: Sequence[int] | None = None) -> list[ContractFact]:
         """The concluded contracts of these firms (every firm when None), with reviews."""
-        where = [_eligible_contracts()]
-        if firm_ids is not None:
-            where.append(
-                or_(
-                    col(Contract.client_firm_id).in_(firm_ids),
-                    col(Contract.supplier_firm_id).in_(firm_ids),
-                )
-            )
-        contracts = (
-            await self.session.execute(
-                select(
-                    Contract.id,
-                    Contract.client_firm_id,
-                    Contract.supplier_firm_id,
-                    Contract.phase,
-                    Contract.total_price,
-                    Contract.due_date,
-                    Contract.status,
-                    Contract.completed_at,
-                    Contract.cancelled_at,
-                    Contract.delivered_at,
-                    Contract.dispute_outcome,
-                    Contract.dispute_opened_by_firm_id,
-                )
-                .where(*where)
-                .order_by(Contract.id)
-            )
-        ).all()
+        statements = _facts_statements(firm_ids is not None)
+        params = {} if firm_ids is None else {"firm_ids": list(firm_ids)}
+        # Plain rows through the session's connection (its transaction): the ORM's
+        # result machinery cost more than the rows themselves for a long history.
+        connection = await self.session.connection()
+        contracts = (await connection.execute(statements.contracts, params)).all()
         reviews: dict[int, list[ReviewFact]] = defaultdict(list)
-        rows = await self.session.execute(
-            select(
-                Review.contract_id,
-                Review.reviewer_firm_id,
-                Review.created_at,
-                Review.quality,
-                Review.timeliness,
-                Review.communication,
-                Review.hidden,
-            )
-            .where(col(Review.contract_id).in_(select(Contract.id).where(*where)))
-            .order_by(Review.id)
-        )
-        for row in rows.mappings():
-            fields = dict(row)
-            reviews[fields.pop("contract_id")].append(ReviewFact(**fields))
+        rows = await connection.execute(statements.reviews, params)
+        for contract_id, *review in rows:
+            reviews[contract_id].append(ReviewFact(*review))
         lots: dict[int, list[LotFact]] = defaultdict(list)
-        lot_rows = await self.session.execute(
-            select(
-                DeliveryLot.contract_id,
-                DeliveryLot.quantity,
-                DeliveryLot.on_time,
-                DeliveryLot.accepted_quantity,
-                DeliveryLot.rejected_quantity,
-                DeliveryLot.status,
-            )
-            .where(col(DeliveryLot.contract_id).in_(select(Contract.id).where(*where)))
-            .order_by(DeliveryLot.id)
-        )
+        lot_rows = await connection.execute(statements.lots, params)
         for lot in lot_rows.all():
             lots[lot.contract_id].append(
                 LotFact(
@@ -130,9 +138,7 @@ class ReputationRepository(Repository):
             )
         return [
             ContractFact(
-                **row._mapping,
-                reviews=tuple(reviews.get(row.id, ())),
-                lots=tuple(lots.get(row.id, ())),
+                *row, reviews=tuple(reviews.get(row.id, ())), lots=tuple(lots.get(row.id, ()))
             )
             for row in contracts
         ]
