@@ -21,7 +21,7 @@ from distretto.capacity.router import router as capacity_router
 from distretto.config import Settings, get_settings
 from distretto.consortia.router import router as consortia_router
 from distretto.contracts.router import router as contracts_router
-from distretto.db import create_engine, create_sessionmaker, session_scope
+from distretto.db import create_engine, create_sessionmaker, is_database_outage, session_scope
 from distretto.documents.credentials import notify_expiring
 from distretto.documents.receiving import MULTIPART_OVERHEAD_BYTES, UPLOAD_PATHS
 from distretto.documents.router import router as documents_router
@@ -192,7 +192,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/openapi.json" if docs else None,
     )
-    install_error_handlers(app)
+    install_error_handlers(app, outages=(is_database_outage,))
     install_live_event_schema(app)
     app.include_router(system_router)
     app.include_router(api_router())

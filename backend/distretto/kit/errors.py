@@ -269,7 +269,16 @@ def _allowed_methods(app: FastAPI, request: Request, first: str) -> str:
     return ", ".join(sorted(methods))
 
 
-def install_error_handlers(app: FastAPI) -> None:
+# Seconds a client should wait before retrying while a backing service is away.
+RETRY_AFTER_SECONDS = 1
+
+
+def install_error_handlers(
+    app: FastAPI, outages: tuple[Callable[[BaseException], bool], ...] = ()
+) -> None:
+    """``outages``: tests that tell an unexpected error caused by a backing service being
+    away (the database restarting) from a bug; those answer 503 with Retry-After, as a
+    retry with the same Idempotency-Key is then exactly right."""
     _install_problem_openapi(app)
 
     @app.exception_handler(DomainError)
@@ -304,6 +313,18 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        if any(is_outage(exc) for is_outage in outages):
+            log.warning("backing service unavailable: %s", _innermost(exc))
+            response = problem(
+                503,
+                "Service unavailable",
+                "A service we depend on is briefly unavailable; please retry.",
+                "unavailable",
+                code="server.unavailable",
+                params={},
+            )
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
         # Never leak a traceback to the client; the server log has it.
         log.exception("unhandled error", exc_info=exc)
         return problem(
@@ -314,3 +335,9 @@ def install_error_handlers(app: FastAPI) -> None:
             code="server.internal",
             params={},
         )
+
+
+def _innermost(exc: BaseException) -> str:
+    while exc.__cause__ is not None:
+        exc = exc.__cause__
+    return f"{type(exc).__name__}: {exc}"
