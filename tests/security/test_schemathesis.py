@@ -18,6 +18,7 @@ import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.transport import Response
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -104,3 +105,54 @@ def test_api_matches_its_schema(
         request["content" if isinstance(kwargs["data"], bytes) else "data"] = kwargs["data"]
     response = call(request)
     case.validate_response(response, checks=CHECKS)
+
+
+# --- Stateful: sequences of calls along the links between operations --------------------
+# schemathesis infers the links from the schema (a created order's id feeds its GET,
+# PATCH, bids, award…), so the run walks what one user does: create, read, change,
+# delete, and reads after the delete. Every check runs, stateful ones included
+# (use_after_free, ensure_resource_availability, ignored_auth…).
+STATEFUL_STEPS = 12
+STATEFUL_RUNS = 15
+
+
+# Not yet at zero failures (issue 15): the first run (derandomized, 41 CPU-s on SQLite)
+# stops at positive_data_acceptance (ST202) on POST /consortia/{id}/trade-fairs, where a
+# schema-valid body is refused for rules the schema does not state (a signup deadline in
+# the past; a total_cost beyond 12 digits). Strict: once the API passes, this must lose
+# its mark.
+@pytest.mark.xfail(strict=True, reason="schema-valid bodies refused by unstated rules (ST202)")
+def test_api_sequences_pass_every_check(
+    call: Callable[..., httpx.Response], owner_headers: dict[str, str]
+) -> None:
+    machine = schema.as_state_machine()
+
+    class Sequences(machine):  # type: ignore[valid-type]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": owner_headers}
+
+        def call(self, case: Any, **kwargs: Any) -> Any:
+            sent = case.as_transport_kwargs(base_url="http://test", headers=kwargs["headers"])
+            request = {
+                "method": sent["method"],
+                "url": sent["url"],
+                "headers": {k: v.encode("latin-1") for k, v in (sent.get("headers") or {}).items()},
+                "params": sent.get("params"),
+            }
+            if "json" in sent:
+                request["json"] = sent["json"]
+            elif sent.get("data") is not None:
+                request["content" if isinstance(sent["data"], bytes) else "data"] = sent["data"]
+            return Response.from_httpx(call(request), verify=False)
+
+        def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
+            case.validate_response(response, headers=kwargs.get("headers"))
+
+    Sequences.TestCase.settings = settings(
+        max_examples=STATEFUL_RUNS,
+        stateful_step_count=STATEFUL_STEPS,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        derandomize=True,
+    )
+    Sequences.TestCase().runTest()
