@@ -4,11 +4,20 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+)
 
 from distretto.kit.fields import (
     MAX_QUANTITY,
     CalendarDate,
+    DecimalIn,
+    MoneyIn,
     PercentOut,
     QuantityIn,
     QuantityOut,
@@ -26,7 +35,12 @@ Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, m
 MessageText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)
 ]
-Rating = Annotated[int, Field(strict=True, ge=1, le=5)]
+# A whole number of stars: 4 and 4.0 are the same JSON number; "4" and true are refused.
+Rating = Annotated[
+    int,
+    BeforeValidator(lambda v: int(v) if isinstance(v, float) and v.is_integer() else v),
+    Field(strict=True, ge=1, le=5),
+]
 # Two decimals in JSON, whatever the database returned.
 MoneyOut = Annotated[Decimal, PlainSerializer(lambda v: f"{v:.2f}", return_type=str)]
 
@@ -92,7 +106,7 @@ class ResolveIn(BaseModel):
     # agree on a lower price (price_reduction) and the contract completes.
     outcome: DisputeOutcome
     note: Reason
-    price_reduction: Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)] | None = None
+    price_reduction: MoneyIn | None = None
 
 
 class MessageIn(PartyAction):
@@ -155,13 +169,15 @@ class LotIn(PartyAction):
     ddt_date: CalendarDate
 
 
+# What a client's check of a lot takes or sends back: none of it is allowed.
+CheckedQuantity = Annotated[Decimal, DecimalIn(MAX_QUANTITY, 3, positive=False)]
+
+
 class LotCheckIn(PartyAction):
     """The client's check of a lot: what it takes and what it sends back."""
 
-    accepted_quantity: Annotated[Decimal, Field(ge=0, le=MAX_QUANTITY, decimal_places=3)]
-    rejected_quantity: Annotated[Decimal, Field(ge=0, le=MAX_QUANTITY, decimal_places=3)] = Decimal(
-        0
-    )
+    accepted_quantity: CheckedQuantity
+    rejected_quantity: CheckedQuantity = Decimal(0)
     note: str = Field(default="", max_length=2000)
 
 

@@ -2,6 +2,7 @@ from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic.json_schema import SkipJsonSchema
 
 from distretto.kit.params import INT32_MAX
 from distretto.models.firms import FirmRole, SizeClass
@@ -61,14 +62,18 @@ class FirmCreate(BillingIn):
 
 
 class FirmUpdate(BillingIn):
+    """Only the fields sent change. null is no name, region, size class or description:
+    the schema says so (``SkipJsonSchema``) and the service refuses it (422
+    ``validation.not_null``)."""
+
     model_config = ConfigDict(extra="forbid")
 
-    name: Name | None = None
+    name: Name | SkipJsonSchema[None] = None
     phases: list[PhaseCode] | None = Field(default=None, min_length=1, max_length=20)
-    region: str | None = Field(default=None, min_length=1, max_length=60)
+    region: Annotated[str, Field(min_length=1, max_length=60)] | SkipJsonSchema[None] = None
     province: Province | None = None
-    size_class: SizeClass | None = None
-    description: str | None = Field(default=None, max_length=4000)
+    size_class: SizeClass | SkipJsonSchema[None] = None
+    description: Annotated[str, Field(max_length=4000)] | SkipJsonSchema[None] = None
 
 
 class BillingOut(BaseModel):
@@ -159,7 +164,10 @@ class OwnershipGroupIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Name
-    firm_ids: list[Annotated[int, Field(ge=1, le=INT32_MAX)]] = Field(min_length=2, max_length=50)
+    # Two different firms at least: the schema says so (uniqueItems), the service checks it.
+    firm_ids: list[Annotated[int, Field(ge=1, le=INT32_MAX)]] = Field(
+        min_length=2, max_length=50, json_schema_extra={"uniqueItems": True}
+    )
 
 
 class OwnershipGroupOut(BaseModel):

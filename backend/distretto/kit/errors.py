@@ -245,12 +245,36 @@ def document_problems(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+# The largest id any column holds (BIGINT).
+_INT64_MAX = 2**63 - 1
+
+
+def exact_integer_bounds(node: Any) -> None:
+    """FastAPI's OpenAPI model stores every bound as a float, so an integer's maximum of
+    2**63 - 1 is published as 2**63, a value the app refuses: put integer bounds back as
+    integers (a float bound that large can only have been the BIGINT maximum)."""
+    if isinstance(node, list):
+        for item in node:
+            exact_integer_bounds(item)
+        return
+    if not isinstance(node, dict):
+        return
+    if node.get("type") == "integer":
+        for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+            bound = node.get(key)
+            if isinstance(bound, float):
+                node[key] = _INT64_MAX if key == "maximum" and bound >= 2**63 else int(bound)
+    for value in node.values():
+        exact_integer_bounds(value)
+
+
 def _install_problem_openapi(app: FastAPI) -> None:
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             app.openapi_schema = document_problems(generate())
+            exact_integer_bounds(app.openapi_schema)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

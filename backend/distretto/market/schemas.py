@@ -15,9 +15,8 @@ from pydantic import (
 from distretto.kit.fields import CENT as CENT
 from distretto.kit.fields import MAX_AMOUNT as MAX_AMOUNT
 from distretto.kit.fields import CalendarDate as CalendarDate
-from distretto.kit.fields import MoneyIn as MoneyIn
-from distretto.kit.fields import MoneyOut as MoneyOut
 from distretto.kit.fields import (
+    DecimalIn,
     PercentIn,
     PercentOut,
     QuantityIn,
@@ -25,6 +24,8 @@ from distretto.kit.fields import (
     UnitPriceIn,
     UnitPriceOut,
 )
+from distretto.kit.fields import MoneyIn as MoneyIn
+from distretto.kit.fields import MoneyOut as MoneyOut
 from distretto.kit.fields import PhaseCode as PhaseCode
 from distretto.kit.fields import Unit as Unit
 from distretto.kit.fields import as_utc as as_utc
@@ -43,7 +44,7 @@ Id32 = Annotated[int, Field(ge=1, le=MAX_ID32)]
 Id64 = Annotated[int, Field(ge=1, le=MAX_ID64)]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
 # Orders offer at most ±20% delivery tolerance (the district's usual is ±5%).
-Tolerance = Annotated[PercentIn, Field(le=20)]
+Tolerance = Annotated[Decimal, DecimalIn(Decimal(20), 2, positive=False)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 AnswerText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 
