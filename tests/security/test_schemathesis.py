@@ -140,46 +140,68 @@ REFUSED_BY_STATE = {
     # If-Match must name the resource's current revision: any other is 412.
     "412": ["update_firm", "update_order", "update_consortium", "update_course"],
     "422": [
-        # A cursor is one that the list returned (base64 of its sort key), cursor.invalid.
-        *[
-            "list_firms",
-            "list_orders",
-            "list_questions",
-            "list_order_bids",
-            "list_consortia",
-            "list_trade_fairs",
-            "list_campaigns",
-            "list_courses",
-            "list_course_enrolments",
-            "moderation_queue",
-            "moderation_firms",
-            "audit_log",
-            "list_events",
-            "list_notifications",
-            "list_contracts",
-            "list_contract_messages",
-            "list_disputes",
-            "list_forum_topics",
-            "list_guarantees",
-        ],
-        # Deadlines must be in the future and dates in order (a signup deadline before
-        # the fair, a session's end after its start): relative to now, or to another field.
+        # A cursor is one the list returned (base64 of its sort key): cursor.invalid.
+        "list_firms",
+        "list_orders",
+        "list_questions",
+        "list_order_bids",
+        "list_consortia",
+        "list_trade_fairs",
+        "list_campaigns",
+        "list_courses",
+        "list_course_enrolments",
+        "moderation_queue",
+        "moderation_firms",
+        "audit_log",
+        "list_events",
+        "list_notifications",
+        "list_contracts",
+        "list_contract_messages",
+        "list_disputes",
+        "list_forum_topics",
+        "list_guarantees",
+        # Deadlines in the future and dates in order (a signup deadline before the fair,
+        # a session's end after its start, a bid deadline to come, a week not past):
+        # relative to now, or to another field of the body.
         "create_trade_fair",
         "create_campaign",
         "create_course",
         "update_course",
+        "create_order",
+        "declare_capacity",
+        # A week as text ("2026-W51" or a day in it): week 54 or 30 February fit any
+        # pattern (capacity.bad_week); a phase is one of the chain's, reference data of
+        # the database.
+        "firm_capacity",
+        "capacity_summary",
+        # A VAT number's check digit, a country of ISO 3166, a province of the region
+        # (firm.vat_invalid, firm.country_invalid, firm.province_not_in_region).
+        "create_firm",
+        "update_firm",
+        # An email of a special-use domain (example.com, .test) is no address to write
+        # to; a new member must already have an account (account.unknown_email).
+        "invite_to_firm",
+        "add_firm_member",
+        "enrol_in_course",
+        # A forum category is reference data of the database (forum.unknown_category).
+        "create_forum_topic",
+        # Either ids or all: true, not both and not neither (notification.ids_or_all).
+        "mark_notifications_read",
     ],
 }
 
 
 def _config() -> SchemathesisConfig:
+    refusals: dict[str, list[str]] = {}
+    for status, operation_ids in REFUSED_BY_STATE.items():
+        for operation_id in operation_ids:
+            refusals.setdefault(operation_id, []).append(status)
     operations = [
         {
             "include-operation-id": operation_id,
-            "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, status]}},
+            "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, *statuses]}},
         }
-        for status, operation_ids in REFUSED_BY_STATE.items()
-        for operation_id in operation_ids
+        for operation_id, statuses in refusals.items()
     ]
     return SchemathesisConfig.from_dict(
         {
@@ -222,8 +244,14 @@ STATEFUL_STEPS = 12
 STATEFUL_RUNS = 15
 
 
+# Signing out and deleting the account end the session every later step of a sequence
+# signs in with, which would leave the rest of the walk to 401s; the stateless test
+# covers both.
+SEQUENCES = schema.exclude(operation_id=["logout", "delete_account"])
+
+
 def test_api_sequences_pass_every_check(in_process: None, owner_headers: dict[str, str]) -> None:
-    class Sequences(schema.as_state_machine()):  # type: ignore[misc]
+    class Sequences(SEQUENCES.as_state_machine()):
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
             return {"headers": owner_headers}
 

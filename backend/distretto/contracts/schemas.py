@@ -6,7 +6,6 @@ from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
@@ -18,10 +17,12 @@ from distretto.kit.fields import (
     CalendarDate,
     DecimalIn,
     MoneyIn,
+    NotBlank,
     PercentOut,
     QuantityIn,
     QuantityOut,
     UnitPriceOut,
+    WholeNumber,
 )
 from distretto.kit.terms import PaymentTerms
 from distretto.models.contracts import ContractStatus as ContractStatus
@@ -31,16 +32,14 @@ from distretto.models.trade import LotStatus
 
 DisputeState = Literal["open", "resolved"]
 FirmId = Annotated[int, Field(ge=1, le=2**31 - 1)]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+Reason = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000), NotBlank()
+]
 MessageText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000), NotBlank()
 ]
 # A whole number of stars: 4 and 4.0 are the same JSON number; "4" and true are refused.
-Rating = Annotated[
-    int,
-    BeforeValidator(lambda v: int(v) if isinstance(v, float) and v.is_integer() else v),
-    Field(strict=True, ge=1, le=5),
-]
+Rating = Annotated[int, Field(ge=1, le=5), WholeNumber]
 # Two decimals in JSON, whatever the database returned.
 MoneyOut = Annotated[Decimal, PlainSerializer(lambda v: f"{v:.2f}", return_type=str)]
 
@@ -158,7 +157,9 @@ class ContractReviewsOut(BaseModel):
 
 # --- Delivery lots (issue 13) ---------------------------------------------------------
 
-DdtNumber = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+DdtNumber = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), NotBlank()
+]
 
 
 class LotIn(PartyAction):

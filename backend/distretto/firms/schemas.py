@@ -4,28 +4,39 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 from pydantic.json_schema import SkipJsonSchema
 
+from distretto.kit.fields import NotBlank
 from distretto.kit.params import INT32_MAX
 from distretto.models.firms import FirmRole, SizeClass
 
 Role = FirmRole
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=160)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=2, max_length=160), NotBlank()
+]
 PhaseCode = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 # A province by its code ("PO") or its name ("Prato"); checked against the region.
-Province = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=40)]
+Province = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=2, max_length=40), NotBlank()
+]
 Country = Annotated[
     str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}$")
 ]
-Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Line = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NotBlank()
+]
 PostalCode = Annotated[
     str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z0-9 -]{3,10}$")
 ]
-City = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+City = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80), NotBlank()
+]
 # SdI recipient code: 7 characters for firms, 6 for public bodies; "0000000" with a PEC.
 SdiCode = Annotated[
     str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z0-9]{6,7}$")
 ]
 FiscalCode = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=11, max_length=16)
+    str,
+    StringConstraints(strip_whitespace=True, to_upper=True, min_length=11, max_length=16),
+    NotBlank(),
 ]
 # REA: the chamber of commerce's register number, "PO-512345".
 Rea = Annotated[

@@ -7,14 +7,18 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from distretto.consortia.schemas import MoneyIn, MoneyOut
-from distretto.kit.fields import DecimalIn
+from distretto.kit.fields import DecimalIn, NotBlank
 from distretto.kit.params import INT32_MAX, INT64_MAX
 from distretto.models.guarantees import MAX_GUARANTEED_PERCENT, GuaranteeStatus
 
 StatusFilter = GuaranteeStatus
 
-Purpose = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
+Purpose = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000), NotBlank()
+]
+Reason = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000), NotBlank()
+]
 # Up to two decimals (62.50), at most the ceiling the schema states.
 Percent = Annotated[Decimal, DecimalIn(MAX_GUARANTEED_PERCENT, 2, positive=True)]
 CapIn = Annotated[Decimal, DecimalIn(Decimal("9999999999.99"), 2, positive=False)]

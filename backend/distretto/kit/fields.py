@@ -30,8 +30,45 @@ from distretto.kit.money import (
 MAX_AMOUNT = Decimal("999999999999.99")
 CENT = Decimal("0.01")
 
-Unit = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
-PhaseCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+
+def _whole_number(value: Any) -> Any:
+    """JSON has one kind of number: 4 and 4.0 are the same integer to a JSON Schema (and
+    to a client generating input from it); "4" and true are not integers."""
+    if isinstance(value, bool | str):
+        raise ValueError("must be a whole number")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# For an ``int`` field: put after its ``Field`` bounds.
+WholeNumber = BeforeValidator(_whole_number)
+
+
+@dataclass(frozen=True)
+class NotBlank:
+    """Publishes what ``strip_whitespace`` with a ``min_length`` accepts: the length counts
+    after the surrounding blanks are cut, so "  a" is one character, which the bare
+    ``minLength`` of the schema does not say. Put after the ``StringConstraints``."""
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        published = handler(schema)
+        shortest = published.get("minLength", 0)
+        if shortest == 1:
+            published["pattern"] = r"\S"
+        elif shortest > 1:
+            published["pattern"] = rf"^\s*\S[\s\S]{{{shortest - 2},}}\S\s*$"
+        return published
+
+
+Unit = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20), NotBlank()
+]
+PhaseCode = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), NotBlank()
+]
 
 
 def _decimal_text_pattern(maximum: Decimal, places: int) -> str:

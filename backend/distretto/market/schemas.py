@@ -17,6 +17,7 @@ from distretto.kit.fields import MAX_AMOUNT as MAX_AMOUNT
 from distretto.kit.fields import CalendarDate as CalendarDate
 from distretto.kit.fields import (
     DecimalIn,
+    NotBlank,
     PercentIn,
     PercentOut,
     QuantityIn,
@@ -42,11 +43,17 @@ MAX_ID64 = 9_223_372_036_854_775_807
 Visibility = OrderVisibility
 Id32 = Annotated[int, Field(ge=1, le=MAX_ID32)]
 Id64 = Annotated[int, Field(ge=1, le=MAX_ID64)]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200), NotBlank()
+]
 # Orders offer at most ±20% delivery tolerance (the district's usual is ±5%).
 Tolerance = Annotated[Decimal, DecimalIn(Decimal(20), 2, positive=False)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-AnswerText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), NotBlank()
+]
+AnswerText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000), NotBlank()
+]
 
 
 Deadline = Annotated[datetime, AfterValidator(as_utc)]

@@ -15,12 +15,19 @@ from pydantic import (
 )
 
 from distretto.consortia.schemas import PlannedMoment, in_future
+from distretto.kit.fields import NotBlank
 from distretto.kit.params import INT32_MAX
 from distretto.models.training import EnrolmentStatus
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
-PersonName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120)]
-Location = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200), NotBlank()
+]
+PersonName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120), NotBlank()
+]
+Location = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200), NotBlank()
+]
 
 
 class SessionIn(BaseModel):
