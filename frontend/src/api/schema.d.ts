@@ -4084,18 +4084,23 @@ export interface components {
              */
             until: string | null;
         };
-        /** FirmUpdate */
+        /**
+         * FirmUpdate
+         * @description Only the fields sent change. null is no name, region, size class or description:
+         *     the schema says so (``SkipJsonSchema``) and the service refuses it (422
+         *     ``validation.not_null``).
+         */
         FirmUpdate: {
             /** Address */
             address?: string | null;
             /** City */
             city?: string | null;
             /** Description */
-            description?: string | null;
+            description?: string;
             /** Fiscal Code */
             fiscal_code?: string | null;
             /** Name */
-            name?: string | null;
+            name?: string;
             /** Pec */
             pec?: string | null;
             /** Phases */
@@ -4107,10 +4112,11 @@ export interface components {
             /** Rea */
             rea?: string | null;
             /** Region */
-            region?: string | null;
+            region?: string;
             /** Sdi Code */
             sdi_code?: string | null;
-            size_class?: components["schemas"]["SizeClass"] | null;
+            /** Size Class */
+            size_class?: components["schemas"]["SizeClass"];
         };
         /** FirmVerified */
         FirmVerified: {
@@ -5834,7 +5840,7 @@ export interface components {
             /** Delivery Due */
             delivery_due?: string | null;
             /** Delivery Tolerance Percent */
-            delivery_tolerance_percent?: (number | string) | null;
+            delivery_tolerance_percent?: number | string | null;
             /** Description */
             description?: string | null;
             payment_terms?: components["schemas"]["PaymentTerms"] | null;
@@ -10943,7 +10949,7 @@ export interface operations {
                     /** Format: binary */
                     file: string;
                     /** @enum {string} */
-                    kind?: "chamber_extract" | "durc" | "certification";
+                    kind: "chamber_extract" | "durc" | "certification";
                     label?: string;
                     /** Format: date */
                     valid_until?: string;
