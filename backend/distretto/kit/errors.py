@@ -283,13 +283,22 @@ def _install_problem_openapi(app: FastAPI) -> None:
 def _allowed_methods(app: FastAPI, request: Request, first: str) -> str:
     """Every method of every documented path the URL matches, plus the one route Starlette
     looked at (``first``): Starlette names only that route's methods (``/firms/1`` has
-    GET and PATCH on two routes, and its 405 said ``GET``)."""
+    GET and PATCH on two routes, and its 405 said ``GET``). A documented path that is
+    the URL itself wins over the templates it also fits, as OpenAPI matches them
+    (``/attachments/order-covers`` is not ``/attachments/{attachment_id}``)."""
     methods = {m.strip() for m in first.split(",") if m.strip()}
     path = request.url.path
-    for template, item in app.openapi().get("paths", {}).items():
-        pattern = "[^/]+".join(re.escape(part) for part in _PATH_PARAM.split(template))
-        if re.fullmatch(pattern, path):
-            methods |= {m.upper() for m in item if m in _HTTP_METHODS}
+    paths = app.openapi().get("paths", {})
+    if path in paths:
+        matching = [paths[path]]
+    else:
+        matching = [
+            item
+            for template, item in paths.items()
+            if re.fullmatch("[^/]+".join(map(re.escape, _PATH_PARAM.split(template))), path)
+        ]
+    for item in matching:
+        methods |= {m.upper() for m in item if m in _HTTP_METHODS}
     return ", ".join(sorted(methods))
 
 

@@ -148,7 +148,9 @@ class NulGuardMiddleware:
         if _RAW_NUL in query or _URL_NUL in query:
             await self._refuse(scope, receive, send, "query")
             return
-        if scope["method"] in ("GET", "HEAD", "OPTIONS", "DELETE") or is_upload(
+        # Only the methods our routes read a body with: any other (TRACE...) goes on to
+        # the router, whose answer is 405 whatever the body holds.
+        if scope["method"] not in ("POST", "PUT", "PATCH") or is_upload(
             scope, self.upload_paths
         ):
             await self.app(scope, receive, send)
