@@ -55,13 +55,29 @@ async def test_options_of_a_literal_path_lists_its_own_methods(client: httpx.Asy
 
 
 async def test_an_undeclared_method_is_405_whatever_its_body(client: httpx.AsyncClient) -> None:
-    # The NUL guard read the body of every method but GET, HEAD, OPTIONS and DELETE, so
-    # a TRACE with a binary body was a 422 before the router could answer 405.
+    # The NUL guard read the body of every method but GET, HEAD, OPTIONS and DELETE (and
+    # of every multipart but a POST upload), so a TRACE, or a PUT of a file, was a 422
+    # before the router could answer 405.
     owner = await firm_owner(client)
     response = await client.request(
         "TRACE", "/orders", content=b"\x89PNG\x00\x00", headers=owner.headers
     )
     assert response.status_code == 405, response.text
+    response = await client.put(
+        "/orders/1/attachments",
+        files={"file": ("file.png", b"\x89PNG\x00\x00", "image/png")},
+        headers=owner.headers,
+    )
+    assert response.status_code == 405, response.text
+
+
+async def test_a_literal_path_is_not_taken_for_an_id(client: httpx.AsyncClient) -> None:
+    # DELETE /attachments/order-covers reached DELETE /attachments/{attachment_id} and
+    # was a 422 on the id instead of a 405.
+    owner = await firm_owner(client)
+    response = await client.delete("/attachments/order-covers", headers=owner.headers)
+    assert response.status_code == 405, response.text
+    assert response.headers["allow"] == "GET"
 
 
 async def test_consortium_patch_is_accepted_exactly_when_the_schema_says(

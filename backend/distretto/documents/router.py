@@ -233,8 +233,10 @@ async def list_order_covers(
     return await service.order_covers(session, viewer, order_id, clock())
 
 
+# ":int": only digits name an attachment, so "/attachments/order-covers" (its own route)
+# never falls to these two and a DELETE of it is a 405, not a 422 on the id.
 @router.get(
-    "/attachments/{attachment_id}",
+    "/attachments/{attachment_id:int}",
     response_model=schemas.AttachmentOut,
     operation_id="get_attachment",
 )
@@ -279,7 +281,7 @@ async def attachment_thumbnail(
 
 
 @router.delete(
-    "/attachments/{attachment_id}",
+    "/attachments/{attachment_id:int}",
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
     operation_id="delete_attachment",
