@@ -3,13 +3,18 @@ and a PATCH body is accepted exactly when the schema calls it valid."""
 
 import json
 import re
+from decimal import Decimal
 
 import httpx
 import jsonschema
+import pytest
 from fastapi import FastAPI
 from pydantic import TypeAdapter, ValidationError
 
-from distretto.kit.fields import MoneyIn
+from distretto.consortia.schemas import AreaIn
+from distretto.guarantees.schemas import CapIn
+from distretto.kit.fields import MoneyIn, PercentIn, QuantityIn, UnitPriceIn
+from distretto.market.schemas import Tolerance
 from tests.consortia.builders import consortium
 from tests.helpers import firm_owner, problem_fields
 
@@ -104,8 +109,13 @@ async def test_consortium_patch_is_accepted_exactly_when_the_schema_says(
         assert (response.status_code == 200) == _valid(app, "ConsortiumUpdate", body), body
 
 
-def test_amounts_are_accepted_exactly_when_the_schema_says() -> None:
-    adapter = TypeAdapter(MoneyIn)
+@pytest.mark.parametrize(
+    "decimal",
+    [MoneyIn, QuantityIn, UnitPriceIn, PercentIn, Tolerance, CapIn, AreaIn],
+    ids=["money", "quantity", "unit_price", "percent", "tolerance", "guarantee_cap", "area"],
+)
+def test_amounts_are_accepted_exactly_when_the_schema_says(decimal: object) -> None:
+    adapter: TypeAdapter[Decimal] = TypeAdapter(decimal)
     validator = jsonschema.Draft202012Validator(adapter.json_schema())
     samples = [
         "1250.50",
@@ -129,6 +139,19 @@ def test_amounts_are_accepted_exactly_when_the_schema_says() -> None:
         0.001,
         1e13,
         True,
+        "20",
+        "20.01",
+        "100",
+        "100.00",
+        "100.001",
+        "100000",
+        "100000.01",
+        "100000000",
+        "100000000.001",
+        "9999999999.9999",
+        "10000000000",
+        "12.3456",
+        "12.34567",
     ]
     # Floats whose cents are not exact in binary (0.07) are left out: the reference
     # validator's multipleOf is float arithmetic.
