@@ -6,6 +6,8 @@ error, status code, content type, headers and body as the schema publishes them 
 bodies included: problem+json with the ``errors`` list on 422), schema-valid input
 accepted and invalid input refused, authentication enforced, and, along sequences of
 calls, nothing readable after its delete and nothing missing right after its create.
+(Two checks judge only the coverage phase's probes, undeclared methods and left-out
+required headers; that phase is off for its cost, see ``_config``.)
 
 The requests go in-process to the session's app, on the event loop it already runs, so
 the fuzzing shares the migrated test database and needs no second app instance.
