@@ -19,8 +19,12 @@ Purpose = Annotated[
 Reason = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000), NotBlank()
 ]
-# Up to two decimals (62.50), at most the ceiling the schema states.
-Percent = Annotated[Decimal, DecimalIn(MAX_GUARANTEED_PERCENT, 2, positive=True)]
+# Up to two decimals (62.50); above the confidi's ceiling the service refuses with its
+# own code (guarantees.percent_too_high), which the schema states as the maximum.
+Percent = Annotated[
+    Decimal,
+    DecimalIn(Decimal(100), 2, positive=True, published_maximum=MAX_GUARANTEED_PERCENT),
+]
 CapIn = Annotated[Decimal, DecimalIn(Decimal("9999999999.99"), 2, positive=False)]
 
 

@@ -101,6 +101,9 @@ class DecimalIn:
     maximum: Decimal
     places: int
     positive: bool
+    # A lower ceiling a service names with a code of its own (the confidi's 80 %): the
+    # schema states it, the service refuses above it.
+    published_maximum: Decimal | None = None
 
     def _text_pattern(self) -> str:
         return _decimal_text_pattern(self.maximum, self.places)
@@ -131,13 +134,15 @@ class DecimalIn:
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
-        number: dict[str, Any] = {"type": "number", "maximum": float(self.maximum)}
+        maximum = self.published_maximum or self.maximum
+        number: dict[str, Any] = {"type": "number", "maximum": float(maximum)}
         number["exclusiveMinimum" if self.positive else "minimum"] = 0
         number["multipleOf"] = float(Decimal(1).scaleb(-self.places))
         # The published pattern also says "not zero"; the check above leaves zero to
         # ``gt=0``, whose refusal names the rule (validation.greater_than).
         not_zero = "(?=.*[1-9])" if self.positive else ""
-        text = {"type": "string", "pattern": f"^{not_zero}{self._text_pattern()}$"}
+        pattern = _decimal_text_pattern(maximum, self.places)
+        text = {"type": "string", "pattern": f"^{not_zero}{pattern}$"}
         return {"anyOf": [number, text]}
 
 
