@@ -255,8 +255,8 @@ def test_api_matches_its_schema(case: Any, in_process: None, owner_headers: dict
 # PATCH, bids, award…), so the run walks what one user does: create, read, change,
 # delete, and reads after the delete. Every check runs, the stateful ones included
 # (use_after_free, ensure_resource_availability, ignored_auth…).
-STATEFUL_STEPS = 8
-STATEFUL_RUNS = 8
+STATEFUL_STEPS = 10
+STATEFUL_RUNS = 10
 
 
 # Signing out and deleting the account end the session every later step of a sequence

@@ -111,7 +111,9 @@ class DecimalIn:
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        text = re.compile(self._text_pattern())
+        # A sign passes here so that "-5" is refused by the bound, whose code names the
+        # rule (validation.greater_than); the published pattern has no sign.
+        text = re.compile("-?" + self._text_pattern())
         step = Decimal(1).scaleb(-self.places)
 
         def decimal_text(value: Any) -> Any:
