@@ -5,7 +5,8 @@ PostgreSQL the app also uses Redis (rate limits, live fan-out), as in production
 
 A test that asks for none of ``DATABASE_FIXTURES`` (directly or through its fixtures)
 touches no database: it starts no app, needs no clean-up, and runs in the SQLite run
-only (the PostgreSQL run deselects it, as it would prove nothing new there).
+only (the PostgreSQL run deselects it, as it would prove nothing new there), unless it
+is marked ``postgres_only`` (the fault suite runs servers of its own).
 
 Under pytest-xdist (``-n auto``) every worker is its own process with its own session
 fixtures: its own SQLite file or PostgreSQL database and its own Redis namespace, all
@@ -151,7 +152,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             if "demo_app" in getattr(item, "fixturenames", ()):
                 item.add_marker(pytest.mark.xdist_group(DEMO_GROUP))
     if BACKEND == "postgres":
-        unit = [item for item in items if not _uses_database(item)]
+        # A PostgreSQL-only test that brings servers of its own (tests/faults) stays too.
+        unit = [
+            item
+            for item in items
+            if not _uses_database(item) and "postgres_only" not in item.keywords
+        ]
         if unit:
             config.hook.pytest_deselected(items=unit)
             items[:] = [item for item in items if _uses_database(item)]

@@ -25,6 +25,7 @@ from distretto.db import (
     create_engine,
     create_read_sessionmaker,
     create_sessionmaker,
+    is_database_outage,
     session_scope,
 )
 from distretto.documents.credentials import notify_expiring
@@ -201,7 +202,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/openapi.json" if docs else None,
     )
-    install_error_handlers(app)
+    install_error_handlers(app, outages=(is_database_outage,))
     install_live_event_schema(app)
     app.include_router(system_router)
     app.include_router(api_router())

@@ -9,9 +9,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
+import asyncpg
 from fastapi import Depends, Request
 from sqlalchemy import event, text
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.engine import ExceptionContext
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -40,7 +42,44 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
         url, pool_size=pool_size, max_overflow=pool_size * 2, pool_recycle=POOL_RECYCLE_SECONDS
     )
     event.listen(engine.sync_engine, "checkout", _refuse_closed_connection)
+    event.listen(engine.sync_engine, "handle_error", _count_broken_connection_as_lost)
     return engine
+
+
+# What a server going away looks like through asyncpg: its sessions terminated (a fast
+# shutdown or restart), a server still starting, a refused or reset connection. A
+# connection that had a termination notice arrive while idle in a transaction is left
+# mid-message, and its next statement fails with InternalClientError ("another operation
+# is in progress"): it is as lost as a closed one (seen by tests/faults under a restart).
+_SERVER_AWAY = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.OperatorInterventionError,
+    asyncpg.InternalClientError,
+    ConnectionError,
+)
+
+
+def _caused_by_server_away(exc: BaseException | None) -> bool:
+    while exc is not None:
+        if isinstance(exc, _SERVER_AWAY):
+            return True
+        exc = exc.__cause__
+    return False
+
+
+def is_database_outage(exc: BaseException) -> bool:
+    """The error came from the database being away, not from the request (503, retry)."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return _caused_by_server_away(exc)
+
+
+def _count_broken_connection_as_lost(context: ExceptionContext) -> None:
+    """SQLAlchemy invalidates a connection (and the pooled ones older than it) only for
+    errors it knows mean a disconnect; asyncpg's InternalClientError is not among them,
+    so a broken connection went back to the pool and failed the next request too."""
+    if _caused_by_server_away(context.original_exception):
+        context.is_disconnect = True
 
 
 def _refuse_closed_connection(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:

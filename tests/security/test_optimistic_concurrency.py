@@ -1,5 +1,5 @@
-"""No lost updates: ETag from the revision, If-Match on PATCH of an order, a firm and a
-consortium (412 when stale; 428 when the web app, which always sends it, leaves it out;
+"""No lost updates: ETag from the revision, If-Match on PATCH of an order, a firm, a
+consortium and a course (412 when stale; 428 when the web app, which always sends it, leaves it out;
 other clients may omit it, as API.md was written)."""
 
 import asyncio
@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from tests.consortia.builders import consortium
 from tests.helpers import Actor, firm_owner
 from tests.market.builders import post_order
+from tests.training.builders import course
 
 WEB = {"X-Distretto-Client": "web"}
 
@@ -26,10 +27,13 @@ async def _resource(client: httpx.AsyncClient, app: FastAPI, kind: str) -> tuple
         owner = await firm_owner(client)
         return owner, f"/firms/{owner.firm_id}", lambda n: {"description": f"Lanificio {n}"}
     manager, created = await consortium(client)
-    return manager, f"/consortia/{created['id']}", lambda n: {"description": f"Consorzio {n}"}
+    if kind == "consortium":
+        return manager, f"/consortia/{created['id']}", lambda n: {"description": f"Consorzio {n}"}
+    made = await course(client, manager, created["id"])
+    return manager, f"/courses/{made['id']}", lambda n: {"title": f"Modelleria, edizione {n}"}
 
 
-KINDS = ["order", "firm", "consortium"]
+KINDS = ["order", "firm", "consortium", "course"]
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -3,7 +3,11 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
-FullName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+from distretto.kit.fields import NotBlank
+
+FullName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), NotBlank()
+]
 
 
 class RegisterIn(BaseModel):

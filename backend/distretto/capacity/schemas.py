@@ -7,11 +7,11 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
 
 from distretto.capacity.weeks import WEEK_PATTERN
-from distretto.kit.fields import PhaseCode, Unit
+from distretto.kit.fields import DecimalIn, PhaseCode, Unit
 
 MAX_QUANTITY = Decimal("1000000000")
 WeekLabel = Annotated[str, StringConstraints(strip_whitespace=True, pattern=WEEK_PATTERN)]
-QuantityIn = Annotated[Decimal, Field(ge=0, le=MAX_QUANTITY, decimal_places=3)]
+QuantityIn = Annotated[Decimal, DecimalIn(MAX_QUANTITY, 3, positive=False)]
 # Quantities go out as decimal strings with three decimals ("1250.000").
 QuantityOut = Annotated[Decimal, PlainSerializer(lambda v: f"{v:.3f}", return_type=str)]
 

@@ -18,20 +18,29 @@ from pydantic import (
 from pydantic.json_schema import SkipJsonSchema
 
 from distretto.kit import clock
+from distretto.kit.fields import DecimalIn, NotBlank
 from distretto.kit.params import INT32_MAX
 from distretto.models.consortia import ConsortiumKind, CostSplit
 
 Kind = ConsortiumKind
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
-ConsortiumName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=2, max_length=160)
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200), NotBlank()
 ]
-Place = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-City = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Country = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=60)]
+ConsortiumName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=2, max_length=160), NotBlank()
+]
+Place = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NotBlank()
+]
+City = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), NotBlank()
+]
+Country = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=2, max_length=60), NotBlank()
+]
 # Accepted as a string ("48500.00") or a number; cents at most.
-MoneyIn = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
-AreaIn = Annotated[Decimal, Field(gt=0, le=100_000, decimal_places=2)]
+MoneyIn = Annotated[Decimal, DecimalIn(Decimal("9999999999.99"), 2, positive=True)]
+AreaIn = Annotated[Decimal, DecimalIn(Decimal(100_000), 2, positive=True)]
 MoneyOut = Annotated[Decimal, PlainSerializer(lambda v: f"{v:.2f}", return_type=str)]
 
 

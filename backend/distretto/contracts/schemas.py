@@ -4,15 +4,25 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+)
 
 from distretto.kit.fields import (
     MAX_QUANTITY,
     CalendarDate,
+    DecimalIn,
+    MoneyIn,
+    NotBlank,
     PercentOut,
     QuantityIn,
     QuantityOut,
     UnitPriceOut,
+    WholeNumber,
 )
 from distretto.kit.terms import PaymentTerms
 from distretto.models.contracts import ContractStatus as ContractStatus
@@ -22,11 +32,14 @@ from distretto.models.trade import LotStatus
 
 DisputeState = Literal["open", "resolved"]
 FirmId = Annotated[int, Field(ge=1, le=2**31 - 1)]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-MessageText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)
+Reason = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000), NotBlank()
 ]
-Rating = Annotated[int, Field(strict=True, ge=1, le=5)]
+MessageText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000), NotBlank()
+]
+# A whole number of stars: 4 and 4.0 are the same JSON number; "4" and true are refused.
+Rating = Annotated[int, Field(ge=1, le=5), WholeNumber]
 # Two decimals in JSON, whatever the database returned.
 MoneyOut = Annotated[Decimal, PlainSerializer(lambda v: f"{v:.2f}", return_type=str)]
 
@@ -92,7 +105,7 @@ class ResolveIn(BaseModel):
     # agree on a lower price (price_reduction) and the contract completes.
     outcome: DisputeOutcome
     note: Reason
-    price_reduction: Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)] | None = None
+    price_reduction: MoneyIn | None = None
 
 
 class MessageIn(PartyAction):
@@ -144,7 +157,9 @@ class ContractReviewsOut(BaseModel):
 
 # --- Delivery lots (issue 13) ---------------------------------------------------------
 
-DdtNumber = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+DdtNumber = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), NotBlank()
+]
 
 
 class LotIn(PartyAction):
@@ -155,13 +170,15 @@ class LotIn(PartyAction):
     ddt_date: CalendarDate
 
 
+# What a client's check of a lot takes or sends back: none of it is allowed.
+CheckedQuantity = Annotated[Decimal, DecimalIn(MAX_QUANTITY, 3, positive=False)]
+
+
 class LotCheckIn(PartyAction):
     """The client's check of a lot: what it takes and what it sends back."""
 
-    accepted_quantity: Annotated[Decimal, Field(ge=0, le=MAX_QUANTITY, decimal_places=3)]
-    rejected_quantity: Annotated[Decimal, Field(ge=0, le=MAX_QUANTITY, decimal_places=3)] = Decimal(
-        0
-    )
+    accepted_quantity: CheckedQuantity
+    rejected_quantity: CheckedQuantity = Decimal(0)
     note: str = Field(default="", max_length=2000)
 
 

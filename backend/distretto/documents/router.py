@@ -34,14 +34,20 @@ async def get_storage(request: Request) -> Storage:
 StorageDep = Annotated[Storage, Depends(get_storage)]
 
 
-def _multipart(*fields: tuple[str, dict[str, Any]]) -> dict[str, Any]:
+def _multipart(
+    *fields: tuple[str, dict[str, Any]], required: tuple[str, ...] = ()
+) -> dict[str, Any]:
     properties = {"file": {"type": "string", "format": "binary"}} | dict(fields)
     return {
         "requestBody": {
             "required": True,
             "content": {
                 "multipart/form-data": {
-                    "schema": {"type": "object", "required": ["file"], "properties": properties}
+                    "schema": {
+                        "type": "object",
+                        "required": ["file", *required],
+                        "properties": properties,
+                    }
                 }
             },
         }
@@ -57,6 +63,8 @@ CREDENTIAL_BODY = _multipart(
     ("kind", {"type": "string", "enum": ["chamber_extract", "durc", "certification"]}),
     ("label", {"type": "string", "maxLength": 120}),
     ("valid_until", {"type": "string", "format": "date"}),
+    # A credential without its kind is refused (documents.bad_kind).
+    required=("kind",),
 )
 UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
     413: {"description": "The file is over the size limit"},
@@ -225,8 +233,10 @@ async def list_order_covers(
     return await service.order_covers(session, viewer, order_id, clock())
 
 
+# ":int": only digits name an attachment, so "/attachments/order-covers" (its own route)
+# never falls to these two and a DELETE of it is a 405, not a 422 on the id.
 @router.get(
-    "/attachments/{attachment_id}",
+    "/attachments/{attachment_id:int}",
     response_model=schemas.AttachmentOut,
     operation_id="get_attachment",
 )
@@ -271,7 +281,7 @@ async def attachment_thumbnail(
 
 
 @router.delete(
-    "/attachments/{attachment_id}",
+    "/attachments/{attachment_id:int}",
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
     operation_id="delete_attachment",

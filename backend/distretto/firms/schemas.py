@@ -2,29 +2,41 @@ from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic.json_schema import SkipJsonSchema
 
+from distretto.kit.fields import NotBlank
 from distretto.kit.params import INT32_MAX
 from distretto.models.firms import FirmRole, SizeClass
 
 Role = FirmRole
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=160)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=2, max_length=160), NotBlank()
+]
 PhaseCode = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 # A province by its code ("PO") or its name ("Prato"); checked against the region.
-Province = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=40)]
+Province = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=2, max_length=40), NotBlank()
+]
 Country = Annotated[
     str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}$")
 ]
-Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Line = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NotBlank()
+]
 PostalCode = Annotated[
     str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z0-9 -]{3,10}$")
 ]
-City = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+City = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80), NotBlank()
+]
 # SdI recipient code: 7 characters for firms, 6 for public bodies; "0000000" with a PEC.
 SdiCode = Annotated[
     str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z0-9]{6,7}$")
 ]
 FiscalCode = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=11, max_length=16)
+    str,
+    StringConstraints(strip_whitespace=True, to_upper=True, min_length=11, max_length=16),
+    NotBlank(),
 ]
 # REA: the chamber of commerce's register number, "PO-512345".
 Rea = Annotated[
@@ -61,14 +73,18 @@ class FirmCreate(BillingIn):
 
 
 class FirmUpdate(BillingIn):
+    """Only the fields sent change. null is no name, region, size class or description:
+    the schema says so (``SkipJsonSchema``) and the service refuses it (422
+    ``validation.not_null``)."""
+
     model_config = ConfigDict(extra="forbid")
 
-    name: Name | None = None
+    name: Name | SkipJsonSchema[None] = None
     phases: list[PhaseCode] | None = Field(default=None, min_length=1, max_length=20)
-    region: str | None = Field(default=None, min_length=1, max_length=60)
+    region: Annotated[str, Field(min_length=1, max_length=60)] | SkipJsonSchema[None] = None
     province: Province | None = None
-    size_class: SizeClass | None = None
-    description: str | None = Field(default=None, max_length=4000)
+    size_class: SizeClass | SkipJsonSchema[None] = None
+    description: Annotated[str, Field(max_length=4000)] | SkipJsonSchema[None] = None
 
 
 class BillingOut(BaseModel):
@@ -159,7 +175,10 @@ class OwnershipGroupIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Name
-    firm_ids: list[Annotated[int, Field(ge=1, le=INT32_MAX)]] = Field(min_length=2, max_length=50)
+    # Two different firms at least: the schema says so (uniqueItems), the service checks it.
+    firm_ids: list[Annotated[int, Field(ge=1, le=INT32_MAX)]] = Field(
+        min_length=2, max_length=50, json_schema_extra={"uniqueItems": True}
+    )
 
 
 class OwnershipGroupOut(BaseModel):

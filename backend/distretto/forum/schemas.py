@@ -6,13 +6,22 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from distretto.consortia.schemas import as_utc
+from distretto.kit.fields import NotBlank
 from distretto.kit.params import INT32_MAX
 from distretto.models.forum import ForumCategoryKind
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
-Body = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000)]
-Option = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Slug = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200), NotBlank()
+]
+Body = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000), NotBlank()
+]
+Option = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NotBlank()
+]
+Slug = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), NotBlank()
+]
 FirmId = Annotated[int, Field(ge=1, le=INT32_MAX)]
 Moment = Annotated[datetime, AfterValidator(as_utc)]
 

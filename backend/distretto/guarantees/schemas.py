@@ -7,16 +7,25 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from distretto.consortia.schemas import MoneyIn, MoneyOut
+from distretto.kit.fields import DecimalIn, NotBlank
 from distretto.kit.params import INT32_MAX, INT64_MAX
-from distretto.models.guarantees import GuaranteeStatus
+from distretto.models.guarantees import MAX_GUARANTEED_PERCENT, GuaranteeStatus
 
 StatusFilter = GuaranteeStatus
 
-Purpose = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
-# Up to two decimals (62.50); the ceiling of 80 is checked by the service, which names it.
-Percent = Annotated[Decimal, Field(gt=0, max_digits=5, decimal_places=2)]
-CapIn = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+Purpose = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000), NotBlank()
+]
+Reason = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000), NotBlank()
+]
+# Up to two decimals (62.50); above the confidi's ceiling the service refuses with its
+# own code (guarantees.percent_too_high), which the schema states as the maximum.
+Percent = Annotated[
+    Decimal,
+    DecimalIn(Decimal(100), 2, positive=True, published_maximum=MAX_GUARANTEED_PERCENT),
+]
+CapIn = Annotated[Decimal, DecimalIn(Decimal("9999999999.99"), 2, positive=False)]
 
 
 class GuaranteeIn(BaseModel):

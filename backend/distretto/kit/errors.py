@@ -245,12 +245,36 @@ def document_problems(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+# The largest id any column holds (BIGINT).
+_INT64_MAX = 2**63 - 1
+
+
+def exact_integer_bounds(node: Any) -> None:
+    """FastAPI's OpenAPI model stores every bound as a float, so an integer's maximum of
+    2**63 - 1 is published as 2**63, a value the app refuses: put integer bounds back as
+    integers (a float bound that large can only have been the BIGINT maximum)."""
+    if isinstance(node, list):
+        for item in node:
+            exact_integer_bounds(item)
+        return
+    if not isinstance(node, dict):
+        return
+    if node.get("type") == "integer":
+        for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+            bound = node.get(key)
+            if isinstance(bound, float):
+                node[key] = _INT64_MAX if key == "maximum" and bound >= 2**63 else int(bound)
+    for value in node.values():
+        exact_integer_bounds(value)
+
+
 def _install_problem_openapi(app: FastAPI) -> None:
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             app.openapi_schema = document_problems(generate())
+            exact_integer_bounds(app.openapi_schema)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
@@ -259,13 +283,22 @@ def _install_problem_openapi(app: FastAPI) -> None:
 def _allowed_methods(app: FastAPI, request: Request, first: str) -> str:
     """Every method of every documented path the URL matches, plus the one route Starlette
     looked at (``first``): Starlette names only that route's methods (``/firms/1`` has
-    GET and PATCH on two routes, and its 405 said ``GET``)."""
+    GET and PATCH on two routes, and its 405 said ``GET``). A documented path that is
+    the URL itself wins over the templates it also fits, as OpenAPI matches them
+    (``/attachments/order-covers`` is not ``/attachments/{attachment_id}``)."""
     methods = {m.strip() for m in first.split(",") if m.strip()}
     path = request.url.path
-    for template, item in app.openapi().get("paths", {}).items():
-        pattern = "[^/]+".join(re.escape(part) for part in _PATH_PARAM.split(template))
-        if re.fullmatch(pattern, path):
-            methods |= {m.upper() for m in item if m in _HTTP_METHODS}
+    paths = app.openapi().get("paths", {})
+    if path in paths:
+        matching = [paths[path]]
+    else:
+        matching = [
+            item
+            for template, item in paths.items()
+            if re.fullmatch("[^/]+".join(map(re.escape, _PATH_PARAM.split(template))), path)
+        ]
+    for item in matching:
+        methods |= {m.upper() for m in item if m in _HTTP_METHODS}
     return ", ".join(sorted(methods))
 
 
@@ -280,7 +313,16 @@ def domain_problem(exc: DomainError) -> JSONResponse:
     return response
 
 
-def install_error_handlers(app: FastAPI) -> None:
+# Seconds a client should wait before retrying while a backing service is away.
+RETRY_AFTER_SECONDS = 1
+
+
+def install_error_handlers(
+    app: FastAPI, outages: tuple[Callable[[BaseException], bool], ...] = ()
+) -> None:
+    """``outages``: tests that tell an unexpected error caused by a backing service being
+    away (the database restarting) from a bug; those answer 503 with Retry-After, as a
+    retry with the same Idempotency-Key is then exactly right."""
     _install_problem_openapi(app)
 
     @app.exception_handler(DomainError)
@@ -309,6 +351,18 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        if any(is_outage(exc) for is_outage in outages):
+            log.warning("backing service unavailable: %s", _innermost(exc))
+            response = problem(
+                503,
+                "Service unavailable",
+                "A service we depend on is briefly unavailable; please retry.",
+                "unavailable",
+                code="server.unavailable",
+                params={},
+            )
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
         # Never leak a traceback to the client; the server log has it.
         log.exception("unhandled error", exc_info=exc)
         return problem(
@@ -319,3 +373,9 @@ def install_error_handlers(app: FastAPI) -> None:
             code="server.internal",
             params={},
         )
+
+
+def _innermost(exc: BaseException) -> str:
+    while exc.__cause__ is not None:
+        exc = exc.__cause__
+    return f"{type(exc).__name__}: {exc}"

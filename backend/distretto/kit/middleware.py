@@ -116,9 +116,12 @@ class HttpMiddleware:
         await response(scope, receive, send)
 
 
-def is_upload(scope: Scope, paths: re.Pattern[str] | None) -> bool:
-    """A multipart POST to one of ``paths`` (a document upload)."""
-    if paths is None or scope["method"] != "POST" or not paths.match(scope["path"]):
+def is_upload(scope: Scope, paths: re.Pattern[str] | None, *, any_method: bool = False) -> bool:
+    """A multipart POST to one of ``paths`` (a document upload); with ``any_method``, a
+    multipart body to one of them whatever the method (the router answers a PUT 405)."""
+    if paths is None or not paths.match(scope["path"]):
+        return False
+    if not any_method and scope["method"] != "POST":
         return False
     content_type = dict(scope.get("headers", [])).get(b"content-type", b"")
     return content_type.lower().startswith(b"multipart/form-data")
@@ -148,8 +151,10 @@ class NulGuardMiddleware:
         if _RAW_NUL in query or _URL_NUL in query:
             await self._refuse(scope, receive, send, "query")
             return
-        if scope["method"] in ("GET", "HEAD", "OPTIONS", "DELETE") or is_upload(
-            scope, self.upload_paths
+        # Only the methods our routes read a body with: any other (TRACE...) goes on to
+        # the router, whose answer is 405 whatever the body holds.
+        if scope["method"] not in ("POST", "PUT", "PATCH") or is_upload(
+            scope, self.upload_paths, any_method=True
         ):
             await self.app(scope, receive, send)
             return

@@ -1,8 +1,9 @@
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
+from distretto.kit.fields import WholeNumber
 from distretto.models.mail import MailLanguage, MailMode
 
 Trimmed = StringConstraints(strip_whitespace=True)
@@ -39,7 +40,7 @@ class SavedSearchIn(BaseModel):
     region: Annotated[str, Trimmed, Field(min_length=1, max_length=60)] | None = None
     province: Annotated[str, Trimmed, Field(min_length=2, max_length=4)] | None = None
     q: Annotated[str, Trimmed, Field(min_length=1, max_length=200)] | None = None
-    min_quantity: StrictInt | None = Field(default=None, ge=1, le=1_000_000_000)
+    min_quantity: Annotated[int, Field(ge=1, le=1_000_000_000), WholeNumber] | None = None
 
 
 class SavedSearchOut(BaseModel):

@@ -15,9 +15,9 @@ from pydantic import (
 from distretto.kit.fields import CENT as CENT
 from distretto.kit.fields import MAX_AMOUNT as MAX_AMOUNT
 from distretto.kit.fields import CalendarDate as CalendarDate
-from distretto.kit.fields import MoneyIn as MoneyIn
-from distretto.kit.fields import MoneyOut as MoneyOut
 from distretto.kit.fields import (
+    DecimalIn,
+    NotBlank,
     PercentIn,
     PercentOut,
     QuantityIn,
@@ -25,6 +25,8 @@ from distretto.kit.fields import (
     UnitPriceIn,
     UnitPriceOut,
 )
+from distretto.kit.fields import MoneyIn as MoneyIn
+from distretto.kit.fields import MoneyOut as MoneyOut
 from distretto.kit.fields import PhaseCode as PhaseCode
 from distretto.kit.fields import Unit as Unit
 from distretto.kit.fields import as_utc as as_utc
@@ -41,11 +43,17 @@ MAX_ID64 = 9_223_372_036_854_775_807
 Visibility = OrderVisibility
 Id32 = Annotated[int, Field(ge=1, le=MAX_ID32)]
 Id64 = Annotated[int, Field(ge=1, le=MAX_ID64)]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200), NotBlank()
+]
 # Orders offer at most ±20% delivery tolerance (the district's usual is ±5%).
-Tolerance = Annotated[PercentIn, Field(le=20)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-AnswerText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+Tolerance = Annotated[Decimal, DecimalIn(Decimal(20), 2, positive=False)]
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), NotBlank()
+]
+AnswerText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000), NotBlank()
+]
 
 
 Deadline = Annotated[datetime, AfterValidator(as_utc)]

@@ -46,6 +46,8 @@ class Course(SQLModel, table=True):
     capacity: int
     enrol_deadline: datetime = Field(sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+    # Raised by every PATCH: the ETag clients send back in If-Match (kit.concurrency).
+    revision: int = Field(default=1)
 
 
 class CourseSession(SQLModel, table=True):

@@ -4,16 +4,19 @@ from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
+from distretto.kit.fields import NotBlank
 from distretto.models.firms import FirmStatus as FirmStatus
 from distretto.models.moderation import FlagResolution, FlagTarget
 from distretto.models.moderation import FlagStatus as FlagStatus
 
 TargetType = FlagTarget
 Action = FlagResolution
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Reason = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NotBlank()
+]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 RequiredNote = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), NotBlank()
 ]
 # Ids are 64-bit in the database; anything larger cannot name a row.
 TargetId = Annotated[int, Field(ge=1, le=2**63 - 1)]

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Depends, Query, Response, status
 
 from distretto.auth.viewer import OptionalViewerDep, ViewerDep
 from distretto.db import SessionDep
+from distretto.kit.concurrency import ExpectedRevision, set_etag
 from distretto.kit.exports import CSV_MEDIA_TYPE, ICS_MEDIA_TYPE, CsvDialect, DialectQuery, download
 from distretto.kit.messages import LangDep
 from distretto.kit.pagination import Page, PageParams, page_params
@@ -39,9 +40,34 @@ async def list_courses(
 
 @router.get("/courses/{course_id}", response_model=schemas.CourseOut, operation_id="get_course")
 async def get_course(
-    course_id: IdPath, viewer: ViewerDep, session: SessionDep
+    course_id: IdPath, viewer: ViewerDep, session: SessionDep, response: Response
 ) -> schemas.CourseOut:
-    return await service.course_detail(session, viewer, course_id)
+    out = await service.course_detail(session, viewer, course_id)
+    set_etag(response, out.revision)
+    return out
+
+
+@router.patch(
+    "/courses/{course_id}",
+    response_model=schemas.CourseOut,
+    operation_id="update_course",
+    description="A manager of the course's consortium changes its title, description, "
+    "capacity or enrolment deadline (only the fields sent). Send the ETag read as "
+    "`If-Match`: 412 when the course changed since, 428 when the web app sends none. "
+    "The capacity cannot go below the seats taken (422 `course.capacity_below_taken`); "
+    "more seats promote the waitlist at once.",
+)
+async def update_course(
+    course_id: IdPath,
+    data: schemas.CourseUpdate,
+    viewer: ViewerDep,
+    session: SessionDep,
+    expected: ExpectedRevision,
+    response: Response,
+) -> schemas.CourseOut:
+    out = await service.update_course(session, viewer, course_id, data, expected.check())
+    set_etag(response, out.revision)
+    return out
 
 
 @router.post(

@@ -1,9 +1,10 @@
 """Request and response bodies for training courses, enrolments and attendance."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     EmailStr,
@@ -14,12 +15,19 @@ from pydantic import (
 )
 
 from distretto.consortia.schemas import PlannedMoment, in_future
+from distretto.kit.fields import NotBlank
 from distretto.kit.params import INT32_MAX
 from distretto.models.training import EnrolmentStatus
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
-PersonName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120)]
-Location = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200), NotBlank()
+]
+PersonName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120), NotBlank()
+]
+Location = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200), NotBlank()
+]
 
 
 class SessionIn(BaseModel):
@@ -58,6 +66,35 @@ class CourseCreate(BaseModel):
         return value
 
 
+def _never_null(schema: dict[str, Any]) -> None:
+    """A PATCH field may be left out, never sent as null: its schema offers no null."""
+    [only] = [branch for branch in schema.pop("anyOf") if branch.get("type") != "null"]
+    schema.update(only)
+
+
+class CourseUpdate(BaseModel):
+    """Only the fields sent change (the sessions stay as planned). null is not a value of
+    any of them (refused naming the field; None here only means "not sent"). The rules
+    that need the course (seats already taken, the first session's start) are the
+    service's."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Title | None = Field(default=None, json_schema_extra=_never_null)
+    description: str | None = Field(default=None, max_length=8000, json_schema_extra=_never_null)
+    capacity: int | None = Field(default=None, ge=1, le=1000, json_schema_extra=_never_null)
+    enrol_deadline: Annotated[PlannedMoment, AfterValidator(in_future)] | None = Field(
+        default=None, json_schema_extra=_never_null
+    )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("cannot be null")
+        return value
+
+
 class SessionOut(BaseModel):
     id: int
     # 0-based place in chronological order; attendance may name a session by it.
@@ -92,6 +129,8 @@ class EnrolmentOut(BaseModel):
 
 class CourseOut(BaseModel):
     id: int
+    # Bumped by every change; also the ETag (send it back as If-Match).
+    revision: int
     consortium_id: int
     consortium_name: str
     title: str

@@ -18,6 +18,7 @@ from distretto.auth.viewer import Viewer
 from distretto.consortia.service import active_member_firm_ids, get_consortium, require_member_firm
 from distretto.firms.service import firms_by_id, get_firm
 from distretto.kit import clock
+from distretto.kit.concurrency import stale
 from distretto.kit.errors import Conflict, Invalid, NotFound
 from distretto.kit.events import emit, firm_key
 from distretto.kit.exports import CalendarEntry, CsvDialect, csv_bytes, ics_bytes
@@ -127,6 +128,7 @@ async def _course_outs(
         outs.append(
             schemas.CourseOut(
                 id=course.id,
+                revision=course.revision,
                 consortium_id=course.consortium_id,
                 consortium_name=consortium.name,
                 title=course.title,
@@ -207,6 +209,48 @@ async def list_courses(
 
 async def course_detail(session: AsyncSession, viewer: Viewer, course_id: int) -> schemas.CourseOut:
     course = await _readable_course(session, viewer, course_id)
+    return (await _course_outs(session, viewer, [course], with_my_enrolments=True))[0]
+
+
+async def update_course(
+    session: AsyncSession,
+    viewer: Viewer,
+    course_id: int,
+    data: schemas.CourseUpdate,
+    expected: int | None = None,
+) -> schemas.CourseOut:
+    """A manager of the course's consortium changes what the course says. The course row
+    is locked first, as every change to seats is: an enrolment racing a smaller capacity
+    is counted before the capacity is judged."""
+    await _readable_course(session, viewer, course_id)
+    courses = CourseRepository(session)
+    course = await courses.lock(course_id)
+    assert course is not None and course.id is not None
+    policies.require_manager(viewer, course.consortium_id)
+    changes = data.model_dump(exclude_unset=True)
+    taken, _ = (await EnrolmentRepository(session).seat_counts([course.id]))[course.id]
+    if data.capacity is not None and data.capacity < taken:
+        raise Invalid(
+            "capacity",
+            f"cannot be below the {taken} seats already taken",
+            code="course.capacity_below_taken",
+            params={"taken": taken},
+        )
+    if data.enrol_deadline is not None:
+        first = min(s.starts_at for s in (await courses.sessions_of([course.id]))[course.id])
+        if data.enrol_deadline > first:
+            raise Invalid(
+                "enrol_deadline",
+                "must not be after the first session starts",
+                code="course.deadline_after_start",
+            )
+    if not await courses.bump_revision(course, expected):
+        stale(expected, course.revision + 1)  # another change committed since it was read
+    for field, value in changes.items():
+        setattr(course, field, value)
+    await courses.add_and_flush(course)
+    # More seats: the longest-waiting enrolments move up into them at once.
+    await _fill_free_seats(session, course)
     return (await _course_outs(session, viewer, [course], with_my_enrolments=True))[0]
 
 

@@ -972,7 +972,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update Course
+         * @description A manager of the course's consortium changes its title, description, capacity or enrolment deadline (only the fields sent). Send the ETag read as `If-Match`: 412 when the course changed since, 428 when the web app sends none. The capacity cannot go below the seats taken (422 `course.capacity_below_taken`); more seats promote the waitlist at once.
+         */
+        patch: operations["update_course"];
         trace?: never;
     };
     "/api/v1/courses/{course_id}/attendance.csv": {
@@ -3578,6 +3582,8 @@ export interface components {
             id: number;
             /** My Enrolments */
             my_enrolments: components["schemas"]["EnrolmentOut"][];
+            /** Revision */
+            revision: number;
             /** Seats Free */
             seats_free: number;
             /** Seats Taken */
@@ -3588,6 +3594,26 @@ export interface components {
             title: string;
             /** Waitlist Length */
             waitlist_length: number;
+        };
+        /**
+         * CourseUpdate
+         * @description Only the fields sent change (the sessions stay as planned). null is not a value of
+         *     any of them (refused naming the field; None here only means "not sent"). The rules
+         *     that need the course (seats already taken, the first session's start) are the
+         *     service's.
+         */
+        CourseUpdate: {
+            /** Capacity */
+            capacity?: number;
+            /** Description */
+            description?: string;
+            /**
+             * Enrol Deadline
+             * Format: date-time
+             */
+            enrol_deadline?: string;
+            /** Title */
+            title?: string;
         };
         /**
          * CredentialKind
@@ -4058,18 +4084,23 @@ export interface components {
              */
             until: string | null;
         };
-        /** FirmUpdate */
+        /**
+         * FirmUpdate
+         * @description Only the fields sent change. null is no name, region, size class or description:
+         *     the schema says so (``SkipJsonSchema``) and the service refuses it (422
+         *     ``validation.not_null``).
+         */
         FirmUpdate: {
             /** Address */
             address?: string | null;
             /** City */
             city?: string | null;
             /** Description */
-            description?: string | null;
+            description?: string;
             /** Fiscal Code */
             fiscal_code?: string | null;
             /** Name */
-            name?: string | null;
+            name?: string;
             /** Pec */
             pec?: string | null;
             /** Phases */
@@ -4081,10 +4112,11 @@ export interface components {
             /** Rea */
             rea?: string | null;
             /** Region */
-            region?: string | null;
+            region?: string;
             /** Sdi Code */
             sdi_code?: string | null;
-            size_class?: components["schemas"]["SizeClass"] | null;
+            /** Size Class */
+            size_class?: components["schemas"]["SizeClass"];
         };
         /** FirmVerified */
         FirmVerified: {
@@ -5808,7 +5840,7 @@ export interface components {
             /** Delivery Due */
             delivery_due?: string | null;
             /** Delivery Tolerance Percent */
-            delivery_tolerance_percent?: (number | string) | null;
+            delivery_tolerance_percent?: number | string | null;
             /** Description */
             description?: string | null;
             payment_terms?: components["schemas"]["PaymentTerms"] | null;
@@ -10132,6 +10164,53 @@ export interface operations {
             };
         };
     };
+    update_course: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-match"?: string | null;
+                "x-distretto-client"?: string | null;
+            };
+            path: {
+                course_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CourseUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourseOut"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     course_attendance_csv: {
         parameters: {
             query?: {
@@ -10870,7 +10949,7 @@ export interface operations {
                     /** Format: binary */
                     file: string;
                     /** @enum {string} */
-                    kind?: "chamber_extract" | "durc" | "certification";
+                    kind: "chamber_extract" | "durc" | "certification";
                     label?: string;
                     /** Format: date */
                     valid_until?: string;

@@ -12,6 +12,7 @@ import { Card, Empty, ErrorBanner, Loading, Notice, PageHeader, Stat, StatusBadg
 import { useForm } from '../hooks/useForm'
 import { useI18n } from '../i18n'
 import { useLiveEvents } from '../live/LiveContext'
+import { CourseEditForm } from './workplaces/CourseEditForm'
 import { CourseRoster } from './workplaces/CourseRoster'
 import { FairManagerPanel } from './workplaces/FairManagerPanel'
 
@@ -334,7 +335,12 @@ export function CoursePage() {
       <ErrorBanner error={error} />
       <div className="detail-grid">
         <div className="detail-main">
-          {me?.consortia.some((m) => m.consortium_id === c.consortium_id && m.role === 'manager') && <CourseRoster course={c} />}
+          {me?.consortia.some((m) => m.consortium_id === c.consortium_id && m.role === 'manager') && (
+            <>
+              <CourseEditForm course={c} />
+              <CourseRoster course={c} />
+            </>
+          )}
           <Card title={t('course.sessions')}>
             <ol className="sessions">
               {c.sessions.map((s) => (

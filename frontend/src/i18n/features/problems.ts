@@ -171,6 +171,8 @@ const rows = {
   'problem.seal.not_granted': ['L’impresa non ha questo marchio.', 'The firm does not carry this seal.', '该企业没有这个认证标志。'],
   'problem.course.not_found': ['Corso non trovato.', 'Course not found.', '找不到该课程。'],
   'problem.course.deadline_passed': ['Le iscrizioni al corso sono chiuse.', 'Enrolment for this course is closed.', '课程报名已截止。'],
+  'problem.course.capacity_below_taken': ['I posti non possono essere meno dei {taken} già occupati.', 'Seats cannot be fewer than the {taken} already taken.', '名额不能少于已占用的 {taken} 个。'],
+  'problem.course.deadline_after_start': ['La scadenza delle iscrizioni non può essere dopo l’inizio della prima lezione.', 'The enrolment deadline cannot be after the first session starts.', '报名截止时间不能晚于第一节课开始时间。'],
   'problem.enrolment.not_found': ['Iscrizione non trovata.', 'Enrolment not found.', '找不到该报名。'],
   'problem.enrolment.duplicate': ['{email} è già iscritto o in lista d’attesa.', '{email} is already enrolled or waitlisted.', '{email} 已经报名或在候补名单中。'],
   'problem.enrolment.already_cancelled': ['L’iscrizione è già annullata.', 'The enrolment is already cancelled.', '该报名已经取消。'],
@@ -306,6 +308,7 @@ const rows = {
   'problem.validation.nul_character': ['Contiene caratteri non ammessi: ricopia il testo a mano.', 'Contains characters that are not allowed: retype the text.', '包含不允许的字符：请重新输入文字。'],
   'problem.http.not_found': ['Questa pagina o risorsa non esiste.', 'This page or resource does not exist.', '该页面或资源不存在。'],
   'problem.http.method_not_allowed': ['Operazione non prevista qui.', 'This operation is not offered here.', '此处不支持该操作。'],
+  'problem.server.unavailable': ['Il servizio è momentaneamente non disponibile. Riprova tra qualche secondo: non è stato perso nulla.', 'The service is briefly unavailable. Try again in a few seconds: nothing was lost.', '服务暂时不可用。请几秒后重试：没有任何数据丢失。'],
   'problem.server.internal': ['Qualcosa non ha funzionato da parte nostra. Riprova; se succede ancora, contatta l’associazione.', 'Something went wrong on our side. Try again; if it happens again, contact the association.', '我们这边出了问题。请重试；如果再次发生，请联系协会。'],
   'problem.system.not_ready': ['Il servizio si sta avviando: riprova tra un minuto.', 'The service is starting: try again in a minute.', '服务正在启动：请一分钟后再试。'],
 } satisfies Record<string, Row>

@@ -100,6 +100,9 @@ const rows = {
   // not know yet (worded by status instead of showing the server's English detail).
   'target.forum_topic': ['Discussione del forum', 'Forum topic', '论坛话题'],
   'target.forum_post': ['Risposta nel forum', 'Forum reply', '论坛回复'],
+  'course.edit': ['Modifica corso', 'Edit course', '编辑课程'],
+  'course.save': ['Salva modifiche', 'Save changes', '保存修改'],
+  'course.saved': ['Corso aggiornato.', 'Course updated.', '课程已更新。'],
   'error.conflict': ['L’operazione non è più possibile: i dati sono cambiati. Ricarica la pagina e controlla.', 'This can no longer be done: the data has changed. Reload the page and check.', '此操作已无法进行：数据已变更。请刷新页面后查看。'],
   'error.refused': ['La richiesta non è stata accettata. Controlla i dati e riprova.', 'The request was not accepted. Check the details and try again.', '请求未被接受。请检查信息后重试。'],
 } satisfies Record<string, Row>
