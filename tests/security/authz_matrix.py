@@ -376,6 +376,10 @@ MATRIX: dict[str, Row] = {
         path={"consortium_id": "consortium"}),
     "GET /api/v1/courses/{course_id}":      Row("401 404 200 200 200 200",
                                                 path={"course_id": "course"}),
+    # Only the consortium's managers edit a course; who cannot read it learns nothing.
+    "PATCH /api/v1/courses/{course_id}":    Row("401 404 403 403 200 403",
+                                                path={"course_id": "course"},
+                                                json=fixed({"description": "Corso aggiornato"})),
     "POST /api/v1/courses/{course_id}/enrolments": Row("401 404 403 201 404 404",
         path={"course_id": "course"}, json=home(participant_name="Luca Neri",
                                                 participant_email="luca@home.example.it")),

@@ -25,6 +25,8 @@ def app_routes(app: FastAPI) -> set[str]:
         if not path:
             continue
         methods = getattr(context, "methods", None) or {"WS"}
+        # A path converter ("{attachment_id:int}") is routing, not the API's path.
+        path = re.sub(r"\{(\w+):\w+\}", r"{\1}", path)
         found |= {f"{method} {path}" for method in methods if method != "HEAD"}
     return found
 

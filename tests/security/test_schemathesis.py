@@ -186,6 +186,7 @@ REFUSED_BY_STATE = {
         # to; a new member must already have an account (account.unknown_email).
         "invite_to_firm",
         "add_firm_member",
+        "add_consortium_manager",
         "enrol_in_course",
         "register",
         # A firm may not flag its own content (flag.own_content).
