@@ -249,7 +249,7 @@ async def get_attachment(
 @router.get(
     "/attachments/{attachment_id}/content",
     response_class=StreamingResponse,
-    responses={200: {"content": {"application/octet-stream": {}}}},
+    responses=schemas.FILE_CONTENT,
     operation_id="download_attachment",
 )
 async def download_attachment(
@@ -345,7 +345,7 @@ async def list_firm_documents(
 @router.get(
     "/firms/{firm_id}/documents/{document_id}/content",
     response_class=StreamingResponse,
-    responses={200: {"content": {"application/octet-stream": {}}}},
+    responses=schemas.FILE_CONTENT,
     operation_id="download_firm_document",
 )
 async def download_firm_document(

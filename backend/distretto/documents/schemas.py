@@ -1,9 +1,9 @@
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from distretto.models.documents import CredentialKind
+from distretto.models.documents import CredentialKind, FileKind
 from distretto.models.documents import CredentialStatus as CredentialStatus
 
 ParentType = Literal["order", "bid", "contract"]
@@ -54,3 +54,15 @@ class FirmDocumentOut(BaseModel):
 
 class DocumentReviewIn(BaseModel):
     note: str = Field(default="", max_length=2000)
+
+
+# A file is served with the type sniffed from its bytes at upload (never from its name):
+# the download routes document each type the platform accepts, so a client (and the
+# schema's own checks) know a ZIP or a drawing may come back, not only octet-stream.
+FILE_CONTENT: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {
+            kind.value: {"schema": {"type": "string", "format": "binary"}} for kind in FileKind
+        }
+    }
+}
