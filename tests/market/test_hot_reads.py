@@ -19,14 +19,13 @@ from distretto.market.hot_reads import HotReads, board_query
 from distretto.models import Firm
 from tests.helpers import Actor
 from tests.market.builders import (
-    consortium_with,
     execute,
     hide_order,
     now,
     place_bid,
     post_order,
 )
-from tests.market.test_visibility_agreement import Viewers, viewers
+from tests.market.test_visibility_agreement import Viewers, orders_of_each_visibility, viewers
 
 PREFIX = "/api/v1"
 
@@ -120,25 +119,8 @@ async def both(client: httpx.AsyncClient, app: FastAPI) -> Both:
 
 
 async def _orders(client: httpx.AsyncClient, app: FastAPI, v: Viewers) -> dict[str, int]:
-    consortium_id = await consortium_with(
-        app,
-        {
-            v.client.firm_id: "active",
-            v.member_in_phase.firm_id: "active",
-            v.member_other_phase.firm_id: "active",
-            v.pending_in_phase.firm_id: "pending",
-            v.suspended_in_phase.firm_id: "left",
-        },
-    )
-    invited = [v.invited_in_phase.firm_id, v.invited_other_phase.firm_id]
     orders = {
-        "public": await post_order(client, v.client, title="Tessuto di vigogna blu"),
-        "invited": await post_order(
-            client, v.client, visibility="invited", invited_firm_ids=invited
-        ),
-        "consortium": await post_order(
-            client, v.client, visibility="consortium", consortium_id=consortium_id
-        ),
+        **await orders_of_each_visibility(client, app, v, title="Tessuto di vigogna blu"),
         "draft": await post_order(client, v.client, status="draft"),
         "hidden": await post_order(client, v.client, title="Ordine nascosto di prova"),
         "sealed": await post_order(client, v.in_phase, sealed=True, target_unit_price="12.5"),

@@ -11,6 +11,7 @@ firm that may read it is told, unless the announcement is not addressed to it:
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 from fastapi import FastAPI
@@ -101,10 +102,12 @@ async def told_about(client: httpx.AsyncClient, actor: Actor, order_id: int) -> 
     )
 
 
-async def test_reads_and_announcements_agree_for_every_visibility_and_viewer(
-    client: httpx.AsyncClient, app: FastAPI
-) -> None:
-    v = await viewers(client, app)
+async def orders_of_each_visibility(
+    client: httpx.AsyncClient, app: FastAPI, v: Viewers, **public: Any
+) -> dict[str, dict[str, Any]]:
+    """A public, an invited and a consortium order of the client, each with the viewers
+    the table above expects (consortium members in every state, two invited firms);
+    ``public``: fields of the public order."""
     consortium_id = await consortium_with(
         app,
         {
@@ -116,8 +119,8 @@ async def test_reads_and_announcements_agree_for_every_visibility_and_viewer(
         },
     )
     invited = [v.invited_in_phase.firm_id, v.invited_other_phase.firm_id]
-    orders = {
-        "public": await post_order(client, v.client, visibility="public"),
+    return {
+        "public": await post_order(client, v.client, visibility="public", **public),
         "invited": await post_order(
             client, v.client, visibility="invited", invited_firm_ids=invited
         ),
@@ -125,6 +128,13 @@ async def test_reads_and_announcements_agree_for_every_visibility_and_viewer(
             client, v.client, visibility="consortium", consortium_id=consortium_id
         ),
     }
+
+
+async def test_reads_and_announcements_agree_for_every_visibility_and_viewer(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    v = await viewers(client, app)
+    orders = await orders_of_each_visibility(client, app, v)
     observed: dict[str, dict[str, tuple[bool, bool]]] = {}
     for visibility, order in orders.items():
         observed[visibility] = {}
