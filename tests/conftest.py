@@ -282,6 +282,10 @@ async def _tables_with_rows(conn: AsyncConnection, tables: list[str]) -> set[str
 
 
 async def _truncate(application: FastAPI) -> None:
+    # Events this test published but the dispatcher has not fanned out yet would reach
+    # it after the clean-up, under ids the next test reuses (SQLite restarts them).
+    async with asyncio.timeout(10):
+        await application.state.realtime.dispatcher.settled()
     tables = [t.name for t in metadata.sorted_tables if t.name not in KEEP_TABLES]
     engine = application.state.ctx.engine
     async with engine.begin() as conn:

@@ -52,6 +52,10 @@ class Broker(Protocol):
 
     async def close(self) -> None: ...
 
+    async def settled(self) -> None:
+        """Return once the subscriber has handled every item this process received."""
+        ...
+
 
 class InProcessBroker:
     # Bound on batches waiting for the dispatcher; past it a batch is dropped and the
@@ -76,10 +80,18 @@ class InProcessBroker:
 
     async def subscribe(self) -> AsyncIterator[BrokerItem]:
         while True:
-            yield await self._inbox.get()
+            item = await self._inbox.get()
+            try:
+                yield item
+            finally:
+                # Reached when the subscriber asks for the next item: this one is handled.
+                self._inbox.task_done()
 
     async def close(self) -> None:
         return None
+
+    async def settled(self) -> None:
+        await self._inbox.join()
 
 
 def encode(events: Sequence[OutboxEvent]) -> str:
@@ -140,6 +152,9 @@ class RedisBroker:
 
     def subscribe(self) -> AsyncIterator[BrokerItem]:
         return self._local.subscribe()
+
+    async def settled(self) -> None:
+        await self._local.settled()
 
     async def close(self) -> None:
         if self._listener is not None:

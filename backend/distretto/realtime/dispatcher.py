@@ -78,6 +78,14 @@ class LiveDispatcher:
         async with self._lock:
             self._mark = await self._latest_id()
 
+    async def settled(self) -> None:
+        """Return once every batch already published to this process is fanned out.
+
+        The test harness empties the outbox under a running app, and ids restart on
+        SQLite: a batch of the previous test still queued would be taken for new events.
+        """
+        await self._broker.settled()
+
     async def _consume(self) -> None:
         async for item in self._broker.subscribe():
             try:
