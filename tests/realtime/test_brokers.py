@@ -11,7 +11,14 @@ from fastapi import FastAPI
 
 from distretto.db import session_scope
 from distretto.kit.events import OutboxEvent, firm_key, write_outbox_event
-from distretto.realtime.broker import RESUBSCRIBED, BrokerItem, RedisBroker, decode, encode
+from distretto.realtime.broker import (
+    RESUBSCRIBED,
+    BrokerItem,
+    InProcessBroker,
+    RedisBroker,
+    decode,
+    encode,
+)
 from tests.helpers import firm_owner
 from tests.realtime.builders import BARRIER, barrier, live, redis_server
 
@@ -102,3 +109,30 @@ async def test_redis_broker_survives_a_redis_restart() -> None:
             assert await _next(received, within=15) is RESUBSCRIBED
             await broker.publish([events[3]])
             assert await _next(received) == [events[3]]
+
+
+async def test_settled_waits_until_the_subscriber_has_handled_every_batch() -> None:
+    # The test harness relies on it before emptying the outbox under a running app.
+    broker = InProcessBroker()
+    handled: list[int] = []
+    release = asyncio.Event()
+
+    async def slow_subscriber() -> None:
+        async for item in broker.subscribe():
+            await release.wait()
+            assert isinstance(item, list)
+            handled.extend(event.id for event in item)
+
+    task = asyncio.create_task(slow_subscriber())
+    one = OutboxEvent(1, "bid.created", {}, datetime.now(UTC), ("firm:1",))
+    two = OutboxEvent(2, "bid.created", {}, datetime.now(UTC), ("firm:1",))
+    await broker.publish([one])
+    await broker.publish([two])
+    settled = asyncio.create_task(broker.settled())
+    await asyncio.sleep(0.05)
+    assert not settled.done()
+    release.set()
+    async with asyncio.timeout(5):
+        await settled
+    assert handled == [1, 2]
+    task.cancel()
