@@ -143,6 +143,14 @@ test('in a contract, a message carries a photo the other firm sees under it', as
   await supplierPage.getByRole('button', { name: 'Invia', exact: true }).click()
   await expect(supplierPage.getByTestId('messages').getByTestId('file-row')).toHaveCount(1)
 
+  const clientPage = await (await contextFor(browser, 'it-IT')).newPage()
+  await signIn(clientPage, client)
+  await clientPage.goto(`/contracts/${contract.id}`)
+  const message = clientPage.getByTestId('messages').locator('li', { hasText: 'Ecco la prova colore' })
+  await expect(message.locator('img.thumb')).toBeVisible()
+  await expect(clientPage.locator('.attachments').getByTestId('file-row')).toHaveCount(1)
+  await snap(clientPage, 'documents-contract-message')
+
   // An upload sent with an expired access token: the app refreshes the session once and
   // sends the same bytes again (a binary body must survive the retry intact).
   await supplierPage.evaluate(() => {
@@ -155,7 +163,7 @@ test('in a contract, a message carries a photo the other firm sees under it', as
   })
   const contractFiles = supplierPage.locator('.attachments', { hasText: 'Documenti del contratto' })
   await contractFiles.getByTestId('file-input').setInputFiles({ name: 'scheda-colore.png', mimeType: 'image/png', buffer: DRAWING })
-  await contractFiles.getByRole('button', { name: 'Carica' }).click()
+  await contractFiles.getByRole('button', { name: 'Carica', exact: true }).click()
   await expect(contractFiles.getByTestId('file-row').filter({ hasText: 'scheda-colore.png' })).toHaveCount(1)
   expect(uploadStatuses).toEqual([401, 201])
   const auth = { headers: { Authorization: `Bearer ${supplier.token}` } }
@@ -164,12 +172,4 @@ test('in a contract, a message carries a photo the other firm sees under it', as
   expect(retried).toBeDefined()
   const stored = await request.get(`/api/v1/attachments/${retried?.id}/content`, auth)
   expect((await stored.body()).equals(DRAWING)).toBeTruthy()
-
-  const clientPage = await (await contextFor(browser, 'it-IT')).newPage()
-  await signIn(clientPage, client)
-  await clientPage.goto(`/contracts/${contract.id}`)
-  const message = clientPage.getByTestId('messages').locator('li', { hasText: 'Ecco la prova colore' })
-  await expect(message.locator('img.thumb')).toBeVisible()
-  await expect(clientPage.locator('.attachments').getByTestId('file-row')).toHaveCount(1)
-  await snap(clientPage, 'documents-contract-message')
 })
