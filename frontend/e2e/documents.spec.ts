@@ -150,4 +150,26 @@ test('in a contract, a message carries a photo the other firm sees under it', as
   await expect(message.locator('img.thumb')).toBeVisible()
   await expect(clientPage.locator('.attachments').getByTestId('file-row')).toHaveCount(1)
   await snap(clientPage, 'documents-contract-message')
+
+  // An upload sent with an expired access token: the app refreshes the session once and
+  // sends the same bytes again (a binary body must survive the retry intact).
+  await supplierPage.evaluate(() => {
+    const session = JSON.parse(localStorage.getItem('distretto.session') ?? '{}') as Record<string, unknown>
+    localStorage.setItem('distretto.session', JSON.stringify({ ...session, access_token: 'expired' }))
+  })
+  const uploadStatuses: number[] = []
+  supplierPage.on('response', (response) => {
+    if (response.request().method() === 'POST' && response.url().endsWith(`/contracts/${contract.id}/attachments`)) uploadStatuses.push(response.status())
+  })
+  const contractFiles = supplierPage.locator('.attachments', { hasText: 'Documenti del contratto' })
+  await contractFiles.getByTestId('file-input').setInputFiles({ name: 'scheda-colore.png', mimeType: 'image/png', buffer: DRAWING })
+  await contractFiles.getByRole('button', { name: 'Carica', exact: true }).click()
+  await expect(contractFiles.getByTestId('file-row').filter({ hasText: 'scheda-colore.png' })).toHaveCount(1)
+  expect(uploadStatuses).toEqual([401, 201])
+  const auth = { headers: { Authorization: `Bearer ${supplier.token}` } }
+  const files = (await (await request.get(`/api/v1/contracts/${contract.id}/attachments`, auth)).json()) as { id: number; filename: string }[]
+  const retried = files.find((file) => file.filename === 'scheda-colore.png')
+  expect(retried).toBeDefined()
+  const stored = await request.get(`/api/v1/attachments/${retried?.id}/content`, auth)
+  expect((await stored.body()).equals(DRAWING)).toBeTruthy()
 })

@@ -136,8 +136,36 @@ async function refreshSession(failedAccessToken: string): Promise<Session | null
   return run()
 }
 
+/** Sends with the session's bearer token (none when `anonymous`), refreshes the tokens once
+ * on 401 and sends again, and turns a refusal into ApiError, a failed network into
+ * NetworkError. `sendWith` is called once per attempt, so its body must be re-sendable. */
+async function withSession(
+  sendWith: (session: Session | null) => Promise<Response>,
+  anonymous: boolean,
+): Promise<Response> {
+  const session = anonymous ? null : tokenStore.read()
+  let response: Response
+  try {
+    response = await sendWith(session)
+    if (response.status === 401 && session) {
+      const renewed = await refreshSession(session.access_token)
+      if (!renewed) {
+        tokenStore.clear()
+        onSignedOut()
+      } else {
+        response = await sendWith(renewed)
+      }
+    }
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error
+    throw new NetworkError(String(error))
+  }
+  if (!response.ok) throw await toApiError(response)
+  return response
+}
+
 async function send(method: string, path: string, options: RequestOptions): Promise<Response> {
-  const send1 = (session: Session | null) => {
+  const sendWith = (session: Session | null) => {
     // The server requires If-Match on the PATCHes it versions when it knows the web app asks.
     const headers: Record<string, string> = { Accept: 'application/json', 'X-Distretto-Client': 'web' }
     let body: BodyInit | undefined
@@ -150,7 +178,7 @@ async function send(method: string, path: string, options: RequestOptions): Prom
       body = JSON.stringify(options.body)
       headers['Content-Type'] = 'application/json'
     }
-    if (session && !options.anonymous) headers.Authorization = `Bearer ${session.access_token}`
+    if (session) headers.Authorization = `Bearer ${session.access_token}`
     if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey
     if (options.ifMatch) headers['If-Match'] = options.ifMatch
     return fetch(`${API_BASE}${withQuery(path, options.query)}`, {
@@ -160,56 +188,35 @@ async function send(method: string, path: string, options: RequestOptions): Prom
       signal: options.signal,
     })
   }
-  const session = options.anonymous ? null : tokenStore.read()
-  let response: Response
-  try {
-    response = await send1(session)
-    if (response.status === 401 && session) {
-      const renewed = await refreshSession(session.access_token)
-      if (!renewed) {
-        tokenStore.clear()
-        onSignedOut()
-      } else {
-        response = await send1(renewed)
-      }
-    }
-  } catch (error) {
-    if (error instanceof DOMException && error.name === 'AbortError') throw error
-    throw new NetworkError(String(error))
-  }
-  if (!response.ok) throw await toApiError(response)
-  return response
+  return withSession(sendWith, options.anonymous ?? false)
 }
 
-/** fetch with the session's bearer token, one refresh on 401 and problem+json → ApiError:
- * the transport of the typed client (typed.ts). `input` is a full URL or a Request. */
-export async function authedFetch(input: Request): Promise<Response> {
-  const body = input.body ? await input.text() : undefined
-  const send1 = (session: Session | null) => {
+/** Sends a Request the typed client built (typed.ts), with or without the session. */
+async function sendRequest(input: Request, anonymous: boolean): Promise<Response> {
+  // The body is read once as bytes: a multipart upload is binary (read as text it would be
+  // corrupted), and bytes can be sent again on the retry after a refresh, unlike a stream.
+  // The Request's headers keep its Content-Type (with the multipart boundary).
+  const body = input.body ? await input.arrayBuffer() : undefined
+  const sendWith = (session: Session | null) => {
     const headers = new Headers(input.headers)
+    // The server requires If-Match on the PATCHes it versions when it knows the web app asks.
     headers.set('X-Distretto-Client', 'web')
     if (session) headers.set('Authorization', `Bearer ${session.access_token}`)
     return fetch(input.url, { method: input.method, headers, body, signal: input.signal })
   }
-  const session = tokenStore.read()
-  let response: Response
-  try {
-    response = await send1(session)
-    if (response.status === 401 && session) {
-      const renewed = await refreshSession(session.access_token)
-      if (!renewed) {
-        tokenStore.clear()
-        onSignedOut()
-      } else {
-        response = await send1(renewed)
-      }
-    }
-  } catch (error) {
-    if (error instanceof DOMException && error.name === 'AbortError') throw error
-    throw new NetworkError(String(error))
-  }
-  if (!response.ok) throw await toApiError(response)
-  return response
+  return withSession(sendWith, anonymous)
+}
+
+/** The transport of the typed client (typed.ts): the session's bearer token, one refresh on
+ * 401, problem+json → ApiError. */
+export function authedFetch(input: Request): Promise<Response> {
+  return sendRequest(input, false)
+}
+
+/** The transport of the calls made without a session (signing in, registering, the links of
+ * an email): no bearer token, so a stale session can neither be sent nor trigger a refresh. */
+export function anonymousFetch(input: Request): Promise<Response> {
+  return sendRequest(input, true)
 }
 
 async function json<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {

@@ -1,8 +1,9 @@
 // Who is signed in, which of their firms they act for, and the district's phases.
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
-import { api, setSignedOutHandler } from '../api/client'
+import { setSignedOutHandler } from '../api/client'
 import { tokenStore } from '../api/session'
+import { anonymousClient, apiClient, data, formEncoded } from '../api/typed'
 import type { Me, Phase, TokenPair } from '../api/types'
 
 const FIRM_KEY = 'distretto.firm'
@@ -42,7 +43,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       return null
     }
     try {
-      const loaded = await api.get<Me>('/me')
+      const loaded = await data(apiClient.GET('/api/v1/me'))
       setMe(loaded)
       return loaded
     } catch {
@@ -55,7 +56,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     void reloadMe()
-    api.get<Phase[]>('/phases').then(setPhases, () => setPhases([]))
+    data(apiClient.GET('/api/v1/phases')).then(setPhases, () => setPhases([]))
     setSignedOutHandler(() => setMe(null))
     // Signing in or out in another tab applies here too.
     return tokenStore.subscribe((session) => {
@@ -84,7 +85,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const signIn = useCallback(
     async (email: string, password: string) => {
-      const pair = await api.form<TokenPair>('/auth/token', { username: email, password })
+      // The OAuth2 password form: its schema declares the form encoding, and `scope` (empty by
+      // default) is a required field of the generated type.
+      const pair = await data(
+        anonymousClient.POST('/api/v1/auth/token', { body: { username: email, password, scope: '' }, headers: formEncoded }),
+      )
       await adoptTokens(pair)
     },
     [adoptTokens],
@@ -94,7 +99,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     const session = tokenStore.read()
     if (session) {
       try {
-        await api.post('/auth/logout', { refresh_token: session.refresh_token })
+        await apiClient.POST('/api/v1/auth/logout', { body: { refresh_token: session.refresh_token } })
       } catch {
         // Signing out locally is what matters; the token expires anyway.
       }

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react'
-import { api } from '../api/client'
+import { apiClient } from '../api/typed'
 import { useAuth } from '../auth/AuthContext'
 import { useForm } from '../hooks/useForm'
 import { useI18n } from '../i18n'
@@ -28,12 +28,14 @@ export function ReportButton({ targetType, targetId }: { targetType: Target; tar
     event.preventDefault()
     const ok = await form.submit(
       async () => {
-        await api.post('/flags', {
-          target_type: targetType,
-          target_id: targetId,
-          reason: form.values.reason.trim(),
-          details: form.values.details.trim(),
-          ...(firmId ? { firm_id: firmId } : {}),
+        await apiClient.POST('/api/v1/flags', {
+          body: {
+            target_type: targetType,
+            target_id: targetId,
+            reason: form.values.reason.trim(),
+            details: form.values.details.trim(),
+            ...(firmId ? { firm_id: firmId } : {}),
+          },
         })
       },
       () => (form.values.reason.trim() ? {} : { reason: t('report.reasonNeeded') }),

@@ -2,6 +2,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useRef, useState, type FormEvent } from 'react'
 import { api } from '../api/client'
+import { apiClient } from '../api/typed'
 import { keys } from '../api/keys'
 import type { Attachment, Bid } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
@@ -10,6 +11,7 @@ import { useToast } from '../components/Toasts'
 import { Card, ErrorBanner, Loading, Notice } from '../components/ui'
 import { describeError } from '../hooks/useForm'
 import { useI18n } from '../i18n'
+import { listFiles, uploadFile, type FilesPath } from './fileLists'
 import { ACCEPT, MAX_UPLOAD_MB, fileIcon, sizeLabel, uploadError } from './files'
 import { Thumbnail } from './Thumbnail'
 
@@ -36,7 +38,7 @@ export function FileList({
     if (!window.confirm(t('docs.confirmRemove', { name: file.filename }))) return
     setBusy(file.id)
     try {
-      await api.delete(`/attachments/${file.id}`)
+      await apiClient.DELETE('/api/v1/attachments/{attachment_id}', { params: { path: { attachment_id: file.id } } })
       push({ tone: 'success', title: t('docs.removed') })
       onRemoved?.()
     } catch (error) {
@@ -83,12 +85,10 @@ export function FileList({
 export function UploadForm({
   path,
   onUploaded,
-  extra,
   label,
 }: {
-  path: string
+  path: FilesPath
   onUploaded: (file: Attachment) => void
-  extra?: Record<string, string>
   label?: string
 }) {
   const { t } = useI18n()
@@ -105,14 +105,10 @@ export function UploadForm({
       setError(t('docs.tooLarge', { mb: MAX_UPLOAD_MB }))
       return
     }
-    const data = new FormData()
-    data.append('file', file)
-    if (title.trim()) data.append('title', title.trim())
-    for (const [key, value] of Object.entries(extra ?? {})) data.append(key, value)
     setBusy(true)
     setError(null)
     try {
-      const created = await api.upload<Attachment>(path, data)
+      const created = await uploadFile(path, file, title.trim() || undefined)
       push({ tone: 'success', title: t('docs.uploaded') })
       setFile(null)
       setTitle('')
@@ -157,18 +153,16 @@ export function AttachmentsCard({
   lead,
   canUpload,
   removable,
-  uploadExtra,
 }: {
-  path: string
+  path: FilesPath
   title?: string
   lead?: string
   canUpload: boolean
   removable?: (file: Attachment) => boolean
-  uploadExtra?: Record<string, string>
 }) {
   const { t } = useI18n()
   const queryClient = useQueryClient()
-  const files = useQuery({ queryKey: keys.attachments(path), queryFn: ({ signal }) => api.get<Attachment[]>(path, undefined, signal) })
+  const files = useQuery({ queryKey: keys.attachments(path), queryFn: ({ signal }) => listFiles(path, signal) })
   // An upload or a removal can also change an order's cover on the board.
   const reload = () => void queryClient.invalidateQueries({ queryKey: keys.allAttachments })
   return (
@@ -183,7 +177,7 @@ export function AttachmentsCard({
       ) : (
         <FileList files={files.data} canRemove={removable} onRemoved={reload} />
       )}
-      {canUpload && <UploadForm path={path} extra={uploadExtra} onUploaded={reload} />}
+      {canUpload && <UploadForm path={path} onUploaded={reload} />}
     </Card>
   )
 }
@@ -216,8 +210,8 @@ export function ClientBidFiles({ bids, sealed, deadlinePassed }: { bids: Bid[]; 
 
 function BidFiles({ bid }: { bid: Bid }) {
   const { t } = useI18n()
-  const path = `/bids/${bid.id}/attachments`
-  const files = useQuery({ queryKey: keys.attachments(path), queryFn: ({ signal }) => api.get<Attachment[]>(path, undefined, signal) })
+  const path: FilesPath = `/bids/${bid.id}/attachments`
+  const files = useQuery({ queryKey: keys.attachments(path), queryFn: ({ signal }) => listFiles(path, signal) })
   if (!files.data || files.data.length === 0) return null
   return (
     <div className="bid-files">

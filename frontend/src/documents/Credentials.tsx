@@ -3,7 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { api } from '../api/client'
 import { keys } from '../api/keys'
-import { apiClient, data } from '../api/typed'
+import { apiClient, asFormData, data, upload } from '../api/typed'
 import type { CertificationBadge, FirmDocument } from '../api/types'
 import { SelectField, TextField } from '../components/Field'
 import { useToast } from '../components/Toasts'
@@ -118,15 +118,14 @@ function SendDocumentForm({ firmId, onSent }: { firmId: number; onSent: () => vo
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault()
     if (!file) return
-    const data = new FormData()
-    data.append('file', file)
-    data.append('kind', kind)
-    data.append('label', label.trim())
-    if (validUntil) data.append('valid_until', validUntil)
     setBusy(true)
     setError(null)
     try {
-      await api.upload<FirmDocument>(`/firms/${firmId}/documents`, data)
+      await apiClient.POST('/api/v1/firms/{firm_id}/documents', {
+        params: { path: { firm_id: firmId } },
+        body: upload({ file, kind, label: label.trim(), valid_until: validUntil || undefined }),
+        bodySerializer: asFormData,
+      })
       push({ tone: 'success', title: t('creds.sent') })
       setLabel('')
       setValidUntil('')

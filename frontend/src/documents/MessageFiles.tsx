@@ -1,20 +1,21 @@
 // Files sent with contract messages: chosen in the message form, shown under the message.
 import { useQuery } from '@tanstack/react-query'
-import { api } from '../api/client'
 import { keys } from '../api/keys'
+import { apiClient, asFormData, upload } from '../api/typed'
 import type { Attachment } from '../api/types'
 import { useI18n } from '../i18n'
 import { FileList } from './Attachments'
+import { listFiles, type FilesPath } from './fileLists'
 import { ACCEPT } from './files'
 
 /** The contract's files, under the key the contract's files card reads too. */
-export function contractFilesPath(contractId: number): string {
+export function contractFilesPath(contractId: number): FilesPath {
   return `/contracts/${contractId}/attachments`
 }
 
 export function useContractFiles(contractId: number) {
   const path = contractFilesPath(contractId)
-  return useQuery({ queryKey: keys.attachments(path), queryFn: ({ signal }) => api.get<Attachment[]>(path, undefined, signal) })
+  return useQuery({ queryKey: keys.attachments(path), queryFn: ({ signal }) => listFiles(path, signal) })
 }
 
 export function MessageFiles({ files, messageId }: { files: Attachment[] | undefined; messageId: number }) {
@@ -34,8 +35,9 @@ export function MessageFileInput({ onChange }: { onChange: (file: File | null) =
 }
 
 export async function attachToMessage(contractId: number, messageId: number, file: File): Promise<void> {
-  const data = new FormData()
-  data.append('file', file)
-  data.append('message_id', String(messageId))
-  await api.upload<Attachment>(`/contracts/${contractId}/attachments`, data)
+  await apiClient.POST('/api/v1/contracts/{contract_id}/attachments', {
+    params: { path: { contract_id: contractId } },
+    body: upload({ file, message_id: messageId }),
+    bodySerializer: asFormData,
+  })
 }

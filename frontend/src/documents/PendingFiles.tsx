@@ -1,7 +1,6 @@
 // Files chosen while an order is being written, uploaded once the order exists.
-import { api } from '../api/client'
-import type { Attachment } from '../api/types'
 import { useI18n } from '../i18n'
+import { uploadFile, type FilesPath } from './fileLists'
 import { ACCEPT, MAX_UPLOAD_MB, sizeLabel } from './files'
 
 export function PendingFiles({ files, onChange }: { files: File[]; onChange: (files: File[]) => void }) {
@@ -40,13 +39,11 @@ export function PendingFiles({ files, onChange }: { files: File[]; onChange: (fi
 }
 
 /** Uploads each file to ``path``; returns the names that could not be uploaded. */
-export async function uploadAll(path: string, files: File[]): Promise<string[]> {
+export async function uploadAll(path: FilesPath, files: File[]): Promise<string[]> {
   const failed: string[] = []
   for (const file of files) {
-    const data = new FormData()
-    data.append('file', file)
     try {
-      await api.upload<Attachment>(path, data)
+      await uploadFile(path, file)
     } catch {
       failed.push(file.name)
     }

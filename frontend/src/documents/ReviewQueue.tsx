@@ -81,7 +81,9 @@ function ReviewForm({ documentId, onDone }: { documentId: number; onDone: () => 
     setBusy(true)
     setError(null)
     try {
-      await api.post(`/moderation/documents/${documentId}/${decision}`, { note })
+      const params = { path: { document_id: documentId } }
+      if (decision === 'approve') await apiClient.POST('/api/v1/moderation/documents/{document_id}/approve', { params, body: { note } })
+      else await apiClient.POST('/api/v1/moderation/documents/{document_id}/reject', { params, body: { note } })
       push({ tone: 'success', title: t(decision === 'approve' ? 'review.approved' : 'review.rejected') })
       onDone()
     } catch (failure) {

@@ -3,8 +3,8 @@
 // subscribe to the event types they show, and the bell keeps an unread count.
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
-import { api } from '../api/client'
 import { tokenStore } from '../api/session'
+import { apiClient, data } from '../api/typed'
 import type { LiveEvent, LiveEventType } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
 
@@ -53,8 +53,8 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   }, [])
 
   const refreshUnread = useCallback(() => {
-    api.get<{ count?: number; unread?: number }>('/notifications/unread-count').then(
-      (body) => setUnread(body.count ?? body.unread ?? 0),
+    data(apiClient.GET('/api/v1/notifications/unread-count')).then(
+      (body) => setUnread(body.unread),
       () => undefined,
     )
   }, [])

@@ -2,7 +2,7 @@
 // one-click unsubscribe (confirmed by a press, so link scanners cannot unsubscribe anyone).
 import { useEffect, useRef, useState, type FormEvent } from 'react'
 import { Link, useSearchParams } from 'react-router-dom'
-import { api } from '../api/client'
+import { anonymousClient, data } from '../api/typed'
 import { AuthCard, AuthForm, EmailField, PasswordField } from '../components/AuthForm'
 import { ErrorBanner, Loading, Notice } from '../components/ui'
 import { describeError, useForm } from '../hooks/useForm'
@@ -17,7 +17,9 @@ export function ForgotPasswordPage() {
     event.preventDefault()
     const email = form.values.email.trim()
     const ok = await form.submit(
-      () => api.post('/auth/password-reset', { email }, { anonymous: true }),
+      async () => {
+        await anonymousClient.POST('/api/v1/auth/password-reset', { body: { email } })
+      },
       () => (/^\S+@\S+\.\S+$/.test(email) ? {} : { email: t('auth.emailInvalid') }),
     )
     if (ok) setSent(email)
@@ -48,7 +50,9 @@ export function ResetPasswordPage() {
     event.preventDefault()
     const { new_password, repeat } = form.values
     const ok = await form.submit(
-      () => api.post('/auth/password-reset/confirm', { token, new_password }, { anonymous: true }),
+      async () => {
+        await anonymousClient.POST('/api/v1/auth/password-reset/confirm', { body: { token, new_password } })
+      },
       () => ({
         ...(new_password.length >= 10 ? {} : { new_password: t('auth.passwordShort') }),
         ...(repeat === new_password ? {} : { repeat: t('reset.mismatch') }),
@@ -102,7 +106,7 @@ export function VerifyEmailPage() {
   const [state, setState] = useState<'working' | 'done' | string>('working')
   useOnce(async () => {
     try {
-      await api.post('/auth/verify-email', { token: params.get('token') ?? '' }, { anonymous: true })
+      await anonymousClient.POST('/api/v1/auth/verify-email', { body: { token: params.get('token') ?? '' } })
       setState('done')
     } catch (error) {
       setState(describeError(error, t))
@@ -128,8 +132,8 @@ export function UnsubscribePage() {
     setBusy(true)
     setError(null)
     try {
-      const token = encodeURIComponent(params.get('token') ?? '')
-      setDone(await api.post<Unsubscribed>(`/email/unsubscribe?token=${token}`, undefined, { anonymous: true }))
+      const token = params.get('token') ?? ''
+      setDone(await data(anonymousClient.POST('/api/v1/email/unsubscribe', { params: { query: { token } } })))
     } catch (failure) {
       setError(describeError(failure, t))
     } finally {

@@ -1,13 +1,13 @@
 import { useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
-import { api } from '../api/client'
 import { keys } from '../api/keys'
+import { apiClient } from '../api/typed'
 import { useAuth } from '../auth/AuthContext'
 import { useToast } from '../components/Toasts'
 import { describeError } from '../hooks/useForm'
 import { useI18n } from '../i18n'
 import { phaseName } from '../lib/phases'
-import type { SavedSearch, SavedSearchIn } from './types'
+import type { SavedSearchIn } from './types'
 
 /** "Avvisami": saves the board's current filters as a search; new public orders that
  * match it are announced in the app and by email. */
@@ -22,7 +22,7 @@ export function AlertMeButton({ phase, region, q }: { phase: string; region: str
     setBusy(true)
     const body: SavedSearchIn = { name: name.slice(0, 80), phase: phase || null, region: region || null, q: q || null }
     try {
-      await api.post<SavedSearch>('/me/saved-searches', body)
+      await apiClient.POST('/api/v1/me/saved-searches', { body })
       void queryClient.invalidateQueries({ queryKey: keys.savedSearches })
       push({ tone: 'success', title: t('alert.created'), body: name, link: '/settings/notifications' })
     } catch (error) {

@@ -1,6 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
-import { api } from '../api/client'
 import { keys } from '../api/keys'
 import { apiClient, data } from '../api/typed'
 import { SelectField, TextField } from '../components/Field'
@@ -8,7 +7,9 @@ import { useToast } from '../components/Toasts'
 import { Card, ErrorBanner, Loading } from '../components/ui'
 import { describeError, useForm } from '../hooks/useForm'
 import { useI18n } from '../i18n'
-import type { Invitation } from './types'
+import type { FirmRole, Invitation } from './types'
+
+const ROLES = ['owner', 'manager', 'member'] as const satisfies readonly FirmRole[]
 
 /** The owner's view of the firm's pending invitations: invite by email with a role,
  * revoke what is still pending. */
@@ -22,14 +23,16 @@ export function FirmInvitationsCard({ firmId }: { firmId: number }) {
     queryFn: ({ signal }) => data(apiClient.GET('/api/v1/firms/{firm_id}/invitations', { params: { path: { firm_id: firmId } }, signal })),
   })
   const reload = () => void queryClient.invalidateQueries({ queryKey: pendingKey })
-  const form = useForm({ email: '', role: 'member' })
+  const form = useForm<{ email: string; role: FirmRole }>({ email: '', role: 'member' })
   const [sent, setSent] = useState<string | null>(null)
   const invite = async (event: FormEvent) => {
     event.preventDefault()
     const email = form.values.email.trim()
     setSent(null)
     const ok = await form.submit(
-      () => api.post(`/firms/${firmId}/invitations`, { email, role: form.values.role }),
+      async () => {
+        await apiClient.POST('/api/v1/firms/{firm_id}/invitations', { params: { path: { firm_id: firmId } }, body: { email, role: form.values.role } })
+      },
       () => (/^\S+@\S+\.\S+$/.test(email) ? {} : { email: t('auth.emailInvalid') }),
     )
     if (ok) {
@@ -40,7 +43,7 @@ export function FirmInvitationsCard({ firmId }: { firmId: number }) {
   }
   const revoke = async (invitation: Invitation) => {
     try {
-      await api.delete(`/firms/${firmId}/invitations/${invitation.id}`)
+      await apiClient.DELETE('/api/v1/firms/{firm_id}/invitations/{invitation_id}', { params: { path: { firm_id: firmId, invitation_id: invitation.id } } })
       push({ tone: 'success', title: t('invites.revoked'), body: invitation.email })
       reload()
     } catch (error) {
@@ -75,8 +78,12 @@ export function FirmInvitationsCard({ firmId }: { firmId: number }) {
         <SelectField
           label={t('members.role')}
           value={form.values.role}
-          onChange={(e) => form.set('role', e.target.value)}
-          options={(['owner', 'manager', 'member'] as const).map((r) => ({ value: r, label: t(`role.${r}`) }))}
+          onChange={(e) => {
+            // The options are the roles, so the chosen value is always one of them.
+            const role = ROLES.find((r) => r === e.target.value)
+            if (role) form.set('role', role)
+          }}
+          options={ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))}
         />
         <button type="submit" className="btn btn-primary" disabled={form.busy}>
           {t('invites.send')}

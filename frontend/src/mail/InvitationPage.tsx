@@ -1,15 +1,14 @@
 import { useQuery } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { Link, useNavigate, useSearchParams } from 'react-router-dom'
-import { api } from '../api/client'
-import { apiClient, data } from '../api/typed'
+import { anonymousClient, apiClient, data } from '../api/typed'
 import { useAuth } from '../auth/AuthContext'
 import { AuthCard, AuthForm, FullNameField, PasswordField } from '../components/AuthForm'
 import { TextField } from '../components/Field'
 import { ErrorBanner, Loading, Notice } from '../components/ui'
 import { describeError, useForm } from '../hooks/useForm'
 import { useI18n } from '../i18n'
-import type { InvitationPreview, Joined } from './types'
+import type { InvitationPreview } from './types'
 
 function RegisterIntoFirm({ token, preview }: { token: string; preview: InvitationPreview }) {
   const { t } = useI18n()
@@ -21,7 +20,7 @@ function RegisterIntoFirm({ token, preview }: { token: string; preview: Invitati
     const { full_name, password } = form.values
     const ok = await form.submit(
       async () => {
-        await api.post('/auth/register', { full_name, email: preview.email, password, invitation_token: token }, { anonymous: true })
+        await anonymousClient.POST('/api/v1/auth/register', { body: { full_name, email: preview.email, password, invitation_token: token } })
         await signIn(preview.email, password)
       },
       () => ({
@@ -61,7 +60,7 @@ export function InvitationPage() {
     setBusy(true)
     setError(null)
     try {
-      const joined = await api.post<Joined>('/invitations/accept', { token })
+      const joined = await data(apiClient.POST('/api/v1/invitations/accept', { body: { token } }))
       await reloadMe()
       navigate(`/firms/${joined.firm_id}`, { replace: true })
     } catch (failure) {

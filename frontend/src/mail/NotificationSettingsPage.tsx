@@ -1,7 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { Link } from 'react-router-dom'
-import { api } from '../api/client'
 import { keys } from '../api/keys'
 import { apiClient, data } from '../api/typed'
 import { useAuth } from '../auth/AuthContext'
@@ -43,7 +42,7 @@ function SettingsEditor({ saved }: { saved: NotificationSettings }) {
     setBusy(true)
     setError(null)
     try {
-      const stored = await api.put<NotificationSettings>('/me/notification-settings', values)
+      const stored = await data(apiClient.PUT('/api/v1/me/notification-settings', { body: values }))
       queryClient.setQueryData(keys.notificationSettings, stored)
       setValues(stored)
       push({ tone: 'success', title: t('mailSettings.saved') })
@@ -114,7 +113,7 @@ function SavedSearches() {
       .join(' · ')
   const remove = async (search: SavedSearch) => {
     try {
-      await api.delete(`/me/saved-searches/${search.id}`)
+      await apiClient.DELETE('/api/v1/me/saved-searches/{search_id}', { params: { path: { search_id: search.id } } })
       push({ tone: 'success', title: t('searches.deleted'), body: search.name })
       reload()
     } catch (error) {

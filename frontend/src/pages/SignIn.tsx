@@ -1,8 +1,8 @@
 import { useQuery } from '@tanstack/react-query'
 import { useEffect, useState, type FormEvent } from 'react'
 import { Link, useNavigate, useSearchParams } from 'react-router-dom'
-import { api, ApiError } from '../api/client'
-import { apiClient, data } from '../api/typed'
+import { ApiError } from '../api/client'
+import { anonymousClient, apiClient, data } from '../api/typed'
 import { useAuth } from '../auth/AuthContext'
 import { AuthCard, AuthForm, EmailField, FullNameField, PasswordField } from '../components/AuthForm'
 import { ErrorBanner } from '../components/ui'
@@ -89,7 +89,7 @@ export function RegisterPage() {
     const { full_name, email, password } = form.values
     const ok = await form.submit(
       async () => {
-        await api.post('/auth/register', { full_name, email, password }, { anonymous: true })
+        await anonymousClient.POST('/api/v1/auth/register', { body: { full_name, email, password } })
         await signIn(email, password)
       },
       () => ({

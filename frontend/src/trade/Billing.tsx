@@ -2,8 +2,8 @@
 // and managers edit it (PATCH /firms/{id}); nobody else sees it.
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
-import { api } from '../api/client'
 import { keys } from '../api/keys'
+import type { components } from '../api/schema'
 import { apiClient, data } from '../api/typed'
 import { TextField } from '../components/Field'
 import { Card, ErrorBanner, Loading } from '../components/ui'
@@ -11,17 +11,7 @@ import { useToast } from '../components/Toasts'
 import { useForm } from '../hooks/useForm'
 import { useI18n, type MessageKey } from '../i18n'
 
-interface Billing {
-  firm_id: number
-  country: string
-  address: string | null
-  postal_code: string | null
-  city: string | null
-  sdi_code: string | null
-  pec: string | null
-  fiscal_code: string | null
-  rea: string | null
-}
+type Billing = components['schemas']['BillingOut']
 
 const FIELDS = [
   ['address', 'billing.address'],
@@ -33,7 +23,8 @@ const FIELDS = [
   ['rea', 'billing.rea'],
 ] as const satisfies readonly (readonly [keyof Billing, MessageKey])[]
 
-type Editable = Record<(typeof FIELDS)[number][0], string>
+type EditableField = (typeof FIELDS)[number][0]
+type Editable = Record<EditableField, string>
 
 // ``revision``: the firm's as the page read it; the edit is refused (412) if someone saved
 // the firm meanwhile, instead of silently overwriting their change.
@@ -90,9 +81,13 @@ function BillingForm({ firmId, billing, revision, onDone }: { firmId: number; bi
   const form = useForm<Editable>(Object.fromEntries(FIELDS.map(([field]) => [field, billing[field] ?? ''])) as Editable)
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault()
-    const body = Object.fromEntries(FIELDS.map(([field]) => [field, form.values[field].trim() || null]))
+    const body: Partial<Record<EditableField, string | null>> = {}
+    for (const [field] of FIELDS) body[field] = form.values[field].trim() || null
     const ok = await form.submit(async () => {
-      await api.patch(`/firms/${firmId}`, body, { ifMatch: `"${revision}"` })
+      await apiClient.PATCH('/api/v1/firms/{firm_id}', {
+        params: { path: { firm_id: firmId }, header: { 'if-match': `"${revision}"` } },
+        body,
+      })
     })
     if (ok) {
       push({ tone: 'success', title: t('billing.saved') })

@@ -93,10 +93,13 @@ function RecordLot({ contract: c, onDone }: { contract: Contract; onDone: () => 
     event.preventDefault()
     const ok = await form.submit(
       async () => {
-        await api.post(`/contracts/${c.id}/deliveries`, {
-          quantity: checkNumber(v.quantity, t, locale, 3).value,
-          ddt_number: v.ddt_number.trim(),
-          ddt_date: checkDate(v.ddt_date, t, locale).value,
+        const quantity = checkNumber(v.quantity, t, locale, 3).value
+        const ddtDate = checkDate(v.ddt_date, t, locale).value
+        // The check below has refused an unreadable quantity or date before this runs.
+        if (quantity === undefined || ddtDate === undefined) return
+        await apiClient.POST('/api/v1/contracts/{contract_id}/deliveries', {
+          params: { path: { contract_id: c.id } },
+          body: { quantity, ddt_number: v.ddt_number.trim(), ddt_date: ddtDate },
         })
       },
       () => {
@@ -147,10 +150,11 @@ function CheckLot({ contract: c, lot, onDone }: { contract: Contract; lot: Lot; 
       async () => {
         const accepted = read(v.accepted_quantity)
         const rejected = read(v.rejected_quantity)
-        await api.post(`/contracts/${c.id}/deliveries/${lot.id}/accept`, {
-          accepted_quantity: accepted.ok ? accepted.value : undefined,
-          rejected_quantity: rejected.ok ? rejected.value : undefined,
-          note: v.note.trim(),
+        // The check below has refused unreadable quantities before this runs.
+        if (!accepted.ok || !rejected.ok) return
+        await apiClient.POST('/api/v1/contracts/{contract_id}/deliveries/{lot_id}/accept', {
+          params: { path: { contract_id: c.id, lot_id: lot.id } },
+          body: { accepted_quantity: accepted.value, rejected_quantity: rejected.value, note: v.note.trim() },
         })
       },
       () => {
@@ -170,7 +174,12 @@ function CheckLot({ contract: c, lot, onDone }: { contract: Contract; lot: Lot; 
   const onDispute = async (event: FormEvent) => {
     event.preventDefault()
     const ok = await form.submit(
-      () => api.post(`/contracts/${c.id}/deliveries/${lot.id}/dispute`, { reason: v.reason.trim() }),
+      async () => {
+        await apiClient.POST('/api/v1/contracts/{contract_id}/deliveries/{lot_id}/dispute', {
+          params: { path: { contract_id: c.id, lot_id: lot.id } },
+          body: { reason: v.reason.trim() },
+        })
+      },
       () => (v.reason.trim() ? {} : { reason: t('form.required') }),
     )
     if (ok) onDone()

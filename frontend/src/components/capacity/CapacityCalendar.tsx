@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
-import { api } from '../../api/client'
 import { keys } from '../../api/keys'
+import { apiClient, data } from '../../api/typed'
 import type { CapacityWeek, FirmCapacity } from '../../api/institutions'
 import { unitCode } from '../../api/institutions'
 import { useAuth } from '../../auth/AuthContext'
@@ -40,7 +40,10 @@ export function CapacityCalendar({ firmId, firmPhases, canEdit }: { firmId: numb
   const { t } = useI18n()
   const queryClient = useQueryClient()
   const calendarKey = keys.firmPart(firmId, 'capacity')
-  const calendar = useQuery({ queryKey: calendarKey, queryFn: ({ signal }) => api.get<FirmCapacity>(`/firms/${firmId}/capacity`, undefined, signal) })
+  const calendar = useQuery({
+    queryKey: calendarKey,
+    queryFn: ({ signal }) => data(apiClient.GET('/api/v1/firms/{firm_id}/capacity', { params: { path: { firm_id: firmId } }, signal })),
+  })
   const reload = () => void queryClient.invalidateQueries({ queryKey: calendarKey })
   const [editing, setEditing] = useState(false)
   useLiveEvents(['capacity.overbooked', 'contract.created', RECONNECTED], reload)
@@ -181,7 +184,7 @@ function CapacityEditor({
     }
     setBusy(true)
     try {
-      const saved = await api.put<FirmCapacity>(`/firms/${firmId}/capacity`, entries)
+      const saved = await data(apiClient.PUT('/api/v1/firms/{firm_id}/capacity', { params: { path: { firm_id: firmId } }, body: entries }))
       push({ tone: 'success', title: t('capacity.saved') })
       onDone(saved)
     } catch (failure) {

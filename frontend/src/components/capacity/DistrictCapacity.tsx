@@ -1,7 +1,6 @@
 import { useQuery } from '@tanstack/react-query'
-import { api } from '../../api/client'
-import type { CapacitySummary } from '../../api/institutions'
 import { keys } from '../../api/keys'
+import { apiClient, data } from '../../api/typed'
 import { unitCode } from '../../api/institutions'
 import { useAuth } from '../../auth/AuthContext'
 import { useI18n } from '../../i18n'
@@ -25,7 +24,7 @@ export function DistrictCapacity({ phase, unit, quantity, until }: { phase: stri
   const ready = !!phase && !!code && !!until && weeksUntil(until) >= -1 && weeksUntil(until) < MAX_WEEKS
   const summary = useQuery({
     queryKey: [...keys.capacitySummary, { phase, unit: code, until }],
-    queryFn: ({ signal }) => api.get<CapacitySummary>('/capacity/summary', { phase, unit: code, to: until }, signal),
+    queryFn: ({ signal }) => data(apiClient.GET('/api/v1/capacity/summary', { params: { query: { phase, unit: code, to: until } }, signal })),
     enabled: ready,
   })
   const title = <h3 className="subheading">{t('capacity.districtTitle')}</h3>

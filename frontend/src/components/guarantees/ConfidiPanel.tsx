@@ -1,6 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
-import { api } from '../../api/client'
 import { keys } from '../../api/keys'
 import type { components } from '../../api/schema'
 import { apiClient, data } from '../../api/typed'
@@ -122,14 +121,13 @@ function FirmView({ consortiumId, items, caps, onChanged }: { consortiumId: numb
           </ul>
         )}
       </Card>
-      {role === 'owner' ? <NewRequest consortiumId={consortiumId} onSent={onChanged} /> : <p className="muted small">{t('confidi.ownerOnly')}</p>}
+      {role === 'owner' && firmId !== null ? <NewRequest consortiumId={consortiumId} firmId={firmId} onSent={onChanged} /> : <p className="muted small">{t('confidi.ownerOnly')}</p>}
     </>
   )
 }
 
-function NewRequest({ consortiumId, onSent }: { consortiumId: number; onSent: () => void }) {
+function NewRequest({ consortiumId, firmId, onSent }: { consortiumId: number; firmId: number; onSent: () => void }) {
   const { t, fmt } = useI18n()
-  const { firmId } = useAuth()
   const push = useToast()
   const form = useForm({ amount: '', purpose: '', contract_id: '' })
   const contracts = useQuery({
@@ -142,11 +140,16 @@ function NewRequest({ consortiumId, onSent }: { consortiumId: number; onSent: ()
     const amount = parseAmount(form.values.amount)
     const ok = await form.submit(
       async () => {
-        await api.post(`/consortia/${consortiumId}/guarantees`, {
-          firm_id: firmId,
-          amount,
-          purpose: form.values.purpose.trim(),
-          ...(form.values.contract_id ? { contract_id: Number(form.values.contract_id) } : {}),
+        // The check below has refused an unreadable amount before this runs.
+        if (amount === null) return
+        await apiClient.POST('/api/v1/consortia/{consortium_id}/guarantees', {
+          params: { path: { consortium_id: consortiumId } },
+          body: {
+            firm_id: firmId,
+            amount,
+            purpose: form.values.purpose.trim(),
+            ...(form.values.contract_id ? { contract_id: Number(form.values.contract_id) } : {}),
+          },
         })
       },
       () => ({
@@ -250,10 +253,16 @@ function Decide({ guarantee, onDone }: { guarantee: Guarantee; onDone: () => voi
     const percent = Number(form.values.percent.replace(',', '.'))
     const ok = await form.submit(
       async () => {
+        const params = { path: { guarantee_id: guarantee.id } }
         if (mode === 'approve') {
-          await api.post(`/guarantees/${guarantee.id}/approve`, { guaranteed_percent: String(percent), amount, expires_on: form.values.expires_on })
+          // The check below has refused an unreadable amount before this runs.
+          if (amount === null) return
+          await apiClient.POST('/api/v1/guarantees/{guarantee_id}/approve', {
+            params,
+            body: { guaranteed_percent: String(percent), amount, expires_on: form.values.expires_on },
+          })
         } else {
-          await api.post(`/guarantees/${guarantee.id}/reject`, { reason: form.values.reason.trim() })
+          await apiClient.POST('/api/v1/guarantees/{guarantee_id}/reject', { params, body: { reason: form.values.reason.trim() } })
         }
       },
       () =>
@@ -354,7 +363,10 @@ function CapEditor({ consortiumId, cap, onSaved }: { consortiumId: number; cap: 
     const amount = value.trim() === '0' ? '0.00' : parseAmount(value)
     if (!amount) return setError(t('confidi.amountInvalid'))
     try {
-      await api.put(`/consortia/${consortiumId}/members/${cap.firm_id}/cap`, { cap: amount })
+      await apiClient.PUT('/api/v1/consortia/{consortium_id}/members/{firm_id}/cap', {
+        params: { path: { consortium_id: consortiumId, firm_id: cap.firm_id } },
+        body: { cap: amount },
+      })
       setError(null)
       onSaved()
     } catch (failure) {
