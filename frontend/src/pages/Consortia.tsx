@@ -1,9 +1,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { Link, useNavigate } from 'react-router-dom'
-import { api } from '../api/client'
 import { apiClient, data } from '../api/typed'
-import type { Consortium, ConsortiumKind } from '../api/types'
+import type { ConsortiumKind } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
 import { SelectField, TextArea, TextField } from '../components/Field'
 import { Card, Empty, ErrorBanner, Loading, PageHeader } from '../components/ui'
@@ -79,13 +78,13 @@ function CreateConsortium() {
   const { t } = useI18n()
   const { reloadMe } = useAuth()
   const navigate = useNavigate()
-  const form = useForm({ name: '', description: '', kind: 'export' })
+  const form = useForm<{ name: string; description: string; kind: ConsortiumKind }>({ name: '', description: '', kind: 'export' })
   const submit = async (event: FormEvent) => {
     event.preventDefault()
     let id = 0
     const ok = await form.submit(
       async () => {
-        id = (await api.post<Consortium>('/consortia', form.values)).id
+        id = (await data(apiClient.POST('/api/v1/consortia', { body: form.values }))).id
       },
       () => (form.values.name.trim().length >= 2 ? {} : { name: t('firmNew.nameShort') }),
     )
@@ -99,7 +98,8 @@ function CreateConsortium() {
       <form className="form" onSubmit={submit} noValidate>
         <ErrorBanner message={form.banner} />
         <TextField label={t('consortia.name')} required value={form.values.name} onChange={(e) => form.set('name', e.target.value)} error={form.errors.name} />
-        <SelectField label={t('consortia.kind')} value={form.values.kind} onChange={(e) => form.set('kind', e.target.value)} options={KINDS.map((k) => ({ value: k, label: t(`kind.${k}`) }))} error={form.errors.kind} />
+        {/* The select offers only KINDS, so its value is one of them. */}
+        <SelectField label={t('consortia.kind')} value={form.values.kind} onChange={(e) => form.set('kind', e.target.value as ConsortiumKind)} options={KINDS.map((k) => ({ value: k, label: t(`kind.${k}`) }))} error={form.errors.kind} />
         <TextArea label={t('firm.description')} rows={3} value={form.values.description} onChange={(e) => form.set('description', e.target.value)} error={form.errors.description} />
         <button type="submit" className="btn btn-primary" disabled={form.busy}>
           {t('consortia.createSubmit')}

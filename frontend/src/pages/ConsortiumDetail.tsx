@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { Link, useParams, useSearchParams } from 'react-router-dom'
-import { api } from '../api/client'
+import type { components } from '../api/schema'
 import { apiClient, data } from '../api/typed'
 import type { ConsortiumDetail } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
@@ -14,6 +14,8 @@ import { useLiveEvents } from '../live/LiveContext'
 import { checkNumber } from '../trade/fields'
 import { ConfidiPanel } from '../components/guarantees/ConfidiPanel'
 import { keys, load } from './workplaces/queries'
+
+type CostSplit = components['schemas']['CostSplit']
 
 /** Refetches the consortium and everything under its key (fairs, campaigns, courses). */
 function useReload(consortiumId: number): () => void {
@@ -86,7 +88,7 @@ function JoinPanel({ consortium: c, onChanged }: { consortium: ConsortiumDetail;
   if (role !== 'owner') return null
   const request = async () => {
     try {
-      await api.post(`/consortia/${c.id}/members`, { firm_id: firmId })
+      await apiClient.POST('/api/v1/consortia/{consortium_id}/members', { params: { path: { consortium_id: c.id } }, body: { firm_id: firmId } })
       setSent(true)
       onChanged()
     } catch (failure) {
@@ -110,7 +112,9 @@ function Members({ consortium: c, manager, onChanged }: { consortium: Consortium
   const [error, setError] = useState<unknown>(null)
   const decide = async (firmId: number, decision: 'approve' | 'reject') => {
     try {
-      await api.post(`/consortia/${c.id}/members/${firmId}/${decision}`)
+      const params = { path: { consortium_id: c.id, firm_id: firmId } }
+      if (decision === 'approve') await apiClient.POST('/api/v1/consortia/{consortium_id}/members/{firm_id}/approve', { params })
+      else await apiClient.POST('/api/v1/consortia/{consortium_id}/members/{firm_id}/reject', { params })
       onChanged()
     } catch (failure) {
       setError(failure)
@@ -226,7 +230,7 @@ function NewFair({ consortiumId, onDone }: { consortiumId: number; onDone: () =>
     signup_deadline: '',
     total_cost: '',
     booth_area_m2: '',
-    cost_split: 'equal',
+    cost_split: 'equal' as CostSplit,
     max_firms: '10',
   })
   const v = form.values
@@ -234,12 +238,16 @@ function NewFair({ consortiumId, onDone }: { consortiumId: number; onDone: () =>
     event.preventDefault()
     const ok = await form.submit(
       async () => {
-        await api.post(`/consortia/${consortiumId}/trade-fairs`, {
-          ...v,
-          signup_deadline: v.signup_deadline ? dateTimeIso(v.signup_deadline) : '',
-          total_cost: checkNumber(v.total_cost, t, locale, 2).value,
-          booth_area_m2: checkNumber(v.booth_area_m2, t, locale, 2).value,
-          max_firms: Number(v.max_firms),
+        await apiClient.POST('/api/v1/consortia/{consortium_id}/trade-fairs', {
+          params: { path: { consortium_id: consortiumId } },
+          body: {
+            ...v,
+            signup_deadline: v.signup_deadline ? dateTimeIso(v.signup_deadline) : '',
+            // The check below refuses the form before this runs unless both parse.
+            total_cost: checkNumber(v.total_cost, t, locale, 2).value!,
+            booth_area_m2: checkNumber(v.booth_area_m2, t, locale, 2).value!,
+            max_firms: Number(v.max_firms),
+          },
         })
       },
       () => {
@@ -281,7 +289,8 @@ function NewFair({ consortiumId, onDone }: { consortiumId: number; onDone: () =>
         <SelectField
           label={t('fair.costSplit')}
           value={v.cost_split}
-          onChange={(e) => form.set('cost_split', e.target.value)}
+          // The select offers only the two splits, so its value is one of them.
+          onChange={(e) => form.set('cost_split', e.target.value as CostSplit)}
           options={[
             { value: 'equal', label: t('fair.splitEqual') },
             { value: 'by_area', label: t('fair.splitArea') },
@@ -311,7 +320,11 @@ function Campaigns({ consortiumId, manager }: { consortiumId: number; manager: b
     event.preventDefault()
     const ok = await form.submit(
       async () => {
-        await api.post(`/consortia/${consortiumId}/campaigns`, { ...v, budget: checkNumber(v.budget, t, locale, 2).value })
+        await apiClient.POST('/api/v1/consortia/{consortium_id}/campaigns', {
+          params: { path: { consortium_id: consortiumId } },
+          // The check below refuses the form before this runs unless the budget parses.
+          body: { ...v, budget: checkNumber(v.budget, t, locale, 2).value! },
+        })
       },
       () => ({
         ...(v.title.trim() ? {} : { title: t('form.required') }),
@@ -393,12 +406,15 @@ function Courses({ consortiumId, manager }: { consortiumId: number; manager: boo
     event.preventDefault()
     const ok = await form.submit(
       async () => {
-        await api.post(`/consortia/${consortiumId}/courses`, {
-          title: v.title,
-          description: v.description,
-          capacity: Number(v.capacity),
-          enrol_deadline: v.enrol_deadline ? dateTimeIso(v.enrol_deadline) : '',
-          sessions: v.sessions.map((s) => ({ location: s.location, starts_at: s.starts_at ? dateTimeIso(s.starts_at) : '', ends_at: s.ends_at ? dateTimeIso(s.ends_at) : '' })),
+        await apiClient.POST('/api/v1/consortia/{consortium_id}/courses', {
+          params: { path: { consortium_id: consortiumId } },
+          body: {
+            title: v.title,
+            description: v.description,
+            capacity: Number(v.capacity),
+            enrol_deadline: v.enrol_deadline ? dateTimeIso(v.enrol_deadline) : '',
+            sessions: v.sessions.map((s) => ({ location: s.location, starts_at: s.starts_at ? dateTimeIso(s.starts_at) : '', ends_at: s.ends_at ? dateTimeIso(s.ends_at) : '' })),
+          },
         })
       },
       () => {

@@ -107,7 +107,7 @@ export function TradeFairPage() {
   const participants = f.participants ?? []
   const mine = participants.find((p) => p.firm_id === firmId)
   const full = f.participant_count >= f.max_firms
-  const signUp = async (event: FormEvent) => {
+  const signUp = async (event: FormEvent, signingFirmId: number) => {
     event.preventDefault()
     setError(null)
     setAreaError(undefined)
@@ -117,7 +117,10 @@ export function TradeFairPage() {
     }
     setBusy(true)
     try {
-      await api.post(`/trade-fairs/${f.id}/participations`, { firm_id: firmId, ...(area ? { area_m2: Number(area.replace(',', '.')) } : {}) })
+      await apiClient.POST('/api/v1/trade-fairs/{fair_id}/participations', {
+        params: { path: { fair_id: f.id } },
+        body: { firm_id: signingFirmId, ...(area ? { area_m2: Number(area.replace(',', '.')) } : {}) },
+      })
       reload()
     } catch (failure) {
       setError(failure)
@@ -125,9 +128,9 @@ export function TradeFairPage() {
       setBusy(false)
     }
   }
-  const withdraw = async () => {
+  const withdraw = async (participantFirmId: number) => {
     try {
-      await api.delete(`/trade-fairs/${f.id}/participations/${firmId}`)
+      await apiClient.DELETE('/api/v1/trade-fairs/{fair_id}/participations/{firm_id}', { params: { path: { fair_id: f.id, firm_id: participantFirmId } } })
       reload()
     } catch (failure) {
       setError(failure)
@@ -175,7 +178,7 @@ export function TradeFairPage() {
               <>
                 <Notice tone="success">{t('fair.signedUp')}</Notice>
                 {f.signups_open && canManage && (
-                  <button type="button" className="btn btn-ghost" onClick={() => void withdraw()}>
+                  <button type="button" className="btn btn-ghost" onClick={() => void withdraw(mine.firm_id)}>
                     {t('fair.withdraw')}
                   </button>
                 )}
@@ -189,7 +192,7 @@ export function TradeFairPage() {
             ) : full ? (
               <Notice tone="warning">{t('fair.full')}</Notice>
             ) : canManage ? (
-              <form className="form" onSubmit={signUp} noValidate>
+              <form className="form" onSubmit={(event) => void signUp(event, firmId)} noValidate>
                 {f.cost_split === 'by_area' && (
                   <TextField label={t('fair.yourArea')} inputMode="decimal" value={area} onChange={(e) => setArea(e.target.value)} error={areaError} hint={t('fair.areaFree', { n: fmt.number(f.booth_area_m2 - f.area_taken_m2) })} />
                 )}
@@ -236,10 +239,10 @@ export function CampaignPage() {
   if (!campaign.data) return <Loading />
   const c = campaign.data
   const joined = (c.participants ?? []).some((p) => p.firm_id === firmId)
-  const toggle = async () => {
+  const toggle = async (memberFirmId: number) => {
     try {
-      if (joined) await api.delete(`/campaigns/${c.id}/participations/${firmId}`)
-      else await api.post(`/campaigns/${c.id}/participations`, { firm_id: firmId })
+      if (joined) await apiClient.DELETE('/api/v1/campaigns/{campaign_id}/participations/{firm_id}', { params: { path: { campaign_id: c.id, firm_id: memberFirmId } } })
+      else await apiClient.POST('/api/v1/campaigns/{campaign_id}/participations', { params: { path: { campaign_id: c.id } }, body: { firm_id: memberFirmId } })
       reload()
     } catch (failure) {
       setError(failure)
@@ -256,7 +259,7 @@ export function CampaignPage() {
       <ErrorBanner error={error} />
       {firmId && canManage && (
         <div className="toolbar">
-          <button type="button" className={joined ? 'btn btn-ghost' : 'btn btn-primary'} onClick={() => void toggle()}>
+          <button type="button" className={joined ? 'btn btn-ghost' : 'btn btn-primary'} onClick={() => void toggle(firmId)}>
             {joined ? t('campaign.leave') : t('campaign.join')}
           </button>
         </div>
@@ -289,11 +292,11 @@ export function CoursePage() {
   if (course.error) return <ErrorBanner error={course.error} onRetry={reload} />
   if (!course.data) return <Loading />
   const c = course.data
-  const enrol = async (event: FormEvent) => {
+  const enrol = async (event: FormEvent, enrollingFirmId: number) => {
     event.preventDefault()
     const ok = await form.submit(
       async () => {
-        await api.post<Enrolment>(`/courses/${c.id}/enrolments`, { firm_id: firmId, ...form.values })
+        await apiClient.POST('/api/v1/courses/{course_id}/enrolments', { params: { path: { course_id: c.id } }, body: { firm_id: enrollingFirmId, ...form.values } })
       },
       () => ({
         ...(form.values.participant_name.trim() ? {} : { participant_name: t('form.required') }),
@@ -307,7 +310,7 @@ export function CoursePage() {
   }
   const cancel = async (enrolment: Enrolment) => {
     try {
-      await api.delete(`/enrolments/${enrolment.id}`)
+      await apiClient.DELETE('/api/v1/enrolments/{enrolment_id}', { params: { path: { enrolment_id: enrolment.id } } })
       reload()
     } catch (failure) {
       setError(failure)
@@ -381,7 +384,7 @@ export function CoursePage() {
               ))}
             </ul>
             {firmId && c.enrolment_open ? (
-              <form className="form" onSubmit={enrol} noValidate>
+              <form className="form" onSubmit={(event) => void enrol(event, firmId)} noValidate>
                 <h3>{t('course.enrolSomeone')}</h3>
                 {c.seats_free === 0 && <Notice tone="warning">{t('course.fullWaitlist')}</Notice>}
                 <ErrorBanner message={form.banner} />

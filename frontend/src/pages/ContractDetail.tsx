@@ -1,7 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useRef, useState, type FormEvent } from 'react'
 import { Link, useParams } from 'react-router-dom'
-import { api } from '../api/client'
 import { keys as sharedKeys } from '../api/keys'
 import { apiClient, data } from '../api/typed'
 import type { Contract, ContractMessage } from '../api/types'
@@ -172,7 +171,9 @@ function ContractActions({ contract: c, side, canAct, onChanged }: { contract: C
     setBusy(true)
     setError(null)
     try {
-      await api.post(`/contracts/${c.id}/${action}`)
+      const params = { path: { contract_id: c.id } }
+      if (action === 'deliver') await apiClient.POST('/api/v1/contracts/{contract_id}/deliver', { params })
+      else await apiClient.POST('/api/v1/contracts/{contract_id}/accept', { params })
       onChanged()
     } catch (failure) {
       setError(failure)
@@ -184,7 +185,7 @@ function ContractActions({ contract: c, side, canAct, onChanged }: { contract: C
     event.preventDefault()
     const ok = await dispute.submit(
       async () => {
-        await api.post(`/contracts/${c.id}/dispute`, { reason: dispute.values.reason.trim() })
+        await apiClient.POST('/api/v1/contracts/{contract_id}/dispute', { params: { path: { contract_id: c.id } }, body: { reason: dispute.values.reason.trim() } })
       },
       () => (dispute.values.reason.trim().length >= 10 ? {} : { reason: t('dispute.reasonShort') }),
     )
@@ -300,7 +301,10 @@ function Reviews({ contract: c, side, canAct }: { contract: Contract; side: 'cli
     event.preventDefault()
     const ok = await form.submit(
       async () => {
-        await api.post(`/contracts/${c.id}/reviews`, { ...form.values, comment: form.values.comment.trim() })
+        await apiClient.POST('/api/v1/contracts/{contract_id}/reviews', {
+          params: { path: { contract_id: c.id } },
+          body: { ...form.values, comment: form.values.comment.trim() },
+        })
       },
       () => Object.fromEntries(CRITERIA.filter((k) => form.values[k] < 1).map((k) => [k, t('review.pick')])),
     )
@@ -385,7 +389,9 @@ function Messages({ contract: c, myFirmId, canPost }: { contract: Contract; myFi
     event.preventDefault()
     const ok = await form.submit(
       async () => {
-        const sent = await api.post<ContractMessage>(`/contracts/${c.id}/messages`, { text: form.values.text.trim() })
+        const sent = await data(
+          apiClient.POST('/api/v1/contracts/{contract_id}/messages', { params: { path: { contract_id: c.id } }, body: { text: form.values.text.trim() } }),
+        )
         if (file) await attachToMessage(c.id, sent.id, file)
       },
       () => (form.values.text.trim() ? {} : { text: t('messages.empty') }),

@@ -1,6 +1,7 @@
 import type { FormEvent } from 'react'
 import { useNavigate } from 'react-router-dom'
-import { api } from '../api/client'
+import type { components } from '../api/schema'
+import { apiClient, data } from '../api/typed'
 import type { Firm } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
 import { SelectField, TextArea, TextField } from '../components/Field'
@@ -10,6 +11,8 @@ import { useI18n, type MessageKey } from '../i18n'
 import { REGIONS, SIZE_CLASSES, vatProblem } from '../lib/italy'
 import { countryOptions } from '../trade/countries'
 import { PhasePicker } from '../components/PhasePicker'
+
+type SizeClass = components['schemas']['SizeClass']
 
 export function FirmNewPage() {
   const { t, locale } = useI18n()
@@ -22,7 +25,7 @@ export function FirmNewPage() {
     phases: [] as string[],
     region: '',
     province: '',
-    size_class: 'small',
+    size_class: 'small' as SizeClass,
     description: '',
   })
   const v = form.values
@@ -33,11 +36,15 @@ export function FirmNewPage() {
     let created: Firm | null = null
     const ok = await form.submit(
       async () => {
-        created = await api.post<Firm>('/firms', {
-          ...v,
-          region: v.region.trim(),
-          province: italian ? v.province.trim() || null : null,
-        })
+        created = await data(
+          apiClient.POST('/api/v1/firms', {
+            body: {
+              ...v,
+              region: v.region.trim(),
+              province: italian ? v.province.trim() || null : null,
+            },
+          }),
+        )
       },
       () => {
         // Italian numbers are checked here too; other countries' by the server (stdnum).
@@ -112,7 +119,8 @@ export function FirmNewPage() {
           label={t('firm.size')}
           options={SIZE_CLASSES.map((s) => ({ value: s, label: t(`size.${s}` as MessageKey) }))}
           value={v.size_class}
-          onChange={(e) => form.set('size_class', e.target.value)}
+          // The select offers only SIZE_CLASSES, so its value is one of them.
+          onChange={(e) => form.set('size_class', e.target.value as SizeClass)}
           error={form.errors.size_class}
         />
         <TextArea label={t('firm.description')} rows={4} maxLength={4000} value={v.description} onChange={(e) => form.set('description', e.target.value)} error={form.errors.description} />

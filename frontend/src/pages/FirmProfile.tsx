@@ -1,8 +1,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { Link, useParams } from 'react-router-dom'
-import { api } from '../api/client'
 import { keys, read } from '../api/keys'
+import type { components } from '../api/schema'
 import { apiClient, data } from '../api/typed'
 import type { Reputation } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
@@ -252,6 +252,9 @@ function ReputationSection({ reputation, error }: { reputation: Reputation | und
   )
 }
 
+type FirmRole = components['schemas']['FirmRole']
+const FIRM_ROLES: FirmRole[] = ['owner', 'manager', 'member']
+
 function MembersCard({ firmId, isOwner }: { firmId: number; isOwner: boolean }) {
   const { t } = useI18n()
   const queryClient = useQueryClient()
@@ -259,14 +262,14 @@ function MembersCard({ firmId, isOwner }: { firmId: number; isOwner: boolean }) 
     queryKey: ['firm', firmId, 'members'],
     queryFn: ({ signal }) => data(apiClient.GET('/api/v1/firms/{firm_id}/members', { params: { path: { firm_id: firmId } }, signal })),
   })
-  const form = useForm({ email: '', role: 'manager' })
+  const form = useForm<{ email: string; role: FirmRole }>({ email: '', role: 'manager' })
   const [added, setAdded] = useState<string | null>(null)
   const add = async (event: FormEvent) => {
     event.preventDefault()
     setAdded(null)
     const ok = await form.submit(
       async () => {
-        await api.post(`/firms/${firmId}/members`, form.values)
+        await apiClient.POST('/api/v1/firms/{firm_id}/members', { params: { path: { firm_id: firmId } }, body: form.values })
       },
       () => (/^\S+@\S+\.\S+$/.test(form.values.email) ? {} : { email: t('auth.emailInvalid') }),
     )
@@ -295,8 +298,9 @@ function MembersCard({ firmId, isOwner }: { firmId: number; isOwner: boolean }) 
           <SelectField
             label={t('members.role')}
             value={form.values.role}
-            onChange={(e) => form.set('role', e.target.value)}
-            options={(['owner', 'manager', 'member'] as const).map((r) => ({ value: r, label: t(`role.${r}`) }))}
+            // The select offers only FIRM_ROLES, so its value is one of them.
+            onChange={(e) => form.set('role', e.target.value as FirmRole)}
+            options={FIRM_ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))}
             error={form.errors.role}
           />
           <button type="submit" className="btn btn-secondary btn-small" disabled={form.busy}>

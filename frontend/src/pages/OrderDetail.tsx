@@ -1,10 +1,10 @@
 import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useMemo, useState, type FormEvent } from 'react'
 import { Link, useNavigate, useParams } from 'react-router-dom'
-import { api, ApiError, newIdempotencyKey } from '../api/client'
+import { ApiError, newIdempotencyKey } from '../api/client'
 import { keys, read } from '../api/keys'
 import { apiClient, data } from '../api/typed'
-import { itemsOf, type Bid, type Contract, type Order, type Question } from '../api/types'
+import { itemsOf, type Bid, type Order, type Question } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
 import { TextArea, TextField } from '../components/Field'
 import { Card, Empty, ErrorBanner, Loading, Notice, PageHeader, ScoreBadge, StatusBadge } from '../components/ui'
@@ -157,7 +157,7 @@ export function OrderDetailPage() {
           ) : (
             me && firmId && (
               <>
-                <BidderPanel order={o} bids={bids.data ?? []} onChanged={reloadAll} />
+                <BidderPanel order={o} firmId={firmId} bids={bids.data ?? []} onChanged={reloadAll} />
                 <MyBidFiles bids={bids.data ?? []} />
               </>
             )
@@ -180,7 +180,7 @@ function ClientActions({ order, onChanged }: { order: Order; onChanged: () => vo
   if (!canManage || order.status !== 'open') return null
   const cancel = async () => {
     try {
-      await api.post(`/orders/${order.id}/cancel`)
+      await apiClient.POST('/api/v1/orders/{order_id}/cancel', { params: { path: { order_id: order.id } } })
       onChanged()
     } catch (failure) {
       setError(failure)
@@ -253,7 +253,13 @@ function ClientBids({ order, bids, error, onChanged }: { order: Order; bids: Bid
     setBusy(true)
     setAwardError(null)
     try {
-      const contract = await api.post<Contract>(`/orders/${order.id}/award`, { bid_id: bid.id }, { idempotencyKey: awardKey })
+      const contract = await data(
+        apiClient.POST('/api/v1/orders/{order_id}/award', {
+          params: { path: { order_id: order.id } },
+          body: { bid_id: bid.id },
+          headers: { 'Idempotency-Key': awardKey },
+        }),
+      )
       push({ tone: 'success', title: t('award.done', { firm: firm(bid.firm_id)?.name ?? bid.firm_name ?? '' }) })
       onChanged()
       void queryClient.invalidateQueries({ queryKey: keys.contracts })
@@ -383,9 +389,9 @@ function ClientBids({ order, bids, error, onChanged }: { order: Order; bids: Bid
   )
 }
 
-function BidderPanel({ order, bids, onChanged }: { order: Order; bids: Bid[]; onChanged: () => void }) {
+function BidderPanel({ order, firmId, bids, onChanged }: { order: Order; firmId: number; bids: Bid[]; onChanged: () => void }) {
   const { t, fmt } = useI18n()
-  const { firmId, canManage } = useAuth()
+  const { canManage } = useAuth()
   const mine = bids.filter((b) => b.firm_id === firmId)
   const live = mine.find((b) => LIVE_BID.includes(b.status))
   const last = mine[0]
@@ -451,7 +457,7 @@ function BidderPanel({ order, bids, onChanged }: { order: Order; bids: Bid[]; on
       {(!live || editing) &&
         (open ? (
           canManage ? (
-            <BidForm order={order} bid={editing ? live : undefined} onDone={() => { setEditing(false); onChanged() }} onCancel={editing ? () => setEditing(false) : undefined} />
+            <BidForm order={order} firmId={firmId} bid={editing ? live : undefined} onDone={() => { setEditing(false); onChanged() }} onCancel={editing ? () => setEditing(false) : undefined} />
           ) : (
             <Notice>{t('bid.needManager')}</Notice>
           )
@@ -471,7 +477,7 @@ function NeedsConfirmation({ bid, onChanged }: { bid: Bid; onChanged: () => void
       <button
         type="button"
         className="btn btn-small btn-primary"
-        onClick={() => api.post(`/bids/${bid.id}/confirm`).then(onChanged, setError)}
+        onClick={() => apiClient.POST('/api/v1/bids/{bid_id}/confirm', { params: { path: { bid_id: bid.id } } }).then(onChanged, setError)}
       >
         {t('bid.confirm')}
       </button>
@@ -495,7 +501,7 @@ function WithdrawButton({ bid, onChanged }: { bid: Bid; onChanged: () => void })
     <span className="confirm-inline">
       <ErrorBanner error={error} />
       {t('bid.withdrawConfirm')}{' '}
-      <button type="button" className="btn btn-danger btn-small" onClick={() => api.post(`/bids/${bid.id}/withdraw`).then(onChanged, setError)}>
+      <button type="button" className="btn btn-danger btn-small" onClick={() => apiClient.POST('/api/v1/bids/{bid_id}/withdraw', { params: { path: { bid_id: bid.id } } }).then(onChanged, setError)}>
         {t('bid.withdrawYes')}
       </button>{' '}
       <button type="button" className="btn btn-ghost btn-small" onClick={() => setConfirming(false)}>
@@ -505,9 +511,8 @@ function WithdrawButton({ bid, onChanged }: { bid: Bid; onChanged: () => void })
   )
 }
 
-function BidForm({ order, bid, onDone, onCancel }: { order: Order; bid?: Bid; onDone: () => void; onCancel?: () => void }) {
+function BidForm({ order, firmId, bid, onDone, onCancel }: { order: Order; firmId: number; bid?: Bid; onDone: () => void; onCancel?: () => void }) {
   const { t, fmt, locale } = useI18n()
-  const { firmId } = useAuth()
   const [key] = useState(newIdempotencyKey)
   const form = useForm({
     unit_price: bid?.unit_price ? formatDecimal(bid.unit_price, locale, 2, 4) : '',
@@ -517,27 +522,32 @@ function BidForm({ order, bid, onDone, onCancel }: { order: Order; bid?: Bid; on
   })
   const v = form.values
   const parsedPrice = checkNumber(String(v.unit_price), t, locale, 4)
+  const parsedDate = checkDate(v.delivery_date, t, locale)
   const price = Number(parsedPrice.value ?? 0)
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault()
     const ok = await form.submit(
       async () => {
         const body = {
-          unit_price: parsedPrice.value,
-          delivery_date: checkDate(v.delivery_date, t, locale).value,
+          // The check below refuses the form before this runs unless both parsed.
+          unit_price: parsedPrice.value!,
+          delivery_date: parsedDate.value!,
           notes: v.notes.trim(),
           payment_terms: v.payment_terms,
         }
-        if (bid) await api.patch(`/bids/${bid.id}`, body)
-        else await api.post(`/orders/${order.id}/bids`, { firm_id: firmId, ...body }, { idempotencyKey: key })
-      },
-      () => {
-        const date = checkDate(v.delivery_date, t, locale)
-        return {
-          ...(parsedPrice.error ? { unit_price: parsedPrice.error } : {}),
-          ...(date.error ? { delivery_date: date.error } : {}),
+        if (bid) await apiClient.PATCH('/api/v1/bids/{bid_id}', { params: { path: { bid_id: bid.id } }, body })
+        else {
+          await apiClient.POST('/api/v1/orders/{order_id}/bids', {
+            params: { path: { order_id: order.id } },
+            body: { firm_id: firmId, ...body },
+            headers: { 'Idempotency-Key': key },
+          })
         }
       },
+      () => ({
+        ...(parsedPrice.error ? { unit_price: parsedPrice.error } : {}),
+        ...(parsedDate.error ? { delivery_date: parsedDate.error } : {}),
+      }),
     )
     if (ok) onDone()
   }
@@ -578,7 +588,7 @@ function Questions({ order, isClient, questions, error, onChanged }: { order: Or
     event.preventDefault()
     const ok = await form.submit(
       async () => {
-        await api.post(`/orders/${order.id}/questions`, { text: form.values.text.trim() })
+        await apiClient.POST('/api/v1/orders/{order_id}/questions', { params: { path: { order_id: order.id } }, body: { text: form.values.text.trim() } })
       },
       () => (form.values.text.trim() ? {} : { text: t('form.required') }),
     )
@@ -635,7 +645,10 @@ function AnswerForm({ orderId, question, onDone }: { orderId: number; question: 
       return
     }
     try {
-      await api.post(`/orders/${orderId}/questions/${question.id}/answer`, { text: text.trim() })
+      await apiClient.POST('/api/v1/orders/{order_id}/questions/{question_id}/answer', {
+        params: { path: { order_id: orderId, question_id: question.id } },
+        body: { text: text.trim() },
+      })
       onDone()
     } catch (failure) {
       setError(failure instanceof ApiError && failure.fields.text ? fieldMessages(failure, t).text! : describeError(failure, t))

@@ -1,9 +1,9 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { Navigate, useNavigate, useSearchParams } from 'react-router-dom'
-import { api } from '../api/client'
 import { keys } from '../api/keys'
 import { apiClient, data } from '../api/typed'
+import type { components } from '../api/schema'
 import type { Order } from '../api/types'
 import { useAuth } from '../auth/AuthContext'
 import { CheckboxField, SelectField, TextArea, TextField } from '../components/Field'
@@ -19,6 +19,8 @@ import { groupedPhases } from '../lib/phases'
 import { checkDate, checkNumber, DateInput, DecimalField, PaymentTermsFields, UnitField, VatFields, type PaymentTerms } from '../trade/fields'
 
 const TOLERANCES = ['0', '2', '3', '5', '10']
+
+type VatNature = components['schemas']['VatNature']
 
 function localInput(date: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0')
@@ -43,7 +45,7 @@ interface OrderForm {
   consortium_id: string
   sealed: boolean
   vat_rate: string
-  vat_nature: string
+  vat_nature: VatNature
   payment_terms: PaymentTerms
   delivery_tolerance_percent: string
 }
@@ -115,28 +117,32 @@ export function OrderNewPage() {
     event.preventDefault()
     let created: Order | null = null
     const ok = await form.submit(async () => {
-      created = await api.post<Order>(
-        '/orders',
-        {
-          firm_id: firmId,
-          title: v.title.trim(),
-          description: v.description.trim(),
-          phase: v.phase,
-          quantity: checkNumber(v.quantity, t, locale, 3).value,
-          unit: v.unit.trim(),
-          target_unit_price: v.target_unit_price.trim() ? checkNumber(v.target_unit_price, t, locale, 4).value : null,
-          bid_deadline: new Date(v.bid_deadline).toISOString(),
-          delivery_due: checkDate(v.delivery_due, t, locale).value,
-          vat_rate: v.vat_rate,
-          vat_nature: v.vat_rate === '0' ? v.vat_nature : null,
-          payment_terms: v.payment_terms,
-          delivery_tolerance_percent: v.delivery_tolerance_percent,
-          visibility: v.visibility,
-          invited_firm_ids: v.visibility === 'invited' ? v.invited.map((f) => f.id) : undefined,
-          consortium_id: v.visibility === 'consortium' ? Number(v.consortium_id) : undefined,
-          sealed: v.sealed,
-          parent_contract_id: parentContract ? Number(parentContract) : undefined,
-        },
+      created = await data(
+        apiClient.POST('/api/v1/orders', {
+          body: {
+            firm_id: firmId,
+            title: v.title.trim(),
+            description: v.description.trim(),
+            phase: v.phase,
+            // validate() refuses the form before this runs unless quantity and due date parse.
+            quantity: checkNumber(v.quantity, t, locale, 3).value!,
+            unit: v.unit.trim(),
+            target_unit_price: v.target_unit_price.trim() ? checkNumber(v.target_unit_price, t, locale, 4).value : null,
+            bid_deadline: new Date(v.bid_deadline).toISOString(),
+            delivery_due: checkDate(v.delivery_due, t, locale).value!,
+            vat_rate: v.vat_rate,
+            vat_nature: v.vat_rate === '0' ? v.vat_nature : null,
+            payment_terms: v.payment_terms,
+            delivery_tolerance_percent: v.delivery_tolerance_percent,
+            visibility: v.visibility,
+            invited_firm_ids: v.visibility === 'invited' ? v.invited.map((f) => f.id) : undefined,
+            consortium_id: v.visibility === 'consortium' ? Number(v.consortium_id) : undefined,
+            sealed: v.sealed,
+            // The server's default: the generated type asks for every field that has one.
+            status: 'open',
+            parent_contract_id: parentContract ? Number(parentContract) : undefined,
+          },
+        }),
       )
     }, validate)
     if (ok && created) {
@@ -193,7 +199,8 @@ export function OrderNewPage() {
         <DistrictCapacity phase={v.phase} unit={v.unit} quantity={checkNumber(v.quantity, t, locale, 3).value ?? ''} until={checkDate(v.delivery_due, t, locale).value ?? ''} />
         <fieldset className="field">
           <legend>{t('terms.title')}</legend>
-          <VatFields rate={v.vat_rate} nature={v.vat_nature} onRate={(value) => form.set('vat_rate', value)} onNature={(value) => form.set('vat_nature', value)} error={form.errors.vat_nature} />
+          {/* VatFields offers only VAT_NATURES, so the nature it hands back is one of them. */}
+          <VatFields rate={v.vat_rate} nature={v.vat_nature} onRate={(value) => form.set('vat_rate', value)} onNature={(value) => form.set('vat_nature', value as VatNature)} error={form.errors.vat_nature} />
           <PaymentTermsFields value={v.payment_terms} onChange={(terms) => form.set('payment_terms', terms)} />
           <SelectField
             label={t('terms.tolerance')}

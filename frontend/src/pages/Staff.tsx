@@ -1,7 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { Link, useSearchParams } from 'react-router-dom'
-import { api } from '../api/client'
 import type { components } from '../api/schema'
 import { apiClient, data } from '../api/typed'
 import type { ModeratedFirm } from '../api/types'
@@ -17,6 +16,7 @@ import { DisputeDesk } from './workplaces/DisputeDesk'
 
 type Tab = 'queue' | 'firms' | 'disputes' | 'documents' | 'audit' | 'below-tariff'
 type FirmStatus = components['schemas']['FirmStatus']
+type FlagResolution = components['schemas']['FlagResolution']
 
 // A decision on a report can warn or suspend a firm and lands in the audit log: every
 // moderation read under this key is refetched after any staff action.
@@ -112,23 +112,24 @@ function Queue() {
 
 function ResolveForm({ flagId, isFirm, onDone }: { flagId: number; isFirm: boolean; onDone: () => void }) {
   const { t } = useI18n()
-  const form = useForm({ action: 'dismiss', note: '' })
+  const form = useForm<{ action: FlagResolution; note: string }>({ action: 'dismiss', note: '' })
   const submit = async (event: FormEvent) => {
     event.preventDefault()
     const ok = await form.submit(
       async () => {
-        await api.post(`/moderation/flags/${flagId}/resolve`, form.values)
+        await apiClient.POST('/api/v1/moderation/flags/{flag_id}/resolve', { params: { path: { flag_id: flagId } }, body: form.values })
       },
       () => (form.values.action !== 'dismiss' && !form.values.note.trim() ? { note: t('staff.noteNeeded') } : {}),
     )
     if (ok) onDone()
   }
-  const actions = ['dismiss', ...(isFirm ? [] : ['hide']), 'warn', 'suspend']
+  const actions: FlagResolution[] = ['dismiss', ...(isFirm ? [] : ['hide' as const]), 'warn', 'suspend']
   return (
     <form className="resolve-form" onSubmit={submit} noValidate>
       <ErrorBanner message={form.banner} />
       <div className="row-2">
-        <SelectField label={t('staff.action')} value={form.values.action} onChange={(e) => form.set('action', e.target.value)} options={actions.map((a) => ({ value: a, label: t(`staff.action.${a}` as MessageKey) }))} error={form.errors.action} />
+        {/* The select offers only `actions`, so its value is one of them. */}
+        <SelectField label={t('staff.action')} value={form.values.action} onChange={(e) => form.set('action', e.target.value as FlagResolution)} options={actions.map((a) => ({ value: a, label: t(`staff.action.${a}` as MessageKey) }))} error={form.errors.action} />
         <TextField label={t('staff.note')} value={form.values.note} onChange={(e) => form.set('note', e.target.value)} error={form.errors.note} />
       </div>
       <button type="submit" className={form.values.action === 'suspend' ? 'btn btn-danger btn-small' : 'btn btn-primary btn-small'} disabled={form.busy}>
@@ -214,10 +215,11 @@ function FirmActions({ firm, onDone }: { firm: ModeratedFirm; onDone: () => void
   const [suspending, setSuspending] = useState(false)
   const [error, setError] = useState<unknown>(null)
   const form = useForm({ reason: '', until: '' })
-  const run = async (path: string, body?: unknown) => {
+  const params = { path: { firm_id: firm.id } }
+  const run = async (action: () => Promise<unknown>) => {
     setError(null)
     try {
-      await api.post(`/moderation/firms/${firm.id}/${path}`, body)
+      await action()
       onDone()
     } catch (failure) {
       setError(failure)
@@ -227,9 +229,12 @@ function FirmActions({ firm, onDone }: { firm: ModeratedFirm; onDone: () => void
     event.preventDefault()
     const ok = await form.submit(
       async () => {
-        await api.post(`/moderation/firms/${firm.id}/suspend`, {
-          reason: form.values.reason.trim(),
-          ...(form.values.until ? { until: new Date(`${form.values.until}T00:00:00`).toISOString() } : {}),
+        await apiClient.POST('/api/v1/moderation/firms/{firm_id}/suspend', {
+          params,
+          body: {
+            reason: form.values.reason.trim(),
+            ...(form.values.until ? { until: new Date(`${form.values.until}T00:00:00`).toISOString() } : {}),
+          },
         })
       },
       () => (form.values.reason.trim().length >= 5 ? {} : { reason: t('staff.reasonNeeded') }),
@@ -244,12 +249,12 @@ function FirmActions({ firm, onDone }: { firm: ModeratedFirm; onDone: () => void
       <ErrorBanner error={error} />
       <div className="button-row">
         {!firm.verified && (
-          <button type="button" className="btn btn-secondary btn-small" onClick={() => void run('verify', {})}>
+          <button type="button" className="btn btn-secondary btn-small" onClick={() => void run(() => apiClient.POST('/api/v1/moderation/firms/{firm_id}/verify', { params }))}>
             {t('staff.verify')}
           </button>
         )}
         {firm.status === 'suspended' ? (
-          <button type="button" className="btn btn-secondary btn-small" onClick={() => void run('reinstate', {})}>
+          <button type="button" className="btn btn-secondary btn-small" onClick={() => void run(() => apiClient.POST('/api/v1/moderation/firms/{firm_id}/reinstate', { params }))}>
             {t('staff.reinstate')}
           </button>
         ) : (

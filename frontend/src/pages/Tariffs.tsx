@@ -1,6 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
-import { api } from '../api/client'
 import type { Tariff, TariffVersion } from '../api/institutions'
 import { keys } from '../api/keys'
 import { apiClient, data } from '../api/typed'
@@ -151,15 +150,19 @@ function PublishTariff({ onPublished }: { onPublished: () => void }) {
     let version = 0
     const ok = await form.submit(
       async () => {
-        const created = await api.post<TariffVersion>('/tariffs', {
-          phase: v.phase,
-          unit: v.unit,
-          min_price: decimal(v.min_price),
-          typical_price: decimal(v.typical_price),
-          valid_from: v.valid_from,
-          valid_until: v.valid_until || null,
-          note: v.note.trim(),
-        })
+        const created = await data(
+          apiClient.POST('/api/v1/tariffs', {
+            body: {
+              phase: v.phase,
+              unit: v.unit,
+              min_price: decimal(v.min_price),
+              typical_price: decimal(v.typical_price),
+              valid_from: v.valid_from,
+              valid_until: v.valid_until || null,
+              note: v.note.trim(),
+            },
+          }),
+        )
         version = created.version
       },
       () => {

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react'
-import { api } from '../../api/client'
+import { apiClient } from '../../api/typed'
 import { useAuth } from '../../auth/AuthContext'
 import { Card, ErrorBanner, Notice } from '../../components/ui'
 import { useI18n } from '../../i18n'
@@ -50,7 +50,7 @@ export function ConsultationBox({ topicId, consultation, onVoted }: { topicId: n
     setBusy(true)
     setError(null)
     try {
-      await api.post(`/forum/topics/${topicId}/votes`, { firm_id: firmId, option })
+      await apiClient.POST('/api/v1/forum/topics/{topic_id}/votes', { params: { path: { topic_id: topicId } }, body: { firm_id: firmId, option } })
       setSaved(true)
       onVoted()
     } catch (failure) {

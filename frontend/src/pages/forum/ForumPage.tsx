@@ -1,7 +1,6 @@
 import { useInfiniteQuery } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { Link, useNavigate, useSearchParams } from 'react-router-dom'
-import { api } from '../../api/client'
 import { apiClient, data } from '../../api/typed'
 import { useAuth } from '../../auth/AuthContext'
 import { SelectField, TextArea, TextField } from '../../components/Field'
@@ -12,7 +11,7 @@ import { categoryName } from './names'
 import { AuthorLine } from './parts'
 import { MarkdownEditor } from './MarkdownEditor'
 import { useCategories } from './queries'
-import type { ForumCategory, TopicDetail } from './types'
+import type { ForumCategory } from './types'
 import './forum.css'
 
 export function ForumPage() {
@@ -146,12 +145,16 @@ function NewTopic({ categories, initial }: { categories: ForumCategory[]; initia
     let id = 0
     const ok = await form.submit(
       async () => {
-        const created = await api.post<TopicDetail>('/forum/topics', {
-          category: form.values.category,
-          title: form.values.title.trim(),
-          body: form.values.body,
-          ...(consultation ? { options, closes_at: new Date(form.values.closes_at).toISOString() } : {}),
-        })
+        const created = await data(
+          apiClient.POST('/api/v1/forum/topics', {
+            body: {
+              category: form.values.category,
+              title: form.values.title.trim(),
+              body: form.values.body,
+              ...(consultation ? { options, closes_at: new Date(form.values.closes_at).toISOString() } : {}),
+            },
+          }),
+        )
         id = created.id
       },
       () => ({

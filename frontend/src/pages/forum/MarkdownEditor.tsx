@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { api } from '../../api/client'
+import { apiClient, data } from '../../api/typed'
 import { TextArea } from '../../components/Field'
 import { useI18n } from '../../i18n'
 
@@ -23,7 +23,7 @@ export function MarkdownEditor({
   const showPreview = async () => {
     setMode('preview')
     try {
-      setHtml((await api.post<{ body_html: string }>('/forum/preview', { body: value })).body_html)
+      setHtml((await data(apiClient.POST('/api/v1/forum/preview', { body: { body: value } }))).body_html)
     } catch {
       setHtml('')
     }

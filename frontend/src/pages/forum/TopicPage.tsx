@@ -1,7 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { useParams } from 'react-router-dom'
-import { api } from '../../api/client'
 import { apiClient, data as body } from '../../api/typed'
 import { useAuth } from '../../auth/AuthContext'
 import { TextField } from '../../components/Field'
@@ -63,7 +62,7 @@ export function TopicPage() {
               {t('forum.edit')}
             </button>
           )}
-          {data.edited_at && <History path={`/forum/topics/${data.id}/history`} />}
+          {data.edited_at && <History load={() => body(apiClient.GET('/api/v1/forum/topics/{topic_id}/history', { params: { path: { topic_id: data.id } } }))} />}
           {me && !data.mine && <ReportButton targetType="forum_topic" targetId={data.id} />}
         </div>
       </article>
@@ -89,7 +88,7 @@ function PostView({ post, onChanged }: { post: Post; onChanged: () => void }) {
     event.preventDefault()
     const ok = await form.submit(
       async () => {
-        await api.patch(`/forum/posts/${post.id}`, { body: form.values.body })
+        await apiClient.PATCH('/api/v1/forum/posts/{post_id}', { params: { path: { post_id: post.id } }, body: { body: form.values.body } })
       },
       () => (form.values.body.trim() ? {} : { body: t('forum.bodyEmpty') }),
     )
@@ -128,7 +127,7 @@ function PostView({ post, onChanged }: { post: Post; onChanged: () => void }) {
             {t('forum.edit')}
           </button>
         )}
-        {post.edited_at && <History path={`/forum/posts/${post.id}/history`} />}
+        {post.edited_at && <History load={() => body(apiClient.GET('/api/v1/forum/posts/{post_id}/history', { params: { path: { post_id: post.id } } }))} />}
         {me && !post.mine && <ReportButton targetType="forum_post" targetId={post.id} />}
       </div>
     </article>
@@ -143,7 +142,12 @@ function EditTopic({ topic, onDone }: { topic: TopicDetail; onDone: (updated: To
     let updated: TopicDetail | null = null
     const ok = await form.submit(
       async () => {
-        updated = await api.patch<TopicDetail>(`/forum/topics/${topic.id}`, { title: form.values.title.trim(), body: form.values.body })
+        updated = await body(
+          apiClient.PATCH('/api/v1/forum/topics/{topic_id}', {
+            params: { path: { topic_id: topic.id } },
+            body: { title: form.values.title.trim(), body: form.values.body },
+          }),
+        )
       },
       () => ({
         ...(form.values.title.trim().length < 3 ? { title: t('forum.titleShort') } : {}),
@@ -169,14 +173,15 @@ function EditTopic({ topic, onDone }: { topic: TopicDetail; onDone: (updated: To
   )
 }
 
-function History({ path }: { path: string }) {
+/** An edited text's earlier versions, read when the reader opens them. */
+function History({ load }: { load: () => Promise<Version[]> }) {
   const { t, fmt } = useI18n()
   const [versions, setVersions] = useState<Version[] | null>(null)
   const [error, setError] = useState<unknown>(null)
   const toggle = async () => {
     if (versions) return setVersions(null)
     try {
-      setVersions(await api.get<Version[]>(path))
+      setVersions(await load())
     } catch (failure) {
       setError(failure)
     }
@@ -214,7 +219,10 @@ function Reply({ topicId, onSent }: { topicId: number; onSent: () => void }) {
     event.preventDefault()
     const ok = await form.submit(
       async () => {
-        await api.post(`/forum/topics/${topicId}/posts`, { body: form.values.body, ...(firmId ? { firm_id: firmId } : {}) })
+        await apiClient.POST('/api/v1/forum/topics/{topic_id}/posts', {
+          params: { path: { topic_id: topicId } },
+          body: { body: form.values.body, ...(firmId ? { firm_id: firmId } : {}) },
+        })
       },
       () => (form.values.body.trim() ? {} : { body: t('forum.bodyEmpty') }),
     )

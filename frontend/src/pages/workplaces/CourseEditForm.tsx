@@ -4,7 +4,8 @@
 // kindly, keeps what was typed and loads the newer version to apply it to.
 import { useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
-import { ApiError, api } from '../../api/client'
+import { ApiError } from '../../api/client'
+import { apiClient } from '../../api/typed'
 import type { Course } from '../../api/types'
 import { TextArea, TextField } from '../../components/Field'
 import { useToast } from '../../components/Toasts'
@@ -36,16 +37,16 @@ export function CourseEditForm({ course }: { course: Course }) {
     const ok = await form.submit(
       async () => {
         try {
-          await api.patch(
-            `/courses/${course.id}`,
-            {
+          await apiClient.PATCH('/api/v1/courses/{course_id}', {
+            params: { path: { course_id: course.id } },
+            body: {
               title: v.title.trim(),
               description: v.description,
               capacity: Number(v.capacity),
               enrol_deadline: new Date(v.enrol_deadline).toISOString(),
             },
-            { ifMatch: `"${course.revision}"` },
-          )
+            headers: { 'If-Match': `"${course.revision}"` },
+          })
         } catch (error) {
           // Someone else saved first: load their version, so saving again applies these
           // edits to it knowingly.
