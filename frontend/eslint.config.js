@@ -19,6 +19,16 @@ export default tseslint.config(
     },
   },
   {
+    // Every call to the API goes through the typed client (src/api/typed.ts), so a change of
+    // the backend's schema breaks the type check, not a screen; only src/api talks HTTP.
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: ['src/api/**'],
+    rules: {
+      'no-restricted-globals': ['error', { name: 'fetch', message: 'Call the API through apiClient (src/api/typed.ts).' }],
+      'no-restricted-properties': ['error', { object: 'window', property: 'fetch', message: 'Call the API through apiClient (src/api/typed.ts).' }],
+    },
+  },
+  {
     // Pages are plain component modules: keep them hot-reloadable in development.
     files: ['src/pages/**/*.tsx'],
     rules: { 'react-refresh/only-export-components': ['error', { allowConstantExport: true }] },

@@ -1,4 +1,4 @@
-// A small typed fetch wrapper over the generated OpenAPI types (see types.ts):
+// The transport under the typed client (typed.ts) and the fetch of file bytes:
 // - adds the bearer token and refreshes it once on 401 (serialised across tabs),
 // - turns problem+json responses into ApiError with per-field messages.
 
@@ -84,31 +84,6 @@ async function toApiError(response: Response): Promise<ApiError> {
   )
 }
 
-type Query = Record<string, string | number | boolean | null | undefined>
-
-export function withQuery(path: string, query?: Query): string {
-  if (!query) return path
-  const params = new URLSearchParams()
-  for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined && value !== null && value !== '') params.set(key, String(value))
-  }
-  const text = params.toString()
-  return text ? `${path}?${text}` : path
-}
-
-interface RequestOptions {
-  body?: unknown
-  form?: Record<string, string>
-  /** multipart/form-data (file uploads); the browser writes the boundary header. */
-  multipart?: FormData
-  query?: Query
-  idempotencyKey?: string
-  /** The ETag the screen read (`"<revision>"`): a PATCH is refused (412) if it is stale. */
-  ifMatch?: string
-  anonymous?: boolean
-  signal?: AbortSignal
-}
-
 let onSignedOut: () => void = () => {}
 
 /** Called when the session can no longer be refreshed (the app shows sign-in). */
@@ -164,31 +139,15 @@ async function withSession(
   return response
 }
 
-async function send(method: string, path: string, options: RequestOptions): Promise<Response> {
+/** GET of a file's bytes (not JSON, so not through the typed client): the session's
+ * credentials, one refresh on 401, refusals as ApiError. */
+async function getFile(path: string, signal?: AbortSignal): Promise<Response> {
   const sendWith = (session: Session | null) => {
-    // The server requires If-Match on the PATCHes it versions when it knows the web app asks.
-    const headers: Record<string, string> = { Accept: 'application/json', 'X-Distretto-Client': 'web' }
-    let body: BodyInit | undefined
-    if (options.multipart) {
-      body = options.multipart
-    } else if (options.form) {
-      body = new URLSearchParams(options.form)
-      headers['Content-Type'] = 'application/x-www-form-urlencoded'
-    } else if (options.body !== undefined) {
-      body = JSON.stringify(options.body)
-      headers['Content-Type'] = 'application/json'
-    }
+    const headers: Record<string, string> = { 'X-Distretto-Client': 'web' }
     if (session) headers.Authorization = `Bearer ${session.access_token}`
-    if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey
-    if (options.ifMatch) headers['If-Match'] = options.ifMatch
-    return fetch(`${API_BASE}${withQuery(path, options.query)}`, {
-      method,
-      headers,
-      body,
-      signal: options.signal,
-    })
+    return fetch(`${API_BASE}${path}`, { headers, signal })
   }
-  return withSession(sendWith, options.anonymous ?? false)
+  return withSession(sendWith, false)
 }
 
 /** Sends a Request the typed client built (typed.ts), with or without the session. */
@@ -219,29 +178,14 @@ export function anonymousFetch(input: Request): Promise<Response> {
   return sendRequest(input, true)
 }
 
-async function json<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  const response = await send(method, path, options)
-  if (response.status === 204) return undefined as T
-  return (await response.json()) as T
-}
-
+/** Files: every JSON call goes through the typed client (typed.ts), checked against the
+ * OpenAPI schema; only file bytes, which the schema cannot type, are fetched here. */
 export const api = {
-  get: <T>(path: string, query?: Query, signal?: AbortSignal) =>
-    json<T>('GET', path, { query, signal }),
-  post: <T>(path: string, body?: unknown, options: Omit<RequestOptions, 'body'> = {}) =>
-    json<T>('POST', path, { ...options, body }),
-  patch: <T>(path: string, body: unknown, options: Pick<RequestOptions, 'ifMatch'> = {}) =>
-    json<T>('PATCH', path, { ...options, body }),
-  put: <T>(path: string, body: unknown) => json<T>('PUT', path, { body }),
-  delete: <T = void>(path: string) => json<T>('DELETE', path),
-  form: <T>(path: string, form: Record<string, string>) =>
-    json<T>('POST', path, { form, anonymous: true }),
-  upload: <T>(path: string, data: FormData) => json<T>('POST', path, { multipart: data }),
   /** A file's bytes fetched with the session's credentials (previews). */
-  blob: async (path: string, signal?: AbortSignal) => (await send('GET', path, { signal })).blob(),
+  blob: async (path: string, signal?: AbortSignal) => (await getFile(path, signal)).blob(),
   /** Fetches a file with the session's credentials and hands it to the browser. */
   async download(path: string, filename: string): Promise<void> {
-    const response = await send('GET', path, {})
+    const response = await getFile(path)
     const url = URL.createObjectURL(await response.blob())
     const link = document.createElement('a')
     link.href = url

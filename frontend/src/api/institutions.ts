@@ -11,7 +11,6 @@ export type TariffList = Schemas['TariffList']
 export type BelowTariffReport = Schemas['BelowTariffReport']
 export type FirmCapacity = Schemas['FirmCapacityOut']
 export type CapacityWeek = Schemas['CapacityWeekOut']
-export type CapacitySummary = Schemas['CapacitySummaryOut']
 
 /** The unit as the server keys tariffs and calendars by it (stripped, lower case). */
 export function unitCode(unit: string): string {
