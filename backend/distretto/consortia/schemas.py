@@ -20,7 +20,8 @@ from pydantic.json_schema import SkipJsonSchema
 from distretto.kit import clock
 from distretto.kit.fields import DecimalIn, NotBlank
 from distretto.kit.params import INT32_MAX
-from distretto.models.consortia import ConsortiumKind, CostSplit
+from distretto.models.consortia import ConsortiumKind, CostSplit, MemberStatus
+from distretto.models.firms import FirmStatus
 
 Kind = ConsortiumKind
 Title = Annotated[
@@ -108,7 +109,7 @@ class ConsortiumOut(BaseModel):
     revision: int
     name: str
     description: str
-    kind: str
+    kind: Kind
     created_at: datetime
     member_count: int
     # The caller's relation to the consortium: manager, member (through a firm) or null.
@@ -122,8 +123,8 @@ class MemberFirmOut(BaseModel):
     province: str | None
     phases: list[str]
     verified: bool
-    firm_status: str
-    status: str
+    firm_status: FirmStatus
+    status: MemberStatus
     requested_at: datetime
     decided_at: datetime | None
 

@@ -3174,8 +3174,7 @@ export interface components {
             description: string;
             /** Id */
             id: number;
-            /** Kind */
-            kind: string;
+            kind: components["schemas"]["ConsortiumKind"];
             /** Member Count */
             member_count: number;
             /** Members */
@@ -3206,8 +3205,7 @@ export interface components {
             description: string;
             /** Id */
             id: number;
-            /** Kind */
-            kind: string;
+            kind: components["schemas"]["ConsortiumKind"];
             /** Member Count */
             member_count: number;
             /** Name */
@@ -5293,8 +5291,7 @@ export interface components {
             firm_id: number;
             /** Firm Name */
             firm_name: string;
-            /** Firm Status */
-            firm_status: string;
+            firm_status: components["schemas"]["FirmStatus"];
             /** Phases */
             phases: string[];
             /** Province */
@@ -5306,8 +5303,7 @@ export interface components {
              * Format: date-time
              */
             requested_at: string;
-            /** Status */
-            status: string;
+            status: components["schemas"]["MemberStatus"];
             /** Verified */
             verified: boolean;
         };
