@@ -28,8 +28,11 @@ export default defineConfig({
   outputDir: './test-results/artifacts',
   timeout: 90_000,
   expect: { timeout: 10_000 },
-  fullyParallel: false,
-  workers: 1,
+  // Every test builds its own firms and orders (unique names per worker, e2e/helpers.ts), so
+  // tests run side by side, a file's too: roles.spec.ts's three locales are the longest
+  // tests. Two workers on the 2-core CI box (E2E_WORKERS to choose).
+  fullyParallel: true,
+  workers: Number(process.env.E2E_WORKERS ?? 2),
   retries: 0,
   reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
   use: {

@@ -1,9 +1,8 @@
 // The account pages share one form: the same card, one heading, labelled fields and a
 // submit button as wide as the form, at desktop and at phone width, and no serious or
 // critical axe finding.
-import AxeBuilder from '@axe-core/playwright'
 import { expect, test } from '@playwright/test'
-import { consoleErrors, contextFor, DESKTOP, PHONE, snap } from './helpers'
+import { consoleErrors, contextFor, DESKTOP, expectAccessible, PHONE, snap } from './helpers'
 
 test.beforeEach(() => {
   consoleErrors.length = 0
@@ -35,9 +34,7 @@ for (const locale of ['it-IT', 'en-GB', 'zh-CN']) {
         expect(Math.abs((buttonBox?.width ?? 0) - (formBox?.width ?? -1))).toBeLessThan(1)
         // The card fits the screen: nothing cut off at phone width.
         expect((cardBox?.x ?? -1) >= 0 && (cardBox?.x ?? 0) + (cardBox?.width ?? Infinity) <= viewport.width).toBe(true)
-        const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze()
-        const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`), `axe on ${path} at ${viewport.width}px`).toEqual([])
+        await expectAccessible(page, `${path} at ${viewport.width}px`)
       }
       if (locale === 'it-IT') await snap(page, `auth-${name}`)
     }

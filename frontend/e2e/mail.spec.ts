@@ -1,18 +1,10 @@
 // Email: alerts from the board's filters, notification settings, an invitation that
 // registers a colleague into the firm, and a forgotten password reset through the link
 // the server mailed (written as .eml files in E2E_MAIL_DIR: no SMTP server needed).
-import AxeBuilder from '@axe-core/playwright'
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test } from '@playwright/test'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { contextFor, createFirm, PASSWORD, registerPerson, signIn, snap, unique } from './helpers'
-
-async function accessible(page: Page, name: string): Promise<void> {
-  await page.waitForLoadState('networkidle')
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze()
-  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`), `axe on ${name}`).toEqual([])
-}
+import { contextFor, expectAccessible, createFirm, PASSWORD, registerPerson, signIn, snap, unique } from './helpers'
 
 /** Undoes quoted-printable (soft line breaks, =XX bytes) well enough to read links. */
 function unquote(raw: string): string {
@@ -61,7 +53,7 @@ test('alerts from the board, notification settings, an invitation and a password
   await page.getByText('Riepilogo del giorno').click()
   await page.getByLabel('Lingua delle email').selectOption('en')
   await page.getByLabel('Messaggi sui contratti').uncheck()
-  await accessible(page, 'settings')
+  await expectAccessible(page, 'settings')
   await snap(page, 'mail-settings')
   await page.getByRole('button', { name: 'Salva le preferenze' }).click()
   await expect(page.locator('.toast').filter({ hasText: 'Preferenze salvate' })).toBeVisible()
@@ -85,7 +77,7 @@ test('alerts from the board, notification settings, an invitation and a password
   const newcomer = await (await contextFor(browser)).newPage()
   await newcomer.goto(`/invitation?token=${invitation}`)
   await expect(newcomer.getByText(/come Responsabile/)).toBeVisible()
-  await accessible(newcomer, 'invitation')
+  await expectAccessible(newcomer, 'invitation')
   await snap(newcomer, 'mail-invitation')
   await newcomer.getByLabel('Nome e cognome').fill('Giulia Bardazzi')
   await newcomer.locator('input[type=password]').fill(PASSWORD)
@@ -99,7 +91,7 @@ test('alerts from the board, notification settings, an invitation and a password
   await anonymous.goto('/signin')
   await anonymous.getByRole('link', { name: 'Password dimenticata?' }).click()
   await anonymous.getByLabel('Email').fill(owner.email)
-  await accessible(anonymous, 'forgotten password')
+  await expectAccessible(anonymous, 'forgotten password')
   await anonymous.getByRole('button', { name: 'Mandami il link' }).click()
   await expect(anonymous.getByText(/riceverai a breve un’email/)).toBeVisible()
   await snap(anonymous, 'mail-forgot-password')
@@ -110,7 +102,7 @@ test('alerts from the board, notification settings, an invitation and a password
   await anonymous.getByRole('button', { name: 'Salva la password' }).click()
   await expect(anonymous.getByText('Le due password non coincidono')).toBeVisible()
   await anonymous.getByLabel('Ripeti la password').fill('una-password-nuova-2026')
-  await accessible(anonymous, 'reset password')
+  await expectAccessible(anonymous, 'reset password')
   await snap(anonymous, 'mail-reset-password')
   await anonymous.getByRole('button', { name: 'Salva la password' }).click()
   await expect(anonymous.getByText('Password cambiata.', { exact: false })).toBeVisible()
@@ -127,7 +119,7 @@ test('alerts from the board, notification settings, an invitation and a password
   await anonymous.goto('/unsubscribe?token=1.all.99999999999.forged')
   await anonymous.getByRole('button', { name: 'Sì, disiscrivimi' }).click()
   await expect(anonymous.getByText(/non è valido o è scaduto/)).toBeVisible()
-  await accessible(anonymous, 'unsubscribe')
+  await expectAccessible(anonymous, 'unsubscribe')
   await snap(anonymous, 'mail-unsubscribe-refused')
 })
 
@@ -144,12 +136,12 @@ for (const locale of [
     await page.goto('/settings/notifications')
     await expect(page.getByRole('heading', { name: locale.settings, exact: true })).toBeVisible()
     await expect(page.locator('.saved-search')).toHaveCount(1)
-    await accessible(page, `settings ${locale.code}`)
+    await expectAccessible(page, `settings ${locale.code}`)
     await snap(page, `mail-settings-${locale.code}`)
     const anonymous = await (await contextFor(browser, locale.tag)).newPage()
     await anonymous.goto('/forgot-password')
     await expect(anonymous.getByRole('heading', { name: locale.forgot })).toBeVisible()
-    await accessible(anonymous, `forgot ${locale.code}`)
+    await expectAccessible(anonymous, `forgot ${locale.code}`)
     await snap(anonymous, `mail-forgot-${locale.code}`)
   })
 }

@@ -1,9 +1,8 @@
 // Every role's main pages in Italian, English and Chinese, at desktop and phone width:
 // a screenshot of each for people to look at, and axe-core over each page with zero
 // serious or critical violations.
-import AxeBuilder from '@axe-core/playwright'
-import { expect, test, type Browser, type Page } from '@playwright/test'
-import { consortiumDistrict, contextFor, DESKTOP, PHONE, signIn, snap, STAFF, tradedDistrict } from './helpers'
+import { expect, test, type Browser } from '@playwright/test'
+import { consortiumDistrict, contextFor, DESKTOP, expectAccessible, PHONE, screenshot, signIn, STAFF, tradedDistrict } from './helpers'
 
 const LOCALES = [
   { tag: 'it-IT', code: 'it', lang: 'it', board: 'Bacheca' },
@@ -11,28 +10,23 @@ const LOCALES = [
   { tag: 'zh-CN', code: 'zh', lang: 'zh-Hans', board: '订单广场' },
 ] as const
 
-async function accessible(page: Page, name: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze()
-  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-  const described = bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`)
-  expect(described, `axe on ${name}`).toEqual([])
-}
-
 async function tour(browser: Browser, locale: (typeof LOCALES)[number], role: string, who: { email: string } | null, pages: string[], password?: string) {
   const context = await contextFor(browser, locale.tag)
   const page = await context.newPage()
   if (who) await signIn(page, who, password)
   for (const path of pages) {
+    await page.setViewportSize(DESKTOP)
     await page.goto(path)
     await expect(page.locator('main h1').first()).toBeVisible()
     await expect(page.locator('html')).toHaveAttribute('lang', locale.lang)
-    await page.waitForLoadState('networkidle')
-    await accessible(page, `${role} ${path} (${locale.code}, desktop)`)
     // The phone layout is another page for axe: the menu folds, tables become cards.
-    await page.setViewportSize(PHONE)
-    await accessible(page, `${role} ${path} (${locale.code}, phone)`)
-    await page.setViewportSize(DESKTOP)
-    await snap(page, `${locale.code}-${role}-${path.replace(/[/?=&]+/g, '_').replace(/^_|_$/g, '') || 'home'}`)
+    // Scanned and saved at each width in turn, so the page is laid out once per width.
+    const name = `${locale.code}-${role}-${path.replace(/[/?=&]+/g, '_').replace(/^_|_$/g, '') || 'home'}`
+    for (const label of ['desktop', 'phone'] as const) {
+      if (label === 'phone') await page.setViewportSize(PHONE)
+      await expectAccessible(page, `${role} ${path} (${locale.code}, ${label})`)
+      await screenshot(page, name, label)
+    }
   }
   await context.close()
 }

@@ -39,6 +39,10 @@ const env = {
   DISTRETTO_PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
 }
 delete env.DISTRETTO_REDIS_URL
+// Some environments set it; then each of the three Python processes below compiles every
+// module from source again (create-staff: 11 CPU-s instead of 5). `make e2e` unexports it
+// too; this covers `npx playwright test` run by hand.
+delete env.PYTHONDONTWRITEBYTECODE
 
 function run(command, args, cwd = repo) {
   const result = spawnSync(command, args, { cwd, env, stdio: 'inherit' })

@@ -1,19 +1,11 @@
 // Trade conventions (issue 13): a whole journey typed the Italian way — 1.250,5 kg at
 // 0,035 € — from the order through a bid, two delivered lots with their DDT, the client's
 // checks and billing data, to the FatturaPA invoice; axe over each screen, screenshots.
-import AxeBuilder from '@axe-core/playwright'
-import { expect, test, type Page } from '@playwright/test'
-import { apiPatch, contextFor, createFirm, registerPerson, signIn, snap, unique, waitLive } from './helpers'
+import { expect, test } from '@playwright/test'
+import { apiPatch, contextFor, expectAccessible, createFirm, registerPerson, signIn, snap, unique, waitLive } from './helpers'
 
 const DAY = 86400_000
 const italianDay = (d: Date) => `${String(d.getDate()).padStart(2, '0')}/${String(d.getMonth() + 1).padStart(2, '0')}/${d.getFullYear()}`
-
-async function accessible(page: Page, name: string): Promise<void> {
-  await page.waitForLoadState('networkidle')
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze()
-  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`), `axe on ${name}`).toEqual([])
-}
 
 test('an order in Italian formats runs through lots to a FatturaPA invoice', async ({ browser, request }) => {
   test.setTimeout(180_000)
@@ -41,7 +33,7 @@ test('an order in Italian formats runs through lots to a FatturaPA invoice', asy
   await expect(clientPage.getByText('Non riesco a leggere il numero: scrivilo come 1.250,5.')).toBeVisible()
   await snap(clientPage, 'trade-order-validation')
   await clientPage.getByLabel('Quantità').fill('1.250,5')
-  await accessible(clientPage, 'order form')
+  await expectAccessible(clientPage, 'order form')
   await snap(clientPage, 'trade-order-form')
   await clientPage.getByRole('button', { name: 'Pubblica ordine' }).click()
   await expect(clientPage).toHaveURL(/\/orders\/\d+$/)
@@ -56,7 +48,7 @@ test('an order in Italian formats runs through lots to a FatturaPA invoice', asy
   await dyerPage.goto(orderUrl)
   await dyerPage.getByLabel(/Prezzo unitario/).fill('0,0345')
   await expect(dyerPage.getByText('Totale offerta: 43,14 €')).toBeVisible()
-  await accessible(dyerPage, 'bid form')
+  await expectAccessible(dyerPage, 'bid form')
   await dyerPage.getByRole('button', { name: 'Invia offerta' }).click()
   await expect(dyerPage.getByTestId('my-bid')).toContainText('0,0345 €')
   await expect(dyerPage.getByTestId('my-bid')).toContainText('43,14 €')
@@ -85,7 +77,7 @@ test('an order in Italian formats runs through lots to a FatturaPA invoice', asy
   await record.getByLabel('Quantità del lotto').fill('650,5')
   await record.getByRole('button', { name: 'Registra il lotto' }).click()
   await expect(dyerPage.getByTestId('lot')).toHaveCount(2)
-  await accessible(dyerPage, 'contract lots (supplier)')
+  await expectAccessible(dyerPage, 'contract lots (supplier)')
   await snap(dyerPage, 'trade-contract-lots-supplier')
 
   // The client checks each lot (live), sending back 0,5 kg of the second.
@@ -95,7 +87,7 @@ test('an order in Italian formats runs through lots to a FatturaPA invoice', asy
   const second = clientPage.getByRole('form', { name: 'Controlla il lotto 102/26' })
   await second.getByLabel('Accettati').fill('650')
   await second.getByLabel('Scartati').fill('0,5')
-  await accessible(clientPage, 'contract lots (client)')
+  await expectAccessible(clientPage, 'contract lots (client)')
   await snap(clientPage, 'trade-contract-lots-client')
   await second.getByRole('button', { name: 'Conferma il controllo' }).click()
   // 1.250 accepted is within 5% of 1.250,5: the contract is complete.
@@ -110,7 +102,7 @@ test('an order in Italian formats runs through lots to a FatturaPA invoice', asy
   await billing.getByLabel('CAP').fill('59100')
   await billing.getByLabel('Comune').fill('Prato')
   await billing.getByLabel('Codice destinatario SdI').fill('M5UXCR1')
-  await accessible(clientPage, 'billing form')
+  await expectAccessible(clientPage, 'billing form')
   await billing.getByRole('button', { name: 'Salva i dati di fatturazione' }).click()
   await expect(billing).toContainText('M5UXCR1')
   await snap(clientPage, 'trade-billing')
