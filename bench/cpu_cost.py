@@ -171,6 +171,11 @@ async def run(
             )
         ]
         slots = await fixtures.bid_slots(conn, cast, rng, (2 * rounds + 1) * count + 20)
+        running = (
+            await fixtures.active_contracts(conn, cast, rng, (rounds + profile) * count)
+            if not only or any(word in "contract completion" for word in only)
+            else []
+        )
     finally:
         await conn.close()
     people = cast.sample_people(rng, 1 if warm else count)
@@ -236,6 +241,10 @@ async def run(
         if not only or any(word in "bid placement" for word in only):
             bids = await _bids(app, raw, cast, slots, count, rounds, profiles if profile else None)
             lines.append(bids)
+        if running:
+            lines += await _completions(
+                app, cast, running, count, rounds, profiles if profile else None
+            )
     return lines + profiles
 
 
@@ -279,6 +288,50 @@ async def _bids(
         requests = [request(next(unused), False) for _ in range(count)]
         profiles.append(await profiled(app, requests, 201, "bid placement"))
     return _line("bid placement (Idempotency-Key)", app_ms, raw_ms)
+
+
+async def _completions(
+    app: App,
+    cast: Cast,
+    running: list[fixtures.RunningContract],
+    count: int,
+    rounds: int,
+    profiles: list[str] | None,
+) -> list[str]:
+    """The completion scenario's two requests on fresh active contracts: the supplier
+    delivers them all, then the client accepts them all (each its own round, so the CPU
+    of an acceptance, with its reputation update, is not blurred by the delivery's).
+    No raw ceiling: the issue sets this target as a rate of its own."""
+
+    def request(contract: fixtures.RunningContract, action: str) -> Request:
+        firm = contract.supplier if action == "deliver" else contract.client
+        token = cast.token(firm.actors[0].user_id)
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"authorization", f"Bearer {token}".encode()),
+        ]
+        return ("POST", f"/api/v1/contracts/{contract.contract_id}/{action}", "", headers, b"{}")
+
+    unused = iter(running)
+
+    def next_round() -> tuple[list[Request], list[Request]]:
+        cast.refresh_tokens()
+        contracts = [next(unused) for _ in range(count)]
+        return [request(c, "deliver") for c in contracts], [request(c, "accept") for c in contracts]
+
+    deliver_ms, accept_ms = [], []
+    for _ in range(rounds):
+        delivers, accepts = next_round()
+        deliver_ms.append(await measure(app, delivers, 200))
+        accept_ms.append(await measure(app, accepts, 200))
+    if profiles is not None:
+        delivers, accepts = next_round()
+        await measure(app, delivers, 200)
+        profiles.append(await profiled(app, accepts, 200, "contract acceptance"))
+    return [
+        f"| contract completion: deliver | {statistics.median(deliver_ms):.2f} | no ceiling | |",
+        f"| contract completion: accept | {statistics.median(accept_ms):.2f} | no ceiling | |",
+    ]
 
 
 def _line(name: str, app_ms: list[float], raw_ms: list[float]) -> str:

@@ -155,7 +155,7 @@ async def test_acceptances_store_what_a_full_recompute_stores(
     # test_request_cost.py's acceptance of two new firms' first contract, less the lot
     # update (these contracts were delivered without a lot).
     postgres = app.state.ctx.engine.dialect.name == "postgresql"
-    assert counts == [19 if postgres else 21] * len(pending), counts
+    assert counts == [16 if postgres else 17] * len(pending), counts
     incremental = await _stored(app)
     points = await count(app, ReputationSnapshot)
     await _recompute(app)

@@ -146,16 +146,22 @@ class ContractRepository(Repository):
         """Move the contract only if it is still in one of ``from_statuses``.
 
         One conditional UPDATE: of two concurrent requests exactly one changes the row,
-        the other finds the status moved on. The instance is reloaded either way.
+        the other finds the status moved on. The moved row comes back from the UPDATE
+        itself (RETURNING) into the instance; only a refused move reads the row again,
+        for the status it is now in.
         """
-        result = await self.session.execute(
-            update(Contract)
-            .where(Contract.id == contract.id, col(Contract.status).in_(list(from_statuses)))
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
-        await self.session.refresh(contract)
-        return bool(result.rowcount == 1)
+        moved = (
+            await self.session.execute(
+                update(Contract)
+                .where(Contract.id == contract.id, col(Contract.status).in_(list(from_statuses)))
+                .values(**values)
+                .returning(Contract),
+                execution_options={"populate_existing": True, "synchronize_session": False},
+            )
+        ).scalar_one_or_none()
+        if moved is None:
+            await self.session.refresh(contract)
+        return moved is not None
 
     async def firm_names(self, firm_ids: Iterable[int]) -> dict[int, str]:
         rows = await self.session.execute(

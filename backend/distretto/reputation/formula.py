@@ -173,21 +173,42 @@ def contract_weight(fact: ContractFact, now: datetime) -> float:
     return math.log1p(float(fact.total_price)) * 0.5 ** (age_days / HALF_LIFE_DAYS)
 
 
-def contract_signals(fact: ContractFact, role: Role, now: datetime) -> dict[str, float]:
-    """Each signal's value in [0, 1] for one contract; a missing key has no evidence."""
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """What one contract adds to a firm's evidence in one role at ``now``: its weight,
+    its signals, and the counts the explanation shows. Computed once per contract and
+    role, then added to the firm's overall evidence and to its phase's."""
+
+    weight: float
+    signals: dict[str, float]
+    lost_dispute: bool
+    late_delivery: bool
+    rejected_delivery: bool
+
+
+def contribution(fact: ContractFact, role: Role, now: datetime) -> Contribution:
     values: dict[str, float] = {}
+    late = rejected = False
     if role == PartyRole.SUPPLIER:
-        values["on_time"] = 1.0 if fact.on_time else 0.0
-        values["dispute_free"] = 0.0 if fact.supplier_lost_dispute else 1.0
-        values["delivery_accepted"] = 0.0 if fact.rejected_delivery else 1.0
+        on_time, lost, rejected = fact.on_time, fact.supplier_lost_dispute, fact.rejected_delivery
+        late = fact.status == ContractStatus.COMPLETED and not on_time
+        values["on_time"] = 1.0 if on_time else 0.0
+        values["dispute_free"] = 0.0 if lost else 1.0
+        values["delivery_accepted"] = 0.0 if rejected else 1.0
         values.update(_lot_signals(fact))
     else:
-        values["dispute_free"] = 0.0 if fact.client_lost_dispute else 1.0
+        lost = fact.client_lost_dispute
+        values["dispute_free"] = 0.0 if lost else 1.0
     review = fact.review_about(role, now)
     if review is not None:
         for name in REVIEW_SIGNALS:
             values[f"review_{name}"] = (getattr(review, name) - 1) / 4
-    return values
+    return Contribution(contract_weight(fact, now), values, lost, late, rejected)
+
+
+def contract_signals(fact: ContractFact, role: Role, now: datetime) -> dict[str, float]:
+    """Each signal's value in [0, 1] for one contract; a missing key has no evidence."""
+    return contribution(fact, role, now).signals
 
 
 def _lot_signals(fact: ContractFact) -> dict[str, float]:
@@ -222,27 +243,18 @@ class Evidence:
     rejected_deliveries: int = 0
     reviews: int = 0
 
-    def add(self, fact: ContractFact, role: Role, now: datetime) -> None:
-        self.add_weighed(fact, role, contract_weight(fact, now), contract_signals(fact, role, now))
-
-    def add_weighed(
-        self, fact: ContractFact, role: Role, weight: float, signals: dict[str, float]
-    ) -> None:
-        """Add a contract whose weight and signals the caller already computed: a firm's
-        overall evidence and its phase's take the same contract, computed once."""
+    def add(self, part: Contribution) -> None:
         self.contracts += 1
+        weight = part.weight
         self.weight += weight
-        for name, value in signals.items():
-            self.sums[name] = self.sums.get(name, 0.0) + weight * value
-            self.weights[name] = self.weights.get(name, 0.0) + weight
-        lost = (
-            fact.supplier_lost_dispute if role == PartyRole.SUPPLIER else fact.client_lost_dispute
-        )
-        self.disputes_lost += lost
-        if role == PartyRole.SUPPLIER:
-            self.late_deliveries += fact.status == ContractStatus.COMPLETED and not fact.on_time
-            self.rejected_deliveries += fact.rejected_delivery
-        self.reviews += "review_quality" in signals
+        sums, weights = self.sums, self.weights
+        for name, value in part.signals.items():
+            sums[name] = sums.get(name, 0.0) + weight * value
+            weights[name] = weights.get(name, 0.0) + weight
+        self.disputes_lost += part.lost_dispute
+        self.late_deliveries += part.late_delivery
+        self.rejected_deliveries += part.rejected_delivery
+        self.reviews += "review_quality" in part.signals
 
     def rate(self, name: str) -> float | None:
         weight = self.weights.get(name, 0.0)
@@ -283,7 +295,7 @@ def district_means(facts: Iterable[ContractFact], role: Role, now: datetime) -> 
     evidence = Evidence()
     for fact in sorted(facts, key=lambda f: f.id):
         if fact.concluded_at <= as_of:
-            evidence.add(fact, role, as_of)
+            evidence.add(contribution(fact, role, as_of))
     # The district's own mean starts from the published baseline, with the prior's weight.
     means = {
         s.name: (PRIOR_WEIGHT * s.baseline + evidence.sums[s.name])
@@ -390,9 +402,9 @@ def score_role(
     for fact in sorted(facts, key=lambda f: f.id):
         if fact.firm_in(role) != firm_id or fact.concluded_at > now:
             continue
-        weight, signals = contract_weight(fact, now), contract_signals(fact, role, now)
-        overall.add_weighed(fact, role, weight, signals)
-        phases.setdefault(fact.phase, Evidence()).add_weighed(fact, role, weight, signals)
+        part = contribution(fact, role, now)
+        overall.add(part)
+        phases.setdefault(fact.phase, Evidence()).add(part)
     if overall.contracts == 0:
         return None
     score, parts = shrunk_score(overall, role, district)

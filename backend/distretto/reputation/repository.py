@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, and_, bindparam, delete, func, or_
+from sqlalchemy import Select, and_, bindparam, delete, func, insert, or_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
@@ -49,6 +49,13 @@ def _eligible_contracts() -> ColumnElement[bool]:
 
 _CONTRACT_FIELDS = tuple(f.name for f in fields(ContractFact) if f.name not in ("reviews", "lots"))
 _REVIEW_FIELDS = tuple(f.name for f in fields(ReviewFact))
+
+
+class DistrictMeansRow(NamedTuple):
+    role: str
+    as_of: datetime
+    means: dict[str, float]
+    contracts: int
 
 
 class _FactsStatements(NamedTuple):
@@ -143,22 +150,29 @@ class ReputationRepository(Repository):
             for row in contracts
         ]
 
-    async def district_means_in_force(
-        self, version: str, role: str, now: datetime
-    ) -> ReputationDistrictMean | None:
-        """The latest daily means computed for ``now`` or before."""
-        return (
-            await self.session.scalars(
-                select(ReputationDistrictMean)
-                .where(
-                    ReputationDistrictMean.formula_version == version,
-                    ReputationDistrictMean.role == role,
-                    col(ReputationDistrictMean.as_of) <= now,
-                )
-                .order_by(col(ReputationDistrictMean.as_of).desc())
-                .limit(1)
+    async def district_means_in_force(self, version: str, now: datetime) -> list[DistrictMeansRow]:
+        """The latest daily means computed for ``now`` or before, one row per role (the
+        daily recompute writes both roles together), in one statement."""
+        latest = (
+            select(func.max(ReputationDistrictMean.as_of))
+            .where(
+                ReputationDistrictMean.formula_version == version,
+                col(ReputationDistrictMean.as_of) <= now,
             )
-        ).first()
+            .scalar_subquery()
+        )
+        rows = await self.session.execute(
+            select(
+                ReputationDistrictMean.role,
+                ReputationDistrictMean.as_of,
+                ReputationDistrictMean.means,
+                ReputationDistrictMean.contracts,
+            ).where(
+                ReputationDistrictMean.formula_version == version,
+                ReputationDistrictMean.as_of == latest,
+            )
+        )
+        return [DistrictMeansRow(*row) for row in rows]
 
     async def save_district_means(self, row: ReputationDistrictMean) -> None:
         """Store a day's means, replacing those computed earlier the same day."""
@@ -180,33 +194,31 @@ class ReputationRepository(Repository):
             )
         )
 
-    async def overall_scores(
-        self, firm_ids: Sequence[int] | None
-    ) -> dict[tuple[int, str], tuple[float | None, int]]:
-        stmt = select(
-            ReputationScore.firm_id,
-            ReputationScore.role,
-            ReputationScore.score,
-            ReputationScore.contracts,
-        ).where(ReputationScore.phase == ALL_PHASES)
-        if firm_ids is not None:
-            stmt = stmt.where(col(ReputationScore.firm_id).in_(firm_ids))
-        return {(f, r): (s, n) for f, r, s, n in (await self.session.execute(stmt)).all()}
-
     async def replace_scores(
-        self, firm_ids: Sequence[int] | None, rows: Sequence[ReputationScore]
-    ) -> None:
-        """Swap the stored rows of these firms (all firms when None) for ``rows``."""
-        stmt = delete(ReputationScore)
+        self, firm_ids: Sequence[int] | None, rows: Sequence[dict[str, Any]]
+    ) -> dict[tuple[int, str], tuple[float | None, int]]:
+        """Swap the stored rows of these firms (all firms when None) for ``rows``; the
+        overall scores they had come back from the delete itself (RETURNING), so the
+        history needs no read of its own. Plain inserts, no ORM objects: building them
+        cost more than the statement for a firm active in many phases."""
+        table = ReputationScore.__table__
+        stmt = delete(table).returning(
+            table.c.firm_id, table.c.role, table.c.phase, table.c.score, table.c.contracts
+        )
         if firm_ids is not None:
-            stmt = stmt.where(col(ReputationScore.firm_id).in_(firm_ids))
-        await self.session.execute(stmt)
-        self.session.add_all(rows)
-        await self.session.flush()
+            stmt = stmt.where(table.c.firm_id.in_(firm_ids))
+        before = {
+            (firm_id, role): (score, contracts)
+            for firm_id, role, phase, score, contracts in await self.session.execute(stmt)
+            if phase == ALL_PHASES
+        }
+        if rows:
+            await self.session.execute(insert(table), rows)
+        return before
 
-    async def add_snapshots(self, snapshots: Sequence[ReputationSnapshot]) -> None:
-        self.session.add_all(snapshots)
-        await self.session.flush()
+    async def add_snapshots(self, snapshots: Sequence[dict[str, Any]]) -> None:
+        if snapshots:
+            await self.session.execute(insert(ReputationSnapshot.__table__), snapshots)
 
     async def scores_of(self, firm_id: int) -> list[ReputationScore]:
         return list(

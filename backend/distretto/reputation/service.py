@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.kit.errors import NotFound
-from distretto.models import ReputationDistrictMean, ReputationScore, ReputationSnapshot
+from distretto.models import ReputationDistrictMean, ReputationScore
 from distretto.reputation import schemas
 from distretto.reputation.formula import (
     ALL_PHASES,
@@ -60,14 +60,10 @@ async def _districts_in_force(repo: ReputationRepository, now: datetime) -> Dist
     Only the daily recompute computes them — it reads the whole district's history,
     which no request should wait for.
     """
-    result: Districts = {}
-    for role in ROLES:
-        row = await repo.district_means_in_force(FORMULA_VERSION, role, now)
-        result[role] = (
-            baseline_means(role)
-            if row is None
-            else DistrictMeans(role, row.as_of, dict(row.means), row.contracts)
-        )
+    result: Districts = {role: baseline_means(role) for role in ROLES}
+    for row in await repo.district_means_in_force(FORMULA_VERSION, now):
+        role = Role(row.role)
+        result[role] = DistrictMeans(role, row.as_of, dict(row.means), row.contracts)
     return result
 
 
@@ -91,43 +87,53 @@ def _scores(
 
 def _score_rows(
     facts: Sequence[ContractFact], firm_ids: Iterable[int], now: datetime, districts: Districts
-) -> list[ReputationScore]:
+) -> list[dict[str, Any]]:
+    """The ``reputation_scores`` rows of these firms, as plain values to insert."""
     return [
-        ReputationScore(
-            firm_id=firm_id,
-            role=role,
-            phase=phase,
-            score=score.score,
-            contracts=score.contracts,
-            components=score.components,
-            formula_version=FORMULA_VERSION,
-            updated_at=now,
-        )
+        {
+            "firm_id": firm_id,
+            "role": role,
+            "phase": phase,
+            "score": score.score,
+            "contracts": score.contracts,
+            "components": score.components,
+            "formula_version": FORMULA_VERSION,
+            "updated_at": now,
+        }
         for (firm_id, role), scores in _scores(facts, firm_ids, now, districts).items()
         for phase, score in [(ALL_PHASES, scores.overall), *scores.by_phase.items()]
     ]
 
 
+def _snapshot(
+    firm_id: int, role: str, score: float | None, contracts: int, at: datetime
+) -> dict[str, Any]:
+    return {"firm_id": firm_id, "role": role, "score": score, "contracts": contracts, "at": at}
+
+
 async def _store(
     repo: ReputationRepository,
     firm_ids: Sequence[int] | None,
-    rows: list[ReputationScore],
+    rows: list[dict[str, Any]],
     now: datetime,
 ) -> int:
     """Replace the firms' rows; add a history point wherever an overall score moved."""
-    before = await repo.overall_scores(firm_ids)
-    after = {(r.firm_id, r.role): (r.score, r.contracts) for r in rows if r.phase == ALL_PHASES}
+    before = await repo.replace_scores(firm_ids, rows)
+    after = {
+        (r["firm_id"], r["role"]): (r["score"], r["contracts"])
+        for r in rows
+        if r["phase"] == ALL_PHASES
+    }
     snapshots = [
-        ReputationSnapshot(firm_id=firm_id, role=role, score=score, contracts=contracts, at=now)
+        _snapshot(firm_id, role, score, contracts, now)
         for (firm_id, role), (score, contracts) in sorted(after.items())
         if before.get((firm_id, role)) != (score, contracts)
     ] + [
         # A firm whose only contracts stopped counting (e.g. a newly declared ownership
         # group) drops back to "no score".
-        ReputationSnapshot(firm_id=firm_id, role=role, score=None, contracts=0, at=now)
+        _snapshot(firm_id, role, None, 0, now)
         for (firm_id, role) in sorted(before.keys() - after.keys())
     ]
-    await repo.replace_scores(firm_ids, rows)
     await repo.add_snapshots(snapshots)
     return len(snapshots)
 
@@ -179,7 +185,7 @@ async def recompute_all(session: AsyncSession, now: datetime) -> RecomputeSummar
     snapshots = await _store(repo, None, rows, now)
     return RecomputeSummary(
         as_of=now,
-        firms_scored=len({r.firm_id for r in rows}),
+        firms_scored=len({r["firm_id"] for r in rows}),
         rows=len(rows),
         snapshots=snapshots,
         contracts=len(facts),
@@ -207,11 +213,7 @@ async def backfill_history(session: AsyncSession, instants: Sequence[datetime]) 
             value = (scores.overall.score, scores.overall.contracts)
             if last.get((firm_id, role)) != value:
                 last[(firm_id, role)] = value
-                snapshots.append(
-                    ReputationSnapshot(
-                        firm_id=firm_id, role=role, score=value[0], contracts=value[1], at=instant
-                    )
-                )
+                snapshots.append(_snapshot(firm_id, role, value[0], value[1], instant))
     await repo.add_snapshots(snapshots)
     return len(snapshots)
 
