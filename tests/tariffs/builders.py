@@ -10,7 +10,7 @@ from tests.helpers import Actor
 
 
 def day(days: int) -> str:
-    return (clock.now() + timedelta(days=days)).date().isoformat()
+    return clock.district_date(clock.now() + timedelta(days=days)).isoformat()
 
 
 def tariff_body(**overrides: Any) -> dict[str, Any]:

@@ -1,9 +1,13 @@
 """Reference tariffs: publishing versions (staff, audited, announced), reading the ones in
 force with the observed median under the small-cell rule."""
 
+from datetime import UTC, datetime
+
 import httpx
 from fastapi import FastAPI
 from sqlalchemy import select
+
+from distretto.kit import clock
 
 from distretto.models import AuditEntry, Event, EventAudience
 from tests.helpers import firm_owner, make_staff, problem_fields, register
@@ -52,6 +56,18 @@ async def test_an_expired_tariff_is_not_in_force(client: httpx.AsyncClient, app:
     )
     assert [t["phase"] for t in await tariffs(client)] == ["stitching"]
     assert await tariffs(client, phase="dyeing") == []
+
+
+async def test_a_tariff_from_today_holds_from_midnight_in_the_district(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    # 00:30 in Prato is still yesterday in UTC: "in force from today" means the district's
+    # today (the web app proposes it), not the server's UTC date.
+    staff = await make_staff(app, await register(client))
+    with clock.pinned(datetime(2027, 3, 9, 23, 30, tzinfo=UTC)):
+        published = await publish(client, staff, valid_from="2027-03-10")
+        [current] = await tariffs(client, phase="dyeing")
+    assert current["id"] == published["id"]
 
 
 async def test_only_staff_publish(client: httpx.AsyncClient, app: FastAPI) -> None:

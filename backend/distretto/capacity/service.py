@@ -28,6 +28,7 @@ from distretto.capacity.repository import fits_capacity_condition as fits_capaci
 from distretto.capacity.weeks import monday_of as monday_of
 from distretto.capacity.weeks import mondays, parse_week, spread, week_label
 from distretto.firms.service import unknown_phase_codes
+from distretto.kit.clock import district_date
 from distretto.kit.errors import Invalid, NotFound
 from distretto.kit.events import emit, firm_key
 from distretto.kit.units import normalise_unit
@@ -83,7 +84,7 @@ async def firm_calendar(
     repo = CapacityRepository(session)
     if not await repo.firm_exists(firm_id):
         raise NotFound(f"Firm {firm_id} not found", code="firm.not_found")
-    start = _week_param(first, "from", monday_of(now.date()))
+    start = _week_param(first, "from", monday_of(district_date(now)))
     end = None if last is None else _week_param(last, "to", start)
     rows = await repo.firm_weeks(firm_id, start, end)
     return schemas.FirmCapacityOut(firm_id=firm_id, items=[_week_out(r) for r in rows])
@@ -99,7 +100,7 @@ async def declare(
     """Replace the firm's declared capacity from this week on with ``entries``."""
     policies.require_calendar_keeper(viewer, firm_id)
     repo = CapacityRepository(session)
-    this_week = monday_of(now.date())
+    this_week = monday_of(district_date(now))
     horizon = this_week + timedelta(weeks=MAX_WEEKS_AHEAD)
     phases = await repo.firm_phases(firm_id)
     unknown = await unknown_phase_codes(session, sorted({e.phase for e in entries}))
@@ -155,7 +156,7 @@ async def book_award(session: AsyncSession, contract: Contract, now: datetime) -
     assert contract.id is not None
     repo = CapacityRepository(session)
     unit = normalise_unit(contract.unit)
-    weeks = mondays(now.date(), max(contract.due_date, now.date()))
+    weeks = mondays(district_date(now), max(contract.due_date, district_date(now)))
     shares = spread(Decimal(contract.quantity), len(weeks))
     await repo.lock_firm(contract.supplier_firm_id)
     overbooked: list[OverbookedWeek] = []
@@ -210,7 +211,7 @@ async def district_summary(
         raise Invalid(
             "phase", f"unknown phase code: {phase}", code="phase.unknown", params={"phase": phase}
         )
-    start = _week_param(first, "from", monday_of(now.date()))
+    start = _week_param(first, "from", monday_of(district_date(now)))
     try:
         default_end = start + timedelta(weeks=DEFAULT_SUMMARY_WEEKS - 1)
     except OverflowError as exc:

@@ -19,6 +19,7 @@ from distretto.auth.viewer import Viewer
 from distretto.contracts import policies, schemas
 from distretto.contracts.repository import LotRepository
 from distretto.contracts.rules import delivered_on_time
+from distretto.kit.clock import district_date
 from distretto.kit.errors import Conflict, Invalid, NotFound
 from distretto.kit.money import QUANTITY_QUANTUM, format_quantity
 from distretto.models import Contract, DeliveryLot
@@ -111,7 +112,7 @@ async def record(
     contract = await repo.lock_contract(contract.id)
     assert contract.id is not None
     _require_status(contract, RECORDING)
-    if data.ddt_date > now.date():
+    if data.ddt_date > district_date(now):
         raise Invalid("ddt_date", "cannot be in the future", code="lot.ddt_date_future")
     lots = await repo.for_contract(contract.id)
     if any(lot.ddt_number == data.ddt_number for lot in lots):
@@ -223,7 +224,9 @@ async def record_outstanding(
     lots = await repo.for_contract(contract.id)
     outstanding = contract.quantity - counted(lots)
     if outstanding > 0:
-        lot = new_lot(contract, lots, outstanding, viewer, now, ddt_number="", ddt_date=now.date())
+        lot = new_lot(
+            contract, lots, outstanding, viewer, now, ddt_number="", ddt_date=district_date(now)
+        )
         await repo.add(lot)
 
 

@@ -24,6 +24,7 @@ from distretto.documents.service import (
 )
 from distretto.documents.storage import Storage
 from distretto.kit import audit
+from distretto.kit.clock import district_date
 from distretto.kit.errors import Conflict, Invalid, NotFound
 from distretto.kit.events import STAFF, emit, firm_key
 from distretto.models import FirmDocument
@@ -128,7 +129,7 @@ async def submit(
     ) as received:
         kind = _kind(received.fields)
         label = _label(received.fields, kind)
-        valid_until = _valid_until(received.fields, kind, now.date())
+        valid_until = _valid_until(received.fields, kind, district_date(now))
         stored = await store_received(storage, received, thumbnail=False)
     document = FirmDocument(
         firm_id=firm_id,
@@ -156,7 +157,7 @@ async def submit(
         ),
         [STAFF],
     )
-    return document_out(document, firm_name, now.date())
+    return document_out(document, firm_name, district_date(now))
 
 
 async def list_for_firm(
@@ -165,7 +166,7 @@ async def list_for_firm(
     policies.require_credential_reader(viewer, firm_id)
     firm_name = await _firm_name(session, firm_id)
     rows = await FirmDocumentRepository(session).of_firm(firm_id)
-    return [document_out(d, firm_name, now.date()) for d in rows]
+    return [document_out(d, firm_name, district_date(now)) for d in rows]
 
 
 async def download(
@@ -189,7 +190,7 @@ async def review_queue(
 ) -> list[schemas.FirmDocumentOut]:
     rows = await FirmDocumentRepository(session).queue(status, limit)
     names = await AttachmentRepository(session).firm_names(d.firm_id for d in rows)
-    return [document_out(d, names.get(d.firm_id, ""), now.date()) for d in rows]
+    return [document_out(d, names.get(d.firm_id, ""), district_date(now)) for d in rows]
 
 
 async def review(
@@ -207,7 +208,7 @@ async def review(
     note = data.note.strip()
     if decision is CredentialStatus.REJECTED and not note:
         raise Invalid("note", "say why the document is rejected", code="documents.note_required")
-    expired = document.valid_until is not None and document.valid_until < now.date()
+    expired = document.valid_until is not None and document.valid_until < district_date(now)
     if decision is CredentialStatus.APPROVED and expired:
         raise Conflict("The document has expired", code="documents.expired")
     reviewed = await repo.review(
@@ -250,7 +251,7 @@ async def review(
         ),
         [firm_key(document.firm_id), STAFF],
     )
-    return document_out(document, await _firm_name(session, document.firm_id), now.date())
+    return document_out(document, await _firm_name(session, document.firm_id), district_date(now))
 
 
 async def notify_expiring(session: AsyncSession, now: datetime) -> int:
@@ -258,7 +259,7 @@ async def notify_expiring(session: AsyncSession, now: datetime) -> int:
     scheduler (or ``distretto documents notify-expiring``) calls it daily. Returns how
     many notices were sent."""
     repo = FirmDocumentRepository(session)
-    today = now.date()
+    today = district_date(now)
     sent = 0
     for document in await repo.expiring_unnotified(
         today, today + timedelta(days=EXPIRY_NOTICE_DAYS)

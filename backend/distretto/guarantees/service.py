@@ -20,6 +20,7 @@ from distretto.guarantees import policies, schemas
 from distretto.guarantees.events import GuaranteeDecided, GuaranteeRequested
 from distretto.guarantees.repository import GuaranteeRepository
 from distretto.kit.audit import record
+from distretto.kit.clock import district_date
 from distretto.kit.errors import Conflict, Forbidden, Invalid, NotFound
 from distretto.kit.events import emit, firm_key, user_key
 from distretto.kit.pagination import Page, PageParams
@@ -151,7 +152,7 @@ async def request(
         ),
         [user_key(u) for u in managers],
     )
-    return await _one_out(session, guarantee, now.date())
+    return await _one_out(session, guarantee, district_date(now))
 
 
 async def _visible(session: AsyncSession, viewer: Viewer, guarantee_id: int) -> Guarantee:
@@ -164,7 +165,9 @@ async def _visible(session: AsyncSession, viewer: Viewer, guarantee_id: int) -> 
 async def detail(
     session: AsyncSession, viewer: Viewer, guarantee_id: int, now: datetime
 ) -> schemas.GuaranteeOut:
-    return await _one_out(session, await _visible(session, viewer, guarantee_id), now.date())
+    return await _one_out(
+        session, await _visible(session, viewer, guarantee_id), district_date(now)
+    )
 
 
 async def for_consortium(
@@ -184,9 +187,9 @@ async def for_consortium(
             "No guarantees of this consortium that you can see", code="guarantees.not_found"
         )
     rows, cursor = await GuaranteeRepository(session).page_for_consortium(
-        viewer, consortium_id, params, status=status, firm_id=firm_id, today=now.date()
+        viewer, consortium_id, params, status=status, firm_id=firm_id, today=district_date(now)
     )
-    return Page(items=await _outs(session, rows, now.date()), next_cursor=cursor)
+    return Page(items=await _outs(session, rows, district_date(now)), next_cursor=cursor)
 
 
 def _check_decision(data: schemas.ApproveIn, today: date) -> None:
@@ -223,7 +226,7 @@ async def approve(
     data: schemas.ApproveIn,
     now: datetime,
 ) -> schemas.GuaranteeOut:
-    today = now.date()
+    today = district_date(now)
     guarantee = await _decidable(session, viewer, guarantee_id)
     _check_decision(data, today)
     repo = GuaranteeRepository(session)
@@ -287,7 +290,7 @@ async def reject(
         raise Conflict("This request has already been decided", code="guarantees.decided")
     await GuaranteeRepository(session).reload_row(guarantee)
     await _decided(session, viewer, guarantee)
-    return await _one_out(session, guarantee, now.date())
+    return await _one_out(session, guarantee, district_date(now))
 
 
 async def _decided(session: AsyncSession, viewer: Viewer, guarantee: Guarantee) -> None:
@@ -361,7 +364,7 @@ async def caps(
             raise NotFound(
                 "No caps of this consortium that you can see", code="guarantees.not_found"
             )
-    return await _cap_outs(session, consortium_id, members, now.date())
+    return await _cap_outs(session, consortium_id, members, district_date(now))
 
 
 async def set_cap(
@@ -395,13 +398,13 @@ async def set_cap(
         cap=f"{data.cap:.2f}",
     )
     firm = (await repo.firms([firm_id]))[firm_id]
-    return (await _cap_outs(session, consortium_id, [firm], now.date()))[0]
+    return (await _cap_outs(session, consortium_id, [firm], district_date(now)))[0]
 
 
 async def expire_due(session: AsyncSession, now: datetime) -> int:
     """Mark approved guarantees whose expiry day has come as expired (the scheduler runs
     this daily; exposure is already released from that day by the reads)."""
-    due = await GuaranteeRepository(session).expire_due(now.date(), now)
+    due = await GuaranteeRepository(session).expire_due(district_date(now), now)
     for guarantee in due:
         assert guarantee.id is not None
         await emit(

@@ -18,10 +18,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import Depends
 
 Clock = Callable[[], datetime]
+
+# Instants are UTC; calendar dates are the district's. A tariff "in force from today", a
+# DDT dated today, this week's capacity: the people who type those dates live in Italy,
+# and from 00:00 to 01:00 (02:00 in summer) their day is already the next UTC one.
+DISTRICT_TIME = ZoneInfo("Europe/Rome")
 
 
 def system_clock() -> datetime:
@@ -36,9 +42,14 @@ def now() -> datetime:
     return _current()
 
 
+def district_date(instant: datetime) -> date:
+    """The calendar date in the district at ``instant``."""
+    return instant.astimezone(DISTRICT_TIME).date()
+
+
 def today() -> date:
-    """Today's date in UTC, from the same clock."""
-    return now().date()
+    """Today's date in the district, from the same clock."""
+    return district_date(now())
 
 
 @contextmanager

@@ -7,14 +7,13 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from distretto.kit.clock import DISTRICT_TIME
 from distretto.mail.catalog import ACCOUNT, COMMON, EVENTS, ROLES, fill
 
 # Dates and times as the district reads them: Italian time, each language's own order.
-DISTRICT_TIME = ZoneInfo("Europe/Rome")
 DATE_FORMATS = {"it": "{d:02d}/{m:02d}/{y}", "en": "{d} {mon} {y}", "zh": "{y}年{m}月{d}日"}
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 DATE_FIELDS = ("bid_deadline", "due_date", "valid_until", "delivery_date", "expires_on")

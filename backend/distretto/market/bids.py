@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.auth.viewer import Viewer
 from distretto.kit import clock
+from distretto.kit.clock import district_date
 from distretto.kit.context import AppContext
 from distretto.kit.errors import Conflict, Forbidden, Invalid, NotFound, TooManyRequests
 from distretto.kit.money import line_total
@@ -60,7 +61,7 @@ def total_for(unit_price: Decimal, quantity: Decimal) -> Decimal:
 
 
 def _check_delivery_date(value: date, now: datetime) -> None:
-    if value < now.date():
+    if value < district_date(now):
         raise Invalid("delivery_date", "must not be in the past", code="bid.delivery_past")
 
 
@@ -112,7 +113,9 @@ async def _price_against_tariff(
 ) -> None:
     """Mark the bid against the reference tariff in force now for the order's phase and
     unit (placing, revising and confirming all price it anew)."""
-    check = await tariffs.check_price(session, order.phase, order.unit, bid.unit_price, now.date())
+    check = await tariffs.check_price(
+        session, order.phase, order.unit, bid.unit_price, district_date(now)
+    )
     bid.tariff_id = check.tariff_id
     bid.below_tariff = check.below_tariff
 
@@ -136,7 +139,7 @@ async def place(
     # FOR SHARE: bids on one order do not wait for each other, but an award, an edit or
     # a cancellation of the order waits for them (and they for it).
     target = await OrderRepository(session).bid_target(
-        viewer, order_id, data.firm_id, "share", now.date()
+        viewer, order_id, data.firm_id, "share", district_date(now)
     )
     if target is None:
         raise NotFound(

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from distretto.capacity.repository import CapacityRepository
 from distretto.capacity.service import book_award
 from distretto.capacity.weeks import monday_of
-from distretto.kit.clock import system_clock
+from distretto.kit.clock import district_date, system_clock
 from distretto.kit.units import normalise_unit
 from distretto.models import Contract
 from distretto.seed.market_catalogue import CATALOGUE
@@ -30,7 +30,7 @@ def _weekly(quantity: tuple[int, int], share: float) -> Decimal:
 async def seed_capacity(world: DemoWorld) -> None:
     session, rng = world.session, world.rng
     now = system_clock()
-    this_week = monday_of(now.date())
+    this_week = monday_of(district_date(now))
     repo = CapacityRepository(session)
     for firm in world.firms:
         if firm in world.final_firms:
@@ -53,7 +53,9 @@ async def seed_capacity(world: DemoWorld) -> None:
     # The contracts still being worked on hold part of their suppliers' weeks.
     active = (
         await session.scalars(
-            select(Contract).where(Contract.status == "active", Contract.due_date >= now.date())
+            select(Contract).where(
+                Contract.status == "active", Contract.due_date >= district_date(now)
+            )
         )
     ).all()
     for contract in active:

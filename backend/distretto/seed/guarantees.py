@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlmodel import col, select
 
-from distretto.kit.clock import system_clock
+from distretto.kit.clock import district_date, system_clock
 from distretto.models import (
     Consortium,
     ConsortiumManager,
@@ -35,7 +35,7 @@ PURPOSES = (
 
 async def seed_guarantees(world: DemoWorld) -> None:
     now = system_clock()
-    today = now.date()
+    today = district_date(now)
     session = world.session
     confidi = Consortium(
         name=NAME,

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from distretto.auth.viewer import Viewer
 from distretto.firms.service import unknown_phase_codes
 from distretto.kit import audit
+from distretto.kit.clock import district_date
 from distretto.kit.errors import Conflict, Invalid
 from distretto.kit.events import emit, phase_key
 from distretto.kit.money import to_cents
@@ -128,7 +129,7 @@ async def publish(
 
 async def current(session: AsyncSession, phase: str | None, now: datetime) -> schemas.TariffList:
     repo = TariffRepository(session)
-    today = now.date()
+    today = district_date(now)
     by_pair: dict[tuple[str, str], list[ReferenceTariff]] = defaultdict(list)
     for tariff in await repo.versions(phase):
         by_pair[(tariff.phase, tariff.unit)].append(tariff)

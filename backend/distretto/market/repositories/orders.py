@@ -28,6 +28,7 @@ from sqlmodel import col, select
 
 from distretto.auth.viewer import Viewer
 from distretto.capacity import service as capacity
+from distretto.kit.clock import district_date
 from distretto.kit.pagination import PageParams, encode_cursor
 from distretto.kit.repository import Repository
 from distretto.market.repositories.common import (
@@ -337,7 +338,7 @@ class OrderRepository:
             "after_id": after,
             "limit": params.limit + 1,
             "capacity_firm_id": capacity_firm_id,
-            "capacity_from": capacity.monday_of(now.date()),
+            "capacity_from": capacity.monday_of(district_date(now)),
         }
         parameters |= search_parameters(words, dialect)
         rows = [
