@@ -90,6 +90,9 @@ test('alerts from the board, notification settings, an invitation and a password
   const anonymous = await (await contextFor(browser)).newPage()
   await anonymous.goto('/signin')
   await anonymous.getByRole('link', { name: 'Password dimenticata?' }).click()
+  // The page is loaded on demand: until it shows, the sign-in form (with its own Email
+  // field) is still on screen, and a fill would land there.
+  await expect(anonymous.getByRole('heading', { name: 'Password dimenticata' })).toBeVisible()
   await anonymous.getByLabel('Email').fill(owner.email)
   await expectAccessible(anonymous, 'forgotten password')
   await anonymous.getByRole('button', { name: 'Mandami il link' }).click()
