@@ -1,7 +1,7 @@
 """Orders: the board (search, listings), one order, invitations, the firms it concerns."""
 
 import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
@@ -21,7 +21,6 @@ from sqlalchemy import (
     or_,
     update,
 )
-from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
@@ -30,7 +29,7 @@ from sqlmodel import col, select
 from distretto.auth.viewer import Viewer
 from distretto.capacity import service as capacity
 from distretto.kit.pagination import PageParams, encode_cursor
-from distretto.kit.repository import Repository
+from distretto.kit.repository import Repository, compiled_rows
 from distretto.market.repositories.common import (
     _WORD,
     MAX_SEARCH_WORDS,
@@ -151,58 +150,6 @@ def _listed(row: Row[Any]) -> ListedOrder:
 
 
 @dataclass(frozen=True)
-class _CompiledListing:
-    """A cached listing statement compiled once, for one PostgreSQL dialect.
-
-    Executing a statement through SQLAlchemy costs, at every request, its cache key
-    (walking the whole statement: the visibility rule is most of it) and a result
-    processor per column and row; together more CPU than asyncpg spends fetching the
-    page. Run as its SQL text instead, the statement costs neither, and its values come
-    back as asyncpg decodes them: ``str`` for the enumerations (a ``StrEnum`` compares
-    equal), ``Decimal`` at the column's scale, timestamps in UTC, which is what the
-    column types would have made of them. The statement still goes through the
-    engine's connection (its transaction, its events and statement counts)."""
-
-    compiled: Any
-    # Each parameter's conversion on its way to the database, as SQLAlchemy applies it.
-    bind_processors: dict[str, Callable[[Any], Any]]
-
-    def arguments(self, parameters: dict[str, Any]) -> tuple[str, tuple[Any, ...]]:
-        """The SQL text and its positional values (a search's words rendered in)."""
-        state = self.compiled.construct_expanded_state(parameters)
-        processors = self.bind_processors
-        values = tuple(
-            processors[name](value) if name in processors else value
-            for name, value in zip(state.positiontup, state.positional_parameters, strict=True)
-        )
-        return state.statement, values
-
-
-@functools.lru_cache(maxsize=256)
-def _compiled_listing(statement: Select[Any], dialect: Dialect) -> _CompiledListing:
-    compiled = statement.compile(dialect=dialect)
-    processors = {}
-    for name, bind in compiled.binds.items():
-        processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
-        if processor is not None:
-            processors[name] = processor
-    return _CompiledListing(compiled, processors)
-
-
-async def _listing_rows(
-    session: AsyncSession, statement: Select[Any], parameters: dict[str, Any]
-) -> Sequence[Row[Any]]:
-    """The rows of a cached listing statement, in the session's transaction."""
-    connection = await session.connection()
-    if connection.dialect.name != "postgresql":
-        # SQLite: its types convert values in Python (timestamps are text), so its rows
-        # go through SQLAlchemy's processors; its CPU is no benchmark's concern.
-        return (await connection.execute(statement, parameters)).all()
-    sql, values = _compiled_listing(statement, connection.dialect).arguments(parameters)
-    return (await connection.exec_driver_sql(sql, values)).all()
-
-
-@dataclass(frozen=True)
 class _BoardShape:
     """What a board statement looks like; the values are parameters of its execution."""
 
@@ -311,7 +258,7 @@ class OrderRepository:
         return (await self.session.scalars(stmt)).first()
 
     async def readable_listed(self, viewer: Viewer, order_id: int) -> ListedOrder | None:
-        rows = await _listing_rows(
+        rows = await compiled_rows(
             self.session,
             _readable_listed_statement(_reach(viewer), _dialect(self.session)),
             _viewer_parameters(viewer) | {"order_id": order_id},
@@ -394,7 +341,7 @@ class OrderRepository:
         parameters |= search_parameters(words, dialect)
         rows = [
             _listed(row)
-            for row in await _listing_rows(self.session, _board_statement(shape), parameters)
+            for row in await compiled_rows(self.session, _board_statement(shape), parameters)
         ]
         if len(rows) <= params.limit:
             return rows, None
