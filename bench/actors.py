@@ -67,7 +67,8 @@ class Cast:
         people = []
         for row in await conn.fetch(
             "SELECT user_id, firm_id, role FROM memberships m "
-            "JOIN users u ON u.id = m.user_id WHERE u.is_active ORDER BY user_id"
+            "JOIN users u ON u.id = m.user_id WHERE u.is_active AND u.deleted_at IS NULL "
+            "ORDER BY user_id"
         ):
             person = Person(row["user_id"], row["firm_id"], row["role"])
             firms[person.firm_id].people.append(person)

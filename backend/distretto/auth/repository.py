@@ -15,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlmodel import col, select
 
-from distretto.kit.repository import Repository
+from distretto.kit.repository import Repository, compiled_rows
 from distretto.models import (
     Consortium,
     ConsortiumManager,
@@ -98,7 +98,7 @@ class UserRepository(Repository):
 
     async def viewer_facts(self, user_id: int) -> list[Row[Any]]:
         """The rows of ``VIEWER_FACTS``: none when the account is unknown or disabled."""
-        return list((await self.session.execute(VIEWER_FACTS, {"user_id": user_id})).all())
+        return list(await compiled_rows(self.session, VIEWER_FACTS, {"user_id": user_id}))
 
     async def consortium_roles(self, user_id: int) -> list[tuple[int, str]]:
         """Managers by appointment; members through an active member firm."""

@@ -30,7 +30,7 @@ from distretto.auth.viewer import Viewer
 from distretto.capacity import service as capacity
 from distretto.kit.clock import district_date
 from distretto.kit.pagination import PageParams, encode_cursor
-from distretto.kit.repository import Repository
+from distretto.kit.repository import Repository, compiled_rows
 from distretto.market.repositories.common import (
     _WORD,
     MAX_SEARCH_WORDS,
@@ -259,13 +259,12 @@ class OrderRepository:
         return (await self.session.scalars(stmt)).first()
 
     async def readable_listed(self, viewer: Viewer, order_id: int) -> ListedOrder | None:
-        row = (
-            await self.session.execute(
-                _readable_listed_statement(_reach(viewer), _dialect(self.session)),
-                _viewer_parameters(viewer) | {"order_id": order_id},
-            )
-        ).first()
-        return None if row is None else _listed(row)
+        rows = await compiled_rows(
+            self.session,
+            _readable_listed_statement(_reach(viewer), _dialect(self.session)),
+            _viewer_parameters(viewer) | {"order_id": order_id},
+        )
+        return _listed(rows[0]) if rows else None
 
     async def listed(self, order: Order) -> ListedOrder:
         """The listing facts of an order already read (and readable)."""
@@ -342,7 +341,8 @@ class OrderRepository:
         }
         parameters |= search_parameters(words, dialect)
         rows = [
-            _listed(row) for row in await self.session.execute(_board_statement(shape), parameters)
+            _listed(row)
+            for row in await compiled_rows(self.session, _board_statement(shape), parameters)
         ]
         if len(rows) <= params.limit:
             return rows, None
