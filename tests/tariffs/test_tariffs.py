@@ -8,7 +8,6 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from distretto.kit import clock
-
 from distretto.models import AuditEntry, Event, EventAudience
 from tests.helpers import firm_owner, make_staff, problem_fields, register
 from tests.observatory.builders import days_ago, market_row
