@@ -1,5 +1,6 @@
 """Bids: place (idempotent, rate-limited), read, revise, confirm, withdraw."""
 
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -18,6 +19,7 @@ from distretto.kit.pagination import Page, PageParams
 from distretto.kit.terms import PaymentTerms
 from distretto.market import events, lifecycle, policies, schemas
 from distretto.market.idempotency import IdempotentCreate, Outcome
+from distretto.market.repositories.bids import NewBid
 from distretto.market.repository import BidRepository, OrderRepository, is_unique_violation
 from distretto.market.service import order_terms, readable_order
 from distretto.models import Bid, Order
@@ -37,7 +39,7 @@ def row_out(row: Row[Any]) -> schemas.BidOut:
     return schemas.BidOut.model_validate(values)
 
 
-def bid_terms(bid: Bid) -> PaymentTerms:
+def bid_terms(bid: Bid | NewBid) -> PaymentTerms:
     return PaymentTerms(
         method=bid.payment_method, days=bid.payment_days, end_of_month=bid.payment_end_of_month
     )
@@ -85,7 +87,7 @@ async def _rate_limit(ctx: AppContext, firm_id: int) -> None:
         )
 
 
-def own_bid_out(bid: Bid, firm_name: str) -> schemas.BidOut:
+def own_bid_out(bid: Bid | NewBid, firm_name: str) -> schemas.BidOut:
     """A bid as its own firm reads it (``readable_bids`` never hides a firm's own
     amounts), built from the row just written instead of read back."""
     assert bid.id is not None
@@ -160,7 +162,10 @@ async def place(
             "Your firm already has a live bid on this order; revise it instead",
             code="bid.duplicate",
         )
-    bid = Bid(
+    terms = data.payment_terms or order_terms(order)
+    # The tariff in force came with the order (no statement of its own on this hot path).
+    check = tariffs.price_check(target.tariff, data.unit_price)
+    new = NewBid(
         order_id=order_id,
         firm_id=data.firm_id,
         created_by_user_id=viewer.user_id,
@@ -168,16 +173,18 @@ async def place(
         total_price=total_for(data.unit_price, order.quantity),
         delivery_date=data.delivery_date,
         notes=data.notes,
+        payment_method=terms.method,
+        payment_days=terms.days,
+        payment_end_of_month=terms.end_of_month,
+        status=BidStatus.ACTIVE,
         order_revision=order.revision,
+        tariff_id=check.tariff_id,
+        below_tariff=check.below_tariff,
         created_at=now,
         updated_at=now,
     )
-    set_terms(bid, data.payment_terms or order_terms(order))
-    # The tariff in force came with the order (no statement of its own on this hot path).
-    check = tariffs.price_check(target.tariff, bid.unit_price)
-    bid.tariff_id, bid.below_tariff = check.tariff_id, check.below_tariff
     try:
-        await BidRepository(session).add(bid)
+        bid = replace(new, id=await BidRepository(session).insert(new))
     except IntegrityError as exc:
         # The database's one-live-bid index decides races the check above cannot see.
         if is_unique_violation(exc, "uq_bids_one_live_per_firm"):

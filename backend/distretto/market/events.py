@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from distretto.kit.events import EventPayload, emit, firm_key, phase_key
 from distretto.kit.money import format_quantity, format_unit_price
 from distretto.market import lifecycle
+from distretto.market.repositories.bids import NewBid
 from distretto.market.repository import FirmLookup, OrderRepository
 from distretto.models import Bid, Contract, Order, Question
 from distretto.models.contracts import ContractStatus
@@ -167,7 +168,7 @@ def order_facts(order: Order, now: datetime) -> dict[str, Any]:
     }
 
 
-def bid_facts(bid: Bid, order: Order, now: datetime) -> dict[str, Any]:
+def bid_facts(bid: Bid | NewBid, order: Order, now: datetime) -> dict[str, Any]:
     assert bid.id is not None
     data: dict[str, Any] = {
         "bid_id": bid.id,
@@ -252,7 +253,7 @@ async def order_cancelled(
 
 
 async def bid_changed(
-    session: AsyncSession, kind: type[BidFacts], bid: Bid, order: Order, now: datetime
+    session: AsyncSession, kind: type[BidFacts], bid: Bid | NewBid, order: Order, now: datetime
 ) -> None:
     await emit(
         session,

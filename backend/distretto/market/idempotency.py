@@ -44,7 +44,8 @@ class IdempotentCreate:
         self.user_id = user_id
         self.scope = scope
         self.key = key
-        self.hash = request_hash(data)
+        # Only a keyed request is compared with an earlier one.
+        self.hash = request_hash(data) if key is not None else ""
         self.record_id: int | None = None
 
     async def begin(self) -> Outcome | None:

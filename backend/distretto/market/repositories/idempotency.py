@@ -1,10 +1,16 @@
-"""Idempotency records of retried market requests."""
+"""Idempotency records of retried market requests.
 
+The claim and the store run on every keyed bid and award: they are Core statements built
+once at import, against the table rather than the mapped class, so a request pays neither
+for building them again nor for the ORM's bulk-insert and bulk-update machinery (issue 18:
+these two cost a keyed bid more than a millisecond each when built per call through the
+ORM).
+"""
+
+from types import ModuleType
 from typing import Any
 
-from sqlalchemy import (
-    update,
-)
+from sqlalchemy import Executable, Table, bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import select
 
@@ -12,6 +18,37 @@ from distretto.kit import clock
 from distretto.kit.repository import Repository
 from distretto.models import (
     IdempotencyRecord,
+)
+
+_RECORDS: Table = IdempotencyRecord.__table__
+
+
+def _claim_statement(dialect: ModuleType) -> Executable:
+    """``ON CONFLICT DO NOTHING`` instead of a savepoint around a failing insert: one
+    statement. On PostgreSQL a concurrent twin's insert waits on the unique key until the
+    holder's transaction ends, then inserts nothing (and replays what was stored)."""
+    return (
+        dialect.insert(_RECORDS)
+        .values(
+            user_id=bindparam("user_id"),
+            scope=bindparam("scope"),
+            key=bindparam("key"),
+            request_hash=bindparam("request_hash"),
+            status_code=0,
+            body={},
+            created_at=bindparam("created_at"),
+        )
+        .on_conflict_do_nothing(index_elements=["user_id", "scope", "key"])
+        .returning(_RECORDS.c.id)
+    )
+
+
+_CLAIM = {"postgresql": _claim_statement(postgresql), "sqlite": _claim_statement(sqlite)}
+
+_STORE = (
+    update(_RECORDS)
+    .where(_RECORDS.c.id == bindparam("record_id"))
+    .values(status_code=bindparam("status_code"), body=bindparam("body"))
 )
 
 
@@ -30,34 +67,18 @@ class IdempotencyRepository(Repository):
 
     async def claim(self, user_id: int, scope: str, key: str, request_hash: str) -> int | None:
         """Insert the key's record (its response still to come) before doing the work: its
-        id, or None if another request holds the key.
-
-        ``ON CONFLICT DO NOTHING`` instead of a savepoint around a failing insert: one
-        statement. On PostgreSQL a concurrent twin's insert waits on the unique key until
-        the holder's transaction ends, then inserts nothing (and replays what was stored).
-        """
-        dialect = self.session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        stmt = (
-            insert(IdempotencyRecord)
-            .values(
-                user_id=user_id,
-                scope=scope,
-                key=key,
-                request_hash=request_hash,
-                status_code=0,
-                body={},
-                created_at=clock.now(),
-            )
-            .on_conflict_do_nothing(index_elements=["user_id", "scope", "key"])
-            .returning(IdempotencyRecord.id)
-        )
-        return (await self.session.execute(stmt)).scalar()
+        id, or None if another request holds the key."""
+        claim = _CLAIM[self.session.get_bind().dialect.name]
+        parameters = {
+            "user_id": user_id,
+            "scope": scope,
+            "key": key,
+            "request_hash": request_hash,
+            "created_at": clock.now(),
+        }
+        return (await self.session.execute(claim, parameters)).scalar()
 
     async def store(self, record_id: int, status_code: int, body: dict[str, Any]) -> None:
         await self.session.execute(
-            update(IdempotencyRecord)
-            .where(IdempotencyRecord.id == record_id)
-            .values(status_code=status_code, body=body)
-            .execution_options(synchronize_session=False)
+            _STORE, {"record_id": record_id, "status_code": status_code, "body": body}
         )
