@@ -149,6 +149,45 @@ async def test_placing_a_bid_runs_no_avoidable_statement(
         )
     assert keyed.status_code == 201, keyed.text
     assert len(executed) == expected + 2, [sql for sql, _ in executed]
+    # In this order: the viewer, the key claimed before any rule, the order with its
+    # facts, the bid (never read back), the event, the answer stored under the key.
+    kinds = [_target(sql) for sql, _ in executed]
+    assert kinds[:4] == [
+        "SELECT",
+        "INSERT INTO idempotency_records",
+        "SELECT",
+        "INSERT INTO bids",
+    ], kinds
+    assert kinds[-1] == "UPDATE idempotency_records", kinds
+    assert not any(_reads_bids(sql) for sql, _ in executed[4:]), kinds
+    # A retry with the key: the viewer, the claim that finds the key taken, the stored
+    # answer. No rule is checked again and nothing is written.
+    async with statements(app) as executed:
+        replayed = await client.post(
+            f"/orders/{orders[1]['id']}/bids",
+            json=bid_body(d.bidder.firm_id),
+            headers={"Idempotency-Key": "bid-cost-1", **d.bidder.headers},
+        )
+    assert replayed.status_code == 201 and replayed.json() == keyed.json()
+    assert [_target(sql) for sql, _ in executed] == [
+        "SELECT",
+        "INSERT INTO idempotency_records",
+        "SELECT",
+    ], [sql for sql, _ in executed]
+
+
+def _target(sql: str) -> str:
+    """What a statement does, by its first words: "SELECT", "INSERT INTO bids"…"""
+    words = sql.split()
+    if words[0] == "INSERT":
+        return " ".join(words[:3])
+    if words[0] == "UPDATE":
+        return " ".join(words[:2])
+    return words[0]
+
+
+def _reads_bids(sql: str) -> bool:
+    return "FROM bids" in sql
 
 
 async def test_bid_answers_built_without_a_read_back_equal_the_bid_as_read(
