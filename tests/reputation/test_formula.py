@@ -11,8 +11,8 @@ from distretto.reputation.formula import (
     ContractFact,
     ReviewFact,
     baseline_means,
-    contract_signals,
     contract_weight,
+    contribution,
     district_means,
     score_role,
 )
@@ -106,15 +106,15 @@ def test_contract_weight_is_value_log_and_halves_each_year() -> None:
 
 def test_signals_of_outcomes() -> None:
     on_time, late, rejected = worked_example()
-    assert contract_signals(on_time, "supplier", NOW)["on_time"] == 1.0
-    assert contract_signals(late, "supplier", NOW)["on_time"] == 0.0
-    assert contract_signals(rejected, "supplier", NOW) == {
+    assert contribution(on_time, "supplier", NOW).signals["on_time"] == 1.0
+    assert contribution(late, "supplier", NOW).signals["on_time"] == 0.0
+    assert contribution(rejected, "supplier", NOW).signals == {
         "on_time": 0.0,
         "dispute_free": 0.0,
         "delivery_accepted": 0.0,
     }
     # The client lost nothing when the supplier's delivery was rejected.
-    assert contract_signals(rejected, "client", NOW) == {"dispute_free": 1.0}
+    assert contribution(rejected, "client", NOW).signals == {"dispute_free": 1.0}
     upheld = ContractFact(
         9,
         CLIENT_A,
@@ -128,8 +128,8 @@ def test_signals_of_outcomes() -> None:
         dispute_outcome="completed",
         dispute_opened_by_firm_id=CLIENT_A,
     )
-    assert contract_signals(upheld, "client", NOW) == {"dispute_free": 0.0}
-    assert contract_signals(upheld, "supplier", NOW)["dispute_free"] == 1.0
+    assert contribution(upheld, "client", NOW).signals == {"dispute_free": 0.0}
+    assert contribution(upheld, "supplier", NOW).signals["dispute_free"] == 1.0
 
 
 def test_a_blind_review_does_not_count_until_released() -> None:
@@ -145,13 +145,14 @@ def test_a_blind_review_does_not_count_until_released() -> None:
         delivered_at=ago(6),
         reviews=(ReviewFact(CLIENT_A, ago(4), 1, 1, 1),),
     )
-    assert "review_quality" not in contract_signals(one_review, "supplier", NOW)
+    assert "review_quality" not in contribution(one_review, "supplier", NOW).signals
     assert (
-        contract_signals(one_review, "supplier", ago(5) + timedelta(days=14))["review_quality"]
+        contribution(one_review, "supplier", ago(5) + timedelta(days=14)).signals["review_quality"]
         == 0.0
     )
     # The supplier's own review of the client is not about the supplier.
-    assert "review_quality" not in contract_signals(one_review, "client", NOW + timedelta(days=30))
+    later = NOW + timedelta(days=30)
+    assert "review_quality" not in contribution(one_review, "client", later).signals
 
 
 def test_district_mean_starts_at_baseline_and_ignores_today() -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import update
 
 from distretto.models import Contract
 from distretto.models.contracts import PartyRole
-from distretto.reputation.formula import ContractFact, LotFact, contract_signals
+from distretto.reputation.formula import ContractFact, LotFact, contribution
 from tests.trade.builders import awarded, check, lot
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
@@ -31,20 +31,20 @@ def fact(*lots: LotFact) -> ContractFact:
 
 
 def test_late_and_short_lots_weigh_by_quantity() -> None:
-    signals = contract_signals(
+    signals = contribution(
         fact(
             LotFact(Decimal("600"), True, Decimal("600"), Decimal(0), True),
             LotFact(Decimal("400"), False, Decimal("300"), Decimal("100"), True),
         ),
         PartyRole.SUPPLIER,
         NOW,
-    )
+    ).signals
     assert signals["on_time"] == 0.6  # 600 of 1000 came on time
     assert signals["delivery_accepted"] == 0.9  # 900 of 1000 accepted
 
 
 def test_without_lots_the_contract_counts_whole() -> None:
-    signals = contract_signals(fact(), PartyRole.SUPPLIER, NOW)
+    signals = contribution(fact(), PartyRole.SUPPLIER, NOW).signals
     assert signals["on_time"] == 0.0 and signals["delivery_accepted"] == 1.0
 
 

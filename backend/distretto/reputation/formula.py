@@ -187,6 +187,8 @@ class Contribution:
 
 
 def contribution(fact: ContractFact, role: Role, now: datetime) -> Contribution:
+    """One contract's part in one role; each signal's value in [0, 1], a missing key has
+    no evidence."""
     values: dict[str, float] = {}
     late = rejected = False
     if role == PartyRole.SUPPLIER:
@@ -204,11 +206,6 @@ def contribution(fact: ContractFact, role: Role, now: datetime) -> Contribution:
         for name in REVIEW_SIGNALS:
             values[f"review_{name}"] = (getattr(review, name) - 1) / 4
     return Contribution(contract_weight(fact, now), values, lost, late, rejected)
-
-
-def contract_signals(fact: ContractFact, role: Role, now: datetime) -> dict[str, float]:
-    """Each signal's value in [0, 1] for one contract; a missing key has no evidence."""
-    return contribution(fact, role, now).signals
 
 
 def _lot_signals(fact: ContractFact) -> dict[str, float]:
