@@ -5,8 +5,6 @@ exactly the people (and carries exactly the data) the in-app notification did: t
 audience rules of the live channel are the mail's rules too.
 """
 
-import asyncio
-import time as timer
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -36,11 +34,6 @@ from distretto.models.mail import MailLanguage, MailMode
 MAX_SAVED_SEARCHES = 20
 # Events the queue step takes in one transaction.
 QUEUE_BATCH_EVENTS = 200
-# One public order can match thousands of saved searches. Their emails are queued in
-# slices, and after each the worker rests as long as the slice took: the requests this
-# process serves (the board) run in between instead of stalling behind one big write,
-# and the burst still ends in a second or two (issue 19: 5,000 mails within 10 s).
-QUEUE_SLICE = 1000
 
 
 class BadToken(DomainError):
@@ -260,11 +253,7 @@ async def queue_new_notifications(session: AsyncSession, now: datetime) -> int:
         for user_id, event_id, address, wants in await queue.immediate_recipients(sorted(kinds))
         if wanted(wants, kinds[event_id])
     ]
-    for start in range(0, len(rows), QUEUE_SLICE):
-        began = timer.perf_counter()
-        await queue.queue(rows[start : start + QUEUE_SLICE])
-        if start + QUEUE_SLICE < len(rows):
-            await asyncio.sleep(timer.perf_counter() - began)
+    await queue.queue(rows)
     await queue.advance_cursor(upto)
     return upto - position
 
