@@ -16,7 +16,7 @@ This module imports nothing from distretto: the tables' column defaults use it t
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -45,6 +45,14 @@ def now() -> datetime:
 def district_date(instant: datetime) -> date:
     """The calendar date in the district at ``instant``."""
     return instant.astimezone(DISTRICT_TIME).date()
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The district's calendar day ``day`` as the UTC instants [start, end): midnight to
+    midnight in Europe/Rome, 23 or 25 hours on the days the clocks change."""
+    start = datetime.combine(day, time(), tzinfo=DISTRICT_TIME)
+    end = datetime.combine(day + timedelta(days=1), time(), tzinfo=DISTRICT_TIME)
+    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def today() -> date:

@@ -1,7 +1,8 @@
 """The daily reminders, run by the scheduler (once a day across all processes).
 
 Each reminder is an event with the audience of the live channel: the firms concerned.
-Deadlines are counted in UTC days, so each order, contract or review is reminded on
+Deadlines are counted in district days (midnight to midnight in Prato, ``clock.day_bounds``),
+the days the people reminded live by, so each order, contract or review is reminded on
 exactly one day's run.
 """
 
@@ -9,9 +10,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from distretto.kit.clock import day_bounds, district_date
 from distretto.kit.events import emit, firm_key
 from distretto.mail.events import BidDeadlineReminder, DeliveryDueReminder, ReviewPendingReminder
-from distretto.mail.repository import ReminderRepository, day_bounds
+from distretto.mail.repository import ReminderRepository
 
 DELIVERY_NOTICE_DAYS = 3
 REVIEW_AFTER_DAYS = 3
@@ -22,7 +24,7 @@ async def bid_deadlines(session: AsyncSession, now: datetime) -> int:
     firms with a live bid or a question are reminded (without the count: how many
     competitors there are is the client's to know)."""
     repo = ReminderRepository(session)
-    start, end = day_bounds(now.date() + timedelta(days=1))
+    start, end = day_bounds(district_date(now) + timedelta(days=1))
     orders = await repo.orders_closing(start, end)
     for order in orders:
         assert order.id is not None
@@ -41,7 +43,7 @@ async def bid_deadlines(session: AsyncSession, now: datetime) -> int:
 
 async def deliveries_due(session: AsyncSession, now: datetime) -> int:
     contracts = await ReminderRepository(session).contracts_due(
-        now.date() + timedelta(days=DELIVERY_NOTICE_DAYS)
+        district_date(now) + timedelta(days=DELIVERY_NOTICE_DAYS)
     )
     for contract in contracts:
         assert contract.id is not None
@@ -58,7 +60,7 @@ async def deliveries_due(session: AsyncSession, now: datetime) -> int:
 async def reviews_pending(session: AsyncSession, now: datetime) -> int:
     """Contracts completed three days ago: each party that has not reviewed the other."""
     repo = ReminderRepository(session)
-    start, end = day_bounds(now.date() - timedelta(days=REVIEW_AFTER_DAYS))
+    start, end = day_bounds(district_date(now) - timedelta(days=REVIEW_AFTER_DAYS))
     reminded = 0
     for contract in await repo.completed_between(start, end):
         assert contract.id is not None

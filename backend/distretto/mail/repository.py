@@ -4,7 +4,7 @@ reminders and the templates read."""
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -478,9 +478,3 @@ class ReminderRepository(Repository):
             select(Review.reviewer_firm_id).where(Review.contract_id == contract_id)
         )
         return {int(f) for f in rows.all()}
-
-
-def day_bounds(day: date) -> tuple[datetime, datetime]:
-    """A UTC day as [start, end)."""
-    start = datetime.combine(day, time(), tzinfo=UTC)
-    return start, start + timedelta(days=1)

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from distretto.firms.service import unknown_phase_codes
+from distretto.kit.clock import day_bounds, district_date
 from distretto.kit.errors import Conflict, DomainError, Invalid, NotFound
 from distretto.kit.events import emit, user_key
 from distretto.kit.money import format_quantity
@@ -25,7 +26,6 @@ from distretto.mail.repository import (
     Recipient,
     SavedSearchRepository,
     SettingsRepository,
-    day_bounds,
 )
 from distretto.mail.tokens import read_token
 from distretto.models import MailSettings, SavedSearch
@@ -259,9 +259,10 @@ async def queue_new_notifications(session: AsyncSession, now: datetime) -> int:
 
 
 async def queue_daily_digests(session: AsyncSession, now: datetime) -> int:
-    """One email per user who chose the daily digest, grouping yesterday's (UTC)
-    notifications of the kinds they want; how many digests were queued."""
-    day = (now - timedelta(days=1)).date()
+    """One email per user who chose the daily digest, grouping the notifications of the
+    kinds they want from yesterday in the district (midnight to midnight in Prato, the
+    day the digest is dated); how many digests were queued."""
+    day = district_date(now) - timedelta(days=1)
     start, end = day_bounds(day)
     by_user: dict[int, list[Recipient]] = defaultdict(list)
     for r in await MailQueueRepository(session).digest_candidates(start, end):
