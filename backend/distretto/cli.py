@@ -265,7 +265,7 @@ def jobs_run(
 
 @jobs_cli.command("list")
 def jobs_list() -> None:
-    """The scheduled jobs and when they run (UTC)."""
+    """The scheduled jobs and when they run (daily times on the district clock, Europe/Rome)."""
     from distretto.app import jobs
 
     for job in jobs():

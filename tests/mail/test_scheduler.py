@@ -2,8 +2,10 @@
 firms."""
 
 import asyncio
+from collections import defaultdict
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, time, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import httpx
@@ -15,7 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from distretto.app import jobs
 from distretto.db import create_engine, create_sessionmaker, session_scope
 from distretto.kit import clock
-from distretto.kit.scheduling.scheduler import Job, Scheduler
+from distretto.kit.clock import DISTRICT_TIME
+from distretto.kit.scheduling.repository import RunRepository
+from distretto.kit.scheduling.scheduler import Job, JobBody, Scheduler
 from distretto.mail.service import scheduled_jobs
 from distretto.models import Event, EventAudience, FirmDocument, ScheduledRun
 from tests.contracts.builders import insert_contract, insert_review
@@ -141,7 +145,76 @@ async def test_a_failing_job_rolls_back_and_the_next_tick_runs_it(app: FastAPI) 
     assert calls == ["run", "run"]
     with pytest.raises(ValueError):
         Job("test.bad", flaky)
-    assert Job("d", flaky, daily_at=time(6)).slot(MORNING - timedelta(hours=1)) == "2031-05-09"
+    # 06:00 is Prato's: 05:05 UTC is 07:05 there (summer time), past it; 03:05 UTC is not.
+    morning = Job("d", flaky, daily_at=time(6))
+    assert morning.slot(MORNING - timedelta(hours=1)) == "2031-05-10"
+    assert morning.slot(MORNING - timedelta(hours=3)) == "2031-05-09"
+
+
+@pytest.mark.parametrize(
+    ("sunday", "fires"),
+    [
+        (
+            date(2027, 3, 28),  # 02:00 CET becomes 03:00 CEST: a day of 23 hours
+            {
+                "documents.expiring": ["Sat 05:30 CET", "Sun 05:30 CEST", "Mon 05:30 CEST"],
+                "reminders.bid_deadline": ["Sat 06:00 CET", "Sun 06:00 CEST", "Mon 06:00 CEST"],
+                "mail.daily_digest": ["Sat 06:30 CET", "Sun 06:30 CEST", "Mon 06:30 CEST"],
+                # 02:30 does not exist that Sunday: the first tick after the jump fires it.
+                "test.in_the_change": ["Sat 02:30 CET", "Sun 03:00 CEST", "Mon 02:30 CEST"],
+            },
+        ),
+        (
+            date(2027, 10, 31),  # 03:00 CEST goes back to 02:00 CET: a day of 25 hours
+            {
+                "documents.expiring": ["Sat 05:30 CEST", "Sun 05:30 CET", "Mon 05:30 CET"],
+                "reminders.bid_deadline": ["Sat 06:00 CEST", "Sun 06:00 CET", "Mon 06:00 CET"],
+                "mail.daily_digest": ["Sat 06:30 CEST", "Sun 06:30 CET", "Mon 06:30 CET"],
+                # 02:30 comes twice that Sunday: it fires the first time only.
+                "test.in_the_change": ["Sat 02:30 CEST", "Sun 02:30 CEST", "Mon 02:30 CET"],
+            },
+        ),
+    ],
+    ids=["march", "october"],
+)
+async def test_daily_jobs_fire_once_per_district_day_across_the_clock_change(
+    app: FastAPI, sunday: date, fires: dict[str, list[str]]
+) -> None:
+    fired: dict[str, list[datetime]] = defaultdict(list)
+
+    def recording(name: str) -> JobBody:
+        async def run(session: AsyncSession, now: datetime) -> int:
+            fired[name].append(now)
+            return 0
+
+        return run
+
+    daily = [replace(job, run=recording(job.name)) for job in jobs() if job.daily_at]
+    daily.append(Job("test.in_the_change", recording("test.in_the_change"), daily_at=time(2, 30)))
+    ctx = app.state.ctx
+    scheduler = Scheduler(daily, lambda: session_scope(ctx.sessionmaker, None))
+    # Saturday to Monday in Prato, a tick every quarter of an hour; the first tick also
+    # fires Friday's slots, never run in this database.
+    start = datetime.combine(sunday - timedelta(days=1), time(), tzinfo=DISTRICT_TIME)
+    first, end = start.astimezone(UTC), (start + timedelta(days=3)).astimezone(UTC)
+    at = first
+    while at < end:
+        with clock.pinned(at):
+            await scheduler.tick()
+        at += timedelta(minutes=15)
+
+    seen = {
+        name: [f"{t.astimezone(DISTRICT_TIME):%a %H:%M %Z}" for t in times if t > first]
+        for name, times in fired.items()
+    }
+    assert {name: seen[name] for name in fires} == fires
+    # Every daily job: one run per district day, Friday's included, on every day's slot.
+    days = [(sunday + timedelta(days=n)).isoformat() for n in range(-2, 2)]
+    async with ctx.sessionmaker() as session:
+        runs = (await session.scalars(select(ScheduledRun))).all()
+    for job in daily:
+        assert len(fired[job.name]) == 4
+        assert sorted(r.slot for r in runs if r.job == job.name) == days
 
 
 async def test_delivery_and_review_reminders(client: httpx.AsyncClient, app: FastAPI) -> None:
@@ -202,3 +275,33 @@ async def test_expiring_credentials_are_mailed_once_from_the_documents_expiry(
     (mail,) = box.to(owner.email)
     assert mail.subject == "Documento in scadenza: DURC"
     assert "scade il 22/05/2031" in mail.text
+
+
+async def test_the_day_of_the_upgrade_fires_each_daily_job_once(app: FastAPI) -> None:
+    """Slots were named by the UTC day and are named by the district day: both name the
+    day a job fires, so an upgraded process skips the slot its predecessor ran, and a
+    process not yet upgraded (a rolling deploy) skips the one the upgraded ran first."""
+    fired: list[datetime] = []
+
+    async def run(session: AsyncSession, now: datetime) -> int:
+        fired.append(now)
+        return 0
+
+    ctx = app.state.ctx
+    job = Job("test.reminders", run, daily_at=time(6))
+    scheduler = Scheduler([job], lambda: session_scope(ctx.sessionmaker, None))
+    # Before the upgrade: 06:00 UTC (07:00 in Prato) on 14 January ran that day's slot.
+    async with session_scope(ctx.sessionmaker, None) as session:
+        assert await RunRepository(session).claim(
+            job.name, "2027-01-14", datetime(2027, 1, 14, 6, tzinfo=UTC)
+        )
+    at = datetime(2027, 1, 14, 12, tzinfo=UTC)
+    while at < datetime(2027, 1, 15, 12, tzinfo=UTC):
+        with clock.pinned(at):
+            await scheduler.tick()
+        at += timedelta(minutes=15)
+    assert fired == [datetime(2027, 1, 15, 5, tzinfo=UTC)]  # 06:00 in Prato
+    # An old process's tick at 06:00 UTC on the 15th finds that day's slot taken.
+    async with session_scope(ctx.sessionmaker, None) as session:
+        old_tick = datetime(2027, 1, 15, 6, tzinfo=UTC)
+        assert not await RunRepository(session).claim(job.name, "2027-01-15", old_tick)

@@ -320,7 +320,7 @@ async def queue_counts(session: AsyncSession) -> dict[str, int]:
 
 
 def scheduled_jobs() -> list[Job]:
-    """The mail feature's daily jobs (times in UTC: early morning in Italy)."""
+    """The mail feature's daily jobs (early morning on the district clock, in winter and summer)."""
     return [
         Job("reminders.bid_deadline", reminders.bid_deadlines, daily_at=time(6, 0)),
         Job("reminders.delivery_due", reminders.deliveries_due, daily_at=time(6, 0)),

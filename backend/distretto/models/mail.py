@@ -176,8 +176,9 @@ class FirmInvitation(SQLModel, table=True):
 
 
 class ScheduledRun(SQLModel, table=True):
-    """One row per job and slot (``daily:2026-12-07``…): inserting it is the lease, so
-    however many processes tick, one of them runs the job for that slot."""
+    """One row per job and slot (a daily job's district day, ``2026-12-07``; a periodic
+    job's interval number): inserting it is the lease, so however many processes tick,
+    one of them runs the job for that slot."""
 
     __tablename__ = "scheduled_runs"
     __table_args__ = (PrimaryKeyConstraint("job", "slot"),)

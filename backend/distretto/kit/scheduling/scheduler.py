@@ -1,7 +1,8 @@
 """A scheduler that runs in every app process and fires each job once per slot.
 
-A job names its slots: ``daily_at`` 06:00 gives one slot per day (the first tick after
-06:00 UTC fires it), ``every`` 15 minutes one per quarter hour. Firing a slot is one
+A job names its slots: ``daily_at`` 06:00 gives one slot per district day, named by its
+date (the first tick after 06:00 on the district's wall clock fires it, 06:00 in Prato in
+winter and in summer), ``every`` 15 minutes one per quarter hour. Firing a slot is one
 transaction: insert the ``(job, slot)`` row, run the job, commit. Two processes ticking
 at once cannot both insert the row (the primary key), and a job that fails or a process
 that dies mid-job rolls the row back with the job's writes, so the next tick — here or
@@ -44,8 +45,14 @@ class Job:
 
     def slot(self, now: datetime) -> str:
         if self.daily_at is not None:
-            since = timedelta(hours=self.daily_at.hour, minutes=self.daily_at.minute)
-            return (now - since).date().isoformat()
+            # The wall clock, not elapsed hours: a day of 23 or 25 hours is still one slot.
+            # A time the spring change skips fires at 03:00; one the autumn change repeats
+            # falls twice in the same slot, which the lease fires once.
+            local = now.astimezone(clock.DISTRICT_TIME)
+            day = local.date()
+            if local.time() < self.daily_at:
+                day -= timedelta(days=1)
+            return day.isoformat()
         assert self.every is not None
         return str(int(now.timestamp() // self.every.total_seconds()))
 
