@@ -1,4 +1,6 @@
-"""Run the app as production does: uvicorn, 2 worker processes, PostgreSQL and Redis.
+"""Run the app as production does: uvicorn, 2 worker processes, PostgreSQL and Redis, and
+``distretto worker`` beside them for the background work (notifications, mail, scheduled
+jobs), as deploy/ runs it.
 
 The command is ``distretto serve``'s (same factory and options) with the access log off
 and warnings only: a line per request would cost the server CPU the benchmark measures.
@@ -57,6 +59,7 @@ class AppServer:
         # No SMTP server: the mail worker writes .eml files, here rather than in the repo.
         self.mail_dir = tempfile.mkdtemp(prefix="distretto-bench-mail-")
         self._process: asyncio.subprocess.Process | None = None
+        self._background: asyncio.subprocess.Process | None = None
 
     @property
     def environment(self) -> dict[str, str]:
@@ -68,8 +71,15 @@ class AppServer:
             DISTRETTO_REDIS_NAMESPACE=self.redis_namespace,
             DISTRETTO_SECRET_KEY=self.secret_key,
             DISTRETTO_MAIL_DIR=self.mail_dir,
+            # The HTTP workers answer requests only; ``background_command`` does the rest.
+            DISTRETTO_BACKGROUND_JOBS="false",
         )
         return env
+
+    @property
+    def background_command(self) -> list[str] | None:
+        """``distretto worker`` (at its default priority, below the HTTP workers')."""
+        return [sys.executable, "-c", "from distretto.cli import main; main()", "worker"]
 
     @property
     def command(self) -> list[str]:
@@ -104,12 +114,23 @@ class AppServer:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+            if self.background_command is not None:
+                self._background = await asyncio.create_subprocess_exec(
+                    *self.background_command,
+                    cwd=REPO_ROOT,
+                    env=self.environment,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
         deadline = time.monotonic() + ready_within
         client = HttpClient(HOST, self.port, max_connections=1)
         try:
             while time.monotonic() < deadline:
                 if self._process.returncode is not None:
                     raise RuntimeError(f"the app exited early; see {self.log_path}")
+                if self._background is not None and self._background.returncode is not None:
+                    raise RuntimeError(f"the worker exited early; see {self.log_path}")
                 with contextlib.suppress(OSError, ConnectionError):
                     response = await client.get("/readyz")
                     if response.status == 200 and len(self.worker_pids()) == self.workers:
@@ -134,7 +155,9 @@ class AppServer:
 
     async def stop(self, grace: float = 30.0) -> None:
         process, self._process = self._process, None
+        background, self._background = self._background, None
         try:
+            await self._end(background, grace)
             await self._end(process, grace)
         finally:
             shutil.rmtree(self.mail_dir, ignore_errors=True)
@@ -159,6 +182,10 @@ class RawServer(AppServer):
         env = {k: v for k, v in os.environ.items() if not k.startswith("DISTRETTO_")}
         env["BENCH_RAW_DSN"] = dsn(self.database)
         return env
+
+    @property
+    def background_command(self) -> list[str] | None:
+        return None
 
     @property
     def command(self) -> list[str]:

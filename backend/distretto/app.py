@@ -1,5 +1,6 @@
 """App factory: settings → collaborators (lifespan) → routers under /api/v1."""
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -128,6 +129,30 @@ def background_work(ctx: AppContext, realtime: Realtime) -> tuple[MailSender, Sc
     mail = MailSender(ctx.sessionmaker, transport_for(ctx.settings), ctx.settings, realtime.broker)
     scheduler = Scheduler(jobs(), lambda: session_scope(ctx.sessionmaker, realtime.broker))
     return mail, scheduler
+
+
+async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
+    """The platform's background work without serving requests, until ``stop`` is set:
+    notifications, mail and scheduled jobs, for app processes started with
+    ``DISTRETTO_BACKGROUND_JOBS=false``. A page or a bid then never waits behind the
+    queueing and sending of thousands of emails on the same event loop, and the worker can
+    be given less CPU than the processes that answer people (``distretto worker --nice``)."""
+    ctx = build_context(settings)
+    # Its dispatcher has no sockets: it follows the outbox to wake the relay here, and the
+    # mail queue follows the relay.
+    realtime = Realtime(ctx)
+    await realtime.start()
+    mail, scheduler = background_work(ctx, realtime)
+    realtime.relay.on_written(mail.wake)
+    mail.start()
+    scheduler.start()
+    try:
+        await stop.wait()
+    finally:
+        await scheduler.stop()
+        await mail.stop()
+        await realtime.stop()
+        await close_context(ctx)
 
 
 def api_router() -> APIRouter:

@@ -1,7 +1,9 @@
-"""The ``distretto`` command: serve, migrate, create-staff, seed-demo, reputation, documents,
-guarantees."""
+"""The ``distretto`` command: serve, worker, migrate, create-staff, seed-demo, reputation,
+documents, guarantees."""
 
 import asyncio
+import os
+import signal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -101,6 +103,37 @@ def serve(
         **server_options(get_settings()),
         log_level="info",
     )
+
+
+@cli.command()
+def worker(
+    nice: Annotated[
+        int, typer.Option(help="lower the CPU priority by this much (0: as the app)")
+    ] = 10,
+) -> None:
+    """Run notifications, mail and scheduled jobs without serving requests, beside app
+    processes started with DISTRETTO_BACKGROUND_JOBS=false. At a lower CPU priority by
+    default: on shared cores people's requests go first, mail may wait a moment."""
+    settings = get_settings()
+    if settings.database_url.startswith("sqlite"):
+        # One process serves the embedded database and does its background work itself.
+        raise typer.BadParameter(
+            "the worker is for app processes sharing PostgreSQL; with SQLite run `serve` alone"
+        )
+    if nice:
+        os.nice(nice)
+    typer.echo(f"mail goes to: {describe_mail(settings)}")
+    asyncio.run(_work_until_signalled(settings))
+
+
+async def _work_until_signalled(settings: Settings) -> None:
+    from distretto.app import run_worker
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    await run_worker(settings, stop)
 
 
 @cli.command("create-staff")

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from distretto.kit.events import STAFF, firm_key, phase_key
 from distretto.models import Notification
-from distretto.realtime.relay import CURSOR, materialise_pending
+from distretto.realtime.relay import CURSOR, NotificationRelay, materialise_pending
 from distretto.realtime.repository import NotificationRepository
 from tests.helpers import Actor, add_member, firm_owner, make_staff, problem_fields, register
 from tests.realtime.builders import publish
@@ -28,6 +28,12 @@ async def _unread(client: httpx.AsyncClient, actor: Actor) -> int:
     response = await client.get("/notifications/unread-count", headers=actor.headers)
     assert response.status_code == 200, response.text
     return int(response.json()["unread"])
+
+
+async def notify_now(app: FastAPI) -> None:
+    async with app.state.sessionmaker() as session:
+        assert await materialise_pending(session) == 1
+        await session.commit()
 
 
 async def _rows(app: FastAPI) -> int:
@@ -219,4 +225,28 @@ async def test_the_relay_skips_a_held_cursor_and_a_read_waits_for_it(
         await holder.commit()
     page = await read
     assert [item["event_id"] for item in page["items"]] == [event.id]
+    assert await _rows(app) == 1
+
+
+async def test_notifications_another_process_wrote_are_announced_as_written(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    """A worker's mail queue follows its relay; when an app process's relay writes the
+    notifications first, the worker's relay still tells the queue at its next look."""
+    owner = await firm_owner(client)
+    written = asyncio.Event()
+    relay = NotificationRelay(app.state.sessionmaker, poll_seconds=0.2, settle_seconds=0.05)
+    relay.on_written(written.set)
+    relay.start()
+    try:
+        await asyncio.sleep(0.5)  # it has looked once (news to it, as to a new worker)
+        written.clear()
+        await asyncio.sleep(0.5)  # and again: nothing new
+        assert not written.is_set()
+        await publish(app, "firm.verified", {"firm_id": owner.firm_id}, [firm_key(owner.firm_id)])
+        await notify_now(app)  # the other process's relay
+        async with asyncio.timeout(5):
+            await written.wait()
+    finally:
+        await relay.stop()
     assert await _rows(app) == 1

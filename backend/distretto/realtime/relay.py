@@ -110,6 +110,9 @@ class NotificationRelay:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._on_written: list[Callable[[], None]] = []
+        # Where this relay last saw the cursor: past it, notifications were written since,
+        # here or by another process's relay.
+        self._seen: int | None = None
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="notification-relay")
@@ -118,8 +121,10 @@ class NotificationRelay:
         self._wake.set()
 
     def on_written(self, callback: Callable[[], None]) -> None:
-        """Call ``callback`` after each transaction that wrote notifications: work that
-        follows the relay (the mail queue) starts then instead of at its next poll."""
+        """Call ``callback`` when this relay finds notifications written since it last
+        looked, by itself or by another process's relay that came first: work that follows
+        the relay (the mail queue, maybe in a worker beside app processes) starts then
+        instead of at its next poll."""
         self._on_written.append(callback)
 
     async def stop(self) -> None:
@@ -140,8 +145,7 @@ class NotificationRelay:
             self._wake.clear()
             try:
                 while await self._run_once():
-                    for callback in self._on_written:
-                        callback()
+                    pass
             except IntegrityError as exc:
                 # An event or user deleted under us (retention, account removal): the
                 # transaction rolled back whole, so the next run simply does it again.
@@ -154,7 +158,14 @@ class NotificationRelay:
         """One transaction; whether it wrote anything (so there may be more to do)."""
         async with self._sessionmaker() as session:
             done = await materialise_pending(session, wait_for_lock=False)
+            position = await NotificationRepository(session).cursor(CURSOR)
             await session.commit()
+        # The first look announces too: what was written before it is news here (a
+        # worker that started a moment after an app process's relay wrote).
+        seen, self._seen = self._seen, position
+        if position != seen:
+            for callback in self._on_written:
+                callback()
         if done is None:
             # Another process holds the cursor: look again after the next settle.
             self._wake.set()
