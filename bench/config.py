@@ -47,6 +47,8 @@ class Profile:
     mail_board_rate: float
     mail_before_seconds: float
     mail_after_seconds: float
+    # Orders posted one after another, their bursts' board requests pooled.
+    mail_bursts: int
     # Time boxes: on a busy box opening 10,000 sockets or racing 20,000 awards can take
     # far longer than a run should; past these the scenario stops and reports how far it got.
     connect_seconds_max: float
@@ -83,6 +85,7 @@ FULL = Profile(
     mail_board_rate=25,
     mail_before_seconds=10.0,
     mail_after_seconds=5.0,
+    mail_bursts=4,
     connect_seconds_max=300.0,
     award_seconds_max=420.0,
     start_rates={"ceiling": 300, "read": 20, "bids": 10, "completion": 5},
@@ -116,6 +119,7 @@ QUICK = Profile(
     mail_board_rate=15,
     mail_before_seconds=6.0,
     mail_after_seconds=3.0,
+    mail_bursts=3,
     connect_seconds_max=90.0,
     award_seconds_max=120.0,
     start_rates={"ceiling": 300, "read": 20, "bids": 10, "completion": 5},

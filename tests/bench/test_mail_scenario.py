@@ -13,6 +13,7 @@ from bench.scenarios.mail import (
     SetUpUser,
     mail_checks,
     plan_users,
+    pooled,
     slowdown,
     window,
 )
@@ -66,6 +67,17 @@ def test_windows_take_the_requests_meant_for_them() -> None:
     assert 9.9 <= before.p99_ms <= 10.1 and 29.9 <= during.p99_ms <= 30.1
     assert slowdown(before, during) == round(during.p99_ms / before.p99_ms, 3)
     assert window(samples, 20.0, 30.0).count == 0
+
+
+def test_bursts_pool_the_requests_meant_for_any_of_them() -> None:
+    samples = [
+        Sample(t / 10, 0.030 if 20 <= t < 30 or 60 <= t < 70 else 0.010, True) for t in range(100)
+    ]
+    during = pooled(samples, [(2.0, 3.0), (6.0, 7.0)])
+    assert during.count == 20 and 29.9 <= during.p99_ms <= 30.1
+    between = pooled(samples, [(3.0, 6.0), (7.0, 10.0)])
+    assert between.count == 60 and 9.9 <= between.p99_ms <= 10.1
+    assert pooled(samples, []).count == 0
 
 
 def test_no_slowdown_without_samples_on_both_sides() -> None:
