@@ -16,6 +16,11 @@ PYTEST_WORKERS ?= auto
 # compiles every module it imports from source again, ~4 CPU seconds each. Not here.
 unexport PYTHONDONTWRITEBYTECODE
 PYTEST_FLAGS ?=
+# Prefix of the phases that have no wall-clock deadline (the database runs, the static
+# checks) when `make test` runs them beside the browser tests, whose waits do: set to
+# `nice -n 10` there, so Chromium and the e2e server get the CPU first and the rest use
+# what they leave. Empty when a phase is run on its own.
+BATCH_NICE ?=
 
 .PHONY: uv install demo serve migrate seed test lint typecheck test-sqlite test-postgres \
         coverage frontend frontend-deps frontend-check e2e bench clean
@@ -57,7 +62,7 @@ lint: install
 	$(UV) run lint-imports
 
 typecheck: install
-	$(UV) run mypy
+	$(BATCH_NICE) $(UV) run mypy
 
 # How coverage records. On Python >= 3.12 through sys.monitoring: it keys lines by code
 # object, so a greenlet switch hides none, and costs a few per cent of CPU where the C
@@ -72,11 +77,11 @@ COVERAGE_ENV = $(shell $(UV) run --no-sync python -c 'import sys; \
 # beside it paid that for the ~0.5 % of lines only PostgreSQL reaches (docs/testing.md).
 # `make coverage` holds the floor.
 test-sqlite: install
-	$(COVERAGE_ENV) COVERAGE_FILE=.coverage.sqlite DISTRETTO_TEST_DB=sqlite $(UV) run pytest \
+	$(COVERAGE_ENV) COVERAGE_FILE=.coverage.sqlite DISTRETTO_TEST_DB=sqlite $(BATCH_NICE) $(UV) run pytest \
 	  -n $(PYTEST_WORKERS) --dist loadgroup --cov --cov-report= --cov-fail-under=0 $(PYTEST_FLAGS)
 
 test-postgres: install
-	DISTRETTO_TEST_DB=postgres $(UV) run pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_FLAGS)
+	DISTRETTO_TEST_DB=postgres $(BATCH_NICE) $(UV) run pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_FLAGS)
 
 coverage: install
 	$(UV) run coverage combine --keep .coverage.sqlite
@@ -85,12 +90,14 @@ coverage: install
 # The whole suite. Every phase runs and reports even when an earlier one failed; the run
 # fails if any did (.ci/phases prints the summary). The web app is built once.
 # Phases joined by "+" run at the same time (each logs on its own, printed whole when it
-# ends): the static checks and the build first, then both database runs and the web app's
-# checks, then the browser tests on their own (run beside the database runs, they timed out
-# on a loaded 2-core box: CI failed on it), then coverage combines what the two database
-# runs recorded. docs/testing.md has the timings.
+# ends): the build and ruff first (the browser tests need the build), then everything
+# else at once, the browser tests at normal priority and the rest below them
+# (BATCH_NICE): alone the browser tests keep the 2-core box half idle (they wait for
+# pages, not for the CPU), and the database runs fill what they leave. Then coverage
+# combines what the SQLite run recorded. docs/testing.md has the timings.
 test: install
-	.ci/phases lint+typecheck+frontend test-sqlite+test-postgres+frontend-check e2e coverage
+	BATCH_NICE="nice -n 10" .ci/phases frontend+lint \
+	  typecheck+frontend-check+test-sqlite+test-postgres+e2e coverage
 
 # npm ci once per lock file: a later phase reuses what an earlier one installed.
 frontend-deps:
@@ -105,7 +112,8 @@ frontend: frontend-deps
 # Static checks of the web app, and that the typed client matches the OpenAPI schema
 # (the build is the `frontend` target's).
 frontend-check: frontend-deps
-	@if [ -f frontend/package.json ]; then cd frontend && npm run lint && npm run typecheck && npm run check:api; fi
+	@if [ -f frontend/package.json ]; then cd frontend && $(BATCH_NICE) npm run lint \
+	  && $(BATCH_NICE) npm run typecheck && $(BATCH_NICE) npm run check:api; fi
 
 # Browser tests against the build `frontend` made (a fresh database, a port from the OS).
 e2e: install
