@@ -72,19 +72,21 @@ COVERAGE_ENV = $(shell $(UV) run --no-sync python -c 'import sys; \
   print("COVERAGE_CORE=sysmon DISTRETTO_COVERAGE_CONCURRENCY=thread" if sys.version_info >= (3, 12) else "")')
 
 # Each run spreads over PYTEST_WORKERS processes; `loadgroup` keeps the demo district's
-# tests on one worker, which seeds it once (tests/conftest.py). Only the SQLite run records coverage:
-# with the C tracer (3.11) that costs ~90 % more CPU, and on 2 cores the PostgreSQL run
-# beside it paid that for the ~0.5 % of lines only PostgreSQL reaches (docs/testing.md).
-# `make coverage` holds the floor.
+# tests on one worker, which seeds it once (tests/conftest.py). Both runs record coverage
+# (through sys.monitoring a few per cent of CPU; the C tracer of 3.11 costs ~90 % more),
+# so the lines only PostgreSQL reaches (its locks, `distretto worker`, the fault suite)
+# count; `make coverage` combines them and holds the floor.
+PYTEST_COVERAGE = -n $(PYTEST_WORKERS) --dist loadgroup --cov --cov-report= --cov-fail-under=0
 test-sqlite: install
-	$(COVERAGE_ENV) COVERAGE_FILE=.coverage.sqlite DISTRETTO_TEST_DB=sqlite $(BATCH_NICE) $(UV) run pytest \
-	  -n $(PYTEST_WORKERS) --dist loadgroup --cov --cov-report= --cov-fail-under=0 $(PYTEST_FLAGS)
+	$(COVERAGE_ENV) COVERAGE_FILE=.coverage.sqlite DISTRETTO_TEST_DB=sqlite $(BATCH_NICE) \
+	  $(UV) run pytest $(PYTEST_COVERAGE) $(PYTEST_FLAGS)
 
 test-postgres: install
-	DISTRETTO_TEST_DB=postgres $(BATCH_NICE) $(UV) run pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_FLAGS)
+	$(COVERAGE_ENV) COVERAGE_FILE=.coverage.postgres DISTRETTO_TEST_DB=postgres $(BATCH_NICE) \
+	  $(UV) run pytest $(PYTEST_COVERAGE) $(PYTEST_FLAGS)
 
 coverage: install
-	$(UV) run coverage combine --keep .coverage.sqlite
+	$(UV) run coverage combine --keep .coverage.sqlite .coverage.postgres
 	$(UV) run coverage report
 
 # The whole suite. Every phase runs and reports even when an earlier one failed; the run
@@ -94,7 +96,7 @@ coverage: install
 # else at once, the browser tests at normal priority and the rest below them
 # (BATCH_NICE): alone the browser tests keep the 2-core box half idle (they wait for
 # pages, not for the CPU), and the database runs fill what they leave. Then coverage
-# combines what the SQLite run recorded. docs/testing.md has the timings.
+# combines what the two database runs recorded. docs/testing.md has the timings.
 test: install
 	BATCH_NICE="nice -n 10" .ci/phases frontend+lint \
 	  typecheck+frontend-check+test-sqlite+test-postgres+e2e coverage
