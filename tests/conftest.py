@@ -37,6 +37,7 @@ from distretto.cli import run_migrations
 from distretto.config import Settings
 from distretto.models import metadata
 from distretto.seed.demo import seed as seed_demo
+from tests.helpers import bind_app
 
 BACKEND = os.environ.get("DISTRETTO_TEST_DB", "sqlite")
 PG_ADMIN_DSN = os.environ.get("DISTRETTO_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -267,6 +268,7 @@ async def demo_app(demo_settings: Settings) -> AsyncIterator[FastAPI]:
 async def demo_client(demo_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=demo_app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test/api/v1") as c:
+        bind_app(c, demo_app)
         yield c
     # Each test signs in afresh: the rate limits start again, as for the other tests.
     await demo_app.state.ctx.limiter.reset()
@@ -347,4 +349,5 @@ async def clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test/api/v1") as c:
+        bind_app(c, app)
         yield c
