@@ -37,6 +37,7 @@ from distretto.cli import run_migrations
 from distretto.config import Settings
 from distretto.models import metadata
 from distretto.seed.demo import seed as seed_demo
+from tests.helpers import bind_app
 
 BACKEND = os.environ.get("DISTRETTO_TEST_DB", "sqlite")
 PG_ADMIN_DSN = os.environ.get("DISTRETTO_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -267,18 +268,26 @@ async def demo_app(demo_settings: Settings) -> AsyncIterator[FastAPI]:
 async def demo_client(demo_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=demo_app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test/api/v1") as c:
+        bind_app(c, demo_app)
         yield c
     # Each test signs in afresh: the rate limits start again, as for the other tests.
     await demo_app.state.ctx.limiter.reset()
 
 
-async def _tables_with_rows(conn: AsyncConnection, tables: list[str]) -> set[str]:
-    """The tables a test left rows in, in one round trip: most tests touch a handful of
-    the schema's tables, and deleting from an empty table still costs a statement."""
-    probes = " UNION ALL ".join(
-        f"SELECT '{table}' WHERE EXISTS (SELECT 1 FROM \"{table}\")" for table in tables
+# The tables clean_state may empty, parents before children, and the one statement that
+# finds which of them a test left rows in (most tests touch a handful of the schema's
+# tables, and deleting from an empty table still costs a statement). Both built once:
+# sorting the schema on every clean-up cost ~0.7 ms of its ~4 (SQLite, CPU).
+CLEANED_TABLES = [t.name for t in metadata.sorted_tables if t.name not in KEEP_TABLES]
+_PROBE = text(
+    " UNION ALL ".join(
+        f"SELECT '{table}' WHERE EXISTS (SELECT 1 FROM \"{table}\")" for table in CLEANED_TABLES
     )
-    return set((await conn.execute(text(probes))).scalars())
+)
+
+
+async def _tables_with_rows(conn: AsyncConnection) -> set[str]:
+    return set((await conn.execute(_PROBE)).scalars())
 
 
 async def _truncate(application: FastAPI) -> None:
@@ -286,7 +295,7 @@ async def _truncate(application: FastAPI) -> None:
     # it after the clean-up, under ids the next test reuses (SQLite restarts them).
     async with asyncio.timeout(10):
         await application.state.realtime.dispatcher.settled()
-    tables = [t.name for t in metadata.sorted_tables if t.name not in KEEP_TABLES]
+    tables = CLEANED_TABLES
     engine = application.state.ctx.engine
     async with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
@@ -297,7 +306,7 @@ async def _truncate(application: FastAPI) -> None:
             # writes: taking that table first makes the relay wait for the clean-up
             # instead of deadlocking with it over events and notifications.
             await conn.execute(text('LOCK TABLE "outbox_cursors" IN ACCESS EXCLUSIVE MODE'))
-            dirty = await _tables_with_rows(conn, tables)
+            dirty = await _tables_with_rows(conn)
             # The notification relay locks its cursor row first and the rows it reads
             # after: clean up in the same order (cursor first), or the two deadlock.
             for table in sorted(tables, key=lambda name: name != "outbox_cursors"):
@@ -306,7 +315,7 @@ async def _truncate(application: FastAPI) -> None:
         else:
             # BEGIN IMMEDIATE (db.py) holds the write lock from here: no row can appear
             # between the probe and the deletes.
-            dirty = await _tables_with_rows(conn, tables)
+            dirty = await _tables_with_rows(conn)
             if not dirty:
                 return
             # SQLite fires row triggers on DELETE, and the audit log's triggers refuse it:
@@ -347,4 +356,5 @@ async def clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test/api/v1") as c:
+        bind_app(c, app)
         yield c

@@ -12,7 +12,7 @@ async def _user_count(app) -> int:
 
 
 async def test_register_then_me(client: httpx.AsyncClient) -> None:
-    actor = await register(client, "Anna.Rossi@Example.it", full_name="Anna Rossi")
+    actor = await register(client, "Anna.Rossi@Example.it", full_name="Anna Rossi", via_http=True)
     me = await client.get("/me", headers=actor.headers)
     assert me.status_code == 200
     body = me.json()
@@ -48,7 +48,7 @@ async def test_register_rejects_bad_input_and_writes_nothing(
 
 
 async def test_duplicate_email_conflicts_case_insensitively(client: httpx.AsyncClient) -> None:
-    await register(client, "dup@example.it")
+    await register(client, "dup@example.it", via_http=True)
     again = await client.post(
         "/auth/register", json={"email": "DUP@example.it", "password": PASSWORD, "full_name": "B"}
     )
@@ -133,5 +133,5 @@ async def test_logout_revokes_refresh_token(client: httpx.AsyncClient) -> None:
 
 async def test_login_is_case_insensitive_on_email(client: httpx.AsyncClient) -> None:
     await register(client, "case@example.it")
-    tokens = await login(client, "CASE@example.it")
+    tokens = await login(client, "CASE@example.it", via_http=True)
     assert tokens["token_type"] == "bearer" and tokens["expires_in"] > 0

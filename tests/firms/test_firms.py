@@ -27,6 +27,7 @@ async def test_create_firm_makes_creator_owner(client: httpx.AsyncClient) -> Non
         vat_number="IT" + valid_vat(77),
         region="toscana",
         phases=["dyeing", "finishing"],
+        via_http=True,
     )
     assert firm["status"] == "active" and firm["verified"] is False
     assert firm["region"] == "Toscana" and sorted(firm["phases"]) == ["dyeing", "finishing"]
@@ -151,8 +152,8 @@ async def test_public_profile_and_unknown_firm(client: httpx.AsyncClient) -> Non
 
 async def test_roles_guard_updates_and_members(client: httpx.AsyncClient) -> None:
     owner = await firm_owner(client)
-    manager = await add_member(client, owner, "manager")
-    member = await add_member(client, owner, "member")
+    manager = await add_member(client, owner, "manager", via_http=True)
+    member = await add_member(client, owner, "member", via_http=True)
     stranger = await firm_owner(client)
 
     patch = {"description": "Tessuti cardati dal 1962"}
@@ -216,7 +217,7 @@ async def test_member_management_rules(client: httpx.AsyncClient) -> None:
             headers=owner.headers,
         )
     ).status_code == 409
-    helper = await add_member(client, owner, "member")
+    helper = await add_member(client, owner, "member", via_http=True)
     promoted = await client.patch(
         f"/firms/{owner.firm_id}/members/{helper.user_id}",
         json={"role": "manager"},

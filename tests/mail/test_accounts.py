@@ -22,7 +22,7 @@ async def mailed(app: FastAPI, address: str) -> Mailbox:
 async def test_registration_mails_a_verification_link_that_never_blocks_sign_in(
     client: httpx.AsyncClient, app: FastAPI
 ) -> None:
-    me = await register(client)  # signs in at once, unverified
+    me = await register(client, via_http=True)  # signs in at once, unverified
     assert (await client.get("/me", headers=me.headers)).json()["email_verified"] is False
     box = await mailed(app, me.email)
     (mail,) = box.account_mail(me.email)

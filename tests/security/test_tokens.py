@@ -110,7 +110,7 @@ async def test_a_token_for_a_deleted_user_is_refused(client: httpx.AsyncClient) 
 
 async def test_refresh_reuse_revokes_the_family_only(client: httpx.AsyncClient, app: Any) -> None:
     user = await register(client)
-    other_device = await login(client, user.email)  # a second, separate sign-in
+    other_device = await login(client, user.email, via_http=True)  # a second, separate sign-in
     rotated = await client.post("/auth/refresh", json={"refresh_token": user.refresh_token})
     assert rotated.status_code == 200
     fresh = rotated.json()["refresh_token"]
