@@ -42,7 +42,10 @@ export default defineConfig({
     viewport: { width: 1280, height: 800 },
     locale: 'it-IT',
     timezoneId: 'Europe/Rome',
-    trace: 'retain-on-failure',
+    // A failed test keeps its trace (actions, DOM snapshots, network, console), but without
+    // the screencast: filming every test, kept or not, was a third of the phase's CPU
+    // (roles in one locale: 56.5 CPU-s with it, 41.6 without, 34.1 with no trace at all).
+    trace: { mode: 'retain-on-failure', screenshots: false },
     screenshot: 'only-on-failure',
     actionTimeout: 10_000,
   },
