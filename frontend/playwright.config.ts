@@ -29,10 +29,11 @@ export default defineConfig({
   timeout: 90_000,
   expect: { timeout: 10_000 },
   // Every test builds its own firms and orders (unique names per worker, e2e/helpers.ts), so
-  // tests run side by side, a file's too: roles.spec.ts's three locales are the longest
-  // tests. Two workers on the 2-core CI box (E2E_WORKERS to choose).
+  // tests run side by side, a file's too; none is longer than ~40 s. Three workers on the
+  // 2-core CI box: a test waits on the server and on timers part of the time, which a third
+  // worker fills (E2E_WORKERS to choose; docs/testing.md has the measurements).
   fullyParallel: true,
-  workers: Number(process.env.E2E_WORKERS ?? 2),
+  workers: Number(process.env.E2E_WORKERS ?? 3),
   retries: 0,
   reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
   use: {
@@ -42,7 +43,10 @@ export default defineConfig({
     viewport: { width: 1280, height: 800 },
     locale: 'it-IT',
     timezoneId: 'Europe/Rome',
-    trace: 'retain-on-failure',
+    // A failed test keeps its trace (actions, DOM snapshots, network, console), but without
+    // the screencast: filming every test, kept or not, was a third of the phase's CPU
+    // (roles in one locale: 56.5 CPU-s with it, 41.6 without, 34.1 with no trace at all).
+    trace: { mode: 'retain-on-failure', screenshots: false },
     screenshot: 'only-on-failure',
     actionTimeout: 10_000,
   },

@@ -1,4 +1,4 @@
-import { expect, type APIRequestContext, type Browser, type BrowserContext, type Page } from '@playwright/test'
+import { expect, type APIRequestContext, type Browser, type BrowserContext, type Page, type Request } from '@playwright/test'
 import axe from 'axe-core'
 import { mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -87,15 +87,53 @@ export async function staffToken(api: APIRequestContext): Promise<Person> {
 /** Console errors of every page, so a test can assert the app ran clean (no CSP refusals). */
 export const consoleErrors: string[] = []
 
+// The requests each page of contextFor has in flight (the live websocket is not one), so
+// settled() can wait for the last answer instead of for networkidle's fixed half second of
+// silence after it (measured: 0.52 s a page, a third of a role tour).
+const inFlight = new WeakMap<Page, Set<Request>>()
+
+function trackRequests(page: Page): void {
+  const pending = new Set<Request>()
+  inFlight.set(page, pending)
+  page.on('request', (request) => pending.add(request))
+  page.on('requestfinished', (request) => pending.delete(request))
+  page.on('requestfailed', (request) => pending.delete(request))
+}
+
 /** A browser context of its own for one person (own storage, own websocket). */
 export async function contextFor(browser: Browser, locale = 'it-IT'): Promise<BrowserContext> {
   const context = await browser.newContext({ locale, viewport: DESKTOP, timezoneId: 'Europe/Rome' })
-  context.on('page', (page) =>
+  context.on('page', (page) => {
+    trackRequests(page)
     page.on('console', (message) => {
       if (message.type() === 'error') consoleErrors.push(`${page.url()}: ${message.text()}`)
-    }),
-  )
+    })
+  })
   return context
+}
+
+// How long no request may be in flight before the page counts as loaded: a query answered
+// makes React render and its effects start the next query a few milliseconds later; the
+// margin is for a box whose cores are all busy.
+const QUIET_MS = 150
+
+/** Until the page has asked for nothing for QUIET_MS and shows no loading spinner. */
+export async function settled(page: Page): Promise<void> {
+  const pending = inFlight.get(page)
+  if (!pending) return page.waitForLoadState('networkidle')
+  const deadline = Date.now() + 15_000
+  let quietSince = Date.now()
+  for (;;) {
+    if (pending.size > 0) quietSince = Date.now()
+    else if (Date.now() - quietSince >= QUIET_MS) {
+      if ((await page.locator('.loading').count()) === 0) return
+      quietSince = Date.now()
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`${page.url()} still loading after 15 s: ${[...pending].map((r) => r.url()).join(', ') || 'a spinner, nothing in flight'}`)
+    }
+    await new Promise((done) => setTimeout(done, 25))
+  }
 }
 
 export async function signIn(page: Page, person: { email: string }, password = PASSWORD): Promise<void> {
@@ -133,12 +171,12 @@ const AXE_OPTIONS: axe.RunOptions = {
   resultTypes: ['violations'],
 }
 
-/** axe-core over the page as it is now (once the network is quiet): no serious or critical
+/** axe-core over the page as it is now (once it has settled): no serious or critical
  * violation. axe is injected once per document and run in it. @axe-core/playwright's
  * AxeBuilder injected its 0.5 MB script again on every scan, into the page and into a
  * blank page it opened for each result (measured: 1.9 s a scan against 0.46 s). */
 export async function expectAccessible(page: Page, name: string): Promise<void> {
-  await page.waitForLoadState('networkidle')
+  await settled(page)
   for (const frame of page.frames()) {
     if (!(await frame.evaluate('typeof window.axe === "object"'))) await frame.evaluate(axe.source)
   }

@@ -1,14 +1,49 @@
 // Every role's main pages in Italian, English and Chinese, at desktop and phone width:
 // a screenshot of each for people to look at, and axe-core over each page with zero
-// serious or critical violations.
-import { expect, test, type Browser } from '@playwright/test'
+// serious or critical violations. One test per locale and role, so no test is long and
+// the workers share the tours out.
+import { expect, test as base, type Browser } from '@playwright/test'
 import { consortiumDistrict, contextFor, DESKTOP, expectAccessible, PHONE, screenshot, signIn, STAFF, tradedDistrict } from './helpers'
 
 const LOCALES = [
-  { tag: 'it-IT', code: 'it', lang: 'it', board: 'Bacheca' },
-  { tag: 'en-GB', code: 'en', lang: 'en', board: 'Board' },
-  { tag: 'zh-CN', code: 'zh', lang: 'zh-Hans', board: '订单广场' },
+  { tag: 'it-IT', code: 'it', lang: 'it' },
+  { tag: 'en-GB', code: 'en', lang: 'en' },
+  { tag: 'zh-CN', code: 'zh', lang: 'zh-Hans' },
 ] as const
+
+interface Districts {
+  market: Awaited<ReturnType<typeof tradedDistrict>> & { contract: { id: number } }
+  consortia: Awaited<ReturnType<typeof consortiumDistrict>>
+}
+
+// The tours only read, so a worker builds each district once and every locale's tour of
+// it reuses it (a district is ~20 API calls, most of them password hashes).
+const test = base.extend<object, Districts>({
+  market: [
+    async ({ playwright }, use, workerInfo) => {
+      const request = await playwright.request.newContext({ baseURL: workerInfo.project.use.baseURL })
+      const market = await tradedDistrict(request)
+      const awarded = await request.post(`/api/v1/orders/${market.order.id}/award`, {
+        data: { bid_id: market.bid.id },
+        headers: { Authorization: `Bearer ${market.client.token}` },
+      })
+      expect(awarded.ok(), `award → ${awarded.status()} ${await awarded.text()}`).toBeTruthy()
+      const contract = (await awarded.json()) as { id: number }
+      await request.dispose()
+      await use({ ...market, contract })
+    },
+    { scope: 'worker' },
+  ],
+  consortia: [
+    async ({ playwright }, use, workerInfo) => {
+      const request = await playwright.request.newContext({ baseURL: workerInfo.project.use.baseURL })
+      const consortia = await consortiumDistrict(request)
+      await request.dispose()
+      await use(consortia)
+    },
+    { scope: 'worker' },
+  ],
+})
 
 async function tour(browser: Browser, locale: (typeof LOCALES)[number], role: string, who: { email: string } | null, pages: string[], password?: string) {
   const context = await contextFor(browser, locale.tag)
@@ -32,21 +67,25 @@ async function tour(browser: Browser, locale: (typeof LOCALES)[number], role: st
 }
 
 for (const locale of LOCALES) {
-  test(`every role's main pages in ${locale.code}: screenshots and axe`, async ({ browser, request }) => {
-    test.setTimeout(600_000)
-    const market = await tradedDistrict(request)
-    const consortia = await consortiumDistrict(request)
-    const contract = await (
-      await request.post(`/api/v1/orders/${market.order.id}/award`, {
-        data: { bid_id: market.bid.id },
-        headers: { Authorization: `Bearer ${market.client.token}` },
-      })
-    ).json()
+  test.describe(`every role's main pages in ${locale.code}: screenshots and axe`, () => {
+    test('visitor', async ({ browser }) => {
+      await tour(browser, locale, 'visitor', null, ['/', '/firms', '/consortia', '/observatory', '/tariffs', '/forum', '/signin'])
+    })
 
-    await tour(browser, locale, 'visitor', null, ['/', '/firms', '/consortia', '/observatory', '/tariffs', '/forum', '/signin'])
-    await tour(browser, locale, 'final-firm', market.client, ['/board', `/orders/${market.order.id}`, `/contracts/${contract.id}`, '/orders/new', `/firms/${market.client.firmId}`, '/notifications'])
-    await tour(browser, locale, 'supplier', market.dyer, ['/board', `/orders/${market.order.id}`, '/contracts', `/contracts/${contract.id}`, `/firms/${market.dyer.firmId}`])
-    await tour(browser, locale, 'secretary', consortia.secretary, ['/secretariat', `/consortia/${consortia.consortium.id}`, `/trade-fairs/${consortia.fair.id}`, `/courses/${consortia.course.id}`])
-    await tour(browser, locale, 'officer', STAFF, ['/staff', '/staff?tab=firms', '/staff?tab=disputes', '/staff?tab=documents', '/staff?tab=audit', '/staff?tab=below-tariff'], STAFF.password)
+    test('final firm', async ({ browser, market }) => {
+      await tour(browser, locale, 'final-firm', market.client, ['/board', `/orders/${market.order.id}`, `/contracts/${market.contract.id}`, '/orders/new', `/firms/${market.client.firmId}`, '/notifications'])
+    })
+
+    test('supplier', async ({ browser, market }) => {
+      await tour(browser, locale, 'supplier', market.dyer, ['/board', `/orders/${market.order.id}`, '/contracts', `/contracts/${market.contract.id}`, `/firms/${market.dyer.firmId}`])
+    })
+
+    test('consortium secretary', async ({ browser, consortia }) => {
+      await tour(browser, locale, 'secretary', consortia.secretary, ['/secretariat', `/consortia/${consortia.consortium.id}`, `/trade-fairs/${consortia.fair.id}`, `/courses/${consortia.course.id}`])
+    })
+
+    test('association officer', async ({ browser }) => {
+      await tour(browser, locale, 'officer', STAFF, ['/staff', '/staff?tab=firms', '/staff?tab=disputes', '/staff?tab=documents', '/staff?tab=audit', '/staff?tab=below-tariff'], STAFF.password)
+    })
   })
 }

@@ -39,34 +39,24 @@ const env = {
   DISTRETTO_PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
 }
 delete env.DISTRETTO_REDIS_URL
-// Some environments set it; then each of the three Python processes below compiles every
-// module from source again (create-staff: 11 CPU-s instead of 5). `make e2e` unexports it
-// too; this covers `npx playwright test` run by hand.
+// Some environments set it; then the Python process below compiles every module from
+// source again (5 CPU-s more). `make e2e` unexports it too; this covers
+// `npx playwright test` run by hand.
 delete env.PYTHONDONTWRITEBYTECODE
 
-function run(command, args, cwd = repo) {
-  const result = spawnSync(command, args, { cwd, env, stdio: 'inherit' })
-  if (result.status !== 0) {
+if (!process.env.E2E_SKIP_BUILD) {
+  const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: frontend, env, stdio: 'inherit' })
+  if (build.status !== 0) {
     rmSync(dataDir, { recursive: true, force: true })
-    process.exit(result.status ?? 1)
+    process.exit(build.status ?? 1)
   }
 }
 
-if (!process.env.E2E_SKIP_BUILD) run('npm', ['run', '--silent', 'build'], frontend)
-run('uv', ['run', '--quiet', 'distretto', 'migrate'])
-run('uv', ['run', '--quiet', 'distretto', 'create-staff', staffEmail, '--password', staffPassword])
-
-const server = spawn('uv', ['run', '--quiet', 'distretto', 'serve', '--host', '127.0.0.1', '--port', port], {
+// Migrate, create the staff account and serve, in one process (e2e/server.py).
+const server = spawn('uv', ['run', '--quiet', 'python', join(frontend, 'e2e', 'server.py'), '127.0.0.1', port, staffEmail, staffPassword], {
   cwd: repo,
   env,
-  stdio: ['ignore', 'inherit', 'pipe'],
-})
-// Uvicorn's per-request INFO lines would drown the test report; warnings and errors pass.
-let pending = ''
-server.stderr.on('data', (chunk) => {
-  const lines = (pending + chunk.toString()).split('\n')
-  pending = lines.pop() ?? ''
-  for (const line of lines) if (!line.startsWith('INFO:') && line.trim()) process.stderr.write(`${line}\n`)
+  stdio: ['ignore', 'inherit', 'inherit'],
 })
 const stop = () => server.kill('SIGTERM')
 process.on('SIGTERM', stop)
