@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import IO
 
 from bench.config import HOST, REDIS_URL
 from bench.httpclient import HttpClient
@@ -106,23 +107,9 @@ class AppServer:
     async def start(self, ready_within: float = 120.0) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("wb") as log:
-            self._process = await asyncio.create_subprocess_exec(
-                *self.command,
-                cwd=REPO_ROOT,
-                env=self.environment,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+            self._process = await self._spawn(self.command, log)
             if self.background_command is not None:
-                self._background = await asyncio.create_subprocess_exec(
-                    *self.background_command,
-                    cwd=REPO_ROOT,
-                    env=self.environment,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
+                self._background = await self._spawn(self.background_command, log)
         deadline = time.monotonic() + ready_within
         client = HttpClient(HOST, self.port, max_connections=1)
         try:
@@ -142,6 +129,17 @@ class AppServer:
         finally:
             client.close()
         raise RuntimeError(f"the app was not ready in {ready_within:.0f} s; see {self.log_path}")
+
+    async def _spawn(self, command: list[str], log: IO[bytes]) -> asyncio.subprocess.Process:
+        """A process of its own session (stopped as a group), logging into ``log``."""
+        return await asyncio.create_subprocess_exec(
+            *command,
+            cwd=REPO_ROOT,
+            env=self.environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     def worker_pids(self) -> list[int]:
         if self._process is None:
