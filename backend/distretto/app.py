@@ -123,12 +123,27 @@ def jobs() -> list[Job]:
     ]
 
 
-def background_work(ctx: AppContext, realtime: Realtime) -> tuple[MailSender, Scheduler]:
-    """The mail sender and the scheduler of one process (started unless the app runs
-    with ``DISTRETTO_BACKGROUND_JOBS=false``)."""
+@asynccontextmanager
+async def process_work(ctx: AppContext, *, start_jobs: bool) -> AsyncIterator[Realtime]:
+    """What runs beside the requests of one process: the live channel with its relay, and
+    the mail sender and the scheduler, started when ``start_jobs`` (an app process unless
+    ``DISTRETTO_BACKGROUND_JOBS=false``; always in ``distretto worker``). Stopped, in the
+    reverse order, on the way out."""
+    realtime = Realtime(ctx)
+    await realtime.start()
     mail = MailSender(ctx.sessionmaker, transport_for(ctx.settings), ctx.settings, realtime.broker)
     scheduler = Scheduler(jobs(), lambda: session_scope(ctx.sessionmaker, realtime.broker))
-    return mail, scheduler
+    if start_jobs:
+        # Mail follows the notifications: each batch the relay writes is mailed at once.
+        realtime.relay.on_written(mail.wake)
+        mail.start()
+        scheduler.start()
+    try:
+        yield realtime
+    finally:
+        await scheduler.stop()
+        await mail.stop()
+        await realtime.stop()
 
 
 async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
@@ -138,20 +153,12 @@ async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
     queueing and sending of thousands of emails on the same event loop, and the worker can
     be given less CPU than the processes that answer people (``distretto worker --nice``)."""
     ctx = build_context(settings)
-    # Its dispatcher has no sockets: it follows the outbox to wake the relay here, and the
-    # mail queue follows the relay.
-    realtime = Realtime(ctx)
-    await realtime.start()
-    mail, scheduler = background_work(ctx, realtime)
-    realtime.relay.on_written(mail.wake)
-    mail.start()
-    scheduler.start()
     try:
-        await stop.wait()
+        # Its live channel has no sockets: its dispatcher follows the outbox to wake the
+        # relay here, and the mail queue follows the relay.
+        async with process_work(ctx, start_jobs=True):
+            await stop.wait()
     finally:
-        await scheduler.stop()
-        await mail.stop()
-        await realtime.stop()
         await close_context(ctx)
 
 
@@ -196,25 +203,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Each token's viewer for a few seconds, forgotten on any write to its facts.
         app.state.viewers = ViewerCache()
         watch_engine(ctx.engine.sync_engine)
-        realtime = Realtime(ctx)
-        await realtime.start()
-        app.state.realtime = realtime
-        # Committed outbox events go to the broker (distretto.db.session_scope).
-        app.state.event_sink = realtime.broker
-        tune_for_serving()
-        mail, scheduler = background_work(ctx, realtime)
-        app.state.mail = mail
-        if settings.background_jobs:
-            # Mail follows the notifications: each batch the relay writes is mailed at once.
-            realtime.relay.on_written(mail.wake)
-            mail.start()
-            scheduler.start()
         try:
-            yield
+            async with process_work(ctx, start_jobs=settings.background_jobs) as realtime:
+                app.state.realtime = realtime
+                # Committed outbox events go to the broker (distretto.db.session_scope).
+                app.state.event_sink = realtime.broker
+                tune_for_serving()
+                yield
         finally:
-            await scheduler.stop()
-            await mail.stop()
-            await realtime.stop()
             await close_context(ctx)
 
     docs = settings.docs_enabled
