@@ -150,13 +150,18 @@ class Sample:
     ok: bool
 
 
-def window(samples: Sequence[Sample], start: float, end: float) -> LatencySummary:
-    """Latency of the requests meant to go out in [start, end)."""
+def pooled(samples: Sequence[Sample], spans: Sequence[tuple[float, float]]) -> LatencySummary:
+    """Latency of the requests meant to go out in any of the spans [start, end)."""
     histogram = new_histogram()
     for sample in samples:
-        if start <= sample.intended < end:
+        if any(start <= sample.intended < end for start, end in spans):
             record_seconds(histogram, sample.seconds)
     return summarize(histogram)
+
+
+def window(samples: Sequence[Sample], start: float, end: float) -> LatencySummary:
+    """Latency of the requests meant to go out in [start, end)."""
+    return pooled(samples, [(start, end)])
 
 
 def slowdown(before: LatencySummary, during: LatencySummary) -> float | None:
@@ -432,15 +437,6 @@ async def mailed_for(bench: Bench, order_id: int) -> tuple[list[int], int]:
             "SELECT count(*) FROM emails WHERE event_id = $1 AND status = 'pending'", event_id
         )
     return mailed, int(pending)
-
-
-def pooled(samples: Sequence[Sample], spans: Sequence[tuple[float, float]]) -> LatencySummary:
-    """Latency of the requests meant to go out in any of the spans."""
-    histogram = new_histogram()
-    for sample in samples:
-        if any(start <= sample.intended < end for start, end in spans):
-            record_seconds(histogram, sample.seconds)
-    return summarize(histogram)
 
 
 async def mail_fanout(bench: Bench) -> dict[str, Any]:
